@@ -1,0 +1,46 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+# Everything lives in .venv; the extension is built into it in release mode.
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+MATURIN := $(VENV)/bin/maturin
+DEPS    := $(VENV)/.deps-installed
+BUILT   := $(VENV)/.engine-built
+RUST_SOURCES := $(shell find engine/src bindings/src -name '*.rs') Cargo.toml Cargo.lock engine/Cargo.toml bindings/Cargo.toml
+
+.PHONY: dev demo test test-rust test-python lint bench bench-full clean
+
+$(PY):
+	python3 -m venv $(VENV)
+
+$(DEPS): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet maturin==1.16.0
+	touch $@
+
+$(BUILT): $(DEPS) $(RUST_SOURCES) pyproject.toml
+	VIRTUAL_ENV=$(abspath $(VENV)) $(MATURIN) develop --release --quiet --extras test
+	touch $@
+
+dev: $(BUILT)
+
+demo: dev
+	$(PY) -m doichieu demo
+
+test: test-rust test-python
+
+test-rust:
+	cargo test --package doichieu-engine --release
+
+test-python: dev
+	$(PY) -m pytest
+	$(PY) -m mypy.stubtest doichieu._engine --allowlist tests/stubtest-allowlist.txt
+	$(PY) -m mypy
+
+bench: dev
+	$(PY) -m pip install --quiet -e '.[bench]' --no-build-isolation --no-deps
+	$(PY) -m pip install --quiet pytest-benchmark==5.3.1 underthesea==9.5.0 vn-text==0.1.0
+	$(PY) -m pytest benches --benchmark-enable
+
+clean:
+	rm -rf $(VENV) target

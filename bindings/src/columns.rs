@@ -1,0 +1,124 @@
+//! Columns across the boundary: a Python sequence of str, or any Arrow string
+//! array or stream (pyarrow, polars, arro3) through the PyCapsule interface.
+
+use std::sync::Arc;
+
+use arrow_array::{Array, ArrayRef, Float64Array, LargeStringArray, StringArray, StringViewArray};
+use arrow_buffer::{NullBuffer, OffsetBuffer, ScalarBuffer};
+use doichieu_engine::StrColumn;
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
+use pyo3::types::{PyList, PyString};
+use pyo3_arrow::input::AnyArray;
+use pyo3_arrow::PyArray;
+
+use crate::errors::{InvalidInputError, NotAStringError};
+
+/// Input strings, borrowed from Python or Arrow memory without copying. Both kinds
+/// are Send, so the engine reads them while the GIL is released.
+pub enum Column {
+    Python(Vec<PyBackedStr>),
+    Arrow(Vec<ArrayRef>),
+}
+
+impl Column {
+    pub fn is_arrow(&self) -> bool {
+        matches!(self, Column::Arrow(_))
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Column::Python(v) => v.len(),
+            Column::Arrow(chunks) => chunks.iter().map(|c| c.len()).sum(),
+        }
+    }
+
+    /// The values as optional &str, in order (nulls only come from Arrow).
+    pub fn values(&self) -> Vec<Option<&str>> {
+        match self {
+            Column::Python(v) => v.iter().map(|s| Some(&**s)).collect(),
+            Column::Arrow(chunks) => {
+                let mut out = Vec::with_capacity(self.len());
+                for chunk in chunks {
+                    let any = chunk.as_any();
+                    if let Some(a) = any.downcast_ref::<StringViewArray>() {
+                        out.extend(a.iter());
+                    } else if let Some(a) = any.downcast_ref::<LargeStringArray>() {
+                        out.extend(a.iter());
+                    } else if let Some(a) = any.downcast_ref::<StringArray>() {
+                        out.extend(a.iter());
+                    }
+                }
+                out
+            }
+        }
+    }
+}
+
+fn extract_str(item: &Bound<'_, PyAny>, index: usize) -> PyResult<PyBackedStr> {
+    let Ok(s) = item.cast::<PyString>() else {
+        let type_name = item.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+        return Err(NotAStringError::new_err(format!("name at position {index} is {type_name}, not str")));
+    };
+    s.to_owned().try_into().map_err(|_: PyErr| {
+        InvalidInputError::new_err(format!(
+            "name at position {index} contains a lone surrogate (U+D800–U+DFFF), which is not text; \
+             decode the source with errors='replace' or fix the file"
+        ))
+    })
+}
+
+pub fn one_str(obj: &Bound<'_, PyAny>) -> PyResult<PyBackedStr> {
+    extract_str(obj, 0)
+}
+
+/// Accepts a list/tuple/iterable of str, or an Arrow string column of any flavour.
+pub fn extract(obj: &Bound<'_, PyAny>) -> PyResult<Column> {
+    let py = obj.py();
+    if obj.is_instance_of::<PyString>() {
+        return Err(NotAStringError::new_err(
+            "expected a column of names (a list of str or an Arrow/polars string column), got a single str",
+        ));
+    }
+    if obj.hasattr(pyo3::intern!(py, "__arrow_c_array__"))? || obj.hasattr(pyo3::intern!(py, "__arrow_c_stream__"))? {
+        let chunked = obj.extract::<AnyArray>()?.into_chunked_array()?;
+        let (chunks, field) = chunked.into_inner();
+        use arrow_schema::DataType::*;
+        match field.data_type() {
+            Utf8 | LargeUtf8 | Utf8View => {}
+            Null if chunks.iter().all(|c| c.is_empty()) => {}
+            other => {
+                return Err(NotAStringError::new_err(format!("expected a string column, got Arrow type {other}")));
+            }
+        }
+        return Ok(Column::Arrow(chunks));
+    }
+    let mut values = Vec::with_capacity(obj.len().unwrap_or(0));
+    for (index, item) in obj.try_iter()?.enumerate() {
+        values.push(extract_str(&item?, index)?);
+    }
+    Ok(Column::Python(values))
+}
+
+pub fn str_column_to_arrow(col: StrColumn) -> ArrayRef {
+    let offsets = OffsetBuffer::new(ScalarBuffer::from(col.offsets));
+    let nulls = col.validity.map(NullBuffer::from);
+    Arc::new(LargeStringArray::new(offsets, col.data.into_bytes().into(), nulls))
+}
+
+/// Returns a column in the flavour it came in: a list for a list, Arrow for Arrow.
+pub fn str_column_out<'py>(py: Python<'py>, col: StrColumn, arrow: bool) -> PyResult<Bound<'py, PyAny>> {
+    if arrow {
+        return Ok(PyArray::from_array_ref(str_column_to_arrow(col)).into_pyobject(py)?.into_any());
+    }
+    let items = (0..col.len()).map(|i| col.get(i));
+    Ok(PyList::new(py, items)?.into_any())
+}
+
+pub fn float_column_out<'py>(py: Python<'py>, values: Vec<Option<f64>>, arrow: bool) -> PyResult<Bound<'py, PyAny>> {
+    if arrow {
+        let array: ArrayRef = Arc::new(Float64Array::from(values));
+        return Ok(PyArray::from_array_ref(array).into_pyobject(py)?.into_any());
+    }
+    Ok(PyList::new(py, values)?.into_any())
+}

@@ -1,0 +1,16 @@
+//! The compiled module `doichieu._engine`: argument conversion and GIL release
+//! around `doichieu-engine`, nothing more. Every bulk call converts its input
+//! once, runs the engine inside `py.detach` (rayon inside), and converts back once.
+
+mod columns;
+mod errors;
+mod names;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("MAX_NAME_BYTES", doichieu_engine::MAX_NAME_BYTES)?;
+    names::register(m)?;
+    Ok(())
+}

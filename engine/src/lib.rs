@@ -1,0 +1,11 @@
+//! doichieu-engine: the pure-Rust core of doichieu.
+//!
+//! No Python here: the crate builds, tests and benchmarks on its own; the PyO3
+//! layer in `bindings/` only converts arguments and releases the GIL.
+
+pub mod column;
+pub mod error;
+pub mod names;
+
+pub use column::StrColumn;
+pub use error::{EngineError, MAX_NAME_BYTES};

@@ -1,0 +1,42 @@
+"""doichieu — đối chiếu: cross-checking party rosters against population records.
+
+The heavy lifting is in the Rust engine (``doichieu._engine``); this package is
+its Python front.
+"""
+
+from doichieu.errors import DoichieuError, InputTooLongError, InvalidInputError, NotAStringError
+from doichieu.names import (
+    MATCH_KINDS,
+    MAX_NAME_BYTES,
+    NameMatch,
+    SyllableAlignment,
+    compare_names,
+    compare_names_bulk,
+    fold_key,
+    fold_keys,
+    name_key,
+    name_keys,
+    normalize_name,
+    normalize_names,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "MATCH_KINDS",
+    "MAX_NAME_BYTES",
+    "DoichieuError",
+    "InputTooLongError",
+    "InvalidInputError",
+    "NameMatch",
+    "NotAStringError",
+    "SyllableAlignment",
+    "compare_names",
+    "compare_names_bulk",
+    "fold_key",
+    "fold_keys",
+    "name_key",
+    "name_keys",
+    "normalize_name",
+    "normalize_names",
+]

@@ -1,0 +1,3 @@
+from doichieu.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,89 @@
+"""The public name API: examples from the reference, column flavours, bad input."""
+
+import polars as pl
+import pyarrow as pa
+import pytest
+
+import doichieu
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind"),
+    [
+        ("Nguyễn Văn Hùng", "NGUYỄN  văn hùng", "identical"),
+        ("Nguyễn Thị Thủy", "Nguyễn Thị Thuỷ", "equivalent"),
+        ("Nguyen Van Hung", "Nguyễn Văn Hùng", "diacritics_missing"),
+        ("Lê Thị Mỹ", "Lê Thị Mĩ", "spelling_variant"),
+        ("Trần Thị Mai", "Trần Mai", "middle_name_missing"),
+        ("Hùng Nguyễn Văn", "Nguyễn Văn Hùng", "reordered"),
+        ("Phạm Văn Hùng", "Phạm Văn Hùnh", "typo"),
+        ("Nguyễn Văn Hùng", "Nguyễn Văn Hưng", "different_diacritics"),
+        ("Nguyễn Văn Hùng", "Trần Thị Mai", "different"),
+    ],
+)
+def test_every_kind(a: str, b: str, kind: str) -> None:
+    m = doichieu.compare_names(a, b)
+    assert m.kind == kind
+    assert m.kind in doichieu.MATCH_KINDS
+    assert 0.0 <= m.score <= 1.0
+    assert doichieu.compare_names(b, a).kind == kind
+
+
+def test_alignment_names_the_differing_syllable() -> None:
+    m = doichieu.compare_names("Nguyễn Văn Hùng", "Nguyễn Văn Hưng")
+    differing = [(s.left, s.right, s.left_text, s.right_text, s.relation) for s in m.syllables if s.relation != "same"]
+    assert differing == [(2, 2, "Hùng", "Hưng", "different_diacritics")]
+
+
+def test_display_and_keys() -> None:
+    assert doichieu.normalize_name("  nguyễn   THỊ thủy ") == "Nguyễn Thị Thuỷ"
+    assert doichieu.name_key("Thủy") == doichieu.name_key("Thuỷ")
+    assert doichieu.fold_key("Đặng Thị Thuỷ") == "dang thi thuy"
+
+
+def test_bulk_list_matches_one_at_a_time() -> None:
+    names = ["nguyễn văn hùng", "TRẦN THỊ THỦY", "Ðỗ Mười", ""]
+    assert doichieu.normalize_names(names) == [doichieu.normalize_name(n) for n in names]
+    assert doichieu.name_keys(names) == [doichieu.name_key(n) for n in names]
+    assert doichieu.fold_keys(names) == [doichieu.fold_key(n) for n in names]
+
+
+def test_bulk_polars_keeps_name_and_nulls() -> None:
+    s = pl.Series("ho_ten", ["nguyễn thị thủy", None, "Ðặng Văn Hải"])
+    out = doichieu.normalize_names(s)
+    assert isinstance(out, pl.Series)
+    assert out.name == "ho_ten"
+    assert out.to_list() == ["Nguyễn Thị Thuỷ", None, "Đặng Văn Hải"]
+
+
+def test_bulk_pyarrow_in_pyarrow_out() -> None:
+    out = doichieu.fold_keys(pa.chunked_array([["Hùng"], ["Hưng", None]]))
+    assert isinstance(out, pa.Array)
+    assert out.to_pylist() == ["hung", "hung", None]
+
+
+def test_compare_bulk() -> None:
+    kinds, scores = doichieu.compare_names_bulk(["Hùng", "Thủy"], ["Hưng", "Thuỷ"])
+    assert kinds == ["different_diacritics", "equivalent"]
+    assert len(scores) == 2
+    with pytest.raises(doichieu.InvalidInputError, match="differ in length"):
+        doichieu.compare_names_bulk(["a"], ["a", "b"])
+
+
+@pytest.mark.parametrize("bad", [None, 5, b"Hung", ["Hung"]])
+def test_non_text_is_a_type_error(bad: object) -> None:
+    with pytest.raises(doichieu.NotAStringError):
+        doichieu.normalize_name(bad)  # type: ignore[arg-type]
+
+
+def test_caps_and_surrogates() -> None:
+    with pytest.raises(doichieu.InputTooLongError, match="1024 bytes"):
+        doichieu.name_key("a" * (doichieu.MAX_NAME_BYTES + 1))
+    with pytest.raises(doichieu.InvalidInputError, match="surrogate"):
+        doichieu.normalize_name("Nguy\ud800n")
+    with pytest.raises(doichieu.NotAStringError, match="position 1"):
+        doichieu.normalize_names(["An", None])
+    with pytest.raises(doichieu.NotAStringError, match="single str"):
+        doichieu.normalize_names("Nguyễn Văn An")
+    with pytest.raises(doichieu.NotAStringError, match="string column"):
+        doichieu.normalize_names(pa.array([1, 2]))

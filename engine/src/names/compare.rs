@@ -1,10 +1,12 @@
 //! Comparing two names: one kind for the pair, and a syllable alignment saying
 //! which syllable of each side pairs with which and how each pair differs.
 
+use std::hash::BuildHasher;
+
+use super::analysis::{NameAnalysis, Scratch};
 use super::legacy::telex_decode;
 use super::letters::{letters_of, Letter, Quality, Tone};
-use super::syllable::{parse_token, Syllable, ToneStyle};
-use super::{tokens, write_foreign_fold, write_name, write_spelling, write_spelling_token, Form, Scratch};
+use super::syllable::{parse_token, Syllable};
 
 /// What two names are to each other; ordered from "same" to "different".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -121,106 +123,72 @@ pub struct NameMatch {
     pub syllables: Vec<SyllableAlignment>,
 }
 
-/// One token of a name, in every form comparison needs.
-#[derive(Clone, Debug)]
-struct Tok {
-    /// The cleaned token as typed (before canonicalisation), for Telex decoding.
-    raw: String,
-    display: String,
-    key: String,
-    fold: String,
-    syllable: Option<Syllable>,
-}
-
 /// Reusable state for comparing many pairs on one thread.
 #[derive(Default)]
 pub struct Comparer {
     scratch: Scratch,
-    letters: Vec<Letter>,
-    left: String,
-    right: String,
+    left: NameAnalysis,
+    right: NameAnalysis,
+    relation_scratch: RelationScratch,
 }
 
-fn analyse(raw: &str, scratch: &mut Scratch) -> Vec<Tok> {
-    let repaired = super::legacy::repair(raw);
-    let text = repaired.as_ref().map_or(raw, |r| r.text.as_str());
-    scratch.tokens.split(text);
-    let skip = tokens::honorific_prefix_len(&scratch.tokens, &mut scratch.letters);
-    let mut out = Vec::with_capacity(scratch.tokens.len() - skip);
-    for i in skip..scratch.tokens.len() {
-        let token = scratch.tokens.get(i, &mut scratch.token_buf).to_string();
-        let syllable = parse_token(&token, &mut scratch.letters);
-        let (mut display, mut key, mut fold) = (String::new(), String::new(), String::new());
-        super::write_token(&token, syllable.as_ref(), Form::Display, &mut display);
-        super::write_token(&token, syllable.as_ref(), Form::Key, &mut key);
-        match &syllable {
-            Some(s) => s.fold_into(&mut fold),
-            None => write_foreign_fold(&token, &mut fold),
-        }
-        out.push(Tok { raw: token, display, key, fold, syllable });
-    }
-    out
+/// The two analysed names; `relation(i, j)` is side A's token i against B's token j.
+struct Pair<'a> {
+    a: &'a NameAnalysis,
+    b: &'a NameAnalysis,
+}
+
+/// Buffers `relation` needs; kept apart from the analyses it reads.
+#[derive(Default)]
+struct RelationScratch {
+    fold_x: String,
+    fold_y: String,
+    letters_x: Vec<Letter>,
+    letters_y: Vec<Letter>,
+    folds_a: Vec<u64>,
+    folds_b: Vec<u64>,
 }
 
 /// True when every mark of `x` is also on `y` (x may lack some): "Hung" lacks what
 /// "Hưng" has; "Hùng" and "Hưng" conflict.
-fn marks_within(x: &Tok, y: &Tok, scratch: &mut Vec<Letter>) -> bool {
+fn marks_within(x_syl: Option<&Syllable>, y_syl: Option<&Syllable>, x_letters: &[Letter], y_letters: &[Letter], x_is_ascii: bool) -> bool {
     let letter_within = |a: &Letter, b: &Letter| {
         a.base == b.base
             && (a.quality == Quality::Plain || a.quality == b.quality)
             && (a.tone == Tone::Level || a.tone == b.tone)
     };
-    if let (Some(a), Some(b)) = (&x.syllable, &y.syllable) {
+    if let (Some(a), Some(b)) = (x_syl, y_syl) {
         return a.letters().len() == b.letters().len()
             && a.letters().iter().zip(b.letters()).all(|(p, q)| letter_within(p, q))
             && (a.tone == Tone::Level || a.tone == b.tone);
     }
-    let mut other = Vec::new();
-    if letters_of(&x.raw, scratch) && letters_of(&y.raw, &mut other) {
-        return scratch.len() == other.len() && scratch.iter().zip(&other).all(|(p, q)| letter_within(p, q));
+    if !x_letters.is_empty() && !y_letters.is_empty() {
+        return x_letters.len() == y_letters.len() && x_letters.iter().zip(y_letters).all(|(p, q)| letter_within(p, q));
     }
-    x.raw.is_ascii()
+    x_is_ascii
 }
 
 /// The Sino-Vietnamese surnames written differently North and South.
 const SURNAME_VARIANTS: &[(&str, &str)] = &[("hoang", "huynh"), ("vu", "vo")];
 
-fn is_spelling_variant(x: &Tok, y: &Tok) -> bool {
-    if let (Some(a), Some(b)) = (&x.syllable, &y.syllable) {
-        if a.is_y_i_variant_of(b) {
-            return true;
-        }
-    }
-    let folds = (x.fold.as_str(), y.fold.as_str());
-    if SURNAME_VARIANTS.iter().any(|&(p, q)| folds == (p, q) || folds == (q, p)) {
-        return true;
-    }
-    let telex_matches = |from: &Tok, to: &Tok| {
-        from.syllable.is_none()
-            && telex_decode(&from.raw).is_some_and(|decoded| {
-                let mut letters = Vec::new();
-                let mut key = String::new();
-                match parse_token(&decoded, &mut letters) {
-                    Some(s) => s.render(ToneStyle::New, false, &mut key),
-                    None => return false,
-                }
-                key == to.key
-            })
-    };
-    telex_matches(x, y) || telex_matches(y, x)
-}
-
 /// One insertion, deletion, substitution or swap of neighbours, and no more.
 fn within_one_edit(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return within_one_edit_slices(a.as_bytes(), b.as_bytes());
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    within_one_edit_slices(&a, &b)
+}
+
+fn within_one_edit_slices<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     match long.len() - short.len() {
         0 => {
-            let diffs: Vec<usize> = (0..short.len()).filter(|&i| short[i] != long[i]).collect();
-            match diffs.as_slice() {
-                [_] => true,
-                [i, j] => *j == i + 1 && short[*i] == long[*j] && short[*j] == long[*i],
+            let mut diffs = (0..short.len()).filter(|&i| short[i] != long[i]);
+            match (diffs.next(), diffs.next(), diffs.next()) {
+                (Some(_), None, _) => true,
+                (Some(i), Some(j), None) => j == i + 1 && short[i] == long[j] && short[j] == long[i],
                 _ => false,
             }
         }
@@ -232,53 +200,157 @@ fn within_one_edit(a: &str, b: &str) -> bool {
     }
 }
 
-fn relation(x: &Tok, y: &Tok, scratch: &mut Vec<Letter>) -> SyllableRelation {
-    if x.key == y.key {
-        let (mut sx, mut sy) = (String::new(), String::new());
-        write_spelling_token(&x.raw, &mut sx);
-        write_spelling_token(&y.raw, &mut sy);
-        return if sx == sy { SyllableRelation::Same } else { SyllableRelation::Equivalent };
-    }
-    if x.fold == y.fold {
-        return if marks_within(x, y, scratch) || marks_within(y, x, scratch) {
-            SyllableRelation::DiacriticsMissing
-        } else {
-            SyllableRelation::DifferentDiacritics
+impl Pair<'_> {
+    fn relation(&self, i: usize, j: usize, rs: &mut RelationScratch) -> SyllableRelation {
+        let (a, b) = (self.a, self.b);
+        let (x, y) = (&a.tokens[i], &b.tokens[j]);
+        if a.token_key_eq(x, b, y) {
+            return if a.token_spelling_eq(x, b, y) { SyllableRelation::Same } else { SyllableRelation::Equivalent };
+        }
+        let fold_equal = match (&x.syllable, &y.syllable) {
+            (Some(p), Some(q)) => p.fold_identity() == q.fold_identity(),
+            _ => {
+                a.fold_token_into(x, &mut rs.fold_x);
+                b.fold_token_into(y, &mut rs.fold_y);
+                rs.fold_x == rs.fold_y
+            }
         };
+        if fold_equal {
+            let foreign = x.syllable.is_none() || y.syllable.is_none();
+            rs.letters_x.clear();
+            rs.letters_y.clear();
+            if foreign {
+                // Letters of tokens that are not syllables (Niê): compare mark by mark.
+                if !a.raw_token_text(x).is_some_and(|t| letters_of(t, &mut rs.letters_x)) {
+                    rs.letters_x.clear();
+                }
+                if !b.raw_token_text(y).is_some_and(|t| letters_of(t, &mut rs.letters_y)) {
+                    rs.letters_y.clear();
+                }
+            }
+            let x_ascii = a.raw_token_text(x).is_some_and(str::is_ascii);
+            let y_ascii = b.raw_token_text(y).is_some_and(str::is_ascii);
+            let within = marks_within(x.syllable.as_ref(), y.syllable.as_ref(), &rs.letters_x, &rs.letters_y, x_ascii)
+                || marks_within(y.syllable.as_ref(), x.syllable.as_ref(), &rs.letters_y, &rs.letters_x, y_ascii);
+            return if within { SyllableRelation::DiacriticsMissing } else { SyllableRelation::DifferentDiacritics };
+        }
+        a.fold_token_into(x, &mut rs.fold_x);
+        b.fold_token_into(y, &mut rs.fold_y);
+        if self.is_spelling_variant(i, j, rs) {
+            return SyllableRelation::SpellingVariant;
+        }
+        if within_one_edit(&rs.fold_x, &rs.fold_y) {
+            return SyllableRelation::Typo;
+        }
+        SyllableRelation::Different
     }
-    if is_spelling_variant(x, y) {
-        return SyllableRelation::SpellingVariant;
-    }
-    if within_one_edit(&x.fold, &y.fold) {
-        return SyllableRelation::Typo;
-    }
-    SyllableRelation::Different
-}
 
-fn pair_similarity(rel: SyllableRelation, x: &Tok, y: &Tok) -> f64 {
-    match rel {
-        // Partial credit so near-misses rank above strangers, never above a kind.
-        SyllableRelation::Different => 0.4 * strsim::jaro_winkler(&x.fold, &y.fold),
-        r => r.similarity(),
+    /// y/i variants, Hoàng/Huỳnh, Vũ/Võ, and Telex residue (folds already in `rs`).
+    fn is_spelling_variant(&self, i: usize, j: usize, rs: &RelationScratch) -> bool {
+        let (a, b) = (self.a, self.b);
+        let (x, y) = (&a.tokens[i], &b.tokens[j]);
+        if let (Some(p), Some(q)) = (&x.syllable, &y.syllable) {
+            if p.is_y_i_variant_of(q) {
+                return true;
+            }
+        }
+        let folds = (rs.fold_x.as_str(), rs.fold_y.as_str());
+        if SURNAME_VARIANTS.iter().any(|&(p, q)| folds == (p, q) || folds == (q, p)) {
+            return true;
+        }
+        let telex_matches = |from: Option<&str>, to: &Option<Syllable>| {
+            let (Some(text), Some(target)) = (from, to) else { return false };
+            telex_decode(text).is_some_and(|decoded| {
+                let mut letters = Vec::new();
+                parse_token(&decoded, &mut letters).is_some_and(|s| s == *target)
+            })
+        };
+        telex_matches(a.raw_token_text(x), &y.syllable) || telex_matches(b.raw_token_text(y), &x.syllable)
     }
-}
 
-/// The given name (last syllable) is what people are known by: it weighs double.
-fn weight(index: usize, len: usize) -> f64 {
-    if index + 1 == len {
-        2.0
-    } else {
-        1.0
+    fn display(name: &NameAnalysis, i: Option<usize>) -> String {
+        let mut out = String::new();
+        if let Some(i) = i {
+            name.write_display_token(&name.tokens[i], &mut out);
+        }
+        out
     }
-}
 
-fn row(a: &[Tok], b: &[Tok], i: Option<usize>, j: Option<usize>, relation: SyllableRelation) -> SyllableAlignment {
-    SyllableAlignment {
-        left: i,
-        right: j,
-        left_text: i.map(|i| a[i].display.clone()).unwrap_or_default(),
-        right_text: j.map(|j| b[j].display.clone()).unwrap_or_default(),
-        relation,
+    fn row(&self, i: Option<usize>, j: Option<usize>, relation: SyllableRelation) -> SyllableAlignment {
+        SyllableAlignment {
+            left: i,
+            right: j,
+            left_text: Self::display(self.a, i),
+            right_text: Self::display(self.b, j),
+            relation,
+        }
+    }
+
+    fn fold_similarity(&self, i: usize, j: usize, rs: &mut RelationScratch) -> f64 {
+        self.a.fold_token_into(&self.a.tokens[i], &mut rs.fold_x);
+        self.b.fold_token_into(&self.b.tokens[j], &mut rs.fold_y);
+        strsim::jaro_winkler(&rs.fold_x, &rs.fold_y)
+    }
+
+    fn pair_similarity(&self, rel: SyllableRelation, i: usize, j: usize, rs: &mut RelationScratch) -> f64 {
+        match rel {
+            // Partial credit so near-misses rank above strangers, never above a kind.
+            SyllableRelation::Different => 0.4 * self.fold_similarity(i, j, rs),
+            r => r.similarity(),
+        }
+    }
+
+    /// Whether both names hold the same folded syllables in some order: a
+    /// reordering needs it, and checking it first spares the pairwise search
+    /// for the many pairs that are simply different names.
+    fn same_folds_in_any_order(&self, rs: &mut RelationScratch) -> bool {
+        let folds = |name: &NameAnalysis, out: &mut Vec<u64>| {
+            out.clear();
+            for t in &name.tokens {
+                out.push(match &t.syllable {
+                    Some(s) => s.fold_identity(),
+                    None => {
+                        let mut f = String::new();
+                        name.write_fold_token(t, &mut f);
+                        rustc_hash::FxBuildHasher.hash_one(&f)
+                    }
+                });
+            }
+            out.sort_unstable();
+        };
+        folds(self.a, &mut rs.folds_a);
+        folds(self.b, &mut rs.folds_b);
+        rs.folds_a == rs.folds_b
+    }
+
+    /// Pairs each left syllable with an unused right one, first by key, then by a
+    /// relation no worse than `DiacriticsMissing`. None unless every syllable pairs.
+    fn reorder_matching(&self, rs: &mut RelationScratch, flipped: bool) -> Option<Vec<(usize, usize, SyllableRelation)>> {
+        let (n, m) = (self.a.len(), self.b.len());
+        let (outer, inner) = if flipped { (m, n) } else { (n, m) };
+        let mut used = vec![false; inner];
+        let mut pairs: Vec<Option<(usize, usize, SyllableRelation)>> = vec![None; outer];
+        for pass in 0..2 {
+            for o in 0..outer {
+                if pairs[o].is_some() {
+                    continue;
+                }
+                for k in 0..inner {
+                    if used[k] {
+                        continue;
+                    }
+                    let (i, j) = if flipped { (k, o) } else { (o, k) };
+                    let rel = self.relation(i, j, rs);
+                    let ok = if pass == 0 { rel <= SyllableRelation::Equivalent } else { rel <= SyllableRelation::DiacriticsMissing };
+                    if ok {
+                        used[k] = true;
+                        pairs[o] = Some((i, j, rel));
+                        break;
+                    }
+                }
+            }
+        }
+        pairs.into_iter().collect()
     }
 }
 
@@ -307,184 +379,168 @@ fn cap(kind: MatchKind) -> f64 {
     }
 }
 
-/// Pairs each left syllable with an unused right one, first by key, then by a
-/// relation no worse than `DiacriticsMissing`. None unless every syllable pairs.
-fn reorder_matching(a: &[Tok], b: &[Tok], letters: &mut Vec<Letter>) -> Option<Vec<(usize, usize, SyllableRelation)>> {
-    let mut used = vec![false; b.len()];
-    let mut pairs = vec![None; a.len()];
-    for pass in 0..2 {
-        for (i, x) in a.iter().enumerate() {
-            if pairs[i].is_some() {
-                continue;
-            }
-            for (j, y) in b.iter().enumerate() {
-                if used[j] {
-                    continue;
-                }
-                let rel = relation(x, y, letters);
-                let ok = if pass == 0 { x.key == y.key } else { rel <= SyllableRelation::DiacriticsMissing };
-                if ok {
-                    used[j] = true;
-                    pairs[i] = Some((i, j, rel));
-                    break;
-                }
-            }
-        }
+/// The given name (last syllable) is what people are known by: it weighs double.
+fn weight(index: usize, len: usize) -> f64 {
+    if index + 1 == len {
+        2.0
+    } else {
+        1.0
     }
-    pairs.into_iter().collect()
 }
 
 impl Comparer {
-    /// The kind and score alone: the bulk path, which skips the alignment when it can.
+    /// The kind and score alone: the bulk path, which skips the alignment.
     pub fn kind_and_score(&mut self, a: &str, b: &str) -> (MatchKind, f64) {
         if a == b {
-            return if a.trim().is_empty() { (MatchKind::Different, 0.0) } else { (MatchKind::Identical, 1.0) };
+            self.left.analyse(a, &mut self.scratch);
+            return if self.left.is_empty() { (MatchKind::Different, 0.0) } else { (MatchKind::Identical, 1.0) };
         }
         let m = self.compare(a, b, false);
         (m.kind, m.score)
     }
 
     pub fn compare(&mut self, a: &str, b: &str, with_alignment: bool) -> NameMatch {
-        let ta = analyse(a, &mut self.scratch);
-        let tb = analyse(b, &mut self.scratch);
-        if ta.is_empty() || tb.is_empty() {
-            // A missing name agrees with nothing, not even another missing name.
-            return NameMatch { kind: MatchKind::Different, score: 0.0, syllables: Vec::new() };
-        }
-        self.left.clear();
-        self.right.clear();
-        write_spelling(a, &mut self.scratch, &mut self.left);
-        write_spelling(b, &mut self.scratch, &mut self.right);
-        let same_spelling = self.left == self.right;
-        let same_key = ta.len() == tb.len() && ta.iter().zip(&tb).all(|(x, y)| x.key == y.key);
-        if same_spelling || same_key {
-            let kind = if same_spelling { MatchKind::Identical } else { MatchKind::Equivalent };
-            let syllables = if with_alignment {
-                (0..ta.len())
-                    .map(|i| {
-                        let rel = if same_spelling { SyllableRelation::Same } else { relation(&ta[i], &tb[i], &mut self.letters) };
-                        row(&ta, &tb, Some(i), Some(i), rel)
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            return NameMatch { kind, score: cap(kind), syllables };
-        }
-        self.structural(&ta, &tb, with_alignment)
+        self.left.analyse(a, &mut self.scratch);
+        self.right.analyse(b, &mut self.scratch);
+        let pair = Pair { a: &self.left, b: &self.right };
+        compare_analysed(&pair, with_alignment, &mut self.relation_scratch)
     }
+}
 
-    fn structural(&mut self, a: &[Tok], b: &[Tok], with_alignment: bool) -> NameMatch {
-        let letters = &mut self.letters;
-        if a.len() == b.len() {
-            let rels: Vec<SyllableRelation> = a.iter().zip(b).map(|(x, y)| relation(x, y, letters)).collect();
-            let positional_kind = kind_of_positional(&rels);
-            if positional_kind > MatchKind::Reordered && a.len() > 1 {
-                // Try both directions and keep the better, so the answer is symmetric.
-                let forward = reorder_matching(a, b, letters);
-                let backward = reorder_matching(b, a, letters)
-                    .map(|p| p.into_iter().map(|(j, i, r)| (i, j, r)).collect::<Vec<_>>());
-                let score_of = |pairs: &Vec<(usize, usize, SyllableRelation)>| {
-                    pairs.iter().map(|(_, _, r)| r.similarity()).sum::<f64>() / pairs.len() as f64 * 0.85
-                };
-                let best = match (forward, backward) {
-                    (Some(f), Some(g)) => Some(if score_of(&g) > score_of(&f) { g } else { f }),
-                    (f, g) => f.or(g),
-                };
-                if let Some(pairs) = best {
-                    let score = score_of(&pairs).min(cap(MatchKind::Reordered));
-                    let syllables = if with_alignment {
-                        pairs.iter().map(|&(i, j, r)| row(a, b, Some(i), Some(j), r)).collect()
-                    } else {
-                        Vec::new()
-                    };
-                    return NameMatch { kind: MatchKind::Reordered, score, syllables };
-                }
-            }
-            let n = a.len();
-            let total: f64 = (0..n).map(|i| weight(i, n)).sum();
-            let score = (0..n).map(|i| weight(i, n) * pair_similarity(rels[i], &a[i], &b[i])).sum::<f64>() / total;
-            let syllables = if with_alignment {
-                (0..n).map(|i| row(a, b, Some(i), Some(i), rels[i])).collect()
-            } else {
-                Vec::new()
-            };
-            return NameMatch { kind: positional_kind, score: score.min(cap(positional_kind)), syllables };
-        }
-
-        let (long, short, long_is_left) = if a.len() > b.len() { (a, b, true) } else { (b, a, false) };
-        if long.len() == short.len() + 1 && short.len() >= 2 {
-            let mut best: Option<(usize, Vec<SyllableRelation>, f64)> = None;
-            for dropped in 1..long.len() - 1 {
-                let kept = long.iter().enumerate().filter(|(k, _)| *k != dropped).map(|(_, t)| t);
-                let rels: Vec<SyllableRelation> = kept.zip(short).map(|(x, y)| relation(x, y, letters)).collect();
-                if rels.iter().all(|r| *r <= SyllableRelation::SpellingVariant) {
-                    let n = rels.len();
-                    let total: f64 = (0..n).map(|i| weight(i, n)).sum();
-                    let score = rels.iter().enumerate().map(|(i, r)| weight(i, n) * r.similarity()).sum::<f64>() / total * 0.9;
-                    if best.as_ref().is_none_or(|(_, _, s)| score > *s) {
-                        best = Some((dropped, rels, score));
-                    }
-                }
-            }
-            if let Some((dropped, rels, score)) = best {
-                let syllables = if with_alignment {
-                    let mut rows = Vec::with_capacity(long.len());
-                    let mut s = 0;
-                    for k in 0..long.len() {
-                        let (li, si, rel) = if k == dropped {
-                            (k, None, SyllableRelation::Missing)
-                        } else {
-                            s += 1;
-                            (k, Some(s - 1), rels[s - 1])
-                        };
-                        rows.push(if long_is_left {
-                            row(a, b, Some(li), si, rel)
-                        } else {
-                            row(a, b, si, Some(li), rel)
-                        });
-                    }
-                    rows
-                } else {
-                    Vec::new()
-                };
-                return NameMatch {
-                    kind: MatchKind::MiddleNameMissing,
-                    score: score.min(cap(MatchKind::MiddleNameMissing)),
-                    syllables,
-                };
-            }
-        }
-
-        let fold = |t: &[Tok]| t.iter().map(|x| x.fold.as_str()).collect::<Vec<_>>().join(" ");
-        let score = 0.5 * strsim::jaro_winkler(&fold(a), &fold(b));
+fn compare_analysed(p: &Pair<'_>, with_alignment: bool, rs: &mut RelationScratch) -> NameMatch {
+    let (a, b) = (p.a, p.b);
+    if a.is_empty() || b.is_empty() {
+        // A missing name agrees with nothing, not even another missing name.
+        return NameMatch { kind: MatchKind::Different, score: 0.0, syllables: Vec::new() };
+    }
+    let same_spelling = a.same_spelling(b);
+    if same_spelling || a.same_key(b) {
+        let kind = if same_spelling { MatchKind::Identical } else { MatchKind::Equivalent };
         let syllables = if with_alignment {
-            let n = a.len().max(b.len());
-            (0..n)
+            (0..a.len())
                 .map(|i| {
-                    let (li, ri) = ((i < a.len()).then_some(i), (i < b.len()).then_some(i));
-                    let rel = match (li, ri) {
-                        (Some(i), Some(j)) => relation(&a[i], &b[j], letters),
-                        _ => SyllableRelation::Missing,
-                    };
-                    row(a, b, li, ri, rel)
+                    let rel = if same_spelling { SyllableRelation::Same } else { p.relation(i, i, rs) };
+                    p.row(Some(i), Some(i), rel)
                 })
                 .collect()
         } else {
             Vec::new()
         };
-        NameMatch { kind: MatchKind::Different, score: score.min(cap(MatchKind::Different)), syllables }
+        return NameMatch { kind, score: cap(kind), syllables };
     }
+    if a.len() == b.len() {
+        let n = a.len();
+        let rels: Vec<SyllableRelation> = (0..n).map(|i| p.relation(i, i, rs)).collect();
+        let positional_kind = kind_of_positional(&rels);
+        if positional_kind > MatchKind::Reordered && n > 1 && p.same_folds_in_any_order(rs) {
+            // Try both directions and keep the better, so the answer is symmetric.
+            let score_of = |pairs: &Vec<(usize, usize, SyllableRelation)>| {
+                pairs.iter().map(|(_, _, r)| r.similarity()).sum::<f64>() / pairs.len() as f64 * 0.85
+            };
+            let best = match (p.reorder_matching(rs, false), p.reorder_matching(rs, true)) {
+                (Some(f), Some(g)) => Some(if score_of(&g) > score_of(&f) { g } else { f }),
+                (f, g) => f.or(g),
+            };
+            if let Some(mut pairs) = best {
+                pairs.sort_unstable_by_key(|&(i, _, _)| i);
+                let score = score_of(&pairs).min(cap(MatchKind::Reordered));
+                let syllables = if with_alignment {
+                    pairs.iter().map(|&(i, j, r)| p.row(Some(i), Some(j), r)).collect()
+                } else {
+                    Vec::new()
+                };
+                return NameMatch { kind: MatchKind::Reordered, score, syllables };
+            }
+        }
+        let total: f64 = (0..n).map(|i| weight(i, n)).sum();
+        let score = (0..n).map(|i| weight(i, n) * p.pair_similarity(rels[i], i, i, rs)).sum::<f64>() / total;
+        let syllables = if with_alignment { (0..n).map(|i| p.row(Some(i), Some(i), rels[i])).collect() } else { Vec::new() };
+        return NameMatch { kind: positional_kind, score: score.min(cap(positional_kind)), syllables };
+    }
+
+    let long_is_left = a.len() > b.len();
+    let (long_len, short_len) = if long_is_left { (a.len(), b.len()) } else { (b.len(), a.len()) };
+    if long_len == short_len + 1 && short_len >= 2 {
+        let mut best: Option<(usize, Vec<SyllableRelation>, f64)> = None;
+        for dropped in 1..long_len - 1 {
+            let rels: Vec<SyllableRelation> = (0..short_len)
+                .map(|s| {
+                    let l = if s >= dropped { s + 1 } else { s };
+                    if long_is_left { p.relation(l, s, rs) } else { p.relation(s, l, rs) }
+                })
+                .collect();
+            if rels.iter().all(|r| *r <= SyllableRelation::SpellingVariant) {
+                let total: f64 = (0..short_len).map(|i| weight(i, short_len)).sum();
+                let score =
+                    rels.iter().enumerate().map(|(i, r)| weight(i, short_len) * r.similarity()).sum::<f64>() / total * 0.9;
+                if best.as_ref().is_none_or(|(_, _, s)| score > *s) {
+                    best = Some((dropped, rels, score));
+                }
+            }
+        }
+        if let Some((dropped, rels, score)) = best {
+            let syllables = if with_alignment {
+                (0..long_len)
+                    .map(|l| {
+                        let (s, rel) = match l.cmp(&dropped) {
+                            std::cmp::Ordering::Equal => (None, SyllableRelation::Missing),
+                            std::cmp::Ordering::Less => (Some(l), rels[l]),
+                            std::cmp::Ordering::Greater => (Some(l - 1), rels[l - 1]),
+                        };
+                        if long_is_left { p.row(Some(l), s, rel) } else { p.row(s, Some(l), rel) }
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            return NameMatch { kind: MatchKind::MiddleNameMissing, score: score.min(cap(MatchKind::MiddleNameMissing)), syllables };
+        }
+    }
+
+    let fold_all = |name: &NameAnalysis| {
+        let mut out = String::new();
+        for (i, t) in name.tokens.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            name.write_fold_token(t, &mut out);
+        }
+        out
+    };
+    let score = 0.5 * strsim::jaro_winkler(&fold_all(a), &fold_all(b));
+    let syllables = if with_alignment {
+        let n = a.len().max(b.len());
+        (0..n)
+            .map(|i| {
+                let (li, ri) = ((i < a.len()).then_some(i), (i < b.len()).then_some(i));
+                let rel = match (li, ri) {
+                    (Some(i), Some(j)) => p.relation(i, j, rs),
+                    _ => SyllableRelation::Missing,
+                };
+                p.row(li, ri, rel)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    NameMatch { kind: MatchKind::Different, score: score.min(cap(MatchKind::Different)), syllables }
+}
+
+thread_local! {
+    /// Each worker keeps its comparer, and so its cache of parsed syllables.
+    static COMPARER: std::cell::RefCell<Comparer> = std::cell::RefCell::new(Comparer::default());
+}
+
+pub(super) fn with_thread_comparer<T>(f: impl FnOnce(&mut Comparer) -> T) -> T {
+    COMPARER.with(|c| match c.try_borrow_mut() {
+        Ok(mut comparer) => f(&mut comparer),
+        Err(_) => f(&mut Comparer::default()),
+    })
 }
 
 /// Compares two names and explains the answer syllable by syllable.
 pub fn compare_names(a: &str, b: &str) -> NameMatch {
     Comparer::default().compare(a, b, true)
-}
-
-/// Writes `raw`'s key; used where a caller compares keys it caches.
-pub fn key_into(raw: &str, comparer: &mut Comparer, out: &mut String) {
-    write_name(raw, Form::Key, &mut comparer.scratch, out);
 }
 
 #[cfg(test)]

@@ -149,6 +149,10 @@ fn decompose_slow(c: char) -> Option<Letter> {
 /// a Latin letter carrying only Vietnamese marks.
 #[inline]
 pub fn decompose(c: char) -> Option<Letter> {
+    // Most letters of a Vietnamese name are plain ASCII: skip the table for them.
+    if c.is_ascii_alphabetic() {
+        return Some(Letter { base: c.to_ascii_lowercase() as u8, quality: Quality::Plain, tone: Tone::Level, upper: c.is_ascii_uppercase() });
+    }
     let cp = c as u32;
     if cp < TABLE_END {
         let v = decomposition_table()[cp as usize];
@@ -180,6 +184,9 @@ fn composition_table() -> &'static [[[char; 6]; 5]; 26] {
 /// valid syllable.
 #[inline]
 pub fn compose(l: Letter) -> Option<char> {
+    if l.quality == Quality::Plain && l.tone == Tone::Level {
+        return Some(if l.upper { l.base.to_ascii_uppercase() } else { l.base } as char);
+    }
     let c = composition_table()[(l.base - b'a') as usize][l.quality as usize][l.tone as usize];
     if c == '\0' {
         return None;
@@ -193,24 +200,35 @@ pub fn compose(l: Letter) -> Option<char> {
 }
 
 /// Reads a token into letters, attaching loose combining marks to the letter before
-/// them in whatever order they came. None when the token holds anything else
+/// them in whatever order they came. False when the token holds anything else
 /// (digits, apostrophes, foreign marks): such a token is not a Vietnamese syllable.
 pub fn letters_of(token: &str, out: &mut Vec<Letter>) -> bool {
+    read_letters(token, out).is_some()
+}
+
+/// Like `letters_of`; `Some(true)` when a quality mark came after the tone on the
+/// same letter. NFC keeps such text apart from the usual order (circumflex and
+/// tilde share a combining class), so it is the same name but not the same spelling.
+pub fn read_letters(token: &str, out: &mut Vec<Letter>) -> Option<bool> {
     out.clear();
+    let mut out_of_order = false;
     for c in token.chars() {
         if let Some(l) = decompose(c) {
             out.push(l);
             continue;
         }
-        let Some(mark) = combining_mark(c) else { return false };
-        let Some(last) = out.last_mut() else { return false };
+        let mark = combining_mark(c)?;
+        let last = out.last_mut()?;
         match mark {
-            Mark::Quality(q) if last.quality == Quality::Plain => last.quality = q,
+            Mark::Quality(q) if last.quality == Quality::Plain => {
+                out_of_order |= last.tone != Tone::Level;
+                last.quality = q;
+            }
             Mark::Tone(t) if last.tone == Tone::Level => last.tone = t,
-            _ => return false,
+            _ => return None,
         }
     }
-    !out.is_empty()
+    (!out.is_empty()).then_some(out_of_order)
 }
 
 #[cfg(test)]

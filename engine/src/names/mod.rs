@@ -9,22 +9,23 @@
 //!
 //! `fold_key` strips every mark and is a blocking key only: Hùng and Hưng fold alike.
 
+mod analysis;
 pub mod compare;
 pub mod legacy;
 pub mod letters;
 pub mod syllable;
 mod tokens;
+mod writer;
 
 use rayon::prelude::*;
-use unicode_normalization::UnicodeNormalization;
 
 use crate::column::StrColumn;
 use crate::error::{EngineError, MAX_NAME_BYTES};
-pub use compare::{compare_names, MatchKind, NameMatch, SyllableAlignment, SyllableRelation};
-use letters::Letter;
-pub use syllable::ToneStyle;
-use syllable::{parse_token, Syllable};
-pub use tokens::Tokens;
+pub use analysis::{NameAnalysis, Scratch};
+pub use compare::{compare_names, Comparer, MatchKind, NameMatch, SyllableAlignment, SyllableRelation};
+pub use syllable::{is_valid_syllable, ToneStyle};
+pub use writer::Writer;
+use writer::with_thread_writer;
 
 /// The form a caller asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,94 +38,10 @@ pub enum Form {
     Fold,
 }
 
-/// Reusable buffers, so the bulk paths allocate per worker, not per name.
-#[derive(Default)]
-pub struct Scratch {
-    letters: Vec<Letter>,
-    tokens: Tokens,
-    token_buf: String,
-}
-
-/// Writes one token in the requested form.
-fn write_token(token: &str, syllable: Option<&Syllable>, form: Form, out: &mut String) {
-    match (syllable, form) {
-        (Some(s), Form::Display) => s.render(ToneStyle::New, true, out),
-        (Some(s), Form::Key) => s.render(ToneStyle::New, false, out),
-        (Some(s), Form::Fold) => s.fold_into(out),
-        (None, Form::Display) => write_foreign_display(token, out),
-        (None, Form::Key) => out.extend(token.nfc().flat_map(char::to_lowercase)),
-        (None, Form::Fold) => write_foreign_fold(token, out),
-    }
-}
-
-/// Tokens that are not Vietnamese syllables (Ksor, H'Hen, Niê, A1) keep their
-/// letters; only case is normalised, capitalising after an apostrophe as H'Hen does.
-fn write_foreign_display(token: &str, out: &mut String) {
-    let mut start_of_word = true;
-    for c in token.nfc() {
-        if start_of_word {
-            out.extend(c.to_uppercase());
-        } else {
-            out.extend(c.to_lowercase());
-        }
-        start_of_word = c == '\'';
-    }
-}
-
-fn write_foreign_fold(token: &str, out: &mut String) {
-    for c in token.nfd() {
-        if let Some(l) = letters::decompose(c) {
-            out.push(l.base as char);
-        } else if !is_combining(c) {
-            out.extend(c.to_lowercase());
-        }
-    }
-}
-
-fn is_combining(c: char) -> bool {
-    unicode_normalization::char::is_combining_mark(c)
-}
-
 /// Writes `raw` in the requested form into `out` (appending). Repairs legacy
 /// encodings first, then cleans, drops honorifics and canonicalises each syllable.
-pub fn write_name(raw: &str, form: Form, scratch: &mut Scratch, out: &mut String) {
-    let repaired = legacy::repair(raw);
-    let text = repaired.as_ref().map_or(raw, |r| r.text.as_str());
-    scratch.tokens.split(text);
-    let skip = tokens::honorific_prefix_len(&scratch.tokens, &mut scratch.letters);
-    let mut first = true;
-    for i in skip..scratch.tokens.len() {
-        let token = scratch.tokens.get(i, &mut scratch.token_buf);
-        let syllable = parse_token(token, &mut scratch.letters);
-        if !first {
-            out.push(' ');
-        }
-        first = false;
-        write_token(token, syllable.as_ref(), form, out);
-    }
-}
-
-/// Relation 1 only: NFC, lower case, clean-up, Ð→Đ, honorifics dropped; no tone
-/// re-placement and no legacy repair. Two names with equal spellings are `identical`.
-pub(crate) fn write_spelling(raw: &str, scratch: &mut Scratch, out: &mut String) {
-    scratch.tokens.split(raw);
-    let skip = tokens::honorific_prefix_len(&scratch.tokens, &mut scratch.letters);
-    for i in skip..scratch.tokens.len() {
-        if i > skip {
-            out.push(' ');
-        }
-        let token = scratch.tokens.get(i, &mut scratch.token_buf);
-        write_spelling_token(token, out);
-    }
-}
-
-pub(crate) fn write_spelling_token(token: &str, out: &mut String) {
-    for c in token.nfc().flat_map(char::to_lowercase) {
-        out.push(match c {
-            'ð' => 'đ',
-            c => c,
-        });
-    }
+pub fn write_name(raw: &str, form: Form, writer: &mut Writer, out: &mut String) {
+    writer.write(raw, form, out);
 }
 
 fn check_len(raw: &str, index: usize) -> Result<(), EngineError> {
@@ -137,7 +54,7 @@ fn check_len(raw: &str, index: usize) -> Result<(), EngineError> {
 fn one(raw: &str, form: Form) -> Result<String, EngineError> {
     check_len(raw, 0)?;
     let mut out = String::with_capacity(raw.len() + 8);
-    write_name(raw, form, &mut Scratch::default(), &mut out);
+    Writer::default().write(raw, form, &mut out);
     Ok(out)
 }
 
@@ -168,18 +85,20 @@ pub fn write_names_bulk(names: &[Option<&str>], form: Form) -> Result<StrColumn,
     }
     let chunks: Vec<StrColumn> = names
         .par_chunks(CHUNK)
-        .map_init(Scratch::default, |scratch, chunk| {
+        .map(|chunk| {
             let bytes: usize = chunk.iter().map(|n| n.map_or(0, str::len) + 4).sum();
             let mut col = StrColumn::with_capacity(chunk.len(), bytes);
-            for name in chunk {
-                match name {
-                    Some(raw) => {
-                        write_name(raw, form, scratch, &mut col.data);
-                        col.finish_value();
+            with_thread_writer(|writer| {
+                for name in chunk {
+                    match name {
+                        Some(raw) => {
+                            writer.write(raw, form, &mut col.data);
+                            col.finish_value();
+                        }
+                        None => col.push_null(),
                     }
-                    None => col.push_null(),
                 }
-            }
+            });
             col
         })
         .collect();
@@ -209,25 +128,42 @@ pub fn compare_names_bulk(left: &[Option<&str>], right: &[Option<&str>]) -> Resu
             check_len(s, index % left.len().max(1))?;
         }
     }
-    let results: Vec<(Option<MatchKind>, Option<f64>)> = left
-        .par_iter()
-        .zip(right.par_iter())
-        .with_min_len(CHUNK / 4)
-        .map_init(compare::Comparer::default, |cmp, (a, b)| match (a, b) {
-            (Some(a), Some(b)) => {
-                let (kind, score) = cmp.kind_and_score(a, b);
-                (Some(kind), Some(score))
-            }
-            _ => (None, None),
+    let chunks: Vec<ComparisonColumns> = left
+        .par_chunks(CHUNK)
+        .zip(right.par_chunks(CHUNK))
+        .map(|(left, right)| {
+            compare::with_thread_comparer(|cmp| {
+                let mut out = ComparisonColumns {
+                    kinds: Vec::with_capacity(left.len()),
+                    scores: Vec::with_capacity(left.len()),
+                };
+                for (a, b) in left.iter().zip(right) {
+                    let (kind, score) = match (a, b) {
+                        (Some(a), Some(b)) => {
+                            let (k, s) = cmp.kind_and_score(a, b);
+                            (Some(k), Some(s))
+                        }
+                        _ => (None, None),
+                    };
+                    out.kinds.push(kind);
+                    out.scores.push(score);
+                }
+                out
+            })
         })
         .collect();
-    let (kinds, scores) = results.into_iter().unzip();
-    Ok(ComparisonColumns { kinds, scores })
+    let mut out = ComparisonColumns { kinds: Vec::with_capacity(left.len()), scores: Vec::with_capacity(left.len()) };
+    for chunk in chunks {
+        out.kinds.extend(chunk.kinds);
+        out.scores.extend(chunk.scores);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_normalization::UnicodeNormalization;
 
     #[test]
     fn display_form() {

@@ -4,9 +4,6 @@
 //! and "Thuỷ", "Qúy" and "Quý" rebuild to the same letters) and what tells a real
 //! syllable from a mis-decoded one when legacy encodings are repaired.
 
-use std::collections::HashSet;
-use std::sync::OnceLock;
-
 use super::letters::{compose, letters_of, Letter, Quality, Tone};
 
 /// Where the tone of an open syllable ending in oa, oe or uy goes. Both styles are
@@ -22,14 +19,33 @@ pub enum ToneStyle {
 /// The longest valid syllable ("nghiêng", "khuếch") has 7 letters.
 pub const MAX_SYLLABLE_LETTERS: usize = 8;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Syllable {
     /// Lowercase, toneless letters: onset, then nucleus, then coda.
     letters: [Letter; MAX_SYLLABLE_LETTERS],
+    /// The letters' codes (see `code_of`) packed one per byte, then the tone: two
+    /// syllables are the same exactly when these agree, in one comparison.
+    identity: u64,
+    tone_code: u8,
     len: u8,
     onset_len: u8,
     nucleus_len: u8,
     pub tone: Tone,
+}
+
+impl PartialEq for Syllable {
+    fn eq(&self, other: &Self) -> bool {
+        self.identity == other.identity && self.tone_code == other.tone_code
+    }
+}
+
+impl Eq for Syllable {}
+
+impl std::hash::Hash for Syllable {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.identity.hash(state);
+        self.tone_code.hash(state);
+    }
 }
 
 /// One byte per toneless letter so rhymes match as short byte strings:
@@ -48,45 +64,43 @@ fn code_of(l: &Letter) -> u8 {
     }
 }
 
-fn codes_of_text(s: &str) -> Vec<u8> {
-    let mut letters = Vec::new();
-    assert!(letters_of(s, &mut letters), "bad table entry {s}");
-    letters.iter().map(code_of).collect()
+/// What may follow a nucleus. Written as byte codes (see `code_of`) so lookups
+/// compile to a few comparisons; the test `tables_match_the_readable_lists` checks
+/// them against the same lists written in Vietnamese.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum NucleusClass {
+    /// Stands with or without a coda.
+    Free,
+    /// Needs a coda (ă, â, iê, uô, ươ …).
+    ClosedOnly,
+    /// Takes no coda: ia, ua, ưa and every rhyme ending in a glide.
+    OpenOnly,
 }
 
-struct Phonotactics {
-    onsets: HashSet<Vec<u8>>,
-    /// Nuclei that stand with or without a coda.
-    free: HashSet<Vec<u8>>,
-    /// Nuclei that need a coda (ă, â, iê, uô, ươ …).
-    closed_only: HashSet<Vec<u8>>,
-    /// Nuclei that take no coda: ia, ua, ưa and every rhyme ending in a glide.
-    open_only: HashSet<Vec<u8>>,
-    /// The only nuclei before -ch and -nh.
-    before_palatal: HashSet<Vec<u8>>,
-}
-
-fn phonotactics() -> &'static Phonotactics {
-    static P: OnceLock<Phonotactics> = OnceLock::new();
-    P.get_or_init(|| {
-        let set = |items: &[&str]| items.iter().map(|s| codes_of_text(s)).collect::<HashSet<_>>();
-        let mut onsets = set(&[
-            "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh", "p",
-            "ph", "qu", "r", "s", "t", "th", "tr", "v", "x",
-        ]);
-        onsets.insert(Vec::new());
-        Phonotactics {
-            onsets,
-            free: set(&["a", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "oa", "oe", "uê", "uy"]),
-            closed_only: set(&["ă", "â", "iê", "yê", "uô", "ươ", "uâ", "oă", "uyê", "oo"]),
-            open_only: set(&[
-                "ia", "ua", "ưa", "uya", "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "iu", "oi", "ôi", "ơi",
-                "ui", "ưi", "ưu", "iêu", "yêu", "oai", "oay", "oao", "oeo", "uây", "uôi", "ươi", "ươu", "uyu",
-                "uơ",
-            ]),
-            before_palatal: set(&["a", "ê", "i", "y", "oa", "uê", "uy"]),
+fn nucleus_class(nucleus: &[u8]) -> Option<NucleusClass> {
+    Some(match nucleus {
+        b"a" | b"e" | b"E" | b"i" | b"o" | b"O" | b"P" | b"u" | b"U" | b"y" | b"oa" | b"oe" | b"uE" | b"uy" => {
+            NucleusClass::Free
         }
+        b"W" | b"A" | b"iE" | b"yE" | b"uO" | b"UP" | b"uA" | b"oW" | b"uyE" | b"oo" => NucleusClass::ClosedOnly,
+        b"ia" | b"ua" | b"Ua" | b"uya" | b"ai" | b"ao" | b"au" | b"ay" | b"Au" | b"Ay" | b"eo" | b"Eu" | b"iu"
+        | b"oi" | b"Oi" | b"Pi" | b"ui" | b"Ui" | b"Uu" | b"iEu" | b"yEu" | b"oai" | b"oay" | b"oao" | b"oeo"
+        | b"uAy" | b"uOi" | b"UPi" | b"UPu" | b"uyu" | b"uP" => NucleusClass::OpenOnly,
+        _ => return None,
     })
+}
+
+fn is_onset(onset: &[u8]) -> bool {
+    matches!(
+        onset,
+        b"" | b"b" | b"c" | b"ch" | b"d" | b"D" | b"g" | b"gh" | b"gi" | b"h" | b"k" | b"kh" | b"l" | b"m" | b"n"
+            | b"ng" | b"ngh" | b"nh" | b"p" | b"ph" | b"qu" | b"r" | b"s" | b"t" | b"th" | b"tr" | b"v" | b"x"
+    )
+}
+
+/// The only nuclei before -ch and -nh.
+fn precedes_palatal(nucleus: &[u8]) -> bool {
+    matches!(nucleus, b"a" | b"E" | b"i" | b"y" | b"oa" | b"uE" | b"uy")
 }
 
 fn is_vowel_code(c: u8) -> bool {
@@ -140,23 +154,22 @@ impl Syllable {
         let nucleus = &codes[onset_len..onset_len + nucleus_len];
         let coda = &codes[onset_len + nucleus_len..];
 
-        let p = phonotactics();
-        if !p.onsets.contains(onset) {
+        if !is_onset(onset) {
             return None;
         }
         let coda_ok = matches!(coda, b"" | b"c" | b"ch" | b"m" | b"n" | b"ng" | b"nh" | b"p" | b"t");
         if !coda_ok {
             return None;
         }
-        let nucleus_ok = if coda.is_empty() {
-            p.free.contains(nucleus) || p.open_only.contains(nucleus)
-        } else {
-            p.free.contains(nucleus) || p.closed_only.contains(nucleus)
+        let nucleus_ok = match nucleus_class(nucleus)? {
+            NucleusClass::Free => true,
+            NucleusClass::ClosedOnly => !coda.is_empty(),
+            NucleusClass::OpenOnly => coda.is_empty(),
         };
         if !nucleus_ok {
             return None;
         }
-        if matches!(coda, b"ch" | b"nh") && !p.before_palatal.contains(nucleus) {
+        if matches!(coda, b"ch" | b"nh") && !precedes_palatal(nucleus) {
             return None;
         }
         // Stops take only the rising or the heavy tone.
@@ -175,8 +188,11 @@ impl Syllable {
         if !spelling_ok {
             return None;
         }
+        let identity = codes.iter().fold(0u64, |acc, c| acc << 8 | u64::from(*c));
         Some(Syllable {
             letters,
+            identity,
+            tone_code: tone as u8,
             len: n as u8,
             onset_len: onset_len as u8,
             nucleus_len: nucleus_len as u8,
@@ -240,9 +256,20 @@ impl Syllable {
         }
     }
 
+    /// The base letters (no marks, đ as d) packed one per byte: equal exactly when
+    /// the folds are equal.
+    pub fn fold_identity(&self) -> u64 {
+        self.letters().iter().fold(0u64, |acc, l| acc << 8 | u64::from(l.base))
+    }
+
     /// Letters without any mark, đ as d: the diacritic-free fold.
     pub fn fold_into(&self, out: &mut String) {
-        out.extend(self.letters().iter().map(|l| l.base as char));
+        let mut bytes = [0u8; MAX_SYLLABLE_LETTERS];
+        for (b, l) in bytes.iter_mut().zip(self.letters()) {
+            *b = l.base;
+        }
+        // Bases are ASCII letters by construction.
+        out.push_str(std::str::from_utf8(&bytes[..self.len as usize]).unwrap_or_default());
     }
 
     /// True when this syllable's single vowel is i or y and `other` is the same
@@ -353,6 +380,33 @@ mod tests {
         // Stops take only the acute or dot tone.
         assert!(!is_valid_syllable("hàt"));
         assert!(is_valid_syllable("hạt"));
+    }
+
+    fn codes(s: &str) -> Vec<u8> {
+        let mut letters = Vec::new();
+        assert!(letters_of(s, &mut letters), "{s}");
+        letters.iter().map(code_of).collect()
+    }
+
+    #[test]
+    fn tables_match_the_readable_lists() {
+        for onset in ["", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh",
+            "p", "ph", "qu", "r", "s", "t", "th", "tr", "v", "x"] {
+            assert!(onset.is_empty() || is_onset(&codes(onset)), "{onset}");
+        }
+        let classes = [
+            (NucleusClass::Free, "a e ê i o ô ơ u ư y oa oe uê uy"),
+            (NucleusClass::ClosedOnly, "ă â iê yê uô ươ uâ oă uyê oo"),
+            (NucleusClass::OpenOnly, "ia ua ưa uya ai ao au ay âu ây eo êu iu oi ôi ơi ui ưi ưu iêu yêu oai oay oao oeo uây uôi ươi ươu uyu uơ"),
+        ];
+        for (class, list) in classes {
+            for nucleus in list.split(' ') {
+                assert_eq!(nucleus_class(&codes(nucleus)), Some(class), "{nucleus}");
+            }
+        }
+        for nucleus in "a ê i y oa uê uy".split(' ') {
+            assert!(precedes_palatal(&codes(nucleus)), "{nucleus}");
+        }
     }
 
     #[test]

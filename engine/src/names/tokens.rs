@@ -1,9 +1,6 @@
 //! Splitting a raw name into tokens: whitespace of every kind, zero-width
 //! characters, punctuation noise and honorifics in front.
 
-use super::letters::Letter;
-use super::syllable::{parse_token, ToneStyle};
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Class {
     /// Ends a token: whitespace, punctuation.
@@ -16,7 +13,18 @@ enum Class {
     Keep,
 }
 
+fn ascii_class(b: u8) -> Class {
+    match b {
+        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => Class::Keep,
+        b'\'' | b'`' => Class::Apostrophe,
+        _ => Class::Separator,
+    }
+}
+
 fn class(c: char) -> Class {
+    if c.is_ascii_alphanumeric() || super::letters::decompose(c).is_some() {
+        return Class::Keep;
+    }
     match c {
         '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}' => Class::Invisible,
         '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | '`' | '´' | '′' => Class::Apostrophe,
@@ -38,45 +46,46 @@ impl Tokens {
         self.text.clear();
         self.text.push_str(text);
         self.ranges.clear();
-        let mut start: Option<usize> = None;
+        let bytes = text.as_bytes();
+        // A token runs from its first kept character to its last, so apostrophes
+        // and invisible characters at either end fall away without a second scan.
+        let mut first_keep: Option<usize> = None;
+        let mut last_keep_end = 0;
         let mut dirty = false;
-        for (i, c) in text.char_indices() {
-            match class(c) {
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (class, width) = if b < 0x80 {
+                (ascii_class(b), 1)
+            } else {
+                let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+                (class(c), c.len_utf8())
+            };
+            match class {
                 Class::Separator => {
-                    self.close(start.take(), i, dirty);
+                    self.close(first_keep.take(), last_keep_end, dirty);
                     dirty = false;
                 }
                 Class::Keep => {
-                    start.get_or_insert(i);
+                    first_keep.get_or_insert(i);
+                    last_keep_end = i + width;
                 }
                 Class::Invisible => dirty = true,
-                Class::Apostrophe => {
-                    start.get_or_insert(i);
-                    dirty |= c != '\'';
-                }
+                Class::Apostrophe => dirty |= b != b'\'',
             }
+            i += width;
         }
-        self.close(start, text.len(), dirty);
+        self.close(first_keep, last_keep_end, dirty);
     }
 
     fn close(&mut self, start: Option<usize>, end: usize, dirty: bool) {
-        let Some(start) = start else { return };
-        // Apostrophes at either end are quoting, not part of the name.
-        let token = &self.text[start..end];
-        let trimmed = token.trim_matches(|c| class(c) != Class::Keep);
-        if trimmed.is_empty() {
-            return;
+        if let Some(start) = start {
+            self.ranges.push((start as u32, end as u32, dirty));
         }
-        let s = start + (token.len() - token.trim_start_matches(|c| class(c) != Class::Keep).len());
-        self.ranges.push((s as u32, (s + trimmed.len()) as u32, dirty));
     }
 
     pub fn len(&self) -> usize {
         self.ranges.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ranges.is_empty()
     }
 
     /// Token `i`, with invisible characters dropped and apostrophes made ASCII.
@@ -95,42 +104,6 @@ impl Tokens {
             }
         }
         buf.as_str()
-    }
-}
-
-/// Surnames an honorific can stand before. "Ông" is itself a surname (Ông Ích
-/// Khiêm), so it is dropped only when a common surname follows it.
-const SURNAMES: &[&str] = &[
-    "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ", "hồ", "ngô",
-    "dương", "lý", "đào", "đoàn", "vương", "trịnh", "trương", "đinh", "lâm", "phùng", "mai", "tô", "hà", "tạ",
-    "lương", "la", "cao", "châu", "thái", "quách", "lưu", "tăng", "kiều", "triệu", "hứa", "từ", "chu", "âu",
-    "tôn", "văn", "nông", "lò", "lại", "khúc", "thân", "mạc", "diệp", "giang", "đàm", "quan", "hầu", "nghiêm",
-];
-
-fn key_of(tokens: &Tokens, i: usize, letters: &mut Vec<Letter>, out: &mut String) {
-    out.clear();
-    let mut buf = String::new();
-    let token = tokens.get(i, &mut buf);
-    match parse_token(token, letters) {
-        Some(s) => s.render(ToneStyle::New, false, out),
-        None => out.extend(token.chars().flat_map(char::to_lowercase)),
-    }
-}
-
-/// How many leading tokens are an honorific (Ông, Bà, Anh, Chị, Đ/c, đồng chí).
-pub fn honorific_prefix_len(tokens: &Tokens, letters: &mut Vec<Letter>) -> usize {
-    if tokens.len() < 2 {
-        return 0;
-    }
-    let mut first = String::new();
-    let mut second = String::new();
-    key_of(tokens, 0, letters, &mut first);
-    key_of(tokens, 1, letters, &mut second);
-    match (first.as_str(), second.as_str()) {
-        ("đ", "c") | ("đồng", "chí") if tokens.len() >= 3 => 2,
-        ("đc", _) => 1,
-        ("ông" | "bà" | "anh" | "chị", surname) if tokens.len() >= 3 && SURNAMES.contains(&surname) => 1,
-        _ => 0,
     }
 }
 

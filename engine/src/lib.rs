@@ -4,6 +4,7 @@
 //! layer in `bindings/` only converts arguments and releases the GIL.
 
 pub mod column;
+pub mod dedup;
 pub mod error;
 pub mod names;
 

@@ -110,6 +110,12 @@ pub fn write_names_bulk(names: &[Option<&str>], form: Form) -> Result<StrColumn,
     Ok(out)
 }
 
+/// Kind and score of one pair on this thread's cached comparer (no alignment):
+/// the fast path for callers that compare many pairs themselves.
+pub fn kind_and_score(a: &str, b: &str) -> (MatchKind, f64) {
+    compare::with_thread_comparer(|c| c.kind_and_score(a, b))
+}
+
 /// Column results of `compare_names_bulk`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComparisonColumns {

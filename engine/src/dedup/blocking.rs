@@ -1,0 +1,166 @@
+//! Candidate pairs from several blocking keys, each block capped.
+//!
+//! Everyone named "Nguyễn Văn Hùng" born in 1970 is one block in a large
+//! province (one name was shared by 3,446 people in a 1M roster): such blocks are
+//! split by finer keys (full date of birth, then the middle name) and skipped,
+//! with a warning, only if they stay too large.
+
+use rayon::prelude::*;
+
+use super::{hash_str, Person, Prepared};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BlockKind {
+    CitizenId,
+    SurnameGivenBirthYear,
+    GivenFullBirthDate,
+    OldId,
+}
+
+impl BlockKind {
+    pub const ALL: [BlockKind; 4] =
+        [BlockKind::CitizenId, BlockKind::SurnameGivenBirthYear, BlockKind::GivenFullBirthDate, BlockKind::OldId];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BlockKind::CitizenId => "citizen ID",
+            BlockKind::SurnameGivenBirthYear => "surname + given name + birth year",
+            BlockKind::GivenFullBirthDate => "given name + full date of birth",
+            BlockKind::OldId => "old ID number",
+        }
+    }
+}
+
+fn mix(parts: &[u64]) -> u64 {
+    parts.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, p| (h ^ p).wrapping_mul(0x0100_0000_01b3).rotate_left(17))
+}
+
+/// The key of `person` under `kind`, or None when the person lacks what it needs.
+pub(crate) fn block_key(kind: BlockKind, person: &Person<'_>, prepared: &Prepared) -> Option<u64> {
+    let dob = person.date_of_birth;
+    let key = match kind {
+        BlockKind::CitizenId => hash_str(person.citizen_id.filter(|s| !s.is_empty())?),
+        BlockKind::OldId => hash_str(person.old_id.filter(|s| !s.is_empty())?),
+        BlockKind::SurnameGivenBirthYear => {
+            if prepared.given == 0 || dob.year == 0 {
+                return None;
+            }
+            mix(&[1, prepared.surname, prepared.given, u64::from(dob.year)])
+        }
+        BlockKind::GivenFullBirthDate => {
+            if prepared.given == 0 || !dob.is_full() {
+                return None;
+            }
+            mix(&[2, prepared.given, u64::from(dob.year), u64::from(dob.month), u64::from(dob.day)])
+        }
+    };
+    Some(mix(&[kind as u64 + 100, key]))
+}
+
+/// Finer keys for an oversized block, tried in order.
+fn refine(level: usize, person: &Person<'_>, prepared: &Prepared) -> Option<u64> {
+    let dob = person.date_of_birth;
+    match level {
+        0 => Some(mix(&[u64::from(dob.month), u64::from(dob.day)])),
+        1 => Some(mix(&[u64::from(dob.month), u64::from(dob.day), prepared.middle])),
+        _ => None,
+    }
+}
+
+fn emit_block(members: &[u32], out: &mut Vec<u64>) {
+    for (k, &i) in members.iter().enumerate() {
+        for &j in &members[k + 1..] {
+            let (a, b) = (i.min(j), i.max(j));
+            out.push((u64::from(a) << 32) | u64::from(b));
+        }
+    }
+}
+
+fn split_block(
+    kind: BlockKind,
+    members: &[u32],
+    level: usize,
+    people: &[Person<'_>],
+    prepared: &[Prepared],
+    cap: usize,
+    out: &mut Vec<u64>,
+    warnings: &mut Vec<String>,
+) {
+    if members.len() <= cap {
+        emit_block(members, out);
+        return;
+    }
+    let refinable = matches!(kind, BlockKind::SurnameGivenBirthYear | BlockKind::GivenFullBirthDate);
+    let mut keyed: Vec<(u64, u32)> = if refinable {
+        members.iter().filter_map(|&i| refine(level, &people[i as usize], &prepared[i as usize]).map(|k| (k, i))).collect()
+    } else {
+        Vec::new()
+    };
+    if keyed.is_empty() {
+        warnings.push(format!(
+            "a block of {} members sharing one {} was too large to compare pairwise (cap {}) and was skipped",
+            members.len(),
+            kind.as_str(),
+            cap
+        ));
+        return;
+    }
+    keyed.sort_unstable();
+    for group in keyed.chunk_by(|a, b| a.0 == b.0) {
+        let ids: Vec<u32> = group.iter().map(|(_, i)| *i).collect();
+        split_block(kind, &ids, level + 1, people, prepared, cap, out, warnings);
+    }
+}
+
+fn kind_pairs(kind: BlockKind, people: &[Person<'_>], prepared: &[Prepared], cap: usize) -> (Vec<u64>, Vec<String>) {
+    let mut keyed: Vec<(u64, u32)> = people
+        .par_iter()
+        .zip(prepared.par_iter())
+        .enumerate()
+        .filter_map(|(i, (p, pr))| block_key(kind, p, pr).map(|k| (k, i as u32)))
+        .collect();
+    keyed.par_sort_unstable();
+    let groups: Vec<&[(u64, u32)]> = keyed.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1).collect();
+    groups
+        .par_iter()
+        .fold(
+            || (Vec::new(), Vec::new()),
+            |(mut out, mut warnings), group| {
+                let ids: Vec<u32> = group.iter().map(|(_, i)| *i).collect();
+                split_block(kind, &ids, 0, people, prepared, cap, &mut out, &mut warnings);
+                (out, warnings)
+            },
+        )
+        .reduce(
+            || (Vec::new(), Vec::new()),
+            |(mut a, mut wa), (b, wb)| {
+                a.extend(b);
+                wa.extend(wb);
+                (a, wa)
+            },
+        )
+}
+
+fn unpack(mut pairs: Vec<u64>) -> Vec<(u32, u32)> {
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs.into_iter().map(|p| ((p >> 32) as u32, p as u32)).collect()
+}
+
+/// The pairs one blocking rule alone yields (for training sessions).
+pub(crate) fn pairs_for(kind: BlockKind, people: &[Person<'_>], prepared: &[Prepared], cap: usize) -> Vec<(u32, u32)> {
+    unpack(kind_pairs(kind, people, prepared, cap).0)
+}
+
+/// All candidate pairs (i < j), deduplicated, plus warnings about skipped blocks.
+pub(crate) fn candidate_pairs(people: &[Person<'_>], prepared: &[Prepared], cap: usize) -> (Vec<(u32, u32)>, Vec<String>) {
+    let per_kind: Vec<(Vec<u64>, Vec<String>)> =
+        BlockKind::ALL.par_iter().map(|&kind| kind_pairs(kind, people, prepared, cap)).collect();
+    let mut all: Vec<u64> = Vec::with_capacity(per_kind.iter().map(|(p, _)| p.len()).sum());
+    let mut warnings = Vec::new();
+    for (pairs, w) in per_kind {
+        all.extend(pairs);
+        warnings.extend(w);
+    }
+    (unpack(all), warnings)
+}

@@ -122,3 +122,30 @@ pub fn float_column_out<'py>(py: Python<'py>, values: Vec<Option<f64>>, arrow: b
     }
     Ok(PyList::new(py, values)?.into_any())
 }
+
+/// An Arrow integer column (any width, nullable) as i64, nulls as `missing`.
+pub fn extract_ints(obj: &Bound<'_, PyAny>, what: &str, missing: i64) -> PyResult<Vec<i64>> {
+    let py = obj.py();
+    if !(obj.hasattr(pyo3::intern!(py, "__arrow_c_array__"))? || obj.hasattr(pyo3::intern!(py, "__arrow_c_stream__"))?) {
+        let values: Vec<Option<i64>> = obj
+            .extract()
+            .map_err(|_| NotAStringError::new_err(format!("{what}: expected a column of integers")))?;
+        return Ok(values.into_iter().map(|v| v.unwrap_or(missing)).collect());
+    }
+    let (chunks, _) = obj.extract::<AnyArray>()?.into_chunked_array()?.into_inner();
+    let mut out = Vec::new();
+    for chunk in chunks {
+        let cast = arrow_cast::cast(&chunk, &arrow_schema::DataType::Int64)
+            .map_err(|e| InvalidInputError::new_err(format!("{what}: expected integers ({e})")))?;
+        let ints = cast
+            .as_any()
+            .downcast_ref::<arrow_array::Int64Array>()
+            .ok_or_else(|| InvalidInputError::new_err(format!("{what}: expected integers")))?;
+        out.extend(ints.iter().map(|v| v.unwrap_or(missing)));
+    }
+    Ok(out)
+}
+
+pub fn arrow_out<'py>(py: Python<'py>, array: ArrayRef) -> PyResult<Bound<'py, PyAny>> {
+    Ok(PyArray::from_array_ref(array).into_pyobject(py)?.into_any())
+}

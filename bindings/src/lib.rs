@@ -3,6 +3,7 @@
 //! once, runs the engine inside `py.detach` (rayon inside), and converts back once.
 
 mod columns;
+mod dedup;
 mod errors;
 mod names;
 
@@ -12,5 +13,6 @@ use pyo3::prelude::*;
 fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MAX_NAME_BYTES", doichieu_engine::MAX_NAME_BYTES)?;
     names::register(m)?;
+    dedup::register(m)?;
     Ok(())
 }

@@ -36,3 +36,41 @@ def normalize_names(names: Any) -> Any: ...
 def name_keys(names: Any) -> Any: ...
 def fold_keys(names: Any) -> Any: ...
 def compare_names_bulk(left: Any, right: Any) -> tuple[Any, Any]: ...
+
+@final
+class DedupModel:
+    def to_dict(self) -> dict[str, Any]: ...
+
+def find_duplicates(
+    columns: dict[str, Any],
+    threshold: float = 0.9,
+    strong_threshold: float = 0.99,
+    max_block_size: int = 400,
+) -> dict[str, Any]: ...
+
+@final
+class DuplicateIndex:
+    def __new__(cls, model: DedupModel, columns: dict[str, Any] | None = None, max_block_size: int = 400) -> DuplicateIndex: ...
+    def __len__(self) -> int: ...
+    def add(
+        self,
+        full_name: str,
+        date_of_birth: tuple[int, int, int],
+        gender: int | None = None,
+        citizen_id: str | None = None,
+        old_id: str | None = None,
+        hometown: str | None = None,
+        party_unit: str | None = None,
+    ) -> int: ...
+    def query(
+        self,
+        full_name: str,
+        date_of_birth: tuple[int, int, int],
+        gender: int | None = None,
+        citizen_id: str | None = None,
+        old_id: str | None = None,
+        hometown: str | None = None,
+        party_unit: str | None = None,
+        min_probability: float = 0.5,
+        limit: int = 5,
+    ) -> list[dict[str, Any]]: ...

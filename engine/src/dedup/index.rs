@@ -118,8 +118,9 @@ impl IncrementalIndex {
     }
 
     /// The held records most likely to be `person`, best first, at or above `min_probability`.
-    pub fn query(&mut self, person: &Person<'_>, min_probability: f64, limit: usize) -> Vec<Candidate> {
-        let prepared = prepare(person.full_name, &mut self.writer, &mut self.buf);
+    /// Takes `&self` so many threads can ask at once (behind a read lock).
+    pub fn query(&self, person: &Person<'_>, min_probability: f64, limit: usize) -> Vec<Candidate> {
+        let prepared = prepare(person.full_name, &mut Writer::default(), &mut String::new());
         let mut seen: Vec<u32> = Vec::new();
         for kind in BlockKind::ALL {
             if let Some(key) = block_key(kind, person, &prepared) {

@@ -29,8 +29,8 @@ impl Model {
     /// them; these only decide where it starts.
     pub fn prior() -> Model {
         let m = vec![
-            vec![0.80, 0.06, 0.06, 0.04, 0.02, 0.02],
-            vec![0.85, 0.05, 0.05, 0.05],
+            vec![0.82, 0.06, 0.06, 0.04, 0.015, 0.005],
+            vec![0.88, 0.05, 0.05, 0.02],
             vec![0.98, 0.02],
             vec![0.95, 0.05],
             vec![0.70, 0.10, 0.20],

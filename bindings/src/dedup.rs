@@ -1,0 +1,314 @@
+//! Deduplication: batch `find_duplicates` over roster columns, and the
+//! incremental `DuplicateIndex` the verifier queries one record at a time.
+
+use std::sync::{Arc, RwLock};
+
+use arrow_array::{ArrayRef, Float64Array, StringArray, UInt32Array};
+use doichieu_engine::dedup::{self, levels::FIELDS, Config, Gender, IncrementalIndex, Model, PartialDate, Person};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::columns::{self, arrow_out, extract_ints, Column};
+use crate::errors::InvalidInputError;
+
+/// Parsed roster columns, all the same length. Strings stay in Arrow/Python memory.
+struct Columns {
+    full_name: Column,
+    citizen_id: Column,
+    old_id: Column,
+    hometown: Column,
+    party_unit: Column,
+    year: Vec<i64>,
+    month: Vec<i64>,
+    day: Vec<i64>,
+    gender: Vec<i64>,
+}
+
+impl Columns {
+    fn people(&self) -> PyResult<Vec<Person<'_>>> {
+        let names = self.full_name.values();
+        let n = names.len();
+        let cid = self.citizen_id.values();
+        let old = self.old_id.values();
+        let home = self.hometown.values();
+        let unit = self.party_unit.values();
+        for (what, len) in [
+            ("citizen_id", cid.len()),
+            ("old_id", old.len()),
+            ("hometown", home.len()),
+            ("party_unit", unit.len()),
+            ("birth_year", self.year.len()),
+            ("birth_month", self.month.len()),
+            ("birth_day", self.day.len()),
+            ("gender", self.gender.len()),
+        ] {
+            if len != n {
+                return Err(InvalidInputError::new_err(format!("column {what} has {len} values, full_name has {n}")));
+            }
+        }
+        Ok((0..n)
+            .map(|i| Person {
+                full_name: names[i].unwrap_or(""),
+                date_of_birth: PartialDate {
+                    year: self.year[i].clamp(0, 9999) as u16,
+                    month: self.month[i].clamp(0, 12) as u8,
+                    day: self.day[i].clamp(0, 31) as u8,
+                },
+                gender: match self.gender[i] {
+                    1 => Some(Gender::Male),
+                    0 => Some(Gender::Female),
+                    _ => None,
+                },
+                citizen_id: cid[i],
+                old_id: old[i],
+                hometown: home[i],
+                party_unit: unit[i],
+            })
+            .collect())
+    }
+}
+
+fn read_columns(cols: &Bound<'_, PyDict>) -> PyResult<Columns> {
+    let get = |key: &str| -> PyResult<Bound<'_, PyAny>> {
+        cols.get_item(key)?.ok_or_else(|| InvalidInputError::new_err(format!("missing column {key}")))
+    };
+    Ok(Columns {
+        full_name: columns::extract(&get("full_name")?)?,
+        citizen_id: columns::extract(&get("citizen_id")?)?,
+        old_id: columns::extract(&get("old_id")?)?,
+        hometown: columns::extract(&get("hometown")?)?,
+        party_unit: columns::extract(&get("party_unit")?)?,
+        year: extract_ints(&get("birth_year")?, "birth_year", 0)?,
+        month: extract_ints(&get("birth_month")?, "birth_month", 0)?,
+        day: extract_ints(&get("birth_day")?, "birth_day", 0)?,
+        gender: extract_ints(&get("gender")?, "gender", -1)?,
+    })
+}
+
+fn config(threshold: f64, strong_threshold: f64, max_block_size: usize) -> PyResult<Config> {
+    if !(0.0..=1.0).contains(&threshold) || !(threshold..=1.0).contains(&strong_threshold) {
+        return Err(InvalidInputError::new_err(format!(
+            "thresholds must satisfy 0 <= threshold ({threshold}) <= strong_threshold ({strong_threshold}) <= 1"
+        )));
+    }
+    if max_block_size < 2 {
+        return Err(InvalidInputError::new_err("max_block_size must be at least 2"));
+    }
+    Ok(Config { threshold, strong_threshold, max_block_size, ..Config::default() })
+}
+
+/// A trained Fellegi–Sunter model (m, u and λ), reusable for incremental matching.
+#[pyclass(module = "doichieu._engine", frozen)]
+#[derive(Clone)]
+pub struct DedupModel {
+    inner: Model,
+}
+
+#[pymethods]
+impl DedupModel {
+    /// m and u per field and level, and λ: the numbers behind every score.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("lambda", self.inner.lambda)?;
+        d.set_item("em_iterations", self.inner.iterations)?;
+        let fields = PyDict::new(py);
+        for f in FIELDS {
+            let levels = PyDict::new(py);
+            for (l, name) in f.levels().iter().enumerate() {
+                levels.set_item(*name, (self.inner.m[f.index()][l], self.inner.u[f.index()][l]))?;
+            }
+            fields.set_item(f.as_str(), levels)?;
+        }
+        d.set_item("fields", fields)?;
+        Ok(d)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("DedupModel(lambda={:.2e}, em_iterations={})", self.inner.lambda, self.inner.iterations)
+    }
+}
+
+/// Returns a dict: pairs (a dict of columns), clusters (a dict of columns),
+/// warnings (list of str), model (DedupModel), candidate_pairs (int).
+#[pyfunction]
+#[pyo3(signature = (columns, threshold = 0.9, strong_threshold = 0.99, max_block_size = 400))]
+fn find_duplicates<'py>(
+    py: Python<'py>,
+    columns: &Bound<'py, PyDict>,
+    threshold: f64,
+    strong_threshold: f64,
+    max_block_size: usize,
+) -> PyResult<Bound<'py, PyDict>> {
+    let cfg = config(threshold, strong_threshold, max_block_size)?;
+    let cols = read_columns(columns)?;
+    let result = {
+        let people = cols.people()?;
+        py.detach(|| dedup::find_duplicates(&people, &cfg))
+    };
+    let out = PyDict::new(py);
+    let pairs = PyDict::new(py);
+    let p = &result.pairs;
+    let u32s = |f: &dyn Fn(&dedup::DuplicatePair) -> usize| -> ArrayRef {
+        Arc::new(UInt32Array::from(p.iter().map(|x| f(x) as u32).collect::<Vec<_>>()))
+    };
+    pairs.set_item("a", arrow_out(py, u32s(&|x| x.a))?)?;
+    pairs.set_item("b", arrow_out(py, u32s(&|x| x.b))?)?;
+    pairs.set_item("probability", arrow_out(py, Arc::new(Float64Array::from(p.iter().map(|x| x.probability).collect::<Vec<_>>())))?)?;
+    pairs.set_item("match_weight", arrow_out(py, Arc::new(Float64Array::from(p.iter().map(|x| x.match_weight).collect::<Vec<_>>())))?)?;
+    pairs.set_item("type", arrow_out(py, Arc::new(StringArray::from(p.iter().map(|x| x.kind.as_str()).collect::<Vec<_>>())))?)?;
+    pairs.set_item("name_kind", arrow_out(py, Arc::new(StringArray::from(p.iter().map(|x| x.name_kind.as_str()).collect::<Vec<_>>())))?)?;
+    for f in FIELDS {
+        let levels: Vec<Option<&str>> = p.iter().map(|x| x.levels[f.index()].map(|l| f.levels()[l as usize])).collect();
+        let weights: Vec<Option<f64>> = p.iter().map(|x| Some(x.field_weights[f.index()]).filter(|w| !w.is_nan())).collect();
+        pairs.set_item(format!("{}_level", f.as_str()), arrow_out(py, Arc::new(StringArray::from(levels)))?)?;
+        pairs.set_item(format!("{}_weight", f.as_str()), arrow_out(py, Arc::new(Float64Array::from(weights)))?)?;
+    }
+    pairs.set_item("explanation", arrow_out(py, Arc::new(StringArray::from(p.iter().map(|x| x.explanation()).collect::<Vec<_>>())))?)?;
+    out.set_item("pairs", pairs)?;
+    let clusters = PyDict::new(py);
+    let c = &result.clusters;
+    clusters.set_item("cluster_id", arrow_out(py, Arc::new(UInt32Array::from(c.iter().map(|x| x.cluster_id as u32).collect::<Vec<_>>())))?)?;
+    clusters.set_item("member", arrow_out(py, Arc::new(UInt32Array::from(c.iter().map(|x| x.member as u32).collect::<Vec<_>>())))?)?;
+    clusters.set_item("type", arrow_out(py, Arc::new(StringArray::from(c.iter().map(|x| x.kind.as_str()).collect::<Vec<_>>())))?)?;
+    out.set_item("clusters", clusters)?;
+    out.set_item("warnings", result.warnings)?;
+    out.set_item("candidate_pairs", result.candidate_pairs)?;
+    out.set_item("model", DedupModel { inner: result.model })?;
+    Ok(out)
+}
+
+/// Holds a province's members and answers "who is this likely to be?" for one
+/// record at a time; safe to share between server threads.
+#[pyclass(module = "doichieu._engine", frozen)]
+pub struct DuplicateIndex {
+    inner: RwLock<IncrementalIndex>,
+}
+
+fn person_from_args<'a>(
+    full_name: &'a str,
+    date_of_birth: (i64, i64, i64),
+    gender: Option<i64>,
+    citizen_id: Option<&'a str>,
+    old_id: Option<&'a str>,
+    hometown: Option<&'a str>,
+    party_unit: Option<&'a str>,
+) -> PyResult<Person<'a>> {
+    if full_name.len() > doichieu_engine::MAX_NAME_BYTES {
+        return Err(crate::errors::InputTooLongError::new_err(format!(
+            "full_name is {} bytes long; the limit is {} bytes",
+            full_name.len(),
+            doichieu_engine::MAX_NAME_BYTES
+        )));
+    }
+    let (y, m, d) = date_of_birth;
+    Ok(Person {
+        full_name,
+        date_of_birth: PartialDate { year: y.clamp(0, 9999) as u16, month: m.clamp(0, 12) as u8, day: d.clamp(0, 31) as u8 },
+        gender: match gender {
+            Some(1) => Some(Gender::Male),
+            Some(0) => Some(Gender::Female),
+            _ => None,
+        },
+        citizen_id,
+        old_id,
+        hometown,
+        party_unit,
+    })
+}
+
+#[pymethods]
+impl DuplicateIndex {
+    /// An index over `columns` (as for `find_duplicates`), scored with `model`
+    /// (trained by `find_duplicates` on the same province).
+    #[new]
+    #[pyo3(signature = (model, columns = None, max_block_size = 400))]
+    fn new(py: Python<'_>, model: &DedupModel, columns: Option<&Bound<'_, PyDict>>, max_block_size: usize) -> PyResult<Self> {
+        let mut index = IncrementalIndex::new(model.inner.clone(), max_block_size.max(2));
+        if let Some(cols) = columns {
+            let cols = read_columns(cols)?;
+            let people = cols.people()?;
+            py.detach(|| {
+                for p in &people {
+                    index.add(p);
+                }
+            });
+        }
+        Ok(DuplicateIndex { inner: RwLock::new(index) })
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.read().map(|i| i.len()).unwrap_or(0)
+    }
+
+    /// Adds one member; returns its position.
+    #[pyo3(signature = (full_name, date_of_birth, gender = None, citizen_id = None, old_id = None, hometown = None, party_unit = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &self,
+        py: Python<'_>,
+        full_name: &str,
+        date_of_birth: (i64, i64, i64),
+        gender: Option<i64>,
+        citizen_id: Option<&str>,
+        old_id: Option<&str>,
+        hometown: Option<&str>,
+        party_unit: Option<&str>,
+    ) -> PyResult<usize> {
+        let person = person_from_args(full_name, date_of_birth, gender, citizen_id, old_id, hometown, party_unit)?;
+        py.detach(|| self.inner.write().map(|mut i| i.add(&person)).map_err(|_| ()))
+            .map_err(|_| InvalidInputError::new_err("the index was poisoned by an earlier panic"))
+    }
+
+    /// Held members likely to be this person: a list of dicts (index, probability,
+    /// match_weight, type, name_kind, explanation), best first.
+    #[pyo3(signature = (full_name, date_of_birth, gender = None, citizen_id = None, old_id = None, hometown = None, party_unit = None, min_probability = 0.5, limit = 5))]
+    #[allow(clippy::too_many_arguments)]
+    fn query<'py>(
+        &self,
+        py: Python<'py>,
+        full_name: &str,
+        date_of_birth: (i64, i64, i64),
+        gender: Option<i64>,
+        citizen_id: Option<&str>,
+        old_id: Option<&str>,
+        hometown: Option<&str>,
+        party_unit: Option<&str>,
+        min_probability: f64,
+        limit: usize,
+    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let person = person_from_args(full_name, date_of_birth, gender, citizen_id, old_id, hometown, party_unit)?;
+        let found = py
+            .detach(|| self.inner.read().map(|i| i.query(&person, min_probability, limit)).map_err(|_| ()))
+            .map_err(|_| InvalidInputError::new_err("the index was poisoned by an earlier panic"))?;
+        found
+            .into_iter()
+            .map(|c| {
+                let d = PyDict::new(py);
+                d.set_item("index", c.index)?;
+                d.set_item("probability", c.probability)?;
+                d.set_item("match_weight", c.match_weight)?;
+                d.set_item("type", c.kind.as_str())?;
+                d.set_item("name_kind", c.name_kind.as_str())?;
+                let pair = dedup::DuplicatePair {
+                    a: 0,
+                    b: c.index,
+                    probability: c.probability,
+                    match_weight: c.match_weight,
+                    kind: c.kind,
+                    name_kind: c.name_kind,
+                    levels: c.levels,
+                    field_weights: c.field_weights,
+                };
+                d.set_item("explanation", pair.explanation())?;
+                Ok(d)
+            })
+            .collect()
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<DedupModel>()?;
+    m.add_class::<DuplicateIndex>()?;
+    m.add_function(wrap_pyfunction!(find_duplicates, m)?)?;
+    Ok(())
+}

@@ -1,4 +1,6 @@
-//! Candidate pairs from several blocking keys, each block capped.
+//! Candidate pairs from several blocking keys (citizen ID; surname + given name
+//! + birth year; given name + full birth date; surname + full birth date; old
+//! ID), each block capped.
 //!
 //! Everyone named "Nguyễn Văn Hùng" born in 1970 is one block in a large
 //! province (one name was shared by 3,446 people in a 1M roster): such blocks are
@@ -14,18 +16,25 @@ pub enum BlockKind {
     CitizenId,
     SurnameGivenBirthYear,
     GivenFullBirthDate,
+    SurnameFullBirthDate,
     OldId,
 }
 
 impl BlockKind {
-    pub const ALL: [BlockKind; 4] =
-        [BlockKind::CitizenId, BlockKind::SurnameGivenBirthYear, BlockKind::GivenFullBirthDate, BlockKind::OldId];
+    pub const ALL: [BlockKind; 5] = [
+        BlockKind::CitizenId,
+        BlockKind::SurnameGivenBirthYear,
+        BlockKind::GivenFullBirthDate,
+        BlockKind::SurnameFullBirthDate,
+        BlockKind::OldId,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             BlockKind::CitizenId => "citizen ID",
             BlockKind::SurnameGivenBirthYear => "surname + given name + birth year",
             BlockKind::GivenFullBirthDate => "given name + full date of birth",
+            BlockKind::SurnameFullBirthDate => "surname + full date of birth",
             BlockKind::OldId => "old ID number",
         }
     }
@@ -52,6 +61,13 @@ pub(crate) fn block_key(kind: BlockKind, person: &Person<'_>, prepared: &Prepare
                 return None;
             }
             mix(&[2, prepared.given, u64::from(dob.year), u64::from(dob.month), u64::from(dob.day)])
+        }
+        // Catches a mistyped or changed given name.
+        BlockKind::SurnameFullBirthDate => {
+            if prepared.surname == 0 || !dob.is_full() {
+                return None;
+            }
+            mix(&[3, prepared.surname, u64::from(dob.year), u64::from(dob.month), u64::from(dob.day)])
         }
     };
     Some(mix(&[kind as u64 + 100, key]))
@@ -90,7 +106,10 @@ fn split_block(
         emit_block(members, out);
         return;
     }
-    let refinable = matches!(kind, BlockKind::SurnameGivenBirthYear | BlockKind::GivenFullBirthDate);
+    let refinable = matches!(
+        kind,
+        BlockKind::SurnameGivenBirthYear | BlockKind::GivenFullBirthDate | BlockKind::SurnameFullBirthDate
+    );
     let mut keyed: Vec<(u64, u32)> = if refinable {
         members.iter().filter_map(|&i| refine(level, &people[i as usize], &prepared[i as usize]).map(|k| (k, i))).collect()
     } else {

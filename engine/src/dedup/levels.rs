@@ -34,7 +34,7 @@ impl Field {
     /// Level names, most similar first.
     pub fn levels(self) -> &'static [&'static str] {
         match self {
-            Field::Name => &["same_name", "diacritics_missing", "variant", "typo", "different_diacritics", "different"],
+            Field::Name => &["same_name", "diacritics_missing", "variant", "typo", "different_diacritics", "similar", "different"],
             Field::DateOfBirth => &["exact", "partial_agrees", "one_digit_or_swap", "different"],
             Field::Gender | Field::Hometown => &["agree", "disagree"],
             Field::CitizenId => &["exact", "one_digit_or_transposition", "different"],
@@ -61,7 +61,18 @@ pub fn name_level(kind: MatchKind) -> u8 {
         MatchKind::SpellingVariant | MatchKind::MiddleNameMissing | MatchKind::Reordered => 2,
         MatchKind::Typo => 3,
         MatchKind::DifferentDiacritics => 4,
-        MatchKind::Different => 5,
+        MatchKind::Different => 6,
+    }
+}
+
+/// Level of two names the name layer calls `different` that are still within two
+/// edits of each other once folded (several typing errors in one name).
+pub const NAME_SIMILAR: u8 = 5;
+
+pub fn within_two_edits(a: &str, b: &str) -> bool {
+    match (crate::names::fold_key(a), crate::names::fold_key(b)) {
+        (Ok(x), Ok(y)) => strsim::osa_distance(&x, &y) <= 2,
+        _ => false,
     }
 }
 

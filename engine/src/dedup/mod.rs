@@ -145,7 +145,13 @@ fn prepare_all(people: &[Person<'_>]) -> Vec<Prepared> {
 /// The field levels of one pair, and the name comparison's kind.
 pub(crate) fn pattern_of(a: &Person<'_>, b: &Person<'_>) -> (Pattern, MatchKind) {
     let (kind, _) = names::kind_and_score(a.full_name, b.full_name);
-    let name = if a.full_name.trim().is_empty() || b.full_name.trim().is_empty() { None } else { Some(levels::name_level(kind)) };
+    let name = if a.full_name.trim().is_empty() || b.full_name.trim().is_empty() {
+        None
+    } else if kind == MatchKind::Different && levels::within_two_edits(a.full_name, b.full_name) {
+        Some(levels::NAME_SIMILAR)
+    } else {
+        Some(levels::name_level(kind))
+    };
     let pattern = [
         name,
         levels::dob_level(a.date_of_birth, b.date_of_birth),

@@ -29,7 +29,7 @@ impl Model {
     /// them; these only decide where it starts.
     pub fn prior() -> Model {
         let m = vec![
-            vec![0.82, 0.06, 0.06, 0.04, 0.015, 0.005],
+            vec![0.80, 0.06, 0.06, 0.04, 0.015, 0.02, 0.005],
             vec![0.88, 0.05, 0.05, 0.02],
             vec![0.98, 0.02],
             vec![0.95, 0.05],
@@ -169,7 +169,7 @@ mod tests {
     fn em_separates_two_populations() {
         // 1,000 true duplicates agreeing on everything, 100,000 strangers agreeing by chance.
         let same: Pattern = [Some(0), Some(0), Some(0), Some(0), Some(0), None];
-        let strangers: Pattern = [Some(5), Some(3), Some(1), Some(1), Some(2), None];
+        let strangers: Pattern = [Some(6), Some(3), Some(1), Some(1), Some(2), None];
         let name_only: Pattern = [Some(0), Some(3), Some(0), Some(1), Some(2), None];
         let mut counts = FxHashMap::default();
         counts.insert(same, 1_000);

@@ -139,7 +139,9 @@ impl NameAnalysis {
             }
         }
         let start = self.foreign.len() as u32;
-        for c in token.nfc().flat_map(char::to_lowercase) {
+        // Lowering can change what composes (Ĥ̱ → ẖ̂), so NFC again afterwards.
+        let lowered: String = token.nfc().flat_map(char::to_lowercase).collect();
+        for c in lowered.nfc() {
             // Ð/ð (eth) stands for Đ/đ in Vietnamese text (relation 1).
             self.foreign.push(if c == 'ð' { 'đ' } else { c });
         }
@@ -259,14 +261,12 @@ impl NameAnalysis {
             None => {
                 // Keep the letters; capitalise the first and any after an apostrophe (H'Hen).
                 let mut start_of_word = true;
+                let mut capitalised = String::with_capacity(t.foreign.1 as usize - t.foreign.0 as usize);
                 for c in self.foreign_text(t).chars() {
-                    if start_of_word {
-                        out.extend(c.to_uppercase());
-                    } else {
-                        out.push(c);
-                    }
+                    capitalised.push(if start_of_word { upper_one(c) } else { c });
                     start_of_word = c == '\'';
                 }
+                out.extend(capitalised.nfc());
             }
         }
     }
@@ -302,6 +302,26 @@ impl NameAnalysis {
     /// The token text to try Telex decoding on (tokens that are not syllables only).
     pub fn raw_token_text<'a>(&'a self, t: &TokenInfo) -> Option<&'a str> {
         t.syllable.is_none().then(|| self.foreign_text(t))
+    }
+}
+
+/// Upper-case mappings that turn one character into several (ŉ → ʼN) would make
+/// the display form change when normalised again; such characters keep their case.
+fn lower_one(c: char) -> char {
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
+/// Also keeps the case where going back down would give another letter (ı → I → i),
+/// so the key of a display form is the key of what it was made from.
+fn upper_one(c: char) -> char {
+    let mut upper = c.to_uppercase();
+    match (upper.next(), upper.next()) {
+        (Some(u), None) if lower_one(u) == c => u,
+        _ => c,
     }
 }
 

@@ -1,6 +1,6 @@
 //! Candidate pairs from several blocking keys (citizen ID; surname + given name
-//! + birth year; given name + full birth date; surname + full birth date; old
-//! ID), each block capped.
+//! + birth year; given name + full birth date; surname + full birth date; the
+//! name's tokens in any order; old ID), each block capped.
 //!
 //! Everyone named "Nguyễn Văn Hùng" born in 1970 is one block in a large
 //! province (one name was shared by 3,446 people in a 1M roster): such blocks are
@@ -17,15 +17,19 @@ pub enum BlockKind {
     SurnameGivenBirthYear,
     GivenFullBirthDate,
     SurnameFullBirthDate,
+    /// The folded name tokens in any order: catches swapped given name and
+    /// surname and lost diacritics, whatever the dates say.
+    NameTokens,
     OldId,
 }
 
 impl BlockKind {
-    pub const ALL: [BlockKind; 5] = [
+    pub const ALL: [BlockKind; 6] = [
         BlockKind::CitizenId,
         BlockKind::SurnameGivenBirthYear,
         BlockKind::GivenFullBirthDate,
         BlockKind::SurnameFullBirthDate,
+        BlockKind::NameTokens,
         BlockKind::OldId,
     ];
 
@@ -35,10 +39,14 @@ impl BlockKind {
             BlockKind::SurnameGivenBirthYear => "surname + given name + birth year",
             BlockKind::GivenFullBirthDate => "given name + full date of birth",
             BlockKind::SurnameFullBirthDate => "surname + full date of birth",
+            BlockKind::NameTokens => "full name (any order)",
             BlockKind::OldId => "old ID number",
         }
     }
 }
+
+/// Largest block of one name (any order) compared whole, before splitting by year.
+const NAME_ONLY_CAP: usize = 16;
 
 fn mix(parts: &[u64]) -> u64 {
     parts.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, p| (h ^ p).wrapping_mul(0x0100_0000_01b3).rotate_left(17))
@@ -63,6 +71,12 @@ pub(crate) fn block_key(kind: BlockKind, person: &Person<'_>, prepared: &Prepare
             mix(&[2, prepared.given, u64::from(dob.year), u64::from(dob.month), u64::from(dob.day)])
         }
         // Catches a mistyped or changed given name.
+        BlockKind::NameTokens => {
+            if prepared.name_tokens == 0 {
+                return None;
+            }
+            mix(&[4, prepared.name_tokens])
+        }
         BlockKind::SurnameFullBirthDate => {
             if prepared.surname == 0 || !dob.is_full() {
                 return None;
@@ -77,8 +91,9 @@ pub(crate) fn block_key(kind: BlockKind, person: &Person<'_>, prepared: &Prepare
 fn refine(level: usize, person: &Person<'_>, prepared: &Prepared) -> Option<u64> {
     let dob = person.date_of_birth;
     match level {
-        0 => Some(mix(&[u64::from(dob.month), u64::from(dob.day)])),
-        1 => Some(mix(&[u64::from(dob.month), u64::from(dob.day), prepared.middle])),
+        0 => Some(mix(&[u64::from(dob.year)])),
+        1 => Some(mix(&[u64::from(dob.year), u64::from(dob.month), u64::from(dob.day)])),
+        2 => Some(mix(&[u64::from(dob.year), u64::from(dob.month), u64::from(dob.day), prepared.middle])),
         _ => None,
     }
 }
@@ -108,7 +123,10 @@ fn split_block(
     }
     let refinable = matches!(
         kind,
-        BlockKind::SurnameGivenBirthYear | BlockKind::GivenFullBirthDate | BlockKind::SurnameFullBirthDate
+        BlockKind::SurnameGivenBirthYear
+            | BlockKind::GivenFullBirthDate
+            | BlockKind::SurnameFullBirthDate
+            | BlockKind::NameTokens
     );
     let mut keyed: Vec<(u64, u32)> = if refinable {
         members.iter().filter_map(|&i| refine(level, &people[i as usize], &prepared[i as usize]).map(|k| (k, i))).collect()
@@ -132,6 +150,9 @@ fn split_block(
 }
 
 fn kind_pairs(kind: BlockKind, people: &[Person<'_>], prepared: &[Prepared], cap: usize) -> (Vec<u64>, Vec<String>) {
+    // A name alone says little in a Vietnamese province (thousands share one):
+    // its blocks are split by birth year early, and only kept whole when small.
+    let cap = if kind == BlockKind::NameTokens { cap.min(NAME_ONLY_CAP) } else { cap };
     let mut keyed: Vec<(u64, u32)> = people
         .par_iter()
         .zip(prepared.par_iter())

@@ -29,7 +29,7 @@ impl Model {
     /// them; these only decide where it starts.
     pub fn prior() -> Model {
         let m = vec![
-            vec![0.80, 0.06, 0.06, 0.04, 0.015, 0.02, 0.005],
+            vec![0.81, 0.06, 0.06, 0.04, 0.015, 0.01, 0.005],
             vec![0.88, 0.05, 0.05, 0.02],
             vec![0.98, 0.02],
             vec![0.95, 0.05],

@@ -81,10 +81,10 @@ def _doichieu_columns(frame: pl.DataFrame) -> dict[str, pl.Series]:
         "birth_day": part(6, 8),
         "gender": pl.Series([None] * n, dtype=pl.Int64),
         # The roster's fields stand in for FEBRL's: social security number for the
-        # citizen ID, suburb for the hometown, postcode for the old number.
+        # citizen ID, postcode for the old number (suburb would count the same place twice).
         "citizen_id": frame["soc_sec_id"],
         "old_id": frame["postcode"],
-        "hometown": frame["suburb"],
+        "hometown": pl.Series([None] * n, dtype=pl.String),
         "party_unit": pl.Series([None] * n, dtype=pl.String),
     }
 

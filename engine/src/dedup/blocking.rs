@@ -48,6 +48,10 @@ impl BlockKind {
 /// Largest block of one name (any order) compared whole, before splitting by year.
 const NAME_ONLY_CAP: usize = 16;
 
+/// Largest surname + given name + birth year block compared whole, before
+/// splitting by full birth date (at national scale such blocks reach hundreds).
+const NAME_YEAR_CAP: usize = 64;
+
 fn mix(parts: &[u64]) -> u64 {
     parts.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, p| (h ^ p).wrapping_mul(0x0100_0000_01b3).rotate_left(17))
 }
@@ -150,9 +154,13 @@ fn split_block(
 }
 
 fn kind_pairs(kind: BlockKind, people: &[Person<'_>], prepared: &[Prepared], cap: usize) -> (Vec<u64>, Vec<String>) {
-    // A name alone says little in a Vietnamese province (thousands share one):
-    // its blocks are split by birth year early, and only kept whole when small.
-    let cap = if kind == BlockKind::NameTokens { cap.min(NAME_ONLY_CAP) } else { cap };
+    // A name says little in a Vietnamese province (thousands share one): blocks
+    // keyed mostly on names are split by birth date early, kept whole only when small.
+    let cap = match kind {
+        BlockKind::NameTokens => cap.min(NAME_ONLY_CAP),
+        BlockKind::SurnameGivenBirthYear => cap.min(NAME_YEAR_CAP),
+        _ => cap,
+    };
     let mut keyed: Vec<(u64, u32)> = people
         .par_iter()
         .zip(prepared.par_iter())

@@ -138,7 +138,7 @@ impl IncrementalIndex {
             .into_iter()
             .filter_map(|i| {
                 let held = self.people[i as usize].view();
-                let (levels, name_kind) = pattern_of(person, &held);
+                let (levels, name_kind) = pattern_of(person, &held, &prepared, &self.prepared[i as usize]);
                 let (field_weights, match_weight) = weigh(&self.model, &levels, tf);
                 let probability = model::probability(match_weight);
                 let kind = duplicate_type(person, &held, &levels);

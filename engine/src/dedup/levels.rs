@@ -69,11 +69,56 @@ pub fn name_level(kind: MatchKind) -> u8 {
 /// edits of each other once folded (several typing errors in one name).
 pub const NAME_SIMILAR: u8 = 5;
 
+/// Whether two folded names are at most two edits apart (insert, delete,
+/// substitute, swap neighbours), without allocating for names of usual length.
 pub fn within_two_edits(a: &str, b: &str) -> bool {
-    match (crate::names::fold_key(a), crate::names::fold_key(b)) {
-        (Ok(x), Ok(y)) => strsim::osa_distance(&x, &y) <= 2,
-        _ => false,
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    if x.len().abs_diff(y.len()) > 2 {
+        return false;
     }
+    // Each edit changes the letter counts by at most one on each side: names
+    // whose letters differ by more than two cannot be two edits apart, and most
+    // candidate pairs are settled here without the table.
+    let mut counts = [0i16; 32];
+    for &c in x {
+        counts[(c & 31) as usize] += 1;
+    }
+    for &c in y {
+        counts[(c & 31) as usize] -= 1;
+    }
+    let surplus: i16 = counts.iter().filter(|c| **c > 0).sum();
+    let deficit: i16 = -counts.iter().filter(|c| **c < 0).sum::<i16>();
+    if surplus.max(deficit) > 2 {
+        return false;
+    }
+    const MAX: usize = 96;
+    if !a.is_ascii() || !b.is_ascii() || y.len() >= MAX {
+        return strsim::osa_distance(a, b) <= 2;
+    }
+    // Optimal string alignment with three rolling rows on the stack; distances
+    // saturate well above 2, which is all this needs to know.
+    let mut rows = [[0u8; MAX]; 3];
+    for (j, cell) in rows[1].iter_mut().enumerate().take(y.len() + 1) {
+        *cell = j.min(255) as u8;
+    }
+    for i in 1..=x.len() {
+        let (cur, prev, prev2) = (i % 3, (i + 2) % 3, (i + 1) % 3);
+        rows[cur][0] = i.min(255) as u8;
+        let mut row_min = rows[cur][0];
+        for j in 1..=y.len() {
+            let cost = u8::from(x[i - 1] != y[j - 1]);
+            let mut d = rows[prev][j].saturating_add(1).min(rows[cur][j - 1].saturating_add(1)).min(rows[prev][j - 1].saturating_add(cost));
+            if i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] {
+                d = d.min(rows[prev2][j - 2].saturating_add(1));
+            }
+            rows[cur][j] = d;
+            row_min = row_min.min(d);
+        }
+        if row_min > 2 {
+            return false;
+        }
+    }
+    rows[x.len() % 3][y.len()] <= 2
 }
 
 pub fn dob_level(a: PartialDate, b: PartialDate) -> Option<u8> {
@@ -142,6 +187,18 @@ mod tests {
         assert_eq!(dob_level(d(1970, 3, 12), d(1971, 3, 12)), Some(2));
         assert_eq!(dob_level(d(1970, 3, 12), d(1982, 5, 1)), Some(3));
         assert_eq!(dob_level(d(0, 0, 0), d(1982, 5, 1)), None);
+    }
+
+    #[test]
+    fn two_edits() {
+        assert!(within_two_edits("mitchell green", "michell grene"));
+        assert!(within_two_edits("nguyen van hung", "nguyen van hugn"));
+        assert!(!within_two_edits("nguyen van hung", "nguyen van minh"));
+        assert!(within_two_edits("", "ab"));
+        assert!(!within_two_edits("", "abc"));
+        for (a, b) in [("abcdef", "badcfe"), ("kitten", "sitting"), ("tran thi mai", "tran mai")] {
+            assert_eq!(within_two_edits(a, b), strsim::osa_distance(a, b) <= 2, "{a} {b}");
+        }
     }
 
     #[test]

@@ -105,8 +105,10 @@ impl Default for Config {
 }
 
 /// What blocking and scoring derive from a name once.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Prepared {
+    /// The folded name, for the edit-distance level.
+    pub fold: Box<str>,
     pub surname: u64,
     pub given: u64,
     pub middle: u64,
@@ -131,9 +133,10 @@ pub(crate) fn prepare(name: &str, writer: &mut Writer, buf: &mut String) -> Prep
     let mut sorted: Vec<&str> = buf.split(' ').filter(|t| !t.is_empty()).collect();
     sorted.sort_unstable();
     let name_tokens = if sorted.is_empty() { 0 } else { hash_str(&sorted.join(" ")) };
+    let fold: Box<str> = buf.as_str().into();
     buf.clear();
     writer.write(name, Form::Key, buf);
-    Prepared { surname, given, middle, name_key: hash_str(buf), name_tokens }
+    Prepared { fold, surname, given, middle, name_key: hash_str(buf), name_tokens }
 }
 
 fn prepare_all(people: &[Person<'_>]) -> Vec<Prepared> {
@@ -148,14 +151,22 @@ fn prepare_all(people: &[Person<'_>]) -> Vec<Prepared> {
 }
 
 /// The field levels of one pair, and the name comparison's kind.
-pub(crate) fn pattern_of(a: &Person<'_>, b: &Person<'_>) -> (Pattern, MatchKind) {
-    let (kind, _) = names::kind_and_score(a.full_name, b.full_name);
-    let name = if a.full_name.trim().is_empty() || b.full_name.trim().is_empty() {
-        None
-    } else if kind == MatchKind::Different && levels::within_two_edits(a.full_name, b.full_name) {
-        Some(levels::NAME_SIMILAR)
+pub(crate) fn pattern_of(a: &Person<'_>, b: &Person<'_>, pa: &Prepared, pb: &Prepared) -> (Pattern, MatchKind) {
+    let (name, kind) = if pa.fold.is_empty() || pb.fold.is_empty() {
+        (None, MatchKind::Different)
+    } else if a.full_name == b.full_name {
+        (Some(0), MatchKind::Identical)
+    } else if pa.name_key == pb.name_key && pa.fold == pb.fold {
+        // Same key: relation 1 or 2; only the alignment-free kind is still needed.
+        let (kind, _) = names::kind_and_score(a.full_name, b.full_name);
+        (Some(levels::name_level(kind)), kind)
     } else {
-        Some(levels::name_level(kind))
+        let (kind, _) = names::kind_and_score(a.full_name, b.full_name);
+        if kind == MatchKind::Different && levels::within_two_edits(&pa.fold, &pb.fold) {
+            (Some(levels::NAME_SIMILAR), kind)
+        } else {
+            (Some(levels::name_level(kind)), kind)
+        }
     };
     let pattern = [
         name,
@@ -269,11 +280,12 @@ fn random_pairs(n: usize, count: usize, seed: u64) -> Vec<(u32, u32)> {
         .collect()
 }
 
-fn pattern_counts(people: &[Person<'_>], pairs: &[(u32, u32)]) -> FxHashMap<Pattern, u64> {
+fn pattern_counts(people: &[Person<'_>], prepared: &[Prepared], pairs: &[(u32, u32)]) -> FxHashMap<Pattern, u64> {
     pairs
         .par_iter()
         .fold(FxHashMap::<Pattern, u64>::default, |mut acc, &(i, j)| {
-            *acc.entry(pattern_of(&people[i as usize], &people[j as usize]).0).or_insert(0) += 1;
+            let (i, j) = (i as usize, j as usize);
+            *acc.entry(pattern_of(&people[i], &people[j], &prepared[i], &prepared[j]).0).or_insert(0) += 1;
             acc
         })
         .reduce(FxHashMap::default, |mut a, b| {
@@ -293,7 +305,10 @@ pub fn train(people: &[Person<'_>], prepared: &[Prepared], candidates: &[(u32, u
     let mut model = Model::prior();
     let random = random_pairs(people.len(), config.random_pairs, config.seed);
     let random_patterns: Vec<Pattern> =
-        random.par_iter().map(|&(i, j)| pattern_of(&people[i as usize], &people[j as usize]).0).collect();
+        random.par_iter().map(|&(i, j)| {
+            let (i, j) = (i as usize, j as usize);
+            pattern_of(&people[i], &people[j], &prepared[i], &prepared[j]).0
+        }).collect();
     model.estimate_u(&random_patterns);
     let sessions = [
         (BlockKind::CitizenId, &[Field::Name, Field::DateOfBirth, Field::Gender, Field::Hometown, Field::OldId][..]),
@@ -301,9 +316,9 @@ pub fn train(people: &[Person<'_>], prepared: &[Prepared], candidates: &[(u32, u
     ];
     for (kind, fields) in sessions {
         let pairs = blocking::pairs_for(kind, people, prepared, config.max_block_size);
-        model.train_m(&pattern_counts(people, &pairs), fields, config.em_iterations);
+        model.train_m(&pattern_counts(people, prepared, &pairs), fields, config.em_iterations);
     }
-    model.lambda = deterministic_lambda(&pattern_counts(people, candidates), candidates.len());
+    model.lambda = deterministic_lambda(&pattern_counts(people, prepared, candidates), candidates.len());
     model
 }
 
@@ -345,7 +360,7 @@ pub fn find_duplicates_with(people: &[Person<'_>], config: &Config, model: Optio
         .par_iter()
         .filter_map(|&(i, j)| {
             let (a, b) = (&people[i as usize], &people[j as usize]);
-            let (levels, name_kind) = pattern_of(a, b);
+            let (levels, name_kind) = pattern_of(a, b, &prepared[i as usize], &prepared[j as usize]);
             let tf = freq.get(&prepared[i as usize].name_key).map(|c| f64::from(*c) / n);
             let (field_weights, match_weight) = weigh(&model, &levels, tf);
             let probability = model::probability(match_weight);

@@ -159,6 +159,9 @@ fn kind_pairs(kind: BlockKind, people: &[Person<'_>], prepared: &[Prepared], cap
     let cap = match kind {
         BlockKind::NameTokens => cap.min(NAME_ONLY_CAP),
         BlockKind::SurnameGivenBirthYear => cap.min(NAME_YEAR_CAP),
+        // One surname covers 38% of members: same surname and birth date alone is
+        // a large block nationally; split it by middle name early.
+        BlockKind::SurnameFullBirthDate => cap.min(NAME_ONLY_CAP),
         _ => cap,
     };
     let mut keyed: Vec<(u64, u32)> = people

@@ -301,7 +301,13 @@ fn pattern_counts(people: &[Person<'_>], prepared: &[Prepared], pairs: &[(u32, u
 /// fix (pairs sharing a citizen ID teach name, date of birth and the rest; pairs
 /// sharing given name and full birth date teach the citizen ID); then λ over all
 /// candidates.
-pub fn train(people: &[Person<'_>], prepared: &[Prepared], candidates: &[(u32, u32)], config: &Config) -> Model {
+pub fn train(
+    people: &[Person<'_>],
+    prepared: &[Prepared],
+    candidate_patterns: &FxHashMap<Pattern, u64>,
+    candidates: usize,
+    config: &Config,
+) -> Model {
     let mut model = Model::prior();
     let random = random_pairs(people.len(), config.random_pairs, config.seed);
     let random_patterns: Vec<Pattern> =
@@ -318,7 +324,7 @@ pub fn train(people: &[Person<'_>], prepared: &[Prepared], candidates: &[(u32, u
         let pairs = blocking::pairs_for(kind, people, prepared, config.max_block_size);
         model.train_m(&pattern_counts(people, prepared, &pairs), fields, config.em_iterations);
     }
-    model.lambda = deterministic_lambda(&pattern_counts(people, prepared, candidates), candidates.len());
+    model.lambda = deterministic_lambda(candidate_patterns, candidates);
     model
 }
 
@@ -353,14 +359,36 @@ pub fn find_duplicates(people: &[Person<'_>], config: &Config) -> DedupResult {
 pub fn find_duplicates_with(people: &[Person<'_>], config: &Config, model: Option<Model>) -> DedupResult {
     let prepared = prepare_all(people);
     let (candidates, warnings) = blocking::candidate_pairs(people, &prepared, config.max_block_size);
-    let model = model.unwrap_or_else(|| train(people, &prepared, &candidates, config));
+    // Each candidate is compared once; training and scoring both read the result.
+    let compared: Vec<(Pattern, MatchKind)> = candidates
+        .par_iter()
+        .map(|&(i, j)| {
+            let (i, j) = (i as usize, j as usize);
+            pattern_of(&people[i], &people[j], &prepared[i], &prepared[j])
+        })
+        .collect();
+    let model = model.unwrap_or_else(|| {
+        let counts = compared
+            .par_iter()
+            .fold(FxHashMap::<Pattern, u64>::default, |mut acc, (p, _)| {
+                *acc.entry(*p).or_insert(0) += 1;
+                acc
+            })
+            .reduce(FxHashMap::default, |mut a, b| {
+                for (k, v) in b {
+                    *a.entry(k).or_insert(0) += v;
+                }
+                a
+            });
+        train(people, &prepared, &counts, candidates.len(), config)
+    });
     let freq = name_frequencies(&prepared);
     let n = people.len().max(1) as f64;
     let pairs: Vec<DuplicatePair> = candidates
         .par_iter()
-        .filter_map(|&(i, j)| {
+        .zip(compared.par_iter())
+        .filter_map(|(&(i, j), &(levels, name_kind))| {
             let (a, b) = (&people[i as usize], &people[j as usize]);
-            let (levels, name_kind) = pattern_of(a, b, &prepared[i as usize], &prepared[j as usize]);
             let tf = freq.get(&prepared[i as usize].name_key).map(|c| f64::from(*c) / n);
             let (field_weights, match_weight) = weigh(&model, &levels, tf);
             let probability = model::probability(match_weight);

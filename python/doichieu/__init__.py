@@ -4,6 +4,7 @@ The heavy lifting is in the Rust engine (``doichieu._engine``); this package is
 its Python front.
 """
 
+from doichieu.dedup import DuplicateResult, find_duplicates
 from doichieu.errors import DoichieuError, InputTooLongError, InvalidInputError, NotAStringError
 from doichieu.names import (
     MATCH_KINDS,
@@ -26,6 +27,7 @@ __all__ = [
     "MATCH_KINDS",
     "MAX_NAME_BYTES",
     "DoichieuError",
+    "DuplicateResult",
     "InputTooLongError",
     "InvalidInputError",
     "NameMatch",
@@ -33,6 +35,7 @@ __all__ = [
     "SyllableAlignment",
     "compare_names",
     "compare_names_bulk",
+    "find_duplicates",
     "fold_key",
     "fold_keys",
     "name_key",

@@ -83,6 +83,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _write_names_report(lines, sys.stdout, explain=True)
 
 
+def cmd_dedupe(args: argparse.Namespace) -> int:
+    """Duplicate pairs and clusters of one roster file → pairs.csv, clusters.csv."""
+    from doichieu.dedup import find_duplicates, read_table, write_outputs
+
+    roster = read_table(args.roster)
+    result = find_duplicates(roster, threshold=args.threshold)
+    pairs_path, clusters_path = write_outputs(result, args.out)
+    people = result.clusters["cluster_id"].n_unique() if result.clusters.height else 0
+    by_type = result.pairs.group_by("type").len().sort("type").iter_rows() if result.pairs.height else []
+    print(f"{roster.height} members, {result.candidate_pairs} candidate pairs compared")
+    print(f"{result.pairs.height} duplicate pairs, {people} clusters of one person")
+    for kind, count in by_type:
+        print(f"  {kind}: {count}")
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"wrote {pairs_path} and {clusters_path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="doichieu", description="Cross-check party rosters against population records.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -91,6 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
     names.add_argument("input", nargs="?", help="UTF-8 text file (default: stdin)")
     names.add_argument("--explain", action="store_true", help="show which syllable differs and how")
     names.set_defaults(func=cmd_names)
+
+    dedupe = sub.add_parser("dedupe", help="find members held twice in one roster (CSV, xlsx or Parquet)")
+    dedupe.add_argument("--roster", required=True, help="roster file")
+    dedupe.add_argument("--out", required=True, help="folder for pairs.csv and clusters.csv")
+    dedupe.add_argument("--threshold", type=float, default=0.9, help="match probability for a duplicate (default 0.9)")
+    dedupe.set_defaults(func=cmd_dedupe)
 
     demo = sub.add_parser("demo", help="run the main job on embedded synthetic data")
     demo.set_defaults(func=cmd_demo)

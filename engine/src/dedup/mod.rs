@@ -316,13 +316,16 @@ pub fn train(
             pattern_of(&people[i], &people[j], &prepared[i], &prepared[j]).0
         }).collect();
     model.estimate_u(&random_patterns);
+    // Pairs blocked on the given name and birth date still differ in surname and
+    // middle name: the name is evidence there, though its m is learned elsewhere.
+    let learn_b = [Field::CitizenId, Field::Gender, Field::Hometown, Field::OldId];
     let sessions = [
-        (BlockKind::CitizenId, &[Field::Name, Field::DateOfBirth, Field::Gender, Field::Hometown, Field::OldId][..]),
-        (BlockKind::GivenFullBirthDate, &[Field::CitizenId, Field::Gender, Field::Hometown, Field::OldId][..]),
+        (BlockKind::CitizenId, &[Field::Name, Field::DateOfBirth, Field::Gender, Field::Hometown, Field::OldId][..], None),
+        (BlockKind::GivenFullBirthDate, &learn_b[..], Some(&[Field::Name, Field::CitizenId, Field::Gender, Field::Hometown, Field::OldId][..])),
     ];
-    for (kind, fields) in sessions {
+    for (kind, learn, evidence) in sessions {
         let pairs = blocking::pairs_for(kind, people, prepared, config.max_block_size);
-        model.train_m(&pattern_counts(people, prepared, &pairs), fields, config.em_iterations);
+        model.train_m_with(&pattern_counts(people, prepared, &pairs), evidence.unwrap_or(learn), learn, config.em_iterations);
     }
     model.lambda = deterministic_lambda(candidate_patterns, candidates);
     model

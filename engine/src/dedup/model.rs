@@ -60,6 +60,13 @@ impl Model {
     /// were blocked on a field must leave that field out, or it learns nothing
     /// but the blocking rule (Splink trains the same way).
     pub fn train_m(&mut self, patterns: &FxHashMap<Pattern, u64>, fields: &[Field], max_iterations: usize) {
+        self.train_m_with(patterns, fields, fields, max_iterations);
+    }
+
+    /// As `train_m`, with fields that only help tell matches apart (`evidence`,
+    /// e.g. the full name when pairs were blocked on the given name) beside the
+    /// fields whose m is learned (`learn`).
+    pub fn train_m_with(&mut self, patterns: &FxHashMap<Pattern, u64>, evidence: &[Field], learn: &[Field], max_iterations: usize) {
         let entries: Vec<(&Pattern, f64)> = patterns.iter().map(|(p, c)| (p, *c as f64)).collect();
         let total: f64 = entries.iter().map(|(_, c)| c).sum();
         if total == 0.0 {
@@ -75,17 +82,17 @@ impl Model {
                 prior.m.iter().map(|levels| levels.iter().map(|p| p * PRIOR_PSEUDO_PAIRS).collect()).collect();
             let mut matched = 0.0;
             for (pattern, count) in &entries {
-                let p = self.probability_over(pattern, fields, lambda);
+                let p = self.probability_over(pattern, evidence, lambda);
                 let w = p * count;
                 matched += w;
-                for f in fields {
+                for f in learn {
                     if let Some(l) = pattern[f.index()] {
                         m_counts[f.index()][l as usize] += w;
                     }
                 }
             }
             let mut change: f64 = 0.0;
-            for f in fields {
+            for f in learn {
                 let levels = &m_counts[f.index()];
                 let sum: f64 = levels.iter().sum::<f64>();
                 if sum <= FLOOR {

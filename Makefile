@@ -8,7 +8,7 @@ DEPS    := $(VENV)/.deps-installed
 BUILT   := $(VENV)/.engine-built
 RUST_SOURCES := $(shell find engine/src bindings/src -name '*.rs') Cargo.toml Cargo.lock engine/Cargo.toml bindings/Cargo.toml
 
-.PHONY: dev demo test test-rust test-python lint bench bench-full clean
+.PHONY: dev demo test test-rust test-python bench bench-quick clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -36,11 +36,14 @@ test-python: dev
 	$(PY) -m pytest
 	$(PY) -m mypy.stubtest doichieu._engine --allowlist tests/stubtest-allowlist.txt
 	$(PY) -m mypy
+	$(PY) benches/report.py --quick
 
 bench: dev
-	$(PY) -m pip install --quiet -e '.[bench]' --no-build-isolation --no-deps
-	$(PY) -m pip install --quiet pytest-benchmark==5.3.1 underthesea==9.5.0 vn-text==0.1.0
-	$(PY) -m pytest benches --benchmark-enable
+	VIRTUAL_ENV=$(abspath $(VENV)) $(MATURIN) develop --release --quiet --extras test,bench
+	$(PY) benches/report.py
+
+bench-quick: dev
+	$(PY) benches/report.py --quick
 
 clean:
 	rm -rf $(VENV) target

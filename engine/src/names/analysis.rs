@@ -52,7 +52,57 @@ const MAX_CACHED_TOKENS: usize = 1 << 16;
 
 impl NameAnalysis {
     /// Repairs legacy encodings, splits, parses each token and drops honorifics.
+    ///
+    /// Text with legacy signatures is settled: re-analysed from its own display form
+    /// until that form no longer looks legacy-encoded, so normalising twice changes
+    /// nothing (a token can become decodable only once the clean-up has split or
+    /// re-cased it).
     pub fn analyse(&mut self, raw: &str, scratch: &mut Scratch) {
+        self.analyse_once(raw, scratch);
+        if !legacy::has_signature(raw) {
+            return;
+        }
+        let original_spelling = self.raw_spelling.clone();
+        let mut display = self.display_string();
+        let mut settled = false;
+        for _ in 0..4 {
+            if !legacy::has_signature(&display) {
+                break;
+            }
+            self.analyse_once(&display, scratch);
+            settled = true;
+            let next = self.display_string();
+            if next == display {
+                break;
+            }
+            display = next;
+        }
+        if settled {
+            self.raw_spelling = Some(match original_spelling {
+                Some(s) => s,
+                None => {
+                    let mut plain = NameAnalysis::default();
+                    plain.analyse_unrepaired(raw, scratch);
+                    let mut s = String::new();
+                    plain.write_spelling(&mut s);
+                    s
+                }
+            });
+        }
+    }
+
+    fn display_string(&self) -> String {
+        let mut out = String::new();
+        for (i, t) in self.tokens.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            self.write_display_token(t, &mut out);
+        }
+        out
+    }
+
+    fn analyse_once(&mut self, raw: &str, scratch: &mut Scratch) {
         self.tokens.clear();
         self.foreign.clear();
         self.raw_spelling = None;

@@ -270,8 +270,8 @@ impl Pair<'_> {
 
     fn display(name: &NameAnalysis, i: Option<usize>) -> String {
         let mut out = String::new();
-        if let Some(i) = i {
-            name.write_display_token(&name.tokens[i], &mut out);
+        if let Some(t) = i.and_then(|i| name.tokens.get(i)) {
+            name.write_display_token(t, &mut out);
         }
         out
     }
@@ -413,7 +413,10 @@ fn compare_analysed(p: &Pair<'_>, with_alignment: bool, rs: &mut RelationScratch
         // A missing name agrees with nothing, not even another missing name.
         return NameMatch { kind: MatchKind::Different, score: 0.0, syllables: Vec::new() };
     }
-    let same_spelling = a.same_spelling(b);
+    // Spelling is compared on the raw text when legacy repair was involved, and two
+    // spellings that differ only in case can repair differently: require the same
+    // tokens too, so the alignment below pairs every token with one that exists.
+    let same_spelling = a.len() == b.len() && a.same_spelling(b);
     if same_spelling || a.same_key(b) {
         let kind = if same_spelling { MatchKind::Identical } else { MatchKind::Equivalent };
         let syllables = if with_alignment {

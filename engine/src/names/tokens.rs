@@ -21,6 +21,11 @@ fn ascii_class(b: u8) -> Class {
     }
 }
 
+/// True for characters that end a token in the cleaned name.
+pub(super) fn is_separator(c: char) -> bool {
+    class(c) == Class::Separator
+}
+
 fn class(c: char) -> Class {
     if c.is_ascii_alphanumeric() || super::letters::decompose(c).is_some() {
         return Class::Keep;

@@ -31,8 +31,8 @@ pub struct Writer {
 impl Writer {
     /// Appends `raw` in the requested form to `out`.
     pub fn write(&mut self, raw: &str, form: Form, out: &mut String) {
-        // Legacy text is rare: repair it and take the full path.
-        if legacy::repair(raw).is_some() {
+        // Legacy text is rare: repair and settle it on the full path.
+        if legacy::has_signature(raw) {
             return self.write_analysed(raw, form, out);
         }
         self.scratch.tokens.split(raw);

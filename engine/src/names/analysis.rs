@@ -58,10 +58,11 @@ impl NameAnalysis {
     /// nothing (a token can become decodable only once the clean-up has split or
     /// re-cased it).
     pub fn analyse(&mut self, raw: &str, scratch: &mut Scratch) {
-        self.analyse_once(raw, scratch);
         if !legacy::has_signature(raw) {
+            self.analyse_once(raw, None, scratch);
             return;
         }
+        self.analyse_once(raw, legacy::repair_flagged(raw), scratch);
         let original_spelling = self.raw_spelling.clone();
         let mut display = self.display_string();
         let mut settled = false;
@@ -69,7 +70,7 @@ impl NameAnalysis {
             if !legacy::has_signature(&display) {
                 break;
             }
-            self.analyse_once(&display, scratch);
+            self.analyse_once(&display, legacy::repair_flagged(&display), scratch);
             settled = true;
             let next = self.display_string();
             if next == display {
@@ -102,11 +103,11 @@ impl NameAnalysis {
         out
     }
 
-    fn analyse_once(&mut self, raw: &str, scratch: &mut Scratch) {
+    /// One pass over `raw`, with its legacy repair already worked out by the caller.
+    fn analyse_once(&mut self, raw: &str, repaired: Option<legacy::Repaired>, scratch: &mut Scratch) {
         self.tokens.clear();
         self.foreign.clear();
         self.raw_spelling = None;
-        let repaired = legacy::repair(raw);
         let text = repaired.as_ref().map_or(raw, |r| r.text.as_str());
         scratch.tokens.split(text);
         for i in 0..scratch.tokens.len() {

@@ -455,7 +455,15 @@ fn all_valid(text: &str) -> bool {
 /// Repairs legacy-encoded tokens of a raw (uncleaned) name; None when no token
 /// needed it. One scan and no allocation for ordinary Unicode or ASCII names.
 pub fn repair(raw: &str) -> Option<Repaired> {
-    if raw.len() > crate::MAX_NAME_BYTES || !has_signature(raw) {
+    if !has_signature(raw) {
+        return None;
+    }
+    repair_flagged(raw)
+}
+
+/// `repair` for text already known to carry a legacy signature.
+pub(crate) fn repair_flagged(raw: &str) -> Option<Repaired> {
+    if raw.len() > crate::MAX_NAME_BYTES {
         return None;
     }
     // Legacy text is Latin-1 characters, which NFC keeps whole: decode the NFC form

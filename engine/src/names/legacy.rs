@@ -382,8 +382,10 @@ fn signature_scan(raw: &str) -> Option<bool> {
     let mut prev = ' ';
     let mut before = ' ';
     let mut prev_lower = false;
-    // The letter being built from loose marks (NFD): Vietnamese marks compose into
-    // Vietnamese letters; any other combination needs the NFC form looked at.
+    // What stood before the current base letter, for the checks on a letter that
+    // loose marks (NFD) are still building.
+    let mut base_prev = ' ';
+    let mut base_prev_lower = false;
     let mut building: Option<Letter> = None;
     for c in raw.chars() {
         if c.is_ascii() {
@@ -394,6 +396,8 @@ fn signature_scan(raw: &str) -> Option<bool> {
             } else if matches!(c, '+' | '(' | '^' | '~' | '`' | '?') && prev.is_ascii_alphabetic() {
                 return Some(true);
             }
+            base_prev = prev;
+            base_prev_lower = prev_lower;
             prev_lower = c.is_ascii_lowercase();
             building = None;
         } else if let Some(mark) = super::letters::combining_mark(c) {
@@ -414,10 +418,17 @@ fn signature_scan(raw: &str) -> Option<bool> {
                     letter.tone = t;
                 }
             }
+            // The same checks as for the precomposed letter these marks make.
+            let composed = compose(letter)?;
+            if is_vni_pair(base_prev, composed) || (letter.upper && base_prev_lower) {
+                return Some(true);
+            }
             building = Some(letter);
             continue;
         } else {
             building = None;
+            base_prev = prev;
+            base_prev_lower = prev_lower;
             match decompose(c) {
                 Some(letter) => {
                     // VNI: a vowel and a mark letter ("Vaên"); TCVN3: lowercase letters

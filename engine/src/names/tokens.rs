@@ -41,6 +41,10 @@ fn class(c: char) -> Class {
 /// The tokens of one name, as byte ranges into a private copy of the text.
 #[derive(Default)]
 pub struct Tokens {
+    /// Set when the text held characters legacy encodings use as letters or marks
+    /// that the clean-up would drop or split at (punctuation and symbols, the soft
+    /// hyphen, ASCII apostrophes): such names need the full legacy check.
+    pub suspicious: bool,
     text: String,
     /// start, end, and whether the token holds characters `get` must drop or map.
     ranges: Vec<(u32, u32, bool)>,
@@ -51,6 +55,7 @@ impl Tokens {
         self.text.clear();
         self.text.push_str(text);
         self.ranges.clear();
+        self.suspicious = false;
         let bytes = text.as_bytes();
         // A token runs from its first kept character to its last, so apostrophes
         // and invisible characters at either end fall away without a second scan.
@@ -70,13 +75,20 @@ impl Tokens {
                 Class::Separator => {
                     self.close(first_keep.take(), last_keep_end, dirty);
                     dirty = false;
+                    self.suspicious |= b != b' ' && !(b >= 0x80 && text[i..].starts_with(char::is_whitespace)) && b != b'\t';
                 }
                 Class::Keep => {
                     first_keep.get_or_insert(i);
                     last_keep_end = i + width;
                 }
-                Class::Invisible => dirty = true,
-                Class::Apostrophe => dirty |= b != b'\'',
+                Class::Invisible => {
+                    dirty = true;
+                    self.suspicious |= text[i..].starts_with('\u{AD}');
+                }
+                Class::Apostrophe => {
+                    dirty |= b != b'\'';
+                    self.suspicious |= b < 0x80;
+                }
             }
             i += width;
         }

@@ -14,6 +14,8 @@ struct Rendered {
     key: (u32, u32),
     fold: (u32, u32),
     may_be_honorific: bool,
+    /// The token looks legacy-encoded: its name takes the full path.
+    legacy: bool,
 }
 
 /// Bounds the cache; input with endless distinct tokens just resets it.
@@ -31,11 +33,13 @@ pub struct Writer {
 impl Writer {
     /// Appends `raw` in the requested form to `out`.
     pub fn write(&mut self, raw: &str, form: Form, out: &mut String) {
-        // Legacy text is rare: repair and settle it on the full path.
-        if legacy::has_signature(raw) {
+        // Legacy text is rare: repair and settle it on the full path. Whether a name
+        // is legacy text is decided from what splitting saw and from each token's
+        // cached verdict, so the common name is scanned once.
+        self.scratch.tokens.split(raw);
+        if self.scratch.tokens.suspicious {
             return self.write_analysed(raw, form, out);
         }
-        self.scratch.tokens.split(raw);
         let start = out.len();
         for i in 0..self.scratch.tokens.len() {
             let token = self.scratch.tokens.get(i, &mut self.scratch.token_buf);
@@ -52,7 +56,7 @@ impl Writer {
                     r
                 }
             };
-            if i == 0 && r.may_be_honorific && self.scratch.tokens.len() >= 2 {
+            if r.legacy || (i == 0 && r.may_be_honorific && self.scratch.tokens.len() >= 2) {
                 out.truncate(start);
                 return self.write_analysed(raw, form, out);
             }
@@ -96,7 +100,7 @@ fn render_token(token: &str, analysis: &mut NameAnalysis, scratch: &mut Scratch,
     let display = span(&|out| analysis.write_display_token(&t, out));
     let key = span(&|out| analysis.write_key_token(&t, out));
     let fold = span(&|out| analysis.write_fold_token(&t, out));
-    Rendered { display, key, fold, may_be_honorific: analysis.may_be_honorific(&t) }
+    Rendered { display, key, fold, may_be_honorific: analysis.may_be_honorific(&t), legacy: legacy::has_signature(token) }
 }
 
 thread_local! {

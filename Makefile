@@ -8,7 +8,7 @@ DEPS    := $(VENV)/.deps-installed
 BUILT   := $(VENV)/.engine-built
 RUST_SOURCES := $(shell find engine/src bindings/src -name '*.rs') Cargo.toml Cargo.lock engine/Cargo.toml bindings/Cargo.toml
 
-.PHONY: dev demo test test-rust test-python bench bench-quick clean
+.PHONY: dev demo test test-rust test-python bench bench-quick clean proto
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -44,6 +44,14 @@ bench: dev
 
 bench-quick: dev
 	$(PY) benches/report.py --quick
+
+# The gRPC stubs under python/doichieu/v1 are committed; regenerate them after
+# editing proto/ (tests/test_grpc_stubs.py fails while they are stale).
+proto: dev
+	$(PY) -m grpc_tools.protoc -Iproto --python_out=python --grpc_python_out=python \
+		--plugin=protoc-gen-mypy=$(VENV)/bin/protoc-gen-mypy --mypy_out=python \
+		--plugin=protoc-gen-mypy_grpc=$(VENV)/bin/protoc-gen-mypy_grpc --mypy_grpc_out=python \
+		$(sort $(wildcard proto/doichieu/v1/*.proto))
 
 clean:
 	rm -rf $(VENV) target

@@ -117,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     dedupe.add_argument("--threshold", type=float, default=0.9, help="match probability for a duplicate (default 0.9)")
     dedupe.set_defaults(func=cmd_dedupe)
 
+    from doichieu.verifier.command import add_serve_arguments
+
+    serve = sub.add_parser("serve", help="run the gRPC verifier that intake sites call (see docs/verifier.md)")
+    add_serve_arguments(serve)
+
     demo = sub.add_parser("demo", help="run the main job on embedded synthetic data")
     demo.set_defaults(func=cmd_demo)
     return parser

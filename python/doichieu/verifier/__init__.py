@@ -1,0 +1,1 @@
+"""The gRPC verifier that intake sites call (see docs/verifier.md)."""

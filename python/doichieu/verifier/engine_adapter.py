@@ -1,0 +1,227 @@
+"""The one place where the verifier meets the record model (``doichieu.records``).
+
+The server speaks protobuf; the record model speaks Python objects and polars
+tables. This module turns one into the other and nothing more: every check is
+the engine's. A single record goes through ``PopulationIndex.verify``; a
+chunk of a stream goes through one ``verify_all`` call (one engine call, all
+cores, the GIL released) rather than a Python loop of single calls.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from doichieu.errors import InvalidInputError
+from doichieu.v1 import verifier_pb2 as pb
+
+#: The roster columns, in the record model's order; MemberRecord has a field of each name.
+MEMBER_FIELDS: tuple[str, ...] = (
+    "member_id",
+    "full_name",
+    "birth_name",
+    "date_of_birth",
+    "gender",
+    "citizen_id",
+    "party_card_number",
+    "admission_date",
+    "official_date",
+    "party_unit",
+    "ward",
+    "hometown",
+    "status",
+)
+
+_VERDICTS = {"accept": pb.VERDICT_ACCEPT, "review": pb.VERDICT_REVIEW, "reject": pb.VERDICT_REJECT}
+_SEVERITIES = {"info": pb.SEVERITY_INFO, "review": pb.SEVERITY_REVIEW, "error": pb.SEVERITY_ERROR}
+_OWNERS = {"party_board": pb.OWNER_PARTY_BOARD, "police": pb.OWNER_POLICE, "intake_officer": pb.OWNER_INTAKE_OFFICER}
+VERDICT_NAMES = {value: name for name, value in _VERDICTS.items()}
+
+
+def member_dict(member: pb.MemberRecord) -> dict[str, str]:
+    return {name: getattr(member, name) for name in MEMBER_FIELDS}
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _population_record(record: Any) -> pb.PopulationRecord:
+    get = record.get if isinstance(record, Mapping) else lambda name, default=None: getattr(record, name, default)
+    other = get("other_names", None)
+    if isinstance(other, str):
+        other = [part.strip() for part in other.split(";") if part.strip()]
+    return pb.PopulationRecord(
+        citizen_id=_text(get("citizen_id", "")),
+        full_name=_text(get("full_name", "")),
+        other_names=[_text(name) for name in (other or [])],
+        date_of_birth=_text(get("date_of_birth", "")),
+        gender=_text(get("gender", "")),
+        hometown=_text(get("hometown", "")),
+        old_id_number=_text(get("old_id_number", "")),
+    )
+
+
+def _name_alignment(match: Any) -> pb.NameAlignment:
+    return pb.NameAlignment(
+        kind=match.kind,
+        score=float(match.score),
+        syllables=[
+            pb.SyllableAlignment(
+                party_index=syllable.left,
+                population_index=syllable.right,
+                party_text=syllable.left_text,
+                population_text=syllable.right_text,
+                relation=syllable.relation,
+            )
+            for syllable in match.syllables
+        ],
+    )
+
+
+def _finding(finding: Any) -> pb.Finding:
+    get = finding.get if isinstance(finding, Mapping) else lambda name: getattr(finding, name)
+    return pb.Finding(
+        code=_text(get("code")),
+        field=_text(get("field")),
+        severity=_SEVERITIES.get(_text(get("severity")), pb.SEVERITY_UNSPECIFIED),
+        owner=_OWNERS.get(_text(get("owner")), pb.OWNER_UNSPECIFIED),
+        party_value=_text(get("party_value")),
+        population_value=_text(get("population_value")),
+        message_vi=_text(get("message_vi")),
+        message_en=_text(get("message_en")),
+    )
+
+
+def _field(source: Any, name: str, default: Any = None) -> Any:
+    if isinstance(source, Mapping):
+        return source.get(name, default)
+    return getattr(source, name, default)
+
+
+def verification_message(verdict: Any, record_of: Callable[[int], Any] | None = None) -> pb.Verification:
+    """A record model verdict (an object or the engine's dict) as the wire message.
+
+    ``record_of`` turns a population row number into its record, for an engine
+    that answers the matched record and the candidates by row."""
+    message = pb.Verification(
+        verdict=_VERDICTS.get(_text(_field(verdict, "verdict")), pb.VERDICT_UNSPECIFIED),
+        findings=[_finding(finding) for finding in _field(verdict, "findings", None) or ()],
+    )
+    matched = _field(verdict, "matched")
+    if isinstance(matched, int) and record_of is not None:
+        matched = record_of(matched)
+    if matched is not None and not isinstance(matched, int):
+        message.matched_record.CopyFrom(_population_record(matched))
+    name_match = _field(verdict, "name_match")
+    name_pair = _field(verdict, "name_pair")
+    if name_match is None and name_pair:
+        # The engine names the two names it compared; the alignment is the name layer's.
+        from doichieu.names import compare_names
+
+        name_match = compare_names(name_pair[0], name_pair[1])
+    if name_match is not None:
+        message.name_alignment.CopyFrom(_name_alignment(name_match))
+    for candidate in _field(verdict, "candidates", None) or ():
+        if isinstance(candidate, tuple):
+            record, score = candidate[0], candidate[1]
+        else:
+            record, score = _field(candidate, "record", candidate), _field(candidate, "score", 0.0)
+        if isinstance(record, int):
+            if record_of is None:
+                continue
+            record = record_of(record)
+        message.candidates.add(record=_population_record(record), score=float(score))
+    return message
+
+
+def blocking_codes(verification: pb.Verification) -> str:
+    """Codes at review or error severity, the ones that hold a card back."""
+    return " ".join(
+        sorted({f.code for f in verification.findings if f.severity in (pb.SEVERITY_REVIEW, pb.SEVERITY_ERROR)})
+    )
+
+
+class EngineAdapter:
+    """The population index and the required list the server answers from."""
+
+    def __init__(self, population: str | Path, roster: str | Path | None) -> None:
+        try:
+            records = importlib.import_module("doichieu.records")
+        except ImportError as exc:  # the record model is a separate part of the package
+            raise InvalidInputError(
+                "the record model (doichieu.records) is not available in this build; rebuild with `make dev`"
+            ) from exc
+        self._records = records
+        self.index = records.PopulationIndex(records.load_population(population))
+        self._units: dict[str, tuple[str, str]] = {}
+        self.required: dict[tuple[str, str], int] = {}
+        if roster is not None:
+            self._load_required(records.load_roster(roster))
+
+    def _load_required(self, roster: Any) -> None:
+        import polars as pl
+
+        frame = roster if isinstance(roster, pl.DataFrame) else pl.DataFrame(roster)
+        missing = {"member_id", "ward", "party_unit"} - set(frame.columns)
+        if missing:
+            raise InvalidInputError(f"roster: the required list needs the columns {sorted(missing)}")
+        frame = frame.select(
+            pl.col("member_id").cast(pl.Utf8).fill_null(""),
+            pl.col("ward").cast(pl.Utf8).fill_null(""),
+            pl.col("party_unit").cast(pl.Utf8).fill_null(""),
+        ).unique(subset="member_id", keep="first")
+        grouped = frame.group_by("ward", "party_unit").len()
+        self.required = {
+            (ward, unit): int(count) for ward, unit, count in grouped.iter_rows()
+        }
+        self._units = dict(
+            zip(frame["member_id"].to_list(), zip(frame["ward"].to_list(), frame["party_unit"].to_list()))
+        )
+
+    def unit_of(self, member_id: str) -> tuple[str, str] | None:
+        """(ward, party organisation) of a member on the required list."""
+        return self._units.get(member_id)
+
+    def _record_of(self, row: int) -> Any:
+        return self.index.record(row)
+
+    def verify(self, member: pb.MemberRecord) -> pb.Verification:
+        record_of = self._record_of if hasattr(self.index, "record") else None
+        return verification_message(self.index.verify(member_dict(member)), record_of)
+
+    def verify_many(self, members: Sequence[pb.MemberRecord]) -> list[pb.Verification]:
+        """One engine call for the whole chunk (``verify_all``): verdicts and
+        findings. The matched record and the name alignment are answered by
+        ``verify`` (one record), not in bulk."""
+        import polars as pl
+
+        if not members:
+            return []
+        columns = {name: [getattr(m, name) for m in members] for name in MEMBER_FIELDS}
+        # Rows are keyed by position: a stream's member_id may be empty or repeated.
+        columns["member_id"] = [str(i) for i in range(len(members))]
+        table = pl.DataFrame(columns, schema={name: pl.Utf8 for name in MEMBER_FIELDS})
+        verify_all = getattr(self.index, "verify_all", None)
+        if verify_all is None:
+            return [verification_message(self.index.verify(row)) for row in table.iter_rows(named=True)]
+        result = verify_all(table)
+        if isinstance(result, tuple):
+            findings, verdicts = result[0], result[1]
+        else:
+            findings, verdicts = _field(result, "findings"), _field(result, "verdicts")
+        findings = findings if isinstance(findings, pl.DataFrame) else pl.DataFrame(findings)
+        verdicts = verdicts if isinstance(verdicts, pl.DataFrame) else pl.DataFrame(verdicts)
+        answers = [pb.Verification() for _ in members]
+        # Keyed by roster row ("member") or by the positional member_id given above.
+        verdict_rows = (
+            verdicts["member_id"].cast(pl.Int64).to_list() if "member_id" in verdicts.columns else range(verdicts.height)
+        )
+        for row, verdict in zip(verdict_rows, verdicts["verdict"].to_list()):
+            answers[row].verdict = _VERDICTS.get(verdict, pb.VERDICT_UNSPECIFIED)
+        if findings.height:
+            key = "member" if "member" in findings.columns else "member_id"
+            for found in findings.iter_rows(named=True):
+                answers[int(found[key])].findings.append(_finding(found))
+        return answers

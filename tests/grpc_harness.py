@@ -1,0 +1,369 @@
+"""Shared pieces of the gRPC verifier tests: synthetic tables, a real server on
+a loopback port (in this process or as a `doichieu serve` child), and a
+throw-away certificate authority.
+
+Every person here is made up: names from common syllables, citizen numbers
+built from the documented layout with random tails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import importlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import grpc
+import polars as pl
+
+from doichieu.v1 import verifier_pb2 as pb
+from doichieu.v1 import verifier_pb2_grpc as pb_grpc
+from doichieu.verifier import ledger as ledger_mod
+from doichieu.verifier.server import ServerConfig, start_server
+
+REPO = Path(__file__).resolve().parent.parent
+
+# (member_id, full_name, date_of_birth, gender, citizen_id, ward, party_unit)
+PEOPLE = [
+    ("M001", "Nguyễn Văn An", "12/03/1970", "Nam", "001070123456", "Phường Ba Đình", "Chi bộ 1"),
+    ("M002", "Trần Thị Bình", "05/11/1982", "Nữ", "001182654321", "Phường Ba Đình", "Chi bộ 1"),
+    ("M003", "Lê Hoàng Cường", "23/07/1965", "Nam", "038065111222", "Phường Ba Đình", "Chi bộ 2"),
+    ("M004", "Phạm Thị Dung", "30/01/1990", "Nữ", "038190333444", "Phường Ba Đình", "Chi bộ 2"),
+    ("M005", "Hoàng Văn Em", "14/02/1958", "Nam", "040058555666", "Phường Kim Mã", "Chi bộ 3"),
+    ("M006", "Vũ Thị Giang", "09/09/1975", "Nữ", "040175777888", "Phường Kim Mã", "Chi bộ 3"),
+    ("M007", "Đặng Quốc Hải", "01/06/1988", "Nam", "079088999000", "Phường Kim Mã", "Chi bộ 4"),
+    ("M008", "Bùi Thị Hạnh", "17/12/1993", "Nữ", "079193246810", "Phường Kim Mã", "Chi bộ 4"),
+]
+
+
+def write_tables(folder: Path) -> tuple[Path, Path]:
+    """population.csv and roster.csv for PEOPLE; the roster is as clean as the population."""
+    population = pl.DataFrame(
+        {
+            "citizen_id": [p[4] for p in PEOPLE],
+            "full_name": [p[1] for p in PEOPLE],
+            "other_names": [""] * len(PEOPLE),
+            "date_of_birth": [p[2] for p in PEOPLE],
+            "gender": [p[3] for p in PEOPLE],
+            "hometown": ["Hà Nội"] * len(PEOPLE),
+            "old_id_number": [""] * len(PEOPLE),
+        }
+    )
+    roster = pl.DataFrame([member(i) for i in range(len(PEOPLE))])
+    population_path, roster_path = folder / "population.csv", folder / "roster.csv"
+    population.write_csv(population_path)
+    roster.write_csv(roster_path)
+    return population_path, roster_path
+
+
+def member(i: int, **changes: str) -> dict[str, str]:
+    member_id, name, dob, gender, cid, ward, unit = PEOPLE[i]
+    year = int(dob[-4:])
+    record = {
+        "member_id": member_id,
+        "full_name": name,
+        "birth_name": "",
+        "date_of_birth": dob,
+        "gender": gender,
+        "citizen_id": cid,
+        "party_card_number": f"{10000000 + i * 7919:08d}",
+        "admission_date": f"01/05/{year + 25}",
+        "official_date": f"01/05/{year + 26}",
+        "party_unit": unit,
+        "ward": ward,
+        "hometown": "Hà Nội",
+        "status": "official",
+    }
+    record.update(changes)
+    return record
+
+
+def member_message(i: int, **changes: str) -> pb.MemberRecord:
+    return pb.MemberRecord(**member(i, **changes))
+
+
+def record_model_built() -> bool:
+    try:
+        importlib.import_module("doichieu.records")
+    except ImportError:
+        return False
+    return True
+
+
+def make_engine(population: Path, roster: Path | None) -> Any:
+    """The real record model when this build has it; until then a stand-in."""
+    if record_model_built():
+        from doichieu.verifier.engine_adapter import EngineAdapter
+
+        return EngineAdapter(population, roster)
+    warnings.warn(
+        "doichieu.records is not in this build: the gRPC tests run the real server against StandInEngine",
+        stacklevel=2,
+    )
+    return StandInEngine(population, roster)
+
+
+class StandInEngine:
+    """Test double of the record model for the server's own behaviour (ledger,
+    idempotency, streams, TLS, crashes) in builds without ``doichieu.records``.
+    It knows three findings, enough to give each verdict a cause; it is not the
+    product's checking, which lives in the record model."""
+
+    def __init__(self, population: Path, roster: Path | None) -> None:
+        people = pl.read_csv(population, infer_schema=False)
+        self.by_id = {row["citizen_id"]: row for row in people.iter_rows(named=True)}
+        self.required: dict[tuple[str, str], int] = {}
+        self.units: dict[str, tuple[str, str]] = {}
+        if roster is not None:
+            for row in pl.read_csv(roster, infer_schema=False).iter_rows(named=True):
+                self.units[row["member_id"]] = (row["ward"], row["party_unit"])
+                key = (row["ward"], row["party_unit"])
+                self.required[key] = self.required.get(key, 0) + 1
+
+    def unit_of(self, member_id: str) -> tuple[str, str] | None:
+        return self.units.get(member_id)
+
+    def verify(self, member: pb.MemberRecord) -> pb.Verification:
+        from doichieu import compare_names
+        from doichieu.verifier.engine_adapter import _name_alignment
+
+        found = self.by_id.get(member.citizen_id)
+        if found is None:
+            return pb.Verification(
+                verdict=pb.VERDICT_REJECT,
+                findings=[pb.Finding(code="CITIZEN_NOT_FOUND", field="citizen_id", severity=pb.SEVERITY_ERROR,
+                                     owner=pb.OWNER_POLICE, party_value=member.citizen_id,
+                                     message_vi="Không tìm thấy", message_en="Not found")],
+            )
+        result = pb.Verification(
+            matched_record=pb.PopulationRecord(
+                citizen_id=found["citizen_id"], full_name=found["full_name"], date_of_birth=found["date_of_birth"],
+                gender=found["gender"], hometown=found["hometown"],
+            ),
+        )
+        names = compare_names(member.full_name, found["full_name"])
+        result.name_alignment.CopyFrom(_name_alignment(names))
+        if not names.is_same_name:
+            result.findings.add(code="NAME_MISMATCH", field="full_name", severity=pb.SEVERITY_ERROR,
+                                owner=pb.OWNER_PARTY_BOARD, party_value=member.full_name,
+                                population_value=found["full_name"], message_vi="Tên khác", message_en="Name differs")
+        if member.date_of_birth != found["date_of_birth"]:
+            result.findings.add(code="DOB_MISMATCH", field="date_of_birth", severity=pb.SEVERITY_REVIEW,
+                                owner=pb.OWNER_PARTY_BOARD, party_value=member.date_of_birth,
+                                population_value=found["date_of_birth"], message_vi="Ngày sinh khác",
+                                message_en="Date of birth differs")
+        severities = {f.severity for f in result.findings}
+        result.verdict = (
+            pb.VERDICT_REJECT if pb.SEVERITY_ERROR in severities
+            else pb.VERDICT_REVIEW if pb.SEVERITY_REVIEW in severities
+            else pb.VERDICT_ACCEPT
+        )
+        return result
+
+    def verify_many(self, members: Any) -> list[pb.Verification]:
+        return [self.verify(m) for m in members]
+
+
+class InProcessServer:
+    """The real server on its own event loop thread, on 127.0.0.1 and a free port."""
+
+    def __init__(self, engine: Any, ledger_url: str, port: int = 0, **config: Any) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="test-server-loop", daemon=True)
+        self.thread.start()
+        self.ledger = ledger_mod.open_ledger(ledger_url)
+        settings = ServerConfig(population="", roster=None, host="127.0.0.1", port=port, ledger=ledger_url, **config)
+        self.running = asyncio.run_coroutine_threadsafe(
+            start_server(settings, engine, self.ledger), self.loop
+        ).result(timeout=30)
+        self.port = self.running.port
+        self.target = f"127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self.running.stop(), self.loop).result(timeout=60)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=10)
+
+    def __enter__(self) -> InProcessServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def stub(target: str, credentials: grpc.ChannelCredentials | None = None, **options: Any) -> pb_grpc.VerifierStub:
+    opts = list(options.items())
+    channel = grpc.secure_channel(target, credentials, options=opts) if credentials else grpc.insecure_channel(target, options=opts)
+    return pb_grpc.VerifierStub(channel)
+
+
+@dataclass
+class ChildServer:
+    process: subprocess.Popen[bytes]
+    port: int
+    log_path: Path
+
+    @property
+    def target(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def terminate(self, timeout: float = 30) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=timeout)
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def spawn_server(folder: Path, population: Path, roster: Path, ledger: str, *extra: str, name: str = "server") -> ChildServer:
+    """`doichieu serve` in a child process; waits until it listens."""
+    port_file = folder / f"{name}.port"
+    port_file.unlink(missing_ok=True)
+    log_path = folder / f"{name}.log"
+    log = open(log_path, "ab")
+    # `doichieu serve` itself when the record model is built; the same server
+    # code around the stand-in engine otherwise (see StandInEngine).
+    entry = ["-m", "doichieu"] if record_model_built() else [str(Path(__file__).resolve())]
+    process = subprocess.Popen(
+        [
+            sys.executable, *entry, "serve",
+            "--population", str(population), "--roster", str(roster),
+            "--host", "127.0.0.1", "--port", "0", "--ledger", ledger,
+            "--port-file", str(port_file), *extra,
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=folder,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    log.close()
+    deadline = time.monotonic() + 60
+    while not port_file.exists():
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}:\n{log_path.read_text()}")
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"server did not start:\n{log_path.read_text()}")
+        time.sleep(0.05)
+    return ChildServer(process, int(port_file.read_text()), log_path)
+
+
+# ---------------------------------------------------------------- certificates
+
+
+@dataclass
+class Pki:
+    ca: Path
+    server_cert: Path
+    server_key: Path
+    clients: dict[str, tuple[Path, Path]]
+
+
+def make_pki(folder: Path, sites: list[str], *, ca_name: str = "doichieu test CA") -> Pki:
+    """A CA, a server certificate for 127.0.0.1/localhost, one client certificate per site (CN = site)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    import ipaddress
+
+    now = dt.datetime.now(dt.timezone.utc)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
+        return key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, ca_name)])
+    ca_cert = (
+        x509.CertificateBuilder()
+        .subject_name(ca_subject)
+        .issuer_name(ca_subject)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    ca_path = folder / "ca.pem"
+    ca_path.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+
+    def issue(cn: str, server: bool) -> tuple[Path, Path]:
+        key = ec.generate_private_key(ec.SECP256R1())
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]))
+            .issuer_name(ca_subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(
+                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH if server else ExtendedKeyUsageOID.CLIENT_AUTH]),
+                critical=False,
+            )
+        )
+        if server:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName(
+                    [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+                ),
+                critical=False,
+            )
+        cert = builder.sign(ca_key, hashes.SHA256())
+        safe = cn.replace("/", "_")
+        cert_path, key_path = folder / f"{safe}.pem", folder / f"{safe}.key"
+        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        key_path.write_bytes(key_pem(key))
+        return cert_path, key_path
+
+    server_cert, server_key = issue("localhost", server=True)
+    return Pki(ca_path, server_cert, server_key, {site: issue(site, server=False) for site in sites})
+
+
+if __name__ == "__main__":
+    # `python tests/grpc_harness.py serve ...`: `doichieu serve`'s arguments, StandInEngine.
+    import argparse
+
+    from doichieu.verifier import command
+    from doichieu.verifier import server as server_mod
+
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(required=True)
+    command.add_serve_arguments(sub.add_parser("serve"))
+    arguments = parser.parse_args()
+    original_run = server_mod.run
+
+    def run_stand_in(config: ServerConfig, engine_factory: Any = None) -> int:
+        return original_run(config, lambda c: StandInEngine(Path(c.population), Path(c.roster) if c.roster else None))
+
+    server_mod.run = run_stand_in  # type: ignore[assignment]
+    sys.exit(command.cmd_serve(arguments))

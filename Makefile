@@ -8,7 +8,7 @@ DEPS    := $(VENV)/.deps-installed
 BUILT   := $(VENV)/.engine-built
 RUST_SOURCES := $(shell find engine/src bindings/src -name '*.rs') Cargo.toml Cargo.lock engine/Cargo.toml bindings/Cargo.toml
 
-.PHONY: dev demo test test-rust test-python bench bench-quick clean proto
+.PHONY: dev demo test test-rust test-python bench bench-full bench-quick clean proto
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -38,9 +38,22 @@ test-python: dev
 	$(PY) -m mypy
 	$(PY) benches/report.py --quick
 
-bench: dev
-	VIRTUAL_ENV=$(abspath $(VENV)) $(MATURIN) develop --release --quiet --extras test,bench
+# The peers (pyproject's `bench` extras) go into .venv only for the benchmarks,
+# never for `make test`; the list is read from pyproject.toml so it has one home.
+BENCH_DEPS := $(VENV)/.bench-installed
+
+$(BENCH_DEPS): pyproject.toml | $(PY)
+	$(PY) -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['bench']))" > $(VENV)/bench-requirements.txt
+	$(PY) -m pip install --quiet -r $(VENV)/bench-requirements.txt
+	touch $@
+
+# Full mode, peers beside doichieu, 10k-1M; writes BENCHMARKS.md (commit it).
+bench: dev $(BENCH_DEPS)
 	$(PY) benches/report.py
+
+# As `bench`, plus the national-scale sizes (5.6 M names); writes BENCHMARKS.md.
+bench-full: dev $(BENCH_DEPS)
+	$(PY) benches/report.py --national
 
 bench-quick: dev
 	$(PY) benches/report.py --quick

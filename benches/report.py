@@ -1,10 +1,19 @@
-"""Runs every benchmark module and writes BENCHMARKS.md.
+"""Runs every bench module and writes BENCHMARKS.md.
 
-    make bench                                  # full mode: peers, 100k sizes, writes BENCHMARKS.md
-    .venv/bin/python benches/report.py --quick  # short mode for CI: small sizes, no peers, writes nothing
+    make bench                                   # full mode, with peers: writes BENCHMARKS.md
+    make bench-full                              # adds the national-scale sizes (5.6 M names)
+    .venv/bin/python benches/report.py --quick   # CI smoke: small sizes, no peers, writes nothing
 
-Every figure is measured in this run beside its peer, and each floor from the
-issues is printed as met or not met with the measured value.
+Steps: (1) time every case of every `bench_*.py` module under pytest-benchmark,
+in one pytest process (`benches/test_benchmarks.py`), doichieu and its peers
+side by side; (2) ask each module for its sections (tables it builds from the
+timings, plus what it measures itself: quality, memory peaks in fresh
+processes, thread scaling); (3) write the document, with each floor from the
+issues as met or not met and the measured value. To add a capability, add a
+`bench_<name>.py` (see benchkit.py); nothing here changes.
+
+Without pytest-benchmark installed (CI, where the bench extras are not), the
+cases are timed in this process with the same rounds instead.
 """
 
 from __future__ import annotations
@@ -14,141 +23,179 @@ import datetime as dt
 import os
 import platform
 import re
+import shlex
 import subprocess
 import sys
+import tempfile
+import time
 from importlib import metadata
+from importlib.util import find_spec
 from pathlib import Path
-from typing import Any, Callable
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import dedup_quality  # noqa: E402
-import dedup_speed  # noqa: E402
-import names_speed  # noqa: E402
+import benchkit  # noqa: E402
+from benchkit import Floor, Mode, Section, Timing, Timings  # noqa: E402
 
-
-def table(rows: list[dict[str, Any]]) -> str:
-    if not rows:
-        return "(no rows)\n"
-    head = list(rows[0])
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(str(r.get(h, "")) for h in head) + " |" for r in rows]
-    return "\n".join(lines) + "\n"
+# Peers must never reach for a model hub: underthesea imports huggingface_hub.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 def machine() -> str:
-    cpu = "unknown"
+    cpu = "unknown CPU"
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    memory = "unknown"
+    memory = "unknown memory"
     try:
-        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
-        memory = f"{kb / 2**20:.0f} GiB"
-    except (OSError, AttributeError):
+        found = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+        if found:
+            memory = f"{int(found.group(1)) / 2**20:.0f} GiB"
+    except OSError:
         pass
-    return f"{os.cpu_count()} cores, {memory}, {cpu}"
+    return f"{os.cpu_count()} cores, {memory}, {cpu}, {platform.system()} {platform.release()}"
+
+
+def load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 def versions() -> str:
     parts = [f"python {platform.python_version()}"]
-    for package in ("doichieu", "polars", "pyarrow", "splink", "duckdb", "recordlinkage", "underthesea", "vn-text"):
+    for package in ("doichieu", "polars", "pyarrow", "pytest-benchmark", "vn-text", "underthesea", "underthesea_core",
+                    "splink", "duckdb", "recordlinkage"):
         try:
             parts.append(f"{package} {metadata.version(package)}")
         except metadata.PackageNotFoundError:
-            pass
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
-        parts.append(f"commit {commit}")
-    except OSError:
-        pass
+            parts.append(f"{package} (not installed)")
+    git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
+                           text=True, check=False)
+    if git.returncode == 0:
+        parts.append(f"commit {git.stdout.strip()}{' with uncommitted changes' if dirty.stdout.strip() else ''}")
     return ", ".join(parts)
 
 
-def floor(label: str, met: bool, measured: str) -> dict[str, str]:
-    return {"floor": label, "status": "met" if met else "NOT met", "measured": measured}
+def pytest_command(mode: Mode, json_path: Path) -> list[str]:
+    return [sys.executable, "-m", "pytest", str(HERE / "test_benchmarks.py"), f"--bench-mode={mode.name}",
+            f"--benchmark-json={json_path}", "--benchmark-columns=min,median,rounds", "-q", "-p", "no:cacheprovider",
+            "-o", "addopts="]
 
 
-def _ms(rows: list[dict[str, Any]], tool: str) -> float:
-    return float(next(r["ms"] for r in rows if r["tool"] == tool))
+def time_with_pytest(mode: Mode) -> tuple[Timings, str]:
+    with tempfile.TemporaryDirectory() as folder:
+        json_path = Path(folder) / "timings.json"
+        command = pytest_command(mode, json_path)
+        done = subprocess.run(command, cwd=ROOT, check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"benchmark cases failed (pytest exit {done.returncode})")
+        shown = " ".join(shlex.quote(c) for c in command).replace(str(json_path), "TIMINGS.json").replace(
+            sys.executable, os.path.relpath(sys.executable, ROOT)).replace(str(ROOT) + "/", "")
+        return Timings.from_pytest_benchmark(json_path), shown
+
+
+def time_in_process(mode: Mode) -> tuple[Timings, str]:
+    out = []
+    for case in benchkit.all_cases(mode):
+        if benchkit.unavailable(case):
+            continue
+        run = case.setup()
+        for _ in range(case.warmup):
+            run()
+        samples = []
+        for _ in range(case.rounds):
+            start = time.perf_counter()
+            run()
+            samples.append(time.perf_counter() - start)
+        samples.sort()
+        out.append(Timing(case.group, case.tool, case.items, case.unit, case.role, case.versus, case.note,
+                          samples[0], samples[len(samples) // 2], len(samples)))
+    return Timings(out), "in-process timer (pytest-benchmark not installed)"
+
+
+def render(mode: Mode, sections: list[Section], command: str, timer: str, started: str, seconds: float,
+           load_at_start: str) -> str:
+    floors: list[Floor] = [f for s in sections for f in s.floors]
+    doc = [
+        "# Benchmarks\n",
+        f"Written by `{command}`; do not edit by hand. Every figure below was measured in this one run, each peer "
+        "beside doichieu on the same input; times are the best of several rounds (median beside it), ratios are "
+        "the peer's best time over doichieu's.\n",
+        f"- date: {started} UTC; the run took {seconds / 60:.1f} min",
+        f"- mode: {mode.name}",
+        f"- machine: {machine()}; load average (1, 5, 15 min) {load_at_start} at the start, {load()} at the end "
+        "(other work shares the machine: medians beside the best times show the noise)",
+        f"- versions: {versions()}",
+        f"- timings: `{timer}`",
+        "",
+        "## Floors from the issues\n",
+        benchkit.table([f.row() for f in floors]),
+    ]
+    for section in sections:
+        doc.append(f"## {section.title}\n")
+        if section.intro:
+            doc.append(section.intro + "\n")
+        for t in section.tables:
+            if t.caption:
+                doc.append(f"**{t.caption}**\n")
+            doc.append(benchkit.table(t.rows))
+        for note in section.notes:
+            doc.append(f"- {note}")
+        if section.notes:
+            doc.append("")
+    recorded = HERE / "recorded"
+    if recorded.is_dir() and not mode.quick:
+        for page in sorted(recorded.glob("*.md")):
+            doc.append(page.read_text(encoding="utf-8").rstrip() + "\n")
+    return "\n".join(doc)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="small sizes, no peers, write nothing (CI)")
-    parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--quick", action="store_const", dest="mode", const="quick",
+                       help="small sizes, no peers; prints the floors and writes nothing unless --out is given")
+    group.add_argument("--national", action="store_const", dest="mode", const="national",
+                       help="also the national-scale sizes (5.6 M names)")
+    parser.add_argument("--out", help="where to write the document (default: BENCHMARKS.md, except in --quick)")
+    parser.add_argument("--in-process", action="store_true", help="time in this process, without pytest-benchmark")
     args = parser.parse_args(argv)
-    quick = args.quick
-    peers = not quick
-    n_names = 5_000 if quick else 100_000
-    n_roster = 5_000 if quick else 100_000
+    mode = Mode(args.mode or "full")
+    out = args.out or (None if mode.quick else str(ROOT / "BENCHMARKS.md"))
 
-    sections: list[tuple[str, str, Callable[[], list[dict[str, Any]]]]] = [
-        ("Name layer: normalisation (issue 2)", "", lambda: names_speed.rows(n_names, peers=peers)),
-        ("Name layer: comparison (issue 2)", "", lambda: names_speed.compare_rows(n_names)),
-        ("Deduplication on a Vietnamese-style roster (issue 7)", "", lambda: dedup_speed.rows(n_roster, peers=peers)),
-    ]
-    if not quick:
-        sections += [
-            ("Deduplication quality on FEBRL3 (issue 7)", "", lambda: dedup_quality.febrl3_rows(peers=True)),
-            ("Linkage quality on FEBRL4 (issue 7)", "", lambda: dedup_quality.febrl4_rows(peers=True)),
-        ]
-    results: dict[str, list[dict[str, Any]]] = {}
-    for title, _, run in sections:
-        print(f"running: {title}", file=sys.stderr)
-        results[title] = run()
-        print(table(results[title]), file=sys.stderr)
-    if quick:
-        return 0
+    started = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+    load_at_start = load()
+    clock = time.perf_counter()
+    with tempfile.TemporaryDirectory() as cache:
+        # One data cache for this run, shared with the pytest process and the probes.
+        os.environ.setdefault("DOICHIEU_BENCH_CACHE", cache)
+        if args.in_process or find_spec("pytest_benchmark") is None:
+            timings, timer = time_in_process(mode)
+        else:
+            timings, timer = time_with_pytest(mode)
+        sections: list[Section] = []
+        for module in benchkit.bench_modules():
+            print(f"sections: {module.__name__}", file=sys.stderr)
+            sections += module.sections(mode, timings)
+    seconds = time.perf_counter() - clock
 
-    names = results["Name layer: normalisation (issue 2)"]
-    both = _ms(names, "doichieu normalize_names + name_keys (polars column)")
-    display = _ms(names, "doichieu normalize_names (polars column)")
-    under = _ms(names, "underthesea text_normalize (10% sample, scaled)")
-    pairs = results["Name layer: comparison (issue 2)"][0]
-    dedup = results["Deduplication on a Vietnamese-style roster (issue 7)"]
-    ours_dedup, splink_dedup = dedup[0], dedup[1]
-    febrl3 = results["Deduplication quality on FEBRL3 (issue 7)"]
-    febrl4 = results["Linkage quality on FEBRL4 (issue 7)"]
-
-    def f1(rows: list[dict[str, Any]], tool: str) -> float:
-        return float(next(r["F1 @0.9"] for r in rows if r["tool"] == tool))
-
-    floors = [
-        floor("normalize_names + name_keys, 100k names, < 30 ms on 2 cores (≥ 3 M names/s)", both < 30, f"{both} ms"),
-        floor("normalize_names ≥ 100× faster than underthesea", under / display >= 100, f"{under / display:.1f}×"),
-        floor("compare_names_bulk ≥ 2 M pairs/s", float(pairs["pairs/s"].replace(",", "")) >= 2e6, f"{pairs['pairs/s']} pairs/s"),
-        floor("dedup 100k members < 2 s on 2 cores", ours_dedup["seconds"] < 2, f"{ours_dedup['seconds']} s"),
-        floor("dedup ≥ 10× faster than Splink + DuckDB", splink_dedup["seconds"] / ours_dedup["seconds"] >= 10,
-              f"{splink_dedup['seconds'] / ours_dedup['seconds']:.1f}×"),
-        floor("F1 ≥ 0.98 on the Vietnamese synthetic roster", ours_dedup["F1"] >= 0.98, f"{ours_dedup['F1']}"),
-        floor("F1 ≥ Splink's on FEBRL3 (at 0.9)", f1(febrl3, "doichieu") >= f1(febrl3, "Splink 5 + DuckDB"),
-              f"{f1(febrl3, 'doichieu')} vs {f1(febrl3, 'Splink 5 + DuckDB')}"),
-        floor("F1 ≥ Splink's on FEBRL4 (at 0.9)", f1(febrl4, "doichieu") >= f1(febrl4, "Splink 5 + DuckDB"),
-              f"{f1(febrl4, 'doichieu')} vs {f1(febrl4, 'Splink 5 + DuckDB')}"),
-    ]
-
-    doc = [
-        "# Benchmarks\n",
-        "Written by `make bench` (`.venv/bin/python benches/report.py`); do not edit by hand.\n",
-        f"- date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC",
-        f"- machine: {machine()}",
-        f"- versions: {versions()}",
-        "- every figure below was measured in the same run as the peer beside it; times are the best of several rounds\n",
-        "## Floors from the issues\n",
-        table(floors),
-    ]
-    for title, _, _ in sections:
-        doc += [f"## {title}\n", table(results[title])]
-    recorded = HERE / "recorded"
-    if recorded.is_dir():
-        for page in sorted(recorded.glob("*.md")):
-            doc.append(page.read_text(encoding="utf-8"))
-    Path(args.out).write_text("\n".join(doc), encoding="utf-8")
-    print(f"wrote {args.out}", file=sys.stderr)
+    command = {"quick": "make bench-quick", "full": "make bench", "national": "make bench-full"}[mode.name]
+    command += f" (= {os.path.relpath(sys.executable, ROOT)} benches/report.py{' --' + mode.name if mode.name != 'full' else ''})"
+    doc = render(mode, sections, command, timer, started, seconds, load_at_start)
+    floors = [f for s in sections for f in s.floors]
+    print(benchkit.table([f.row() for f in floors]), file=sys.stderr)
+    if out:
+        Path(out).write_text(doc, encoding="utf-8")
+        print(f"wrote {out} ({seconds:.0f} s)", file=sys.stderr)
+    else:
+        print(f"{mode.name} mode done in {seconds:.1f} s", file=sys.stderr)
     return 0
 
 

@@ -6,6 +6,8 @@ mod columns;
 mod dedup;
 mod errors;
 mod names;
+mod records;
+mod synth;
 
 use pyo3::prelude::*;
 
@@ -14,5 +16,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MAX_NAME_BYTES", doichieu_engine::MAX_NAME_BYTES)?;
     names::register(m)?;
     dedup::register(m)?;
+    records::register(m)?;
+    synth::register(m)?;
     Ok(())
 }

@@ -7,6 +7,8 @@ pub mod column;
 pub mod dedup;
 pub mod error;
 pub mod names;
+pub mod records;
+pub mod synth;
 
 pub use column::StrColumn;
 pub use error::{EngineError, MAX_NAME_BYTES};

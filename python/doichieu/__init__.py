@@ -6,6 +6,7 @@ its Python front.
 
 from doichieu.dedup import DuplicateResult, find_duplicates
 from doichieu.errors import DoichieuError, InputTooLongError, InvalidInputError, NotAStringError
+from doichieu.errors import ColumnError, EmptyFileError, FileEncodingError, FileFormatError
 from doichieu.names import (
     MATCH_KINDS,
     MAX_NAME_BYTES,
@@ -20,12 +21,34 @@ from doichieu.names import (
     normalize_name,
     normalize_names,
 )
+from doichieu.records import (
+    Candidate,
+    Finding,
+    PopulationIndex,
+    PopulationRecord,
+    Verdict,
+    finding_codes,
+    load_population,
+    load_roster,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "MATCH_KINDS",
     "MAX_NAME_BYTES",
+    "Candidate",
+    "ColumnError",
+    "EmptyFileError",
+    "FileEncodingError",
+    "FileFormatError",
+    "Finding",
+    "PopulationIndex",
+    "PopulationRecord",
+    "Verdict",
+    "finding_codes",
+    "load_population",
+    "load_roster",
     "DoichieuError",
     "DuplicateResult",
     "InputTooLongError",

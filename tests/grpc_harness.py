@@ -1,4 +1,5 @@
-"""Shared pieces of the gRPC verifier tests: synthetic tables, a real server on
+"""Shared pieces of the gRPC verifier tests: synthetic tables (eight hand-written
+people, or a province from `doichieu generate` with its truth), a real server on
 a loopback port (in this process or as a `doichieu serve` child), and a
 throw-away certificate authority.
 
@@ -10,14 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import importlib
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,86 +90,58 @@ def member_message(i: int, **changes: str) -> pb.MemberRecord:
     return pb.MemberRecord(**member(i, **changes))
 
 
-def record_model_built() -> bool:
-    try:
-        importlib.import_module("doichieu.records")
-    except ImportError:
-        return False
-    return True
-
-
 def make_engine(population: Path, roster: Path | None) -> Any:
-    """The real record model when this build has it; until then a stand-in."""
-    if record_model_built():
-        from doichieu.verifier.engine_adapter import EngineAdapter
+    """The real record model (``doichieu.records``) behind the server's adapter."""
+    from doichieu.verifier.engine_adapter import EngineAdapter
 
-        return EngineAdapter(population, roster)
-    warnings.warn(
-        "doichieu.records is not in this build: the gRPC tests run the real server against StandInEngine",
-        stacklevel=2,
+    return EngineAdapter(population, roster)
+
+
+# ---------------------------------------------------------------- a generated province
+
+
+@dataclass
+class Province:
+    """A synthetic province from ``doichieu generate`` and what was planted in it."""
+
+    folder: Path
+    population: Path
+    roster: Path
+    #: The roster's rows, in order, as member dicts (the record-model columns).
+    members: list[dict[str, str]]
+    #: member_id -> the finding codes a correct check reports (the generator's truth).
+    truth: dict[str, set[str]]
+    #: code -> severity, from the record model's table of codes.
+    severity: dict[str, str]
+
+    def blocking(self, member_id: str) -> set[str]:
+        """The planted codes that hold a card back (review or error)."""
+        return {c for c in self.truth.get(member_id, set()) if self.severity[c] in ("review", "error")}
+
+    def verdict(self, member_id: str) -> str:
+        severities = {self.severity[c] for c in self.truth.get(member_id, set())}
+        return "reject" if "error" in severities else "review" if "review" in severities else "accept"
+
+
+def generated_province(folder: Path, members: int = 4000, seed: int = 11) -> Province:
+    """``doichieu generate``'s files (CSV) and truth, read back for the tests."""
+    from doichieu.generate import generate_province
+    from doichieu.records import finding_codes
+
+    made = generate_province(folder, members=members, seed=seed)
+    roster = pl.read_csv(made.roster, infer_schema=False).fill_null("")
+    truth: dict[str, set[str]] = {}
+    for member_id, code in pl.read_csv(made.truth_findings, infer_schema=False).select("member_id", "code").iter_rows():
+        truth.setdefault(member_id, set()).add(code)
+    codes = finding_codes()
+    return Province(
+        folder=folder,
+        population=made.population,
+        roster=made.roster,
+        members=list(roster.iter_rows(named=True)),
+        truth=truth,
+        severity=dict(zip(codes["code"].to_list(), codes["severity"].to_list())),
     )
-    return StandInEngine(population, roster)
-
-
-class StandInEngine:
-    """Test double of the record model for the server's own behaviour (ledger,
-    idempotency, streams, TLS, crashes) in builds without ``doichieu.records``.
-    It knows three findings, enough to give each verdict a cause; it is not the
-    product's checking, which lives in the record model."""
-
-    def __init__(self, population: Path, roster: Path | None) -> None:
-        people = pl.read_csv(population, infer_schema=False)
-        self.by_id = {row["citizen_id"]: row for row in people.iter_rows(named=True)}
-        self.required: dict[tuple[str, str], int] = {}
-        self.units: dict[str, tuple[str, str]] = {}
-        if roster is not None:
-            for row in pl.read_csv(roster, infer_schema=False).iter_rows(named=True):
-                self.units[row["member_id"]] = (row["ward"], row["party_unit"])
-                key = (row["ward"], row["party_unit"])
-                self.required[key] = self.required.get(key, 0) + 1
-
-    def unit_of(self, member_id: str) -> tuple[str, str] | None:
-        return self.units.get(member_id)
-
-    def verify(self, member: pb.MemberRecord) -> pb.Verification:
-        from doichieu import compare_names
-        from doichieu.verifier.engine_adapter import _name_alignment
-
-        found = self.by_id.get(member.citizen_id)
-        if found is None:
-            return pb.Verification(
-                verdict=pb.VERDICT_REJECT,
-                findings=[pb.Finding(code="CITIZEN_NOT_FOUND", field="citizen_id", severity=pb.SEVERITY_ERROR,
-                                     owner=pb.OWNER_POLICE, party_value=member.citizen_id,
-                                     message_vi="Không tìm thấy", message_en="Not found")],
-            )
-        result = pb.Verification(
-            matched_record=pb.PopulationRecord(
-                citizen_id=found["citizen_id"], full_name=found["full_name"], date_of_birth=found["date_of_birth"],
-                gender=found["gender"], hometown=found["hometown"],
-            ),
-        )
-        names = compare_names(member.full_name, found["full_name"])
-        result.name_alignment.CopyFrom(_name_alignment(names))
-        if not names.is_same_name:
-            result.findings.add(code="NAME_MISMATCH", field="full_name", severity=pb.SEVERITY_ERROR,
-                                owner=pb.OWNER_PARTY_BOARD, party_value=member.full_name,
-                                population_value=found["full_name"], message_vi="Tên khác", message_en="Name differs")
-        if member.date_of_birth != found["date_of_birth"]:
-            result.findings.add(code="DOB_MISMATCH", field="date_of_birth", severity=pb.SEVERITY_REVIEW,
-                                owner=pb.OWNER_PARTY_BOARD, party_value=member.date_of_birth,
-                                population_value=found["date_of_birth"], message_vi="Ngày sinh khác",
-                                message_en="Date of birth differs")
-        severities = {f.severity for f in result.findings}
-        result.verdict = (
-            pb.VERDICT_REJECT if pb.SEVERITY_ERROR in severities
-            else pb.VERDICT_REVIEW if pb.SEVERITY_REVIEW in severities
-            else pb.VERDICT_ACCEPT
-        )
-        return result
-
-    def verify_many(self, members: Any) -> list[pb.Verification]:
-        return [self.verify(m) for m in members]
 
 
 class InProcessServer:
@@ -242,12 +213,9 @@ def spawn_server(folder: Path, population: Path, roster: Path, ledger: str, *ext
     port_file.unlink(missing_ok=True)
     log_path = folder / f"{name}.log"
     log = open(log_path, "ab")
-    # `doichieu serve` itself when the record model is built; the same server
-    # code around the stand-in engine otherwise (see StandInEngine).
-    entry = ["-m", "doichieu"] if record_model_built() else [str(Path(__file__).resolve())]
     process = subprocess.Popen(
         [
-            sys.executable, *entry, "serve",
+            sys.executable, "-m", "doichieu", "serve",
             "--population", str(population), "--roster", str(roster),
             "--host", "127.0.0.1", "--port", "0", "--ledger", ledger,
             "--port-file", str(port_file), *extra,
@@ -347,23 +315,3 @@ def make_pki(folder: Path, sites: list[str], *, ca_name: str = "doichieu test CA
 
     server_cert, server_key = issue("localhost", server=True)
     return Pki(ca_path, server_cert, server_key, {site: issue(site, server=False) for site in sites})
-
-
-if __name__ == "__main__":
-    # `python tests/grpc_harness.py serve ...`: `doichieu serve`'s arguments, StandInEngine.
-    import argparse
-
-    from doichieu.verifier import command
-    from doichieu.verifier import server as server_mod
-
-    parser = argparse.ArgumentParser()
-    sub = parser.add_subparsers(required=True)
-    command.add_serve_arguments(sub.add_parser("serve"))
-    arguments = parser.parse_args()
-    original_run = server_mod.run
-
-    def run_stand_in(config: ServerConfig, engine_factory: Any = None) -> int:
-        return original_run(config, lambda c: StandInEngine(Path(c.population), Path(c.roster) if c.roster else None))
-
-    server_mod.run = run_stand_in  # type: ignore[assignment]
-    sys.exit(command.cmd_serve(arguments))

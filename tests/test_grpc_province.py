@@ -1,0 +1,232 @@
+"""The verifier end to end through the real record model, on a generated province.
+
+`doichieu generate` plants discrepancies and writes down which finding each one
+must raise (its truth files); these tests send the province's roster over gRPC
+and check that the verdicts and finding codes that come back are exactly the
+planted ones, by unary Verify, by VerifyStream and by Submit, and that Submit's
+duplicate detection and GetProgress count what was sent.
+"""
+
+from __future__ import annotations
+
+import collections
+import random
+import uuid
+from pathlib import Path
+from typing import Any, Iterator
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from doichieu.v1 import verifier_pb2 as pb
+from doichieu.verifier.engine_adapter import VERDICT_NAMES
+
+from grpc_harness import InProcessServer, Province, generated_province, make_engine, spawn_server, stub
+
+SEVERITY = {pb.SEVERITY_INFO: "info", pb.SEVERITY_REVIEW: "review", pb.SEVERITY_ERROR: "error"}
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory: pytest.TempPathFactory) -> Province:
+    return generated_province(tmp_path_factory.mktemp("province"), members=4000, seed=11)
+
+
+@pytest.fixture(scope="module")
+def engine(province: Province) -> Any:
+    return make_engine(province.population, province.roster)
+
+
+@pytest.fixture
+def server(engine: Any, tmp_path: Path) -> Iterator[InProcessServer]:
+    with InProcessServer(engine, f"sqlite:///{tmp_path / 'ledger.db'}") as running:
+        yield running
+
+
+def message(member: dict[str, str]) -> pb.MemberRecord:
+    return pb.MemberRecord(**member)
+
+
+def codes(verification: pb.Verification) -> set[str]:
+    return {f.code for f in verification.findings}
+
+
+def sample(province: Province, per_code: int = 3, clean: int = 40, seed: int = 5) -> list[dict[str, str]]:
+    """A few members of every planted code, and some with nothing planted."""
+    rng = random.Random(seed)
+    by_code: dict[str, list[dict[str, str]]] = collections.defaultdict(list)
+    for member in province.members:
+        for code in province.truth.get(member["member_id"], ()):
+            by_code[code].append(member)
+    chosen = {m["member_id"]: m for members in by_code.values() for m in rng.sample(members, min(per_code, len(members)))}
+    plain = [m for m in province.members if m["member_id"] not in province.truth]
+    chosen.update((m["member_id"], m) for m in rng.sample(plain, clean))
+    return list(chosen.values())
+
+
+def test_the_province_has_something_of_everything(province: Province) -> None:
+    planted = {c for found in province.truth.values() for c in found}
+    assert len(planted) >= 15, planted
+    wards = {m["ward"] for m in province.members}
+    assert len(wards) >= 2
+    verdicts = collections.Counter(province.verdict(m["member_id"]) for m in province.members)
+    assert set(verdicts) == {"accept", "review", "reject"}
+
+
+def test_verify_answers_the_planted_findings_and_verdicts(province: Province, server: InProcessServer) -> None:
+    verifier = stub(server.target)
+    for member in sample(province):
+        answer = verifier.Verify(pb.VerifyRequest(member=message(member)), timeout=10).verification
+        member_id = member["member_id"]
+        assert codes(answer) == province.truth.get(member_id, set()), member_id
+        assert VERDICT_NAMES[answer.verdict] == province.verdict(member_id), member_id
+        for finding in answer.findings:
+            assert SEVERITY[finding.severity] == province.severity[finding.code]
+            assert finding.owner != pb.OWNER_UNSPECIFIED and finding.message_vi and finding.message_en
+
+
+def test_verify_shows_both_values_the_match_and_the_alignment(province: Province, server: InProcessServer) -> None:
+    verifier = stub(server.target)
+
+    def first_with(code: str) -> pb.Verification:
+        member = next(m for m in province.members if code in province.truth.get(m["member_id"], ()))
+        return verifier.Verify(pb.VerifyRequest(member=message(member)), timeout=10).verification
+
+    dob = first_with("DOB_MISMATCH")
+    finding = next(f for f in dob.findings if f.code == "DOB_MISMATCH")
+    assert finding.field == "date_of_birth" and finding.party_value and finding.population_value
+    assert finding.party_value != finding.population_value
+    assert dob.matched_record.citizen_id and dob.matched_record.date_of_birth
+
+    lost = first_with("NAME_DIACRITICS_MISSING")
+    assert lost.HasField("name_alignment")
+    assert "diacritics_missing" in {s.relation for s in lost.name_alignment.syllables}
+
+    missing = first_with("CITIZEN_ID_MISSING")
+    assert not missing.matched_record.citizen_id
+    assert missing.candidates and all(c.record.citizen_id for c in missing.candidates)
+
+
+def test_stream_answers_the_whole_roster_as_planted(province: Province, server: InProcessServer) -> None:
+    verifier = stub(server.target)
+    members = province.members
+    sizes = [1, 999, 1000, 37, 500]
+
+    def requests() -> Iterator[pb.VerifyStreamRequest]:
+        start = 0
+        for k in range(len(members)):
+            if start >= len(members):
+                return
+            size = sizes[k % len(sizes)]
+            yield pb.VerifyStreamRequest(members=[message(m) for m in members[start:start + size]])
+            start += size
+
+    answers = [v for response in verifier.VerifyStream(requests(), timeout=60) for v in response.verifications]
+    assert len(answers) == len(members)
+    wrong = [
+        m["member_id"] for m, v in zip(members, answers)
+        if codes(v) != province.truth.get(m["member_id"], set()) or VERDICT_NAMES[v.verdict] != province.verdict(m["member_id"])
+    ]
+    assert wrong == []
+
+
+def submit(verifier: Any, member: dict[str, str], site: str, machine: str, **extra: Any) -> pb.SubmitResponse:
+    request = pb.SubmitRequest(
+        submission_id=str(uuid.uuid4()), member=message(member), site_id=site, machine_id=machine, officer_id="cb-1",
+        **extra,
+    )
+    answer: pb.SubmitResponse = verifier.Submit(request, timeout=10)
+    return answer
+
+
+def test_submit_catches_the_same_member_at_another_site(province: Province, server: InProcessServer) -> None:
+    verifier = stub(server.target)
+    clean = [m for m in province.members if province.verdict(m["member_id"]) == "accept"][:5]
+    for member in clean:
+        first = submit(verifier, member, "site-1", "m-01")
+        assert first.outcome == pb.SUBMIT_OUTCOME_RECORDED and first.verification.verdict == pb.VERDICT_ACCEPT
+        again = submit(verifier, member, "site-2", "m-05")
+        assert again.outcome == pb.SUBMIT_OUTCOME_ALREADY_SUBMITTED
+        prior = again.prior_submission
+        assert (prior.submission_id, prior.site_id, prior.machine_id) == (first.submission_id, "site-1", "m-01")
+        assert prior.verdict == pb.VERDICT_ACCEPT
+
+    # A blocked member comes back after the correction: the new intake replaces it.
+    blocked = next(m for m in province.members if province.verdict(m["member_id"]) == "review")
+    held = submit(verifier, blocked, "site-1", "m-02")
+    assert held.outcome == pb.SUBMIT_OUTCOME_RECORDED and codes(held.verification) == province.truth[blocked["member_id"]]
+    retaken = submit(verifier, blocked, "site-2", "m-06")
+    assert retaken.outcome == pb.SUBMIT_OUTCOME_RECORDED
+    assert retaken.prior_submission.submission_id == held.submission_id
+
+
+def test_progress_counts_what_was_submitted(province: Province, server: InProcessServer) -> None:
+    verifier = stub(server.target)
+    rng = random.Random(3)
+    # One row per member on the required list (the first row of a member_id).
+    roster: dict[str, dict[str, str]] = {}
+    for m in province.members:
+        roster.setdefault(m["member_id"], m)
+    chosen = rng.sample(sorted(roster), 300)
+    excluded, intakes = chosen[:20], chosen[20:]
+    done = blocked = 0
+    by_code: collections.Counter[str] = collections.Counter()
+    per_ward: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for k, member_id in enumerate(intakes):
+        member = roster[member_id]
+        machine = k % 7 + 1  # machines 1-4 at site-1, 5-7 at site-2
+        answer = submit(verifier, member, "site-1" if machine <= 4 else "site-2", f"m-{machine:02d}")
+        assert answer.outcome == pb.SUBMIT_OUTCOME_RECORDED
+        if province.verdict(member_id) == "accept":
+            done += 1
+            per_ward[member["ward"]]["done"] += 1
+        else:
+            blocked += 1
+            per_ward[member["ward"]]["blocked"] += 1
+            by_code.update(province.blocking(member_id))
+        if k % 40 == 0:
+            # A second site takes the same member again: not counted twice.
+            again = submit(verifier, member, "site-3", "m-99")
+            expected = pb.SUBMIT_OUTCOME_ALREADY_SUBMITTED if province.verdict(member_id) == "accept" else pb.SUBMIT_OUTCOME_RECORDED
+            assert again.outcome == expected
+    for member_id in excluded:
+        answer = submit(verifier, roster[member_id], "site-1", "m-01", exclusion_reason=pb.EXCLUSION_REASON_ABROAD)
+        assert answer.outcome == pb.SUBMIT_OUTCOME_EXCLUDED and not answer.HasField("verification")
+        per_ward[roster[member_id]["ward"]]["excluded"] += 1
+
+    report = verifier.GetProgress(pb.GetProgressRequest(), timeout=10)
+    total = report.total
+    assert total.required == len(roster)
+    assert (total.done, total.blocked, total.excluded) == (done, blocked, len(excluded))
+    assert total.remaining == len(roster) - len(chosen)
+    assert dict(total.excluded_by_reason) == {"abroad": len(excluded)}
+    assert dict(total.blocked_by_code) == dict(by_code)
+    required = collections.Counter(m["ward"] for m in roster.values())
+    for ward in report.wards:
+        assert ward.required == required[ward.key]
+        counts = per_ward[ward.key]
+        assert (ward.done, ward.blocked, ward.excluded) == (counts["done"], counts["blocked"], counts["excluded"])
+    units = collections.Counter(m["party_unit"] for m in roster.values())
+    assert {u.key: u.required for u in report.party_units} == dict(units)
+    assert {s.key for s in report.sites} == {"site-1", "site-2", "site-3"}
+    assert report.active_machines == 8  # m-01..m-07 and site-3's m-99
+    assert len(report.machines) == 8
+    assert report.HasField("projected_completion_at_target")
+
+
+def test_doichieu_serve_answers_from_the_generated_files(province: Province, tmp_path: Path) -> None:
+    child = spawn_server(tmp_path, province.population, province.roster, f"sqlite:///{tmp_path / 'ledger.db'}")
+    try:
+        channel = grpc.insecure_channel(child.target)
+        health = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service="doichieu.v1.Verifier"), timeout=10)
+        assert health.status == health_pb2.HealthCheckResponse.SERVING
+        verifier = stub(child.target)
+        for member in sample(province, per_code=1, clean=5):
+            answer = verifier.Verify(pb.VerifyRequest(member=message(member)), timeout=10).verification
+            assert codes(answer) == province.truth.get(member["member_id"], set())
+        report = verifier.GetProgress(pb.GetProgressRequest(), timeout=10)
+        assert report.total.required == len({m["member_id"] for m in province.members})
+        channel.close()
+    finally:
+        assert child.terminate() == 0
+    assert "HT0" not in child.log()  # no member ids (nor names) in the server's log

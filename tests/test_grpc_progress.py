@@ -88,3 +88,29 @@ def test_nothing_left_is_on_track() -> None:
     assert report.total.remaining == 0 and report.on_track and report.projected_at_target is None
     with pytest.raises(InvalidInputError):
         compute_progress(done, {}, as_of=at(20, 12), shift=SHIFT, target_per_machine_per_day=0)
+
+
+def test_each_ward_site_and_machine_has_its_own_rate_and_projection() -> None:
+    required = {("W1", "U1"): 600, ("W1", "U2"): 400, ("W2", "U3"): 1000}
+    start = at(20, 8)
+    rows = [
+        row("W1", "U1", "S1", "m1", OUTCOME_RECORDED, "accept", 150, start),
+        row("W1", "U2", "S1", "m2", OUTCOME_RECORDED, "accept", 140, start),
+        row("W1", "U2", "S1", "m2", OUTCOME_RECORDED, "review", 10, start, codes="DOB_MISMATCH"),
+        row("W2", "U3", "S2", "m3", OUTCOME_RECORDED, "accept", 50, at(20, 18)),
+        row("W2", "U3", "S2", "m3", OUTCOME_EXCLUDED, "", 30, start, reason="ill"),
+    ]
+    report = compute_progress(rows, required, as_of=at(20, 23), shift=SHIFT)
+    machines = {m.key: m for m in report.machines}
+    assert {k: m.intakes for k, m in machines.items()} == {"S1/m1": 150, "S1/m2": 150, "S2/m3": 50}
+    assert machines["S1/m1"].observed_per_day == pytest.approx(150)
+    # m3 started at 18:00: 50 in 5 shift hours is 150 a day too.
+    assert machines["S2/m3"].observed_per_day == pytest.approx(150)
+    assert machines["S2/m3"].first_intake_us == int(at(20, 18).timestamp() * 1e6)
+    wards = {w.key: w for w in report.wards}
+    # W1: 700 left at 300 a day -> two full days and a third of a day (5 h): the 23rd at 13:00.
+    assert wards["W1"].remaining == 700 and wards["W1"].projected_observed == at(23, 13)
+    # W2: 920 left at 150 a day.
+    assert wards["W2"].observed_per_day == pytest.approx(150)
+    assert wards["W2"].projected_observed == SHIFT.completion(at(20, 23), 920, 10.0)
+    assert report.sites[0].projected_observed is None  # sites have no required list

@@ -749,6 +749,11 @@ class ProgressCounts(_message.Message):
     RECORDED_TODAY_FIELD_NUMBER: _builtins.int
     EXCLUDED_BY_REASON_FIELD_NUMBER: _builtins.int
     BLOCKED_BY_CODE_FIELD_NUMBER: _builtins.int
+    INTAKES_FIELD_NUMBER: _builtins.int
+    FIRST_INTAKE_TIME_FIELD_NUMBER: _builtins.int
+    LAST_INTAKE_TIME_FIELD_NUMBER: _builtins.int
+    OBSERVED_PER_DAY_FIELD_NUMBER: _builtins.int
+    PROJECTED_COMPLETION_OBSERVED_FIELD_NUMBER: _builtins.int
     key: _builtins.str
     """The ward, site, machine or party organisation this row is about."""
     required: _builtins.int
@@ -764,12 +769,33 @@ class ProgressCounts(_message.Message):
     remaining: _builtins.int
     """Still to come: required - done - excluded - blocked (never negative)."""
     recorded_today: _builtins.int
-    """Intakes recorded today (local time)."""
+    """Intakes and exclusions captured today (local time, by capture time)."""
+    intakes: _builtins.int
+    """Intakes at a machine (done and blocked; exclusions are the party board's
+    desk work and do not count), by their capture time.
+    """
+    observed_per_day: _builtins.float
+    """Intakes per working day (shift hours) from the first intake to the
+    report's moment; zero until there is an hour of shift history.
+    """
     @_builtins.property
     def excluded_by_reason(self) -> _containers.ScalarMap[_builtins.str, _builtins.int]: ...
     @_builtins.property
     def blocked_by_code(self) -> _containers.ScalarMap[_builtins.str, _builtins.int]:
         """Blocked members per finding code at review or error severity."""
+
+    @_builtins.property
+    def first_intake_time(self) -> _timestamp_pb2.Timestamp:
+        """Capture time of the first and the last of those intakes; absent before any."""
+
+    @_builtins.property
+    def last_intake_time(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def projected_completion_observed(self) -> _timestamp_pb2.Timestamp:
+        """When this row's remaining members would be done at its observed rate
+        (wards and party organisations; the report's total for the campaign);
+        absent without history or when nothing remains.
+        """
 
     def __init__(
         self,
@@ -783,10 +809,15 @@ class ProgressCounts(_message.Message):
         recorded_today: _builtins.int = ...,
         excluded_by_reason: _abc.Mapping[_builtins.str, _builtins.int] | None = ...,
         blocked_by_code: _abc.Mapping[_builtins.str, _builtins.int] | None = ...,
+        intakes: _builtins.int = ...,
+        first_intake_time: _timestamp_pb2.Timestamp | None = ...,
+        last_intake_time: _timestamp_pb2.Timestamp | None = ...,
+        observed_per_day: _builtins.float = ...,
+        projected_completion_observed: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["first_intake_time", b"first_intake_time", "last_intake_time", b"last_intake_time", "projected_completion_observed", b"projected_completion_observed"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["blocked", b"blocked", "blocked_by_code", b"blocked_by_code", "done", b"done", "excluded", b"excluded", "excluded_by_reason", b"excluded_by_reason", "key", b"key", "recorded_today", b"recorded_today", "remaining", b"remaining", "required", b"required"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["blocked", b"blocked", "blocked_by_code", b"blocked_by_code", "done", b"done", "excluded", b"excluded", "excluded_by_reason", b"excluded_by_reason", "first_intake_time", b"first_intake_time", "intakes", b"intakes", "key", b"key", "last_intake_time", b"last_intake_time", "observed_per_day", b"observed_per_day", "projected_completion_observed", b"projected_completion_observed", "recorded_today", b"recorded_today", "remaining", b"remaining", "required", b"required"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -809,6 +840,7 @@ class GetProgressResponse(_message.Message):
     PROJECTED_COMPLETION_OBSERVED_FIELD_NUMBER: _builtins.int
     OBSERVED_PER_MACHINE_PER_DAY_FIELD_NUMBER: _builtins.int
     ON_TRACK_FIELD_NUMBER: _builtins.int
+    AS_OF_TIME_FIELD_NUMBER: _builtins.int
     target_per_machine_per_day: _builtins.int
     """Target intake rate per machine per working day."""
     active_machines: _builtins.int
@@ -843,6 +875,10 @@ class GetProgressResponse(_message.Message):
     def projected_completion_observed(self) -> _timestamp_pb2.Timestamp:
         """The same at the rate observed so far; absent without enough history."""
 
+    @_builtins.property
+    def as_of_time(self) -> _timestamp_pb2.Timestamp:
+        """The moment the report was computed for (as_of_time, or the server's now)."""
+
     def __init__(
         self,
         *,
@@ -859,10 +895,11 @@ class GetProgressResponse(_message.Message):
         projected_completion_observed: _timestamp_pb2.Timestamp | None = ...,
         observed_per_machine_per_day: _builtins.float = ...,
         on_track: _builtins.bool = ...,
+        as_of_time: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["deadline", b"deadline", "projected_completion_at_target", b"projected_completion_at_target", "projected_completion_observed", b"projected_completion_observed", "total", b"total"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["as_of_time", b"as_of_time", "deadline", b"deadline", "projected_completion_at_target", b"projected_completion_at_target", "projected_completion_observed", b"projected_completion_observed", "total", b"total"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_machines", b"active_machines", "deadline", b"deadline", "machines", b"machines", "observed_per_machine_per_day", b"observed_per_machine_per_day", "on_track", b"on_track", "party_units", b"party_units", "projected_completion_at_target", b"projected_completion_at_target", "projected_completion_observed", b"projected_completion_observed", "shift", b"shift", "sites", b"sites", "target_per_machine_per_day", b"target_per_machine_per_day", "total", b"total", "wards", b"wards"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_machines", b"active_machines", "as_of_time", b"as_of_time", "deadline", b"deadline", "machines", b"machines", "observed_per_machine_per_day", b"observed_per_machine_per_day", "on_track", b"on_track", "party_units", b"party_units", "projected_completion_at_target", b"projected_completion_at_target", "projected_completion_observed", b"projected_completion_observed", "shift", b"shift", "sites", b"sites", "target_per_machine_per_day", b"target_per_machine_per_day", "total", b"total", "wards", b"wards"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -125,9 +125,12 @@ class ProgressRow:
     exclusion_reason: str
     blocking_codes: str
     count: int
+    #: Of ``count``, those captured since the ``since_us`` given to ``progress_rows``.
     count_since: int
-    first_record_time_us: int
-    last_record_time_us: int
+    #: Capture times (the officer's, not the ledger's: intakes queued offline
+    #: count when they were taken, not when the line came back).
+    first_capture_time_us: int
+    last_capture_time_us: int
 
 
 class Ledger(Protocol):
@@ -255,8 +258,8 @@ def _progress_sql(ph: str, with_ward: bool) -> str:
     where = f" AND ward = {ph}" if with_ward else ""
     return (
         "SELECT ward, party_unit, site_id, machine_id, outcome, verdict, exclusion_reason, blocking_codes, "
-        f"COUNT(*), SUM(CASE WHEN record_time_us >= {ph} THEN 1 ELSE 0 END), "
-        "MIN(record_time_us), MAX(record_time_us) "
+        f"COUNT(*), SUM(CASE WHEN capture_time_us >= {ph} THEN 1 ELSE 0 END), "
+        "MIN(capture_time_us), MAX(capture_time_us) "
         f"FROM submissions WHERE is_current = 1{where} "
         "GROUP BY ward, party_unit, site_id, machine_id, outcome, verdict, exclusion_reason, blocking_codes"
     )

@@ -109,6 +109,14 @@ class Counts:
     recorded_today: int = 0
     excluded_by_reason: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     blocked_by_code: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    #: Intakes at a machine (done and blocked, not exclusions) and their capture times.
+    intakes: int = 0
+    first_intake_us: int | None = None
+    last_intake_us: int | None = None
+    #: Set by ``compute_progress``: intakes per working day since the first one,
+    #: and when the remaining members would be done at that pace.
+    observed_per_day: float = 0.0
+    projected_observed: datetime | None = None
 
     @property
     def remaining(self) -> int:
@@ -119,12 +127,28 @@ class Counts:
         if row.outcome == OUTCOME_EXCLUDED:
             self.excluded += row.count
             self.excluded_by_reason[row.exclusion_reason or "unspecified"] += row.count
-        elif row.outcome == OUTCOME_RECORDED and row.verdict == "accept":
+            return
+        if row.outcome == OUTCOME_RECORDED and row.verdict == "accept":
             self.done += row.count
         elif row.outcome == OUTCOME_RECORDED:
             self.blocked += row.count
             for code in iter_blocking_codes(row.blocking_codes):
                 self.blocked_by_code[code] += row.count
+        self.intakes += row.count
+        first, last = row.first_capture_time_us, row.last_capture_time_us
+        self.first_intake_us = first if self.first_intake_us is None else min(self.first_intake_us, first)
+        self.last_intake_us = last if self.last_intake_us is None else max(self.last_intake_us, last)
+
+    def observe(self, shift: Shift, as_of: datetime) -> None:
+        """Sets the observed rate (with an hour of shift history) and the projection."""
+        if self.first_intake_us is None or not self.intakes:
+            return
+        started = datetime.fromtimestamp(self.first_intake_us / 1e6, VIETNAM)
+        hours = shift.working_hours_between(started, as_of)
+        if hours < MIN_HISTORY_HOURS:
+            return
+        self.observed_per_day = self.intakes / (hours / shift.hours)
+        self.projected_observed = shift.completion(as_of, self.remaining, self.observed_per_day / shift.hours)
 
 
 @dataclass
@@ -179,8 +203,6 @@ def compute_progress(
         units.setdefault(unit_name, Counts(key=unit_name)).required += members
         total.required += members
 
-    first_us: int | None = None
-    machine_intakes: dict[str, int] = defaultdict(int)
     for row in rows:
         total.add(row)
         wards.setdefault(row.ward, Counts(key=row.ward)).add(row)
@@ -188,25 +210,20 @@ def compute_progress(
         sites.setdefault(row.site_id, Counts(key=row.site_id)).add(row)
         machine_key = f"{row.site_id}/{row.machine_id}"
         machines.setdefault(machine_key, Counts(key=machine_key)).add(row)
-        if row.outcome != OUTCOME_EXCLUDED:
-            # Exclusions are desk work by the party board, not intakes at a machine.
-            machine_intakes[machine_key] += row.count
-            first_us = row.first_record_time_us if first_us is None else min(first_us, row.first_record_time_us)
+    for group in (wards, units, sites, machines):
+        for counts in group.values():
+            counts.observe(shift, as_of)
+    total.observe(shift, as_of)
 
-    active = len(machine_intakes)
+    # Exclusions are desk work by the party board, not intakes at a machine.
+    active = sum(1 for counts in machines.values() if counts.intakes)
     remaining = total.remaining
     per_hour_target = max(active, 1) * target_per_machine_per_day / shift.hours
     projected_at_target = shift.completion(as_of, remaining, per_hour_target)
 
-    observed_rate = 0.0
-    projected_observed: datetime | None = None
-    if first_us is not None and active:
-        started = datetime.fromtimestamp(first_us / 1e6, VIETNAM)
-        hours = shift.working_hours_between(started, as_of)
-        if hours >= MIN_HISTORY_HOURS:
-            intakes = sum(machine_intakes.values())
-            observed_rate = intakes / active / (hours / shift.hours)
-            projected_observed = shift.completion(as_of, remaining, active * observed_rate / shift.hours)
+    first_us = total.first_intake_us
+    observed_rate = total.observed_per_day / active if active else 0.0
+    projected_observed = total.projected_observed
 
     if remaining == 0:
         on_track = True

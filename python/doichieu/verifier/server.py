@@ -443,11 +443,11 @@ class VerifierService(pb_grpc.VerifierServicer):
             deadline=self.options.deadline,
             ward=request.ward or None,
         )
-        return _progress_message(report)
+        return _progress_message(report, as_of)
 
 
 def _counts_message(counts: progress_mod.Counts) -> pb.ProgressCounts:
-    return pb.ProgressCounts(
+    message = pb.ProgressCounts(
         key=counts.key,
         required=counts.required,
         done=counts.done,
@@ -457,10 +457,19 @@ def _counts_message(counts: progress_mod.Counts) -> pb.ProgressCounts:
         recorded_today=counts.recorded_today,
         excluded_by_reason=dict(counts.excluded_by_reason),
         blocked_by_code=dict(counts.blocked_by_code),
+        intakes=counts.intakes,
+        observed_per_day=counts.observed_per_day,
     )
+    if counts.first_intake_us is not None:
+        message.first_intake_time.CopyFrom(_timestamp(counts.first_intake_us))
+    if counts.last_intake_us is not None:
+        message.last_intake_time.CopyFrom(_timestamp(counts.last_intake_us))
+    if counts.projected_observed is not None:
+        message.projected_completion_observed.FromDatetime(counts.projected_observed)
+    return message
 
 
-def _progress_message(report: progress_mod.Progress) -> pb.GetProgressResponse:
+def _progress_message(report: progress_mod.Progress, as_of: datetime) -> pb.GetProgressResponse:
     message = pb.GetProgressResponse(
         total=_counts_message(report.total),
         wards=[_counts_message(c) for c in report.wards],
@@ -473,6 +482,7 @@ def _progress_message(report: progress_mod.Progress) -> pb.GetProgressResponse:
         observed_per_machine_per_day=report.observed_per_machine_per_day,
         on_track=report.on_track,
     )
+    message.as_of_time.FromDatetime(as_of)
     if report.deadline is not None:
         message.deadline.FromDatetime(report.deadline)
     if report.projected_at_target is not None:

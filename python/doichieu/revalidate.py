@@ -5,6 +5,12 @@ Writes into ``--out``:
 * ``verdicts.csv``: member_id, verdict (accept, review, reject);
 * ``findings.csv``: member_id, code, field, severity, owner, party_value,
   population_value, message_vi, message_en;
+* ``duplicates.csv``: the roster's duplicate pairs (``doichieu.find_duplicates``)
+  with their cluster, type, score and per-field evidence, checked against the
+  population data (two members linked to two different citizens are cleared);
+* ``report.html``: one self-contained page for the provincial data team (totals,
+  verdicts, findings by code, owner, ward and party organisation, duplicate
+  clusters, charts), see ``doichieu.report``;
 * one work list per owner (``worklist_party_board.xlsx``,
   ``worklist_police.xlsx``, ``worklist_intake_officer.xlsx``): the findings that
   owner must act on (review and error), sorted by ward and party organisation,
@@ -28,8 +34,10 @@ import polars as pl
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from doichieu.dedup import find_duplicates
 from doichieu.errors import InvalidInputError
 from doichieu.records import FINDING_COLUMNS, OWNERS, PopulationIndex, finding_codes, load_roster
+from doichieu.report import write_report
 
 #: Excel holds 1,048,576 rows a sheet; longer work lists continue on further sheets.
 SHEET_ROWS = 1_000_000
@@ -39,6 +47,21 @@ OWNER_TITLES = {
     "police": "Công an xã/phường (police)",
     "intake_officer": "Cán bộ tiếp nhận (intake officer)",
 }
+
+#: Duplicate types in the order the summary and the report show them.
+DUPLICATE_TYPES = ("DUPLICATE_CITIZEN_ID", "DUPLICATE_PERSON", "TRANSFER_DUPLICATE")
+
+#: Columns of ``duplicates.csv``, in order.
+DUPLICATE_COLUMNS = (
+    "cluster_id", "member_id_a", "member_id_b", "type", "status", "score", "population_check",
+    "ward_a", "party_unit_a", "ward_b", "party_unit_b",
+    "name_level", "date_of_birth_level", "gender_level", "hometown_level", "citizen_id_level", "old_id_level",
+    "explanation",
+)
+
+#: A member without a citizen-ID match is linked to its best population
+#: candidate only when that candidate scores at least this and is not tied.
+LINK_MIN_SCORE = 0.9
 
 WORKLIST_COLUMNS = (
     "ward", "party_unit", "member_id", "full_name", "code", "field", "severity",
@@ -54,8 +77,12 @@ class Summary:
     verdicts: dict[str, int]
     codes: dict[str, int]
     owners: dict[str, int]
+    duplicates: dict[str, int] = field(default_factory=dict)
+    duplicate_clusters: dict[str, int] = field(default_factory=dict)
+    duplicates_cleared: int = 0
     files: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    report_seconds: float = 0.0
 
 
 def _worklist(owner: str, findings: pl.DataFrame, roster: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
@@ -84,6 +111,100 @@ def _worklist(owner: str, findings: pl.DataFrame, roster: pl.DataFrame, verdicts
         .sort("ward", "party_unit", "member_id", "row", nulls_last=True)
         .select(WORKLIST_COLUMNS)
     )
+
+
+def _population_links(verdicts: pl.DataFrame) -> pl.DataFrame:
+    """Per roster row, the citizen the cross-check tied the member to: the record
+    of the member's own citizen ID when the names agree, else (no ID match) the
+    best candidate when it is clear (scores at least ``LINK_MIN_SCORE``, no tie)."""
+    candidates = pl.col("candidates")
+    top = candidates.list.first().struct.field("score")
+    second = candidates.list.get(1, null_on_oob=True).struct.field("score")
+    by_id = pl.when(pl.col("name_kind").is_not_null() & (pl.col("name_kind") != "different")).then(pl.col("matched_citizen_id"))
+    best = pl.when((top >= LINK_MIN_SCORE) & (second.is_null() | (second < top))).then(
+        candidates.list.first().struct.field("citizen_id")
+    )
+    matched = pl.col("matched_citizen_id").is_not_null()
+    return verdicts.select(
+        pl.col("row"),
+        pl.when(matched).then(by_id).otherwise(best).alias("link"),
+    )
+
+
+def find_roster_duplicates(roster: pl.DataFrame, verdicts: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The roster's duplicates, checked against the population data.
+
+    Returns ``(pairs, clusters)``. ``pairs`` has ``DUPLICATE_COLUMNS`` (plus
+    ``row_a``/``row_b``): every pair ``find_duplicates`` scored at or above its
+    threshold, with ``population_check`` saying whether the two members are tied
+    to the same citizen (``same_citizen``), to two different citizens
+    (``different_citizens``) or not both tied (``unknown``), and ``status``
+    ``duplicate``, or ``cleared`` where the population data shows two people
+    (never for ``DUPLICATE_CITIZEN_ID``: one number on two members is always
+    reported). ``clusters``: cluster_id, type, status, member_id, ward,
+    party_unit, row; a cluster is cleared when every pair in it is.
+    """
+    rows = pl.int_range(0, roster.height, dtype=pl.UInt32)
+    # Row numbers stand in for member IDs, which a roster may hold twice.
+    result = find_duplicates(roster.with_columns(rows.cast(pl.String).alias("member_id")))
+    people = roster.select(rows.alias("row"), "member_id", "ward", "party_unit")
+    links = _population_links(verdicts)
+    engine_clusters = result.clusters.select(
+        pl.col("cluster_id").cast(pl.UInt32), pl.col("member_id").cast(pl.UInt32).alias("row"), pl.col("type").alias("cluster_type")
+    )
+
+    def side(suffix: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+        who = people.join(links, on="row", how="left").rename(lambda c: f"{c}_{suffix}")
+        cluster = engine_clusters.select(
+            pl.col("row").alias(f"row_{suffix}"), pl.col("cluster_id").alias(f"cluster_{suffix}")
+        )
+        return who, cluster
+
+    who_a, cluster_a = side("a")
+    who_b, cluster_b = side("b")
+    pairs = (
+        result.pairs.with_columns(
+            pl.col("member_id_a").cast(pl.UInt32).alias("row_a"), pl.col("member_id_b").cast(pl.UInt32).alias("row_b")
+        )
+        .drop("member_id_a", "member_id_b")
+        .join(who_a, on="row_a", how="left")
+        .join(who_b, on="row_b", how="left")
+        .join(cluster_a, on="row_a", how="left")
+        .join(cluster_b, on="row_b", how="left")
+    )
+    both = pl.col("link_a").is_not_null() & pl.col("link_b").is_not_null()
+    check = (
+        pl.when(both & (pl.col("link_a") == pl.col("link_b"))).then(pl.lit("same_citizen"))
+        .when(both).then(pl.lit("different_citizens"))
+        .otherwise(pl.lit("unknown"))
+    )
+    pairs = pairs.with_columns(
+        pl.when(pl.col("cluster_a") == pl.col("cluster_b")).then(pl.col("cluster_a")).alias("cluster_id"),
+        check.alias("population_check"),
+    ).with_columns(
+        pl.when((pl.col("population_check") == "different_citizens") & (pl.col("type") != "DUPLICATE_CITIZEN_ID"))
+        .then(pl.lit("cleared"))
+        .otherwise(pl.lit("duplicate"))
+        .alias("status")
+    )
+    pairs = pairs.sort(
+        pl.col("status") != "duplicate", "cluster_id", pl.col("score"), descending=[False, False, True], nulls_last=True
+    ).select(*DUPLICATE_COLUMNS, "row_a", "row_b")
+    kept = pairs.filter(pl.col("status") == "duplicate").select(pl.col("cluster_id").drop_nulls().unique())
+    clusters = (
+        engine_clusters.join(people, on="row", how="left")
+        .with_columns(
+            pl.col("cluster_id").is_in(kept["cluster_id"].implode()).alias("kept"),
+        )
+        .select(
+            "cluster_id",
+            pl.col("cluster_type").alias("type"),
+            pl.when(pl.col("kept")).then(pl.lit("duplicate")).otherwise(pl.lit("cleared")).alias("status"),
+            "member_id", "ward", "party_unit", "row",
+        )
+        .sort("cluster_id", "row")
+    )
+    return pairs, clusters
 
 
 def _write_xlsx(path: Path, owner: str, rows: pl.DataFrame, legend: pl.DataFrame) -> None:
@@ -134,12 +255,17 @@ def run(
             roster, chunk_size=1 << 17, on_progress=lambda done, _total: progress.update(check, completed=done)
         )
         progress.remove_task(check)
-        writing = progress.add_task("Ghi kết quả / writing the results", total=2 + len(OWNERS))
+        step = progress.add_task("Tìm trùng lặp / finding duplicates", total=None)
+        pairs, clusters = find_roster_duplicates(roster, verdicts)
+        progress.remove_task(step)
+        writing = progress.add_task("Ghi kết quả / writing the results", total=4 + len(OWNERS))
         out.mkdir(parents=True, exist_ok=True)
-        files = [out / "verdicts.csv", out / "findings.csv"]
+        files = [out / "verdicts.csv", out / "findings.csv", out / "duplicates.csv"]
         verdicts.select("member_id", "verdict").write_csv(files[0])
         progress.advance(writing)
         findings.select(FINDING_COLUMNS).write_csv(files[1])
+        progress.advance(writing)
+        pairs.select(DUPLICATE_COLUMNS).write_csv(files[2])
         progress.advance(writing)
         legend = finding_codes()
         owners: dict[str, int] = {}
@@ -150,19 +276,34 @@ def run(
             owners[owner] = rows.height
             files.append(path)
             progress.advance(writing)
-    counts = verdicts.group_by("verdict").len()
-    by_verdict = {v: 0 for v in ("accept", "review", "reject")} | dict(counts.iter_rows())
-    by_code = dict(findings.group_by("code").len().sort("len", "code", descending=[True, False]).iter_rows())
-    return Summary(
-        members=roster.height,
-        population=len(index),
-        as_of=index.as_of,
-        verdicts={str(k): int(v) for k, v in by_verdict.items()},
-        codes={str(k): int(v) for k, v in by_code.items()},
-        owners=owners,
-        files=files,
-        seconds=time.perf_counter() - started,
-    )
+        counts = verdicts.group_by("verdict").len()
+        by_verdict = {v: 0 for v in ("accept", "review", "reject")} | dict(counts.iter_rows())
+        by_code = dict(findings.group_by("code").len().sort("len", "code", descending=[True, False]).iter_rows())
+        kept = pairs.filter(pl.col("status") == "duplicate")
+        by_pairs = dict(kept.group_by("type").len().iter_rows())
+        by_clusters = dict(
+            clusters.filter(pl.col("status") == "duplicate").group_by("type").agg(pl.col("cluster_id").n_unique()).iter_rows()
+        )
+        files.append(out / "report.html")
+        summary = Summary(
+            members=roster.height,
+            population=len(index),
+            as_of=index.as_of,
+            verdicts={str(k): int(v) for k, v in by_verdict.items()},
+            codes={str(k): int(v) for k, v in by_code.items()},
+            owners=owners,
+            duplicates={t: int(by_pairs.get(t, 0)) for t in DUPLICATE_TYPES},
+            duplicate_clusters={t: int(by_clusters.get(t, 0)) for t in DUPLICATE_TYPES},
+            duplicates_cleared=pairs.height - kept.height,
+            files=files,
+            seconds=time.perf_counter() - started,
+        )
+        report_started = time.perf_counter()
+        write_report(files[-1], summary, roster, verdicts, findings, pairs, clusters)
+        summary.report_seconds = time.perf_counter() - report_started
+        progress.advance(writing)
+    summary.seconds = time.perf_counter() - started
+    return summary
 
 
 def print_summary(summary: Summary, out: TextIO) -> None:
@@ -180,6 +321,14 @@ def print_summary(summary: Summary, out: TextIO) -> None:
         out.write("\nPhát hiện theo mã / findings by code:\n")
         for code, count in summary.codes.items():
             out.write(f"  {code:<28} {count:>10,}\n")
+    pairs, groups = sum(summary.duplicates.values()), sum(summary.duplicate_clusters.values())
+    out.write(f"\nTrùng lặp / duplicates: {groups:,} nhóm / clusters, {pairs:,} cặp / pairs")
+    out.write(f" ({summary.duplicates_cleared:,} cặp loại nhờ CSDL dân cư / pairs cleared by the population data)\n")
+    for kind in DUPLICATE_TYPES:
+        out.write(
+            f"  {kind:<28} {summary.duplicate_clusters.get(kind, 0):>10,} nhóm / clusters"
+            f" {summary.duplicates.get(kind, 0):>8,} cặp / pairs\n"
+        )
     out.write("\nDanh sách việc / work lists (review and error findings):\n")
     for owner, count in summary.owners.items():
         out.write(f"  {owner:<15} {count:>10,}  worklist_{owner}.xlsx\n")

@@ -1,0 +1,427 @@
+"""``report.html``: the revalidation of a province on one page, for its data team.
+
+``write_report(path, summary, roster, verdicts, findings, pairs, clusters)`` turns
+what ``doichieu revalidate`` computed into one self-contained HTML file: totals
+and verdicts, findings by code and by owner, by ward and by party organisation,
+the duplicate clusters with their evidence, and charts. Every table is a polars
+aggregation; the charts are drawn by matplotlib (no pyplot, so no GUI backend)
+as SVG and embedded inline; the page is a Jinja2 template shipped in
+``doichieu/templates``. Nothing is fetched when the page is opened: no scripts,
+no fonts, no images from elsewhere.
+
+Labels are Vietnamese first with English beside them. The page lists member IDs
+(it is the team's work product) but never names.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+import matplotlib
+import polars as pl
+from markupsafe import Markup
+from matplotlib.figure import Figure
+
+from doichieu.records import OWNERS, finding_codes
+
+if TYPE_CHECKING:
+    from doichieu.revalidate import Summary
+
+__all__ = ["VERDICT_TITLES", "render_report", "write_report"]
+
+VERDICT_TITLES = {
+    "accept": "Chấp nhận / accept",
+    "review": "Cần xem xét / review",
+    "reject": "Từ chối / reject",
+}
+VERDICT_COLOURS = {"accept": "#2e7d32", "review": "#f9a825", "reject": "#c62828"}
+SEVERITY_TITLES = {
+    "info": "Thông tin / info",
+    "review": "Cần xem xét / review",
+    "error": "Lỗi / error",
+}
+SEVERITY_COLOURS = {"info": "#90a4ae", "review": "#f9a825", "error": "#c62828"}
+OWNER_TITLES = {
+    "party_board": "Ban xây dựng Đảng / party board",
+    "police": "Công an / police",
+    "intake_officer": "Cán bộ tiếp nhận / intake officer",
+}
+DUPLICATE_TITLES = {
+    "DUPLICATE_CITIZEN_ID": "Một số định danh cho hai đảng viên / one citizen ID on two members",
+    "DUPLICATE_PERSON": "Một người dưới hai số / one person under two numbers",
+    "TRANSFER_DUPLICATE": "Một người ở hai chi bộ (chuyển sinh hoạt) / one person in two party organisations",
+}
+DUPLICATE_COLOURS = {"DUPLICATE_CITIZEN_ID": "#6a1b9a", "DUPLICATE_PERSON": "#1565c0", "TRANSFER_DUPLICATE": "#00838f"}
+POPULATION_CHECK_TITLES = {
+    "same_citizen": "cùng một công dân / the same citizen",
+    "different_citizens": "hai công dân khác nhau / two different citizens",
+    "unknown": "chưa xác định / not known",
+}
+
+#: Rows shown in the page's longer tables; the CSV files hold the rest.
+TOP_PARTY_UNITS = 60
+TOP_WARDS_CHARTED = 25
+MAX_CLUSTERS_SHOWN = 400
+
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("doichieu", "templates"),
+    autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _number(value: int | float | None) -> str:
+    """1 234 567 (narrow no-break spaces: read the same in Vietnamese and English)."""
+    if value is None:
+        return "—"
+    return f"{int(value):,}".replace(",", "\u202f")
+
+
+def _percent(part: int | float, whole: int | float) -> str:
+    return f"{100 * part / whole:.1f} %" if whole else "—"
+
+
+_TEMPLATES.filters["num"] = _number
+_TEMPLATES.filters["pct"] = _percent
+
+
+# --------------------------------------------------------------------------- charts
+
+_XML_PROLOGUE = re.compile(r"<\?xml[^>]*\?>\s*|<!DOCTYPE[^>]*>\s*|<metadata>.*?</metadata>\s*", re.S)
+
+
+def _inline_svg(figure: Figure, key: str, title: str) -> Markup:
+    """The figure as an ``<svg>`` element to paste into the page: no prologue, no
+    metadata, and every id prefixed with ``key`` so several charts on one page
+    never share an id (clip paths would cross)."""
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": key}):
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    text = _XML_PROLOGUE.sub("", buffer.getvalue().decode("utf-8"))
+    text = re.sub(r'\bid="([^"]+)"', rf'id="{key}-\1"', text)
+    text = re.sub(r"url\(#([^)]+)\)", rf"url(#{key}-\1)", text)
+    text = re.sub(r'href="#([^"]+)"', rf'href="#{key}-\1"', text)
+    text = text.replace("<svg ", f'<svg class="chart" role="img" aria-label="{_attr(title)}" data-chart="{key}" ', 1)
+    return Markup(text.strip())
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def _figure(rows: int, width: float = 7.5) -> Figure:
+    figure = Figure(figsize=(width, max(1.6, 0.32 * rows + 0.9)), layout="constrained")
+    return figure
+
+
+def _style(axes: Any) -> None:
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.tick_params(labelsize=8)
+    axes.grid(axis="x", color="#e0e0e0", linewidth=0.6)
+    axes.set_axisbelow(True)
+
+
+def _hbar(
+    key: str,
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[int],
+    colours: Sequence[str],
+    xlabel: str,
+) -> Markup:
+    figure = _figure(len(labels))
+    axes = figure.add_subplot()
+    positions = list(range(len(labels)))[::-1]
+    bars = axes.barh(positions, values, color=list(colours), height=0.7)
+    axes.set_yticks(positions, labels=list(labels))
+    axes.bar_label(bars, labels=[_number(v) for v in values], padding=3, fontsize=7)
+    axes.set_xlabel(xlabel, fontsize=8)
+    axes.set_title(title, fontsize=10, loc="left")
+    axes.margins(x=0.12)
+    _style(axes)
+    return _inline_svg(figure, key, title)
+
+
+def _stacked(
+    key: str,
+    title: str,
+    labels: Sequence[str],
+    series: dict[str, Sequence[float]],
+    colours: dict[str, str],
+    names: dict[str, str],
+    xlabel: str,
+) -> Markup:
+    figure = _figure(len(labels) + 1)
+    axes = figure.add_subplot()
+    positions = list(range(len(labels)))[::-1]
+    left = [0.0] * len(labels)
+    for name, values in series.items():
+        axes.barh(positions, values, left=left, color=colours[name], label=names[name], height=0.7)
+        left = [a + float(b) for a, b in zip(left, values)]
+    axes.set_yticks(positions, labels=list(labels))
+    axes.set_xlabel(xlabel, fontsize=8)
+    axes.set_title(title, fontsize=10, loc="left")
+    figure.legend(fontsize=7, loc="outside lower center", ncols=len(series), frameon=False)
+    _style(axes)
+    return _inline_svg(figure, key, title)
+
+
+def _histogram(key: str, title: str, values: Sequence[float], xlabel: str, ylabel: str) -> Markup:
+    figure = _figure(7)
+    axes = figure.add_subplot()
+    axes.hist(list(values), bins=[i * 5 for i in range(21)], color="#f9a825", edgecolor="white")
+    axes.set_xlabel(xlabel, fontsize=8)
+    axes.set_ylabel(ylabel, fontsize=8)
+    axes.set_title(title, fontsize=10, loc="left")
+    _style(axes)
+    return _inline_svg(figure, key, title)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    return frame.to_dicts()
+
+
+def _verdict_counts() -> list[pl.Expr]:
+    return [(pl.col("verdict") == v).sum().alias(v) for v in VERDICT_TITLES]
+
+
+def _by_area(
+    verdicts: pl.DataFrame, findings: pl.DataFrame, roster: pl.DataFrame, clusters: pl.DataFrame, keys: list[str]
+) -> pl.DataFrame:
+    """Members, verdicts, findings needing action and members in duplicate
+    clusters per ward (``keys=["ward"]``) or party organisation."""
+    place = roster.select(pl.int_range(0, roster.height, dtype=pl.UInt32).alias("row"), *keys).with_columns(
+        pl.col(k).fill_null("(trống / empty)") for k in keys
+    )
+    members = (
+        verdicts.select("row", "verdict")
+        .join(place, on="row", how="left")
+        .group_by(keys)
+        .agg(pl.len().alias("members"), *_verdict_counts())
+    )
+    acting = (
+        findings.filter(pl.col("severity") != "info")
+        .select("row")
+        .join(place, on="row", how="left")
+        .group_by(keys)
+        .agg(pl.len().alias("findings"))
+    )
+    doubled = (
+        clusters.filter(pl.col("status") == "duplicate")
+        .select("row")
+        .join(place, on="row", how="left")
+        .group_by(keys)
+        .agg(pl.len().alias("in_duplicates"))
+    )
+    return (
+        members.join(acting, on=keys, how="left")
+        .join(doubled, on=keys, how="left")
+        .with_columns(pl.col("findings", "in_duplicates").fill_null(0))
+        .with_columns(
+            (pl.col("review") + pl.col("reject")).alias("action"),
+            (100 * (pl.col("review") + pl.col("reject")) / pl.col("members")).alias("action_pct"),
+        )
+        .sort("action", "members", *keys, descending=[True, True] + [False] * len(keys))
+    )
+
+
+def _clusters_table(pairs: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
+    """One row per cluster with its members and the evidence of its pairs."""
+    members = clusters.group_by("cluster_id").agg(
+        pl.first("type"),
+        pl.first("status"),
+        pl.len().alias("size"),
+        pl.struct("member_id", "ward", "party_unit").alias("members"),
+    )
+    evidence = (
+        pairs.filter(pl.col("cluster_id").is_not_null())
+        .sort("score", descending=True)
+        .group_by("cluster_id", maintain_order=True)
+        .agg(
+            pl.col("score").max().alias("score"),
+            pl.struct(
+                "member_id_a", "member_id_b", "score", "status", "population_check",
+                "name_level", "date_of_birth_level", "gender_level", "hometown_level", "citizen_id_level",
+                "explanation",
+            ).alias("pairs"),
+        )
+    )
+    order = {t: i for i, t in enumerate(DUPLICATE_TITLES)}
+    return (
+        members.join(evidence, on="cluster_id", how="left")
+        .with_columns(pl.col("type").replace_strict(order, default=len(order)).alias("type_order"))
+        .sort(pl.col("status") != "duplicate", "type_order", pl.col("size"), "score", "cluster_id",
+              descending=[False, False, True, True, False])
+    )
+
+
+def _duplicate_types(pairs: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
+    kinds = pl.DataFrame({"type": list(DUPLICATE_TITLES)})
+    by_pairs = pairs.group_by("type").agg(
+        (pl.col("status") == "duplicate").sum().alias("pairs"), (pl.col("status") == "cleared").sum().alias("cleared")
+    )
+    kept = clusters.filter(pl.col("status") == "duplicate")
+    by_clusters = kept.group_by("type").agg(pl.col("cluster_id").n_unique().alias("clusters"), pl.len().alias("members"))
+    return (
+        kinds.join(by_pairs, on="type", how="left")
+        .join(by_clusters, on="type", how="left")
+        .with_columns(pl.col("pairs", "cleared", "clusters", "members").fill_null(0).cast(pl.Int64))
+    )
+
+
+def build_context(
+    summary: Summary,
+    roster: pl.DataFrame,
+    verdicts: pl.DataFrame,
+    findings: pl.DataFrame,
+    pairs: pl.DataFrame,
+    clusters: pl.DataFrame,
+) -> dict[str, Any]:
+    """Everything the template shows, as plain values and lists of dicts."""
+    members = summary.members
+    verdict_rows = [
+        {"verdict": v, "title": VERDICT_TITLES[v], "count": summary.verdicts.get(v, 0), "colour": VERDICT_COLOURS[v]}
+        for v in VERDICT_TITLES
+    ]
+    legend = finding_codes()
+    codes = (
+        findings.group_by("code")
+        .agg(pl.len().alias("count"), pl.col("row").n_unique().alias("members"))
+        .join(legend, on="code", how="left")
+        .with_columns(pl.col("severity").replace_strict({"error": 0, "review": 1, "info": 2}, default=3).alias("rank"))
+        .sort("count", "code", descending=[True, False])
+    )
+    owners = (
+        findings.group_by("owner", "severity").len()
+        .pivot(on="severity", index="owner", values="len")
+    )
+    for severity in SEVERITY_TITLES:
+        if severity not in owners.columns:
+            owners = owners.with_columns(pl.lit(0, pl.UInt32).alias(severity))
+    owners = pl.DataFrame({"owner": list(OWNERS)}).join(owners, on="owner", how="left").with_columns(
+        pl.col(*SEVERITY_TITLES).fill_null(0)
+    )
+    owner_rows = [
+        {**row, "title": OWNER_TITLES.get(row["owner"], row["owner"]),
+         "action": row["review"] + row["error"], "worklist": summary.owners.get(row["owner"], 0)}
+        for row in owners.to_dicts()
+    ]
+    wards = _by_area(verdicts, findings, roster, clusters, ["ward"])
+    units = _by_area(verdicts, findings, roster, clusters, ["ward", "party_unit"])
+    duplicate_types = _duplicate_types(pairs, clusters)
+    cluster_table = _clusters_table(pairs, clusters)
+    kept_clusters = cluster_table.filter(pl.col("status") == "duplicate")
+    cleared_clusters = cluster_table.filter(pl.col("status") == "cleared")
+
+    charts: dict[str, Markup] = {}
+    charts["verdicts"] = _hbar(
+        "verdicts", "Kết luận / verdicts",
+        [VERDICT_TITLES[v] for v in VERDICT_TITLES], [summary.verdicts.get(v, 0) for v in VERDICT_TITLES],
+        [VERDICT_COLOURS[v] for v in VERDICT_TITLES],
+        "đảng viên / members",
+    )
+    if codes.height:
+        charts["codes"] = _hbar(
+            "codes", "Phát hiện theo mã / findings by code",
+            codes["code"].to_list(), codes["count"].to_list(),
+            [SEVERITY_COLOURS.get(s or "", "#777") for s in codes["severity"].to_list()],
+            "phát hiện / findings",
+        )
+    charts["owners"] = _stacked(
+        "owners", "Phát hiện theo người xử lý / findings by owner",
+        [OWNER_TITLES[o] for o in owners["owner"].to_list()],
+        {s: owners[s].to_list() for s in ("error", "review", "info")},
+        SEVERITY_COLOURS, SEVERITY_TITLES, "phát hiện / findings",
+    )
+    if wards.height:
+        top = wards.head(TOP_WARDS_CHARTED)
+        charts["wards"] = _stacked(
+            "wards", f"Phường/xã cần xử lý nhiều nhất / wards with most members to act on (top {top.height})",
+            top["ward"].to_list(), {v: top[v].to_list() for v in ("reject", "review")},
+            VERDICT_COLOURS, VERDICT_TITLES, "đảng viên / members",
+        )
+    if units.height:
+        charts["units"] = _histogram(
+            "units", "Chi bộ theo tỷ lệ cần xử lý / party organisations by share of members to act on",
+            units["action_pct"].to_list(), "% đảng viên cần xem xét hoặc bị từ chối / % of members in review or reject",
+            "số chi bộ / party organisations",
+        )
+    if duplicate_types["pairs"].sum():
+        charts["duplicates"] = _hbar(
+            "duplicates", "Trùng lặp theo loại (cặp) / duplicates by type (pairs)",
+            duplicate_types["type"].to_list(), duplicate_types["pairs"].to_list(),
+            [DUPLICATE_COLOURS[t] for t in duplicate_types["type"].to_list()], "cặp / pairs",
+        )
+
+    acting_members = int(findings.filter(pl.col("severity") != "info")["row"].n_unique()) if findings.height else 0
+    return {
+        "summary": summary,
+        "generated": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "members": members,
+        "verdict_rows": verdict_rows,
+        "findings_total": findings.height,
+        "acting_findings": int((findings["severity"] != "info").sum()) if findings.height else 0,
+        "acting_members": acting_members,
+        "codes": _records(codes),
+        "severity_titles": SEVERITY_TITLES,
+        "owner_rows": owner_rows,
+        "wards": _records(wards),
+        "units": _records(units.head(TOP_PARTY_UNITS)),
+        "units_total": units.height,
+        "units_all_clear": int((units["action"] == 0).sum()) if units.height else 0,
+        "top_party_units": TOP_PARTY_UNITS,
+        "duplicate_types": [
+            {**row, "title": DUPLICATE_TITLES[row["type"]]} for row in duplicate_types.to_dicts()
+        ],
+        "duplicate_pairs": int(duplicate_types["pairs"].sum()),
+        "duplicate_cleared": int(duplicate_types["cleared"].sum()),
+        "clusters": _records(kept_clusters.head(MAX_CLUSTERS_SHOWN)),
+        "clusters_total": kept_clusters.height,
+        "clusters_cleared": cleared_clusters.height,
+        "max_clusters_shown": MAX_CLUSTERS_SHOWN,
+        "population_check_titles": POPULATION_CHECK_TITLES,
+        "verdict_titles": VERDICT_TITLES,
+        "charts": charts,
+        "files": [p.name for p in summary.files],
+    }
+
+
+def render_report(context: dict[str, Any]) -> str:
+    return _TEMPLATES.get_template("report.html.j2").render(**context)
+
+
+def write_report(
+    path: str | Path,
+    summary: Summary,
+    roster: pl.DataFrame,
+    verdicts: pl.DataFrame,
+    findings: pl.DataFrame,
+    pairs: pl.DataFrame,
+    clusters: pl.DataFrame,
+) -> Path:
+    """Writes ``report.html`` (UTF-8) and returns its path."""
+    path = Path(path)
+    page = render_report(build_context(summary, roster, verdicts, findings, pairs, clusters))
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def external_references(page: str) -> Iterable[str]:
+    """Every ``src``/``href``/``url()``/``@import`` in ``page`` that leaves the
+    file (http, https or protocol-relative); the tests expect none."""
+    pattern = re.compile(
+        r"""(?:\b(?:src|href|xlink:href|action|poster|data)\s*=\s*["']?\s*|url\(\s*["']?|@import\s+["']?)((?:https?:)?//[^"'\s)>]*)""",
+        re.I,
+    )
+    return [m.group(1) for m in pattern.finditer(page)]

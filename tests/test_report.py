@@ -1,0 +1,212 @@
+"""`doichieu revalidate` on a generated province: report.html (content, no
+network, rendered by headless Chromium) and duplicates.csv against the planted
+truth (recall and precision per duplicate type, printed)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from doichieu.cli import main
+from doichieu.generate import generate_province
+from doichieu.report import external_references
+from doichieu.revalidate import DUPLICATE_COLUMNS, DUPLICATE_TYPES
+
+MEMBERS = 20_000
+SEED = 7
+AS_OF = date(2025, 9, 1)
+#: Charts the page always has on a province this size: verdicts, codes, owners, wards, party organisations, duplicates.
+CHARTS = ("verdicts", "codes", "owners", "wards", "units", "duplicates")
+#: Where CI sets this, a missing Chromium fails the test instead of skipping it.
+REQUIRE_CHROMIUM = os.environ.get("DOICHIEU_REQUIRE_CHROMIUM", "") not in ("", "0")
+
+
+@dataclass(frozen=True)
+class Revalidated:
+    province: Path
+    out: Path
+    printed: str
+
+
+@pytest.fixture(scope="module")
+def revalidated(tmp_path_factory: pytest.TempPathFactory) -> Revalidated:
+    folder = tmp_path_factory.mktemp("province")
+    province = generate_province(folder / "province", members=MEMBERS, seed=SEED, fmt="csv")
+    out = folder / "out"
+    import contextlib
+    import io
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = main([
+            "revalidate", "--roster", str(province.roster), "--population", str(province.population),
+            "--out", str(out), "--as-of", AS_OF.isoformat(),
+        ])
+    assert code == 0
+    return Revalidated(folder / "province", out, printed.getvalue())
+
+
+def _page(r: Revalidated) -> str:
+    return (r.out / "report.html").read_text(encoding="utf-8")
+
+
+def _value(page: str, element_id: str) -> int:
+    found = re.search(rf'id="{re.escape(element_id)}"[^>]*\bdata-value="(\d+)"', page)
+    assert found, f"no element #{element_id} with a data-value in the page"
+    return int(found.group(1))
+
+
+def _verdict_counts(r: Revalidated) -> dict[str, int]:
+    verdicts = pl.read_csv(r.out / "verdicts.csv", infer_schema=False)
+    counts = dict(verdicts.group_by("verdict").len().iter_rows())
+    return {"members": verdicts.height} | {v: int(counts.get(v, 0)) for v in ("accept", "review", "reject")}
+
+
+def test_outputs_and_terminal_summary(revalidated: Revalidated) -> None:
+    names = {p.name for p in revalidated.out.iterdir()}
+    assert {"verdicts.csv", "findings.csv", "duplicates.csv", "report.html"} <= names
+    duplicates = pl.read_csv(revalidated.out / "duplicates.csv", infer_schema=False)
+    assert duplicates.columns == list(DUPLICATE_COLUMNS)
+    assert set(duplicates["status"].unique()) <= {"duplicate", "cleared"}
+    # One citizen number on two members is always reported, whatever else is found.
+    assert duplicates.filter((pl.col("type") == "DUPLICATE_CITIZEN_ID") & (pl.col("status") == "cleared")).height == 0
+    printed = revalidated.printed
+    assert "Trùng lặp / duplicates:" in printed
+    kept = duplicates.filter(pl.col("status") == "duplicate")
+    for kind in DUPLICATE_TYPES:
+        pairs = kept.filter(pl.col("type") == kind).height
+        assert re.search(rf"{kind}\s+[\d,]+ nhóm / clusters\s+{pairs:,} cặp / pairs", printed), kind
+    assert str(revalidated.out / "report.html") in printed
+    # Log and terminal lines never carry a member's name.
+    roster = pl.read_csv(revalidated.province / "roster.csv", infer_schema=False)
+    names_in_roster = set(roster["full_name"].drop_nulls().head(2000).to_list())
+    assert not any(name in printed for name in names_in_roster if len(name) > 6)
+
+
+def test_report_totals_and_codes(revalidated: Revalidated) -> None:
+    page = _page(revalidated)
+    counts = _verdict_counts(revalidated)
+    assert _value(page, "total-members") == counts["members"]
+    for verdict in ("accept", "review", "reject"):
+        assert _value(page, f"total-{verdict}") == counts[verdict], verdict
+    findings = pl.read_csv(revalidated.out / "findings.csv", infer_schema=False)
+    assert _value(page, "total-findings") == findings.height
+    by_code = dict(findings.group_by("code").len().iter_rows())
+    assert by_code, "a generated province has findings"
+    for code, count in by_code.items():
+        row = re.search(rf'<tr data-code="{code}">.*?data-value="(\d+)"', page, re.S)
+        assert row, f"{code} is in findings.csv but not in the report"
+        assert int(row.group(1)) == count, code
+    for owner in ("party_board", "police", "intake_officer"):
+        assert f'data-owner="{owner}"' in page
+    duplicates = pl.read_csv(revalidated.out / "duplicates.csv", infer_schema=False)
+    kept = duplicates.filter(pl.col("status") == "duplicate")
+    assert _value(page, "total-duplicate-clusters") == kept["cluster_id"].n_unique()
+    for kind in DUPLICATE_TYPES:
+        row = re.search(rf'<tr data-type="{kind}">.*?data-value="\d+".*?data-value="(\d+)"', page, re.S)
+        assert row and int(row.group(1)) == kept.filter(pl.col("type") == kind).height, kind
+    # Clusters are listed with their members and evidence.
+    first = kept.row(0, named=True)
+    assert f'data-cluster="{first["cluster_id"]}"' in page
+    assert first["member_id_a"] in page and first["explanation"] in page
+    wards = pl.read_csv(revalidated.province / "roster.csv", infer_schema=False)["ward"].unique().to_list()
+    assert all(ward in page for ward in wards)
+    assert "Chi bộ" in page and "party organisation" in page
+
+
+def test_report_is_self_contained(revalidated: Revalidated) -> None:
+    page = _page(revalidated)
+    # Any attribute or CSS reference that would leave the file: http(s) or protocol-relative.
+    leaving = re.findall(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
+    assert leaving == []
+    assert list(external_references(page)) == []
+    assert not re.search(r"@import|@font-face|<link\b|<script\b[^>]*\bsrc=|<iframe|<img\b", page, re.I)
+    for chart in CHARTS:
+        assert f'data-chart="{chart}"' in page, chart
+    assert page.count("<svg ") == len(CHARTS)
+    # Ids are unique across the inline charts (clip paths must not cross).
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    assert 'lang="vi"' in page and "Kết luận / verdicts" in page
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def test_report_renders_in_headless_chromium(revalidated: Revalidated, tmp_path: Path) -> None:
+    browser = _chromium()
+    if browser is None:
+        if REQUIRE_CHROMIUM:
+            pytest.fail("DOICHIEU_REQUIRE_CHROMIUM is set but chromium is not installed (apt-get install chromium)")
+        pytest.skip("chromium is not installed (Debian: apt-get install chromium); CI installs it and runs this test")
+    report = (revalidated.out / "report.html").resolve()
+    done = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+         f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", report.as_uri()],
+        capture_output=True, text=True, timeout=180, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    dom = done.stdout
+    assert "<body" in dom and "Báo cáo đối chiếu" in dom
+    for chart in CHARTS:
+        assert re.search(rf'<svg[^>]*data-chart="{chart}"', dom), f"chart {chart} missing from the rendered DOM"
+    counts = _verdict_counts(revalidated)
+    assert _value(dom, "total-members") == counts["members"]
+    for verdict in ("accept", "review", "reject"):
+        assert _value(dom, f"total-{verdict}") == counts[verdict]
+    shown = f"{counts['members']:,}".replace(",", "\u202f")
+    assert shown in dom
+
+
+def _ordered(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.select(
+        pl.min_horizontal("member_id_a", "member_id_b").alias("a"),
+        pl.max_horizontal("member_id_a", "member_id_b").alias("b"),
+        "type",
+    ).unique(subset=["a", "b"])
+
+
+def test_planted_duplicates_are_found(revalidated: Revalidated) -> None:
+    """Recall and precision of duplicates.csv (status duplicate) against
+    truth_duplicates.csv, overall and per type (shown with -s or -rA)."""
+    truth = _ordered(pl.read_csv(revalidated.province / "truth_duplicates.csv", infer_schema=False))
+    written = pl.read_csv(revalidated.out / "duplicates.csv", infer_schema=False)
+    found = _ordered(written.filter(pl.col("status") == "duplicate"))
+    engine = _ordered(written)  # before the population check cleared any pair
+    hits = found.join(truth, on=["a", "b"], how="inner", suffix="_truth")
+    lines = [f"duplicates on {MEMBERS:,} generated members (seed {SEED}): truth {truth.height} pairs, written {found.height}"]
+    for kind in DUPLICATE_TYPES:
+        want = truth.filter(pl.col("type") == kind)
+        got = found.filter(pl.col("type") == kind)
+        recall = found.join(want, on=["a", "b"]).height / want.height if want.height else 1.0
+        precision = got.join(truth, on=["a", "b"]).height / got.height if got.height else 1.0
+        same_type = hits.filter((pl.col("type_truth") == kind) & (pl.col("type") == kind)).height
+        lines.append(
+            f"  {kind:<22} truth {want.height:5} found {got.height:5} recall {recall:.3f} "
+            f"precision {precision:.3f} type agrees {same_type}/{want.height}"
+        )
+    recall = hits.height / truth.height
+    precision = hits.height / found.height if found.height else 1.0
+    engine_precision = engine.join(truth, on=["a", "b"]).height / engine.height if engine.height else 1.0
+    lines.append(f"  {'overall':<22} recall {recall:.3f} precision {precision:.3f}")
+    lines.append(
+        f"  engine alone (before the population check): {engine.height} pairs, precision {engine_precision:.3f}; "
+        f"cleared {written.height - found.height}"
+    )
+    print("\n".join(lines))
+    assert truth.height > 100
+    assert recall >= 0.95
+    assert precision >= 0.95

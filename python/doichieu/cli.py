@@ -133,6 +133,16 @@ def build_parser() -> argparse.ArgumentParser:
     revalidate = sub.add_parser("revalidate", help="cross-check a roster against the population data (see docs/records.md)")
     add_revalidate_arguments(revalidate)
 
+    from doichieu.progress_cli import add_progress_arguments
+
+    progress = sub.add_parser("progress", help="campaign progress from a running verifier (GetProgress), with the deadline")
+    add_progress_arguments(progress)
+
+    from doichieu.simulate import add_simulate_arguments
+
+    simulate = sub.add_parser("simulate", help="intake sites driving a running verifier over gRPC, on a compressed clock")
+    add_simulate_arguments(simulate)
+
     demo = sub.add_parser("demo", help="run the main job on embedded synthetic data")
     demo.set_defaults(func=cmd_demo)
     return parser

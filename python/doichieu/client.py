@@ -22,6 +22,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -118,8 +119,12 @@ class IntakeClient:
         *,
         submission_id: str | None = None,
         exclusion_reason: int = pb.EXCLUSION_REASON_UNSPECIFIED,
+        capture_time: datetime | None = None,
     ) -> SubmitResult:
-        """Queues the intake durably, then tries to send it once."""
+        """Queues the intake durably, then tries to send it once.
+
+        ``capture_time`` (timezone-aware) is when the officer took the record;
+        now when absent."""
         record = member if isinstance(member, pb.MemberRecord) else _member_record(member)
         request = pb.SubmitRequest(
             submission_id=submission_id or str(uuid.uuid4()),
@@ -129,7 +134,12 @@ class IntakeClient:
             officer_id=self.officer_id,
             exclusion_reason=exclusion_reason,  # type: ignore[arg-type]
         )
-        request.capture_time.GetCurrentTime()
+        if capture_time is None:
+            request.capture_time.GetCurrentTime()
+        else:
+            if capture_time.tzinfo is None:
+                raise InvalidInputError("capture_time must carry its timezone")
+            request.capture_time.FromDatetime(capture_time)
         with self._lock:
             existing = self._db.execute(
                 "SELECT state FROM outbox WHERE submission_id = ?", (request.submission_id,)
@@ -159,6 +169,22 @@ class IntakeClient:
             if result.state == _STATE_QUEUED:
                 break
         return results
+
+    def resend(self, submission_id: str) -> SubmitResult:
+        """Sends an already answered submission again, the same bytes, as a
+        machine does when the answer was lost on the way back; the server
+        answers what it answered the first time. The local record is unchanged."""
+        with self._lock:
+            row = self._db.execute("SELECT request FROM outbox WHERE submission_id = ?", (submission_id,)).fetchone()
+        if row is None:
+            raise InvalidInputError("no such submission in this machine's queue")
+        try:
+            response = self._stub.Submit(pb.SubmitRequest.FromString(row[0]), timeout=self.timeout)
+        except grpc.RpcError as error:
+            code = error.code() if hasattr(error, "code") else grpc.StatusCode.UNKNOWN
+            state = _STATE_QUEUED if code in _RETRYABLE else _STATE_FAILED
+            return SubmitResult(submission_id, state, error=code.name)
+        return SubmitResult(submission_id, _STATE_SENT, response=response)
 
     def pending(self) -> int:
         with self._lock:

@@ -109,7 +109,7 @@ def test_report_totals_and_codes(revalidated: Revalidated) -> None:
         assert f'data-owner="{owner}"' in page
     duplicates = pl.read_csv(revalidated.out / "duplicates.csv", infer_schema=False)
     kept = duplicates.filter(pl.col("status") == "duplicate")
-    assert _value(page, "total-duplicate-clusters") == kept["cluster_id"].n_unique()
+    assert _value(page, "total-duplicate-clusters") == kept["cluster_id"].drop_nulls().n_unique()
     for kind in DUPLICATE_TYPES:
         row = re.search(rf'<tr data-type="{kind}">.*?data-value="\d+".*?data-value="(\d+)"', page, re.S)
         assert row and int(row.group(1)) == kept.filter(pl.col("type") == kind).height, kind
@@ -210,3 +210,25 @@ def test_planted_duplicates_are_found(revalidated: Revalidated) -> None:
     assert truth.height > 100
     assert recall >= 0.95
     assert precision >= 0.95
+
+
+def test_components_of_pairs() -> None:
+    from doichieu.revalidate import _components
+
+    edges = pl.DataFrame({"row_a": [5, 1, 2, 9, 7], "row_b": [6, 2, 3, 8, 3]}, schema={"row_a": pl.UInt32, "row_b": pl.UInt32})
+    got = dict(_components(edges).iter_rows())
+    assert got == {1: 1, 2: 1, 3: 1, 7: 1, 5: 5, 6: 5, 8: 8, 9: 8}
+    empty = _components(edges.clear())
+    assert empty.height == 0
+
+
+def test_clusters_hold_only_pairs_that_stay(revalidated: Revalidated) -> None:
+    duplicates = pl.read_csv(revalidated.out / "duplicates.csv", infer_schema=False)
+    clustered = duplicates.filter(pl.col("cluster_id").is_not_null())
+    assert (clustered["status"] == "duplicate").all()
+    assert duplicates.filter(pl.col("status") == "cleared")["cluster_id"].null_count() == duplicates.filter(
+        pl.col("status") == "cleared"
+    ).height
+    # Cluster ids run 0..n-1.
+    ids = clustered["cluster_id"].cast(pl.Int64).unique().sort()
+    assert ids.to_list() == list(range(ids.len()))

@@ -68,6 +68,7 @@ POPULATION_CHECK_TITLES = {
 TOP_PARTY_UNITS = 60
 TOP_WARDS_CHARTED = 25
 MAX_CLUSTERS_SHOWN = 400
+MAX_CLEARED_SHOWN = 100
 
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("doichieu", "templates"),
@@ -218,8 +219,7 @@ def _by_area(
         .agg(pl.len().alias("findings"))
     )
     doubled = (
-        clusters.filter(pl.col("status") == "duplicate")
-        .select("row")
+        clusters.select("row")
         .join(place, on="row", how="left")
         .group_by(keys)
         .agg(pl.len().alias("in_duplicates"))
@@ -240,7 +240,6 @@ def _clusters_table(pairs: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame
     """One row per cluster with its members and the evidence of its pairs."""
     members = clusters.group_by("cluster_id").agg(
         pl.first("type"),
-        pl.first("status"),
         pl.len().alias("size"),
         pl.struct("member_id", "ward", "party_unit").alias("members"),
     )
@@ -261,8 +260,7 @@ def _clusters_table(pairs: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame
     return (
         members.join(evidence, on="cluster_id", how="left")
         .with_columns(pl.col("type").replace_strict(order, default=len(order)).alias("type_order"))
-        .sort(pl.col("status") != "duplicate", "type_order", pl.col("size"), "score", "cluster_id",
-              descending=[False, False, True, True, False])
+        .sort("type_order", "size", "score", "cluster_id", descending=[False, True, True, False])
     )
 
 
@@ -271,8 +269,7 @@ def _duplicate_types(pairs: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFram
     by_pairs = pairs.group_by("type").agg(
         (pl.col("status") == "duplicate").sum().alias("pairs"), (pl.col("status") == "cleared").sum().alias("cleared")
     )
-    kept = clusters.filter(pl.col("status") == "duplicate")
-    by_clusters = kept.group_by("type").agg(pl.col("cluster_id").n_unique().alias("clusters"), pl.len().alias("members"))
+    by_clusters = clusters.group_by("type").agg(pl.col("cluster_id").n_unique().alias("clusters"), pl.len().alias("members"))
     return (
         kinds.join(by_pairs, on="type", how="left")
         .join(by_clusters, on="type", how="left")
@@ -321,8 +318,7 @@ def build_context(
     units = _by_area(verdicts, findings, roster, clusters, ["ward", "party_unit"])
     duplicate_types = _duplicate_types(pairs, clusters)
     cluster_table = _clusters_table(pairs, clusters)
-    kept_clusters = cluster_table.filter(pl.col("status") == "duplicate")
-    cleared_clusters = cluster_table.filter(pl.col("status") == "cleared")
+    cleared = pairs.filter(pl.col("status") == "cleared")
 
     charts: dict[str, Markup] = {}
     charts["verdicts"] = _hbar(
@@ -386,9 +382,10 @@ def build_context(
         ],
         "duplicate_pairs": int(duplicate_types["pairs"].sum()),
         "duplicate_cleared": int(duplicate_types["cleared"].sum()),
-        "clusters": _records(kept_clusters.head(MAX_CLUSTERS_SHOWN)),
-        "clusters_total": kept_clusters.height,
-        "clusters_cleared": cleared_clusters.height,
+        "clusters": _records(cluster_table.head(MAX_CLUSTERS_SHOWN)),
+        "clusters_total": cluster_table.height,
+        "loose_pairs": int(pairs.filter((pl.col("status") == "duplicate") & pl.col("cluster_id").is_null()).height),
+        "cleared": _records(cleared.head(MAX_CLEARED_SHOWN)),
         "max_clusters_shown": MAX_CLUSTERS_SHOWN,
         "population_check_titles": POPULATION_CHECK_TITLES,
         "verdict_titles": VERDICT_TITLES,

@@ -51,6 +51,9 @@ OWNER_TITLES = {
 #: Duplicate types in the order the summary and the report show them.
 DUPLICATE_TYPES = ("DUPLICATE_CITIZEN_ID", "DUPLICATE_PERSON", "TRANSFER_DUPLICATE")
 
+#: A cluster takes the most specific type among its pairs (as the engine does).
+CLUSTER_TYPE_ORDER = ("DUPLICATE_CITIZEN_ID", "TRANSFER_DUPLICATE", "DUPLICATE_PERSON")
+
 #: Columns of ``duplicates.csv``, in order.
 DUPLICATE_COLUMNS = (
     "cluster_id", "member_id_a", "member_id_b", "type", "status", "score", "population_check",
@@ -131,6 +134,31 @@ def _population_links(verdicts: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _components(edges: pl.DataFrame) -> pl.DataFrame:
+    """Connected components of an edge list (``row_a``, ``row_b``): ``row`` and
+    ``component`` (the smallest row in it), by label propagation in polars; one
+    round per step of the longest path, and clusters are small."""
+    both = pl.concat([
+        edges.select(pl.col("row_a").alias("row"), pl.col("row_b").alias("other")),
+        edges.select(pl.col("row_b").alias("row"), pl.col("row_a").alias("other")),
+    ])
+    labels = both.select("row").unique().with_columns(pl.col("row").alias("component")).sort("row")
+    while True:
+        nearest = (
+            both.join(labels.rename({"row": "other", "component": "theirs"}), on="other")
+            .group_by("row")
+            .agg(pl.col("theirs").min())
+        )
+        updated = (
+            labels.join(nearest, on="row", how="left")
+            .select("row", pl.min_horizontal("component", "theirs").alias("component"))
+            .sort("row")
+        )
+        if updated.equals(labels):
+            return labels
+        labels = updated
+
+
 def find_roster_duplicates(roster: pl.DataFrame, verdicts: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The roster's duplicates, checked against the population data.
 
@@ -141,8 +169,10 @@ def find_roster_duplicates(roster: pl.DataFrame, verdicts: pl.DataFrame) -> tupl
     (``different_citizens``) or not both tied (``unknown``), and ``status``
     ``duplicate``, or ``cleared`` where the population data shows two people
     (never for ``DUPLICATE_CITIZEN_ID``: one number on two members is always
-    reported). ``clusters``: cluster_id, type, status, member_id, ward,
-    party_unit, row; a cluster is cleared when every pair in it is.
+    reported). ``clusters``: cluster_id, type, member_id, ward, party_unit,
+    row: the engine's clusters rebuilt from the pairs that stay (a cleared pair
+    may split a cluster); a pair's ``cluster_id`` is null when it was cleared or
+    is a weak link the engine kept out of clusters.
     """
     rows = pl.int_range(0, roster.height, dtype=pl.UInt32)
     # Row numbers stand in for member IDs, which a roster may hold twice.
@@ -187,22 +217,34 @@ def find_roster_duplicates(roster: pl.DataFrame, verdicts: pl.DataFrame) -> tupl
         .otherwise(pl.lit("duplicate"))
         .alias("status")
     )
-    pairs = pairs.sort(
-        pl.col("status") != "duplicate", "cluster_id", pl.col("score"), descending=[False, False, True], nulls_last=True
-    ).select(*DUPLICATE_COLUMNS, "row_a", "row_b")
-    kept = pairs.filter(pl.col("status") == "duplicate").select(pl.col("cluster_id").drop_nulls().unique())
+    # Clusters again, from the pairs that stay: the engine's clusters less the
+    # links the population data cut (a cluster may split or vanish).
+    linked = pairs.filter((pl.col("status") == "duplicate") & pl.col("cluster_id").is_not_null())
+    component = _components(linked.select("row_a", "row_b"))
+    rank = {kind: i for i, kind in enumerate(CLUSTER_TYPE_ORDER)}
+    kinds = (
+        linked.join(component.rename({"row": "row_a"}), on="row_a")
+        .group_by("component")
+        .agg(pl.col("type").replace_strict(rank, return_dtype=pl.UInt8).min().alias("rank"))
+        .with_columns(pl.col("rank").replace_strict(dict(enumerate(CLUSTER_TYPE_ORDER)), return_dtype=pl.String).alias("type"))
+    )
     clusters = (
-        engine_clusters.join(people, on="row", how="left")
-        .with_columns(
-            pl.col("cluster_id").is_in(kept["cluster_id"].implode()).alias("kept"),
-        )
-        .select(
-            "cluster_id",
-            pl.col("cluster_type").alias("type"),
-            pl.when(pl.col("kept")).then(pl.lit("duplicate")).otherwise(pl.lit("cleared")).alias("status"),
-            "member_id", "ward", "party_unit", "row",
-        )
+        component.join(kinds.select("component", "type"), on="component")
+        .join(people, on="row", how="left")
+        .with_columns(pl.col("component").rank("dense").cast(pl.UInt32).sub(1).alias("cluster_id"))
+        .select("cluster_id", "type", "member_id", "ward", "party_unit", "row")
         .sort("cluster_id", "row")
+    )
+    final = clusters.select("row", pl.col("cluster_id").alias("final_cluster"))
+    pairs = (
+        pairs.join(final.rename({"row": "row_a"}), on="row_a", how="left")
+        .with_columns(
+            pl.when(pl.col("cluster_id").is_not_null() & (pl.col("status") == "duplicate"))
+            .then(pl.col("final_cluster"))
+            .alias("cluster_id")
+        )
+        .sort(pl.col("status") != "duplicate", "cluster_id", pl.col("score"), descending=[False, False, True], nulls_last=True)
+        .select(*DUPLICATE_COLUMNS, "row_a", "row_b")
     )
     return pairs, clusters
 
@@ -281,9 +323,7 @@ def run(
         by_code = dict(findings.group_by("code").len().sort("len", "code", descending=[True, False]).iter_rows())
         kept = pairs.filter(pl.col("status") == "duplicate")
         by_pairs = dict(kept.group_by("type").len().iter_rows())
-        by_clusters = dict(
-            clusters.filter(pl.col("status") == "duplicate").group_by("type").agg(pl.col("cluster_id").n_unique()).iter_rows()
-        )
+        by_clusters = dict(clusters.group_by("type").agg(pl.col("cluster_id").n_unique()).iter_rows())
         files.append(out / "report.html")
         summary = Summary(
             members=roster.height,

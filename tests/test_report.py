@@ -232,3 +232,23 @@ def test_clusters_hold_only_pairs_that_stay(revalidated: Revalidated) -> None:
     # Cluster ids run 0..n-1.
     ids = clustered["cluster_id"].cast(pl.Int64).unique().sort()
     assert ids.to_list() == list(range(ids.len()))
+
+
+def test_report_of_a_clean_roster_without_findings_or_duplicates(tmp_path: Path) -> None:
+    from doichieu.generate import generate_frames
+    from doichieu.records import PopulationIndex
+    from doichieu.revalidate import run
+
+    data = generate_frames(300, seed=1, noise_scale=0)
+    found, _ = PopulationIndex(data.population, as_of=AS_OF).verify_all(data.roster)
+    clean = data.roster.filter(~pl.col("member_id").is_in(found["member_id"].implode())).head(5)
+    clean.write_csv(tmp_path / "roster.csv")
+    data.population.write_csv(tmp_path / "population.csv")
+    summary = run(tmp_path / "roster.csv", tmp_path / "population.csv", tmp_path / "out", as_of=AS_OF)
+    assert summary.verdicts["accept"] == clean.height and not summary.codes
+    assert sum(summary.duplicates.values()) == 0
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert _value(page, "total-members") == clean.height
+    assert _value(page, "total-findings") == 0
+    assert "No findings." in page
+    assert pl.read_csv(tmp_path / "out" / "duplicates.csv").columns == list(DUPLICATE_COLUMNS)

@@ -37,7 +37,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from doichieu.dedup import find_duplicates
 from doichieu.errors import InvalidInputError
 from doichieu.records import FINDING_COLUMNS, OWNERS, PopulationIndex, finding_codes, load_roster
-from doichieu.report import write_report
 
 #: Excel holds 1,048,576 rows a sheet; longer work lists continue on further sheets.
 SHEET_ROWS = 1_000_000
@@ -339,6 +338,8 @@ def run(
             seconds=time.perf_counter() - started,
         )
         report_started = time.perf_counter()
+        from doichieu.report import write_report  # matplotlib and Jinja2 load only when a report is written
+
         write_report(files[-1], summary, roster, verdicts, findings, pairs, clusters)
         summary.report_seconds = time.perf_counter() - report_started
         progress.advance(writing)

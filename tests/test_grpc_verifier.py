@@ -242,6 +242,14 @@ def test_stream_refuses_oversized_chunks_and_bad_records(server: InProcessServer
         list(verifier.VerifyStream(with_bad_record(), timeout=10))
     assert any(path.endswith("members[1].full_name") for path in bad_request(bad.value))
 
+    # Deep in a big clean chunk: every bad field is named, nothing else.
+    big = [member_message(i % len(PEOPLE)) for i in range(900)]
+    big[417] = member_message(1, citizen_id="0011826\x0754321")
+    big[702] = member_message(2, hometown="x" * 300)
+    with pytest.raises(grpc.RpcError) as deep:
+        list(verifier.VerifyStream(iter([pb.VerifyStreamRequest(members=big)]), timeout=10))
+    assert set(bad_request(deep.value)) == {"requests[0].members[417].citizen_id", "requests[0].members[702].hometown"}
+
 
 class SlowEngine:
     """The real engine, but every chunk takes a while: for deadlines and draining."""

@@ -136,6 +136,23 @@ def _check_member(path: str, member: pb.MemberRecord, violations: list[tuple[str
         violations.append((f"{path}.full_name", "required: a record without a name cannot be checked"))
 
 
+def _field_cap(name: str) -> int:
+    return MAX_NAME_BYTES if name in _NAME_FIELDS else LONG_FIELD_BYTES if name in _LONG_FIELDS else SHORT_FIELD_BYTES
+
+
+def _columns_clean(columns: dict[str, list[str]]) -> bool:
+    """True when no record of a stream's batch can break a rule of
+    ``_check_member``: a check per column in C loops, not per field in Python.
+    False means "look closer" (``_check_member`` per record names the fields)."""
+    for name, values in columns.items():
+        if values and max(map(len, values)) * 4 > _field_cap(name):
+            return False
+    if not all(map(str.strip, columns["full_name"])):
+        return False
+    joined = "".join(["".join(values) for values in columns.values()])
+    return joined.isprintable() or _CONTROL.search(joined) is None
+
+
 def _check_id(path: str, value: str, violations: list[tuple[str, str]], required: bool = True) -> None:
     if required and not value.strip():
         violations.append((path, "required"))
@@ -397,24 +414,43 @@ class VerifierService(pb_grpc.VerifierServicer):
                         violations.append(
                             (f"requests[{index + offset}].members", f"{len(chunk.members)} records, more than the cap of {self.options.max_chunk} per message")
                         )
-                        continue
-                    for i, member in enumerate(chunk.members):
-                        _check_member(f"requests[{index + offset}].members[{i}]", member, violations)
                 if violations:
                     raise BadRequestError(violations)
                 await self._check_deadline(context)
-                members = [m for chunk in batch for m in chunk.members]
-                results = await asyncio.to_thread(self.engine.verify_many, members)
-                start = 0
-                for chunk in batch:
-                    end = start + len(chunk.members)
-                    yield pb.VerifyStreamResponse(verifications=results[start:end])
-                    start = end
+                # Checking the input and the records is one hop to a worker thread.
+                responses = await asyncio.to_thread(self._verify_batch, batch, index)
+                for response in responses:
+                    yield response
                 index += len(batch)
             if failure:
                 raise failure[0]
         finally:
             reader.cancel()
+
+    def _verify_batch(self, batch: list[pb.VerifyStreamRequest], index: int) -> list[pb.VerifyStreamResponse]:
+        """Checks the chunks' records (bad input answers every violation) and
+        verifies them in one engine call; one response per chunk."""
+        members = [m for chunk in batch for m in chunk.members]
+        columns = {name: [getattr(m, name) for m in members] for name in MEMBER_FIELDS}
+        if not _columns_clean(columns):
+            violations: list[tuple[str, str]] = []
+            for offset, chunk in enumerate(batch):
+                for i, member in enumerate(chunk.members):
+                    _check_member(f"requests[{index + offset}].members[{i}]", member, violations)
+            if violations:
+                raise BadRequestError(violations)
+        verify_chunks = getattr(self.engine, "verify_chunks", None)
+        sizes = [len(chunk.members) for chunk in batch]
+        if verify_chunks is not None:
+            responses: list[pb.VerifyStreamResponse] = verify_chunks(columns, sizes)
+            return responses
+        results = self.engine.verify_many(members)
+        out = []
+        start = 0
+        for size in sizes:
+            out.append(pb.VerifyStreamResponse(verifications=results[start:start + size]))
+            start += size
+        return out
 
     async def GetProgress(
         self,

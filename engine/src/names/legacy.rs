@@ -298,10 +298,14 @@ pub fn mojibake(s: &str, encoding: Encoding) -> String {
 /// syllable or made of Vietnamese letters (Khmer "Thươl" is no syllable). A string
 /// that re-encodes to valid multi-byte UTF-8 is strong evidence already.
 fn reads_as_vietnamese(text: &str) -> bool {
-    text.split(is_separator).filter(|t| !t.is_ascii()).all(|token| {
-        is_valid_syllable(token)
-            || token.chars().all(|c| c.is_ascii_alphanumeric() || vietnamese_letter(c).is_some() || combining_mark(c).is_some() || is_apostrophe(c))
-    })
+    // At least one such token: a repair to separators alone ("ÿù" read as MacRoman
+    // is U+061D) would otherwise pass vacuously and erase the name.
+    let mut tokens = text.split(is_separator).filter(|t| !t.is_ascii()).peekable();
+    tokens.peek().is_some()
+        && tokens.all(|token| {
+            is_valid_syllable(token)
+                || token.chars().all(|c| c.is_ascii_alphanumeric() || vietnamese_letter(c).is_some() || combining_mark(c).is_some() || is_apostrophe(c))
+        })
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -503,6 +507,11 @@ fn vietnamese_letter(c: char) -> Option<Letter> {
         };
         quality_fits && (l.tone == Tone::Level || l.is_vowel())
     })
+}
+
+/// Whether `raw` holds a character no Vietnamese Unicode name contains.
+pub(crate) fn has_foreign_char(raw: &str) -> bool {
+    !raw.is_ascii() && raw.chars().any(is_foreign_char)
 }
 
 /// A character no Vietnamese Unicode name contains, but legacy text does.
@@ -918,6 +927,9 @@ fn repair_tokens(text: &str) -> Option<Repaired> {
     let (name_lower, name_upper) = (count(text, |c| c.is_lowercase()), count(text, |c| c.is_uppercase()));
     let mut candidates: Vec<(Vec<Candidate>, CaseContext)> = Vec::with_capacity(spans.len());
     let mut votes = [0usize; TOKEN_ENCODINGS.len()];
+    // A toned capital that no 8-bit font has ("Ễ" in "NGUYỄN") means the name was
+    // typed in Unicode, where a capitals name may hold an ordinary title-case word.
+    let unicode_capitals = text.chars().any(|c| c.is_uppercase() && !c.is_ascii() && !is_legacy_char(c) && vietnamese_letter(c).is_some());
     for &(s, e) in &spans {
         let token = &text[s..e];
         let (lower, upper) = (count(token, |c| c.is_lowercase()), count(token, |c| c.is_uppercase()));
@@ -934,9 +946,10 @@ fn repair_tokens(text: &str) -> Option<Repaired> {
         if !plain {
             // In a name otherwise in capitals, lowercase letters are TCVN3's codes
             // for toned capitals ("CAO Lý"), not how Unicode would write it.
-            let odd_case = context == CaseContext::Capitals && lower > 0;
+            let odd_case = context == CaseContext::Capitals && lower > 0 && !unicode_capitals;
             let unicode_valid = !odd_case && reads_as_unicode(token);
-            // One character alone is too little to call a token legacy text.
+            // One character alone is too little to call a token legacy text: reading
+            // TCVN3 "ë" as ở would make "Ë" and its own key two different names.
             let signed = (odd_case || signature_scan(token).unwrap_or(true)) && token.chars().nth(1).is_some();
             for (k, &encoding) in TOKEN_ENCODINGS.iter().enumerate() {
                 if let Some(c) = decode_token(token, encoding, unicode_valid, signed) {
@@ -958,13 +971,27 @@ fn repair_tokens(text: &str) -> Option<Repaired> {
     };
     // A sure token takes its best-supported encoding; any other token is decoded
     // only from an encoding that some sure token of this name used.
-    let mut chosen: Vec<Option<Candidate>> = candidates
-        .into_iter()
-        .map(|(found, context)| {
-            let any_sure = found.iter().any(|c| c.sure);
-            found.into_iter().filter(|c| c.sure == any_sure && rank(c, context).0 > 0).max_by_key(|c| rank(c, context))
-        })
-        .collect();
+    let mut sure_encodings: Vec<Encoding> = Vec::new();
+    let mut chosen: Vec<Option<Candidate>> = Vec::with_capacity(candidates.len());
+    let mut unsure: Vec<(usize, Vec<Candidate>, CaseContext)> = Vec::new();
+    for (i, (found, context)) in candidates.into_iter().enumerate() {
+        if found.iter().any(|c| c.sure) {
+            let best = found.into_iter().filter(|c| c.sure && rank(c, context).0 > 0).max_by_key(|c| rank(c, context));
+            if let Some(c) = &best {
+                sure_encodings.push(c.encoding);
+            }
+            chosen.push(best);
+        } else {
+            chosen.push(None);
+            unsure.push((i, found, context));
+        }
+    }
+    // Only from an encoding a sure token was read in, not one it merely allowed:
+    // in "Phuû Hùng" Phuû is VNI Phủ (TCVN3 would be Phuỷ), so Hùng stays Hùng
+    // rather than TCVN3 Hựng.
+    for (i, found, context) in unsure {
+        chosen[i] = found.into_iter().filter(|c| sure_encodings.contains(&c.encoding)).max_by_key(|c| rank(c, context));
+    }
     if chosen.iter().all(Option::is_none) {
         return None;
     }
@@ -1406,6 +1433,9 @@ mod tests {
             ("CAO THANH HÃ’A", "CAO THANH HÒA"),  // mojibake with a curly quote as a byte
             ("DANH TH∆Ø∆†L", "DANH THƯƠL"),       // Khmer Thươl is no syllable
             ("BAN SĆ\u{A0}", "BAN SƠ"),            // cp1250
+            ("NGUYỄN THỊ Hà", "NGUYỄN THỊ Hà"),    // Ễ and Ị exist only in Unicode
+            ("ÿù", "ÿù"),                          // MacRoman reading is U+061D alone
+            ("Phuû Hùng", "Phủ Hùng"),             // Phuû is read as VNI, so Hùng is not TCVN3
         ];
         for (raw, want) in cases {
             assert_eq!(fixed(raw), want, "{raw}");

@@ -172,6 +172,12 @@ impl Syllable {
         if matches!(coda, b"ch" | b"nh") && !precedes_palatal(nucleus) {
             return None;
         }
+        // After a lone i, y or ê the velar codas are written nh, ch (Minh, Lịch, Bênh):
+        // "ing", "êc" are no Vietnamese rhymes, and VNI "Khæng" (Khỉng) is TCVN3 Khổng.
+        // After gi the ê is the iê of giếng, giếc.
+        if matches!(coda, b"c" | b"ng") && matches!(nucleus, [b'i'] | [b'y'] | [b'E']) && onset != b"gi" {
+            return None;
+        }
         // Stops take only the rising or the heavy tone.
         if matches!(coda, b"c" | b"ch" | b"p" | b"t") && !matches!(tone, Tone::Acute | Tone::Dot) {
             return None;
@@ -374,7 +380,7 @@ mod tests {
         for s in ["nguyễn", "nghiêng", "khuếch", "y", "ông", "gì", "quốc", "xoong", "khuỷu", "giếng", "Đặng"] {
             assert!(is_valid_syllable(s), "{s}");
         }
-        for s in ["ksor", "niê", "hoaf", "kan", "gha", "ngi", "xyz", "cáp2", "ất2", "bát1", "tàc", "ăn1", "qa", "ăng'"] {
+        for s in ["ksor", "niê", "hoaf", "kan", "gha", "ngi", "xyz", "cáp2", "ất2", "bát1", "tàc", "ăn1", "qa", "ăng'", "khỉng", "lịc", "bêng"] {
             assert!(!is_valid_syllable(s), "{s}");
         }
         // Stops take only the acute or dot tone.

@@ -85,7 +85,13 @@ impl Tokens {
                     self.close(first_keep.take(), last_keep_end, dirty);
                     dirty = false;
                     self.suspicious |= b != b' ' && !(b >= 0x80 && text[i..].starts_with(char::is_whitespace)) && b != b'\t';
+                    // NBSP is byte 0xA0 of UTF-8 read as cp1252 ("OÃ\u{A0}n" is Oàn): after
+                    // another non-ASCII character it may be mojibake, not a space.
+                    self.suspicious |= i > 0 && bytes[i - 1] >= 0x80 && text[i..].starts_with('\u{A0}');
                 }
+                // A combining mark with no letter before it in the token has nothing
+                // to sit on: noise, like a zero-width character ("\u{300}\tAn").
+                Class::Keep if first_keep.is_none() && b >= 0x80 && text[i..].starts_with(unicode_normalization::char::is_combining_mark) => {}
                 Class::Keep => {
                     first_keep.get_or_insert(i);
                     last_keep_end = i + width;
@@ -189,6 +195,14 @@ mod tests {
         assert_eq!(split("nguyễn\u{200B}văn \u{200B}an\u{200B}"), ["nguyễn", "văn", "an"]);
         assert_eq!(split("Ng\u{200B}uyễn Tr\u{200B}\u{200D}ần"), ["Nguyễn", "Trần"]);
         assert_eq!(split("\u{200B}"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn marks_without_a_letter_are_dropped() {
+        assert_eq!(split("\u{300}"), Vec::<String>::new());
+        assert_eq!(split("0:\u{897}"), ["0"]);
+        assert_eq!(split("\u{300}\tAn"), ["An"]);
+        assert_eq!(split("e\u{302}\u{303}"), ["e\u{302}\u{303}"]);
     }
 
     #[test]

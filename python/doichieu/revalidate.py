@@ -117,8 +117,9 @@ def _worklist(owner: str, findings: pl.DataFrame, roster: pl.DataFrame, verdicts
 
 def _population_links(verdicts: pl.DataFrame) -> pl.DataFrame:
     """Per roster row, the citizen the cross-check tied the member to: the record
-    of the member's own citizen ID when the names agree, else (no ID match) the
-    best candidate when it is clear (scores at least ``LINK_MIN_SCORE``, no tie)."""
+    of the member's own citizen ID when the names agree, else (no ID match, or a
+    number that belongs to someone else) the best candidate when it is clear
+    (scores at least ``LINK_MIN_SCORE``, no tie); null when neither."""
     candidates = pl.col("candidates")
     top = candidates.list.first().struct.field("score")
     second = candidates.list.get(1, null_on_oob=True).struct.field("score")
@@ -129,7 +130,7 @@ def _population_links(verdicts: pl.DataFrame) -> pl.DataFrame:
     matched = pl.col("matched_citizen_id").is_not_null()
     return verdicts.select(
         pl.col("row"),
-        pl.when(matched).then(by_id).otherwise(best).alias("link"),
+        pl.coalesce(pl.when(matched).then(by_id), best).alias("link"),
     )
 
 

@@ -89,6 +89,9 @@ def test_outputs_and_terminal_summary(revalidated: Revalidated) -> None:
     roster = pl.read_csv(revalidated.province / "roster.csv", infer_schema=False)
     names_in_roster = set(roster["full_name"].drop_nulls().head(2000).to_list())
     assert not any(name in printed for name in names_in_roster if len(name) > 6)
+    # Nor does the report: it lists member IDs, never names.
+    page = _page(revalidated)
+    assert not any(name in page for name in names_in_roster if len(name) > 8)
 
 
 def test_report_totals_and_codes(revalidated: Revalidated) -> None:

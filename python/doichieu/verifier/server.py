@@ -128,7 +128,29 @@ def _check_text(path: str, value: str, max_bytes: int, violations: list[tuple[st
         violations.append((path, "contains control characters"))
 
 
+_FIELD_CAPS = tuple(
+    MAX_NAME_BYTES if name in _NAME_FIELDS else LONG_FIELD_BYTES if name in _LONG_FIELDS else SHORT_FIELD_BYTES
+    for name in MEMBER_FIELDS
+)
+_FULL_NAME = MEMBER_FIELDS.index("full_name")
+
+
+def _member_clean(member: pb.MemberRecord) -> bool:
+    """True when ``_check_member`` would find nothing: a few C-level checks over
+    the whole record instead of one per field (the common case is clean)."""
+    values = [getattr(member, name) for name in MEMBER_FIELDS]
+    for value, cap in zip(values, _FIELD_CAPS):
+        if len(value) * 4 > cap:
+            return False  # long enough for its cap to matter: the field-by-field check decides
+    if not values[_FULL_NAME].strip():
+        return False
+    joined = "".join(values)
+    return joined.isprintable() or _CONTROL.search(joined) is None
+
+
 def _check_member(path: str, member: pb.MemberRecord, violations: list[tuple[str, str]]) -> None:
+    if _member_clean(member):
+        return
     for name in MEMBER_FIELDS:
         cap = MAX_NAME_BYTES if name in _NAME_FIELDS else LONG_FIELD_BYTES if name in _LONG_FIELDS else SHORT_FIELD_BYTES
         _check_text(f"{path}.{name}", getattr(member, name), cap, violations)
@@ -189,6 +211,9 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):
     """Maps doichieu's errors to their status codes, and anything unexpected to
     INTERNAL with a reference number instead of the exception's text."""
 
+    def __init__(self) -> None:
+        self._wrapped: dict[str, tuple[grpc.RpcMethodHandler[Any, Any], grpc.RpcMethodHandler[Any, Any]]] = {}
+
     async def intercept_service(
         self,
         continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Any, Any] | None]],
@@ -197,6 +222,16 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):
         handler = await continuation(handler_call_details)
         if handler is None or not handler_call_details.method.startswith(f"/{SERVICE_NAME}/"):
             return handler
+        # One wrapped handler per method, made on its first call.
+        cached = self._wrapped.get(handler_call_details.method)
+        if cached is not None and cached[0] is handler:
+            return cached[1]
+        wrapped = self._wrap(handler)
+        self._wrapped[handler_call_details.method] = (handler, wrapped)
+        return wrapped
+
+    @staticmethod
+    def _wrap(handler: grpc.RpcMethodHandler[Any, Any]) -> grpc.RpcMethodHandler[Any, Any]:
         # Under grpc.aio the behaviours are coroutines and async generators; the
         # typing stubs describe the synchronous server's.
         if handler.unary_unary is not None:

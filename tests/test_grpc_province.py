@@ -230,3 +230,20 @@ def test_doichieu_serve_answers_from_the_generated_files(province: Province, tmp
     finally:
         assert child.terminate() == 0
     assert "HT0" not in child.log()  # no member ids (nor names) in the server's log
+
+
+def test_fast_paths_answer_what_the_record_model_answers(province: Province, engine: Any) -> None:
+    """Verify and VerifyStream read the compiled index directly; their messages
+    equal the ones built from ``PopulationIndex.verify``'s verdict objects."""
+    from doichieu.verifier.engine_adapter import member_dict, verification_message
+
+    members = [message(m) for m in province.members]
+    for member in members:
+        slow = verification_message(engine.index.verify(member_dict(member)), engine.index.record)
+        assert engine.verify(member) == slow, member.member_id
+    columns = {name: [getattr(m, name) for m in members] for name in pb.MemberRecord.DESCRIPTOR.fields_by_name}
+    (bulk,) = engine.verify_chunks(columns, [len(members)])
+    for member, answer in zip(members, bulk.verifications):
+        one = engine.verify(member)
+        assert answer.verdict == one.verdict
+        assert list(answer.findings) == list(one.findings), member.member_id

@@ -115,6 +115,7 @@ def _bad_request_status(violations: list[tuple[str, str]]) -> grpc.Status:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_CHARS = tuple(chr(code) for code in range(0x20)) + ("\x7f",)
 
 
 def _check_text(path: str, value: str, max_bytes: int, violations: list[tuple[str, str]]) -> None:
@@ -172,7 +173,9 @@ def _columns_clean(columns: dict[str, list[str]]) -> bool:
     if not all(map(str.strip, columns["full_name"])):
         return False
     joined = "".join(["".join(values) for values in columns.values()])
-    return joined.isprintable() or _CONTROL.search(joined) is None
+    # Printable text has no control character; otherwise one substring search
+    # per control character (a fast scan each) beats the regex on long text.
+    return joined.isprintable() or not any(control in joined for control in _CONTROL_CHARS)
 
 
 def _check_id(path: str, value: str, violations: list[tuple[str, str]], required: bool = True) -> None:

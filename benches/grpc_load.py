@@ -422,7 +422,7 @@ def measure(settings: Settings, folder: Path, say: Any = print) -> tuple[list[di
                     real.target, members, folder)
                 needs_echo = any(m.startswith("echo") or m == "latency" for m in settings.modes)
                 echo = start_echo(folder, answer, stream_answer, workers) if needs_echo else None
-                for mode in [m for _ in range(settings.rounds) for m in settings.modes]:
+                for round_, mode in [(r, m) for r in range(settings.rounds) for m in settings.modes]:
                     runs: list[tuple[str, str, str, int]] = []
                     if mode == "echo" and echo:
                         runs.append(("echo", "verify", echo.target, settings.concurrency))
@@ -440,7 +440,7 @@ def measure(settings: Settings, folder: Path, say: Any = print) -> tuple[list[di
                         runs.append(("submit", "submit", real.target, settings.concurrency))
                     for name, kind, target, concurrency in runs:
                         result = load.run(kind, target, concurrency, settings.seconds)
-                        row = {"server": name, "workers": workers, **result}
+                        row = {"server": name, "workers": workers, "round": round_, **result}
                         rows.append(row)
                         say(f"{name:24s} workers={workers}: {result['calls/s']:9.0f} calls/s {result['records/s']:10.0f} "
                             f"records/s p50 {result['p50 ms']:7.2f} ms p99 {result['p99 ms']:7.2f} ms "
@@ -452,9 +452,21 @@ def measure(settings: Settings, folder: Path, say: Any = print) -> tuple[list[di
     return best_rounds(rows), facts
 
 
+PARTNERS = {"verify": "echo", "verify (moderate load)": "echo (moderate load)", "stream": "echo-stream"}
+
+
 def best_rounds(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per server and workers count: the best rate and the lowest
-    latencies among its rounds, errors summed."""
+    latencies among its rounds, errors summed; and ``vs echo``, the median over
+    rounds of its rate over its echo's in the same round (the two ran one after
+    the other, under the same background load)."""
+    ratios: dict[tuple[str, int], list[float]] = {}
+    for row in rows:
+        partner = PARTNERS.get(row["server"])
+        echo = next((r for r in rows if r["server"] == partner and r["workers"] == row["workers"]
+                     and r["round"] == row["round"]), None)
+        if echo is not None and echo["calls/s"]:
+            ratios.setdefault((row["server"], row["workers"]), []).append(row["calls/s"] / echo["calls/s"])
     out: dict[tuple[str, int], dict[str, Any]] = {}
     for row in rows:
         key = (row["server"], row["workers"])
@@ -469,14 +481,19 @@ def best_rounds(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             best[name] = min(best[name], row[name])
         best["errors"] += row["errors"]
         best["calls"] += row["calls"]
+    for key, found in ratios.items():
+        found.sort()
+        middle = len(found) // 2
+        out[key]["vs echo"] = found[middle] if len(found) % 2 else (found[middle - 1] + found[middle]) / 2
+        out[key]["vs echo by round"] = found
     return list(out.values())
 
 
 def versus(rows: list[dict[str, Any]], row: dict[str, Any]) -> float | None:
-    """The row's calls/s over its echo's (same workers, same load)."""
-    partner = {"verify": "echo", "verify (moderate load)": "echo (moderate load)", "stream": "echo-stream"}.get(row["server"])
-    echo = next((r for r in rows if r["server"] == partner and r["workers"] == row["workers"]), None)
-    return None if echo is None or not echo["calls/s"] else float(row["calls/s"] / echo["calls/s"])
+    """The row's rate over its echo's: the median over rounds of the ratio in
+    the same round (see ``best_rounds``)."""
+    ratio = row.get("vs echo")
+    return None if ratio is None else float(ratio)
 
 
 def main() -> int:

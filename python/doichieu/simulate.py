@@ -257,7 +257,7 @@ class Worker:
         due = self.launched + hours * 3600.0 / self.config.speed
         pause = due - time.monotonic()
         if pause > 0:
-            time.sleep(pause)
+            self.shared.stopping.wait(pause)
 
     def _tally(self, result: Any) -> None:
         from doichieu.v1 import verifier_pb2 as pb
@@ -288,6 +288,7 @@ class Worker:
         if self._offline_at(hours):
             result = self.offline.submit(member, exclusion_reason=reason, capture_time=capture)
             self.summary.submitted += 1
+            self.shared.remember(result.submission_id, member)
             if result.state == "queued":
                 self.summary.offline_queued += 1
                 self.counts["queued offline"] += 1
@@ -340,7 +341,7 @@ class Worker:
         slot = 0
         was_offline = False
         try:
-            while slot < self.slots:
+            while slot < self.slots and not self.shared.stopping.is_set():
                 hours = (slot + self.rng.uniform(0.0, 0.8)) * interval
                 self._wait_until(hours)
                 capture = add_working_hours(self.shift, self.start, hours)
@@ -387,6 +388,8 @@ class Shared:
         self.dead_target = dead_target
         self._excluded = excluded
         self._lock = threading.Lock()
+        #: Set on Ctrl-C: the machines stop taking members, replay what they queued and report.
+        self.stopping = threading.Event()
         self._members: dict[str, dict[str, str]] = {}
         self._taken: dict[str, list[dict[str, str]]] = {}
 
@@ -459,8 +462,14 @@ def run(config: SimulationConfig) -> Summary:
         threads = [threading.Thread(target=guarded, args=(w,), name=w.machine.key) for w in workers]
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join()
+        try:
+            for thread in threads:
+                thread.join()
+        except KeyboardInterrupt:
+            log.warning("interrupted: the machines stop, replay what they queued and report")
+            shared.stopping.set()
+            for thread in threads:
+                thread.join()
         summary.wall_seconds = time.monotonic() - launched
         for worker in workers:
             summary.merge(worker.summary)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import re
@@ -673,9 +674,22 @@ def load_engine(config: ServerConfig) -> Engine:
 EngineFactory = Callable[[ServerConfig], Engine]
 
 
+def _settle_memory() -> None:
+    """What is loaded at start (the index, the required list, gRPC, polars)
+    lives as long as the process: moved out of the cyclic collector's sight, so
+    the collections that a busy server's allocations trigger stop scanning it,
+    and young collections come less often (answers are built of short-lived
+    lists and dicts without cycles). Profiling VerifyStream showed a tenth of
+    the server's time in the collector before this."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 100)
+
+
 async def _serve(config: ServerConfig, reuse_port: bool, engine_factory: EngineFactory) -> None:
     engine = engine_factory(config)
     ledger = ledger_mod.open_ledger(config.ledger)
+    _settle_memory()
     try:
         running = await start_server(config, engine, ledger, reuse_port=reuse_port)
     except BaseException:

@@ -77,7 +77,7 @@ def test_report_projects_from_the_observed_rate_and_judges_the_deadline() -> Non
 
     ward = compute_progress([r for r in rows if r.ward == "W2"], required, as_of=as_of, shift=SHIFT, ward="W2")
     assert (ward.total.required, ward.total.excluded, ward.total.remaining) == (1000, 50, 950)
-    assert [u.key for u in ward.party_units] == ["U3"]
+    assert [u.key for u in ward.party_units] == ["W2/U3"]
     assert ward.projected_observed is None  # no intakes yet in W2: nothing observed
     assert ward.on_track is True  # no deadline given
 

@@ -206,7 +206,9 @@ def test_progress_counts_what_was_submitted(province: Province, server: InProces
         assert ward.required == required[ward.key]
         counts = per_ward[ward.key]
         assert (ward.done, ward.blocked, ward.excluded) == (counts["done"], counts["blocked"], counts["excluded"])
-    units = collections.Counter(m["party_unit"] for m in roster.values())
+    # Cell names repeat from ward to ward: each organisation is its ward's.
+    units = collections.Counter(f"{m['ward']}/{m['party_unit']}" for m in roster.values())
+    assert len(units) > len({m["party_unit"] for m in roster.values()})
     assert {u.key: u.required for u in report.party_units} == dict(units)
     assert {s.key for s in report.sites} == {"site-1", "site-2", "site-3"}
     assert report.active_machines == 8  # m-01..m-07 and site-3's m-99

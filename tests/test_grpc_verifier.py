@@ -332,7 +332,9 @@ def test_progress_counts_against_the_required_list(server: InProcessServer) -> N
     assert (wards["Phường Kim Mã"].excluded, wards["Phường Kim Mã"].remaining) == (1, 3)
     assert {s.key: s.done + s.blocked for s in report.sites} == {"site-A": 1, "site-B": 1}
     assert {m.key for m in report.machines} == {"site-A/m1", "site-B/m2"}
-    assert {u.key: u.required for u in report.party_units} == {f"Chi bộ {k}": 2 for k in range(1, 5)}
+    assert {u.key: u.required for u in report.party_units} == {
+        f"{'Phường Ba Đình' if k <= 2 else 'Phường Kim Mã'}/Chi bộ {k}": 2 for k in range(1, 5)
+    }
     assert report.active_machines == 2 and report.target_per_machine_per_day == 250
     assert report.shift == "08:00-23:00"
     assert report.HasField("projected_completion_at_target")

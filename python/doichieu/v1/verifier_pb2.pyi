@@ -755,7 +755,9 @@ class ProgressCounts(_message.Message):
     OBSERVED_PER_DAY_FIELD_NUMBER: _builtins.int
     PROJECTED_COMPLETION_OBSERVED_FIELD_NUMBER: _builtins.int
     key: _builtins.str
-    """The ward, site, machine or party organisation this row is about."""
+    """The ward, site, machine ("site/machine") or party organisation
+    ("ward/organisation": cell names repeat from ward to ward) of this row.
+    """
     required: _builtins.int
     """Members on the required list (zero for sites and machines, which are not
     assigned members).

@@ -168,6 +168,13 @@ class Progress:
     on_track: bool
 
 
+def party_unit_key(ward: str, unit: str) -> str:
+    """A party organisation's row key: "ward/organisation". Cell names repeat
+    from commune to commune ("Chi bộ Thôn 8"), so the name alone would merge
+    different organisations."""
+    return f"{ward}/{unit}"
+
+
 def start_of_day(moment: datetime) -> datetime:
     local = moment.astimezone(VIETNAM)
     return datetime.combine(local.date(), time(0, 0), VIETNAM)
@@ -200,13 +207,15 @@ def compute_progress(
         if ward and ward_name != ward:
             continue
         wards.setdefault(ward_name, Counts(key=ward_name)).required += members
-        units.setdefault(unit_name, Counts(key=unit_name)).required += members
+        unit_key = party_unit_key(ward_name, unit_name)
+        units.setdefault(unit_key, Counts(key=unit_key)).required += members
         total.required += members
 
     for row in rows:
         total.add(row)
         wards.setdefault(row.ward, Counts(key=row.ward)).add(row)
-        units.setdefault(row.party_unit, Counts(key=row.party_unit)).add(row)
+        unit_key = party_unit_key(row.ward, row.party_unit)
+        units.setdefault(unit_key, Counts(key=unit_key)).add(row)
         sites.setdefault(row.site_id, Counts(key=row.site_id)).add(row)
         machine_key = f"{row.site_id}/{row.machine_id}"
         machines.setdefault(machine_key, Counts(key=machine_key)).add(row)

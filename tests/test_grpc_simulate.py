@@ -105,3 +105,14 @@ def test_simulate_refuses_a_window_in_the_future(province: Province) -> None:
                              end=datetime.now(timezone.utc) + timedelta(days=1)))
 
 
+
+
+def test_simulate_command_line(province: Province, server: InProcessServer, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["simulate", "--target", server.target, "--roster", str(province.roster), "--days", "0.1",
+                 "--as-fast-as-possible", "--sites", "2", "--machines", "3", "--seed", "1"])
+    shown = capsys.readouterr().out
+    assert code == 0, shown
+    assert "Intake simulation" in shown and "site-2/m-02" in shown
+    report = stub(server.target).GetProgress(pb.GetProgressRequest(), timeout=10)
+    assert report.active_machines == 3
+    assert 3 * 20 <= report.total.done + report.total.blocked <= 3 * 26

@@ -102,37 +102,51 @@ def make_engine(population: Path, roster: Path | None) -> Any:
 
 @dataclass
 class Province:
-    """A synthetic province from ``doichieu generate`` and what was planted in it."""
+    """A synthetic province from ``doichieu generate``, what was planted in it,
+    and what the record model finds in it checked in this process (what the
+    server must answer over the wire)."""
 
     folder: Path
     population: Path
     roster: Path
     #: The roster's rows, in order, as member dicts (the record-model columns).
     members: list[dict[str, str]]
-    #: member_id -> the finding codes a correct check reports (the generator's truth).
+    #: member_id -> the finding codes the generator planted (its truth files).
     truth: dict[str, set[str]]
+    #: member_id -> the codes and the verdict of ``PopulationIndex.verify_all`` in this process.
+    found: dict[str, set[str]]
+    verdicts: dict[str, str]
     #: code -> severity, from the record model's table of codes.
     severity: dict[str, str]
 
+    def expected(self, member_id: str) -> set[str]:
+        return self.found.get(member_id, set())
+
     def blocking(self, member_id: str) -> set[str]:
-        """The planted codes that hold a card back (review or error)."""
-        return {c for c in self.truth.get(member_id, set()) if self.severity[c] in ("review", "error")}
+        """The codes that hold the member's card back (review or error)."""
+        return {c for c in self.expected(member_id) if self.severity[c] in ("review", "error")}
 
     def verdict(self, member_id: str) -> str:
-        severities = {self.severity[c] for c in self.truth.get(member_id, set())}
-        return "reject" if "error" in severities else "review" if "review" in severities else "accept"
+        return self.verdicts[member_id]
+
+    def agrees_with_truth(self, member_id: str) -> bool:
+        return self.expected(member_id) == self.truth.get(member_id, set())
 
 
 def generated_province(folder: Path, members: int = 4000, seed: int = 11) -> Province:
-    """``doichieu generate``'s files (CSV) and truth, read back for the tests."""
+    """``doichieu generate``'s files (CSV), its truth, and the record model's findings."""
     from doichieu.generate import generate_province
-    from doichieu.records import finding_codes
+    from doichieu.records import PopulationIndex, finding_codes, load_roster
 
     made = generate_province(folder, members=members, seed=seed)
     roster = pl.read_csv(made.roster, infer_schema=False).fill_null("")
     truth: dict[str, set[str]] = {}
     for member_id, code in pl.read_csv(made.truth_findings, infer_schema=False).select("member_id", "code").iter_rows():
         truth.setdefault(member_id, set()).add(code)
+    findings, verdicts = PopulationIndex(made.population).verify_all(load_roster(made.roster))
+    found: dict[str, set[str]] = {}
+    for member_id, code in findings.select("member_id", "code").iter_rows():
+        found.setdefault(member_id, set()).add(code)
     codes = finding_codes()
     return Province(
         folder=folder,
@@ -140,6 +154,8 @@ def generated_province(folder: Path, members: int = 4000, seed: int = 11) -> Pro
         roster=made.roster,
         members=list(roster.iter_rows(named=True)),
         truth=truth,
+        found=found,
+        verdicts=dict(verdicts.select("member_id", "verdict").iter_rows()),
         severity=dict(zip(codes["code"].to_list(), codes["severity"].to_list())),
     )
 

@@ -306,10 +306,15 @@ class Worker:
             self.summary.retries += 1
             time.sleep(backoff)
             backoff *= 2
-            replayed = self.live.replay(limit=None)
-            result = next((r for r in replayed if r.submission_id == result.submission_id), result)
+            current = result.submission_id
+            for other in self.live.replay():
+                if other.submission_id == current:
+                    result = other
+                elif other.state != "queued":
+                    self.summary.replayed += 1  # queued earlier, through now
+                    self._tally(other)
             if result.state == "queued":
-                result = self.live.result(result.submission_id)
+                result = self.live.result(current)
         if result.state == "queued":
             self.summary.offline_queued += 1  # the line is bad: left for the next replay
             return

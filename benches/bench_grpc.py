@@ -47,6 +47,7 @@ def _row(row: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
         "records/s": benchkit.rate(row["records/s"]),
         "p50 ms": f"{row['p50 ms']:.2f}",
         "p99 ms": f"{row['p99 ms']:.2f}",
+        "server CPU µs/record": f"{row['server µs/record']:.1f}",
         "vs echo": "" if ratio is None else f"{ratio:.0%}",
         "errors": row["errors"],
     }
@@ -85,9 +86,12 @@ def sections(mode: Mode, timings: Timings) -> list[Section]:
                             f"{moderate_echo['p99 ms'] if moderate_echo else float('nan'):.1f} ms)"))
     stream = best("stream")
     if stream:
+        per_core = 1e6 / stream["server µs/record"] if stream["server µs/record"] > 0 else float("nan")
         floors.append(Floor(4, "VerifyStream ≥ 200,000 records/s", stream["records/s"] >= 200_000 if judged else None,
                             f"{stream['records/s']:,.0f} records/s ({stream['workers']} server process"
-                            f"{'es' if stream['workers'] > 1 else ''})"))
+                            f"{'es' if stream['workers'] > 1 else ''}); the server spent "
+                            f"{stream['server µs/record']:.1f} µs of CPU per record, {per_core:,.0f} records per "
+                            f"core-second"))
     submit = best("submit")
     if submit:
         floors.append(Floor(4, "Submit ≥ 1,000 durable submissions/s on SQLite",
@@ -105,7 +109,9 @@ def sections(mode: Mode, timings: Timings) -> list[Section]:
         "round's, `vs echo` the median over rounds of the ratio to the echo run just before. The load generator shares the "
         f"machine's {facts['cores']} cores with the servers, so these are floors for the server, not its ceiling. "
         "Rates are taken at saturation; p50/p99 for the latency floor at a moderate load (few calls in flight), "
-        "since at saturation latency is queueing (calls in flight ÷ rate). "
+        "since at saturation latency is queueing (calls in flight ÷ rate). `server CPU µs/record` is the CPU time "
+        "(user + system, every thread and worker process) the server used per record during the run: what one core "
+        "buys, whatever else the machine was running. "
         "Reproduce: `.venv/bin/python benches/grpc_load.py --workers 1,2 --rounds 3 --seconds 2`."
     )
     tables = [Table([_row(r, rows) for r in rows], caption="Calls and records per second, latencies")]

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use arrow_array::{Array, ArrayRef, Float32Array, LargeStringArray, StringArray, StringViewArray, UInt32Array};
+use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer};
 use doichieu_engine::records::{
     self, dates::days_from_civil, Absent, Code, MemberRecord, Options, PopulationColumns, PopulationIndex as CoreIndex, RosterColumns,
     StrSource, POPULATION_COLUMNS, ROSTER_COLUMNS,
@@ -324,23 +325,20 @@ impl PopulationIndex {
                 })
                 .collect::<PyResult<_>>()?,
         };
-        let arrays: Vec<ArrayRef> = py.detach(|| {
-            wanted
-                .iter()
-                .map(|&k| {
-                    let values: Vec<Option<&str>> = rows
-                        .iter()
-                        .map(|&r| {
-                            (r >= 0).then(|| {
-                                let v = self.inner.view(r as usize);
-                                [v.citizen_id, v.full_name, v.other_names, v.date_of_birth, v.gender, v.hometown, v.old_id_number][k]
-                            })
-                        })
-                        .collect();
-                    Arc::new(LargeStringArray::from(values)) as ArrayRef
-                })
-                .collect()
-        });
+        let rows: Vec<Option<usize>> = rows.iter().map(|&r| (r >= 0).then_some(r as usize)).collect();
+        let nulls = rows.iter().any(Option::is_none).then(|| NullBuffer::from_iter(rows.iter().map(Option::is_some)));
+        let arrays: Vec<ArrayRef> = py
+            .detach(|| {
+                wanted
+                    .iter()
+                    .map(|&k| {
+                        let (offsets, data) = self.inner.gather_field(&rows, k);
+                        LargeStringArray::try_new(OffsetBuffer::new(offsets.into()), Buffer::from_vec(data), nulls.clone())
+                            .map(|a| Arc::new(a) as ArrayRef)
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .map_err(|e| InvalidInputError::new_err(format!("gather: {e}")))?;
         let d = PyDict::new(py);
         for (&k, col) in wanted.iter().zip(arrays) {
             d.set_item(POPULATION_COLUMNS[k], arrow_out(py, col)?)?;

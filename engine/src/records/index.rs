@@ -221,22 +221,55 @@ struct Outcome<'a> {
     name: Option<(MatchKind, f64, &'a str, &'a str)>,
 }
 
+/// What a check reads of one population row besides its text, side by side: a
+/// member's record and every candidate cost one cache line here, not one per
+/// column (at national size the table is far larger than the caches, and rows
+/// are reached in no useful order).
+#[derive(Clone, Copy, Debug, Default)]
+struct RowInfo {
+    place: Place,
+    /// Where the row's text starts in its chunk's arena, and its length.
+    start: u64,
+    len: u32,
+    dob: PartialDate,
+    name_len: u16,
+    sex: Option<Gender>,
+    flags: u8,
+}
+
 /// The population table, indexed for verification.
 pub struct PopulationIndex {
-    text: String,
-    starts: Vec<u64>,
-    name_len: Vec<u16>,
-    dob: Vec<PartialDate>,
-    sex: Vec<Option<Gender>>,
-    place: Vec<Place>,
-    flags: Vec<u8>,
+    /// The rows' text, one arena per `CHUNK` rows as the build wrote it (joining
+    /// them would copy the whole table's text once more).
+    texts: Vec<String>,
+    rows: Vec<RowInfo>,
     by_id: FxHashMap<u64, u32>,
     by_old_id: FxHashMap<u64, u32>,
     old_shared: Vec<Vec<u32>>,
     block_keys: Vec<u64>,
     block_rows: Vec<u32>,
+    /// `block_keys[block_dir[b]..block_dir[b + 1]]` are the keys whose top bits are
+    /// `b`: a lookup searches a handful of keys instead of the whole sorted table.
+    block_dir: Vec<usize>,
+    block_shift: u32,
     report: BuildReport,
     options: Options,
+}
+
+/// A directory over sorted keys by their top bits, about four keys a bucket.
+fn key_directory(keys: &[u64]) -> (Vec<usize>, u32) {
+    let bits = (usize::BITS - keys.len().leading_zeros()).saturating_sub(2).clamp(1, 28);
+    let shift = 64 - bits;
+    let buckets = 1usize << bits;
+    let mut dir = Vec::with_capacity(buckets + 1);
+    let mut j = 0;
+    for b in 0..=buckets {
+        while j < keys.len() && ((keys[j] >> shift) as usize) < b {
+            j += 1;
+        }
+        dir.push(j);
+    }
+    (dir, shift)
 }
 
 /// A built chunk of rows, before the chunks are stitched together.
@@ -342,13 +375,8 @@ impl PopulationIndex {
             })
             .collect();
         let mut report = BuildReport::default();
-        let total_text: usize = chunks.iter().map(|c| c.text.len()).sum();
-        let mut text = String::with_capacity(total_text);
-        let mut starts = Vec::with_capacity(n + 1);
-        starts.push(0u64);
-        let (mut dob, mut sex, mut place, mut flags) =
-            (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
-        let mut name_len = Vec::with_capacity(n);
+        let mut texts: Vec<String> = Vec::with_capacity(chunks.len());
+        let mut rows: Vec<RowInfo> = Vec::with_capacity(n);
         let mut ids = 0;
         let mut keys = 0;
         for c in &chunks {
@@ -362,16 +390,22 @@ impl PopulationIndex {
         let mut all_keys: Vec<(u64, u32)> = Vec::with_capacity(keys);
         for c in chunks {
             report.add(&c.report);
-            text.push_str(&c.text);
-            for len in &c.lens {
-                let last = *starts.last().unwrap_or(&0);
-                starts.push(last + len);
+            let mut start = 0u64;
+            let mut chunk_text = c.text;
+            chunk_text.shrink_to_fit();
+            texts.push(chunk_text);
+            for k in 0..c.lens.len() {
+                rows.push(RowInfo {
+                    place: c.place[k],
+                    start,
+                    len: c.lens[k] as u32,
+                    dob: c.dob[k],
+                    name_len: c.name_len[k],
+                    sex: c.sex[k],
+                    flags: c.flags[k],
+                });
+                start += c.lens[k];
             }
-            dob.extend_from_slice(&c.dob);
-            name_len.extend_from_slice(&c.name_len);
-            sex.extend_from_slice(&c.sex);
-            place.extend_from_slice(&c.place);
-            flags.extend_from_slice(&c.flags);
             for (id, row) in c.ids {
                 match by_id.entry(id) {
                     std::collections::hash_map::Entry::Vacant(e) => {
@@ -406,20 +440,18 @@ impl PopulationIndex {
         }
         all_keys.par_sort_unstable();
         all_keys.dedup();
-        let (block_keys, block_rows) = all_keys.into_iter().unzip();
+        let (block_keys, block_rows): (Vec<u64>, Vec<u32>) = all_keys.into_iter().unzip();
+        let (block_dir, block_shift) = key_directory(&block_keys);
         Ok(PopulationIndex {
-            text,
-            starts,
-            name_len,
-            dob,
-            sex,
-            place,
-            flags,
+            texts,
+            rows,
             by_id,
             by_old_id,
             old_shared,
             block_keys,
             block_rows,
+            block_dir,
+            block_shift,
             report,
             options,
         })
@@ -514,11 +546,11 @@ impl PopulationIndex {
     }
 
     pub fn len(&self) -> usize {
-        self.dob.len()
+        self.rows.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.dob.is_empty()
+        self.rows.is_empty()
     }
 
     pub fn report(&self) -> &BuildReport {
@@ -531,13 +563,10 @@ impl PopulationIndex {
 
     /// Bytes held, roughly: for capacity planning.
     pub fn memory_bytes(&self) -> usize {
-        self.text.capacity()
-            + self.starts.capacity() * 8
-            + self.name_len.capacity() * 2
-            + self.dob.capacity() * 4
-            + self.sex.capacity()
-            + self.place.capacity() * 8
-            + self.flags.capacity()
+        self.texts.iter().map(String::capacity).sum::<usize>()
+            + self.texts.capacity() * std::mem::size_of::<String>()
+            + self.rows.capacity() * std::mem::size_of::<RowInfo>()
+            + self.block_dir.capacity() * std::mem::size_of::<usize>()
             + self.by_id.capacity() * 16
             + self.by_old_id.capacity() * 16
             + self.old_shared.iter().map(|v| v.capacity() * 4 + 24).sum::<usize>()
@@ -547,10 +576,11 @@ impl PopulationIndex {
 
     /// One row as stored; panics when `row >= len()`.
     pub fn view(&self, row: usize) -> PopulationView<'_> {
-        let text = &self.text[self.starts[row] as usize..self.starts[row + 1] as usize];
+        let info = &self.rows[row];
+        let text = &self.texts[row / CHUNK][info.start as usize..info.start as usize + info.len as usize];
         let mut f = text.splitn(7, SEP);
         let mut next = || f.next().unwrap_or("");
-        let dob = self.dob[row];
+        let dob = info.dob;
         let full_name = next();
         PopulationView {
             row,
@@ -562,9 +592,40 @@ impl PopulationIndex {
             hometown: next(),
             old_id_number: next(),
             dob: dob.is_known().then_some(dob),
-            sex: self.sex[row],
-            place: self.place[row],
+            sex: info.sex,
+            place: info.place,
         }
+    }
+
+    /// One text field of many rows, as Arrow-style offsets and bytes in the order
+    /// asked (`None` rows give empty values; the caller marks them null). Field `k`
+    /// is numbered as in `POPULATION_COLUMNS`. The rows are read in table order:
+    /// at national size the rows a roster leads to are spread over the whole table,
+    /// and reading them in roster order misses the caches at nearly every row.
+    pub fn gather_field(&self, rows: &[Option<usize>], k: usize) -> (Vec<i64>, Vec<u8>) {
+        let mut order: Vec<(u32, u32)> =
+            rows.iter().enumerate().filter_map(|(i, r)| r.map(|r| (r as u32, i as u32))).collect();
+        order.par_sort_unstable();
+        let values: Vec<&str> = order.iter().map(|&(r, _)| self.field(r as usize, k)).collect();
+        let mut offsets = vec![0i64; rows.len() + 1];
+        for (&(_, i), v) in order.iter().zip(&values) {
+            offsets[i as usize + 1] = v.len() as i64;
+        }
+        for i in 0..rows.len() {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut data = vec![0u8; offsets[rows.len()] as usize];
+        for (&(_, i), v) in order.iter().zip(&values) {
+            let start = offsets[i as usize] as usize;
+            data[start..start + v.len()].copy_from_slice(v.as_bytes());
+        }
+        (offsets, data)
+    }
+
+    /// Field `k` (numbered as in `POPULATION_COLUMNS`) of one row.
+    fn field(&self, row: usize, k: usize) -> &str {
+        let v = self.view(row);
+        [v.citizen_id, v.full_name, v.other_names, v.date_of_birth, v.gender, v.hometown, v.old_id_number][k]
     }
 
     /// The row holding a 12-digit number (typed any way), if any.
@@ -592,9 +653,12 @@ impl PopulationIndex {
     }
 
     fn block(&self, key: u64) -> &[u32] {
-        let lo = self.block_keys.partition_point(|&k| k < key);
-        let hi = lo + self.block_keys[lo..].partition_point(|&k| k == key);
-        &self.block_rows[lo..hi]
+        let b = (key >> self.block_shift) as usize;
+        let (lo, hi) = (self.block_dir[b], self.block_dir[b + 1]);
+        let keys = &self.block_keys[lo..hi];
+        let first = keys.partition_point(|&k| k < key);
+        let end = first + keys[first..].partition_point(|&k| k == key);
+        &self.block_rows[lo + first..lo + end]
     }
 
     /// People who may be this member, best first, by name, date of birth, gender
@@ -611,8 +675,9 @@ impl PopulationIndex {
 
     /// Scores one row against what the member's record says; None when the names differ.
     fn full_name(&self, row: usize) -> &str {
-        let start = self.starts[row] as usize;
-        &self.text[start..start + self.name_len[row] as usize]
+        let info = &self.rows[row];
+        let start = info.start as usize;
+        &self.texts[row / CHUNK][start..start + info.name_len as usize]
     }
 
     fn score(
@@ -625,11 +690,12 @@ impl PopulationIndex {
         compared: &mut Vec<(u64, u32, MatchKind, f64)>,
     ) -> Option<(f64, MatchKind)> {
         let r = row as usize;
-        let flags = self.flags[r];
+        let info = self.rows[r];
+        let flags = info.flags;
         if flags & NAME_UNUSABLE != 0 {
             return None;
         }
-        let pop_name = self.full_name(r);
+        let pop_name = &self.texts[r / CHUNK][info.start as usize..info.start as usize + info.name_len as usize];
         let hash = rustc_hash::FxBuildHasher.hash_one(pop_name);
         let cached = compared.iter().find(|c| c.0 == hash && self.full_name(c.1 as usize) == pop_name);
         let mut best = match cached {
@@ -652,7 +718,7 @@ impl PopulationIndex {
         if best.0 >= MatchKind::DifferentDiacritics {
             return None;
         }
-        let pop_dob = Some(self.dob[r]).filter(|d| d.is_known());
+        let pop_dob = Some(info.dob).filter(|d| d.is_known());
         let dob_score = match (dob, pop_dob) {
             (Some(a), Some(b)) if a.agrees(&b) => {
                 if a.is_full() && b.is_full() {
@@ -665,11 +731,11 @@ impl PopulationIndex {
             (Some(_), Some(_)) => 0.0,
             _ => 0.5,
         };
-        let sex_score = match (sex, self.sex[r]) {
+        let sex_score = match (sex, info.sex) {
             (Some(a), Some(b)) => f64::from(u8::from(a == b)),
             _ => 0.5,
         };
-        let pop_place = self.place[r];
+        let pop_place = info.place;
         let place_score = if place != 0 && pop_place != 0 { f64::from(u8::from(places::agree(place, pop_place))) } else { 0.5 };
         Some((0.55 * best.1 + 0.30 * dob_score + 0.08 * sex_score + 0.07 * place_score, best.0))
     }
@@ -980,7 +1046,7 @@ impl PopulationIndex {
         // Cross-checks against the matched population record.
         let matched = outcome.matched.map(|r| self.view(r as usize));
         if let Some(p) = &matched {
-            let flags = self.flags[p.row];
+            let flags = self.rows[p.row].flags;
             let police = Owner::Police;
             if flags & DOB_UNREADABLE != 0 {
                 t.push(Code::ValueUnreadable, "date_of_birth", police, "", shown(p.date_of_birth),

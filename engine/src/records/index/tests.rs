@@ -334,3 +334,76 @@ fn empty_population_is_fine() {
     assert_eq!(codes(&v), vec!["CITIZEN_NOT_FOUND"]);
     assert!(idx.verify_all(Vec::<MemberRecord>::new().as_slice()).is_empty());
 }
+
+#[test]
+fn the_key_directory_finds_what_a_full_search_finds() {
+    // Sorted keys with runs, spread over the whole range and crowded at both ends.
+    let mut keys: Vec<u64> = Vec::new();
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    for i in 0..5_000u64 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let k = match i % 10 {
+            0 => i | 1,
+            1 => u64::MAX - i,
+            _ => x | 1,
+        };
+        for _ in 0..(1 + i % 3) {
+            keys.push(k);
+        }
+    }
+    keys.sort_unstable();
+    for len in [0, 1, 2, 3, 17, keys.len()] {
+        let keys = &keys[..len];
+        let (dir, shift) = key_directory(keys);
+        assert_eq!(dir.len(), (1usize << (64 - shift)) + 1);
+        assert_eq!((dir[0], *dir.last().unwrap()), (0, keys.len()));
+        for probe in keys.iter().copied().chain([0, 2, u64::MAX, 1 << 63]) {
+            let b = (probe >> shift) as usize;
+            let within = &keys[dir[b]..dir[b + 1]];
+            let here = within.iter().filter(|&&k| k == probe).count();
+            assert_eq!(here, keys.iter().filter(|&&k| k == probe).count(), "{probe:#x}");
+        }
+    }
+}
+
+#[test]
+fn rows_read_back_as_written_after_the_chunks_are_stitched() {
+    // More rows than one build chunk, so offsets run across chunks.
+    let names: Vec<String> = (0..5_000).map(|i| format!("Nguyễn Văn Số{i}")).collect();
+    let ids: Vec<String> = (0..5_000).map(|i| format!("042060{i:06}")).collect();
+    let rows: Vec<PopulationRecord<'_>> = (0..5_000)
+        .map(|i| PopulationRecord {
+            citizen_id: Some(ids[i].as_str()),
+            full_name: Some(names[i].as_str()),
+            other_names: None,
+            date_of_birth: Some(if i % 2 == 0 { "05/03/1960" } else { "1960" }),
+            gender: Some(if i % 3 == 0 { "Nữ" } else { "Nam" }),
+            hometown: Some("Hà Tĩnh"),
+            old_id_number: None,
+        })
+        .collect();
+    let idx = PopulationIndex::build(&rows[..], Options { as_of: as_of(), ..Options::default() }).unwrap();
+    for i in [0, 1, 2047, 2048, 2049, 4095, 4096, 4999] {
+        let v = idx.view(i);
+        assert_eq!((v.full_name, v.citizen_id), (names[i].as_str(), ids[i].as_str()));
+        assert_eq!(idx.full_name(i), names[i]);
+        assert_eq!(v.dob.unwrap().is_full(), i % 2 == 0);
+        assert_eq!(v.sex, Some(if i % 3 == 0 { Gender::Female } else { Gender::Male }));
+        assert_eq!(idx.lookup(&ids[i]), Some(i));
+    }
+}
+
+#[test]
+fn gathered_fields_come_back_in_the_order_asked() {
+    let idx = index();
+    let rows = [Some(3), None, Some(0), Some(3), Some(6), None];
+    let (offsets, data) = idx.gather_field(&rows, 0);
+    let text = std::str::from_utf8(&data).unwrap();
+    let values: Vec<&str> = offsets.windows(2).map(|w| &text[w[0] as usize..w[1] as usize]).collect();
+    assert_eq!(values, ["001071006666", "", "042060001234", "001071006666", "042090009999", ""]);
+    let (offsets, data) = idx.gather_field(&rows[..1], 1);
+    assert_eq!((offsets, String::from_utf8(data).unwrap()), (vec![0, "Phạm Thị Lan".len() as i64], "Phạm Thị Lan".to_string()));
+    assert_eq!(idx.gather_field(&[], 2), (vec![0], vec![]));
+}

@@ -133,7 +133,8 @@ def surely_legacy(token: str, how: str) -> bool:
     """
     if how == "viqr":
         token = token[:-1] if token.endswith(".") else token
-    return len(token) > 1 and any(c not in VIETNAMESE_LETTERS for c in token)
+    # Ð (eth) is how many Unicode records write Đ, so it proves nothing (TCVN3 "Ðo" is Éo).
+    return len(token) > 1 and any(c not in VIETNAMESE_LETTERS and c not in "Ðð" for c in token)
 
 
 def _readings() -> dict[str, dict[str, set[str]]]:

@@ -101,9 +101,22 @@ pub fn extract(obj: &Bound<'_, PyAny>) -> PyResult<Column> {
 }
 
 pub fn str_column_to_arrow(col: StrColumn) -> ArrayRef {
+    // The data is a Rust String, so it is UTF-8 already: checking that offsets fall on
+    // character boundaries costs one look per value, where Arrow's own check would
+    // re-read every byte (a tenth of a bulk normalisation).
+    let sound = col.offsets.first() == Some(&0)
+        && col.offsets.windows(2).all(|w| w[0] <= w[1])
+        && col.offsets.iter().all(|&o| usize::try_from(o).is_ok_and(|o| col.data.is_char_boundary(o)))
+        && col.validity.as_ref().is_none_or(|v| v.len() + 1 == col.offsets.len());
     let offsets = OffsetBuffer::new(ScalarBuffer::from(col.offsets));
     let nulls = col.validity.map(NullBuffer::from);
-    Arc::new(LargeStringArray::new(offsets, col.data.into_bytes().into(), nulls))
+    if sound {
+        // SAFETY: the values are one String (valid UTF-8) and every offset is a
+        // character boundary within it, in order, checked just above.
+        Arc::new(unsafe { LargeStringArray::new_unchecked(offsets, col.data.into_bytes().into(), nulls) })
+    } else {
+        Arc::new(LargeStringArray::new(offsets, col.data.into_bytes().into(), nulls))
+    }
 }
 
 /// Returns a column in the flavour it came in: a list for a list, Arrow for Arrow.

@@ -58,15 +58,13 @@ impl NameAnalysis {
     /// nothing (a token can become decodable only once the clean-up has split or
     /// re-cased it).
     pub fn analyse(&mut self, raw: &str, scratch: &mut Scratch) {
-        let signed = legacy::has_signature(raw);
-        // Clean-up can uncover legacy text that noise around it hid ("§\u{300}Æng":
-        // the stray mark goes, "Æng" is TCVN3); only text with characters no Vietnamese
-        // name has can hide it, so the common name pays one scan.
-        if !signed && !legacy::has_foreign_char(raw) {
+        if !legacy::has_signature(raw) {
             self.analyse_once(raw, None, scratch);
             return;
         }
-        self.analyse_once(raw, if signed { legacy::repair_flagged(raw) } else { None }, scratch);
+        // Clean-up can uncover legacy text that noise around it hid ("§\u{300}Æng":
+        // the stray mark goes, "Æng" is TCVN3): the loop below reads the display again.
+        self.analyse_once(raw, legacy::repair_flagged(raw), scratch);
         let original_spelling = self.raw_spelling.clone();
         let mut display = self.display_string();
         let mut settled = false;

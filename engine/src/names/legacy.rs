@@ -509,11 +509,6 @@ fn vietnamese_letter(c: char) -> Option<Letter> {
     })
 }
 
-/// Whether `raw` holds a character no Vietnamese Unicode name contains.
-pub(crate) fn has_foreign_char(raw: &str) -> bool {
-    !raw.is_ascii() && raw.chars().any(is_foreign_char)
-}
-
 /// A character no Vietnamese Unicode name contains, but legacy text does.
 fn is_foreign_char(c: char) -> bool {
     !(c.is_ascii()
@@ -546,9 +541,11 @@ fn is_vni_pair(vowel: char, mark: char) -> bool {
 /// decomposed text whose marks do not compose into Vietnamese letters).
 pub(crate) fn has_signature(raw: &str) -> bool {
     signature_scan(raw).unwrap_or_else(|| {
-        // Legacy text is precomposed Latin-1, so look at the NFC form.
+        // Legacy text is precomposed Latin-1, so look at the NFC form. Marks that
+        // compose into no Vietnamese letter even then are debris that clean-up drops,
+        // which may uncover legacy text ("§\u{300}Æng"): the full path settles it.
         let nfc: String = raw.nfc().collect();
-        signature_scan(&nfc).unwrap_or(false)
+        signature_scan(&nfc).unwrap_or(true)
     })
 }
 
@@ -636,6 +633,8 @@ fn signature_scan(raw: &str) -> Option<bool> {
                         || (small_after_capital && letter.upper)
                         || (!letter.upper && prev_upper && before_upper)
                         || breaks_glide(before, prev, &letter)
+                        // Đ only begins a syllable: inside a word Ð is TCVN3's é ("NGHÐN").
+                        || (letter.quality == Quality::Stroke && prev.is_alphabetic())
                     {
                         return Some(true);
                     }
@@ -722,7 +721,9 @@ fn breaks_glide(before: char, prev: char, l: &Letter) -> bool {
 
 /// A marked o before y ("oy" is no Vietnamese rhyme), or ô/ơ before a.
 fn breaks_pair(prev: &Letter, next: char) -> bool {
-    prev.base == b'o' && (matches!(next, 'y' | 'Y') || (prev.quality != Quality::Plain && matches!(next, 'a' | 'A')))
+    // Đ is always followed by a vowel: "Ðc" is TCVN3 Éc.
+    (prev.quality == Quality::Stroke && !is_ascii_vowel(next))
+        || prev.base == b'o' && (matches!(next, 'y' | 'Y') || (prev.quality != Quality::Plain && matches!(next, 'a' | 'A')))
 }
 
 fn is_ascii_vowel(c: char) -> bool {
@@ -1436,6 +1437,8 @@ mod tests {
             ("NGUYỄN THỊ Hà", "NGUYỄN THỊ Hà"),    // Ễ and Ị exist only in Unicode
             ("ÿù", "ÿù"),                          // MacRoman reading is U+061D alone
             ("Phuû Hùng", "Phủ Hùng"),             // Phuû is read as VNI, so Hùng is not TCVN3
+            ("NGHÐN", "NGHÉN"),                    // Đ never stands inside a word
+            ("Ðc Anh", "Éc Anh"),                  // nor before a consonant
         ];
         for (raw, want) in cases {
             assert_eq!(fixed(raw), want, "{raw}");

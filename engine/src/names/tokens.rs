@@ -33,6 +33,9 @@ fn class(c: char) -> Class {
     match c {
         '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}' => Class::Invisible,
         '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | '`' | '´' | '′' => Class::Apostrophe,
+        // Decomposed text's marks and the common spaces, before the slow table lookups.
+        '\u{0300}'..='\u{036F}' => Class::Keep,
+        '\u{00A0}' | '\u{3000}' | '\u{2000}'..='\u{200A}' => Class::Separator,
         c if c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) => Class::Keep,
         _ => Class::Separator,
     }
@@ -103,7 +106,9 @@ impl Tokens {
                 }
                 Class::Apostrophe => {
                     dirty |= b != b'\'';
-                    self.suspicious |= b < 0x80;
+                    // After a non-ASCII letter, ´ ’ ‘ may be UTF-8 bytes B4, 92, 91 read
+                    // as cp1252 ("Ã´n" is ôn), which making them ASCII would hide.
+                    self.suspicious |= b < 0x80 || (i > 0 && bytes[i - 1] >= 0x80);
                 }
             }
             i += width;

@@ -105,6 +105,11 @@ def prepare(roster: pl.DataFrame) -> pl.DataFrame:
         parse_citizen_id(_text(roster, "old_id_number"), "old_id"),
         _text(roster, "hometown").alias("hometown_raw"),
         _text(roster, "party_unit"),
+    ).with_columns(
+        # A 9-digit number in the citizen ID column is the old identity card (LEGACY_ID_ONLY):
+        # compared as an old number, never as a citizen number that differs from a 12-digit one.
+        pl.when(pl.col("citizen_id").str.len_chars() == 9).then(None).otherwise(pl.col("citizen_id")).alias("citizen_id"),
+        pl.coalesce(pl.col("old_id"), pl.when(pl.col("citizen_id").str.len_chars() == 9).then(pl.col("citizen_id"))).alias("old_id"),
     )
     hometown = fold_keys(parsed["hometown_raw"].fill_null(""))
     return parsed.with_columns(pl.Series("hometown", hometown).replace("", None)).drop("hometown_raw")

@@ -159,7 +159,9 @@ pub fn citizen_id_level(a: Option<&str>, b: Option<&str>) -> Option<u8> {
     }
     let (x, y) = (a.as_bytes(), b.as_bytes());
     if x.len() != y.len() {
-        return Some(2);
+        // A 9-digit identity-card number beside a 12-digit citizen number says
+        // nothing either way: the same person holds both.
+        return None;
     }
     let diffs: Vec<usize> = (0..x.len()).filter(|&i| x[i] != y[i]).collect();
     let near = match diffs.as_slice() {
@@ -208,5 +210,6 @@ mod tests {
         assert_eq!(citizen_id_level(Some("001070012345"), Some("001070021345")), Some(1));
         assert_eq!(citizen_id_level(Some("001070012345"), Some("079185554321")), Some(2));
         assert_eq!(citizen_id_level(None, Some("079185554321")), None);
+        assert_eq!(citizen_id_level(Some("370749197"), Some("042052016036")), None);
     }
 }

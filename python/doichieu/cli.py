@@ -76,7 +76,7 @@ def _write_names_report(lines: list[str], out: TextIO, explain: bool) -> int:
     return 0
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
+def cmd_demo_names(args: argparse.Namespace) -> int:
     sample = resources.files("doichieu").joinpath("data/demo_names.tsv").read_text(encoding="utf-8")
     print("doichieu demo — comparing synthetic name pairs (legacy encodings, tone styles, variants):\n")
     lines = [line for line in sample.splitlines() if line.strip() and not line.startswith("#")]
@@ -143,8 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
     simulate = sub.add_parser("simulate", help="intake sites driving a running verifier over gRPC, on a compressed clock")
     add_simulate_arguments(simulate)
 
-    demo = sub.add_parser("demo", help="run the main job on embedded synthetic data")
-    demo.set_defaults(func=cmd_demo)
+    from doichieu import demo as demo_module
+
+    demo = sub.add_parser("demo", help="the whole campaign on a synthetic province: names, revalidation and report, "
+                                       "verifier, a simulated intake day, progress")
+    demo_module.add_arguments(demo)
     return parser
 
 

@@ -1,0 +1,132 @@
+"""`doichieu demo`: the whole campaign on a synthetic province, in a few minutes.
+
+The steps are the commands a provincial team runs, each as its own process,
+so the demo exercises exactly what a user would: generate a province,
+revalidate it (findings, work lists, duplicates, report.html), start the
+verifier, let two sites with seven machines take a compressed intake day
+against it, and print progress against the deadline. Everything it writes
+goes under one folder (default ``demo-out/``); nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+#: The province of the field report: one province's member count.
+DEFAULT_MEMBERS = 102_235
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", default="demo-out", help="folder for everything the demo writes (default demo-out)")
+    parser.add_argument("--members", type=int, default=DEFAULT_MEMBERS,
+                        help=f"members in the synthetic province (default {DEFAULT_MEMBERS:,})")
+    parser.add_argument("--seed", type=int, default=7, help="generator seed (default 7)")
+    parser.add_argument("--speed", type=float, default=900.0,
+                        help="simulated seconds per real second for the intake day (default 900: a 15-hour shift in a minute)")
+    parser.add_argument("--names-only", action="store_true", help="only the name-comparison walk-through")
+    parser.set_defaults(func=main)
+
+
+def _step(title: str) -> None:
+    print(f"\n=== {title} ===", flush=True)
+
+
+def _run(*args: str) -> None:
+    """One doichieu command in its own process; its output goes straight to the terminal."""
+    command = [sys.executable, "-m", "doichieu", *args]
+    completed = subprocess.run(command, check=False)
+    if completed.returncode != 0:
+        raise SystemExit(f"demo stopped: `doichieu {args[0]}` exited with {completed.returncode}")
+
+
+def _start_server(province: Path, out: Path, deadline: date) -> tuple[subprocess.Popen[bytes], str]:
+    port_file = Path(tempfile.mkdtemp(prefix="doichieu-demo-")) / "port"
+    ledger = out / "ledger.db"
+    if ledger.exists():
+        ledger.unlink()  # a fresh campaign each run: the same members are taken again
+    server = subprocess.Popen([
+        sys.executable, "-m", "doichieu", "serve",
+        "--population", str(province / "population.parquet"),
+        "--roster", str(province / "roster.parquet"),
+        "--port", "0", "--port-file", str(port_file),
+        "--ledger", f"sqlite:///{ledger}",
+        "--deadline", f"{deadline.isoformat()}T23:00+07:00",
+    ])
+    started = time.monotonic()
+    while not port_file.exists() or not port_file.read_text().strip():
+        if server.poll() is not None:
+            raise SystemExit(f"demo stopped: the verifier exited with {server.returncode} while starting")
+        if time.monotonic() - started > 120:
+            server.terminate()
+            raise SystemExit("demo stopped: the verifier did not start within 120 s")
+        time.sleep(0.2)
+    return server, f"127.0.0.1:{port_file.read_text().strip()}"
+
+
+def main(args: argparse.Namespace) -> int:
+    from doichieu.cli import cmd_demo_names
+
+    _step("1. Names: the same name written differently, and different people written alike")
+    cmd_demo_names(args)
+    if args.names_only:
+        return 0
+
+    out = Path(args.out).resolve()
+    province, revalidation = out / "province", out / "revalidation"
+    out.mkdir(parents=True, exist_ok=True)
+    begun = time.monotonic()
+
+    _step(f"2. A synthetic province of {args.members:,} members (no real person's data)")
+    _run("generate", "--members", str(args.members), "--seed", str(args.seed), "--format", "parquet",
+         "--out", str(province))
+
+    _step("3. Revalidation: the roster against the population data, duplicates, work lists, report")
+    _run("revalidate", "--roster", str(province / "roster.parquet"), "--population", str(province / "population.parquet"),
+         "--out", str(revalidation))
+
+    # The deadline sits a week ahead so the projection has something to say.
+    deadline = date.today() + timedelta(days=7)
+    _step("4. The verifier, as intake sites call it (gRPC on a loopback port)")
+    server, target = _start_server(province, out, deadline)
+    print(f"verifier listening on {target}", flush=True)
+    try:
+        first_ward = _largest_ward(province / "roster.parquet")
+        _step(f"5. A compressed intake day: 2 sites x 7 machines, 250 records per machine, ward {first_ward!r}")
+        _run("simulate", "--target", target, "--roster", str(province / "roster.parquet"), "--ward", first_ward,
+             "--sites", "2", "--machines", "7", "--days", "1", "--speed", str(args.speed),
+             "--queue-dir", str(out / "offline-queues"))
+        _step("6. Progress against the target and the deadline")
+        _run("progress", "--target", target, "--ward", first_ward, "--deadline", deadline.isoformat())
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+    print(f"\nDemo finished in {time.monotonic() - begun:.0f} s.")
+    print(f"Report for the provincial data team: {revalidation / 'report.html'}")
+    print(f"Work lists and findings: {revalidation}/   Synthetic province and its planted truth: {province}/")
+    return 0
+
+
+def _largest_ward(roster: Path) -> str:
+    """The ward with the most members: the demo's busiest intake."""
+    import polars as pl
+
+    wards = pl.read_parquet(roster, columns=["ward"]).group_by("ward").len().sort("len", descending=True)
+    if wards.height == 0:
+        raise SystemExit("demo stopped: the generated roster has no wards")
+    return str(wards["ward"][0])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    parser = argparse.ArgumentParser(prog="doichieu demo")
+    add_arguments(parser)
+    sys.exit(main(parser.parse_args()))

@@ -127,6 +127,11 @@ impl Tokens {
         self.ranges.len()
     }
 
+    /// Whether some token holds characters `get` drops or maps.
+    pub fn any_dirty(&self) -> bool {
+        self.ranges.iter().any(|&(_, _, dirty)| dirty)
+    }
+
     /// Token `i`, with invisible characters dropped and apostrophes made ASCII.
     pub fn get<'a>(&'a self, i: usize, buf: &'a mut String) -> &'a str {
         let (s, e, dirty) = self.ranges[i];

@@ -36,14 +36,8 @@ from polars.io.plugins import register_io_source
 
 from doichieu import _engine
 from doichieu.errors import DoichieuError, InvalidInputError
+from doichieu.records import POPULATION_COLUMNS, ROSTER_COLUMNS
 
-ROSTER_COLUMNS = (
-    "member_id", "full_name", "birth_name", "date_of_birth", "gender", "citizen_id", "party_card_number",
-    "admission_date", "official_date", "party_unit", "ward", "hometown", "status",
-)
-POPULATION_COLUMNS = (
-    "citizen_id", "full_name", "other_names", "date_of_birth", "gender", "hometown", "old_id_number",
-)
 FINDING_COLUMNS = ("member_id", "code", "field", "cause")
 DUPLICATE_COLUMNS = ("member_id_a", "member_id_b", "type", "cause")
 FORMATS = ("csv", "xlsx", "parquet")

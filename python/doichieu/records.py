@@ -71,6 +71,12 @@ FINDING_COLUMNS: tuple[str, ...] = (
 VERDICTS: tuple[str, ...] = ("accept", "review", "reject")
 SEVERITIES: tuple[str, ...] = ("info", "review", "error")
 OWNERS: tuple[str, ...] = ("party_board", "police", "intake_officer")
+#: Who acts on a finding, as work lists and the report name them (Vietnamese first).
+OWNER_TITLES: dict[str, str] = {
+    "party_board": "Ban xây dựng Đảng xã/phường / party board",
+    "police": "Công an xã/phường / police",
+    "intake_officer": "Cán bộ tiếp nhận / intake officer",
+}
 
 # Header spellings per column, compared on the name layer's fold key (no case, no
 # marks, punctuation as spaces), so "SỐ CCCD", "so cccd" and "Số_CCCD" are one.

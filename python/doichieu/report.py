@@ -28,7 +28,7 @@ import polars as pl
 from markupsafe import Markup
 from matplotlib.figure import Figure
 
-from doichieu.records import OWNERS, finding_codes
+from doichieu.records import OWNER_TITLES, OWNERS, finding_codes
 
 if TYPE_CHECKING:
     from doichieu.revalidate import Summary
@@ -47,11 +47,6 @@ SEVERITY_TITLES = {
     "error": "Lỗi / error",
 }
 SEVERITY_COLOURS = {"info": "#90a4ae", "review": "#f9a825", "error": "#c62828"}
-OWNER_TITLES = {
-    "party_board": "Ban xây dựng Đảng / party board",
-    "police": "Công an / police",
-    "intake_officer": "Cán bộ tiếp nhận / intake officer",
-}
 DUPLICATE_TITLES = {
     "DUPLICATE_CITIZEN_ID": "Một số định danh cho hai đảng viên / one citizen ID on two members",
     "DUPLICATE_PERSON": "Một người dưới hai số / one person under two numbers",

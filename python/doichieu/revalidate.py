@@ -36,16 +36,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 
 from doichieu.dedup import find_duplicates
 from doichieu.errors import InvalidInputError
-from doichieu.records import FINDING_COLUMNS, OWNERS, PopulationIndex, finding_codes, load_roster
+from doichieu.records import FINDING_COLUMNS, OWNER_TITLES, OWNERS, PopulationIndex, finding_codes, load_roster
 
 #: Excel holds 1,048,576 rows a sheet; longer work lists continue on further sheets.
 SHEET_ROWS = 1_000_000
-
-OWNER_TITLES = {
-    "party_board": "Ban xây dựng Đảng xã/phường (party board)",
-    "police": "Công an xã/phường (police)",
-    "intake_officer": "Cán bộ tiếp nhận (intake officer)",
-}
 
 #: Duplicate types in the order the summary and the report show them.
 DUPLICATE_TYPES = ("DUPLICATE_CITIZEN_ID", "DUPLICATE_PERSON", "TRANSFER_DUPLICATE")

@@ -2,83 +2,16 @@
 //! the widely cited ones (see shared/reference/vietnamese-names.md); the lists hold
 //! common words only, so no combination is meant to be a real person.
 
-/// The 63 birth-registration codes of Thông tư 07/2016/TT-BCA with the province's
-/// name in the 63-unit list and the name of the province it belongs to since
-/// 1 July 2025 (reference: citizen-id.md).
-pub const PROVINCES: [(u16, &str, &str); 63] = [
-    (1, "Hà Nội", "Hà Nội"),
-    (2, "Hà Giang", "Tuyên Quang"),
-    (4, "Cao Bằng", "Cao Bằng"),
-    (6, "Bắc Kạn", "Thái Nguyên"),
-    (8, "Tuyên Quang", "Tuyên Quang"),
-    (10, "Lào Cai", "Lào Cai"),
-    (11, "Điện Biên", "Điện Biên"),
-    (12, "Lai Châu", "Lai Châu"),
-    (14, "Sơn La", "Sơn La"),
-    (15, "Yên Bái", "Lào Cai"),
-    (17, "Hòa Bình", "Phú Thọ"),
-    (19, "Thái Nguyên", "Thái Nguyên"),
-    (20, "Lạng Sơn", "Lạng Sơn"),
-    (22, "Quảng Ninh", "Quảng Ninh"),
-    (24, "Bắc Giang", "Bắc Ninh"),
-    (25, "Phú Thọ", "Phú Thọ"),
-    (26, "Vĩnh Phúc", "Phú Thọ"),
-    (27, "Bắc Ninh", "Bắc Ninh"),
-    (30, "Hải Dương", "Hải Phòng"),
-    (31, "Hải Phòng", "Hải Phòng"),
-    (33, "Hưng Yên", "Hưng Yên"),
-    (34, "Thái Bình", "Hưng Yên"),
-    (35, "Hà Nam", "Ninh Bình"),
-    (36, "Nam Định", "Ninh Bình"),
-    (37, "Ninh Bình", "Ninh Bình"),
-    (38, "Thanh Hóa", "Thanh Hóa"),
-    (40, "Nghệ An", "Nghệ An"),
-    (42, "Hà Tĩnh", "Hà Tĩnh"),
-    (44, "Quảng Bình", "Quảng Trị"),
-    (45, "Quảng Trị", "Quảng Trị"),
-    (46, "Thừa Thiên Huế", "Huế"),
-    (48, "Đà Nẵng", "Đà Nẵng"),
-    (49, "Quảng Nam", "Đà Nẵng"),
-    (51, "Quảng Ngãi", "Quảng Ngãi"),
-    (52, "Bình Định", "Gia Lai"),
-    (54, "Phú Yên", "Đắk Lắk"),
-    (56, "Khánh Hòa", "Khánh Hòa"),
-    (58, "Ninh Thuận", "Khánh Hòa"),
-    (60, "Bình Thuận", "Lâm Đồng"),
-    (62, "Kon Tum", "Quảng Ngãi"),
-    (64, "Gia Lai", "Gia Lai"),
-    (66, "Đắk Lắk", "Đắk Lắk"),
-    (67, "Đắk Nông", "Lâm Đồng"),
-    (68, "Lâm Đồng", "Lâm Đồng"),
-    (70, "Bình Phước", "Đồng Nai"),
-    (72, "Tây Ninh", "Tây Ninh"),
-    (74, "Bình Dương", "Hồ Chí Minh"),
-    (75, "Đồng Nai", "Đồng Nai"),
-    (77, "Bà Rịa - Vũng Tàu", "Hồ Chí Minh"),
-    (79, "Hồ Chí Minh", "Hồ Chí Minh"),
-    (80, "Long An", "Tây Ninh"),
-    (82, "Tiền Giang", "Đồng Tháp"),
-    (83, "Bến Tre", "Vĩnh Long"),
-    (84, "Trà Vinh", "Vĩnh Long"),
-    (86, "Vĩnh Long", "Vĩnh Long"),
-    (87, "Đồng Tháp", "Đồng Tháp"),
-    (89, "An Giang", "An Giang"),
-    (91, "Kiên Giang", "An Giang"),
-    (92, "Cần Thơ", "Cần Thơ"),
-    (93, "Hậu Giang", "Cần Thơ"),
-    (94, "Sóc Trăng", "Cần Thơ"),
-    (95, "Bạc Liêu", "Cà Mau"),
-    (96, "Cà Mau", "Cà Mau"),
-];
+/// The 63 provinces with their old and new names: the record model's table, so the
+/// generator plants exactly the places the validator knows.
+pub use crate::records::places::PROVINCES;
 
 /// Three-digit codes that are not in the table: a population record carrying one
 /// is a registration error the validator must flag (CITIZEN_ID_UNKNOWN_PROVINCE).
 pub const INVALID_PROVINCE_CODES: [u16; 8] = [3, 5, 7, 9, 13, 16, 18, 21];
 
 /// Index in `PROVINCES` of a code, if valid.
-pub fn province_index(code: u16) -> Option<usize> {
-    PROVINCES.iter().position(|p| p.0 == code)
-}
+pub use crate::records::places::province_of_code as province_index;
 
 /// Cities written "Thành phố X" rather than "Tỉnh X" when a prefix is written.
 pub fn is_city(name: &str) -> bool {

@@ -330,23 +330,8 @@ impl Table {
     }
 }
 
-pub const ROSTER_COLUMNS: [&str; 13] = [
-    "member_id",
-    "full_name",
-    "birth_name",
-    "date_of_birth",
-    "gender",
-    "citizen_id",
-    "party_card_number",
-    "admission_date",
-    "official_date",
-    "party_unit",
-    "ward",
-    "hometown",
-    "status",
-];
-pub const POPULATION_COLUMNS: [&str; 7] =
-    ["citizen_id", "full_name", "other_names", "date_of_birth", "gender", "hometown", "old_id_number"];
+/// The generator writes the record model's columns, so its files load as any roster.
+pub use crate::records::{POPULATION_COLUMNS, ROSTER_COLUMNS};
 pub const FINDING_COLUMNS: [&str; 4] = ["member_id", "code", "field", "cause"];
 pub const DUPLICATE_COLUMNS: [&str; 4] = ["member_id_a", "member_id_b", "type", "cause"];
 

@@ -9,29 +9,15 @@ cores, the GIL released) rather than a Python loop of single calls.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
+from doichieu import records
 from doichieu.errors import InvalidInputError
 from doichieu.v1 import verifier_pb2 as pb
 
 #: The roster columns, in the record model's order; MemberRecord has a field of each name.
-MEMBER_FIELDS: tuple[str, ...] = (
-    "member_id",
-    "full_name",
-    "birth_name",
-    "date_of_birth",
-    "gender",
-    "citizen_id",
-    "party_card_number",
-    "admission_date",
-    "official_date",
-    "party_unit",
-    "ward",
-    "hometown",
-    "status",
-)
+MEMBER_FIELDS: tuple[str, ...] = records.ROSTER_COLUMNS
 
 _VERDICTS = {"accept": pb.VERDICT_ACCEPT, "review": pb.VERDICT_REVIEW, "reject": pb.VERDICT_REJECT}
 _SEVERITIES = {"info": pb.SEVERITY_INFO, "review": pb.SEVERITY_REVIEW, "error": pb.SEVERITY_ERROR}
@@ -161,12 +147,6 @@ class EngineAdapter:
     """The population index and the required list the server answers from."""
 
     def __init__(self, population: str | Path, roster: str | Path | None) -> None:
-        try:
-            records = importlib.import_module("doichieu.records")
-        except ImportError as exc:  # the record model is a separate part of the package
-            raise InvalidInputError(
-                "the record model (doichieu.records) is not available in this build; rebuild with `make dev`"
-            ) from exc
         self._records = records
         self.index = records.PopulationIndex(records.load_population(population))
         self._units: dict[str, tuple[str, str]] = {}

@@ -81,9 +81,12 @@ def _doichieu_columns(frame: pl.DataFrame) -> dict[str, pl.Series]:
         "birth_day": part(6, 8),
         "gender": pl.Series([None] * n, dtype=pl.Int64),
         # The roster's fields stand in for FEBRL's: social security number for the
-        # citizen ID, postcode for the old number (suburb would count the same place twice).
+        # citizen ID, postcode for the old number (suburb would count the same place
+        # twice), street number for the party card number (another number compared
+        # exact / one digit or a swap / different); Splink's FEBRL models use the same four.
         "citizen_id": frame["soc_sec_id"],
         "old_id": frame["postcode"],
+        "party_card": frame["street_number"],
         "hometown": pl.Series([None] * n, dtype=pl.String),
         "party_unit": pl.Series([None] * n, dtype=pl.String),
     }

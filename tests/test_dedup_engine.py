@@ -56,7 +56,9 @@ def test_planted_duplicates_are_found_and_explained() -> None:
     assert set(clusters["member"].to_list()) >= {7, 8, 4000, 4001}
     model = result["model"].to_dict()
     assert 0 < model["lambda"] < 1
-    assert set(model["fields"]) == {"name", "date_of_birth", "gender", "hometown", "citizen_id", "old_id"}
+    assert set(model["fields"]) == {
+        "name", "date_of_birth", "gender", "hometown", "citizen_id", "old_id", "party_card", "admission_date",
+    }
 
 
 def test_incremental_index_finds_a_resubmission() -> None:

@@ -22,6 +22,13 @@ struct Columns {
     month: Vec<i64>,
     day: Vec<i64>,
     gender: Vec<i64>,
+    /// Optional columns (FEBRL-style data has no party history): None when absent.
+    party_card: Option<Column>,
+    admission: Option<(Vec<i64>, Vec<i64>, Vec<i64>)>,
+}
+
+fn date(year: i64, month: i64, day: i64) -> PartialDate {
+    PartialDate { year: year.clamp(0, 9999) as u16, month: month.clamp(0, 12) as u8, day: day.clamp(0, 31) as u8 }
 }
 
 impl Columns {
@@ -32,7 +39,13 @@ impl Columns {
         let old = self.old_id.values();
         let home = self.hometown.values();
         let unit = self.party_unit.values();
+        let card = self.party_card.as_ref().map(Column::values);
+        let admission = self.admission.as_ref();
         for (what, len) in [
+            ("party_card", card.as_ref().map_or(n, Vec::len)),
+            ("admission_year", admission.map_or(n, |a| a.0.len())),
+            ("admission_month", admission.map_or(n, |a| a.1.len())),
+            ("admission_day", admission.map_or(n, |a| a.2.len())),
             ("citizen_id", cid.len()),
             ("old_id", old.len()),
             ("hometown", home.len()),
@@ -49,11 +62,7 @@ impl Columns {
         Ok((0..n)
             .map(|i| Person {
                 full_name: names[i].unwrap_or(""),
-                date_of_birth: PartialDate {
-                    year: self.year[i].clamp(0, 9999) as u16,
-                    month: self.month[i].clamp(0, 12) as u8,
-                    day: self.day[i].clamp(0, 31) as u8,
-                },
+                date_of_birth: date(self.year[i], self.month[i], self.day[i]),
                 gender: match self.gender[i] {
                     1 => Some(Gender::Male),
                     0 => Some(Gender::Female),
@@ -63,6 +72,8 @@ impl Columns {
                 old_id: old[i],
                 hometown: home[i],
                 party_unit: unit[i],
+                party_card: card.as_ref().and_then(|c| c[i]),
+                admission_date: admission.map_or_else(PartialDate::default, |(y, m, d)| date(y[i], m[i], d[i])),
             })
             .collect())
     }
@@ -82,6 +93,16 @@ fn read_columns(cols: &Bound<'_, PyDict>) -> PyResult<Columns> {
         month: extract_ints(&get("birth_month")?, "birth_month", 0)?,
         day: extract_ints(&get("birth_day")?, "birth_day", 0)?,
         gender: extract_ints(&get("gender")?, "gender", -1)?,
+        party_card: cols.get_item("party_card")?.map(|c| columns::extract(&c)).transpose()?,
+        admission: match (cols.get_item("admission_year")?, cols.get_item("admission_month")?, cols.get_item("admission_day")?) {
+            (None, None, None) => None,
+            (Some(y), Some(m), Some(d)) => Some((
+                extract_ints(&y, "admission_year", 0)?,
+                extract_ints(&m, "admission_month", 0)?,
+                extract_ints(&d, "admission_day", 0)?,
+            )),
+            _ => return Err(InvalidInputError::new_err("admission_year, admission_month and admission_day come together")),
+        },
     })
 }
 
@@ -184,6 +205,7 @@ pub struct DuplicateIndex {
     inner: RwLock<IncrementalIndex>,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn person_from_args<'a>(
     full_name: &'a str,
     date_of_birth: (i64, i64, i64),
@@ -192,6 +214,8 @@ fn person_from_args<'a>(
     old_id: Option<&'a str>,
     hometown: Option<&'a str>,
     party_unit: Option<&'a str>,
+    party_card: Option<&'a str>,
+    admission_date: Option<(i64, i64, i64)>,
 ) -> PyResult<Person<'a>> {
     if full_name.len() > doichieu_engine::MAX_NAME_BYTES {
         return Err(crate::errors::InputTooLongError::new_err(format!(
@@ -203,7 +227,7 @@ fn person_from_args<'a>(
     let (y, m, d) = date_of_birth;
     Ok(Person {
         full_name,
-        date_of_birth: PartialDate { year: y.clamp(0, 9999) as u16, month: m.clamp(0, 12) as u8, day: d.clamp(0, 31) as u8 },
+        date_of_birth: date(y, m, d),
         gender: match gender {
             Some(1) => Some(Gender::Male),
             Some(0) => Some(Gender::Female),
@@ -213,6 +237,8 @@ fn person_from_args<'a>(
         old_id,
         hometown,
         party_unit,
+        party_card,
+        admission_date: admission_date.map_or_else(PartialDate::default, |(y, m, d)| date(y, m, d)),
     })
 }
 
@@ -241,7 +267,7 @@ impl DuplicateIndex {
     }
 
     /// Adds one member; returns its position.
-    #[pyo3(signature = (full_name, date_of_birth, gender = None, citizen_id = None, old_id = None, hometown = None, party_unit = None))]
+    #[pyo3(signature = (full_name, date_of_birth, gender = None, citizen_id = None, old_id = None, hometown = None, party_unit = None, party_card = None, admission_date = None))]
     #[allow(clippy::too_many_arguments)]
     fn add(
         &self,
@@ -253,15 +279,18 @@ impl DuplicateIndex {
         old_id: Option<&str>,
         hometown: Option<&str>,
         party_unit: Option<&str>,
+        party_card: Option<&str>,
+        admission_date: Option<(i64, i64, i64)>,
     ) -> PyResult<usize> {
-        let person = person_from_args(full_name, date_of_birth, gender, citizen_id, old_id, hometown, party_unit)?;
+        let person =
+            person_from_args(full_name, date_of_birth, gender, citizen_id, old_id, hometown, party_unit, party_card, admission_date)?;
         py.detach(|| self.inner.write().map(|mut i| i.add(&person)).map_err(|_| ()))
             .map_err(|_| InvalidInputError::new_err("the index was poisoned by an earlier panic"))
     }
 
     /// Held members likely to be this person: a list of dicts (index, probability,
     /// match_weight, type, name_kind, explanation), best first.
-    #[pyo3(signature = (full_name, date_of_birth, gender = None, citizen_id = None, old_id = None, hometown = None, party_unit = None, min_probability = 0.5, limit = 5))]
+    #[pyo3(signature = (full_name, date_of_birth, gender = None, citizen_id = None, old_id = None, hometown = None, party_unit = None, party_card = None, admission_date = None, min_probability = 0.5, limit = 5))]
     #[allow(clippy::too_many_arguments)]
     fn query<'py>(
         &self,
@@ -273,10 +302,13 @@ impl DuplicateIndex {
         old_id: Option<&str>,
         hometown: Option<&str>,
         party_unit: Option<&str>,
+        party_card: Option<&str>,
+        admission_date: Option<(i64, i64, i64)>,
         min_probability: f64,
         limit: usize,
     ) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        let person = person_from_args(full_name, date_of_birth, gender, citizen_id, old_id, hometown, party_unit)?;
+        let person =
+            person_from_args(full_name, date_of_birth, gender, citizen_id, old_id, hometown, party_unit, party_card, admission_date)?;
         let found = py
             .detach(|| self.inner.read().map(|i| i.query(&person, min_probability, limit)).map_err(|_| ()))
             .map_err(|_| InvalidInputError::new_err("the index was poisoned by an earlier panic"))?;

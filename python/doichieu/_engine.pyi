@@ -61,6 +61,8 @@ class DuplicateIndex:
         old_id: str | None = None,
         hometown: str | None = None,
         party_unit: str | None = None,
+        party_card: str | None = None,
+        admission_date: tuple[int, int, int] | None = None,
     ) -> int: ...
     def query(
         self,
@@ -71,6 +73,8 @@ class DuplicateIndex:
         old_id: str | None = None,
         hometown: str | None = None,
         party_unit: str | None = None,
+        party_card: str | None = None,
+        admission_date: tuple[int, int, int] | None = None,
         min_probability: float = 0.5,
         limit: int = 5,
     ) -> list[dict[str, Any]]: ...

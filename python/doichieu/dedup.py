@@ -2,7 +2,8 @@
 
 ``find_duplicates(roster)`` takes a roster table (the record-model columns:
 ``member_id``, ``full_name``, ``date_of_birth``, ``gender``, ``citizen_id``,
-``hometown``, ``party_unit``, optionally ``old_id_number``) and returns the
+``hometown``, ``party_unit``, optionally ``old_id_number``, ``party_card_number``
+and ``admission_date``) and returns the
 duplicate pairs, with a per-field explanation of every score, and the clusters
 of records that are one person. Parsing is vectorised in polars and the work is
 one call into the Rust engine, which releases the GIL.
@@ -21,12 +22,13 @@ from doichieu.errors import InvalidInputError
 from doichieu.names import fold_keys
 
 REQUIRED = ("member_id", "full_name", "date_of_birth")
-OPTIONAL = ("gender", "citizen_id", "hometown", "party_unit", "old_id_number")
+OPTIONAL = ("gender", "citizen_id", "hometown", "party_unit", "old_id_number", "party_card_number", "admission_date")
 
 #: Pair columns written to ``pairs.csv``, in order.
 PAIR_COLUMNS = (
     "member_id_a", "member_id_b", "score", "type", "match_weight", "name_kind", "explanation",
     "name_level", "date_of_birth_level", "gender_level", "hometown_level", "citizen_id_level", "old_id_level",
+    "party_card_level", "admission_date_level",
 )
 
 
@@ -45,10 +47,10 @@ def _text(df: pl.DataFrame, name: str) -> pl.Expr:
     return pl.col(name).cast(pl.String).str.strip_chars()
 
 
-def parse_dates(column: pl.Expr) -> list[pl.Expr]:
-    """Birth year, month, day (0 where unknown) from dd/mm/yyyy, d/m/yyyy,
-    yyyy-mm-dd, yyyymmdd, Excel serial numbers and partial dates of older members
-    ("00/00/1950", "03/1950", "1950")."""
+def parse_dates(column: pl.Expr, prefix: str = "birth") -> list[pl.Expr]:
+    """Year, month, day (0 where unknown; named ``{prefix}_year`` ...) from
+    dd/mm/yyyy, d/m/yyyy, yyyy-mm-dd, yyyymmdd, Excel serial numbers and partial
+    dates of older members ("00/00/1950", "03/1950", "1950")."""
     s = column.cast(pl.String).str.strip_chars().str.replace_all(r"[.\-]", "/")
     iso = s.str.extract_groups(r"^(?<y>\d{4})/(?<m>\d{1,2})/(?<d>\d{1,2})$")
     dmy = s.str.extract_groups(r"^(?<d>\d{1,2})/(?<m>\d{1,2})/(?<y>\d{4})$")
@@ -67,9 +69,9 @@ def parse_dates(column: pl.Expr) -> list[pl.Expr]:
     day = pick(iso.struct.field("d"), dmy.struct.field("d"), compact.struct.field("d"), excel.dt.day())
     valid = month.is_between(0, 12) & day.is_between(0, 31) & year.is_between(0, 2200)
     return [
-        pl.when(valid).then(year).otherwise(0).alias("birth_year"),
-        pl.when(valid).then(month).otherwise(0).alias("birth_month"),
-        pl.when(valid).then(day).otherwise(0).alias("birth_day"),
+        pl.when(valid).then(year).otherwise(0).alias(f"{prefix}_year"),
+        pl.when(valid).then(month).otherwise(0).alias(f"{prefix}_month"),
+        pl.when(valid).then(day).otherwise(0).alias(f"{prefix}_day"),
     ]
 
 
@@ -91,6 +93,13 @@ def parse_citizen_id(column: pl.Expr, name: str) -> pl.Expr:
     return pl.when(cleaned.str.contains(r"^\d{9}$|^\d{12}$")).then(cleaned).otherwise(None).alias(name)
 
 
+def parse_card_number(column: pl.Expr) -> pl.Expr:
+    """The party card number as digits (8 on cards since 2003; older cards are
+    kept if they are 6 to 10 digits); anything else is null."""
+    cleaned = column.cast(pl.String).str.replace_all(r"[\s.\-]", "")
+    return pl.when(cleaned.str.contains(r"^\d{6,10}$")).then(cleaned).otherwise(None).alias("party_card")
+
+
 def prepare(roster: pl.DataFrame) -> pl.DataFrame:
     """The columns the engine reads, parsed from a roster table."""
     missing = [c for c in REQUIRED if c not in roster.columns]
@@ -105,6 +114,8 @@ def prepare(roster: pl.DataFrame) -> pl.DataFrame:
         parse_citizen_id(_text(roster, "old_id_number"), "old_id"),
         _text(roster, "hometown").alias("hometown_raw"),
         _text(roster, "party_unit"),
+        parse_card_number(_text(roster, "party_card_number")),
+        *parse_dates(_text(roster, "admission_date"), prefix="admission"),
     ).with_columns(
         # A 9-digit number in the citizen ID column is the old identity card (LEGACY_ID_ONLY):
         # compared as an old number, never as a citizen number that differs from a 12-digit one.
@@ -125,6 +136,7 @@ def find_duplicates(
     parsed = prepare(roster)
     columns = {name: parsed[name] for name in (
         "full_name", "birth_year", "birth_month", "birth_day", "gender", "citizen_id", "old_id", "hometown", "party_unit",
+        "party_card", "admission_year", "admission_month", "admission_day",
     )}
     result = _engine.find_duplicates(columns, threshold=threshold, strong_threshold=strong_threshold, max_block_size=max_block_size)
     ids = parsed["member_id"]
@@ -135,6 +147,7 @@ def find_duplicates(
         pl.col("probability").round(6).alias("score"),
         "type", "match_weight", "name_kind", "explanation",
         "name_level", "date_of_birth_level", "gender_level", "hometown_level", "citizen_id_level", "old_id_level",
+        "party_card_level", "admission_date_level",
     ).sort("score", descending=True)
     raw_clusters = pl.DataFrame({k: pl.Series(k, v) for k, v in result["clusters"].items()})
     clusters = raw_clusters.select(

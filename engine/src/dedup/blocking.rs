@@ -1,6 +1,6 @@
 //! Candidate pairs from several blocking keys (citizen ID; surname + given name
 //! + birth year; given name + full birth date; surname + full birth date; the
-//! name's tokens in any order; old ID), each block capped.
+//! name's tokens in any order; old ID; party card number), each block capped.
 //!
 //! Everyone named "Nguyễn Văn Hùng" born in 1970 is one block in a large
 //! province (one name was shared by 3,446 people in a 1M roster): such blocks are
@@ -21,16 +21,20 @@ pub enum BlockKind {
     /// surname and lost diacritics, whatever the dates say.
     NameTokens,
     OldId,
+    /// A transfer carries the card number even where the name or the citizen ID
+    /// was retyped.
+    PartyCard,
 }
 
 impl BlockKind {
-    pub const ALL: [BlockKind; 6] = [
+    pub const ALL: [BlockKind; 7] = [
         BlockKind::CitizenId,
         BlockKind::SurnameGivenBirthYear,
         BlockKind::GivenFullBirthDate,
         BlockKind::SurnameFullBirthDate,
         BlockKind::NameTokens,
         BlockKind::OldId,
+        BlockKind::PartyCard,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -41,6 +45,7 @@ impl BlockKind {
             BlockKind::SurnameFullBirthDate => "surname + full date of birth",
             BlockKind::NameTokens => "full name (any order)",
             BlockKind::OldId => "old ID number",
+            BlockKind::PartyCard => "party card number",
         }
     }
 }
@@ -62,6 +67,7 @@ pub(crate) fn block_key(kind: BlockKind, person: &Person<'_>, prepared: &Prepare
     let key = match kind {
         BlockKind::CitizenId => hash_str(person.citizen_id.filter(|s| !s.is_empty())?),
         BlockKind::OldId => hash_str(person.old_id.filter(|s| !s.is_empty())?),
+        BlockKind::PartyCard => hash_str(person.party_card.filter(|s| !s.is_empty())?),
         BlockKind::SurnameGivenBirthYear => {
             if prepared.given == 0 || dob.year == 0 {
                 return None;

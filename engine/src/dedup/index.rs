@@ -18,6 +18,8 @@ pub struct OwnedPerson {
     pub old_id: Option<String>,
     pub hometown: Option<String>,
     pub party_unit: Option<String>,
+    pub party_card: Option<String>,
+    pub admission_date: PartialDate,
 }
 
 impl OwnedPerson {
@@ -30,6 +32,8 @@ impl OwnedPerson {
             old_id: self.old_id.as_deref(),
             hometown: self.hometown.as_deref(),
             party_unit: self.party_unit.as_deref(),
+            party_card: self.party_card.as_deref(),
+            admission_date: self.admission_date,
         }
     }
 }
@@ -44,6 +48,8 @@ impl From<&Person<'_>> for OwnedPerson {
             old_id: p.old_id.map(str::to_string),
             hometown: p.hometown.map(str::to_string),
             party_unit: p.party_unit.map(str::to_string),
+            party_card: p.party_card.map(str::to_string),
+            admission_date: p.admission_date,
         }
     }
 }
@@ -57,7 +63,7 @@ pub struct Candidate {
     pub kind: DuplicateType,
     pub name_kind: MatchKind,
     pub levels: super::levels::Pattern,
-    pub field_weights: [f64; 6],
+    pub field_weights: super::FieldWeights,
 }
 
 pub struct IncrementalIndex {

@@ -15,9 +15,24 @@ pub enum Field {
     Hometown,
     CitizenId,
     OldId,
+    /// The party card number: issued once, carried through every transfer.
+    PartyCard,
+    /// The date the member was admitted to the party: a fact of the person's
+    /// history that a transfer or a second entry copies, and a namesake almost
+    /// never shares.
+    AdmissionDate,
 }
 
-pub const FIELDS: [Field; 6] = [Field::Name, Field::DateOfBirth, Field::Gender, Field::Hometown, Field::CitizenId, Field::OldId];
+pub const FIELDS: [Field; 8] = [
+    Field::Name,
+    Field::DateOfBirth,
+    Field::Gender,
+    Field::Hometown,
+    Field::CitizenId,
+    Field::OldId,
+    Field::PartyCard,
+    Field::AdmissionDate,
+];
 
 impl Field {
     pub fn as_str(self) -> &'static str {
@@ -28,6 +43,8 @@ impl Field {
             Field::Hometown => "hometown",
             Field::CitizenId => "citizen_id",
             Field::OldId => "old_id",
+            Field::PartyCard => "party_card",
+            Field::AdmissionDate => "admission_date",
         }
     }
 
@@ -35,10 +52,9 @@ impl Field {
     pub fn levels(self) -> &'static [&'static str] {
         match self {
             Field::Name => &["same_name", "diacritics_missing", "variant", "typo", "different_diacritics", "similar", "different"],
-            Field::DateOfBirth => &["exact", "partial_agrees", "one_digit_or_swap", "different"],
+            Field::DateOfBirth | Field::AdmissionDate => &["exact", "partial_agrees", "one_digit_or_swap", "different"],
             Field::Gender | Field::Hometown => &["agree", "disagree"],
-            Field::CitizenId => &["exact", "one_digit_or_transposition", "different"],
-            Field::OldId => &["exact", "different"],
+            Field::CitizenId | Field::OldId | Field::PartyCard => &["exact", "one_digit_or_transposition", "different"],
         }
     }
 
@@ -48,7 +64,7 @@ impl Field {
 }
 
 /// Level of each field for one pair; `None` where either side lacks the value.
-pub type Pattern = [Option<u8>; 6];
+pub type Pattern = [Option<u8>; FIELDS.len()];
 
 pub const MISSING: u8 = u8::MAX;
 
@@ -121,7 +137,9 @@ pub fn within_two_edits(a: &str, b: &str) -> bool {
     rows[x.len() % 3][y.len()] <= 2
 }
 
-pub fn dob_level(a: PartialDate, b: PartialDate) -> Option<u8> {
+/// Dates of birth or of admission: exact, a partial date that agrees, one digit
+/// or day and month swapped (or a partial date a year off), different.
+pub fn date_level(a: PartialDate, b: PartialDate) -> Option<u8> {
     if a.year == 0 || b.year == 0 {
         return None;
     }
@@ -150,9 +168,9 @@ pub fn equal_level(a: Option<&str>, b: Option<&str>) -> Option<u8> {
     Some(u8::from(a != b))
 }
 
-/// Citizen numbers: exact, one digit wrong or two neighbours swapped (a typing
-/// slip), or different.
-pub fn citizen_id_level(a: Option<&str>, b: Option<&str>) -> Option<u8> {
+/// Citizen or party card numbers: exact, one digit wrong or two neighbours
+/// swapped (a typing slip), or different.
+pub fn number_level(a: Option<&str>, b: Option<&str>) -> Option<u8> {
     let (a, b) = (a.filter(|s| !s.is_empty())?, b.filter(|s| !s.is_empty())?);
     if a == b {
         return Some(0);
@@ -182,13 +200,13 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(dob_level(d(1970, 3, 12), d(1970, 3, 12)), Some(0));
-        assert_eq!(dob_level(d(1950, 0, 0), d(1950, 7, 2)), Some(1));
-        assert_eq!(dob_level(d(1950, 3, 0), d(1950, 3, 9)), Some(1));
-        assert_eq!(dob_level(d(1970, 3, 12), d(1970, 12, 3)), Some(2));
-        assert_eq!(dob_level(d(1970, 3, 12), d(1971, 3, 12)), Some(2));
-        assert_eq!(dob_level(d(1970, 3, 12), d(1982, 5, 1)), Some(3));
-        assert_eq!(dob_level(d(0, 0, 0), d(1982, 5, 1)), None);
+        assert_eq!(date_level(d(1970, 3, 12), d(1970, 3, 12)), Some(0));
+        assert_eq!(date_level(d(1950, 0, 0), d(1950, 7, 2)), Some(1));
+        assert_eq!(date_level(d(1950, 3, 0), d(1950, 3, 9)), Some(1));
+        assert_eq!(date_level(d(1970, 3, 12), d(1970, 12, 3)), Some(2));
+        assert_eq!(date_level(d(1970, 3, 12), d(1971, 3, 12)), Some(2));
+        assert_eq!(date_level(d(1970, 3, 12), d(1982, 5, 1)), Some(3));
+        assert_eq!(date_level(d(0, 0, 0), d(1982, 5, 1)), None);
     }
 
     #[test]
@@ -205,11 +223,14 @@ mod tests {
 
     #[test]
     fn citizen_ids() {
-        assert_eq!(citizen_id_level(Some("001070012345"), Some("001070012345")), Some(0));
-        assert_eq!(citizen_id_level(Some("001070012345"), Some("001070012346")), Some(1));
-        assert_eq!(citizen_id_level(Some("001070012345"), Some("001070021345")), Some(1));
-        assert_eq!(citizen_id_level(Some("001070012345"), Some("079185554321")), Some(2));
-        assert_eq!(citizen_id_level(None, Some("079185554321")), None);
-        assert_eq!(citizen_id_level(Some("370749197"), Some("042052016036")), None);
+        assert_eq!(number_level(Some("001070012345"), Some("001070012345")), Some(0));
+        assert_eq!(number_level(Some("001070012345"), Some("001070012346")), Some(1));
+        assert_eq!(number_level(Some("001070012345"), Some("001070021345")), Some(1));
+        assert_eq!(number_level(Some("001070012345"), Some("079185554321")), Some(2));
+        assert_eq!(number_level(None, Some("079185554321")), None);
+        assert_eq!(number_level(Some("370749197"), Some("042052016036")), None);
+        // Old 9-digit numbers and party cards get the same typing slips.
+        assert_eq!(number_level(Some("370749197"), Some("370794197")), Some(1));
+        assert_eq!(number_level(Some("12345678"), Some("12345678")), Some(0));
     }
 }

@@ -53,6 +53,10 @@ pub struct Person<'a> {
     pub old_id: Option<&'a str>,
     pub hometown: Option<&'a str>,
     pub party_unit: Option<&'a str>,
+    /// The party card number, digits only.
+    pub party_card: Option<&'a str>,
+    /// The date of admission to the party (year 0 when unknown).
+    pub admission_date: PartialDate,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -170,18 +174,20 @@ pub(crate) fn pattern_of(a: &Person<'_>, b: &Person<'_>, pa: &Prepared, pb: &Pre
     };
     let pattern = [
         name,
-        levels::dob_level(a.date_of_birth, b.date_of_birth),
+        levels::date_level(a.date_of_birth, b.date_of_birth),
         levels::gender_level(a.gender, b.gender),
         levels::equal_level(a.hometown, b.hometown),
-        levels::citizen_id_level(a.citizen_id, b.citizen_id),
-        levels::equal_level(a.old_id, b.old_id),
+        levels::number_level(a.citizen_id, b.citizen_id),
+        levels::number_level(a.old_id, b.old_id),
+        levels::number_level(a.party_card, b.party_card),
+        levels::date_level(a.admission_date, b.admission_date),
     ];
     (pattern, kind)
 }
 
 /// Bits each field contributed (NaN where the field was missing) and the total.
-pub(crate) fn weigh(model: &Model, pattern: &Pattern, name_frequency: Option<f64>) -> ([f64; 6], f64) {
-    let mut weights = [f64::NAN; 6];
+pub(crate) fn weigh(model: &Model, pattern: &Pattern, name_frequency: Option<f64>) -> (FieldWeights, f64) {
+    let mut weights = [f64::NAN; FIELDS.len()];
     let mut total = model.prior_weight();
     for f in FIELDS {
         if let Some(level) = pattern[f.index()] {
@@ -204,6 +210,9 @@ pub(crate) fn duplicate_type(a: &Person<'_>, b: &Person<'_>, pattern: &Pattern) 
     }
 }
 
+/// Bits each field contributed, in `levels::FIELDS` order.
+pub type FieldWeights = [f64; FIELDS.len()];
+
 #[derive(Clone, Debug)]
 pub struct DuplicatePair {
     pub a: usize,
@@ -215,13 +224,13 @@ pub struct DuplicatePair {
     pub name_kind: MatchKind,
     pub levels: Pattern,
     /// Bits per field, in `levels::FIELDS` order; NaN where a value was missing.
-    pub field_weights: [f64; 6],
+    pub field_weights: FieldWeights,
 }
 
 impl DuplicatePair {
     /// "name=same_name(+7.9) date_of_birth=exact(+11.2) …": why the pair scored as it did.
     pub fn explanation(&self) -> String {
-        let mut parts = Vec::with_capacity(6);
+        let mut parts = Vec::with_capacity(FIELDS.len());
         for f in FIELDS {
             if let Some(level) = self.levels[f.index()] {
                 parts.push(format!("{}={}({:+.1})", f.as_str(), f.levels()[level as usize], self.field_weights[f.index()]));
@@ -299,13 +308,12 @@ fn pattern_counts(people: &[Person<'_>], prepared: &[Prepared], pairs: &[(u32, u
 /// Trains a model on `people`: u from random pairs; m by EM in two sessions, each
 /// on pairs blocked by one rule and learning only the fields that rule did not
 /// fix (pairs sharing a citizen ID teach name, date of birth and the rest; pairs
-/// sharing given name and full birth date teach the citizen ID); then λ over all
-/// candidates.
+/// sharing given name and full birth date teach the citizen ID); then λ, the
+/// chance that two random members are one person.
 pub fn train(
     people: &[Person<'_>],
     prepared: &[Prepared],
     candidate_patterns: &FxHashMap<Pattern, u64>,
-    candidates: usize,
     config: &Config,
 ) -> Model {
     let mut model = Model::prior();
@@ -318,35 +326,51 @@ pub fn train(
     model.estimate_u(&random_patterns);
     // Pairs blocked on the given name and birth date still differ in surname and
     // middle name: the name is evidence there, though its m is learned elsewhere.
-    // The citizen ID's m is not learned: the only pairs that could teach it (same
-    // given name and birth date) are where homonyms gather, and EM counts them as
-    // one person with two numbers (on a generated province of 102,235 members it
-    // learned m(different) = 0.33 and let 1,600 homonym pairs through).
-    let learn_b = [Field::Gender, Field::Hometown, Field::OldId];
+    // They are also where namesakes gather; the party card and the admission date
+    // tell a namesake from one person with two numbers, which is what lets EM learn
+    // the citizen ID's m there (without them, on a generated province of 102,235
+    // members, it took namesakes for one person and learned m(different) = 0.33).
+    let learn_b = [Field::Gender, Field::Hometown, Field::OldId, Field::CitizenId];
+    // The party card and the admission date are evidence there too: a namesake
+    // has a card and an admission of their own.
     let sessions = [
-        (BlockKind::CitizenId, &[Field::Name, Field::DateOfBirth, Field::Gender, Field::Hometown, Field::OldId][..], None),
-        (BlockKind::GivenFullBirthDate, &learn_b[..], Some(&[Field::Name, Field::CitizenId, Field::Gender, Field::Hometown, Field::OldId][..])),
+        (
+            BlockKind::CitizenId,
+            &[Field::Name, Field::DateOfBirth, Field::Gender, Field::Hometown, Field::OldId, Field::PartyCard, Field::AdmissionDate][..],
+            None,
+        ),
+        (
+            BlockKind::GivenFullBirthDate,
+            &learn_b[..],
+            Some(&[Field::Name, Field::CitizenId, Field::Gender, Field::Hometown, Field::OldId, Field::PartyCard, Field::AdmissionDate][..]),
+        ),
     ];
     for (kind, learn, evidence) in sessions {
         let pairs = blocking::pairs_for(kind, people, prepared, config.max_block_size);
         model.train_m_with(&pattern_counts(people, prepared, &pairs), evidence.unwrap_or(learn), learn, config.em_iterations);
     }
-    model.lambda = deterministic_lambda(candidate_patterns, candidates);
+    model.lambda = deterministic_lambda(candidate_patterns, people.len());
     model
 }
 
-/// Share of candidate pairs that are one person, from a strict rule rather than
-/// EM (EM over all candidates counts coincidences as matches and inflates it):
-/// pairs agreeing on the citizen ID and the birth date, or on the name, full
-/// birth date and hometown, assumed to find 80% of the true ones (Splink's
-/// "estimate probability two random records match" does the same).
-fn deterministic_lambda(patterns: &FxHashMap<Pattern, u64>, candidates: usize) -> f64 {
+/// Probability that two records drawn at random are one person (Splink's
+/// "probability two random records match"), from a strict rule rather than EM
+/// (EM over all candidates counts coincidences as matches and inflates it):
+/// pairs agreeing on the citizen ID or the party card and the birth date, or on
+/// the name, full birth date and hometown, assumed to find 80% of the true ones.
+///
+/// It is a share of all pairs, not of the candidate pairs: u is measured on
+/// random pairs, so the weights already hold what blocking knew. A prior over
+/// candidates would count that evidence twice and overrate a namesake who
+/// shares a common name and a birth date (in a generated province of 102,235
+/// members, several hundred such pairs).
+fn deterministic_lambda(patterns: &FxHashMap<Pattern, u64>, people: usize) -> f64 {
     const RECALL: f64 = 0.8;
     let sure: u64 = patterns
         .iter()
         .filter(|(p, _)| {
             let dob_agrees = matches!(p[Field::DateOfBirth.index()], Some(0 | 1));
-            let by_id = p[Field::CitizenId.index()] == Some(0) && dob_agrees;
+            let by_id = (p[Field::CitizenId.index()] == Some(0) || p[Field::PartyCard.index()] == Some(0)) && dob_agrees;
             let by_person = p[Field::Name.index()] == Some(0)
                 && p[Field::DateOfBirth.index()] == Some(0)
                 && p[Field::Hometown.index()] != Some(1);
@@ -354,7 +378,9 @@ fn deterministic_lambda(patterns: &FxHashMap<Pattern, u64>, candidates: usize) -
         })
         .map(|(_, c)| *c)
         .sum();
-    ((sure as f64 / RECALL).max(1.0) / candidates.max(1) as f64).clamp(1e-9, 0.5)
+    let n = people as f64;
+    let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
+    ((sure as f64 / RECALL).max(1.0) / all_pairs).clamp(1e-15, 0.5)
 }
 
 /// Finds duplicate pairs and clusters in one roster, training the model on it.
@@ -387,7 +413,7 @@ pub fn find_duplicates_with(people: &[Person<'_>], config: &Config, model: Optio
                 }
                 a
             });
-        train(people, &prepared, &counts, candidates.len(), config)
+        train(people, &prepared, &counts, config)
     });
     let freq = name_frequencies(&prepared);
     let n = people.len().max(1) as f64;
@@ -422,6 +448,7 @@ mod tests {
             old_id: None,
             hometown: Some("ha noi"),
             party_unit: Some(unit),
+            ..Person::default()
         }
     }
 
@@ -492,6 +519,45 @@ mod tests {
             assert!(cluster_of(a).is_some() && cluster_of(a) == cluster_of(b));
         }
         assert!(found(10, n - 3).unwrap().explanation().contains("citizen_id=exact"));
+    }
+
+    #[test]
+    fn party_history_tells_namesakes_from_a_transfer() {
+        let mut people = roster();
+        for (i, p) in people.iter_mut().enumerate() {
+            p.party_card = Some(Box::leak(format!("{:08}", 10_000_000 + i * 7919 % 89_999_999).into_boxed_str()));
+            p.admission_date = PartialDate { year: 1970 + (i % 50) as u16, month: 1 + (i % 12) as u8, day: 1 + (i % 28) as u8 };
+        }
+        let original = people[40];
+        // A namesake born the same day, with no citizen ID on the roster: their own card and admission.
+        let namesake = Person {
+            citizen_id: None,
+            party_unit: Some("chi bo 5"),
+            party_card: Some("99999999"),
+            admission_date: PartialDate { year: 2011, month: 6, day: 9 },
+            ..original
+        };
+        // The same member transferred, the citizen ID left off: the card and admission travel along.
+        let moved = Person { citizen_id: None, party_unit: Some("chi bo 6"), ..original };
+        people.push(namesake);
+        people.push(moved);
+        let n = people.len();
+        let result = find_duplicates(&people, &Config::default());
+        let found = |a: usize, b: usize| result.pairs.iter().find(|p| (p.a, p.b) == (a.min(b), a.max(b)));
+        let transfer = found(40, n - 1).expect("the transfer is found");
+        assert_eq!(transfer.kind, DuplicateType::TransferDuplicate);
+        assert!(transfer.explanation().contains("party_card=exact"), "{}", transfer.explanation());
+        assert!(found(40, n - 2).is_none(), "{:?}", found(40, n - 2).map(|p| p.explanation()));
+        assert!(found(n - 2, n - 1).is_none());
+    }
+
+    #[test]
+    fn the_prior_is_a_share_of_all_pairs() {
+        // λ is the chance two random members are one person: with u from random
+        // pairs, a prior over candidate pairs would count blocking twice.
+        let result = find_duplicates(&roster(), &Config::default());
+        let all_pairs = 3000.0 * 2999.0 / 2.0;
+        assert!(result.model.lambda <= 10.0 / all_pairs, "{}", result.model.lambda);
     }
 
     fn fold(s: &str) -> String {

@@ -37,7 +37,13 @@ impl Model {
             // entered twice keeps the number but for a typing slip; a second number
             // that differs in more than one digit is almost never the same person.
             vec![0.90, 0.098, 0.002],
-            vec![0.90, 0.10],
+            // Old identity-card number: kept on file, mistyped now and then.
+            vec![0.90, 0.07, 0.03],
+            // Party card: a transfer or a second entry copies it; a card typed
+            // with a slip lands one level down.
+            vec![0.90, 0.08, 0.02],
+            // Admission date: copied with the card, retyped now and then.
+            vec![0.85, 0.05, 0.05, 0.05],
         ];
         let u = FIELDS.iter().map(|f| vec![1.0 / f.levels().len() as f64; f.levels().len()]).collect();
         Model { m, u, lambda: 1e-3, iterations: 0 }
@@ -178,9 +184,9 @@ mod tests {
     #[test]
     fn em_separates_two_populations() {
         // 1,000 true duplicates agreeing on everything, 100,000 strangers agreeing by chance.
-        let same: Pattern = [Some(0), Some(0), Some(0), Some(0), Some(0), None];
-        let strangers: Pattern = [Some(6), Some(3), Some(1), Some(1), Some(2), None];
-        let name_only: Pattern = [Some(0), Some(3), Some(0), Some(1), Some(2), None];
+        let same: Pattern = [Some(0), Some(0), Some(0), Some(0), Some(0), None, None, None];
+        let strangers: Pattern = [Some(6), Some(3), Some(1), Some(1), Some(2), None, None, None];
+        let name_only: Pattern = [Some(0), Some(3), Some(0), Some(1), Some(2), None, None, None];
         let mut counts = FxHashMap::default();
         counts.insert(same, 1_000);
         counts.insert(strangers, 100_000);

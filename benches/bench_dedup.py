@@ -105,8 +105,8 @@ def _generated_province(members: int) -> Section:
         "Deduplication on the generated province, engine alone (issues 5 and 7)",
         intro=(f"`doichieu generate --members {members} --seed 7` (roster only, {data.roster.height:,} rows), "
                f"`find_duplicates` with no population data, {seconds:.2f} s; scored against `truth_duplicates` "
-               "per planted type (a found pair's type is the engine's). `doichieu revalidate` adds the population "
-               "check on top (docs/dedup.md), which is where namesakes without a citizen ID are told apart."),
+               "per planted type (a found pair's type is the engine's). Namesakes (same name and birth date) are "
+               "told apart by the party history: card number and admission date (docs/dedup.md)."),
         tables=[Table(rows)],
         notes=[f"Incremental matching (`DuplicateIndex.query` from Python, the whole roster held, {queries:,} members "
                f"asked again, one call each): p50 {p50:.0f} µs, p99 {p99:.0f} µs."],
@@ -124,17 +124,18 @@ def _incremental_latency(roster: pl.DataFrame, model: Any, queries: int = 2_000)
 
     parsed = prepare(roster)
     names = ("full_name", "birth_year", "birth_month", "birth_day", "gender", "citizen_id", "old_id", "hometown",
-             "party_unit")
+             "party_unit", "party_card", "admission_year", "admission_month", "admission_day")
     index = _engine.DuplicateIndex(model, {name: parsed[name] for name in names})
     step = max(parsed.height // queries, 1)
     sample = parsed.gather_every(step).head(queries).with_columns(
-        pl.col("birth_year", "birth_month", "birth_day").fill_null(0))
+        pl.col("birth_year", "birth_month", "birth_day", "admission_year", "admission_month", "admission_day").fill_null(0))
     latencies: list[int] = []
     for row in sample.iter_rows(named=True):
         started = time.perf_counter_ns()
         index.query(row["full_name"], (row["birth_year"], row["birth_month"], row["birth_day"]), gender=row["gender"],
                     citizen_id=row["citizen_id"], old_id=row["old_id"], hometown=row["hometown"],
-                    party_unit=row["party_unit"])
+                    party_unit=row["party_unit"], party_card=row["party_card"],
+                    admission_date=(row["admission_year"], row["admission_month"], row["admission_day"]))
         latencies.append(time.perf_counter_ns() - started)
     latencies.sort()
     def at(q: float) -> float:

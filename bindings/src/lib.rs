@@ -8,6 +8,7 @@ mod errors;
 mod names;
 mod records;
 mod synth;
+mod wire;
 
 use pyo3::prelude::*;
 

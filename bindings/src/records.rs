@@ -14,11 +14,13 @@ use doichieu_engine::records::{
 };
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::pybacked::PyBackedBytes;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use pyo3_arrow::input::AnyArray;
 
 use crate::columns::{arrow_out, str_column_to_arrow};
 use crate::errors::{InvalidInputError, NotAStringError};
+use crate::wire::{self, Refusal};
 
 /// One chunk of an Arrow text column, typed once so reads need no downcast.
 enum Chunk {
@@ -185,6 +187,24 @@ fn options(as_of: Option<(i32, u32, u32)>, max_candidates: usize, min_candidate_
         o.as_of = days_from_civil(y, m, d);
     }
     Ok(o)
+}
+
+/// A refused wire call as the InvalidInputError the server answers with
+/// INVALID_ARGUMENT; bad fields ride along as `violations`, a list of
+/// (field path, why), for the google.rpc.BadRequest detail.
+fn refusal(py: Python<'_>, refusal: Refusal) -> PyErr {
+    match refusal {
+        Refusal::Fields(violations) => {
+            let message = violations.iter().map(|(path, why)| format!("{path}: {why}")).collect::<Vec<_>>().join("; ");
+            let err = InvalidInputError::new_err(message);
+            if let Err(e) = err.value(py).setattr("violations", violations) {
+                return e;
+            }
+            err
+        }
+        Refusal::Malformed(message) => InvalidInputError::new_err(message),
+        Refusal::Internal(message) => pyo3::exceptions::PyRuntimeError::new_err(message),
+    }
 }
 
 fn strings(values: Vec<&'static str>) -> ArrayRef {
@@ -426,6 +446,44 @@ impl PopulationIndex {
         let candidates: Vec<(usize, f64, &'static str)> = v.candidates.iter().map(|c| (c.row, c.score, c.name_kind.as_str())).collect();
         out.set_item("candidates", candidates)?;
         Ok(out)
+    }
+
+    /// Verify on the wire: a serialized `doichieu.v1.VerifyRequest` in, a
+    /// serialized `VerifyResponse` out (verdict, findings, matched record, name
+    /// alignment, candidates). `field_caps` are the byte caps of the member
+    /// fields in roster-column order. Bad input raises InvalidInputError with
+    /// `violations`, a list of (field path, why); bytes that are not the
+    /// message raise InvalidInputError without it.
+    fn verify_request_bytes<'py>(&self, py: Python<'py>, data: &[u8], field_caps: [usize; 13]) -> PyResult<Bound<'py, PyBytes>> {
+        let answer = py.detach(|| wire::verify_request(&self.inner, data, &field_caps));
+        match answer {
+            Ok(bytes) => Ok(PyBytes::new(py, &bytes)),
+            Err(r) => Err(refusal(py, r)),
+        }
+    }
+
+    /// VerifyStream on the wire: consecutive serialized `VerifyStreamRequest`
+    /// chunks of one stream (the first is the stream's request number
+    /// `first_request`, for the field paths), one serialized
+    /// `VerifyStreamResponse` per chunk (verdicts and findings), from one
+    /// engine call on all cores. A chunk over `max_chunk` records, or any bad
+    /// field, refuses the call as `verify_request_bytes` does.
+    fn verify_stream_bytes<'py>(
+        &self,
+        py: Python<'py>,
+        chunks: Vec<PyBackedBytes>,
+        first_request: usize,
+        field_caps: [usize; 13],
+        max_chunk: usize,
+    ) -> PyResult<Vec<Bound<'py, PyBytes>>> {
+        let answer = py.detach(|| {
+            let slices: Vec<&[u8]> = chunks.iter().map(|c| c.as_ref()).collect();
+            wire::verify_stream(&self.inner, &slices, first_request, &field_caps, max_chunk)
+        });
+        match answer {
+            Ok(responses) => Ok(responses.iter().map(|b| PyBytes::new(py, b)).collect()),
+            Err(r) => Err(refusal(py, r)),
+        }
     }
 
     /// Verifies a whole roster (a dict of the roster columns) on all cores.

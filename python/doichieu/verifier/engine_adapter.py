@@ -1,23 +1,54 @@
 """The one place where the verifier meets the record model (``doichieu.records``).
 
 The server speaks protobuf; the record model speaks Python objects and polars
-tables. This module turns one into the other and nothing more: every check is
-the engine's. A single record goes through ``PopulationIndex.verify``; a
-chunk of a stream goes through one ``verify_all`` call (one engine call, all
-cores, the GIL released) rather than a Python loop of single calls.
+tables. The compiled index reads and writes the wire format itself
+(``verify_request_bytes``, ``verify_stream_bytes``: decoding, the input checks,
+the engine call and encoding in Rust, the GIL released), so Verify and
+VerifyStream hand it the request bytes and send back what it answers. This
+module exposes that path (``EngineAdapter.wire``) and keeps the message-level
+forms (``verify``, ``verify_many``) for Submit and for record models without a
+wire path, turning their Python objects into messages.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from doichieu import records
 from doichieu.errors import InvalidInputError
+from doichieu.names import MAX_NAME_BYTES
 from doichieu.v1 import verifier_pb2 as pb
 
 #: The roster columns, in the record model's order; MemberRecord has a field of each name.
 MEMBER_FIELDS: tuple[str, ...] = records.ROSTER_COLUMNS
+
+#: Byte caps of a member's fields: names at the name layer's cap; ward, party
+#: organisation and hometown 256; IDs, dates and codes 64.
+SHORT_FIELD_BYTES = 64
+LONG_FIELD_BYTES = 256
+NAME_FIELDS = frozenset({"full_name", "birth_name"})
+LONG_FIELDS = frozenset({"party_unit", "ward", "hometown"})
+
+
+def field_cap(name: str) -> int:
+    return MAX_NAME_BYTES if name in NAME_FIELDS else LONG_FIELD_BYTES if name in LONG_FIELDS else SHORT_FIELD_BYTES
+
+
+#: The caps in MEMBER_FIELDS order, as the compiled index's wire path takes them.
+FIELD_CAPS: tuple[int, ...] = tuple(field_cap(name) for name in MEMBER_FIELDS)
+
+
+class WirePath(Protocol):
+    """The compiled index's bytes-in, bytes-out forms of Verify and VerifyStream
+    (see ``doichieu._engine.PopulationIndex``)."""
+
+    def verify_request_bytes(self, data: bytes, field_caps: Sequence[int]) -> bytes: ...
+
+    def verify_stream_bytes(
+        self, chunks: Sequence[bytes], first_request: int, field_caps: Sequence[int], max_chunk: int
+    ) -> list[bytes]: ...
+
 
 _VERDICTS = {"accept": pb.VERDICT_ACCEPT, "review": pb.VERDICT_REVIEW, "reject": pb.VERDICT_REJECT}
 _SEVERITIES = {"info": pb.SEVERITY_INFO, "review": pb.SEVERITY_REVIEW, "error": pb.SEVERITY_ERROR}
@@ -47,20 +78,6 @@ def _population_record(record: Any) -> pb.PopulationRecord:
         hometown=_text(get("hometown", "")),
         old_id_number=_text(get("old_id_number", "")),
     )
-
-
-def _population_fields(values: Mapping[str, Any]) -> dict[str, Any]:
-    """A population row (the compiled index's dict) as ``PopulationRecord``'s keywords."""
-    other = values.get("other_names") or ""
-    return {
-        "citizen_id": values.get("citizen_id") or "",
-        "full_name": values.get("full_name") or "",
-        "other_names": [part.strip() for part in other.split(";") if part.strip()],
-        "date_of_birth": values.get("date_of_birth") or "",
-        "gender": values.get("gender") or "",
-        "hometown": values.get("hometown") or "",
-        "old_id_number": values.get("old_id_number") or "",
-    }
 
 
 def _name_alignment(match: Any) -> pb.NameAlignment:
@@ -176,9 +193,15 @@ class EngineAdapter:
 
     @property
     def _compiled(self) -> Any:
-        """The compiled index, whose ``verify_all`` takes plain columns (the stream's fast path), or None."""
+        """The compiled index behind the record model, or None (a record model without one)."""
         compiled = getattr(self.index, "engine", None)
         return compiled if compiled is not None and hasattr(compiled, "verify_all") else None
+
+    @property
+    def wire(self) -> WirePath | None:
+        """The compiled index's wire path, or None when it has none."""
+        compiled = self._compiled
+        return compiled if compiled is not None and hasattr(compiled, "verify_request_bytes") else None
 
     def unit_of(self, member_id: str) -> tuple[str, str] | None:
         """(ward, party organisation) of a member on the required list."""
@@ -188,75 +211,30 @@ class EngineAdapter:
         return self.index.record(row)
 
     def verify(self, member: pb.MemberRecord) -> pb.Verification:
-        compiled = self._compiled
-        if compiled is not None and hasattr(compiled, "verify") and hasattr(compiled, "record"):
-            return self._verify_one(compiled, member)
+        wire = self.wire
+        if wire is not None:
+            # Serializing and parsing in C beats building the message in Python.
+            data = pb.VerifyRequest(member=member).SerializeToString()
+            return pb.VerifyResponse.FromString(wire.verify_request_bytes(data, FIELD_CAPS)).verification
         record_of = self._record_of if hasattr(self.index, "record") else None
         return verification_message(self.index.verify(member_dict(member)), record_of)
 
-    @staticmethod
-    def _verify_one(compiled: Any, member: pb.MemberRecord) -> pb.Verification:
-        """The compiled index's answer (plain dicts and row numbers) straight into
-        the message, in one construction: the same content as
-        ``verification_message`` of ``PopulationIndex.verify``'s verdict."""
-        from doichieu.names import compare_names
-
-        raw = compiled.verify({name: getattr(member, name) for name in MEMBER_FIELDS})
-        answer: dict[str, Any] = {
-            "verdict": _VERDICTS.get(raw["verdict"], pb.VERDICT_UNSPECIFIED),
-            "findings": [
-                {
-                    "code": f["code"],
-                    "field": f["field"] or "",
-                    "severity": _SEVERITIES.get(f["severity"], pb.SEVERITY_UNSPECIFIED),
-                    "owner": _OWNERS.get(f["owner"], pb.OWNER_UNSPECIFIED),
-                    "party_value": f["party_value"] or "",
-                    "population_value": f["population_value"] or "",
-                    "message_vi": f["message_vi"] or "",
-                    "message_en": f["message_en"] or "",
-                }
-                for f in raw["findings"]
-            ],
-        }
-        if raw["matched"] is not None:
-            answer["matched_record"] = _population_fields(compiled.record(raw["matched"]))
-        pair = raw["name_pair"]
-        if pair is not None:
-            match = compare_names(pair[0], pair[1])
-            answer["name_alignment"] = {
-                "kind": match.kind,
-                "score": float(match.score),
-                "syllables": [
-                    {
-                        "party_index": syllable.left,
-                        "population_index": syllable.right,
-                        "party_text": syllable.left_text,
-                        "population_text": syllable.right_text,
-                        "relation": syllable.relation,
-                    }
-                    for syllable in match.syllables
-                ],
-            }
-        if raw["candidates"]:
-            answer["candidates"] = [
-                {"record": _population_fields(compiled.record(row)), "score": float(score)}
-                for row, score, _kind in raw["candidates"]
-            ]
-        return pb.Verification(**answer)
-
     def verify_many(self, members: Sequence[pb.MemberRecord]) -> list[pb.Verification]:
-        """One engine call for the whole chunk (``verify_all``): verdicts and
-        findings. The matched record and the name alignment are answered by
-        ``verify`` (one record), not in bulk."""
+        """One engine call for the whole chunk: verdicts and findings. The
+        matched record and the name alignment are answered by ``verify`` (one
+        record), not in bulk."""
         import polars as pl
 
         if not members:
             return []
+        wire = self.wire
+        if wire is not None:
+            data = pb.VerifyStreamRequest(members=members).SerializeToString()
+            (answer,) = wire.verify_stream_bytes([data], 0, FIELD_CAPS, len(members))
+            return list(pb.VerifyStreamResponse.FromString(answer).verifications)
         columns = {name: [getattr(m, name) for m in members] for name in MEMBER_FIELDS}
         # Rows are keyed by position: a stream's member_id may be empty or repeated.
         columns["member_id"] = [str(i) for i in range(len(members))]
-        if self._compiled is not None:
-            return [v for response in self.verify_chunks(columns, [len(members)]) for v in response.verifications]
         table = pl.DataFrame(columns, schema={name: pl.Utf8 for name in MEMBER_FIELDS})
         verify_all = getattr(self.index, "verify_all", None)
         if verify_all is None:
@@ -282,66 +260,15 @@ class EngineAdapter:
         return answers
 
     def verify_chunks(self, columns: dict[str, list[str]], sizes: Sequence[int]) -> list[pb.VerifyStreamResponse]:
-        """Stream chunks, merged into one engine call: ``columns`` holds the
-        records of every chunk one after another (each roster column a list of
-        text, rows keyed by position), ``sizes`` how many records each chunk has;
-        answers one response per chunk, verdicts and findings in record order."""
-        count = sum(sizes)
-        if count == 0:
-            return [pb.VerifyStreamResponse() for _ in sizes]
-        per: list[Any]
-        if self._compiled is None:
-            members = [pb.MemberRecord(**dict(zip(columns, row))) for row in zip(*columns.values())]
-            per = self.verify_many(members)
-        else:
-            keyed = dict(columns)
-            # Rows are keyed by position: a stream's member_id may be empty or repeated.
-            keyed["member_id"] = [str(i) for i in range(count)]
-            per = self._verify_rows(keyed, count)
+        """Stream chunks given as columns (each roster column a list of text,
+        the chunks' records one after another; ``sizes`` how many records each
+        chunk has), checked in one call: one response per chunk."""
+        names = list(columns)
+        members = [pb.MemberRecord(**dict(zip(names, row))) for row in zip(*columns.values())]
+        answers = self.verify_many(members)
         out = []
         start = 0
         for size in sizes:
-            # Verification messages, or their keyword form (built in one pass by protobuf).
-            answers: Any = per[start:start + size]
-            out.append(pb.VerifyStreamResponse(verifications=answers))
+            out.append(pb.VerifyStreamResponse(verifications=answers[start:start + size]))
             start += size
         return out
-
-    def _verify_rows(self, columns: dict[str, list[str]], count: int) -> list[dict[str, Any]]:
-        """One call of the compiled index's ``verify_all`` (the GIL released
-        inside); each record's answer as the keyword form of ``Verification``,
-        which protobuf builds in one pass when the response is made."""
-        compiled = self._compiled
-        assert compiled is not None
-        raw = compiled.verify_all(columns)
-        verdicts, unspecified = _VERDICTS, pb.VERDICT_UNSPECIFIED
-        per: list[dict[str, Any]] = [
-            {"verdict": verdicts.get(verdict, unspecified)} for verdict in raw["verdicts"]["verdict"].to_pylist()
-        ]
-        if len(per) != count:
-            raise RuntimeError(f"the engine answered {len(per)} verdicts for {count} records")
-        found = raw["findings"]
-        if len(found["member"]):
-            names = ("member", "code", "field", "severity", "owner", "party_value", "population_value",
-                     "message_vi", "message_en")
-            severities, owners = _SEVERITIES, _OWNERS
-            no_severity, no_owner = pb.SEVERITY_UNSPECIFIED, pb.OWNER_UNSPECIFIED
-            for member, code, field, severity, owner, party, population, vi, en in zip(
-                *(found[name].to_pylist() for name in names)
-            ):
-                finding = {
-                    "code": code,
-                    "field": field or "",
-                    "severity": severities.get(severity, no_severity),
-                    "owner": owners.get(owner, no_owner),
-                    "party_value": party or "",
-                    "population_value": population or "",
-                    "message_vi": vi or "",
-                    "message_en": en or "",
-                }
-                entry = per[member]
-                if "findings" in entry:
-                    entry["findings"].append(finding)
-                else:
-                    entry["findings"] = [finding]
-        return per

@@ -37,12 +37,19 @@ from grpc_reflection.v1alpha import reflection
 from grpc_status import rpc_status
 
 from doichieu.errors import DoichieuError, InvalidInputError
-from doichieu.names import MAX_NAME_BYTES
 from doichieu.v1 import verifier_pb2 as pb
 from doichieu.v1 import verifier_pb2_grpc as pb_grpc
 from doichieu.verifier import ledger as ledger_mod
 from doichieu.verifier import progress as progress_mod
-from doichieu.verifier.engine_adapter import MEMBER_FIELDS, VERDICT_NAMES, blocking_codes
+from doichieu.verifier.engine_adapter import (
+    FIELD_CAPS,
+    LONG_FIELD_BYTES,
+    MEMBER_FIELDS,
+    VERDICT_NAMES,
+    WirePath,
+    blocking_codes,
+    field_cap,
+)
 from doichieu.verifier.tls import peer_site, server_credentials
 
 log = logging.getLogger("doichieu.verifier")
@@ -56,10 +63,6 @@ STREAM_READ_AHEAD = 4
 #: Records merged into one engine call when several small chunks are waiting.
 STREAM_BATCH_RECORDS = 4096
 ID_MAX_BYTES = 128
-SHORT_FIELD_BYTES = 64
-LONG_FIELD_BYTES = 256
-_NAME_FIELDS = {"full_name", "birth_name"}
-_LONG_FIELDS = {"party_unit", "ward", "hometown"}
 _EXCLUSION_NAMES = {
     value.number: value.name.removeprefix("EXCLUSION_REASON_").lower()
     for value in pb.DESCRIPTOR.enum_types_by_name["ExclusionReason"].values
@@ -83,6 +86,12 @@ class Engine(Protocol):
     def verify(self, member: pb.MemberRecord) -> pb.Verification: ...
 
     def verify_many(self, members: Sequence[pb.MemberRecord]) -> list[pb.Verification]: ...
+
+
+def _wire_of(engine: Engine) -> WirePath | None:
+    """The engine's wire path (bytes in, bytes out), for engines that offer one."""
+    wire: WirePath | None = getattr(engine, "wire", None)
+    return wire
 
 
 # ---------------------------------------------------------------- bad input
@@ -130,10 +139,7 @@ def _check_text(path: str, value: str, max_bytes: int, violations: list[tuple[st
         violations.append((path, "contains control characters"))
 
 
-_FIELD_CAPS = tuple(
-    MAX_NAME_BYTES if name in _NAME_FIELDS else LONG_FIELD_BYTES if name in _LONG_FIELDS else SHORT_FIELD_BYTES
-    for name in MEMBER_FIELDS
-)
+_FIELD_CAPS = FIELD_CAPS
 _FULL_NAME = MEMBER_FIELDS.index("full_name")
 
 
@@ -153,15 +159,10 @@ def _member_clean(member: pb.MemberRecord) -> bool:
 def _check_member(path: str, member: pb.MemberRecord, violations: list[tuple[str, str]]) -> None:
     if _member_clean(member):
         return
-    for name in MEMBER_FIELDS:
-        cap = MAX_NAME_BYTES if name in _NAME_FIELDS else LONG_FIELD_BYTES if name in _LONG_FIELDS else SHORT_FIELD_BYTES
+    for name, cap in zip(MEMBER_FIELDS, _FIELD_CAPS):
         _check_text(f"{path}.{name}", getattr(member, name), cap, violations)
     if not member.full_name.strip():
         violations.append((f"{path}.full_name", "required: a record without a name cannot be checked"))
-
-
-def _field_cap(name: str) -> int:
-    return MAX_NAME_BYTES if name in _NAME_FIELDS else LONG_FIELD_BYTES if name in _LONG_FIELDS else SHORT_FIELD_BYTES
 
 
 def _columns_clean(columns: dict[str, list[str]]) -> bool:
@@ -169,7 +170,7 @@ def _columns_clean(columns: dict[str, list[str]]) -> bool:
     ``_check_member``: a check per column in C loops, not per field in Python.
     False means "look closer" (``_check_member`` per record names the fields)."""
     for name, values in columns.items():
-        if values and max(map(len, values)) * 4 > _field_cap(name):
+        if values and max(map(len, values)) * 4 > field_cap(name):
             return False
     if not all(map(str.strip, columns["full_name"])):
         return False
@@ -190,8 +191,10 @@ def _check_id(path: str, value: str, violations: list[tuple[str, str]], required
 
 
 def _status_for(exc: BaseException) -> grpc.Status:
-    if isinstance(exc, BadRequestError):
-        return _bad_request_status(exc.violations)
+    # The wire path refuses bad fields with an InvalidInputError carrying them.
+    violations = getattr(exc, "violations", None)
+    if isinstance(exc, InvalidInputError) and violations:
+        return _bad_request_status(violations)
     if isinstance(exc, ledger_mod.SubmissionConflictError):
         return _bad_request_status([("submission_id", str(exc))])
     if isinstance(exc, ledger_mod.LedgerError):
@@ -297,6 +300,7 @@ class VerifierService(pb_grpc.VerifierServicer):
         self.engine = engine
         self.ledger = ledger
         self.options = options
+        self.wire = _wire_of(engine)
 
     @staticmethod
     def _time_left(context: grpc.aio.ServicerContext[Any, Any]) -> float | None:
@@ -478,11 +482,7 @@ class VerifierService(pb_grpc.VerifierServicer):
                     _check_member(f"requests[{index + offset}].members[{i}]", member, violations)
             if violations:
                 raise BadRequestError(violations)
-        verify_chunks = getattr(self.engine, "verify_chunks", None)
         sizes = [len(chunk.members) for chunk in batch]
-        if verify_chunks is not None:
-            responses: list[pb.VerifyStreamResponse] = verify_chunks(columns, sizes)
-            return responses
         results = self.engine.verify_many(members)
         out = []
         start = 0
@@ -490,6 +490,65 @@ class VerifierService(pb_grpc.VerifierServicer):
             out.append(pb.VerifyStreamResponse(verifications=results[start:start + size]))
             start += size
         return out
+
+    async def verify_wire(self, request: bytes, context: grpc.aio.ServicerContext[bytes, bytes]) -> bytes:
+        """Verify on raw bytes: the compiled index decodes, checks the input
+        (refusing it field by field as ``_check_member`` does), verifies and
+        encodes the answer."""
+        assert self.wire is not None
+        remaining = context.time_remaining()
+        if remaining is not None and remaining <= 0:
+            await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline exceeded before the check")
+        return self.wire.verify_request_bytes(request, _FIELD_CAPS)
+
+    async def verify_stream_wire(
+        self, request_iterator: AsyncIterator[bytes], context: grpc.aio.ServicerContext[bytes, bytes]
+    ) -> AsyncIterator[bytes]:
+        """VerifyStream on raw bytes: the chunks waiting when a call starts
+        (at most the read-ahead) go to the compiled index in one call on a
+        worker thread, one answer per chunk."""
+        wire = self.wire
+        assert wire is not None
+        chunks: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=STREAM_READ_AHEAD)
+        failure: list[BaseException] = []
+
+        async def read() -> None:
+            try:
+                async for chunk in request_iterator:
+                    await chunks.put(chunk)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - handed to the answering side
+                failure.append(exc)
+            # Not in a finally: a cancelled reader must not wait on a full queue.
+            await chunks.put(None)
+
+        reader = asyncio.create_task(read())
+        index = 0
+        try:
+            finished = False
+            while not finished:
+                first = await chunks.get()
+                if first is None:
+                    break
+                batch = [first]
+                while not chunks.empty():
+                    nxt = chunks.get_nowait()
+                    if nxt is None:
+                        finished = True
+                        break
+                    batch.append(nxt)
+                await self._check_deadline(context)
+                responses = await asyncio.to_thread(
+                    wire.verify_stream_bytes, batch, index, _FIELD_CAPS, self.options.max_chunk
+                )
+                for response in responses:
+                    yield response
+                index += len(batch)
+            if failure:
+                raise failure[0]
+        finally:
+            reader.cancel()
 
     async def GetProgress(
         self,
@@ -646,7 +705,7 @@ async def start_server(
         options=_server_options(reuse_port),
         maximum_concurrent_rpcs=config.max_concurrent_rpcs,
     )
-    pb_grpc.add_VerifierServicer_to_server(VerifierService(engine, ledger, options), server)
+    _add_verifier(VerifierService(engine, ledger, options), server)
     health = HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health, server)
     reflection.enable_server_reflection(
@@ -663,6 +722,31 @@ async def start_server(
     await health.set("", health_pb2.HealthCheckResponse.SERVING)
     await health.set(SERVICE_NAME, health_pb2.HealthCheckResponse.SERVING)
     return RunningServer(server, health, ledger, port, config.grace)
+
+
+def _add_verifier(service: VerifierService, server: grpc.aio.Server) -> None:
+    """The generated registration, except that with a wire path Verify and
+    VerifyStream take and answer raw bytes (no protobuf object in Python)."""
+    if service.wire is None:
+        pb_grpc.add_VerifierServicer_to_server(service, server)
+        return
+    handlers: dict[str, grpc.RpcMethodHandler[Any, Any]] = {
+        "Verify": grpc.unary_unary_rpc_method_handler(service.verify_wire),
+        "Submit": grpc.unary_unary_rpc_method_handler(
+            service.Submit,
+            request_deserializer=pb.SubmitRequest.FromString,
+            response_serializer=pb.SubmitResponse.SerializeToString,
+        ),
+        "VerifyStream": grpc.stream_stream_rpc_method_handler(service.verify_stream_wire),
+        "GetProgress": grpc.unary_unary_rpc_method_handler(
+            service.GetProgress,
+            request_deserializer=pb.GetProgressRequest.FromString,
+            response_serializer=pb.GetProgressResponse.SerializeToString,
+        ),
+    }
+    generic = grpc.method_handlers_generic_handler(SERVICE_NAME, handlers)
+    server.add_generic_rpc_handlers((generic,))
+    server.add_registered_method_handlers(SERVICE_NAME, handlers)
 
 
 def load_engine(config: ServerConfig) -> Engine:

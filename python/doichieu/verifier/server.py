@@ -26,7 +26,7 @@ import sys
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, AsyncIterator, Awaitable, Callable, Protocol, Sequence
+from typing import Any, AsyncIterator, Awaitable, Callable, Protocol, Sequence, TypeVar
 
 import grpc
 from google.protobuf import timestamp_pb2
@@ -139,7 +139,6 @@ def _check_text(path: str, value: str, max_bytes: int, violations: list[tuple[st
         violations.append((path, "contains control characters"))
 
 
-_FIELD_CAPS = FIELD_CAPS
 _FULL_NAME = MEMBER_FIELDS.index("full_name")
 
 
@@ -147,7 +146,7 @@ def _member_clean(member: pb.MemberRecord) -> bool:
     """True when ``_check_member`` would find nothing: a few C-level checks over
     the whole record instead of one per field (the common case is clean)."""
     values = [getattr(member, name) for name in MEMBER_FIELDS]
-    for value, cap in zip(values, _FIELD_CAPS):
+    for value, cap in zip(values, FIELD_CAPS):
         if len(value) * 4 > cap:
             return False  # long enough for its cap to matter: the field-by-field check decides
     if not values[_FULL_NAME].strip():
@@ -159,7 +158,7 @@ def _member_clean(member: pb.MemberRecord) -> bool:
 def _check_member(path: str, member: pb.MemberRecord, violations: list[tuple[str, str]]) -> None:
     if _member_clean(member):
         return
-    for name, cap in zip(MEMBER_FIELDS, _FIELD_CAPS):
+    for name, cap in zip(MEMBER_FIELDS, FIELD_CAPS):
         _check_text(f"{path}.{name}", getattr(member, name), cap, violations)
     if not member.full_name.strip():
         violations.append((f"{path}.full_name", "required: a record without a name cannot be checked"))
@@ -187,7 +186,7 @@ def _check_id(path: str, value: str, violations: list[tuple[str, str]], required
     _check_text(path, value, ID_MAX_BYTES, violations)
 
 
-# ---------------------------------------------------------------- interceptor
+# ---------------------------------------------------------------- errors to status codes
 
 
 def _status_for(exc: BaseException) -> grpc.Status:
@@ -214,70 +213,77 @@ async def _abort(context: grpc.aio.ServicerContext[Any, Any], status: grpc.Statu
     await context.abort(status.code, status.details, status.trailing_metadata)
 
 
-class ErrorInterceptor(grpc.aio.ServerInterceptor):
-    """Maps doichieu's errors to their status codes, and anything unexpected to
-    INTERNAL with a reference number instead of the exception's text."""
+def _with_error_status(handler: grpc.RpcMethodHandler[Any, Any]) -> grpc.RpcMethodHandler[Any, Any]:
+    """The handler, answering doichieu's errors with their status codes and
+    anything unexpected with INTERNAL and a reference number instead of the
+    exception's text. Wrapped once at registration rather than by a server
+    interceptor, which would add a coroutine to every call of every method."""
+    # Under grpc.aio the behaviours are coroutines and async generators; the
+    # typing stubs describe the synchronous server's.
+    if handler.unary_unary is not None:
+        inner_unary: Any = handler.unary_unary
 
-    def __init__(self) -> None:
-        self._wrapped: dict[str, tuple[grpc.RpcMethodHandler[Any, Any], grpc.RpcMethodHandler[Any, Any]]] = {}
+        async def unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+            try:
+                return await inner_unary(request, context)
+            except grpc.aio.AbortError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the point of this wrapper
+                await _abort(context, _status_for(exc))
 
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Any, Any] | None]],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler[Any, Any] | None:
-        handler = await continuation(handler_call_details)
-        if handler is None or not handler_call_details.method.startswith(f"/{SERVICE_NAME}/"):
-            return handler
-        # One wrapped handler per method, made on its first call.
-        cached = self._wrapped.get(handler_call_details.method)
-        if cached is not None and cached[0] is handler:
-            return cached[1]
-        wrapped = self._wrap(handler)
-        self._wrapped[handler_call_details.method] = (handler, wrapped)
-        return wrapped
+        return grpc.unary_unary_rpc_method_handler(
+            unary,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+    if handler.stream_stream is not None:
+        inner_stream: Any = handler.stream_stream
 
-    @staticmethod
-    def _wrap(handler: grpc.RpcMethodHandler[Any, Any]) -> grpc.RpcMethodHandler[Any, Any]:
-        # Under grpc.aio the behaviours are coroutines and async generators; the
-        # typing stubs describe the synchronous server's.
-        if handler.unary_unary is not None:
-            inner_unary: Any = handler.unary_unary
+        async def stream(requests: Any, context: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Any]:
+            try:
+                async for response in inner_stream(requests, context):
+                    yield response
+            except grpc.aio.AbortError:
+                raise
+            except Exception as exc:  # noqa: BLE001
+                await _abort(context, _status_for(exc))
 
-            async def unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
-                try:
-                    return await inner_unary(request, context)
-                except grpc.aio.AbortError:
-                    raise
-                except Exception as exc:  # noqa: BLE001 - the point of this interceptor
-                    await _abort(context, _status_for(exc))
-
-            return grpc.unary_unary_rpc_method_handler(
-                unary,
-                request_deserializer=handler.request_deserializer,
-                response_serializer=handler.response_serializer,
-            )
-        if handler.stream_stream is not None:
-            inner_stream: Any = handler.stream_stream
-
-            async def stream(requests: Any, context: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Any]:
-                try:
-                    async for response in inner_stream(requests, context):
-                        yield response
-                except grpc.aio.AbortError:
-                    raise
-                except Exception as exc:  # noqa: BLE001
-                    await _abort(context, _status_for(exc))
-
-            return grpc.stream_stream_rpc_method_handler(
-                stream,
-                request_deserializer=handler.request_deserializer,
-                response_serializer=handler.response_serializer,
-            )
-        return handler
+        return grpc.stream_stream_rpc_method_handler(
+            stream,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+    return handler
 
 
 # ---------------------------------------------------------------- the service
+
+_Chunk = TypeVar("_Chunk")
+
+
+def _read_ahead(
+    requests: AsyncIterator[_Chunk],
+) -> tuple[asyncio.Queue[_Chunk | None], list[BaseException], asyncio.Task[None]]:
+    """Reads a stream's requests into a queue at most STREAM_READ_AHEAD deep, so
+    a sender faster than the checks waits on HTTP/2 flow control; None ends the
+    queue, and a failure to read is handed over to be raised after the chunks
+    before it are answered."""
+    chunks: asyncio.Queue[_Chunk | None] = asyncio.Queue(maxsize=STREAM_READ_AHEAD)
+    failure: list[BaseException] = []
+
+    async def read() -> None:
+        try:
+            async for chunk in requests:
+                await chunks.put(chunk)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - handed to the answering side
+            failure.append(exc)
+        # Not in a finally: a cancelled reader must not wait on a full queue.
+        await chunks.put(None)
+
+    return chunks, failure, asyncio.create_task(read())
+
 
 
 def _timestamp(micros: int) -> timestamp_pb2.Timestamp:
@@ -419,21 +425,7 @@ class VerifierService(pb_grpc.VerifierServicer):
         request_iterator: AsyncIterator[pb.VerifyStreamRequest],
         context: grpc.aio.ServicerContext[pb.VerifyStreamRequest, pb.VerifyStreamResponse],
     ) -> AsyncIterator[pb.VerifyStreamResponse]:
-        chunks: asyncio.Queue[pb.VerifyStreamRequest | None] = asyncio.Queue(maxsize=STREAM_READ_AHEAD)
-        failure: list[BaseException] = []
-
-        async def read() -> None:
-            try:
-                async for chunk in request_iterator:
-                    await chunks.put(chunk)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - handed to the answering side
-                failure.append(exc)
-            # Not in a finally: a cancelled reader must not wait on a full queue.
-            await chunks.put(None)
-
-        reader = asyncio.create_task(read())
+        chunks, failure, reader = _read_ahead(request_iterator)
         index = 0
         try:
             finished = False
@@ -499,7 +491,7 @@ class VerifierService(pb_grpc.VerifierServicer):
         remaining = context.time_remaining()
         if remaining is not None and remaining <= 0:
             await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline exceeded before the check")
-        return self.wire.verify_request_bytes(request, _FIELD_CAPS)
+        return self.wire.verify_request_bytes(request, FIELD_CAPS)
 
     async def verify_stream_wire(
         self, request_iterator: AsyncIterator[bytes], context: grpc.aio.ServicerContext[bytes, bytes]
@@ -509,21 +501,7 @@ class VerifierService(pb_grpc.VerifierServicer):
         worker thread, one answer per chunk."""
         wire = self.wire
         assert wire is not None
-        chunks: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=STREAM_READ_AHEAD)
-        failure: list[BaseException] = []
-
-        async def read() -> None:
-            try:
-                async for chunk in request_iterator:
-                    await chunks.put(chunk)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - handed to the answering side
-                failure.append(exc)
-            # Not in a finally: a cancelled reader must not wait on a full queue.
-            await chunks.put(None)
-
-        reader = asyncio.create_task(read())
+        chunks, failure, reader = _read_ahead(request_iterator)
         index = 0
         try:
             finished = False
@@ -540,7 +518,7 @@ class VerifierService(pb_grpc.VerifierServicer):
                     batch.append(nxt)
                 await self._check_deadline(context)
                 responses = await asyncio.to_thread(
-                    wire.verify_stream_bytes, batch, index, _FIELD_CAPS, self.options.max_chunk
+                    wire.verify_stream_bytes, batch, index, FIELD_CAPS, self.options.max_chunk
                 )
                 for response in responses:
                     yield response
@@ -701,7 +679,6 @@ async def start_server(
         deadline=config.deadline,
     )
     server = grpc.aio.server(
-        interceptors=[ErrorInterceptor()],
         options=_server_options(reuse_port),
         maximum_concurrent_rpcs=config.max_concurrent_rpcs,
     )
@@ -725,27 +702,41 @@ async def start_server(
 
 
 def _add_verifier(service: VerifierService, server: grpc.aio.Server) -> None:
-    """The generated registration, except that with a wire path Verify and
-    VerifyStream take and answer raw bytes (no protobuf object in Python)."""
+    """The generated registration's handlers, each wrapped by ``_with_error_status``;
+    with a wire path Verify and VerifyStream take and answer raw bytes (no
+    protobuf object in Python)."""
+    verify: grpc.RpcMethodHandler[Any, Any]
+    stream: grpc.RpcMethodHandler[Any, Any]
     if service.wire is None:
-        pb_grpc.add_VerifierServicer_to_server(service, server)
-        return
-    handlers: dict[str, grpc.RpcMethodHandler[Any, Any]] = {
-        "Verify": grpc.unary_unary_rpc_method_handler(service.verify_wire),
+        verify = grpc.unary_unary_rpc_method_handler(
+            service.Verify,
+            request_deserializer=pb.VerifyRequest.FromString,
+            response_serializer=pb.VerifyResponse.SerializeToString,
+        )
+        stream = grpc.stream_stream_rpc_method_handler(
+            service.VerifyStream,
+            request_deserializer=pb.VerifyStreamRequest.FromString,
+            response_serializer=pb.VerifyStreamResponse.SerializeToString,
+        )
+    else:
+        verify = grpc.unary_unary_rpc_method_handler(service.verify_wire)
+        stream = grpc.stream_stream_rpc_method_handler(service.verify_stream_wire)
+    handlers = {
+        "Verify": verify,
         "Submit": grpc.unary_unary_rpc_method_handler(
             service.Submit,
             request_deserializer=pb.SubmitRequest.FromString,
             response_serializer=pb.SubmitResponse.SerializeToString,
         ),
-        "VerifyStream": grpc.stream_stream_rpc_method_handler(service.verify_stream_wire),
+        "VerifyStream": stream,
         "GetProgress": grpc.unary_unary_rpc_method_handler(
             service.GetProgress,
             request_deserializer=pb.GetProgressRequest.FromString,
             response_serializer=pb.GetProgressResponse.SerializeToString,
         ),
     }
-    generic = grpc.method_handlers_generic_handler(SERVICE_NAME, handlers)
-    server.add_generic_rpc_handlers((generic,))
+    handlers = {name: _with_error_status(handler) for name, handler in handlers.items()}
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE_NAME, handlers),))
     server.add_registered_method_handlers(SERVICE_NAME, handlers)
 
 

@@ -455,7 +455,10 @@ impl PopulationIndex {
     /// `violations`, a list of (field path, why); bytes that are not the
     /// message raise InvalidInputError without it.
     fn verify_request_bytes<'py>(&self, py: Python<'py>, data: &[u8], field_caps: [usize; 13]) -> PyResult<Bound<'py, PyBytes>> {
-        let answer = py.detach(|| wire::verify_request(&self.inner, data, &field_caps));
+        // The GIL stays held: one record is a few microseconds on the server's
+        // event loop, and a release would let gRPC's own threads take the GIL,
+        // to be waited for before the answer can go out.
+        let answer = wire::verify_request(&self.inner, data, &field_caps);
         match answer {
             Ok(bytes) => Ok(PyBytes::new(py, &bytes)),
             Err(r) => Err(refusal(py, r)),

@@ -3,7 +3,8 @@
 //!
 //! Building `Verification` messages field by field in Python cost three times
 //! the engine's own work per record; here decoding, the input checks, the
-//! engine call and encoding run in one call with the GIL released. The answers
+//! engine call and encoding run in one call (for a stream, with the GIL
+//! released, on all cores). The answers
 //! are the ones `doichieu.verifier.engine_adapter` builds from the record model
 //! (tests/test_grpc_wire.py compares the two), and bad input is named field by
 //! field exactly as the server's own checks name it.

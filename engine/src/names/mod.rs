@@ -83,6 +83,8 @@ pub fn write_names_bulk(names: &[Option<&str>], form: Form) -> Result<StrColumn,
     if let Some(index) = names.iter().position(|n| n.is_some_and(|s| s.len() > MAX_NAME_BYTES)) {
         check_len(names[index].unwrap_or_default(), index)?;
     }
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
     let chunks: Vec<StrColumn> = names
         .par_chunks(CHUNK)
         .map(|chunk| {
@@ -92,7 +94,7 @@ pub fn write_names_bulk(names: &[Option<&str>], form: Form) -> Result<StrColumn,
                 for name in chunk {
                     match name {
                         Some(raw) => {
-                            writer.write(raw, form, &mut col.data);
+                            writer.write_in_call(call, raw, form, &mut col.data);
                             col.finish_value();
                         }
                         None => col.push_null(),
@@ -102,6 +104,7 @@ pub fn write_names_bulk(names: &[Option<&str>], form: Form) -> Result<StrColumn,
             col
         })
         .collect();
+    rayon::broadcast(|_| with_thread_writer(|writer| writer.end_call()));
     let total: usize = chunks.iter().map(|c| c.data.len()).sum();
     let mut out = StrColumn::with_capacity(names.len(), total);
     for chunk in &chunks {
@@ -238,6 +241,25 @@ mod tests {
         assert_eq!(col.get(2), None);
         assert_eq!(col.get(3), Some(""));
         assert_eq!(col.get(4), Some("Ksor"));
+    }
+
+    #[test]
+    fn repeated_names_in_one_call_and_across_calls_write_as_when_fresh() {
+        // Repeats within a call come from the call's cache; each form is cached on
+        // its own; a name too long to cache and legacy text take the full path.
+        let long = "Nguyễn ".repeat(12) + "Hùng";
+        let raw = ["Nguyễn Văn Thuỷ", "NGUYỄN VĂN THỦY", "Nguyễn Văn Thuỷ", "NguyÔn V¨n Thñy", long.as_str(), "Ông Lê Văn Tám"];
+        let names: Vec<Option<&str>> = raw.iter().cycle().take(raw.len() * 50).map(|s| Some(*s)).collect();
+        for _ in 0..2 {
+            for form in [Form::Display, Form::Key, Form::Fold, Form::Display] {
+                let col = write_names_bulk(&names, form).unwrap();
+                for (i, name) in names.iter().enumerate() {
+                    let mut fresh = String::new();
+                    write_name(name.unwrap(), form, &mut Writer::default(), &mut fresh);
+                    assert_eq!(col.get(i).unwrap(), fresh, "{form:?} {:?}", name);
+                }
+            }
+        }
     }
 
     #[test]

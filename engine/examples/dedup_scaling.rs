@@ -61,6 +61,8 @@ fn main() {
             old_id: None,
             hometown: None,
             party_unit: Some(unit),
+            // The probe has no party history: namesakes are told apart by the citizen ID alone.
+            ..Person::default()
         })
         .collect();
     let threads = rayon::current_num_threads();

@@ -310,6 +310,24 @@ def test_unexpected_errors_become_internal_without_leaking(engine: Any, tmp_path
     assert PEOPLE[0][1] not in failure.value.details()
 
 
+# PyO3 raises a Rust panic as this type: a BaseException, named so, from that module.
+EnginePanic = type("PanicException", (BaseException,), {"__module__": "pyo3_runtime"})
+
+
+class PanickingEngine(SlowEngine):
+    def verify(self, member: pb.MemberRecord) -> pb.Verification:
+        raise EnginePanic(f"index out of bounds while reading {member.full_name}")
+
+
+def test_an_engine_panic_becomes_internal_and_the_server_keeps_serving(engine: Any, tmp_path: Path) -> None:
+    with InProcessServer(PanickingEngine(engine, 0), f"sqlite:///{tmp_path / 'l.db'}") as running:
+        for _ in range(2):
+            with pytest.raises(grpc.RpcError) as failure:
+                stub(running.target).Verify(pb.VerifyRequest(member=member_message(0)), timeout=10)
+            assert failure.value.code() == grpc.StatusCode.INTERNAL
+            assert "reference" in failure.value.details() and PEOPLE[0][1] not in failure.value.details()
+
+
 # ---------------------------------------------------------------- progress
 
 

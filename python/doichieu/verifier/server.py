@@ -213,6 +213,15 @@ async def _abort(context: grpc.aio.ServicerContext[Any, Any], status: grpc.Statu
     await context.abort(status.code, status.details, status.trailing_metadata)
 
 
+def _is_engine_panic(exc: BaseException) -> bool:
+    """A panic inside the Rust engine: PyO3 raises it as ``pyo3_runtime.PanicException``,
+    a BaseException (not an Exception), so that ordinary handlers do not swallow it.
+    The server answers it like any other bug, INTERNAL with a reference, rather than
+    letting it tear down the call without a status."""
+    kind = type(exc)
+    return kind.__name__ == "PanicException" and kind.__module__ == "pyo3_runtime"
+
+
 def _with_error_status(handler: grpc.RpcMethodHandler[Any, Any]) -> grpc.RpcMethodHandler[Any, Any]:
     """The handler, answering doichieu's errors with their status codes and
     anything unexpected with INTERNAL and a reference number instead of the
@@ -230,6 +239,10 @@ def _with_error_status(handler: grpc.RpcMethodHandler[Any, Any]) -> grpc.RpcMeth
                 raise
             except Exception as exc:  # noqa: BLE001 - the point of this wrapper
                 await _abort(context, _status_for(exc))
+            except BaseException as exc:
+                if not _is_engine_panic(exc):
+                    raise
+                await _abort(context, _status_for(exc))
 
         return grpc.unary_unary_rpc_method_handler(
             unary,
@@ -246,6 +259,10 @@ def _with_error_status(handler: grpc.RpcMethodHandler[Any, Any]) -> grpc.RpcMeth
             except grpc.aio.AbortError:
                 raise
             except Exception as exc:  # noqa: BLE001
+                await _abort(context, _status_for(exc))
+            except BaseException as exc:
+                if not _is_engine_panic(exc):
+                    raise
                 await _abort(context, _status_for(exc))
 
         return grpc.stream_stream_rpc_method_handler(

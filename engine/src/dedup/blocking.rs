@@ -1,6 +1,6 @@
-//! Candidate pairs from several blocking keys (citizen ID; surname + given name
-//! + birth year; given name + full birth date; surname + full birth date; the
-//! name's tokens in any order; old ID; party card number), each block capped.
+//! Candidate pairs from several blocking keys, each block capped: citizen ID;
+//! surname, given name and birth year; given name and full birth date; surname
+//! and full birth date; the name's tokens in any order; old ID; party card number.
 //!
 //! Everyone named "Nguyễn Văn Hùng" born in 1970 is one block in a large
 //! province (one name was shared by 3,446 people in a 1M roster): such blocks are

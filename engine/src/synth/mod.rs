@@ -137,6 +137,12 @@ rates! {
     duplicate_other_id = 0.005,
     /// Same member still listed in the previous party cell after a transfer.
     transfer_duplicate = 0.005,
+    /// A duplicate row whose party card number was retyped with one digit wrong or two swapped.
+    duplicate_card_retyped = 0.05,
+    /// A duplicate row whose admission date was retyped a day off.
+    duplicate_admission_retyped = 0.05,
+    /// A duplicate row whose party dates are written in another date format (same dates).
+    duplicate_dates_restyled = 0.3,
     probationary = 0.012,
     transferred = 0.008,
     deceased = 0.006,

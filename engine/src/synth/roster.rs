@@ -798,6 +798,26 @@ pub(crate) fn member<'g>(g: &'g Generator, people: &People<'_>, m: u64) -> Membe
     };
     let copy_style = copy_form.style.unwrap_or(ToneStyle::Old);
     let copy_hometown_new = chance(&mut rc, rates.roster_new_province_name);
+    // The second row was typed again from the same papers: the party history is the
+    // same, but now and then a card digit or the admission day slips, or the dates
+    // are written in another format.
+    let copy_card = match &card {
+        Some(c) if card_is_well_formed(c) && chance(&mut rc, rates.duplicate_card_retyped) => {
+            let number: u64 = c.parse().expect("a well-formed card is 8 digits");
+            Some(format!("{:08}", mistype(number, &mut rc)))
+        }
+        other => other.clone(),
+    };
+    let copy_admission = if chance(&mut rc, rates.duplicate_admission_retyped) {
+        admission + if rc.random_bool(0.5) { 1 } else { -1 }
+    } else {
+        admission
+    };
+    let copy_date_style = if chance(&mut rc, rates.duplicate_dates_restyled) {
+        [DateStyle::Dmy, DateStyle::DmyShort, DateStyle::Iso][rc.random_range(0..3)]
+    } else {
+        date_style
+    };
     let copy_facts = Facts {
         name: copy_name.clone(),
         hometown_new: copy_hometown_new,
@@ -805,6 +825,8 @@ pub(crate) fn member<'g>(g: &'g Generator, people: &People<'_>, m: u64) -> Membe
         form: copy_form,
         id: copy_given,
         id_cause: copy_id_cause,
+        card: copy_card.clone(),
+        admission: copy_admission,
         status: Status::Official,
         ..facts
     };
@@ -815,9 +837,9 @@ pub(crate) fn member<'g>(g: &'g Generator, people: &People<'_>, m: u64) -> Membe
         date_of_birth: dob_text,
         gender,
         citizen_id: copy_id,
-        card,
-        admission: admission_text,
-        official: official_text,
+        card: copy_card,
+        admission: date_text(copy_admission, copy_date_style),
+        official: official.map(|d| date_text(d, copy_date_style)),
         party_unit: &copy_unit.name,
         ward: &g.tree.wards[copy_unit.ward as usize].name,
         hometown: hometown_text(hometown, copy_hometown_new, hometown_prefix, copy_style),

@@ -51,7 +51,16 @@ impl Field {
     /// Level names, most similar first.
     pub fn levels(self) -> &'static [&'static str] {
         match self {
-            Field::Name => &["same_name", "diacritics_missing", "variant", "typo", "different_diacritics", "similar", "different"],
+            Field::Name => &[
+                "same_name",
+                "diacritics_missing",
+                "variant",
+                "typo",
+                "different_diacritics",
+                "similar",
+                "family_or_given_agrees",
+                "different",
+            ],
             Field::DateOfBirth | Field::AdmissionDate => &["exact", "partial_agrees", "one_digit_or_swap", "different"],
             Field::Gender | Field::Hometown => &["agree", "disagree"],
             Field::CitizenId | Field::OldId | Field::PartyCard => &["exact", "one_digit_or_transposition", "different"],
@@ -77,13 +86,22 @@ pub fn name_level(kind: MatchKind) -> u8 {
         MatchKind::SpellingVariant | MatchKind::MiddleNameMissing | MatchKind::Reordered => 2,
         MatchKind::Typo => 3,
         MatchKind::DifferentDiacritics => 4,
-        MatchKind::Different => 6,
+        MatchKind::Different => NAME_DIFFERENT,
     }
 }
 
 /// Level of two names the name layer calls `different` that are still within two
 /// edits of each other once folded (several typing errors in one name).
 pub const NAME_SIMILAR: u8 = 5;
+
+/// Level of two different names whose first or last word still agree once
+/// folded: the family name (Vietnamese order) or the given name, or, for names
+/// written given name first, the family name. A record whose given name was
+/// replaced (a name in use for the birth name) keeps it; its weight is learned,
+/// and for "Nguyễn", shared by a third of a province, it is worth little.
+pub const NAME_PART_AGREES: u8 = 6;
+
+pub const NAME_DIFFERENT: u8 = 7;
 
 /// Whether two folded names are at most two edits apart (insert, delete,
 /// substitute, swap neighbours), without allocating for names of usual length.

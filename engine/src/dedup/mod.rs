@@ -168,6 +168,10 @@ pub(crate) fn pattern_of(a: &Person<'_>, b: &Person<'_>, pa: &Prepared, pb: &Pre
         let (kind, _) = names::kind_and_score(a.full_name, b.full_name);
         if kind == MatchKind::Different && levels::within_two_edits(&pa.fold, &pb.fold) {
             (Some(levels::NAME_SIMILAR), kind)
+        } else if kind == MatchKind::Different
+            && ((pa.surname != 0 && pa.surname == pb.surname) || (pa.given != 0 && pa.given == pb.given))
+        {
+            (Some(levels::NAME_PART_AGREES), kind)
         } else {
             (Some(levels::name_level(kind)), kind)
         }
@@ -549,6 +553,22 @@ mod tests {
         assert!(transfer.explanation().contains("party_card=exact"), "{}", transfer.explanation());
         assert!(found(40, n - 2).is_none(), "{:?}", found(40, n - 2).map(|p| p.explanation()));
         assert!(found(n - 2, n - 1).is_none());
+    }
+
+    #[test]
+    fn a_name_that_keeps_its_first_or_last_word_is_a_level_of_its_own() {
+        let level = |a: &str, b: &str| {
+            let (mut writer, mut buf) = (Writer::default(), String::new());
+            let (pa, pb) = (prepare(a, &mut writer, &mut buf), prepare(b, &mut writer, &mut buf));
+            let x = Person { full_name: a, ..Person::default() };
+            let y = Person { full_name: b, ..Person::default() };
+            pattern_of(&x, &y, &pa, &pb).0[Field::Name.index()]
+        };
+        assert_eq!(level("Nguyễn Văn Hùng", "Nguyễn Thị Lan"), Some(levels::NAME_PART_AGREES));
+        assert_eq!(level("Trần Văn Hùng", "Lê Quang Hùng"), Some(levels::NAME_PART_AGREES));
+        assert_eq!(level("tayla iovino", "andrew iovino"), Some(levels::NAME_PART_AGREES));
+        assert_eq!(level("Trần Văn Hùng", "Lê Thị Lan"), Some(levels::NAME_DIFFERENT));
+        assert_eq!(level("Nguyễn Văn Hùng", "Nguyen Van Hung"), Some(levels::name_level(MatchKind::DiacriticsMissing)));
     }
 
     #[test]

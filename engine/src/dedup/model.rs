@@ -29,7 +29,7 @@ impl Model {
     /// them; these only decide where it starts.
     pub fn prior() -> Model {
         let m = vec![
-            vec![0.81, 0.06, 0.06, 0.04, 0.015, 0.01, 0.005],
+            vec![0.81, 0.06, 0.06, 0.04, 0.015, 0.01, 0.003, 0.002],
             vec![0.88, 0.05, 0.05, 0.02],
             vec![0.98, 0.02],
             vec![0.95, 0.05],
@@ -185,7 +185,7 @@ mod tests {
     fn em_separates_two_populations() {
         // 1,000 true duplicates agreeing on everything, 100,000 strangers agreeing by chance.
         let same: Pattern = [Some(0), Some(0), Some(0), Some(0), Some(0), None, None, None];
-        let strangers: Pattern = [Some(6), Some(3), Some(1), Some(1), Some(2), None, None, None];
+        let strangers: Pattern = [Some(7), Some(3), Some(1), Some(1), Some(2), None, None, None];
         let name_only: Pattern = [Some(0), Some(3), Some(0), Some(1), Some(2), None, None, None];
         let mut counts = FxHashMap::default();
         counts.insert(same, 1_000);

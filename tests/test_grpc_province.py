@@ -175,6 +175,31 @@ def test_submit_catches_the_same_member_at_another_site(province: Province, serv
     assert retaken.prior_submission.submission_id == held.submission_id
 
 
+def test_submit_catches_the_same_person_under_another_member_id(province: Province, server: InProcessServer) -> None:
+    """The roster holds some people twice under two member IDs (the generator's
+    planted duplicates); the second intake of such a person, at another site, is
+    already submitted. Two people sharing a lent citizen number are not merged."""
+    import polars as pl
+
+    verifier = stub(server.target)
+    rows = {m["member_id"]: m for m in province.members}
+    pairs = pl.read_csv(province.folder / "truth_duplicates.csv", infer_schema=False)
+    same_person = [(a, b) for a, b, cause in pairs.select("member_id_a", "member_id_b", "cause").iter_rows()
+                   if cause != "borrowed_id" and a != b and province.verdict(a) == "accept"]
+    assert len(same_person) >= 5
+    for a, b in same_person[:8]:
+        first = submit(verifier, rows[a], "site-1", "m-01")
+        assert first.outcome == pb.SUBMIT_OUTCOME_RECORDED
+        second = submit(verifier, rows[b], "site-2", "m-05")
+        assert second.outcome == pb.SUBMIT_OUTCOME_ALREADY_SUBMITTED, (a, b)
+        assert (second.prior_submission.submission_id, second.prior_submission.site_id) == (first.submission_id, "site-1")
+    lent = [(a, b) for a, b, cause in pairs.select("member_id_a", "member_id_b", "cause").iter_rows()
+            if cause == "borrowed_id" and province.verdict(a) == "accept"]
+    for a, b in lent[:3]:
+        assert submit(verifier, rows[a], "site-1", "m-02").outcome == pb.SUBMIT_OUTCOME_RECORDED
+        assert submit(verifier, rows[b], "site-2", "m-06").outcome != pb.SUBMIT_OUTCOME_ALREADY_SUBMITTED
+
+
 def test_progress_counts_what_was_submitted(province: Province, server: InProcessServer) -> None:
     verifier = stub(server.target)
     rng = random.Random(3)

@@ -160,6 +160,12 @@ def blocking_codes(verification: pb.Verification) -> str:
     )
 
 
+#: Deduplication score from which two rows of the required list are taken for one
+#: person at intake (stricter than the report's 0.9: a wrong merge would refuse
+#: somebody's own intake).
+SAME_PERSON_SCORE = 0.99
+
+
 class EngineAdapter:
     """The population index and the required list the server answers from."""
 
@@ -167,9 +173,37 @@ class EngineAdapter:
         self._records = records
         self.index = records.PopulationIndex(records.load_population(population))
         self._units: dict[str, tuple[str, str]] = {}
+        self._same_person: dict[str, tuple[str, ...]] = {}
         self.required: dict[tuple[str, str], int] = {}
         if roster is not None:
-            self._load_required(records.load_roster(roster))
+            table = records.load_roster(roster)
+            self._load_required(table)
+            self._load_same_person(table)
+
+    def _load_same_person(self, roster: Any) -> None:
+        """Member IDs the roster holds twice for one person, from deduplication of
+        the required list (pairs at ``SAME_PERSON_SCORE`` or above; a number lent to
+        somebody else scores far below). Submit uses them to answer a second intake
+        of the same person under the other ID as already submitted."""
+        import polars as pl
+
+        from doichieu.dedup import find_duplicates
+
+        frame = roster if isinstance(roster, pl.DataFrame) else pl.DataFrame(roster)
+        if not {"member_id", "full_name", "date_of_birth"} <= set(frame.columns):
+            return
+        frame = frame.with_columns(pl.col("member_id").cast(pl.Utf8).fill_null("")).unique(subset="member_id", keep="first")
+        pairs = find_duplicates(frame).pairs.filter(pl.col("score") >= SAME_PERSON_SCORE)
+        others: dict[str, set[str]] = {}
+        for a, b in pairs.select("member_id_a", "member_id_b").iter_rows():
+            if a and b and a != b:
+                others.setdefault(a, set()).add(b)
+                others.setdefault(b, set()).add(a)
+        self._same_person = {member: tuple(sorted(ids)) for member, ids in others.items()}
+
+    def same_person_of(self, member_id: str) -> tuple[str, ...]:
+        """Other member IDs of the required list that are this member's person."""
+        return self._same_person.get(member_id, ())
 
     def _load_required(self, roster: Any) -> None:
         import polars as pl

@@ -75,6 +75,15 @@ class Intake:
     blocking_codes: str
     #: Digest of the request, to tell a retry from a reuse of the id.
     fingerprint: bytes
+    #: Other member IDs of the required list that deduplication holds to be the
+    #: same person (the roster lists them twice): an accepted intake under any of
+    #: them means this person was already taken in.
+    same_person: tuple[str, ...] = ()
+
+    @property
+    def person_key(self) -> str:
+        """One key for the person, whichever of their member IDs is submitted."""
+        return min((self.member_id, *self.same_person))
 
 
 @dataclass(frozen=True)
@@ -215,7 +224,20 @@ def _decide(cur: _Cursor, intake: Intake, render: Render, ph: str) -> StoredAnsw
     )
     row = cur.fetchone()
     prior = Prior(*row) if row is not None else None
-    if prior is not None and prior.outcome == OUTCOME_RECORDED and prior.verdict == "accept":
+    done = prior is not None and prior.outcome == OUTCOME_RECORDED and prior.verdict == "accept"
+    if not done and intake.same_person:
+        # The same person under another member ID, already taken in at some site.
+        marks = ", ".join([ph] * len(intake.same_person))
+        cur.execute(
+            "SELECT submission_id, site_id, machine_id, officer_id, capture_time_us, record_time_us, outcome, verdict "
+            f"FROM submissions WHERE member_id IN ({marks}) AND is_current = 1 "
+            f"AND outcome = {ph} AND verdict = {ph} ORDER BY record_time_us LIMIT 1",
+            (*intake.same_person, OUTCOME_RECORDED, "accept"),
+        )
+        other = cur.fetchone()
+        if other is not None:
+            return _store(cur, intake, render, ph, OUTCOME_ALREADY_SUBMITTED, 0, Prior(*other))
+    if done:
         # The intake was completed elsewhere; keep this attempt for the record
         # without letting it count twice.
         outcome, is_current = OUTCOME_ALREADY_SUBMITTED, 0
@@ -228,6 +250,10 @@ def _decide(cur: _Cursor, intake: Intake, render: Render, ph: str) -> StoredAnsw
             cur.execute(
                 f"UPDATE submissions SET is_current = 0 WHERE submission_id = {ph}", (prior.submission_id,)
             )
+    return _store(cur, intake, render, ph, outcome, is_current, prior)
+
+
+def _store(cur: _Cursor, intake: Intake, render: Render, ph: str, outcome: str, is_current: int, prior: Prior | None) -> StoredAnswer:
     decision = Decision(outcome=outcome, record_time_us=now_us(), prior=prior)
     response = render(decision)
     cur.execute(
@@ -460,7 +486,7 @@ class PostgresLedger(_GroupCommitLedger):
         self._write_conn = conn = self._fresh(self._write_conn, autocommit=False)
         results: list[StoredAnswer | BaseException] = []
         keys = sorted(
-            {_lock_key("member", intake.member_id) for intake, _ in jobs}
+            {_lock_key("member", intake.person_key) for intake, _ in jobs}
             | {_lock_key("submission", intake.submission_id) for intake, _ in jobs}
         )
         with conn.transaction():

@@ -348,6 +348,10 @@ class VerifierService(pb_grpc.VerifierServicer):
         await self._check_deadline(context)
         return pb.VerifyResponse(verification=self.engine.verify(request.member))
 
+    def _same_person_of(self, member_id: str) -> tuple[str, ...]:
+        same_person_of = getattr(self.engine, "same_person_of", None)
+        return tuple(same_person_of(member_id)) if same_person_of is not None else ()
+
     async def Submit(
         self, request: pb.SubmitRequest, context: grpc.aio.ServicerContext[pb.SubmitRequest, pb.SubmitResponse]
     ) -> pb.SubmitResponse:
@@ -404,6 +408,7 @@ class VerifierService(pb_grpc.VerifierServicer):
             exclusion_reason=_EXCLUSION_NAMES.get(request.exclusion_reason, ""),
             blocking_codes="" if verification is None else blocking_codes(verification),
             fingerprint=ledger_mod.fingerprint(site.encode(), request.SerializeToString(deterministic=True)),
+            same_person=self._same_person_of(member.member_id),
         )
 
         def render(decision: ledger_mod.Decision) -> bytes:

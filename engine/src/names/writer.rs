@@ -89,11 +89,6 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Appends `raw` in the requested form to `out`.
-    pub fn write(&mut self, raw: &str, form: Form, out: &mut String) {
-        self.write_tokens(raw, form, out)
-    }
-
     /// Gives back the memory of the bulk call's name cache.
     pub(super) fn end_call(&mut self) {
         self.written = WrittenNames::default();
@@ -103,7 +98,7 @@ impl Writer {
     /// already written during this call is copied from the call's cache.
     pub(super) fn write_in_call(&mut self, call: u64, raw: &str, form: Form, out: &mut String) {
         if raw.len() > MAX_CACHED_NAME_BYTES {
-            return self.write_tokens(raw, form, out);
+            return self.write(raw, form, out);
         }
         if self.written.call != call || self.written.index.len() >= MAX_CACHED_NAMES {
             self.written.reset(call);
@@ -119,7 +114,7 @@ impl Writer {
             return;
         }
         let start = out.len();
-        self.write_tokens(raw, form, out);
+        self.write(raw, form, out);
         let span = match known {
             Some((false, _)) => return, // another name with the same hash holds the slot
             _ => self.written.push(&out[start..]),
@@ -136,8 +131,9 @@ impl Writer {
         }
     }
 
-    /// Writes `raw` from its tokens' cached forms (the full path for legacy text).
-    fn write_tokens(&mut self, raw: &str, form: Form, out: &mut String) {
+    /// Appends `raw` in the requested form to `out`, from its tokens' cached forms
+    /// (the full path for legacy text).
+    pub fn write(&mut self, raw: &str, form: Form, out: &mut String) {
         // Legacy text is rare: repair and settle it on the full path. Whether a name
         // is legacy text is decided from what splitting saw and from each token's
         // cached verdict, so the common name is scanned once.

@@ -303,6 +303,26 @@ def _read_ahead(
 
 
 
+async def _waiting_batches(
+    chunks: asyncio.Queue[_Chunk | None], full: Callable[[list[_Chunk]], bool]
+) -> AsyncIterator[list[_Chunk]]:
+    """The stream's chunks in batches for one engine call each: a batch starts with
+    the next chunk and takes the chunks already waiting in the read-ahead queue
+    until ``full`` says so; the queue's None ends it."""
+    while True:
+        first = await chunks.get()
+        if first is None:
+            return
+        batch = [first]
+        while not full(batch) and not chunks.empty():
+            nxt = chunks.get_nowait()
+            if nxt is None:
+                yield batch
+                return
+            batch.append(nxt)
+        yield batch
+
+
 def _timestamp(micros: int) -> timestamp_pb2.Timestamp:
     stamp = timestamp_pb2.Timestamp()
     stamp.FromMicroseconds(micros)
@@ -450,21 +470,9 @@ class VerifierService(pb_grpc.VerifierServicer):
         chunks, failure, reader = _read_ahead(request_iterator)
         index = 0
         try:
-            finished = False
-            while not finished:
-                first = await chunks.get()
-                if first is None:
-                    break
-                batch = [first]
-                records = len(first.members)
-                # Merge chunks already waiting into one engine call.
-                while records < STREAM_BATCH_RECORDS and not chunks.empty():
-                    nxt = chunks.get_nowait()
-                    if nxt is None:
-                        finished = True
-                        break
-                    batch.append(nxt)
-                    records += len(nxt.members)
+            async for batch in _waiting_batches(
+                chunks, lambda batch: sum(len(c.members) for c in batch) >= STREAM_BATCH_RECORDS
+            ):
                 violations: list[tuple[str, str]] = []
                 for offset, chunk in enumerate(batch):
                     if len(chunk.members) > self.options.max_chunk:
@@ -510,9 +518,7 @@ class VerifierService(pb_grpc.VerifierServicer):
         (refusing it field by field as ``_check_member`` does), verifies and
         encodes the answer."""
         assert self.wire is not None
-        remaining = context.time_remaining()
-        if remaining is not None and remaining <= 0:
-            await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline exceeded before the check")
+        await self._check_deadline(context)
         return self.wire.verify_request_bytes(request, FIELD_CAPS)
 
     async def verify_stream_wire(
@@ -526,18 +532,8 @@ class VerifierService(pb_grpc.VerifierServicer):
         chunks, failure, reader = _read_ahead(request_iterator)
         index = 0
         try:
-            finished = False
-            while not finished:
-                first = await chunks.get()
-                if first is None:
-                    break
-                batch = [first]
-                while not chunks.empty():
-                    nxt = chunks.get_nowait()
-                    if nxt is None:
-                        finished = True
-                        break
-                    batch.append(nxt)
+            # The read-ahead bounds a batch; the records are counted in Rust.
+            async for batch in _waiting_batches(chunks, lambda batch: False):
                 await self._check_deadline(context)
                 responses = await asyncio.to_thread(
                     wire.verify_stream_bytes, batch, index, FIELD_CAPS, self.options.max_chunk

@@ -48,6 +48,17 @@ def test_bulk_list_matches_one_at_a_time() -> None:
     assert doichieu.fold_keys(names) == [doichieu.fold_key(n) for n in names]
 
 
+def test_bulk_list_hands_a_repeated_name_one_str() -> None:
+    # A roster repeats about half its names; each repeat shares the str already made
+    # (Python strs are immutable, so sharing is invisible but for `is`).
+    names = ["nguyễn văn hùng", "Nguyễn Văn Hùng", "TRẦN THỊ THỦY"] * 2000
+    for bulk, one in ((doichieu.normalize_names, doichieu.normalize_name), (doichieu.name_keys, doichieu.name_key)):
+        out = bulk(names)
+        assert out == [one(n) for n in names]
+        distinct_objects = len({id(s) for s in out})
+        assert distinct_objects < len(names) // 10, distinct_objects
+
+
 def test_bulk_polars_keeps_name_and_nulls() -> None:
     s = pl.Series("ho_ten", ["nguyễn thị thủy", None, "Ðặng Văn Hải"])
     out = doichieu.normalize_names(s)

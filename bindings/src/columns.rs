@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use arrow_array::{Array, ArrayRef, Float64Array, LargeStringArray, StringArray, StringViewArray};
 use arrow_buffer::{NullBuffer, OffsetBuffer, ScalarBuffer};
-use doichieu_engine::StrColumn;
+use doichieu_engine::{names, StrColumn};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyList, PyString};
@@ -126,6 +126,29 @@ pub fn str_column_out<'py>(py: Python<'py>, col: StrColumn, arrow: bool) -> PyRe
     }
     let items = (0..col.len()).map(|i| col.get(i));
     Ok(PyList::new(py, items)?.into_any())
+}
+
+/// A list of str where a repeated value is the same str object: a roster repeats
+/// about half its names, and making a Python str is most of what a list costs.
+pub fn str_list_shared<'py>(py: Python<'py>, shared: names::SharedColumn) -> PyResult<Bound<'py, PyAny>> {
+    let names::SharedColumn { column, same_as } = shared;
+    let mut objects: Vec<Option<Bound<'py, PyAny>>> = Vec::with_capacity(column.len());
+    for (i, same) in same_as.iter().enumerate() {
+        objects.push(match same {
+            Some(_) => None,
+            None => Some(match column.get(i) {
+                Some(text) => PyString::new(py, text).into_any(),
+                None => py.None().into_bound(py),
+            }),
+        });
+    }
+    // A repeat may point at a later row (threads take chunks in any order).
+    for i in 0..objects.len() {
+        if let Some(j) = same_as[i] {
+            objects[i] = objects[j as usize].clone();
+        }
+    }
+    Ok(PyList::new(py, objects.into_iter().map(|o| o.unwrap_or_else(|| py.None().into_bound(py))))?.into_any())
 }
 
 pub fn float_column_out<'py>(py: Python<'py>, values: Vec<Option<f64>>, arrow: bool) -> PyResult<Bound<'py, PyAny>> {

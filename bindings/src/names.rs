@@ -108,8 +108,12 @@ fn compare_names(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> 
 
 fn bulk<'py>(py: Python<'py>, names_obj: &Bound<'py, PyAny>, form: Form) -> PyResult<Bound<'py, PyAny>> {
     let column: Column = columns::extract(names_obj)?;
-    let result: Result<StrColumn, _> = py.detach(|| names::write_names_bulk(&column.values(), form));
-    columns::str_column_out(py, result.map_err(to_py)?, column.is_arrow())
+    if column.is_arrow() {
+        let result: Result<StrColumn, _> = py.detach(|| names::write_names_bulk(&column.values(), form));
+        return columns::str_column_out(py, result.map_err(to_py)?, true);
+    }
+    let result = py.detach(|| names::write_names_bulk_shared(&column.values(), form)).map_err(to_py)?;
+    columns::str_list_shared(py, result)
 }
 
 #[pyfunction]

@@ -80,37 +80,76 @@ const CHUNK: usize = 2048;
 /// One form for a whole column, on all cores. Nulls stay null; the first name over
 /// the length cap fails the whole call with its position, before any work is done.
 pub fn write_names_bulk(names: &[Option<&str>], form: Form) -> Result<StrColumn, EngineError> {
+    Ok(write_bulk(names, form)?.0)
+}
+
+/// A column from `write_names_bulk_shared`.
+pub struct SharedColumn {
+    pub column: StrColumn,
+    /// `Some(j)` where row `i` repeats the text row `j` wrote (`j` never itself
+    /// repeats another row): a caller building one object per value, such as a
+    /// Python str, can hand row `i` the object of row `j`.
+    pub same_as: Vec<Option<u32>>,
+}
+
+/// As `write_names_bulk`, also saying which rows repeat an earlier write of the
+/// same text (found by the writers' name caches, so at no extra cost; a repeat
+/// seen by another thread is not found, and that row is simply written).
+pub fn write_names_bulk_shared(names: &[Option<&str>], form: Form) -> Result<SharedColumn, EngineError> {
+    let (column, same_as) = write_bulk(names, form)?;
+    Ok(SharedColumn { column, same_as })
+}
+
+fn write_bulk(names: &[Option<&str>], form: Form) -> Result<(StrColumn, Vec<Option<u32>>), EngineError> {
     if let Some(index) = names.iter().position(|n| n.is_some_and(|s| s.len() > MAX_NAME_BYTES)) {
         check_len(names[index].unwrap_or_default(), index)?;
     }
+    // Rows are named by u32 in the caches; a longer column is written without sharing.
+    let rows_fit = u32::try_from(names.len()).is_ok();
     static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-    let chunks: Vec<StrColumn> = names
+    let chunks: Vec<(StrColumn, Vec<Option<u32>>)> = names
         .par_chunks(CHUNK)
-        .map(|chunk| {
+        .enumerate()
+        .map(|(chunk_index, chunk)| {
             let bytes: usize = chunk.iter().map(|n| n.map_or(0, str::len) + 4).sum();
             let mut col = StrColumn::with_capacity(chunk.len(), bytes);
+            let mut same_as = Vec::with_capacity(chunk.len());
             with_thread_writer(|writer| {
-                for name in chunk {
+                for (i, name) in chunk.iter().enumerate() {
                     match name {
-                        Some(raw) => {
-                            writer.write_in_call(call, raw, form, &mut col.data);
+                        Some(raw) if rows_fit => {
+                            let row = (chunk_index * CHUNK + i) as u32;
+                            same_as.push(match writer.write_in_call(call, row, raw, form, &mut col.data) {
+                                writer::Written::Fresh => None,
+                                writer::Written::SameAs(first) => Some(first),
+                            });
                             col.finish_value();
                         }
-                        None => col.push_null(),
+                        Some(raw) => {
+                            writer.write(raw, form, &mut col.data);
+                            same_as.push(None);
+                            col.finish_value();
+                        }
+                        None => {
+                            col.push_null();
+                            same_as.push(None);
+                        }
                     }
                 }
             });
-            col
+            (col, same_as)
         })
         .collect();
     rayon::broadcast(|_| with_thread_writer(|writer| writer.end_call()));
-    let total: usize = chunks.iter().map(|c| c.data.len()).sum();
+    let total: usize = chunks.iter().map(|c| c.0.data.len()).sum();
     let mut out = StrColumn::with_capacity(names.len(), total);
-    for chunk in &chunks {
+    let mut same_as = Vec::with_capacity(names.len());
+    for (chunk, shared) in &chunks {
         out.extend(chunk);
+        same_as.extend_from_slice(shared);
     }
-    Ok(out)
+    Ok((out, same_as))
 }
 
 /// Kind and score of one pair on this thread's cached comparer (no alignment):
@@ -258,6 +297,22 @@ mod tests {
                     write_name(name.unwrap(), form, &mut Writer::default(), &mut fresh);
                     assert_eq!(col.get(i).unwrap(), fresh, "{form:?} {:?}", name);
                 }
+                let shared = write_names_bulk_shared(&names, form).unwrap();
+                assert_eq!(shared.column.data, col.data);
+                assert_eq!(shared.column.offsets, col.offsets);
+                let mut repeats = 0;
+                for (i, same) in shared.same_as.iter().enumerate() {
+                    if let Some(j) = *same {
+                        let j = j as usize;
+                        assert_ne!(i, j);
+                        assert_eq!(shared.same_as[j], None, "a shared row points at a row that owns its text");
+                        assert_eq!(names[i], names[j], "only the same typed name is shared");
+                        assert_eq!(col.get(i), col.get(j));
+                        repeats += 1;
+                    }
+                }
+                // The long name is never cached; the other five repeat 49 times each.
+                assert!(repeats >= 5 * 49 / 2, "{repeats} repeats found");
             }
         }
     }

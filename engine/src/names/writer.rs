@@ -28,14 +28,18 @@ const MAX_CACHED_NAMES: usize = 1 << 16;
 /// shorter, and caching long hostile strings would only hold memory.
 const MAX_CACHED_NAME_BYTES: usize = 64;
 
+/// The arena a thread keeps between bulk calls; 65,536 real names in three forms
+/// fit well within it.
+const MAX_KEPT_ARENA_BYTES: usize = 16 << 20;
+
 /// Names already written during one bulk call. A roster repeats its names (a
 /// generated province of 102,235 members has about 53,000 distinct spellings),
 /// and a repeat then costs one lookup instead of splitting the name and looking
 /// up each token (about a tenth of a bulk call's time, measured on 100,000
 /// generated names; the lookups miss the processor's caches, which is why it is
-/// not more). It lives for one call only: a benchmark that writes the same column
-/// twice measures the second pass as honestly as the first, and the memory is
-/// given back when the call ends.
+/// not more), and the Python binding hands a repeat the str object it already made.
+/// Its contents live for one call only: a benchmark that writes the same column
+/// twice measures the second pass as honestly as the first.
 #[derive(Default)]
 struct WrittenNames {
     call: u64,
@@ -48,8 +52,18 @@ struct WrittenNames {
 
 struct WrittenName {
     typed: (u32, u32),
-    /// Where each form (Display, Key, Fold) written so far sits in the arena.
-    forms: [Option<(u32, u32)>; 3],
+    /// Where each form (Display, Key, Fold) written so far sits in the arena, and
+    /// the row of the call that first wrote it.
+    forms: [Option<((u32, u32), u32)>; 3],
+}
+
+/// What `write_in_call` did with a name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Written {
+    /// Written afresh (the first time this call, or a name too long to cache).
+    Fresh,
+    /// The same text as the given row of this call already had.
+    SameAs(u32),
 }
 
 impl WrittenNames {
@@ -89,16 +103,24 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Gives back the memory of the bulk call's name cache.
+    /// Forgets the bulk call's names. The table and arena keep their allocation
+    /// (bounded by `MAX_CACHED_NAMES`) for the next call: growing them afresh each
+    /// call cost a tenth of a bulk normalisation in rehashing and page faults. An
+    /// arena swollen by unusual input is given back.
     pub(super) fn end_call(&mut self) {
-        self.written = WrittenNames::default();
+        self.written.reset(0);
+        if self.written.arena.capacity() > MAX_KEPT_ARENA_BYTES {
+            self.written.arena = String::new();
+        }
     }
 
-    /// As `write`, within bulk call `call` (a number no other call shares): a name
-    /// already written during this call is copied from the call's cache.
-    pub(super) fn write_in_call(&mut self, call: u64, raw: &str, form: Form, out: &mut String) {
+    /// As `write`, within bulk call `call` (a number other than 0 that no other call
+    /// shares), as row `row` of that call: a name already written during this call
+    /// is copied from the call's cache, and the answer says which row wrote it first.
+    pub(super) fn write_in_call(&mut self, call: u64, row: u32, raw: &str, form: Form, out: &mut String) -> Written {
         if raw.len() > MAX_CACHED_NAME_BYTES {
-            return self.write(raw, form, out);
+            self.write(raw, form, out);
+            return Written::Fresh;
         }
         if self.written.call != call || self.written.index.len() >= MAX_CACHED_NAMES {
             self.written.reset(call);
@@ -109,26 +131,27 @@ impl Writer {
             rustc_hash::FxBuildHasher.hash_one(raw)
         };
         let known = self.written.index.get(&hash).map(|e| (self.written.slice(e.typed) == raw, e.forms[slot]));
-        if let Some((true, Some(span))) = known {
+        if let Some((true, Some((span, first_row)))) = known {
             out.push_str(self.written.slice(span));
-            return;
+            return Written::SameAs(first_row);
         }
         let start = out.len();
         self.write(raw, form, out);
         let span = match known {
-            Some((false, _)) => return, // another name with the same hash holds the slot
+            Some((false, _)) => return Written::Fresh, // another name with the same hash holds the slot
             _ => self.written.push(&out[start..]),
         };
         if known.is_some() {
             if let Some(entry) = self.written.index.get_mut(&hash) {
-                entry.forms[slot] = Some(span);
+                entry.forms[slot] = Some((span, row));
             }
         } else {
             let typed = self.written.push(raw);
             let mut forms = [None; 3];
-            forms[slot] = Some(span);
+            forms[slot] = Some((span, row));
             self.written.index.insert(hash, WrittenName { typed, forms });
         }
+        Written::Fresh
     }
 
     /// Appends `raw` in the requested form to `out`, from its tokens' cached forms

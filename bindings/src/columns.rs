@@ -128,18 +128,81 @@ pub fn str_column_out<'py>(py: Python<'py>, col: StrColumn, arrow: bool) -> PyRe
     Ok(PyList::new(py, items)?.into_any())
 }
 
-/// A list of str where a repeated value is the same str object: a roster repeats
-/// about half its names, and making a Python str is most of what a list costs.
-pub fn str_list_shared<'py>(py: Python<'py>, shared: names::SharedColumn) -> PyResult<Bound<'py, PyAny>> {
-    let names::SharedColumn { column, same_as } = shared;
-    let mut objects: Vec<Option<Bound<'py, PyAny>>> = Vec::with_capacity(column.len());
-    for (i, same) in same_as.iter().enumerate() {
-        objects.push(match same {
-            Some(_) => None,
-            None => Some(match column.get(i) {
-                Some(text) => PyString::new(py, text).into_any(),
-                None => py.None().into_bound(py),
-            }),
+/// A written column readied for Python without the GIL: each value that owns its
+/// text as `wchar_t` code units, the form `PyUnicode_FromWideChar` copies in one
+/// allocation and one pass (decoding UTF-8 instead costs several, and was most of
+/// a list normalisation), and each repeat pointing at the row that owns its text.
+pub struct WideColumn {
+    units: Vec<libc::wchar_t>,
+    /// `spans[i]` is row `i`'s units; `None` for a null or a repeat.
+    spans: Vec<Option<(usize, usize)>>,
+    same_as: Vec<Option<u32>>,
+}
+
+impl WideColumn {
+    /// Runs on all cores: one piece of units per block of rows, stitched after.
+    pub fn from_shared(shared: names::SharedColumn) -> WideColumn {
+        use rayon::prelude::*;
+        const ROWS: usize = 4096;
+        let names::SharedColumn { column, same_as } = shared;
+        let pieces: Vec<(Vec<libc::wchar_t>, Vec<Option<(usize, usize)>>)> = (0..column.len())
+            .into_par_iter()
+            .step_by(ROWS)
+            .map(|first| {
+                let rows = first..(first + ROWS).min(column.len());
+                let mut units = Vec::with_capacity(rows.len() * 16);
+                let mut spans = Vec::with_capacity(rows.len());
+                for row in rows {
+                    spans.push(match (same_as[row], column.get(row)) {
+                        (None, Some(text)) => {
+                            let start = units.len();
+                            push_wide(text, &mut units);
+                            Some((start, units.len()))
+                        }
+                        _ => None,
+                    });
+                }
+                (units, spans)
+            })
+            .collect();
+        let mut units = Vec::with_capacity(pieces.iter().map(|p| p.0.len()).sum());
+        let mut spans = Vec::with_capacity(column.len());
+        for (piece, piece_spans) in pieces {
+            let base = units.len();
+            units.extend_from_slice(&piece);
+            spans.extend(piece_spans.into_iter().map(|s| s.map(|(a, b)| (a + base, b + base))));
+        }
+        WideColumn { units, spans, same_as }
+    }
+}
+
+fn push_wide(text: &str, units: &mut Vec<libc::wchar_t>) {
+    if std::mem::size_of::<libc::wchar_t>() == 4 {
+        units.extend(text.chars().map(|c| c as u32 as libc::wchar_t));
+    } else {
+        // Windows: wchar_t is UTF-16, surrogate pairs included.
+        units.extend(text.encode_utf16().map(|u| u as libc::wchar_t));
+    }
+}
+
+/// A list of str from a `WideColumn`: a repeated value is the same str object (a
+/// roster repeats about half its names, and making a str is most of a list's cost).
+pub fn str_list_wide(py: Python<'_>, wide: WideColumn) -> PyResult<Bound<'_, PyAny>> {
+    let WideColumn { units, spans, same_as } = wide;
+    let mut objects: Vec<Option<Bound<'_, PyAny>>> = Vec::with_capacity(spans.len());
+    for (span, same) in spans.iter().zip(&same_as) {
+        objects.push(match (same, span) {
+            (Some(_), _) => None,
+            (None, Some((start, end))) => {
+                let piece = &units[*start..*end];
+                // SAFETY: the pointer and length describe initialised wchar_t units
+                // that outlive the call; CPython copies them into a new str (or
+                // returns NULL with an exception set, which from_owned_ptr_or_err reads).
+                Some(unsafe {
+                    Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyUnicode_FromWideChar(piece.as_ptr(), piece.len() as pyo3::ffi::Py_ssize_t))?
+                })
+            }
+            (None, None) => Some(py.None().into_bound(py)),
         });
     }
     // A repeat may point at a later row (threads take chunks in any order).

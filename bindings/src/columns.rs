@@ -133,23 +133,24 @@ pub fn str_column_out<'py>(py: Python<'py>, col: StrColumn, arrow: bool) -> PyRe
 /// allocation and one pass (decoding UTF-8 instead costs several, and was most of
 /// a list normalisation), and each repeat pointing at the row that owns its text.
 pub struct WideColumn {
-    units: Vec<libc::wchar_t>,
-    /// `spans[i]` is row `i`'s units; `None` for a null or a repeat.
-    spans: Vec<Option<(usize, usize)>>,
+    /// Per block of `WIDE_ROWS` rows: the units, and each row's span in them
+    /// (`None` for a null or a repeat).
+    blocks: Vec<(Vec<libc::wchar_t>, Vec<Option<(usize, usize)>>)>,
     same_as: Vec<Option<u32>>,
 }
 
+const WIDE_ROWS: usize = 4096;
+
 impl WideColumn {
-    /// Runs on all cores: one piece of units per block of rows, stitched after.
+    /// Runs on all cores, one block of rows per task.
     pub fn from_shared(shared: names::SharedColumn) -> WideColumn {
         use rayon::prelude::*;
-        const ROWS: usize = 4096;
         let names::SharedColumn { column, same_as } = shared;
-        let pieces: Vec<(Vec<libc::wchar_t>, Vec<Option<(usize, usize)>>)> = (0..column.len())
+        let blocks = (0..column.len())
             .into_par_iter()
-            .step_by(ROWS)
+            .step_by(WIDE_ROWS)
             .map(|first| {
-                let rows = first..(first + ROWS).min(column.len());
+                let rows = first..(first + WIDE_ROWS).min(column.len());
                 let mut units = Vec::with_capacity(rows.len() * 16);
                 let mut spans = Vec::with_capacity(rows.len());
                 for row in rows {
@@ -165,14 +166,7 @@ impl WideColumn {
                 (units, spans)
             })
             .collect();
-        let mut units = Vec::with_capacity(pieces.iter().map(|p| p.0.len()).sum());
-        let mut spans = Vec::with_capacity(column.len());
-        for (piece, piece_spans) in pieces {
-            let base = units.len();
-            units.extend_from_slice(&piece);
-            spans.extend(piece_spans.into_iter().map(|s| s.map(|(a, b)| (a + base, b + base))));
-        }
-        WideColumn { units, spans, same_as }
+        WideColumn { blocks, same_as }
     }
 }
 
@@ -188,9 +182,10 @@ fn push_wide(text: &str, units: &mut Vec<libc::wchar_t>) {
 /// A list of str from a `WideColumn`: a repeated value is the same str object (a
 /// roster repeats about half its names, and making a str is most of a list's cost).
 pub fn str_list_wide(py: Python<'_>, wide: WideColumn) -> PyResult<Bound<'_, PyAny>> {
-    let WideColumn { units, spans, same_as } = wide;
-    let mut objects: Vec<Option<Bound<'_, PyAny>>> = Vec::with_capacity(spans.len());
-    for (span, same) in spans.iter().zip(&same_as) {
+    let WideColumn { blocks, same_as } = wide;
+    let mut objects: Vec<Option<Bound<'_, PyAny>>> = Vec::with_capacity(same_as.len());
+    let rows = blocks.iter().flat_map(|(units, spans)| spans.iter().map(move |span| (units, span)));
+    for ((units, span), same) in rows.zip(&same_as) {
         objects.push(match (same, span) {
             (Some(_), _) => None,
             (None, Some((start, end))) => {

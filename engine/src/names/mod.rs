@@ -142,14 +142,8 @@ fn write_bulk(names: &[Option<&str>], form: Form) -> Result<(StrColumn, Vec<Opti
         })
         .collect();
     rayon::broadcast(|_| with_thread_writer(|writer| writer.end_call()));
-    let total: usize = chunks.iter().map(|c| c.0.data.len()).sum();
-    let mut out = StrColumn::with_capacity(names.len(), total);
-    let mut same_as = Vec::with_capacity(names.len());
-    for (chunk, shared) in &chunks {
-        out.extend(chunk);
-        same_as.extend_from_slice(shared);
-    }
-    Ok((out, same_as))
+    let (columns, shared): (Vec<StrColumn>, Vec<Vec<Option<u32>>>) = chunks.into_iter().unzip();
+    Ok((StrColumn::concat(&columns), shared.concat()))
 }
 
 /// Kind and score of one pair on this thread's cached comparer (no alignment):

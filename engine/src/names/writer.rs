@@ -42,19 +42,24 @@ const MAX_KEPT_ARENA_BYTES: usize = 16 << 20;
 /// twice measures the second pass as honestly as the first.
 #[derive(Default)]
 struct WrittenNames {
+    /// The call and form the contents belong to (a call writes one form).
     call: u64,
+    form: Option<Form>,
     /// FxHash of the name as typed → the name (a colliding name fails the text
-    /// check and is written afresh). Entries sit in the table itself and the
-    /// typed text beside its first written form, so a repeat touches two places.
+    /// check and is written afresh). Entries are small and sit in the table itself,
+    /// and the typed text lies just before its written form in the arena, so a
+    /// repeat touches two places, each usually one cache line.
     index: FxHashMap<u64, WrittenName>,
     arena: String,
 }
 
+/// At `start` in the arena: the typed text, then its written form.
 struct WrittenName {
-    typed: (u32, u32),
-    /// Where each form (Display, Key, Fold) written so far sits in the arena, and
-    /// the row of the call that first wrote it.
-    forms: [Option<((u32, u32), u32)>; 3],
+    start: u32,
+    typed_len: u16,
+    written_len: u16,
+    /// The row of the call that first wrote it.
+    row: u32,
 }
 
 /// What `write_in_call` did with a name.
@@ -67,28 +72,21 @@ pub enum Written {
 }
 
 impl WrittenNames {
-    fn reset(&mut self, call: u64) {
+    fn reset(&mut self, call: u64, form: Option<Form>) {
         self.call = call;
+        self.form = form;
         self.index.clear();
         self.arena.clear();
     }
 
-    fn slice(&self, (s, e): (u32, u32)) -> &str {
-        &self.arena[s as usize..e as usize]
+    fn typed(&self, e: &WrittenName) -> &str {
+        let s = e.start as usize;
+        &self.arena[s..s + e.typed_len as usize]
     }
 
-    fn push(&mut self, text: &str) -> (u32, u32) {
-        let s = self.arena.len() as u32;
-        self.arena.push_str(text);
-        (s, self.arena.len() as u32)
-    }
-}
-
-fn form_slot(form: Form) -> usize {
-    match form {
-        Form::Display => 0,
-        Form::Key => 1,
-        Form::Fold => 2,
+    fn written(&self, e: &WrittenName) -> &str {
+        let s = e.start as usize + e.typed_len as usize;
+        &self.arena[s..s + e.written_len as usize]
     }
 }
 
@@ -108,7 +106,7 @@ impl Writer {
     /// call cost a tenth of a bulk normalisation in rehashing and page faults. An
     /// arena swollen by unusual input is given back.
     pub(super) fn end_call(&mut self) {
-        self.written.reset(0);
+        self.written.reset(0, None);
         if self.written.arena.capacity() > MAX_KEPT_ARENA_BYTES {
             self.written.arena = String::new();
         }
@@ -122,35 +120,32 @@ impl Writer {
             self.write(raw, form, out);
             return Written::Fresh;
         }
-        if self.written.call != call || self.written.index.len() >= MAX_CACHED_NAMES {
-            self.written.reset(call);
+        if self.written.call != call || self.written.form != Some(form) || self.written.index.len() >= MAX_CACHED_NAMES {
+            self.written.reset(call, Some(form));
         }
-        let slot = form_slot(form);
         let hash = {
             use std::hash::BuildHasher;
             rustc_hash::FxBuildHasher.hash_one(raw)
         };
-        let known = self.written.index.get(&hash).map(|e| (self.written.slice(e.typed) == raw, e.forms[slot]));
-        if let Some((true, Some((span, first_row)))) = known {
-            out.push_str(self.written.slice(span));
-            return Written::SameAs(first_row);
-        }
-        let start = out.len();
-        self.write(raw, form, out);
-        let span = match known {
-            Some((false, _)) => return Written::Fresh, // another name with the same hash holds the slot
-            _ => self.written.push(&out[start..]),
-        };
-        if known.is_some() {
-            if let Some(entry) = self.written.index.get_mut(&hash) {
-                entry.forms[slot] = Some((span, row));
+        let known = match self.written.index.get(&hash) {
+            Some(e) if self.written.typed(e) == raw => {
+                out.push_str(self.written.written(e));
+                return Written::SameAs(e.row);
             }
-        } else {
-            let typed = self.written.push(raw);
-            let mut forms = [None; 3];
-            forms[slot] = Some((span, row));
-            self.written.index.insert(hash, WrittenName { typed, forms });
+            Some(_) => true, // another name with the same hash holds the slot
+            None => false,
+        };
+        let begin = out.len();
+        self.write(raw, form, out);
+        let written = &out[begin..];
+        // A form too long for the entry (far beyond any real name) is not cached.
+        if known || written.len() > usize::from(u16::MAX) {
+            return Written::Fresh;
         }
+        let start = self.written.arena.len() as u32;
+        self.written.arena.push_str(raw);
+        self.written.arena.push_str(written);
+        self.written.index.insert(hash, WrittenName { start, typed_len: raw.len() as u16, written_len: written.len() as u16, row });
         Written::Fresh
     }
 

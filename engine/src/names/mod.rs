@@ -104,8 +104,6 @@ fn write_bulk(names: &[Option<&str>], form: Form) -> Result<(StrColumn, Vec<Opti
     if let Some(index) = names.iter().position(|n| n.is_some_and(|s| s.len() > MAX_NAME_BYTES)) {
         check_len(names[index].unwrap_or_default(), index)?;
     }
-    // Rows are named by u32 in the caches; a longer column is written without sharing.
-    let rows_fit = u32::try_from(names.len()).is_ok();
     static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
     let chunks: Vec<(StrColumn, Vec<Option<u32>>)> = names
@@ -116,27 +114,7 @@ fn write_bulk(names: &[Option<&str>], form: Form) -> Result<(StrColumn, Vec<Opti
             let mut col = StrColumn::with_capacity(chunk.len(), bytes);
             let mut same_as = Vec::with_capacity(chunk.len());
             with_thread_writer(|writer| {
-                for (i, name) in chunk.iter().enumerate() {
-                    match name {
-                        Some(raw) if rows_fit => {
-                            let row = (chunk_index * CHUNK + i) as u32;
-                            same_as.push(match writer.write_in_call(call, row, raw, form, &mut col.data) {
-                                writer::Written::Fresh => None,
-                                writer::Written::SameAs(first) => Some(first),
-                            });
-                            col.finish_value();
-                        }
-                        Some(raw) => {
-                            writer.write(raw, form, &mut col.data);
-                            same_as.push(None);
-                            col.finish_value();
-                        }
-                        None => {
-                            col.push_null();
-                            same_as.push(None);
-                        }
-                    }
-                }
+                writer.write_chunk_in_call(call, chunk_index * CHUNK, chunk, form, &mut col, &mut same_as)
             });
             (col, same_as)
         })

@@ -128,45 +128,33 @@ pub fn str_column_out<'py>(py: Python<'py>, col: StrColumn, arrow: bool) -> PyRe
     Ok(PyList::new(py, items)?.into_any())
 }
 
-/// A written column readied for Python without the GIL: each value that owns its
+/// A written chunk readied for Python without the GIL: each value that owns its
 /// text as `wchar_t` code units, the form `PyUnicode_FromWideChar` copies in one
 /// allocation and one pass (decoding UTF-8 instead costs several, and was most of
-/// a list normalisation), and each repeat pointing at the row that owns its text.
-pub struct WideColumn {
-    /// Per block of `WIDE_ROWS` rows: the units, and each row's span in them
-    /// (`None` for a null or a repeat).
-    blocks: Vec<(Vec<libc::wchar_t>, Vec<Option<(usize, usize)>>)>,
+/// a list normalisation).
+struct WideChunk {
+    first_row: usize,
+    units: Vec<libc::wchar_t>,
+    /// Each row's span of `units`; `None` for a null or a repeat.
+    spans: Vec<Option<(usize, usize)>>,
     same_as: Vec<Option<u32>>,
 }
 
-const WIDE_ROWS: usize = 4096;
-
-impl WideColumn {
-    /// Runs on all cores, one block of rows per task.
-    pub fn from_shared(shared: names::SharedColumn) -> WideColumn {
-        use rayon::prelude::*;
-        let names::SharedColumn { column, same_as } = shared;
-        let blocks = (0..column.len())
-            .into_par_iter()
-            .step_by(WIDE_ROWS)
-            .map(|first| {
-                let rows = first..(first + WIDE_ROWS).min(column.len());
-                let mut units = Vec::with_capacity(rows.len() * 16);
-                let mut spans = Vec::with_capacity(rows.len());
-                for row in rows {
-                    spans.push(match (same_as[row], column.get(row)) {
-                        (None, Some(text)) => {
-                            let start = units.len();
-                            push_wide(text, &mut units);
-                            Some((start, units.len()))
-                        }
-                        _ => None,
-                    });
+impl WideChunk {
+    fn new(chunk: names::WrittenChunk) -> WideChunk {
+        let names::WrittenChunk { first_row, column, same_as } = chunk;
+        let mut units = Vec::with_capacity(column.data.len());
+        let spans = (0..column.len())
+            .map(|row| match (same_as[row], column.get(row)) {
+                (None, Some(text)) => {
+                    let start = units.len();
+                    push_wide(text, &mut units);
+                    Some((start, units.len()))
                 }
-                (units, spans)
+                _ => None,
             })
             .collect();
-        WideColumn { blocks, same_as }
+        WideChunk { first_row, units, spans, same_as }
     }
 }
 
@@ -179,31 +167,71 @@ fn push_wide(text: &str, units: &mut Vec<libc::wchar_t>) {
     }
 }
 
-/// A list of str from a `WideColumn`: a repeated value is the same str object (a
-/// roster repeats about half its names, and making a str is most of a list's cost).
-pub fn str_list_wide(py: Python<'_>, wide: WideColumn) -> PyResult<Bound<'_, PyAny>> {
-    let WideColumn { blocks, same_as } = wide;
-    let mut objects: Vec<Option<Bound<'_, PyAny>>> = Vec::with_capacity(same_as.len());
-    let rows = blocks.iter().flat_map(|(units, spans)| spans.iter().map(move |span| (units, span)));
-    for ((units, span), same) in rows.zip(&same_as) {
-        objects.push(match (same, span) {
-            (Some(_), _) => None,
-            (None, Some((start, end))) => {
-                let piece = &units[*start..*end];
-                // SAFETY: the pointer and length describe initialised wchar_t units
-                // that outlive the call; CPython copies them into a new str (or
-                // returns NULL with an exception set, which from_owned_ptr_or_err reads).
-                Some(unsafe {
-                    Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyUnicode_FromWideChar(piece.as_ptr(), piece.len() as pyo3::ffi::Py_ssize_t))?
-                })
-            }
-            (None, None) => Some(py.None().into_bound(py)),
+enum Progress {
+    Chunk(WideChunk),
+    Done(Result<(), doichieu_engine::EngineError>),
+}
+
+/// Writes `names` in `form` as a list of str, making the strs of each chunk while
+/// the workers write the next ones: on two cores, making the strs (which needs the
+/// GIL) was a third of a list normalisation, done after the engine's work rather
+/// than beside it. The GIL is released whenever this thread waits for a chunk. A
+/// repeated name is the same str object: a roster repeats about half its names.
+pub fn str_list_written<'py>(py: Python<'py>, values: &[Option<&str>], form: names::Form) -> PyResult<Bound<'py, PyAny>> {
+    let rows = values.len();
+    let mut objects: Vec<Option<Bound<'py, PyAny>>> = (0..rows).map(|_| None).collect();
+    let mut same_as: Vec<Option<u32>> = vec![None; rows];
+    let mut outcome = Ok(());
+    let (sender, mut receiver) = std::sync::mpsc::channel::<Progress>();
+    rayon::in_place_scope(|scope| -> PyResult<()> {
+        scope.spawn(move |_| {
+            let done = names::write_names_bulk_each(values, form, |chunk| {
+                // The receiver only goes away if this thread failed; then nobody waits.
+                let _ = sender.send(Progress::Chunk(WideChunk::new(chunk)));
+            });
+            let _ = sender.send(Progress::Done(done));
         });
-    }
-    // A repeat may point at a later row (threads take chunks in any order).
-    for i in 0..objects.len() {
-        if let Some(j) = same_as[i] {
-            objects[i] = objects[j as usize].clone();
+        loop {
+            let (next, back) = py.detach(move || (receiver.recv(), receiver));
+            receiver = back;
+            match next {
+                Ok(Progress::Chunk(chunk)) => {
+                    for (k, (span, same)) in chunk.spans.iter().zip(&chunk.same_as).enumerate() {
+                        let row = chunk.first_row + k;
+                        same_as[row] = *same;
+                        objects[row] = match (same, span) {
+                            (Some(_), _) => None,
+                            (None, Some((start, end))) => {
+                                let piece = &chunk.units[*start..*end];
+                                // SAFETY: the pointer and length describe initialised wchar_t
+                                // units that outlive the call; CPython copies them into a new
+                                // str (or returns NULL with an exception set, which
+                                // from_owned_ptr_or_err reads).
+                                Some(unsafe {
+                                    Bound::from_owned_ptr_or_err(
+                                        py,
+                                        pyo3::ffi::PyUnicode_FromWideChar(piece.as_ptr(), piece.len() as pyo3::ffi::Py_ssize_t),
+                                    )?
+                                })
+                            }
+                            (None, None) => Some(py.None().into_bound(py)),
+                        };
+                    }
+                }
+                Ok(Progress::Done(done)) => {
+                    outcome = done;
+                    return Ok(());
+                }
+                // The writer panicked: the scope raises its panic when this returns.
+                Err(_) => return Ok(()),
+            }
+        }
+    })?;
+    outcome.map_err(crate::errors::to_py)?;
+    // A repeat may point at a row of a chunk that came later.
+    for row in 0..rows {
+        if let Some(first) = same_as[row] {
+            objects[row] = objects[first as usize].clone();
         }
     }
     Ok(PyList::new(py, objects.into_iter().map(|o| o.unwrap_or_else(|| py.None().into_bound(py))))?.into_any())

@@ -112,11 +112,7 @@ fn bulk<'py>(py: Python<'py>, names_obj: &Bound<'py, PyAny>, form: Form) -> PyRe
         let result: Result<StrColumn, _> = py.detach(|| names::write_names_bulk(&column.values(), form));
         return columns::str_column_out(py, result.map_err(to_py)?, true);
     }
-    let result = py.detach(|| {
-        let shared = names::write_names_bulk_shared(&column.values(), form)?;
-        Ok(columns::WideColumn::from_shared(shared))
-    });
-    columns::str_list_wide(py, result.map_err(to_py)?)
+    columns::str_list_written(py, &column.values(), form)
 }
 
 #[pyfunction]

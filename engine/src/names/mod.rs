@@ -80,48 +80,58 @@ const CHUNK: usize = 2048;
 /// One form for a whole column, on all cores. Nulls stay null; the first name over
 /// the length cap fails the whole call with its position, before any work is done.
 pub fn write_names_bulk(names: &[Option<&str>], form: Form) -> Result<StrColumn, EngineError> {
-    Ok(write_bulk(names, form)?.0)
+    check_lengths(names)?;
+    let call = next_call();
+    let chunks: Vec<StrColumn> =
+        names.par_chunks(CHUNK).enumerate().map(|(chunk_index, chunk)| write_chunk(call, chunk_index, chunk, form).column).collect();
+    rayon::broadcast(|_| with_thread_writer(|writer| writer.end_call()));
+    Ok(StrColumn::concat(&chunks))
 }
 
-/// A column from `write_names_bulk_shared`.
-pub struct SharedColumn {
+/// One chunk of a bulk write, as `write_names_bulk_each` hands it over.
+pub struct WrittenChunk {
+    /// The row of the call this chunk starts at.
+    pub first_row: usize,
     pub column: StrColumn,
-    /// `Some(j)` where row `i` repeats the text row `j` wrote (`j` never itself
-    /// repeats another row): a caller building one object per value, such as a
-    /// Python str, can hand row `i` the object of row `j`.
+    /// `Some(j)` where the row repeats the text row `j` of the call wrote (`j`
+    /// never itself repeats another row): a caller building one object per value,
+    /// such as a Python str, can hand the row the object of row `j`. Repeats are
+    /// found by the writers' name caches, so at no extra cost; a repeat seen by
+    /// another thread is not found, and that row is simply written.
     pub same_as: Vec<Option<u32>>,
 }
 
-/// As `write_names_bulk`, also saying which rows repeat an earlier write of the
-/// same text (found by the writers' name caches, so at no extra cost; a repeat
-/// seen by another thread is not found, and that row is simply written).
-pub fn write_names_bulk_shared(names: &[Option<&str>], form: Form) -> Result<SharedColumn, EngineError> {
-    let (column, same_as) = write_bulk(names, form)?;
-    Ok(SharedColumn { column, same_as })
+/// As `write_names_bulk`, handing each chunk to `sink` on the worker that wrote it
+/// as soon as it is written, in no particular order: a caller can turn finished
+/// chunks into its own objects while the rest are still being written.
+pub fn write_names_bulk_each(names: &[Option<&str>], form: Form, sink: impl Fn(WrittenChunk) + Sync) -> Result<(), EngineError> {
+    check_lengths(names)?;
+    let call = next_call();
+    names.par_chunks(CHUNK).enumerate().for_each(|(chunk_index, chunk)| sink(write_chunk(call, chunk_index, chunk, form)));
+    rayon::broadcast(|_| with_thread_writer(|writer| writer.end_call()));
+    Ok(())
 }
 
-fn write_bulk(names: &[Option<&str>], form: Form) -> Result<(StrColumn, Vec<Option<u32>>), EngineError> {
-    if let Some(index) = names.iter().position(|n| n.is_some_and(|s| s.len() > MAX_NAME_BYTES)) {
-        check_len(names[index].unwrap_or_default(), index)?;
+fn check_lengths(names: &[Option<&str>]) -> Result<(), EngineError> {
+    match names.iter().position(|n| n.is_some_and(|s| s.len() > MAX_NAME_BYTES)) {
+        Some(index) => check_len(names[index].unwrap_or_default(), index),
+        None => Ok(()),
     }
+}
+
+/// A number no other bulk call shares (never 0), naming the call in the caches.
+fn next_call() -> u64 {
     static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-    let chunks: Vec<(StrColumn, Vec<Option<u32>>)> = names
-        .par_chunks(CHUNK)
-        .enumerate()
-        .map(|(chunk_index, chunk)| {
-            let bytes: usize = chunk.iter().map(|n| n.map_or(0, str::len) + 4).sum();
-            let mut col = StrColumn::with_capacity(chunk.len(), bytes);
-            let mut same_as = Vec::with_capacity(chunk.len());
-            with_thread_writer(|writer| {
-                writer.write_chunk_in_call(call, chunk_index * CHUNK, chunk, form, &mut col, &mut same_as)
-            });
-            (col, same_as)
-        })
-        .collect();
-    rayon::broadcast(|_| with_thread_writer(|writer| writer.end_call()));
-    let (columns, shared): (Vec<StrColumn>, Vec<Vec<Option<u32>>>) = chunks.into_iter().unzip();
-    Ok((StrColumn::concat(&columns), shared.concat()))
+    CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
+}
+
+fn write_chunk(call: u64, chunk_index: usize, chunk: &[Option<&str>], form: Form) -> WrittenChunk {
+    let bytes: usize = chunk.iter().map(|n| n.map_or(0, str::len) + 4).sum();
+    let mut column = StrColumn::with_capacity(chunk.len(), bytes);
+    let mut same_as = Vec::with_capacity(chunk.len());
+    let first_row = chunk_index * CHUNK;
+    with_thread_writer(|writer| writer.write_chunk_in_call(call, first_row, chunk, form, &mut column, &mut same_as));
+    WrittenChunk { first_row, column, same_as }
 }
 
 /// Kind and score of one pair on this thread's cached comparer (no alignment):
@@ -269,15 +279,21 @@ mod tests {
                     write_name(name.unwrap(), form, &mut Writer::default(), &mut fresh);
                     assert_eq!(col.get(i).unwrap(), fresh, "{form:?} {:?}", name);
                 }
-                let shared = write_names_bulk_shared(&names, form).unwrap();
-                assert_eq!(shared.column.data, col.data);
-                assert_eq!(shared.column.offsets, col.offsets);
+                let chunks = std::sync::Mutex::new(Vec::new());
+                write_names_bulk_each(&names, form, |chunk| chunks.lock().unwrap().push(chunk)).unwrap();
+                let mut chunks = chunks.into_inner().unwrap();
+                chunks.sort_by_key(|c| c.first_row);
+                let same_as: Vec<Option<u32>> = chunks.iter().flat_map(|c| c.same_as.iter().copied()).collect();
+                let columns: Vec<StrColumn> = chunks.into_iter().map(|c| c.column).collect();
+                let joined = StrColumn::concat(&columns);
+                assert_eq!(joined.data, col.data);
+                assert_eq!(joined.offsets, col.offsets);
                 let mut repeats = 0;
-                for (i, same) in shared.same_as.iter().enumerate() {
+                for (i, same) in same_as.iter().enumerate() {
                     if let Some(j) = *same {
                         let j = j as usize;
                         assert_ne!(i, j);
-                        assert_eq!(shared.same_as[j], None, "a shared row points at a row that owns its text");
+                        assert_eq!(same_as[j], None, "a shared row points at a row that owns its text");
                         assert_eq!(names[i], names[j], "only the same typed name is shared");
                         assert_eq!(col.get(i), col.get(j));
                         repeats += 1;

@@ -492,8 +492,19 @@ fn compare_analysed(p: &Pair<'_>, with_alignment: bool, rs: &mut RelationScratch
     }
     if a.len() == b.len() {
         let n = a.len();
-        let rels: Vec<SyllableRelation> = (0..n).map(|i| p.relation(i, i, rs)).collect();
-        let positional_kind = kind_of_positional(&rels);
+        // On the stack for any real name (a Vec here was one allocation a pair).
+        let mut on_stack = [SyllableRelation::Same; 16];
+        let on_heap: Vec<SyllableRelation>;
+        let rels: &[SyllableRelation] = if n <= on_stack.len() {
+            for (i, r) in on_stack.iter_mut().enumerate().take(n) {
+                *r = p.relation(i, i, rs);
+            }
+            &on_stack[..n]
+        } else {
+            on_heap = (0..n).map(|i| p.relation(i, i, rs)).collect();
+            &on_heap
+        };
+        let positional_kind = kind_of_positional(rels);
         if positional_kind > MatchKind::Reordered && n > 1 && p.same_folds_in_any_order(rs) {
             // Try both directions and keep the better, so the answer is symmetric.
             let score_of = |pairs: &Vec<(usize, usize, SyllableRelation)>| {
@@ -559,17 +570,20 @@ fn compare_analysed(p: &Pair<'_>, with_alignment: bool, rs: &mut RelationScratch
         }
     }
 
-    let fold_all = |name: &NameAnalysis| {
-        let mut out = String::new();
+    // Whole folded names, into the scratch buffers (nothing else holds them now):
+    // half of all realistic pairs end here, and two fresh Strings a pair showed.
+    let fold_all = |name: &NameAnalysis, out: &mut String| {
+        out.clear();
         for (i, t) in name.tokens.iter().enumerate() {
             if i > 0 {
                 out.push(' ');
             }
-            name.write_fold_token(t, &mut out);
+            name.write_fold_token(t, out);
         }
-        out
     };
-    let score = 0.5 * jaro_winkler(&fold_all(a), &fold_all(b));
+    fold_all(a, &mut rs.fold_x);
+    fold_all(b, &mut rs.fold_y);
+    let score = 0.5 * jaro_winkler(&rs.fold_x, &rs.fold_y);
     let syllables = if with_alignment {
         let n = a.len().max(b.len());
         (0..n)

@@ -760,8 +760,19 @@ fn plausible_syllable(text: &str) -> bool {
     if !is_valid_syllable(text) {
         return false;
     }
+    // A y that begins the vowels stands only after the consonants that take it in
+    // names (Hy, Kỳ, Lý, Mỹ, Ny, Sỹ, Tý, Thy, Vy, Xy, Dy); elsewhere only i is written.
+    // VNI "Bî" is "Bỵ", which nobody writes, and TCVN3 "Bî" is Bợ.
+    let bases: Vec<u8> = text.chars().filter_map(vietnamese_letter).map(|l| l.base).collect();
+    if let Some(first_vowel) = bases.iter().position(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')) {
+        let onset = &bases[..first_vowel];
+        let takes_y = matches!(onset, b"" | b"h" | b"k" | b"l" | b"m" | b"n" | b"s" | b"t" | b"th" | b"v" | b"x" | b"d");
+        if bases[first_vowel] == b'y' && !takes_y {
+            return false;
+        }
+    }
     let mut prev = ' ';
-    let mut chars = text.chars().filter_map(vietnamese_letter).map(|l| l.base).peekable();
+    let mut chars = bases.iter().copied().peekable();
     while let Some(b) = chars.next() {
         if b == b'y' && prev != b'u' as char && chars.peek().is_some_and(|&n| !matches!(n, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')) {
             return false;
@@ -1259,6 +1270,16 @@ mod tests {
         }
         // The reference's VNI "Mì" is not Mỹ (VNI writes ỹ as "yõ"); Mì stays Mì.
         assert_eq!(fixed("Tröông Thò Mì Haïnh"), "Trương Thị Mì Hạnh");
+    }
+
+    #[test]
+    fn a_lone_y_only_after_the_consonants_that_take_it() {
+        // VNI reads "Bî" as Bỵ, which no one writes; TCVN3 reads it as Bợ.
+        assert_eq!(fixed("Bî"), "Bợ");
+        assert!(!plausible_syllable("bỵ") && !plausible_syllable("chý"));
+        for ok in ["mỹ", "kỳ", "lý", "hy", "thy", "vy", "sỹ", "tý", "yến", "huỳnh", "quý", "thụy"] {
+            assert!(plausible_syllable(ok), "{ok}");
+        }
     }
 
     #[test]

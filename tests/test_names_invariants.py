@@ -375,6 +375,25 @@ def test_every_bulk_entry_names_the_position_not_the_value(call) -> None:  # typ
     assert (list(out) if not isinstance(out, tuple) else [list(c) for c in out]) in ([], [[], []])
 
 
+@pytest.mark.parametrize("call", BULK)
+def test_bad_rows_far_into_a_long_list_are_named_by_their_row(call) -> None:  # type: ignore[no-untyped-def]
+    # A list is read and written in pieces of a few thousand names, side by side:
+    # a bad row in a later piece still fails the whole call and names its own row,
+    # and a good list of any length comes back whole and in order.
+    names = ["Nguyễn Văn Hùng", "TRẦN THỊ THỦY", "Le Van An"] * 7_000
+    over = SECRET + " " + "ễ" * (doichieu.MAX_NAME_BYTES // 3)
+    for bad, error, row in ((over, doichieu.InputTooLongError, 20_001), (None, doichieu.NotAStringError, 9_000)):
+        column = list(names)
+        column[row] = bad  # type: ignore[call-overload]
+        with pytest.raises(error, match=f"position {row}") as err:
+            call(column)
+        assert "Bí Mật" not in str(err.value)
+    out = call(names)
+    flat = list(out) if not isinstance(out, tuple) else list(zip(*out))
+    assert len(flat) == len(names)
+    assert flat[-3:] == flat[:3]
+
+
 def test_fold_key_is_ascii_for_every_vietnamese_letter() -> None:
     letters = "àảãáạăằẳẵắặâầẩẫấậèẻẽéẹêềểễếệìỉĩíịòỏõóọôồổỗốộơờởỡớợùủũúụưừửữứựỳỷỹýỵđ"
     names = [f"{c}{c.upper()}" for c in letters] + [f"Nguyễn {c.upper()}n" for c in letters]

@@ -22,10 +22,6 @@ pub enum Column {
 }
 
 impl Column {
-    pub fn is_arrow(&self) -> bool {
-        matches!(self, Column::Arrow(_))
-    }
-
     pub fn len(&self) -> usize {
         match self {
             Column::Python(v) => v.len(),
@@ -72,15 +68,22 @@ pub fn one_str(obj: &Bound<'_, PyAny>) -> PyResult<PyBackedStr> {
     extract_str(obj, 0)
 }
 
+fn not_a_column() -> PyErr {
+    NotAStringError::new_err("expected a column of names (a list of str or an Arrow/polars string column), got a single str")
+}
+
+/// Whether `obj` is an Arrow column (any flavour with the PyCapsule interface).
+pub fn is_arrow(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let py = obj.py();
+    Ok(obj.hasattr(pyo3::intern!(py, "__arrow_c_array__"))? || obj.hasattr(pyo3::intern!(py, "__arrow_c_stream__"))?)
+}
+
 /// Accepts a list/tuple/iterable of str, or an Arrow string column of any flavour.
 pub fn extract(obj: &Bound<'_, PyAny>) -> PyResult<Column> {
-    let py = obj.py();
     if obj.is_instance_of::<PyString>() {
-        return Err(NotAStringError::new_err(
-            "expected a column of names (a list of str or an Arrow/polars string column), got a single str",
-        ));
+        return Err(not_a_column());
     }
-    if obj.hasattr(pyo3::intern!(py, "__arrow_c_array__"))? || obj.hasattr(pyo3::intern!(py, "__arrow_c_stream__"))? {
+    if is_arrow(obj)? {
         let chunked = obj.extract::<AnyArray>()?.into_chunked_array()?;
         let (chunks, field) = chunked.into_inner();
         use arrow_schema::DataType::*;
@@ -169,72 +172,196 @@ fn push_wide(text: &str, units: &mut Vec<libc::wchar_t>) {
 
 enum Progress {
     Chunk(WideChunk),
-    Done(Result<(), doichieu_engine::EngineError>),
+    /// A piece is written; its strs come back to be let go of with the GIL held.
+    Done(Result<(), doichieu_engine::EngineError>, Vec<PyBackedStr>),
 }
 
-/// Writes `names` in `form` as a list of str, making the strs of each chunk while
-/// the workers write the next ones: on two cores, making the strs (which needs the
-/// GIL) was a third of a list normalisation, done after the engine's work rather
-/// than beside it. The GIL is released whenever this thread waits for a chunk. A
-/// repeated name is the same str object: a roster repeats about half its names.
-pub fn str_list_written<'py>(py: Python<'py>, values: &[Option<&str>], form: names::Form) -> PyResult<Bound<'py, PyAny>> {
-    let rows = values.len();
-    let mut objects: Vec<Option<Bound<'py, PyAny>>> = (0..rows).map(|_| None).collect();
-    let mut same_as: Vec<Option<u32>> = vec![None; rows];
-    let mut outcome = Ok(());
-    let (sender, mut receiver) = std::sync::mpsc::channel::<Progress>();
-    rayon::in_place_scope(|scope| -> PyResult<()> {
-        scope.spawn(move |_| {
-            let done = names::write_names_bulk_each(values, form, |chunk| {
-                // The receiver only goes away if this thread failed; then nobody waits.
-                let _ = sender.send(Progress::Chunk(WideChunk::new(chunk)));
-            });
-            let _ = sender.send(Progress::Done(done));
-        });
+/// Names read from Python per piece: the workers write one piece while this
+/// thread reads the next (reading 100,000 str objects is a tenth of the call).
+const PIECE: usize = 8192;
+
+/// Writes the names of a Python iterable in `form` as a list of str. This thread
+/// reads the names a piece at a time and makes the strs of each chunk the workers
+/// finish, while the workers write: on two cores, making strs (which needs the GIL)
+/// was a third of a list normalisation when it came after the engine's work rather
+/// than beside it. The GIL is released whenever this thread waits. A repeated name
+/// is the same str object: a roster repeats about half its names.
+pub fn str_list_written<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>, form: names::Form) -> PyResult<Bound<'py, PyAny>> {
+    if obj.is_instance_of::<PyString>() {
+        return Err(not_a_column());
+    }
+    let mut items = obj.try_iter()?;
+    let mut objects: Vec<Option<Bound<'py, PyAny>>> = Vec::with_capacity(obj.len().unwrap_or(0));
+    let mut same_as: Vec<Option<u32>> = Vec::new();
+    let bulk = names::BulkWrite::new(form);
+    let make_strs = |chunk: WideChunk, objects: &mut Vec<Option<Bound<'py, PyAny>>>, same_as: &mut Vec<Option<u32>>| -> PyResult<()> {
+        let end = chunk.first_row + chunk.spans.len();
+        if objects.len() < end {
+            objects.resize_with(end, || None);
+            same_as.resize(end, None);
+        }
+        for (k, (span, same)) in chunk.spans.iter().zip(&chunk.same_as).enumerate() {
+            let row = chunk.first_row + k;
+            same_as[row] = *same;
+            objects[row] = match (same, span) {
+                (Some(_), _) => None,
+                (None, Some((start, end))) => {
+                    let piece = &chunk.units[*start..*end];
+                    // SAFETY: the pointer and length describe initialised wchar_t units
+                    // that outlive the call; CPython copies them into a new str (or
+                    // returns NULL with an exception set, which from_owned_ptr_or_err reads).
+                    Some(unsafe {
+                        Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyUnicode_FromWideChar(piece.as_ptr(), piece.len() as pyo3::ffi::Py_ssize_t))?
+                    })
+                }
+                (None, None) => Some(py.None().into_bound(py)),
+            };
+        }
+        Ok(())
+    };
+    let outcome: PyResult<()> = rayon::in_place_scope(|scope| {
+        // Made here, so that the last sender goes with the workers: if one panics,
+        // waiting ends instead of blocking (the scope then raises the panic).
+        let (sender, mut receiver) = std::sync::mpsc::channel::<Progress>();
+        let mut first_row = 0;
+        let mut pending = 0usize;
+        let mut handle = |progress: Progress, pending: &mut usize| -> PyResult<()> {
+            match progress {
+                Progress::Chunk(chunk) => make_strs(chunk, &mut objects, &mut same_as),
+                Progress::Done(done, piece) => {
+                    *pending -= 1;
+                    drop(piece); // the str references, given back with the GIL held
+                    done.map_err(crate::errors::to_py)
+                }
+            }
+        };
         loop {
+            let mut piece: Vec<PyBackedStr> = Vec::with_capacity(PIECE);
+            for item in items.by_ref().take(PIECE) {
+                piece.push(extract_str(&item?, first_row + piece.len())?);
+            }
+            if piece.is_empty() {
+                break;
+            }
+            let (rows, at) = (piece.len(), first_row);
+            let (sender, bulk) = (sender.clone(), &bulk);
+            scope.spawn(move |_| {
+                let values: Vec<Option<&str>> = piece.iter().map(|s| Some(&**s)).collect();
+                let done = bulk.write(at, &values, |chunk| {
+                    let _ = sender.send(Progress::Chunk(WideChunk::new(chunk)));
+                });
+                drop(values);
+                // If this thread has stopped waiting (an error), the piece is let go
+                // here; PyO3 then gives the references back when the GIL is next held.
+                let _ = sender.send(Progress::Done(done, piece));
+            });
+            first_row += rows;
+            pending += 1;
+            // Make the strs of whatever is finished, without waiting.
+            while let Ok(progress) = receiver.try_recv() {
+                handle(progress, &mut pending)?;
+            }
+        }
+        drop(sender);
+        while pending > 0 {
             let (next, back) = py.detach(move || (receiver.recv(), receiver));
             receiver = back;
             match next {
-                Ok(Progress::Chunk(chunk)) => {
-                    for (k, (span, same)) in chunk.spans.iter().zip(&chunk.same_as).enumerate() {
-                        let row = chunk.first_row + k;
-                        same_as[row] = *same;
-                        objects[row] = match (same, span) {
-                            (Some(_), _) => None,
-                            (None, Some((start, end))) => {
-                                let piece = &chunk.units[*start..*end];
-                                // SAFETY: the pointer and length describe initialised wchar_t
-                                // units that outlive the call; CPython copies them into a new
-                                // str (or returns NULL with an exception set, which
-                                // from_owned_ptr_or_err reads).
-                                Some(unsafe {
-                                    Bound::from_owned_ptr_or_err(
-                                        py,
-                                        pyo3::ffi::PyUnicode_FromWideChar(piece.as_ptr(), piece.len() as pyo3::ffi::Py_ssize_t),
-                                    )?
-                                })
-                            }
-                            (None, None) => Some(py.None().into_bound(py)),
-                        };
-                    }
-                }
-                Ok(Progress::Done(done)) => {
-                    outcome = done;
-                    return Ok(());
-                }
-                // The writer panicked: the scope raises its panic when this returns.
+                Ok(progress) => handle(progress, &mut pending)?,
+                // A writer panicked: the scope raises its panic when this returns.
                 Err(_) => return Ok(()),
             }
         }
-    })?;
-    outcome.map_err(crate::errors::to_py)?;
+        Ok(())
+    });
+    outcome?;
     // A repeat may point at a row of a chunk that came later.
-    for row in 0..rows {
+    for row in 0..objects.len() {
         if let Some(first) = same_as[row] {
             objects[row] = objects[first as usize].clone();
         }
     }
     Ok(PyList::new(py, objects.into_iter().map(|o| o.unwrap_or_else(|| py.None().into_bound(py))))?.into_any())
+}
+
+/// `compare_names_bulk` over two Python sequences of str, read a piece at a time:
+/// the workers compare one piece while this thread reads the next (reading 200,000
+/// str objects is a tenth of the call). The GIL is released whenever this thread
+/// waits.
+pub fn compare_lists(py: Python<'_>, left: &Bound<'_, PyAny>, right: &Bound<'_, PyAny>) -> PyResult<names::ComparisonColumns> {
+    use doichieu_engine::EngineError;
+    for side in [left, right] {
+        if side.is_instance_of::<PyString>() {
+            return Err(not_a_column());
+        }
+    }
+    let (rows, right_rows) = (left.len()?, right.len()?);
+    if rows != right_rows {
+        return Err(crate::errors::to_py(EngineError::LengthMismatch { left: rows, right: right_rows }));
+    }
+    let mut out = names::ComparisonColumns { kinds: vec![None; rows], scores: vec![None; rows] };
+    let (mut left_items, mut right_items) = (left.try_iter()?, right.try_iter()?);
+    type Piece = (usize, Result<names::ComparisonColumns, EngineError>, Vec<PyBackedStr>, Vec<PyBackedStr>);
+    let outcome: PyResult<()> = rayon::in_place_scope(|scope| {
+        // Made here, so that the last sender goes with the workers: if one panics,
+        // waiting ends instead of blocking (the scope then raises the panic).
+        let (sender, mut receiver) = std::sync::mpsc::channel::<Piece>();
+        let mut pending = 0usize;
+        let mut first_row = 0;
+        let mut take = |(at, result, l, r): Piece, pending: &mut usize| -> PyResult<()> {
+            *pending -= 1;
+            drop((l, r)); // the str references, given back with the GIL held
+            let piece = result.map_err(|e| match e {
+                EngineError::NameTooLong { index, len, limit } => EngineError::NameTooLong { index: at + index, len, limit },
+                other => other,
+            });
+            let piece = piece.map_err(crate::errors::to_py)?;
+            let end = (at + piece.kinds.len()).min(rows);
+            out.kinds[at..end].copy_from_slice(&piece.kinds[..end - at]);
+            out.scores[at..end].copy_from_slice(&piece.scores[..end - at]);
+            Ok(())
+        };
+        loop {
+            let (mut l, mut r) = (Vec::with_capacity(PIECE), Vec::with_capacity(PIECE));
+            for item in left_items.by_ref().take(PIECE) {
+                l.push(extract_str(&item?, first_row + l.len())?);
+            }
+            for item in right_items.by_ref().take(PIECE) {
+                r.push(extract_str(&item?, first_row + r.len())?);
+            }
+            if l.is_empty() && r.is_empty() {
+                break;
+            }
+            let (at, sender) = (first_row, sender.clone());
+            first_row += l.len();
+            scope.spawn(move |_| {
+                let left: Vec<Option<&str>> = l.iter().map(|s| Some(&**s)).collect();
+                let right: Vec<Option<&str>> = r.iter().map(|s| Some(&**s)).collect();
+                let result = names::compare_names_bulk(&left, &right);
+                drop((left, right));
+                // If this thread has stopped waiting (an error), the piece is let go
+                // here; PyO3 then gives the references back when the GIL is next held.
+                let _ = sender.send((at, result, l, r));
+            });
+            pending += 1;
+            while let Ok(piece) = receiver.try_recv() {
+                take(piece, &mut pending)?;
+            }
+        }
+        drop(sender);
+        while pending > 0 {
+            let (next, back) = py.detach(move || (receiver.recv(), receiver));
+            receiver = back;
+            match next {
+                Ok(piece) => take(piece, &mut pending)?,
+                // A worker panicked: the scope raises its panic when this returns.
+                Err(_) => return Ok(()),
+            }
+        }
+        Ok(())
+    });
+    outcome?;
+    Ok(out)
 }
 
 pub fn float_column_out<'py>(py: Python<'py>, values: Vec<Option<f64>>, arrow: bool) -> PyResult<Bound<'py, PyAny>> {

@@ -107,12 +107,12 @@ fn compare_names(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> 
 }
 
 fn bulk<'py>(py: Python<'py>, names_obj: &Bound<'py, PyAny>, form: Form) -> PyResult<Bound<'py, PyAny>> {
-    let column: Column = columns::extract(names_obj)?;
-    if column.is_arrow() {
-        let result: Result<StrColumn, _> = py.detach(|| names::write_names_bulk(&column.values(), form));
-        return columns::str_column_out(py, result.map_err(to_py)?, true);
+    if !columns::is_arrow(names_obj)? {
+        return columns::str_list_written(py, names_obj, form);
     }
-    columns::str_list_written(py, &column.values(), form)
+    let column: Column = columns::extract(names_obj)?;
+    let result: Result<StrColumn, _> = py.detach(|| names::write_names_bulk(&column.values(), form));
+    columns::str_column_out(py, result.map_err(to_py)?, true)
 }
 
 #[pyfunction]
@@ -137,10 +137,15 @@ fn compare_names_bulk<'py>(
     left: &Bound<'py, PyAny>,
     right: &Bound<'py, PyAny>,
 ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
-    let left = columns::extract(left)?;
-    let right = columns::extract(right)?;
-    let arrow = left.is_arrow() || right.is_arrow();
-    let result = py.detach(|| names::compare_names_bulk(&left.values(), &right.values())).map_err(to_py)?;
+    let arrow = columns::is_arrow(left)? || columns::is_arrow(right)?;
+    let sized = left.len().is_ok() && right.len().is_ok();
+    let result = if !arrow && sized {
+        columns::compare_lists(py, left, right)?
+    } else {
+        let left = columns::extract(left)?;
+        let right = columns::extract(right)?;
+        py.detach(|| names::compare_names_bulk(&left.values(), &right.values())).map_err(to_py)?
+    };
     if !arrow {
         // Nine kinds for any number of pairs: one Python str each, shared by every
         // row, instead of a new str per pair (a tenth of a list comparison).

@@ -83,7 +83,7 @@ pub fn write_names_bulk(names: &[Option<&str>], form: Form) -> Result<StrColumn,
     check_lengths(names)?;
     let call = next_call();
     let chunks: Vec<StrColumn> =
-        names.par_chunks(CHUNK).enumerate().map(|(chunk_index, chunk)| write_chunk(call, chunk_index, chunk, form).column).collect();
+        names.par_chunks(CHUNK).enumerate().map(|(k, chunk)| write_chunk(call, k * CHUNK, chunk, form).column).collect();
     rayon::broadcast(|_| with_thread_writer(|writer| writer.end_call()));
     Ok(StrColumn::concat(&chunks))
 }
@@ -105,11 +105,42 @@ pub struct WrittenChunk {
 /// as soon as it is written, in no particular order: a caller can turn finished
 /// chunks into its own objects while the rest are still being written.
 pub fn write_names_bulk_each(names: &[Option<&str>], form: Form, sink: impl Fn(WrittenChunk) + Sync) -> Result<(), EngineError> {
-    check_lengths(names)?;
-    let call = next_call();
-    names.par_chunks(CHUNK).enumerate().for_each(|(chunk_index, chunk)| sink(write_chunk(call, chunk_index, chunk, form)));
-    rayon::broadcast(|_| with_thread_writer(|writer| writer.end_call()));
-    Ok(())
+    BulkWrite::new(form).write(0, names, sink)
+}
+
+/// One bulk write whose names arrive in pieces, for a caller that reads its input as
+/// it goes (reading 100,000 Python str objects is a tenth of a call): each piece is
+/// written on all cores while the caller reads the next, and a name repeated across
+/// pieces is found as within one piece. The call's caches are let go on drop.
+pub struct BulkWrite {
+    call: u64,
+    form: Form,
+}
+
+impl BulkWrite {
+    pub fn new(form: Form) -> BulkWrite {
+        BulkWrite { call: next_call(), form }
+    }
+
+    /// Writes the names of rows `first_row..`, handing each chunk to `sink` as it is
+    /// written. The first name over the length cap fails the piece, naming its row,
+    /// before any of it is written.
+    pub fn write(&self, first_row: usize, names: &[Option<&str>], sink: impl Fn(WrittenChunk) + Sync) -> Result<(), EngineError> {
+        if let Some(index) = names.iter().position(|n| n.is_some_and(|s| s.len() > MAX_NAME_BYTES)) {
+            check_len(names[index].unwrap_or_default(), first_row + index)?;
+        }
+        names
+            .par_chunks(CHUNK)
+            .enumerate()
+            .for_each(|(k, chunk)| sink(write_chunk(self.call, first_row + k * CHUNK, chunk, self.form)));
+        Ok(())
+    }
+}
+
+impl Drop for BulkWrite {
+    fn drop(&mut self) {
+        rayon::broadcast(|_| with_thread_writer(|writer| writer.end_call()));
+    }
 }
 
 fn check_lengths(names: &[Option<&str>]) -> Result<(), EngineError> {
@@ -125,11 +156,10 @@ fn next_call() -> u64 {
     CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
 }
 
-fn write_chunk(call: u64, chunk_index: usize, chunk: &[Option<&str>], form: Form) -> WrittenChunk {
+fn write_chunk(call: u64, first_row: usize, chunk: &[Option<&str>], form: Form) -> WrittenChunk {
     let bytes: usize = chunk.iter().map(|n| n.map_or(0, str::len) + 4).sum();
     let mut column = StrColumn::with_capacity(chunk.len(), bytes);
     let mut same_as = Vec::with_capacity(chunk.len());
-    let first_row = chunk_index * CHUNK;
     with_thread_writer(|writer| writer.write_chunk_in_call(call, first_row, chunk, form, &mut column, &mut same_as));
     WrittenChunk { first_row, column, same_as }
 }

@@ -394,6 +394,27 @@ def test_bad_rows_far_into_a_long_list_are_named_by_their_row(call) -> None:  # 
     assert flat[-3:] == flat[:3]
 
 
+class _LenLies:
+    """A sequence whose len() disagrees with what iterating it gives."""
+
+    def __init__(self, items: list[str], claimed: int) -> None:
+        self.items, self.claimed = items, claimed
+
+    def __len__(self) -> int:
+        return self.claimed
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.items)
+
+
+@pytest.mark.parametrize("claimed", [3, 20_000])
+def test_compare_refuses_a_column_whose_len_disagrees_with_its_items(claimed: int) -> None:
+    # Read in pieces, compared against len(): no pair is silently dropped or padded.
+    items = ["Nguyễn Văn Hùng"] * 10_000
+    with pytest.raises(doichieu.InvalidInputError, match="len"):
+        doichieu.compare_names_bulk(_LenLies(items, claimed), _LenLies(items, claimed))
+
+
 def test_fold_key_is_ascii_for_every_vietnamese_letter() -> None:
     letters = "àảãáạăằẳẵắặâầẩẫấậèẻẽéẹêềểễếệìỉĩíịòỏõóọôồổỗốộơờởỡớợùủũúụưừửữứựỳỷỹýỵđ"
     names = [f"{c}{c.upper()}" for c in letters] + [f"Nguyễn {c.upper()}n" for c in letters]

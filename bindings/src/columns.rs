@@ -180,12 +180,66 @@ enum Progress {
 /// thread reads the next (reading 100,000 str objects is a tenth of the call).
 const PIECE: usize = 8192;
 
+/// Reads Python input beside the workers: this thread (GIL held) reads a piece with
+/// `read` and hands it to a worker running `work`, and passes what the workers send
+/// back to `take` as it arrives; once nothing is left to read, it waits for them
+/// with the GIL released. `work` sends, last, one message for which `take` answers
+/// true: that piece is finished.
+fn read_beside_workers<Piece: Send, Message: Send>(
+    py: Python<'_>,
+    mut read: impl FnMut() -> PyResult<Option<Piece>>,
+    work: impl Fn(Piece, &std::sync::mpsc::Sender<Message>) + Sync,
+    mut take: impl FnMut(Message) -> PyResult<bool>,
+) -> PyResult<()> {
+    let work = &work;
+    rayon::in_place_scope(|scope| {
+        // Made here, so that the last sender goes with the workers: if one panics,
+        // waiting ends instead of blocking (the scope then raises the panic). If this
+        // thread stops early (an error), a worker's sends fail and its piece is let
+        // go on the worker; PyO3 gives any str references back when the GIL is next held.
+        let (sender, mut receiver) = std::sync::mpsc::channel::<Message>();
+        let mut pending = 0usize;
+        while let Some(piece) = read()? {
+            let sender = sender.clone();
+            scope.spawn(move |_| work(piece, &sender));
+            pending += 1;
+            while let Ok(message) = receiver.try_recv() {
+                pending -= usize::from(take(message)?);
+            }
+        }
+        drop(sender);
+        while pending > 0 {
+            let (next, back) = py.detach(move || (receiver.recv(), receiver));
+            receiver = back;
+            match next {
+                Ok(message) => pending -= usize::from(take(message)?),
+                // A worker panicked: the scope raises its panic when this returns.
+                Err(_) => return Ok(()),
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Up to `PIECE` strs of `items`, the first being row `first_row`.
+fn read_piece(items: &mut Bound<'_, pyo3::types::PyIterator>, first_row: usize) -> PyResult<Vec<PyBackedStr>> {
+    let mut piece = Vec::with_capacity(PIECE);
+    for item in items.by_ref().take(PIECE) {
+        piece.push(extract_str(&item?, first_row + piece.len())?);
+    }
+    Ok(piece)
+}
+
+fn borrowed(piece: &[PyBackedStr]) -> Vec<Option<&str>> {
+    piece.iter().map(|s| Some(&**s)).collect()
+}
+
 /// Writes the names of a Python iterable in `form` as a list of str. This thread
 /// reads the names a piece at a time and makes the strs of each chunk the workers
 /// finish, while the workers write: on two cores, making strs (which needs the GIL)
 /// was a third of a list normalisation when it came after the engine's work rather
-/// than beside it. The GIL is released whenever this thread waits. A repeated name
-/// is the same str object: a roster repeats about half its names.
+/// than beside it. A repeated name is the same str object: a roster repeats about
+/// half its names.
 pub fn str_list_written<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>, form: names::Form) -> PyResult<Bound<'py, PyAny>> {
     if obj.is_instance_of::<PyString>() {
         return Err(not_a_column());
@@ -194,87 +248,29 @@ pub fn str_list_written<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>, form: nam
     let mut objects: Vec<Option<Bound<'py, PyAny>>> = Vec::with_capacity(obj.len().unwrap_or(0));
     let mut same_as: Vec<Option<u32>> = Vec::new();
     let bulk = names::BulkWrite::new(form);
-    let make_strs = |chunk: WideChunk, objects: &mut Vec<Option<Bound<'py, PyAny>>>, same_as: &mut Vec<Option<u32>>| -> PyResult<()> {
-        let end = chunk.first_row + chunk.spans.len();
-        if objects.len() < end {
-            objects.resize_with(end, || None);
-            same_as.resize(end, None);
-        }
-        for (k, (span, same)) in chunk.spans.iter().zip(&chunk.same_as).enumerate() {
-            let row = chunk.first_row + k;
-            same_as[row] = *same;
-            objects[row] = match (same, span) {
-                (Some(_), _) => None,
-                (None, Some((start, end))) => {
-                    let piece = &chunk.units[*start..*end];
-                    // SAFETY: the pointer and length describe initialised wchar_t units
-                    // that outlive the call; CPython copies them into a new str (or
-                    // returns NULL with an exception set, which from_owned_ptr_or_err reads).
-                    Some(unsafe {
-                        Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyUnicode_FromWideChar(piece.as_ptr(), piece.len() as pyo3::ffi::Py_ssize_t))?
-                    })
-                }
-                (None, None) => Some(py.None().into_bound(py)),
-            };
-        }
-        Ok(())
-    };
-    let outcome: PyResult<()> = rayon::in_place_scope(|scope| {
-        // Made here, so that the last sender goes with the workers: if one panics,
-        // waiting ends instead of blocking (the scope then raises the panic).
-        let (sender, mut receiver) = std::sync::mpsc::channel::<Progress>();
-        let mut first_row = 0;
-        let mut pending = 0usize;
-        let mut handle = |progress: Progress, pending: &mut usize| -> PyResult<()> {
-            match progress {
-                Progress::Chunk(chunk) => make_strs(chunk, &mut objects, &mut same_as),
-                Progress::Done(done, piece) => {
-                    *pending -= 1;
-                    drop(piece); // the str references, given back with the GIL held
-                    done.map_err(crate::errors::to_py)
-                }
-            }
-        };
-        loop {
-            let mut piece: Vec<PyBackedStr> = Vec::with_capacity(PIECE);
-            for item in items.by_ref().take(PIECE) {
-                piece.push(extract_str(&item?, first_row + piece.len())?);
-            }
-            if piece.is_empty() {
-                break;
-            }
-            let (rows, at) = (piece.len(), first_row);
-            let (sender, bulk) = (sender.clone(), &bulk);
-            scope.spawn(move |_| {
-                let values: Vec<Option<&str>> = piece.iter().map(|s| Some(&**s)).collect();
-                let done = bulk.write(at, &values, |chunk| {
-                    let _ = sender.send(Progress::Chunk(WideChunk::new(chunk)));
-                });
-                drop(values);
-                // If this thread has stopped waiting (an error), the piece is let go
-                // here; PyO3 then gives the references back when the GIL is next held.
-                let _ = sender.send(Progress::Done(done, piece));
+    let mut rows_read = 0;
+    read_beside_workers(
+        py,
+        || {
+            let piece = read_piece(&mut items, rows_read)?;
+            let at = rows_read;
+            rows_read += piece.len();
+            Ok((!piece.is_empty()).then_some((at, piece)))
+        },
+        |(at, piece), sender| {
+            let done = bulk.write(at, &borrowed(&piece), |chunk| {
+                let _ = sender.send(Progress::Chunk(WideChunk::new(chunk)));
             });
-            first_row += rows;
-            pending += 1;
-            // Make the strs of whatever is finished, without waiting.
-            while let Ok(progress) = receiver.try_recv() {
-                handle(progress, &mut pending)?;
+            let _ = sender.send(Progress::Done(done, piece));
+        },
+        |progress| match progress {
+            Progress::Chunk(chunk) => make_strs(py, chunk, &mut objects, &mut same_as).map(|()| false),
+            Progress::Done(done, piece) => {
+                drop(piece); // the str references, given back with the GIL held
+                done.map_err(crate::errors::to_py).map(|()| true)
             }
-        }
-        drop(sender);
-        while pending > 0 {
-            let (next, back) = py.detach(move || (receiver.recv(), receiver));
-            receiver = back;
-            match next {
-                Ok(progress) => handle(progress, &mut pending)?,
-                // A writer panicked: the scope raises its panic when this returns.
-                Err(_) => return Ok(()),
-            }
-        }
-        Ok(())
-    });
-    outcome?;
+        },
+    )?;
     // A repeat may point at a row of a chunk that came later.
     for row in 0..objects.len() {
         if let Some(first) = same_as[row] {
@@ -284,10 +280,43 @@ pub fn str_list_written<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>, form: nam
     Ok(PyList::new(py, objects.into_iter().map(|o| o.unwrap_or_else(|| py.None().into_bound(py))))?.into_any())
 }
 
+/// The strs of a written chunk, each in its row of `objects` (a repeat's row is
+/// filled from its first row once every chunk is in).
+fn make_strs<'py>(
+    py: Python<'py>,
+    chunk: WideChunk,
+    objects: &mut Vec<Option<Bound<'py, PyAny>>>,
+    same_as: &mut Vec<Option<u32>>,
+) -> PyResult<()> {
+    let end = chunk.first_row + chunk.spans.len();
+    if objects.len() < end {
+        objects.resize_with(end, || None);
+        same_as.resize(end, None);
+    }
+    for (k, (span, same)) in chunk.spans.iter().zip(&chunk.same_as).enumerate() {
+        let row = chunk.first_row + k;
+        same_as[row] = *same;
+        objects[row] = match (same, span) {
+            (Some(_), _) => None,
+            (None, Some((start, end))) => {
+                let units = &chunk.units[*start..*end];
+                // SAFETY: the pointer and length describe initialised wchar_t units
+                // that outlive the call; CPython copies them into a new str (or
+                // returns NULL with an exception set, which from_owned_ptr_or_err reads).
+                Some(unsafe {
+                    Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyUnicode_FromWideChar(units.as_ptr(), units.len() as pyo3::ffi::Py_ssize_t))?
+                })
+            }
+            (None, None) => Some(py.None().into_bound(py)),
+        };
+    }
+    Ok(())
+}
+
 /// `compare_names_bulk` over two Python sequences of str, read a piece at a time:
 /// the workers compare one piece while this thread reads the next (reading 200,000
-/// str objects is a tenth of the call). The GIL is released whenever this thread
-/// waits.
+/// str objects is a tenth of the call). A sequence whose iteration disagrees with
+/// its `len()` is refused.
 pub fn compare_lists(py: Python<'_>, left: &Bound<'_, PyAny>, right: &Bound<'_, PyAny>) -> PyResult<names::ComparisonColumns> {
     use doichieu_engine::EngineError;
     for side in [left, right] {
@@ -299,68 +328,44 @@ pub fn compare_lists(py: Python<'_>, left: &Bound<'_, PyAny>, right: &Bound<'_, 
     if rows != right_rows {
         return Err(crate::errors::to_py(EngineError::LengthMismatch { left: rows, right: right_rows }));
     }
+    let len_lied = |read: usize| {
+        InvalidInputError::new_err(format!("the columns' len() says {rows} names, but iterating them gave {read} or more"))
+    };
     let mut out = names::ComparisonColumns { kinds: vec![None; rows], scores: vec![None; rows] };
     let (mut left_items, mut right_items) = (left.try_iter()?, right.try_iter()?);
-    type Piece = (usize, Result<names::ComparisonColumns, EngineError>, Vec<PyBackedStr>, Vec<PyBackedStr>);
-    let outcome: PyResult<()> = rayon::in_place_scope(|scope| {
-        // Made here, so that the last sender goes with the workers: if one panics,
-        // waiting ends instead of blocking (the scope then raises the panic).
-        let (sender, mut receiver) = std::sync::mpsc::channel::<Piece>();
-        let mut pending = 0usize;
-        let mut first_row = 0;
-        let mut take = |(at, result, l, r): Piece, pending: &mut usize| -> PyResult<()> {
-            *pending -= 1;
+    let mut rows_read = 0;
+    read_beside_workers(
+        py,
+        || {
+            let (l, r) = (read_piece(&mut left_items, rows_read)?, read_piece(&mut right_items, rows_read)?);
+            if l.len() != r.len() || rows_read + l.len() > rows {
+                return Err(len_lied(rows_read + l.len().max(r.len())));
+            }
+            let at = rows_read;
+            rows_read += l.len();
+            Ok((!l.is_empty()).then_some((at, l, r)))
+        },
+        |(at, l, r), sender| {
+            let result = names::compare_names_bulk(&borrowed(&l), &borrowed(&r));
+            let _ = sender.send((at, result, l, r));
+        },
+        |(at, result, l, r)| {
             drop((l, r)); // the str references, given back with the GIL held
-            let piece = result.map_err(|e| match e {
-                EngineError::NameTooLong { index, len, limit } => EngineError::NameTooLong { index: at + index, len, limit },
-                other => other,
-            });
-            let piece = piece.map_err(crate::errors::to_py)?;
-            let end = (at + piece.kinds.len()).min(rows);
-            out.kinds[at..end].copy_from_slice(&piece.kinds[..end - at]);
-            out.scores[at..end].copy_from_slice(&piece.scores[..end - at]);
-            Ok(())
-        };
-        loop {
-            let (mut l, mut r) = (Vec::with_capacity(PIECE), Vec::with_capacity(PIECE));
-            for item in left_items.by_ref().take(PIECE) {
-                l.push(extract_str(&item?, first_row + l.len())?);
-            }
-            for item in right_items.by_ref().take(PIECE) {
-                r.push(extract_str(&item?, first_row + r.len())?);
-            }
-            if l.is_empty() && r.is_empty() {
-                break;
-            }
-            let (at, sender) = (first_row, sender.clone());
-            first_row += l.len();
-            scope.spawn(move |_| {
-                let left: Vec<Option<&str>> = l.iter().map(|s| Some(&**s)).collect();
-                let right: Vec<Option<&str>> = r.iter().map(|s| Some(&**s)).collect();
-                let result = names::compare_names_bulk(&left, &right);
-                drop((left, right));
-                // If this thread has stopped waiting (an error), the piece is let go
-                // here; PyO3 then gives the references back when the GIL is next held.
-                let _ = sender.send((at, result, l, r));
-            });
-            pending += 1;
-            while let Ok(piece) = receiver.try_recv() {
-                take(piece, &mut pending)?;
-            }
-        }
-        drop(sender);
-        while pending > 0 {
-            let (next, back) = py.detach(move || (receiver.recv(), receiver));
-            receiver = back;
-            match next {
-                Ok(piece) => take(piece, &mut pending)?,
-                // A worker panicked: the scope raises its panic when this returns.
-                Err(_) => return Ok(()),
-            }
-        }
-        Ok(())
-    });
-    outcome?;
+            let piece = result
+                .map_err(|e| match e {
+                    EngineError::NameTooLong { index, len, limit } => EngineError::NameTooLong { index: at + index, len, limit },
+                    other => other,
+                })
+                .map_err(crate::errors::to_py)?;
+            let end = at + piece.kinds.len();
+            out.kinds[at..end].copy_from_slice(&piece.kinds);
+            out.scores[at..end].copy_from_slice(&piece.scores);
+            Ok(true)
+        },
+    )?;
+    if rows_read != rows {
+        return Err(InvalidInputError::new_err(format!("the columns' len() says {rows} names, but iterating them gave {rows_read}")));
+    }
     Ok(out)
 }
 

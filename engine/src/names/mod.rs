@@ -80,15 +80,13 @@ const CHUNK: usize = 2048;
 /// One form for a whole column, on all cores. Nulls stay null; the first name over
 /// the length cap fails the whole call with its position, before any work is done.
 pub fn write_names_bulk(names: &[Option<&str>], form: Form) -> Result<StrColumn, EngineError> {
-    check_lengths(names)?;
-    let call = next_call();
-    let chunks: Vec<StrColumn> =
-        names.par_chunks(CHUNK).enumerate().map(|(k, chunk)| write_chunk(call, k * CHUNK, chunk, form).column).collect();
-    rayon::broadcast(|_| with_thread_writer(|writer| writer.end_call()));
+    check_lengths(names, 0)?;
+    let bulk = BulkWrite::new(form);
+    let chunks: Vec<StrColumn> = names.par_chunks(CHUNK).enumerate().map(|(k, chunk)| bulk.chunk(k * CHUNK, chunk).column).collect();
     Ok(StrColumn::concat(&chunks))
 }
 
-/// One chunk of a bulk write, as `write_names_bulk_each` hands it over.
+/// One chunk of a bulk write, as `BulkWrite::write` hands it over.
 pub struct WrittenChunk {
     /// The row of the call this chunk starts at.
     pub first_row: usize,
@@ -101,39 +99,39 @@ pub struct WrittenChunk {
     pub same_as: Vec<Option<u32>>,
 }
 
-/// As `write_names_bulk`, handing each chunk to `sink` on the worker that wrote it
-/// as soon as it is written, in no particular order: a caller can turn finished
-/// chunks into its own objects while the rest are still being written.
-pub fn write_names_bulk_each(names: &[Option<&str>], form: Form, sink: impl Fn(WrittenChunk) + Sync) -> Result<(), EngineError> {
-    BulkWrite::new(form).write(0, names, sink)
-}
-
-/// One bulk write whose names arrive in pieces, for a caller that reads its input as
-/// it goes (reading 100,000 Python str objects is a tenth of a call): each piece is
-/// written on all cores while the caller reads the next, and a name repeated across
-/// pieces is found as within one piece. The call's caches are let go on drop.
+/// One bulk write, whose names may arrive in pieces, for a caller that reads its
+/// input as it goes (reading 100,000 Python str objects is a tenth of a call): each
+/// piece is written on all cores while the caller reads the next, and a name
+/// repeated across pieces is found as within one piece. The call's caches are let
+/// go on drop.
 pub struct BulkWrite {
+    /// A number no other bulk call shares (never 0), naming the call in the caches.
     call: u64,
     form: Form,
 }
 
 impl BulkWrite {
     pub fn new(form: Form) -> BulkWrite {
-        BulkWrite { call: next_call(), form }
+        static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        BulkWrite { call: CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, form }
     }
 
-    /// Writes the names of rows `first_row..`, handing each chunk to `sink` as it is
-    /// written. The first name over the length cap fails the piece, naming its row,
-    /// before any of it is written.
+    /// Writes the names of rows `first_row..`, handing each chunk to `sink` on the
+    /// worker that wrote it as soon as it is written, in no particular order. The
+    /// first name over the length cap fails the piece, naming its row, before any of
+    /// it is written.
     pub fn write(&self, first_row: usize, names: &[Option<&str>], sink: impl Fn(WrittenChunk) + Sync) -> Result<(), EngineError> {
-        if let Some(index) = names.iter().position(|n| n.is_some_and(|s| s.len() > MAX_NAME_BYTES)) {
-            check_len(names[index].unwrap_or_default(), first_row + index)?;
-        }
-        names
-            .par_chunks(CHUNK)
-            .enumerate()
-            .for_each(|(k, chunk)| sink(write_chunk(self.call, first_row + k * CHUNK, chunk, self.form)));
+        check_lengths(names, first_row)?;
+        names.par_chunks(CHUNK).enumerate().for_each(|(k, chunk)| sink(self.chunk(first_row + k * CHUNK, chunk)));
         Ok(())
+    }
+
+    fn chunk(&self, first_row: usize, chunk: &[Option<&str>]) -> WrittenChunk {
+        let bytes: usize = chunk.iter().map(|n| n.map_or(0, str::len) + 4).sum();
+        let mut column = StrColumn::with_capacity(chunk.len(), bytes);
+        let mut same_as = Vec::with_capacity(chunk.len());
+        with_thread_writer(|writer| writer.write_chunk_in_call(self.call, first_row, chunk, self.form, &mut column, &mut same_as));
+        WrittenChunk { first_row, column, same_as }
     }
 }
 
@@ -143,25 +141,13 @@ impl Drop for BulkWrite {
     }
 }
 
-fn check_lengths(names: &[Option<&str>]) -> Result<(), EngineError> {
+/// The first name over the length cap, named by its row (`first_row` being the
+/// row of `names[0]`).
+fn check_lengths(names: &[Option<&str>], first_row: usize) -> Result<(), EngineError> {
     match names.iter().position(|n| n.is_some_and(|s| s.len() > MAX_NAME_BYTES)) {
-        Some(index) => check_len(names[index].unwrap_or_default(), index),
+        Some(index) => check_len(names[index].unwrap_or_default(), first_row + index),
         None => Ok(()),
     }
-}
-
-/// A number no other bulk call shares (never 0), naming the call in the caches.
-fn next_call() -> u64 {
-    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
-}
-
-fn write_chunk(call: u64, first_row: usize, chunk: &[Option<&str>], form: Form) -> WrittenChunk {
-    let bytes: usize = chunk.iter().map(|n| n.map_or(0, str::len) + 4).sum();
-    let mut column = StrColumn::with_capacity(chunk.len(), bytes);
-    let mut same_as = Vec::with_capacity(chunk.len());
-    with_thread_writer(|writer| writer.write_chunk_in_call(call, first_row, chunk, form, &mut column, &mut same_as));
-    WrittenChunk { first_row, column, same_as }
 }
 
 /// Kind and score of one pair on this thread's cached comparer (no alignment):
@@ -310,7 +296,7 @@ mod tests {
                     assert_eq!(col.get(i).unwrap(), fresh, "{form:?} {:?}", name);
                 }
                 let chunks = std::sync::Mutex::new(Vec::new());
-                write_names_bulk_each(&names, form, |chunk| chunks.lock().unwrap().push(chunk)).unwrap();
+                BulkWrite::new(form).write(0, &names, |chunk| chunks.lock().unwrap().push(chunk)).unwrap();
                 let mut chunks = chunks.into_inner().unwrap();
                 chunks.sort_by_key(|c| c.first_row);
                 let same_as: Vec<Option<u32>> = chunks.iter().flat_map(|c| c.same_as.iter().copied()).collect();

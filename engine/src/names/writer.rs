@@ -29,8 +29,8 @@ const MAX_CACHED_NAMES: usize = 1 << 16;
 /// shorter, and caching long hostile strings would only hold memory.
 const MAX_CACHED_NAME_BYTES: usize = 64;
 
-/// The arena a thread keeps between bulk calls; 65,536 real names in three forms
-/// fit well within it.
+/// The arena a thread keeps between bulk calls; 65,536 real names, typed and
+/// written, fit well within it.
 const MAX_KEPT_ARENA_BYTES: usize = 16 << 20;
 
 /// Names already written during one bulk call. A roster repeats its names (a

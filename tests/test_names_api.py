@@ -59,6 +59,46 @@ def test_bulk_list_hands_a_repeated_name_one_str() -> None:
         assert distinct_objects < len(names) // 10, distinct_objects
 
 
+def test_bulk_list_hands_back_a_name_already_in_form_as_itself() -> None:
+    # Most names of a roster are typed in display form already: the input str is
+    # the answer, so nothing is made or freed for them. Others get a new str.
+    typed = [f"Nguyễn Văn Hùng {i}" for i in range(20_000)] + [f"NGUYỄN VĂN HÙNG {i}" for i in range(20_000)]
+    out = doichieu.normalize_names(typed)
+    assert out == [doichieu.normalize_name(n) for n in typed]
+    assert all(o is t for o, t in zip(out[:20_000], typed[:20_000]))
+    assert not any(o is t for o, t in zip(out[20_000:], typed[20_000:]))
+    # So for every form: keys typed as keys come back as themselves.
+    keys = [f"nguyễn văn hùng {i}" for i in range(20_000)]
+    assert all(o is t for o, t in zip(doichieu.name_keys(keys), keys))
+
+
+def test_bulk_list_takes_any_iterable_of_str() -> None:
+    names = ["nguyễn văn hùng", "TRẦN THỊ THỦY", "Ðỗ Mười"] * 5_000
+    want = doichieu.normalize_names(names)
+    assert doichieu.normalize_names(tuple(names)) == want
+    assert doichieu.normalize_names(n for n in names) == want
+    assert doichieu.name_keys(iter(names)) == doichieu.name_keys(names)
+
+
+class _LenLies:
+    def __init__(self, items: list[str], claimed: int) -> None:
+        self.items, self.claimed = items, claimed
+
+    def __len__(self) -> int:
+        return self.claimed
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.items)
+
+
+@pytest.mark.parametrize("claimed", [0, 3, 9_999, 10_001, 20_000])
+def test_bulk_list_refuses_a_column_whose_len_disagrees_with_its_items(claimed: int) -> None:
+    items = ["Nguyễn Văn Hùng"] * 10_000
+    for bulk in (doichieu.normalize_names, doichieu.name_keys, doichieu.fold_keys):
+        with pytest.raises(doichieu.InvalidInputError, match="len"):
+            bulk(_LenLies(items, claimed))
+
+
 def test_bulk_polars_keeps_name_and_nulls() -> None:
     s = pl.Series("ho_ten", ["nguyễn thị thủy", None, "Ðặng Văn Hải"])
     out = doichieu.normalize_names(s)

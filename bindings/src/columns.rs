@@ -8,7 +8,7 @@ use arrow_buffer::{NullBuffer, OffsetBuffer, ScalarBuffer};
 use doichieu_engine::{names, StrColumn};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::{PyList, PyString};
+use pyo3::types::{PyList, PyString, PyTuple};
 use pyo3_arrow::input::AnyArray;
 use pyo3_arrow::PyArray;
 
@@ -56,12 +56,14 @@ fn extract_str(item: &Bound<'_, PyAny>, index: usize) -> PyResult<PyBackedStr> {
         let type_name = item.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
         return Err(NotAStringError::new_err(format!("name at position {index} is {type_name}, not str")));
     };
-    s.to_owned().try_into().map_err(|_: PyErr| {
-        InvalidInputError::new_err(format!(
-            "name at position {index} contains a lone surrogate (U+D800–U+DFFF), which is not text; \
-             decode the source with errors='replace' or fix the file"
-        ))
-    })
+    s.to_owned().try_into().map_err(|_: PyErr| lone_surrogate(index))
+}
+
+fn lone_surrogate(index: usize) -> PyErr {
+    InvalidInputError::new_err(format!(
+        "name at position {index} contains a lone surrogate (U+D800–U+DFFF), which is not text; \
+         decode the source with errors='replace' or fix the file"
+    ))
 }
 
 pub fn one_str(obj: &Bound<'_, PyAny>) -> PyResult<PyBackedStr> {
@@ -131,33 +133,47 @@ pub fn str_column_out<'py>(py: Python<'py>, col: StrColumn, arrow: bool) -> PyRe
     Ok(PyList::new(py, items)?.into_any())
 }
 
-/// A written chunk readied for Python without the GIL: each value that owns its
-/// text as `wchar_t` code units, the form `PyUnicode_FromWideChar` copies in one
-/// allocation and one pass (decoding UTF-8 instead costs several, and was most of
-/// a list normalisation).
+/// A written chunk readied for Python without the GIL: each value that needs a new
+/// str has its text as `wchar_t` code units, the form `PyUnicode_FromWideChar`
+/// copies in one allocation and one pass (decoding UTF-8 instead costs several,
+/// and was most of a list normalisation).
 struct WideChunk {
     first_row: usize,
     units: Vec<libc::wchar_t>,
-    /// Each row's span of `units`; `None` for a null or a repeat.
-    spans: Vec<Option<(usize, usize)>>,
-    same_as: Vec<Option<u32>>,
+    rows: Vec<Row>,
+}
+
+/// Where a row's str comes from.
+#[derive(Clone, Copy)]
+enum Row {
+    /// A new str of `units[start..end]`.
+    New(u32, u32),
+    /// The str of an earlier row of the call, which wrote the same text.
+    Repeat(u32),
+    /// The input str itself: it was already in the asked-for form (most names of
+    /// a roster are, for the display form), so no str is made, nor later freed.
+    Unchanged,
+    Null,
 }
 
 impl WideChunk {
-    fn new(chunk: names::WrittenChunk) -> WideChunk {
+    /// `typed` holds the chunk's input names, from its first row on.
+    fn new(chunk: names::WrittenChunk, typed: &[Option<&str>]) -> WideChunk {
         let names::WrittenChunk { first_row, column, same_as } = chunk;
         let mut units = Vec::with_capacity(column.data.len());
-        let spans = (0..column.len())
+        let rows = (0..column.len())
             .map(|row| match (same_as[row], column.get(row)) {
+                (Some(first), _) => Row::Repeat(first),
+                (None, Some(text)) if Some(text) == typed[row] => Row::Unchanged,
                 (None, Some(text)) => {
-                    let start = units.len();
+                    let start = units.len() as u32;
                     push_wide(text, &mut units);
-                    Some((start, units.len()))
+                    Row::New(start, units.len() as u32)
                 }
-                _ => None,
+                (None, None) => Row::Null,
             })
             .collect();
-        WideChunk { first_row, units, spans, same_as }
+        WideChunk { first_row, units, rows }
     }
 }
 
@@ -172,8 +188,8 @@ fn push_wide(text: &str, units: &mut Vec<libc::wchar_t>) {
 
 enum Progress {
     Chunk(WideChunk),
-    /// A piece is written; its strs come back to be let go of with the GIL held.
-    Done(Result<(), doichieu_engine::EngineError>, Vec<PyBackedStr>),
+    /// A piece is written.
+    Done(Result<(), doichieu_engine::EngineError>),
 }
 
 /// Names read from Python per piece: the workers write one piece while this
@@ -195,8 +211,7 @@ fn read_beside_workers<Piece: Send, Message: Send>(
     rayon::in_place_scope(|scope| {
         // Made here, so that the last sender goes with the workers: if one panics,
         // waiting ends instead of blocking (the scope then raises the panic). If this
-        // thread stops early (an error), a worker's sends fail and its piece is let
-        // go on the worker; PyO3 gives any str references back when the GIL is next held.
+        // thread stops early (an error), a worker's sends fail.
         let (sender, mut receiver) = std::sync::mpsc::channel::<Message>();
         let mut pending = 0usize;
         while let Some(piece) = read()? {
@@ -221,85 +236,135 @@ fn read_beside_workers<Piece: Send, Message: Send>(
     })
 }
 
-/// Up to `PIECE` strs of `items`, the first being row `first_row`.
-fn read_piece(items: &mut Bound<'_, pyo3::types::PyIterator>, first_row: usize) -> PyResult<Vec<PyBackedStr>> {
-    let mut piece = Vec::with_capacity(PIECE);
-    for item in items.by_ref().take(PIECE) {
-        piece.push(extract_str(&item?, first_row + piece.len())?);
-    }
-    Ok(piece)
+/// The strs of a Python iterable of names, held for the whole call so that the
+/// workers can read their text in place: whatever another Python thread does to
+/// the caller's list while this one waits, no str a worker reads can be freed.
+/// A slot is filled when its piece is read.
+struct HeldNames<'py> {
+    items: Bound<'py, pyo3::types::PyIterator>,
+    strs: Vec<Option<Bound<'py, PyString>>>,
 }
 
-fn borrowed(piece: &[PyBackedStr]) -> Vec<Option<&str>> {
-    piece.iter().map(|s| Some(&**s)).collect()
+impl<'py> HeldNames<'py> {
+    /// `obj`'s names; an iterable without a `len()` (a generator) is first made a tuple.
+    fn new(obj: &Bound<'py, PyAny>) -> PyResult<HeldNames<'py>> {
+        if obj.is_instance_of::<PyString>() {
+            return Err(not_a_column());
+        }
+        let rows = match obj.len() {
+            Ok(rows) => rows,
+            Err(_) => return HeldNames::new(&obj.py().get_type::<PyTuple>().call1((obj,))?),
+        };
+        Ok(HeldNames { items: obj.try_iter()?, strs: (0..rows).map(|_| None).collect() })
+    }
+
+    fn rows(&self) -> usize {
+        self.strs.len()
+    }
+
+    /// Splits the held strs into the slots of each piece, and the iterator that fills them.
+    fn pieces<'h>(&'h mut self) -> (HeldPieces<'h, 'py>, &'h mut Bound<'py, pyo3::types::PyIterator>) {
+        let rows = self.strs.len();
+        (HeldPieces { slots: self.strs.chunks_mut(PIECE), first_row: 0, rows }, &mut self.items)
+    }
+}
+
+struct HeldPieces<'h, 'py> {
+    slots: std::slice::ChunksMut<'h, Option<Bound<'py, PyString>>>,
+    first_row: usize,
+    rows: usize,
+}
+
+impl<'h, 'py> HeldPieces<'h, 'py> {
+    /// The next piece's first row and text, read from `items` into the piece's
+    /// slots; `None` once every row is read. Fails on the first item that is not a
+    /// str, naming its row, and when iterating disagrees with `len()`.
+    fn read(&mut self, items: &mut Bound<'py, pyo3::types::PyIterator>) -> PyResult<Option<(usize, Vec<Option<&'h str>>)>> {
+        let rows = self.rows;
+        let len_lied = |read: usize| {
+            InvalidInputError::new_err(format!("the column's len() says {rows} names, but iterating it gave {read}"))
+        };
+        let at = self.first_row;
+        let Some(slots) = self.slots.next() else {
+            return match items.next() {
+                None => Ok(None),
+                Some(item) => item.and(Err(len_lied(rows + 1))),
+            };
+        };
+        let mut texts = Vec::with_capacity(slots.len());
+        for (k, slot) in slots.iter_mut().enumerate() {
+            let row = at + k;
+            let item = items.next().ok_or_else(|| len_lied(row))??;
+            let held: &'h Bound<'py, PyString> = slot.insert(checked_str(item, row)?);
+            texts.push(Some(held.to_str().map_err(|_| lone_surrogate(row))?));
+        }
+        self.first_row += texts.len();
+        Ok(Some((at, texts)))
+    }
+}
+
+fn checked_str<'py>(item: Bound<'py, PyAny>, index: usize) -> PyResult<Bound<'py, PyString>> {
+    item.cast_into::<PyString>().map_err(|e| {
+        let type_name = e.into_inner().get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+        NotAStringError::new_err(format!("name at position {index} is {type_name}, not str"))
+    })
 }
 
 /// Writes the names of a Python iterable in `form` as a list of str. This thread
 /// reads the names a piece at a time and makes the strs of each chunk the workers
 /// finish, while the workers write: on two cores, making strs (which needs the GIL)
 /// was a third of a list normalisation when it came after the engine's work rather
-/// than beside it. A repeated name is the same str object: a roster repeats about
-/// half its names.
+/// than beside it. A repeated name is the same str object (a roster repeats about
+/// half its names), and a name already in the asked-for form is the input str.
 pub fn str_list_written<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>, form: names::Form) -> PyResult<Bound<'py, PyAny>> {
-    if obj.is_instance_of::<PyString>() {
-        return Err(not_a_column());
-    }
-    let mut items = obj.try_iter()?;
-    let mut objects: Vec<Option<Bound<'py, PyAny>>> = Vec::with_capacity(obj.len().unwrap_or(0));
-    let mut same_as: Vec<Option<u32>> = Vec::new();
+    let mut held = HeldNames::new(obj)?;
+    let rows = held.rows();
+    let mut objects: Vec<Option<Bound<'py, PyAny>>> = (0..rows).map(|_| None).collect();
+    let mut later: Vec<(usize, Row)> = Vec::new();
     let bulk = names::BulkWrite::new(form);
-    let mut rows_read = 0;
-    read_beside_workers(
-        py,
-        || {
-            let piece = read_piece(&mut items, rows_read)?;
-            let at = rows_read;
-            rows_read += piece.len();
-            Ok((!piece.is_empty()).then_some((at, piece)))
-        },
-        |(at, piece), sender| {
-            let done = bulk.write(at, &borrowed(&piece), |chunk| {
-                let _ = sender.send(Progress::Chunk(WideChunk::new(chunk)));
-            });
-            let _ = sender.send(Progress::Done(done, piece));
-        },
-        |progress| match progress {
-            Progress::Chunk(chunk) => make_strs(py, chunk, &mut objects, &mut same_as).map(|()| false),
-            Progress::Done(done, piece) => {
-                drop(piece); // the str references, given back with the GIL held
-                done.map_err(crate::errors::to_py).map(|()| true)
-            }
-        },
-    )?;
-    // A repeat may point at a row of a chunk that came later.
-    for row in 0..objects.len() {
-        if let Some(first) = same_as[row] {
-            objects[row] = objects[first as usize].clone();
-        }
+    {
+        let (mut pieces, items) = held.pieces();
+        read_beside_workers(
+            py,
+            || pieces.read(items),
+            |(at, piece): (usize, Vec<Option<&str>>), sender| {
+                let done = bulk.write(at, &piece, |chunk| {
+                    let typed = &piece[chunk.first_row - at..];
+                    let _ = sender.send(Progress::Chunk(WideChunk::new(chunk, typed)));
+                });
+                let _ = sender.send(Progress::Done(done));
+            },
+            |progress| match progress {
+                Progress::Chunk(chunk) => make_strs(py, chunk, &mut objects, &mut later).map(|()| false),
+                Progress::Done(done) => done.map_err(crate::errors::to_py).map(|()| true),
+            },
+        )?;
+    }
+    // A repeat may point at a row of a chunk that came later, or at an unchanged
+    // row; rows are taken in order, so the row it points at is filled first.
+    later.sort_unstable_by_key(|(row, _)| *row);
+    for (row, source) in later {
+        objects[row] = match source {
+            Row::Repeat(first) => objects[first as usize].clone(),
+            _ => held.strs[row].clone().map(Bound::into_any),
+        };
     }
     Ok(PyList::new(py, objects.into_iter().map(|o| o.unwrap_or_else(|| py.None().into_bound(py))))?.into_any())
 }
 
-/// The strs of a written chunk, each in its row of `objects` (a repeat's row is
-/// filled from its first row once every chunk is in).
+/// The strs of a written chunk, each in its row of `objects`; repeats and
+/// unchanged rows go to `later`, to be filled once every chunk is in.
 fn make_strs<'py>(
     py: Python<'py>,
     chunk: WideChunk,
-    objects: &mut Vec<Option<Bound<'py, PyAny>>>,
-    same_as: &mut Vec<Option<u32>>,
+    objects: &mut [Option<Bound<'py, PyAny>>],
+    later: &mut Vec<(usize, Row)>,
 ) -> PyResult<()> {
-    let end = chunk.first_row + chunk.spans.len();
-    if objects.len() < end {
-        objects.resize_with(end, || None);
-        same_as.resize(end, None);
-    }
-    for (k, (span, same)) in chunk.spans.iter().zip(&chunk.same_as).enumerate() {
+    for (k, made) in chunk.rows.iter().enumerate() {
         let row = chunk.first_row + k;
-        same_as[row] = *same;
-        objects[row] = match (same, span) {
-            (Some(_), _) => None,
-            (None, Some((start, end))) => {
-                let units = &chunk.units[*start..*end];
+        objects[row] = match *made {
+            Row::New(start, end) => {
+                let units = &chunk.units[start as usize..end as usize];
                 // SAFETY: the pointer and length describe initialised wchar_t units
                 // that outlive the call; CPython copies them into a new str (or
                 // returns NULL with an exception set, which from_owned_ptr_or_err reads).
@@ -307,7 +372,11 @@ fn make_strs<'py>(
                     Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyUnicode_FromWideChar(units.as_ptr(), units.len() as pyo3::ffi::Py_ssize_t))?
                 })
             }
-            (None, None) => Some(py.None().into_bound(py)),
+            Row::Repeat(_) | Row::Unchanged => {
+                later.push((row, *made));
+                None
+            }
+            Row::Null => Some(py.None().into_bound(py)),
         };
     }
     Ok(())
@@ -328,29 +397,20 @@ pub fn compare_lists(py: Python<'_>, left: &Bound<'_, PyAny>, right: &Bound<'_, 
     if rows != right_rows {
         return Err(crate::errors::to_py(EngineError::LengthMismatch { left: rows, right: right_rows }));
     }
-    let len_lied = |read: usize| {
-        InvalidInputError::new_err(format!("the columns' len() says {rows} names, but iterating them gave {read} or more"))
-    };
+    let (mut left, mut right) = (HeldNames::new(left)?, HeldNames::new(right)?);
     let mut out = names::ComparisonColumns { kinds: vec![None; rows], scores: vec![None; rows] };
-    let (mut left_items, mut right_items) = (left.try_iter()?, right.try_iter()?);
-    let mut rows_read = 0;
+    let (mut left_pieces, left_items) = left.pieces();
+    let (mut right_pieces, right_items) = right.pieces();
     read_beside_workers(
         py,
-        || {
-            let (l, r) = (read_piece(&mut left_items, rows_read)?, read_piece(&mut right_items, rows_read)?);
-            if l.len() != r.len() || rows_read + l.len() > rows {
-                return Err(len_lied(rows_read + l.len().max(r.len())));
-            }
-            let at = rows_read;
-            rows_read += l.len();
-            Ok((!l.is_empty()).then_some((at, l, r)))
+        || match (left_pieces.read(left_items)?, right_pieces.read(right_items)?) {
+            (Some((at, l)), Some((_, r))) => Ok(Some((at, l, r))),
+            _ => Ok(None),
         },
-        |(at, l, r), sender| {
-            let result = names::compare_names_bulk(&borrowed(&l), &borrowed(&r));
-            let _ = sender.send((at, result, l, r));
+        |(at, l, r): (usize, Vec<Option<&str>>, Vec<Option<&str>>), sender| {
+            let _ = sender.send((at, names::compare_names_bulk(&l, &r)));
         },
-        |(at, result, l, r)| {
-            drop((l, r)); // the str references, given back with the GIL held
+        |(at, result)| {
             let piece = result
                 .map_err(|e| match e {
                     EngineError::NameTooLong { index, len, limit } => EngineError::NameTooLong { index: at + index, len, limit },
@@ -363,9 +423,6 @@ pub fn compare_lists(py: Python<'_>, left: &Bound<'_, PyAny>, right: &Bound<'_, 
             Ok(true)
         },
     )?;
-    if rows_read != rows {
-        return Err(InvalidInputError::new_err(format!("the columns' len() says {rows} names, but iterating them gave {rows_read}")));
-    }
     Ok(out)
 }
 

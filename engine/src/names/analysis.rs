@@ -104,8 +104,7 @@ impl NameAnalysis {
     /// lowercase non-ASCII letters: TCVN3's toned capitals). Answers exactly what the
     /// full path would, without scanning the name for signatures again.
     fn analyse_known_clean(&mut self, raw: &str, scratch: &mut Scratch) -> bool {
-        let has_ascii_lower = raw.bytes().any(|b| b.is_ascii_lowercase());
-        if !has_ascii_lower && raw.chars().any(|c| !c.is_ascii() && c.is_lowercase()) {
+        if super::writer::capitals_with_small_codes(raw) {
             return false;
         }
         scratch.tokens.split(raw);

@@ -318,9 +318,8 @@ fn checked_str<'py>(item: Bound<'py, PyAny>, index: usize) -> PyResult<Bound<'py
 /// half its names), and a name already in the asked-for form is the input str.
 pub fn str_list_written<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>, form: names::Form) -> PyResult<Bound<'py, PyAny>> {
     let mut held = HeldNames::new(obj)?;
-    let rows = held.rows();
-    let mut objects: Vec<Option<Bound<'py, PyAny>>> = (0..rows).map(|_| None).collect();
-    let mut later: Vec<(usize, Row)> = Vec::new();
+    let mut out = UnfilledList::new(py, held.rows())?;
+    let (mut repeats, mut unchanged) = (Vec::new(), Vec::new());
     let bulk = names::BulkWrite::new(form);
     {
         let (mut pieces, items) = held.pieces();
@@ -335,49 +334,104 @@ pub fn str_list_written<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>, form: nam
                 let _ = sender.send(Progress::Done(done));
             },
             |progress| match progress {
-                Progress::Chunk(chunk) => make_strs(py, chunk, &mut objects, &mut later).map(|()| false),
+                Progress::Chunk(chunk) => make_strs(py, chunk, &mut out, &mut repeats, &mut unchanged).map(|()| false),
                 Progress::Done(done) => done.map_err(crate::errors::to_py).map(|()| true),
             },
         )?;
     }
-    // A repeat may point at a row of a chunk that came later, or at an unchanged
-    // row; rows are taken in order, so the row it points at is filled first.
-    later.sort_unstable_by_key(|(row, _)| *row);
-    for (row, source) in later {
-        objects[row] = match source {
-            Row::Repeat(first) => objects[first as usize].clone(),
-            _ => held.strs[row].clone().map(Bound::into_any),
-        };
+    // Unchanged rows first: a repeat may point at one, or at a row of a chunk that
+    // came after its own (a repeat never points at another repeat).
+    for row in unchanged {
+        if let Some(typed) = &held.strs[row] {
+            out.set(row, typed.clone().into_any())?;
+        }
     }
-    Ok(PyList::new(py, objects.into_iter().map(|o| o.unwrap_or_else(|| py.None().into_bound(py))))?.into_any())
+    for (row, first) in repeats {
+        let first = out.get(first as usize)?;
+        out.set(row, first)?;
+    }
+    out.finish()
 }
 
-/// The strs of a written chunk, each in its row of `objects`; repeats and
-/// unchanged rows go to `later`, to be filled once every chunk is in.
+/// A list made at its final length whose rows are filled as their strs are made,
+/// in any order; no row can be read from Python until every row is filled.
+struct UnfilledList<'py> {
+    list: Bound<'py, PyList>,
+    filled: usize,
+}
+
+impl<'py> UnfilledList<'py> {
+    fn new(py: Python<'py>, rows: usize) -> PyResult<UnfilledList<'py>> {
+        // SAFETY: PyList_New returns a new list whose items are all NULL (or NULL
+        // with an exception set). NULL items are never handed out: `set` fills each
+        // row once and `finish` checks they all are; a list dropped unfinished (an
+        // error) is freed by CPython, which skips NULL items.
+        let list = unsafe { Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyList_New(rows as pyo3::ffi::Py_ssize_t))? };
+        Ok(UnfilledList { list: list.cast_into::<PyList>()?, filled: 0 })
+    }
+
+    fn set(&mut self, row: usize, item: Bound<'py, PyAny>) -> PyResult<()> {
+        // SAFETY: the list is ours alone and `row` is checked by PyList_SetItem, which
+        // takes over the reference (and fails, with an exception set, out of range).
+        if unsafe { pyo3::ffi::PyList_SetItem(self.list.as_ptr(), row as pyo3::ffi::Py_ssize_t, item.into_ptr()) } != 0 {
+            return Err(PyErr::fetch(self.list.py()));
+        }
+        self.filled += 1;
+        Ok(())
+    }
+
+    /// The item of a row already filled.
+    fn get(&self, row: usize) -> PyResult<Bound<'py, PyAny>> {
+        // SAFETY: a borrowed item of our list, taken as a new reference at once;
+        // NULL (a row not yet filled, or out of range) is refused, not followed.
+        unsafe {
+            let item = pyo3::ffi::PyList_GetItem(self.list.as_ptr(), row as pyo3::ffi::Py_ssize_t);
+            if item.is_null() {
+                let _ = PyErr::take(self.list.py());
+                return Err(pyo3::exceptions::PySystemError::new_err(format!("row {row} of the answer was read before it was made")));
+            }
+            Ok(Bound::from_borrowed_ptr(self.list.py(), item))
+        }
+    }
+
+    fn finish(self) -> PyResult<Bound<'py, PyAny>> {
+        if self.filled != self.list.len() {
+            return Err(pyo3::exceptions::PySystemError::new_err(format!(
+                "{} of {} rows of the answer were made",
+                self.filled,
+                self.list.len()
+            )));
+        }
+        Ok(self.list.into_any())
+    }
+}
+
+/// Fills `out` with the strs of a written chunk; repeats and unchanged rows are
+/// left to the caller (their strs are filled once every chunk is in).
 fn make_strs<'py>(
     py: Python<'py>,
     chunk: WideChunk,
-    objects: &mut [Option<Bound<'py, PyAny>>],
-    later: &mut Vec<(usize, Row)>,
+    out: &mut UnfilledList<'py>,
+    repeats: &mut Vec<(usize, u32)>,
+    unchanged: &mut Vec<usize>,
 ) -> PyResult<()> {
     for (k, made) in chunk.rows.iter().enumerate() {
         let row = chunk.first_row + k;
-        objects[row] = match *made {
+        match *made {
             Row::New(start, end) => {
                 let units = &chunk.units[start as usize..end as usize];
                 // SAFETY: the pointer and length describe initialised wchar_t units
                 // that outlive the call; CPython copies them into a new str (or
                 // returns NULL with an exception set, which from_owned_ptr_or_err reads).
-                Some(unsafe {
+                let made = unsafe {
                     Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyUnicode_FromWideChar(units.as_ptr(), units.len() as pyo3::ffi::Py_ssize_t))?
-                })
+                };
+                out.set(row, made)?;
             }
-            Row::Repeat(_) | Row::Unchanged => {
-                later.push((row, *made));
-                None
-            }
-            Row::Null => Some(py.None().into_bound(py)),
-        };
+            Row::Repeat(first) => repeats.push((row, first)),
+            Row::Unchanged => unchanged.push(row),
+            Row::Null => out.set(row, py.None().into_bound(py))?,
+        }
     }
     Ok(())
 }

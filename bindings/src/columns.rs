@@ -163,8 +163,10 @@ impl WideChunk {
         let mut units = Vec::with_capacity(column.data.len());
         let rows = (0..column.len())
             .map(|row| match (same_as[row], column.get(row)) {
+                // Before repeats: the input str is already held, so handing it on
+                // costs no reference count (a repeat's costs one).
+                (_, Some(text)) if Some(text) == typed[row] => Row::Unchanged,
                 (Some(first), _) => Row::Repeat(first),
-                (None, Some(text)) if Some(text) == typed[row] => Row::Unchanged,
                 (None, Some(text)) => {
                     let start = units.len() as u32;
                     push_wide(text, &mut units);
@@ -342,8 +344,8 @@ pub fn str_list_written<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>, form: nam
     // Unchanged rows first: a repeat may point at one, or at a row of a chunk that
     // came after its own (a repeat never points at another repeat).
     for row in unchanged {
-        if let Some(typed) = &held.strs[row] {
-            out.set(row, typed.clone().into_any())?;
+        if let Some(typed) = held.strs[row].take() {
+            out.set(row, typed.into_any())?;
         }
     }
     for (row, first) in repeats {

@@ -1283,6 +1283,13 @@ mod tests {
     }
 
     #[test]
+    fn gi_is_never_followed_by_another_i() {
+        // VNI reads "Giæ" as Giỉ, which is written gỉ; TCVN3 reads it as Giổ (fuzz find).
+        assert_eq!(fixed("Giæ"), "Giổ");
+        assert_eq!(fixed("GIæ"), "GIỔ");
+    }
+
+    #[test]
     fn encoders_match_the_reference() {
         assert_eq!(encode_vni("Trương Thị Mỹ Hạnh"), "Tröông Thò Myõ Haïnh");
         assert_eq!(encode_vni("Võ Đình Quảng"), "Voõ Ñình Quaûng");

@@ -189,6 +189,9 @@ impl Syllable {
             b"c" | b"ng" => !is_front(first),
             b"g" => !matches!(first, b'e' | b'E') && !(first == b'i' && nucleus_len > 1),
             b"gh" | b"ngh" => matches!(first, b'i' | b'e' | b'E'),
+            // gi's own i is the vowel before another consonant (gì, gìn, gỉ): "giỉ"
+            // is never written, and VNI "Giæ" (Giỉ) is TCVN3 Giổ.
+            b"gi" => !matches!(first, b'i' | b'y'),
             _ => true,
         };
         if !spelling_ok {
@@ -377,10 +380,10 @@ mod tests {
 
     #[test]
     fn validator_accepts_names_and_rejects_garbage() {
-        for s in ["nguyễn", "nghiêng", "khuếch", "y", "ông", "gì", "quốc", "xoong", "khuỷu", "giếng", "Đặng"] {
+        for s in ["nguyễn", "nghiêng", "khuếch", "y", "ông", "gì", "gỉ", "gìn", "quốc", "xoong", "khuỷu", "giếng", "giữ", "Đặng"] {
             assert!(is_valid_syllable(s), "{s}");
         }
-        for s in ["ksor", "niê", "hoaf", "kan", "gha", "ngi", "xyz", "cáp2", "ất2", "bát1", "tàc", "ăn1", "qa", "ăng'", "khỉng", "lịc", "bêng"] {
+        for s in ["ksor", "niê", "hoaf", "kan", "gha", "ngi", "xyz", "cáp2", "ất2", "bát1", "tàc", "ăn1", "qa", "ăng'", "khỉng", "lịc", "bêng", "giỉ", "giíp", "giy"] {
             assert!(!is_valid_syllable(s), "{s}");
         }
         // Stops take only the acute or dot tone.

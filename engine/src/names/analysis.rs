@@ -62,13 +62,24 @@ impl NameAnalysis {
         if self.analyse_known_clean(raw, scratch) {
             return;
         }
-        if !legacy::has_signature(raw) {
-            self.analyse_once(raw, None, scratch);
-            return;
-        }
         // Clean-up can uncover legacy text that noise around it hid ("§\u{300}Æng":
-        // the stray mark goes, "Æng" is TCVN3): the loop below reads the display again.
-        self.analyse_once(raw, legacy::repair_flagged(raw), scratch);
+        // the stray mark goes, "Æng" is TCVN3; "A\u{200D}`i": the invisible goes and
+        // "A'I" is VIQR Ái): the loop below reads the display again, so that the
+        // display never reads as another name.
+        if legacy::has_signature(raw) {
+            self.analyse_once(raw, legacy::repair_flagged(raw), scratch);
+        } else {
+            self.analyse_once(raw, None, scratch);
+            if !(scratch.tokens.suspicious || scratch.tokens.any_dirty()) {
+                return;
+            }
+            // An invisible character can hide legacy text from the signature scan:
+            // "A\u{200D}`i" is VIQR Ài.
+            let visible = super::tokens::without_invisibles(raw);
+            if visible.len() != raw.len() && legacy::has_signature(&visible) {
+                self.analyse_once(&visible, legacy::repair_flagged(&visible), scratch);
+            }
+        }
         let original_spelling = self.raw_spelling.clone();
         let mut display = self.display_string();
         let mut settled = false;

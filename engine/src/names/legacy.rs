@@ -936,7 +936,13 @@ impl CaseContext {
 fn repair_tokens(text: &str) -> Option<Repaired> {
     let spans = token_spans(text);
     let count = |t: &str, f: fn(&char) -> bool| t.chars().filter(f).count();
-    let (name_lower, name_upper) = (count(text, |c| c.is_lowercase()), count(text, |c| c.is_uppercase()));
+    // Capitals are letters: VNI's mark characters include capitals that are no
+    // letter (Ø, the grave of "AØ"), and counting them made "AØ Hùng" a name in
+    // capitals, whose lowercase "ùng" then read as TCVN3's codes (Hựng).
+    fn capital(c: &char) -> bool {
+        c.is_uppercase() && (c.is_ascii() || vietnamese_letter(*c).is_some())
+    }
+    let (name_lower, name_upper) = (count(text, |c| c.is_lowercase()), count(text, capital));
     let mut candidates: Vec<(Vec<Candidate>, CaseContext)> = Vec::with_capacity(spans.len());
     let mut votes = [0usize; TOKEN_ENCODINGS.len()];
     // A toned capital that no 8-bit font has ("Ễ" in "NGUYỄN") means the name was
@@ -944,7 +950,7 @@ fn repair_tokens(text: &str) -> Option<Repaired> {
     let unicode_capitals = text.chars().any(|c| c.is_uppercase() && !c.is_ascii() && !is_legacy_char(c) && vietnamese_letter(c).is_some());
     for &(s, e) in &spans {
         let token = &text[s..e];
-        let (lower, upper) = (count(token, |c| c.is_lowercase()), count(token, |c| c.is_uppercase()));
+        let (lower, upper) = (count(token, |c| c.is_lowercase()), count(token, capital));
         let context = if name_lower > lower {
             CaseContext::Mixed
         } else if name_upper >= upper + 2 {
@@ -1283,6 +1289,16 @@ mod tests {
     }
 
     #[test]
+    fn a_vni_mark_character_is_no_capital() {
+        // Ø is VNI's grave: "AØ Hùng" is title case, not capitals with TCVN3 codes.
+        assert_eq!(fixed("AØ Hùng"), "À Hùng");
+        assert_eq!(fixed("Hùng AØ"), "Hùng À");
+        assert_eq!(fixed("CAO Lý"), "CAO LÝ");
+        // Left as it is: one-letter words are capitals too, so in "A AØ Rông" the
+        // name looks written in capitals and "Rông" reads as TCVN3 Rụng.
+    }
+
+    #[test]
     fn gi_is_never_followed_by_another_i() {
         // VNI reads "Giæ" as Giỉ, which is written gỉ; TCVN3 reads it as Giổ (fuzz find).
         assert_eq!(fixed("Giæ"), "Giổ");
@@ -1582,4 +1598,3 @@ mod tests {
         }
     }
 }
-

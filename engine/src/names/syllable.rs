@@ -178,6 +178,11 @@ impl Syllable {
         if matches!(coda, b"c" | b"ng") && matches!(nucleus, [b'i'] | [b'y'] | [b'E']) && onset != b"gi" {
             return None;
         }
+        // A lone ơ closes only with m, n, p, t (ơm, ơn, ớp, ớt): "ơng", "ơc" are no
+        // rhymes, so VNI "Rông" (Rơng) is not read where Unicode Rông is valid.
+        if nucleus == b"P" && matches!(coda, b"c" | b"ng") {
+            return None;
+        }
         // Stops take only the rising or the heavy tone.
         if matches!(coda, b"c" | b"ch" | b"p" | b"t") && !matches!(tone, Tone::Acute | Tone::Dot) {
             return None;
@@ -383,7 +388,7 @@ mod tests {
         for s in ["nguyễn", "nghiêng", "khuếch", "y", "ông", "gì", "gỉ", "gìn", "quốc", "xoong", "khuỷu", "giếng", "giữ", "Đặng"] {
             assert!(is_valid_syllable(s), "{s}");
         }
-        for s in ["ksor", "niê", "hoaf", "kan", "gha", "ngi", "xyz", "cáp2", "ất2", "bát1", "tàc", "ăn1", "qa", "ăng'", "khỉng", "lịc", "bêng", "giỉ", "giíp", "giy"] {
+        for s in ["ksor", "niê", "hoaf", "kan", "gha", "ngi", "xyz", "cáp2", "ất2", "bát1", "tàc", "ăn1", "qa", "ăng'", "khỉng", "lịc", "bêng", "giỉ", "giíp", "giy", "rơng", "lớc"] {
             assert!(!is_valid_syllable(s), "{s}");
         }
         // Stops take only the acute or dot tone.

@@ -21,6 +21,12 @@ fn ascii_class(b: u8) -> Class {
     }
 }
 
+/// `text` without the characters splitting drops (zero-width ones, the soft hyphen):
+/// what a reader of the name sees, and what legacy text is recognised in.
+pub(super) fn without_invisibles(text: &str) -> String {
+    text.chars().filter(|&c| class(c) != Class::Invisible).collect()
+}
+
 /// True for characters that end a token in the cleaned name.
 pub(super) fn is_separator(c: char) -> bool {
     class(c) == Class::Separator

@@ -21,10 +21,11 @@ fn ascii_class(b: u8) -> Class {
     }
 }
 
-/// `text` without the characters splitting drops (zero-width ones, the soft hyphen):
-/// what a reader of the name sees, and what legacy text is recognised in.
+/// `text` without the characters splitting drops (zero-width ones, the soft hyphen),
+/// a zero-width space that breaks words made a space: what a reader of the name
+/// sees, and what legacy text is recognised in.
 pub(super) fn without_invisibles(text: &str) -> String {
-    text.chars().filter(|&c| class(c) != Class::Invisible).collect()
+    resolve_zero_width_spaces(text).chars().filter(|&c| class(c) != Class::Invisible).collect()
 }
 
 /// True for characters that end a token in the cleaned name.

@@ -153,13 +153,19 @@ def _readings() -> dict[str, dict[str, set[str]]]:
 READINGS = _readings()
 
 
+def readings(token: str, how: str) -> set[str]:
+    """What `token` reads as in `how`, whatever its case: fully lower-cased (VNI's mark
+    letters have both cases), and with only its ASCII letters lower-cased (TCVN3's
+    Latin-1 codes are case-sensitive: "LÝ" holds the code of í, so reads Lí)."""
+    ascii_lower = "".join(c.lower() if c.isascii() else c for c in token)
+    return READINGS[how].get(token.lower(), set()) | READINGS[how].get(ascii_lower, set())
+
+
 def reads_two_ways(token: str, how: str) -> bool:
     """Whether a VNI or TCVN3 token is also the other encoding of another syllable
     (TCVN3 "Khæn" is Khổn, VNI "Khæn" is Khỉn): one word alone cannot settle it."""
     other = "tcvn3" if how == "vni" else "vni"
-    lower = token.lower()
-    own = READINGS[how].get(lower, set())
-    return bool(READINGS[other].get(lower, set()) - own)
+    return bool(readings(token, other) - readings(token, how))
 
 
 @st.composite
@@ -184,7 +190,7 @@ def encoded_names(draw: st.DrawFn) -> tuple[list[Syllable], str, bool]:
             if p == w:
                 # A Unicode word that is also the name's 8-bit encoding of another
                 # syllable (Unicode Hoàng is VNI Hồng) follows the rest of the name.
-                return legacy == "viqr" or not (READINGS[legacy].get(w.lower(), set()) - {w.lower()})
+                return legacy == "viqr" or not (readings(w, legacy) - {w.lower()})
             return surely_legacy(p, e) and not (e != "viqr" and reads_two_ways(p, e))
 
         decidable = all(settled(p, w, e) for p, w, e in zip(parts, words, encodings))

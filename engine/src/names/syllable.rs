@@ -183,6 +183,10 @@ impl Syllable {
         if nucleus == b"P" && matches!(coda, b"c" | b"ng") {
             return None;
         }
+        // oo is only the loan rhymes oong, ooc (xoong, moóc): TCVN3 "Oãn" is no Oón.
+        if nucleus == b"oo" && !matches!(coda, b"c" | b"ng") {
+            return None;
+        }
         // Stops take only the rising or the heavy tone.
         if matches!(coda, b"c" | b"ch" | b"p" | b"t") && !matches!(tone, Tone::Acute | Tone::Dot) {
             return None;
@@ -388,7 +392,7 @@ mod tests {
         for s in ["nguyễn", "nghiêng", "khuếch", "y", "ông", "gì", "gỉ", "gìn", "quốc", "xoong", "khuỷu", "giếng", "giữ", "Đặng"] {
             assert!(is_valid_syllable(s), "{s}");
         }
-        for s in ["ksor", "niê", "hoaf", "kan", "gha", "ngi", "xyz", "cáp2", "ất2", "bát1", "tàc", "ăn1", "qa", "ăng'", "khỉng", "lịc", "bêng", "giỉ", "giíp", "giy", "rơng", "lớc"] {
+        for s in ["ksor", "niê", "hoaf", "kan", "gha", "ngi", "xyz", "cáp2", "ất2", "bát1", "tàc", "ăn1", "qa", "ăng'", "khỉng", "lịc", "bêng", "giỉ", "giíp", "giy", "rơng", "lớc", "oón", "toót"] {
             assert!(!is_valid_syllable(s), "{s}");
         }
         // Stops take only the acute or dot tone.

@@ -407,12 +407,15 @@ class _LenLies:
         return iter(self.items)
 
 
-@pytest.mark.parametrize("claimed", [3, 20_000])
-def test_compare_refuses_a_column_whose_len_disagrees_with_its_items(claimed: int) -> None:
-    # Read in pieces, compared against len(): no pair is silently dropped or padded.
+@pytest.mark.parametrize("claimed", [0, 3, 9_999, 10_001, 20_000])
+def test_bulk_lists_refuse_a_column_whose_len_disagrees_with_its_items(claimed: int) -> None:
+    # Read in pieces, compared against len(): no row is silently dropped or padded.
     items = ["Nguyễn Văn Hùng"] * 10_000
     with pytest.raises(doichieu.InvalidInputError, match="len"):
         doichieu.compare_names_bulk(_LenLies(items, claimed), _LenLies(items, claimed))
+    for bulk in (doichieu.normalize_names, doichieu.name_keys, doichieu.fold_keys):
+        with pytest.raises(doichieu.InvalidInputError, match="len"):
+            bulk(_LenLies(items, claimed))
 
 
 def test_fold_key_is_ascii_for_every_vietnamese_letter() -> None:

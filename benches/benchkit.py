@@ -80,8 +80,14 @@ class Case:
         return f"{self.group}::{self.tool}"
 
     def info(self) -> dict[str, Any]:
-        return {"tool": self.tool, "items": self.items, "unit": self.unit, "role": self.role,
-                "versus": self.versus, "note": self.note}
+        return {
+            "tool": self.tool,
+            "items": self.items,
+            "unit": self.unit,
+            "role": self.role,
+            "versus": self.versus,
+            "note": self.note,
+        }
 
 
 @dataclass
@@ -123,9 +129,20 @@ class Timings:
         for bench in data.get("benchmarks", []):
             info = bench.get("extra_info", {})
             stats = bench["stats"]
-            out.append(Timing(group=bench["group"], tool=info["tool"], items=int(info["items"]), unit=info["unit"],
-                              role=info["role"], versus=info.get("versus"), note=info.get("note", ""),
-                              best_s=float(stats["min"]), median_s=float(stats["median"]), rounds=int(stats["rounds"])))
+            out.append(
+                Timing(
+                    group=bench["group"],
+                    tool=info["tool"],
+                    items=int(info["items"]),
+                    unit=info["unit"],
+                    role=info["role"],
+                    versus=info.get("versus"),
+                    note=info.get("note", ""),
+                    best_s=float(stats["min"]),
+                    median_s=float(stats["median"]),
+                    rounds=int(stats["rounds"]),
+                )
+            )
         return cls(out)
 
 
@@ -158,6 +175,7 @@ class Section:
 
 # --- discovery -------------------------------------------------------------------
 
+
 def bench_modules() -> list[ModuleType]:
     """Every `bench_*.py` beside this file, in document order."""
     if str(HERE) not in sys.path:
@@ -184,6 +202,7 @@ def unavailable(case: Case) -> str | None:
 
 
 # --- formatting --------------------------------------------------------------------
+
 
 def table(rows: list[dict[str, Any]]) -> str:
     if not rows:
@@ -213,6 +232,7 @@ def mib(n_bytes: float) -> str:
 
 
 # --- memory and subprocess probes ---------------------------------------------------
+
 
 def _status_kib(key: str) -> int | None:
     try:
@@ -254,7 +274,9 @@ def best_of(run: Callable[[], Any], rounds: int) -> float:
     return best
 
 
-def probe(module: str, function: str, threads: int | None = None, timeout: float = 900, **kwargs: Any) -> dict[str, Any]:
+def probe(
+    module: str, function: str, threads: int | None = None, timeout: float = 900, **kwargs: Any
+) -> dict[str, Any]:
     """Runs `module.function(**kwargs)` in a fresh interpreter (its own memory
     peak, its own rayon pool: RAYON_NUM_THREADS is read once per process) and
     returns the dict it answers."""

@@ -18,8 +18,12 @@ import benchkit  # noqa: E402
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--bench-mode", choices=benchkit.MODES, default="quick",
-                     help="quick (CI smoke: small sizes, no peers), full (make bench), national (make bench-full)")
+    parser.addoption(
+        "--bench-mode",
+        choices=benchkit.MODES,
+        default="quick",
+        help="quick (CI smoke: small sizes, no peers), full (make bench), national (make bench-full)",
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

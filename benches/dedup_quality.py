@@ -46,8 +46,14 @@ def _scores(found: set[tuple[str, str]], truth: set[tuple[str, str]]) -> tuple[f
     return precision, recall, f1
 
 
-def _quality(dataset: str, tool: str, scored: list[tuple[str, str, float]], truth: set[tuple[str, str]], seconds: float,
-             always: set[tuple[str, str]] | None = None) -> Quality:
+def _quality(
+    dataset: str,
+    tool: str,
+    scored: list[tuple[str, str, float]],
+    truth: set[tuple[str, str]],
+    seconds: float,
+    always: set[tuple[str, str]] | None = None,
+) -> Quality:
     always = always or set()
 
     def at(threshold: float) -> set[tuple[str, str]]:
@@ -92,7 +98,9 @@ def _doichieu_columns(frame: pl.DataFrame) -> dict[str, pl.Series]:
     }
 
 
-def _run_doichieu(frame: pl.DataFrame, keep: Callable[[str, str], bool] = lambda a, b: True) -> tuple[list[tuple[str, str, float]], set[tuple[str, str]], float]:
+def _run_doichieu(
+    frame: pl.DataFrame, keep: Callable[[str, str], bool] = lambda a, b: True
+) -> tuple[list[tuple[str, str, float]], set[tuple[str, str]], float]:
     from doichieu import _engine
 
     ids = frame["rec_id"].to_list()
@@ -101,7 +109,9 @@ def _run_doichieu(frame: pl.DataFrame, keep: Callable[[str, str], bool] = lambda
     seconds = time.perf_counter() - start
     pairs = result["pairs"]
     scored, forced = [], set()
-    for a, b, p, kind in zip(pairs["a"].to_pylist(), pairs["b"].to_pylist(), pairs["probability"].to_pylist(), pairs["type"].to_pylist()):
+    for a, b, p, kind in zip(
+        pairs["a"].to_pylist(), pairs["b"].to_pylist(), pairs["probability"].to_pylist(), pairs["type"].to_pylist()
+    ):
         ra, rb = ids[a], ids[b]
         if not keep(ra, rb):
             continue
@@ -133,7 +143,9 @@ def _run_splink(frames: list[pl.DataFrame], link_type: str) -> tuple[list[tuple[
         comparisons=[
             cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
             cl.NameComparison("surname").configure(term_frequency_adjustments=True),
-            cl.DateOfBirthComparison("date_of_birth", input_is_string=True, datetime_format="%Y%m%d", invalid_dates_as_null=True),
+            cl.DateOfBirthComparison(
+                "date_of_birth", input_is_string=True, datetime_format="%Y%m%d", invalid_dates_as_null=True
+            ),
             cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
             cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
             cl.DamerauLevenshteinAtThresholds("postcode", [1, 2]).configure(term_frequency_adjustments=True),
@@ -144,11 +156,18 @@ def _run_splink(frames: list[pl.DataFrame], link_type: str) -> tuple[list[tuple[
         [block_on("soc_sec_id"), block_on("given_name", "surname", "date_of_birth")], recall=0.8
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=2)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"), estimate_without_term_frequencies=True)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode"), estimate_without_term_frequencies=True)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("date_of_birth"), estimate_without_term_frequencies=True
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("postcode"), estimate_without_term_frequencies=True
+    )
     predictions = linker.inference.predict(threshold_match_probability=0.05).as_pandas_dataframe()
     seconds = time.perf_counter() - start
-    scored = [(*_pair(str(a), str(b)), float(p)) for a, b, p in zip(predictions["rec_id_l"], predictions["rec_id_r"], predictions["match_probability"])]
+    scored = [
+        (*_pair(str(a), str(b)), float(p))
+        for a, b, p in zip(predictions["rec_id_l"], predictions["rec_id_r"], predictions["match_probability"])
+    ]
     return scored, seconds
 
 

@@ -102,11 +102,18 @@ def run_splink(roster: pl.DataFrame) -> tuple[set[tuple[int, int]], float]:
         [block_on("citizen_id"), block_on("full_name", "dob")], recall=0.8
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"), estimate_without_term_frequencies=True)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("citizen_id"), estimate_without_term_frequencies=True)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("dob"), estimate_without_term_frequencies=True
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("citizen_id"), estimate_without_term_frequencies=True
+    )
     predictions = linker.inference.predict(threshold_match_probability=0.9).as_pandas_dataframe()
     seconds = time.perf_counter() - start
-    found = {(min(int(a), int(b)), max(int(a), int(b))) for a, b in zip(predictions["unique_id_l"], predictions["unique_id_r"])}
+    found = {
+        (min(int(a), int(b)), max(int(a), int(b)))
+        for a, b in zip(predictions["unique_id_l"], predictions["unique_id_r"])
+    }
     return found, seconds
 
 
@@ -116,11 +123,31 @@ def rows(members: int = 100_000, peers: bool = True) -> list[dict[str, Any]]:
     found, seconds = run_doichieu(roster)
     p, r, f1 = _scores(found, truth)
     ours = seconds
-    out.append({"tool": "doichieu", "members": roster.height, "seconds": round(seconds, 2), "precision": round(p, 4), "recall": round(r, 4), "F1": round(f1, 4), "ratio": "1.0×"})
+    out.append(
+        {
+            "tool": "doichieu",
+            "members": roster.height,
+            "seconds": round(seconds, 2),
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "F1": round(f1, 4),
+            "ratio": "1.0×",
+        }
+    )
     if peers:
         found, seconds = run_splink(roster)
         p, r, f1 = _scores(found, truth)
-        out.append({"tool": "Splink 5 + DuckDB (NFC, lower case)", "members": roster.height, "seconds": round(seconds, 2), "precision": round(p, 4), "recall": round(r, 4), "F1": round(f1, 4), "ratio": f"{seconds / ours:.1f}× slower"})
+        out.append(
+            {
+                "tool": "Splink 5 + DuckDB (NFC, lower case)",
+                "members": roster.height,
+                "seconds": round(seconds, 2),
+                "precision": round(p, 4),
+                "recall": round(r, 4),
+                "F1": round(f1, 4),
+                "ratio": f"{seconds / ours:.1f}× slower",
+            }
+        )
     return out
 
 

@@ -99,8 +99,9 @@ def serve_echo(port_file: str, answer_path: str, stream_answer_path: str, worker
                 "VerifyStream": grpc.stream_stream_rpc_method_handler(stream),
             },
         )
-        server = grpc.aio.server(options=[("grpc.so_reuseport", 1 if reuse else 0),
-                                          ("grpc.max_receive_message_length", 4 << 20)])
+        server = grpc.aio.server(
+            options=[("grpc.so_reuseport", 1 if reuse else 0), ("grpc.max_receive_message_length", 4 << 20)]
+        )
         server.add_generic_rpc_handlers((handler,))
         bound = server.add_insecure_port(f"127.0.0.1:{port}")
         await server.start()
@@ -194,9 +195,26 @@ def start(command: list[str], port_file: Path, workers: int = 1) -> Server:
 
 def start_doichieu(folder: Path, population: Path, roster: Path, workers: int, ledger: Path) -> Server:
     return start(
-        [sys.executable, "-m", "doichieu", "serve", "--population", str(population), "--roster", str(roster),
-         "--host", "127.0.0.1", "--port", "0", "--port-file", str(folder / "real.port"),
-         "--ledger", f"sqlite:///{ledger}", "--workers", str(workers)],
+        [
+            sys.executable,
+            "-m",
+            "doichieu",
+            "serve",
+            "--population",
+            str(population),
+            "--roster",
+            str(roster),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--port-file",
+            str(folder / "real.port"),
+            "--ledger",
+            f"sqlite:///{ledger}",
+            "--workers",
+            str(workers),
+        ],
         folder / "real.port",
         workers,
     )
@@ -204,8 +222,15 @@ def start_doichieu(folder: Path, population: Path, roster: Path, workers: int, l
 
 def start_echo(folder: Path, answer: Path, stream_answer: Path, workers: int) -> Server:
     return start(
-        [sys.executable, str(Path(__file__).resolve()), "--serve-echo", str(folder / "echo.port"), str(answer),
-         str(stream_answer), str(workers)],
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--serve-echo",
+            str(folder / "echo.port"),
+            str(answer),
+            str(stream_answer),
+            str(workers),
+        ],
         folder / "echo.port",
         workers,
     )
@@ -222,8 +247,9 @@ def capture_answers(target: str, members: list[Any], folder: Path) -> tuple[Path
 
     with grpc.insecure_channel(target) as channel:
         stub = pb_grpc.VerifierStub(channel)
-        answers = sorted((stub.Verify(pb.VerifyRequest(member=m), timeout=30).SerializeToString()
-                          for m in members[:200]), key=len)
+        answers = sorted(
+            (stub.Verify(pb.VerifyRequest(member=m), timeout=30).SerializeToString() for m in members[:200]), key=len
+        )
         chunk = pb.VerifyStreamRequest(members=members[:CHUNK])
         (stream_answer,) = list(stub.VerifyStream(iter([chunk]), timeout=60))
     answer = answers[len(answers) // 2]
@@ -257,8 +283,10 @@ def load_worker(index: int, roster: str) -> None:
         counts = {"calls": 0, "records": 0, "errors": 0}
 
         async def main() -> float:
-            channels = [grpc.aio.insecure_channel(target, options=[("grpc.max_receive_message_length", 4 << 20)])
-                        for _ in range(max(1, concurrency // 16))]
+            channels = [
+                grpc.aio.insecure_channel(target, options=[("grpc.max_receive_message_length", 4 << 20)])
+                for _ in range(max(1, concurrency // 16))
+            ]
             stubs = [pb_grpc.VerifierStub(c) for c in channels]
             await asyncio.gather(*(c.channel_ready() for c in channels))
             await asyncio.sleep(max(0.0, start_at - time.time()))
@@ -277,9 +305,16 @@ def load_worker(index: int, roster: str) -> None:
                             fresh = pb.MemberRecord()
                             fresh.CopyFrom(member)
                             fresh.member_id = f"L{nonce}-{index}-{worker}-{k}"
-                            await stub.Submit(pb.SubmitRequest(
-                                submission_id=str(uuid.uuid4()), member=fresh, site_id=f"site-{index}",
-                                machine_id=f"m{worker % 7}", officer_id="bench"), timeout=30)
+                            await stub.Submit(
+                                pb.SubmitRequest(
+                                    submission_id=str(uuid.uuid4()),
+                                    member=fresh,
+                                    site_id=f"site-{index}",
+                                    machine_id=f"m{worker % 7}",
+                                    officer_id="bench",
+                                ),
+                                timeout=30,
+                            )
                         else:
                             await stub.Verify(pb.VerifyRequest(member=member), timeout=30)
                     except grpc.aio.AioRpcError:
@@ -324,8 +359,12 @@ class LoadPool:
 
     def __init__(self, procs: int, roster: Path) -> None:
         self.processes = [
-            subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--load-worker", str(k), str(roster)],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                [sys.executable, str(Path(__file__).resolve()), "--load-worker", str(k), str(roster)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
             for k in range(procs)
         ]
         for process in self.processes:
@@ -340,7 +379,9 @@ class LoadPool:
             raise RuntimeError(f"a load process died (exit {process.wait()})")
         return json.loads(line)
 
-    def run(self, mode: str, target: str, concurrency: int, seconds: float, max_calls: int = 2_000_000) -> dict[str, Any]:
+    def run(
+        self, mode: str, target: str, concurrency: int, seconds: float, max_calls: int = 2_000_000
+    ) -> dict[str, Any]:
         self.runs += 1
         start_at = time.time() + 0.2
         job = json.dumps([mode, target, concurrency, seconds, max_calls // len(self.processes), start_at, self.runs])
@@ -400,8 +441,20 @@ def ledger_rate(folder: Path, submitters: int, seconds: float) -> float:
         while time.perf_counter() < stop_at:
             sid = str(uuid.uuid4())
             ledger.submit(
-                ledger_mod.Intake(sid, f"L{index}-{done}", "site", "m1", "o1", "w", "u", ledger_mod.now_us(),
-                                  "accept", "", "", ledger_mod.fingerprint(sid.encode())),
+                ledger_mod.Intake(
+                    sid,
+                    f"L{index}-{done}",
+                    "site",
+                    "m1",
+                    "o1",
+                    "w",
+                    "u",
+                    ledger_mod.now_us(),
+                    "accept",
+                    "",
+                    "",
+                    ledger_mod.fingerprint(sid.encode()),
+                ),
                 lambda decision: b"\0" * 200,
             ).result()
             done += 1
@@ -446,7 +499,8 @@ def measure(settings: Settings, folder: Path, say: Any = print) -> tuple[list[di
             echo = None
             try:
                 answer, stream_answer, facts["answer bytes"], facts["stream answer bytes"] = capture_answers(
-                    real.target, members, folder)
+                    real.target, members, folder
+                )
                 needs_echo = any(m.startswith("echo") or m == "latency" for m in settings.modes)
                 echo = start_echo(folder, answer, stream_answer, workers) if needs_echo else None
                 for round_, mode in [(r, m) for r in range(settings.rounds) for m in settings.modes]:
@@ -475,10 +529,12 @@ def measure(settings: Settings, folder: Path, say: Any = print) -> tuple[list[di
                         result["server µs/record"] = used / max(result["records"], 1) * 1e6
                         row = {"server": name, "workers": workers, "round": round_, **result}
                         rows.append(row)
-                        say(f"{name:24s} workers={workers}: {result['calls/s']:9.0f} calls/s {result['records/s']:10.0f} "
+                        say(
+                            f"{name:24s} workers={workers}: {result['calls/s']:9.0f} calls/s {result['records/s']:10.0f} "
                             f"records/s p50 {result['p50 ms']:7.2f} ms p99 {result['p99 ms']:7.2f} ms "
                             f"in flight {result['in flight']} errors {result['errors']} "
-                            f"server {result['server µs/record']:.1f} µs CPU/record")
+                            f"server {result['server µs/record']:.1f} µs CPU/record"
+                        )
             finally:
                 if echo:
                     echo.stop()
@@ -497,8 +553,14 @@ def best_rounds(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ratios: dict[tuple[str, int], list[float]] = {}
     for row in rows:
         partner = PARTNERS.get(row["server"])
-        echo = next((r for r in rows if r["server"] == partner and r["workers"] == row["workers"]
-                     and r["round"] == row["round"]), None)
+        echo = next(
+            (
+                r
+                for r in rows
+                if r["server"] == partner and r["workers"] == row["workers"] and r["round"] == row["round"]
+            ),
+            None,
+        )
         if echo is not None and echo["calls/s"]:
             ratios.setdefault((row["server"], row["workers"]), []).append(row["calls/s"] / echo["calls/s"])
     out: dict[tuple[str, int], dict[str, Any]] = {}
@@ -537,15 +599,20 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--procs", type=int, default=2, help="load generator processes")
     parser.add_argument("--concurrency", type=int, default=32, help="unary calls in flight per load process")
-    parser.add_argument("--latency-concurrency", type=int, default=4,
-                        help="unary calls in flight per load process for the moderate-load latency run")
+    parser.add_argument(
+        "--latency-concurrency",
+        type=int,
+        default=4,
+        help="unary calls in flight per load process for the moderate-load latency run",
+    )
     parser.add_argument("--stream-concurrency", type=int, default=2, help="streams per load process")
     parser.add_argument("--workers", default="1", help="server processes, a comma-separated list to compare")
     parser.add_argument("--members", type=int, default=20_000, help="province size")
     parser.add_argument("--rounds", type=int, default=1, help="interleaved rounds per mode; the best counts")
     parser.add_argument("--quick", action="store_true", help="1 s per mode, a small province")
-    parser.add_argument("--serve-echo", nargs=4, metavar=("PORT_FILE", "ANSWER", "STREAM_ANSWER", "WORKERS"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--serve-echo", nargs=4, metavar=("PORT_FILE", "ANSWER", "STREAM_ANSWER", "WORKERS"), help=argparse.SUPPRESS
+    )
     parser.add_argument("--load-worker", nargs=2, metavar=("INDEX", "ROSTER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load_worker:
@@ -563,27 +630,43 @@ def main() -> int:
         if "ledger" in modes:
             for submitters in (1, 16, 64):
                 rate = ledger_rate(folder, submitters, args.seconds)
-                print(f"ledger  {submitters:2d} submitters: {rate:9.0f} durable submissions/s (SQLite, no gRPC)", flush=True)
+                print(
+                    f"ledger  {submitters:2d} submitters: {rate:9.0f} durable submissions/s (SQLite, no gRPC)",
+                    flush=True,
+                )
             modes = [m for m in modes if m != "ledger"]
             if not modes:
                 return 0
-        settings = Settings(members=args.members, seconds=args.seconds, procs=args.procs, concurrency=args.concurrency,
-                            latency_concurrency=args.latency_concurrency, stream_concurrency=args.stream_concurrency,
-                            workers=tuple(int(w) for w in args.workers.split(",")), modes=tuple(modes),
-                            rounds=args.rounds)
+        settings = Settings(
+            members=args.members,
+            seconds=args.seconds,
+            procs=args.procs,
+            concurrency=args.concurrency,
+            latency_concurrency=args.latency_concurrency,
+            stream_concurrency=args.stream_concurrency,
+            workers=tuple(int(w) for w in args.workers.split(",")),
+            modes=tuple(modes),
+            rounds=args.rounds,
+        )
         rows, facts = measure(settings, folder, say=lambda line: print(line, flush=True))
 
     print()
-    print(f"{facts['cores']} cores; {args.procs} load processes; {args.seconds:g} s per mode; province of "
-          f"{facts['members']:,} members; Verify answer {facts.get('answer bytes')} bytes, stream answer "
-          f"{facts.get('stream answer bytes')} bytes per {CHUNK} records")
-    print("| server | workers | in flight | calls/s | records/s | p50 ms | p99 ms | server CPU µs/record | errors | vs echo |")
+    print(
+        f"{facts['cores']} cores; {args.procs} load processes; {args.seconds:g} s per mode; province of "
+        f"{facts['members']:,} members; Verify answer {facts.get('answer bytes')} bytes, stream answer "
+        f"{facts.get('stream answer bytes')} bytes per {CHUNK} records"
+    )
+    print(
+        "| server | workers | in flight | calls/s | records/s | p50 ms | p99 ms | server CPU µs/record | errors | vs echo |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         ratio = versus(rows, row)
-        print(f"| {row['server']} | {row['workers']} | {row['in flight']} | {row['calls/s']:.0f} | {row['records/s']:.0f} | "
-              f"{row['p50 ms']:.2f} | {row['p99 ms']:.2f} | {row['server µs/record']:.1f} | {row['errors']} | "
-              f"{'' if ratio is None else f'{ratio:.0%}'} |")
+        print(
+            f"| {row['server']} | {row['workers']} | {row['in flight']} | {row['calls/s']:.0f} | {row['records/s']:.0f} | "
+            f"{row['p50 ms']:.2f} | {row['p99 ms']:.2f} | {row['server µs/record']:.1f} | {row['errors']} | "
+            f"{'' if ratio is None else f'{ratio:.0%}'} |"
+        )
     return 0
 
 

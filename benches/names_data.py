@@ -34,47 +34,220 @@ import polars as pl
 # Shares in percent (reference: "Surname shares (widely cited)"); the last ~10 %
 # is spread over less common and compound surnames.
 SURNAME_SHARES: list[tuple[str, float]] = [
-    ("Nguyễn", 38.0), ("Trần", 11.0), ("Lê", 9.5), ("Phạm", 7.1), ("Hoàng", 2.8), ("Huỳnh", 2.3), ("Phan", 4.5),
-    ("Vũ", 2.0), ("Võ", 1.9), ("Đặng", 2.1), ("Bùi", 2.0), ("Đỗ", 1.4), ("Hồ", 1.3), ("Ngô", 1.3), ("Dương", 1.0),
+    ("Nguyễn", 38.0),
+    ("Trần", 11.0),
+    ("Lê", 9.5),
+    ("Phạm", 7.1),
+    ("Hoàng", 2.8),
+    ("Huỳnh", 2.3),
+    ("Phan", 4.5),
+    ("Vũ", 2.0),
+    ("Võ", 1.9),
+    ("Đặng", 2.1),
+    ("Bùi", 2.0),
+    ("Đỗ", 1.4),
+    ("Hồ", 1.3),
+    ("Ngô", 1.3),
+    ("Dương", 1.0),
     ("Lý", 0.5),
 ]
-OTHER_SURNAMES = ["Trương", "Đinh", "Đoàn", "Lâm", "Mai", "Trịnh", "Lương", "Cao", "Hà", "Tạ", "Chu", "Kiều",
-                  "Quách", "Tô", "Vương", "Thái", "La", "Lưu", "Tăng", "Triệu", "Giang", "Mạc", "Khúc", "Lại",
-                  "Tôn Thất", "Tôn Nữ", "Hoàng Phủ", "Âu Dương"]
+OTHER_SURNAMES = [
+    "Trương",
+    "Đinh",
+    "Đoàn",
+    "Lâm",
+    "Mai",
+    "Trịnh",
+    "Lương",
+    "Cao",
+    "Hà",
+    "Tạ",
+    "Chu",
+    "Kiều",
+    "Quách",
+    "Tô",
+    "Vương",
+    "Thái",
+    "La",
+    "Lưu",
+    "Tăng",
+    "Triệu",
+    "Giang",
+    "Mạc",
+    "Khúc",
+    "Lại",
+    "Tôn Thất",
+    "Tôn Nữ",
+    "Hoàng Phủ",
+    "Âu Dương",
+]
 OTHER_SHARE = 100.0 - sum(share for _, share in SURNAME_SHARES)
 
-MIDDLE_MALE = ["Minh", "Quốc", "Đức", "Hữu", "Xuân", "Duy", "Đình", "Quang", "Thanh", "Ngọc", "Hoàng", "Công",
-               "Trọng", "Bá", "Tiến", "Việt", "Anh"]
-MIDDLE_FEMALE = ["Thanh", "Ngọc", "Minh", "Thu", "Kim", "Hồng", "Mỹ", "Bảo", "Diệu", "Phương", "Thúy", "Hoài",
-                 "Quỳnh", "Khánh"]
+MIDDLE_MALE = [
+    "Minh",
+    "Quốc",
+    "Đức",
+    "Hữu",
+    "Xuân",
+    "Duy",
+    "Đình",
+    "Quang",
+    "Thanh",
+    "Ngọc",
+    "Hoàng",
+    "Công",
+    "Trọng",
+    "Bá",
+    "Tiến",
+    "Việt",
+    "Anh",
+]
+MIDDLE_FEMALE = [
+    "Thanh",
+    "Ngọc",
+    "Minh",
+    "Thu",
+    "Kim",
+    "Hồng",
+    "Mỹ",
+    "Bảo",
+    "Diệu",
+    "Phương",
+    "Thúy",
+    "Hoài",
+    "Quỳnh",
+    "Khánh",
+]
 # Given names cover the syllable shapes that decide tone placement: open oa/oe/uy
 # (the two styles), ia/ua/ưa, qu/gi, closed glides, ươ/yê.
-GIVEN_MALE = ["Hùng", "Hưng", "Dũng", "Tuấn", "Tuân", "Quý", "Quyết", "Nghĩa", "Phương", "Trường", "Thắng", "Khoa",
-              "Hòa", "Thụy", "Toàn", "Hoàng", "Huỳnh", "Khoái", "Giáp", "Giang", "Việt", "Nam", "Năm", "An", "Bình",
-              "Cường", "Hải", "Long", "Sơn", "Tâm", "Phúc", "Quân", "Thành", "Đông", "Đồng", "Hiển", "Khánh",
-              "Tùng", "Vinh", "Lộc", "Thịnh", "Tuyển", "Quảng", "Đạt", "Kiên", "Huệ", "Tùy", "Khỏe"]
-GIVEN_FEMALE = ["Lan", "Mai", "Hương", "Hòa", "Thủy", "Thúy", "Tuyết", "Khỏe", "Hạnh", "Ánh", "Hà", "Yến", "Hiền",
-                "Hoa", "Thu", "Thư", "Nga", "Trang", "Dung", "Ngân", "Thảo", "Phượng", "Quỳnh", "Loan", "Huệ",
-                "Nhung", "Vân", "Oanh", "Xuân", "Diệp", "Hòe", "Thùy", "Ngọc Ánh", "Thu Hà", "Bích Ngọc"]
+GIVEN_MALE = [
+    "Hùng",
+    "Hưng",
+    "Dũng",
+    "Tuấn",
+    "Tuân",
+    "Quý",
+    "Quyết",
+    "Nghĩa",
+    "Phương",
+    "Trường",
+    "Thắng",
+    "Khoa",
+    "Hòa",
+    "Thụy",
+    "Toàn",
+    "Hoàng",
+    "Huỳnh",
+    "Khoái",
+    "Giáp",
+    "Giang",
+    "Việt",
+    "Nam",
+    "Năm",
+    "An",
+    "Bình",
+    "Cường",
+    "Hải",
+    "Long",
+    "Sơn",
+    "Tâm",
+    "Phúc",
+    "Quân",
+    "Thành",
+    "Đông",
+    "Đồng",
+    "Hiển",
+    "Khánh",
+    "Tùng",
+    "Vinh",
+    "Lộc",
+    "Thịnh",
+    "Tuyển",
+    "Quảng",
+    "Đạt",
+    "Kiên",
+    "Huệ",
+    "Tùy",
+    "Khỏe",
+]
+GIVEN_FEMALE = [
+    "Lan",
+    "Mai",
+    "Hương",
+    "Hòa",
+    "Thủy",
+    "Thúy",
+    "Tuyết",
+    "Khỏe",
+    "Hạnh",
+    "Ánh",
+    "Hà",
+    "Yến",
+    "Hiền",
+    "Hoa",
+    "Thu",
+    "Thư",
+    "Nga",
+    "Trang",
+    "Dung",
+    "Ngân",
+    "Thảo",
+    "Phượng",
+    "Quỳnh",
+    "Loan",
+    "Huệ",
+    "Nhung",
+    "Vân",
+    "Oanh",
+    "Xuân",
+    "Diệp",
+    "Hòe",
+    "Thùy",
+    "Ngọc Ánh",
+    "Thu Hà",
+    "Bích Ngọc",
+]
 # Ethnic-minority naming patterns (reference: Y…, H'…, Ksor, Niê; Hmong Giàng,
 # Vừ, Sùng; Khmer Danh, Thạch), combined at random.
 MINORITY = ["Y {} Niê", "H'{} Niê", "Ksor {}", "Giàng A {}", "Vừ Thị {}", "Sùng A {}", "Thạch {}", "Danh {}"]
 MINORITY_GIVEN = ["Phen", "Hen", "Blưm", "Sô", "Pó", "Dơ", "Lử", "Sang", "Khiêm"]
 
 # Old style (tone on the first vowel of open oa/oe/uy) → new style.
-NEW_STYLE = {"Hòa": "Hoà", "Thủy": "Thuỷ", "Thúy": "Thuý", "Thụy": "Thuỵ", "Tùy": "Tuỳ", "Thùy": "Thuỳ",
-             "Khỏe": "Khoẻ", "Hòe": "Hoè"}
+NEW_STYLE = {
+    "Hòa": "Hoà",
+    "Thủy": "Thuỷ",
+    "Thúy": "Thuý",
+    "Thụy": "Thuỵ",
+    "Tùy": "Tuỳ",
+    "Thùy": "Thuỳ",
+    "Khỏe": "Khoẻ",
+    "Hòe": "Hoè",
+}
 MISPLACED = {"Quý": "Qúy", "Huỳnh": "Hùynh", "Toàn": "Tòan", "Giáp": "Gíap", "Quỳnh": "Qùynh", "Khoái": "Khóai"}
 # Pairs the reference names as different people (marks decide the name).
-DIACRITIC_TWINS = [("Hùng", "Hưng"), ("Thu", "Thư"), ("Hoa", "Hòa"), ("Lan", "Lân"), ("Nam", "Năm"),
-                   ("Tuấn", "Tuân"), ("Phương", "Phượng"), ("Hiền", "Hiển"), ("Đông", "Đồng"), ("Hà", "Hạ"),
-                   ("An", "Ân"), ("Dương", "Đường")]
+DIACRITIC_TWINS = [
+    ("Hùng", "Hưng"),
+    ("Thu", "Thư"),
+    ("Hoa", "Hòa"),
+    ("Lan", "Lân"),
+    ("Nam", "Năm"),
+    ("Tuấn", "Tuân"),
+    ("Phương", "Phượng"),
+    ("Hiền", "Hiển"),
+    ("Đông", "Đồng"),
+    ("Hà", "Hạ"),
+    ("An", "Ân"),
+    ("Dương", "Đường"),
+]
 
 # Legacy forms of the reference's examples (Unicode, VNI-Windows, TCVN3, VIQR), as
 # engine/src/names/legacy.rs's encoder tests produce them. The reference's VNI
 # "Mì" is a slip: VNI writes ỹ as "yõ".
 LEGACY_FIXED: list[tuple[str, dict[str, str]]] = [
-    ("Trương Thị Mỹ Hạnh", {"VNI": "Tröông Thò Myõ Haïnh", "TCVN3": "Tr\u00ad¬ng ThÞ Mü H¹nh", "VIQR": "Tru+o+ng Thi. My~ Ha.nh"}),
+    (
+        "Trương Thị Mỹ Hạnh",
+        {"VNI": "Tröông Thò Myõ Haïnh", "TCVN3": "Tr\u00ad¬ng ThÞ Mü H¹nh", "VIQR": "Tru+o+ng Thi. My~ Ha.nh"},
+    ),
     ("Võ Đình Quảng", {"VNI": "Voõ Ñình Quaûng", "TCVN3": "Vâ §×nh Qu¶ng", "VIQR": "Vo~ DDi`nh Qua?ng"}),
     ("Lương Văn Tuyển", {"VNI": "Löông Vaên Tuyeån", "TCVN3": "L\u00ad¬ng V¨n TuyÓn", "VIQR": "Lu+o+ng Va(n Tuye^?n"}),
     ("Hà Văn Thắng", {"VNI": "Haø Vaên Thaéng", "TCVN3": "Hµ V¨n Th¾ng", "VIQR": "Ha` Va(n Tha('ng"}),
@@ -95,16 +268,20 @@ def engine_encoders() -> dict[str, Callable[[str], str]]:
         from doichieu import _engine
     except ImportError:
         return {}
-    found = {label: getattr(_engine, attr, None) for label, attr in
-             (("VNI", "encode_vni"), ("TCVN3", "encode_tcvn3"), ("VIQR", "encode_viqr"))}
+    found = {
+        label: getattr(_engine, attr, None)
+        for label, attr in (("VNI", "encode_vni"), ("TCVN3", "encode_tcvn3"), ("VIQR", "encode_viqr"))
+    }
     return {label: f for label, f in found.items() if callable(f)}
 
 
 def legacy_source() -> str:
     if engine_encoders():
         return "the engine's VNI, TCVN3 and VIQR encoders, and UTF-8 read as cp1252"
-    return ("VIQR and UTF-8 read as cp1252 encoded here; VNI and TCVN3 from the reference's fixed examples "
-            "(names only, not pairs: the engine's encoders are not exposed to Python yet)")
+    return (
+        "VIQR and UTF-8 read as cp1252 encoded here; VNI and TCVN3 from the reference's fixed examples "
+        "(names only, not pairs: the engine's encoders are not exposed to Python yet)"
+    )
 
 
 def _surname(rng: random.Random) -> str:
@@ -137,8 +314,16 @@ def clean_name(rng: random.Random) -> str:
     return " ".join([surname, *middles, given])
 
 
-_VIQR_MARKS = {"\u0302": "^", "\u0306": "(", "\u031b": "+", "\u0301": "'", "\u0300": "`", "\u0309": "?",
-               "\u0303": "~", "\u0323": "."}
+_VIQR_MARKS = {
+    "\u0302": "^",
+    "\u0306": "(",
+    "\u031b": "+",
+    "\u0301": "'",
+    "\u0300": "`",
+    "\u0309": "?",
+    "\u0303": "~",
+    "\u0323": ".",
+}
 
 
 def encode_viqr(name: str) -> str:
@@ -184,7 +369,9 @@ def noisy(name: str, rng: random.Random, keep_person: bool = False) -> str:
     if r < 0.27:
         return " ".join(MISPLACED.get(w, w) for w in name.split(" "))
     if r < 0.29:
-        return rng.choice(["  {} ", "{}\u00a0", "\ufeff{}", "{}\t"]).format(name.replace(" ", rng.choice([" ", "  ", "\u00a0"])))
+        return rng.choice(["  {} ", "{}\u00a0", "\ufeff{}", "{}\t"]).format(
+            name.replace(" ", rng.choice([" ", "  ", "\u00a0"]))
+        )
     return name
 
 
@@ -207,7 +394,7 @@ def _typo(name: str, rng: random.Random) -> str:
     letters = [i for i, c in enumerate(name) if c.isalpha() and c.isascii()]
     i = rng.choice(letters)
     wrong = rng.choice([c for c in "aeinouhtgc" if c != name[i].lower()])
-    return name[:i] + (wrong.upper() if name[i].isupper() else wrong) + name[i + 1:]
+    return name[:i] + (wrong.upper() if name[i].isupper() else wrong) + name[i + 1 :]
 
 
 def _drop_middle(name: str) -> str:
@@ -262,6 +449,7 @@ def realistic_pairs(n: int, seed: int = 5) -> tuple[list[str], list[str], list[b
 
 # --- cached on disk, so subprocess probes reuse the same data -----------------
 
+
 def _cache_dir() -> Path:
     folder = Path(os.environ.get("DOICHIEU_BENCH_CACHE", Path(tempfile.gettempdir()) / "doichieu-bench"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -296,6 +484,7 @@ def pairs_frame(n: int) -> pl.DataFrame:
 
 # --- the reference's example classes ------------------------------------------
 
+
 def _nfd(s: str) -> str:
     return unicodedata.normalize("NFD", s)
 
@@ -308,34 +497,53 @@ def _legacy_pairs(label: str) -> list[tuple[str, str]]:
 # they are different names must give both sides the same form.
 SAME_NAME_CLASSES: dict[str, list[tuple[str, str]]] = {
     "tone placement, old vs new style (Thủy/Thuỷ, Hòa/Hoà)": [
-        ("Nguyễn Thị Thủy", "Nguyễn Thị Thuỷ"), ("Lê Văn Hòa", "Lê Văn Hoà"), ("Trần Văn Khỏe", "Trần Văn Khoẻ"),
-        ("Vũ Thị Tùy", "Vũ Thị Tuỳ"), ("Phạm Thị Thúy", "Phạm Thị Thuý")],
+        ("Nguyễn Thị Thủy", "Nguyễn Thị Thuỷ"),
+        ("Lê Văn Hòa", "Lê Văn Hoà"),
+        ("Trần Văn Khỏe", "Trần Văn Khoẻ"),
+        ("Vũ Thị Tùy", "Vũ Thị Tuỳ"),
+        ("Phạm Thị Thúy", "Phạm Thị Thuý"),
+    ],
     "misplaced tone (Qúy, Hùynh, Hòan)": [
-        ("Phạm Văn Quý", "Phạm Văn Qúy"), ("Đỗ Văn Huỳnh", "Đỗ Văn Hùynh"), ("Nguyễn Văn Hoàn", "Nguyễn Văn Hòan"),
-        ("Lê Giáp", "Lê Gíap"), ("Bùi Thị Quỳnh", "Bùi Thị Qùynh")],
+        ("Phạm Văn Quý", "Phạm Văn Qúy"),
+        ("Đỗ Văn Huỳnh", "Đỗ Văn Hùynh"),
+        ("Nguyễn Văn Hoàn", "Nguyễn Văn Hòan"),
+        ("Lê Giáp", "Lê Gíap"),
+        ("Bùi Thị Quỳnh", "Bùi Thị Qùynh"),
+    ],
     "NFD (decomposed) text": [(n, _nfd(n)) for n in ("Nguyễn Văn Hùng", "Trương Thị Mỹ Hạnh", "Đặng Quốc Việt")],
     "marks in non-canonical order": [
-        ("Nguyễn", "Nguy" + "e\u0303\u0302" + "n"), ("Lê Văn Thể", "Lê Văn Th" + "e\u0309\u0302"),
-        ("Hà Văn Thắng", "Hà Văn Th" + "a\u0301\u0306" + "ng")],
+        ("Nguyễn", "Nguy" + "e\u0303\u0302" + "n"),
+        ("Lê Văn Thể", "Lê Văn Th" + "e\u0309\u0302"),
+        ("Hà Văn Thắng", "Hà Văn Th" + "a\u0301\u0306" + "ng"),
+    ],
     "Ð (eth) for Đ": [("Đặng Văn Hải", "Ðặng Văn Hải"), ("Đỗ Thị Đào", "Ðỗ Thị Ðào")],
     "case, invisible and odd whitespace": [
-        ("Nguyễn Văn An", "NGUYỄN  VĂN AN"), ("Nguyễn Văn An", "Ng\u200buyễn\u00a0Văn An"),
-        ("Trần Thị Bình", "\ufeffTrần Thị Bình "), ("Lê Thị Lan", "Lê\u3000Thị\tLan")],
+        ("Nguyễn Văn An", "NGUYỄN  VĂN AN"),
+        ("Nguyễn Văn An", "Ng\u200buyễn\u00a0Văn An"),
+        ("Trần Thị Bình", "\ufeffTrần Thị Bình "),
+        ("Lê Thị Lan", "Lê\u3000Thị\tLan"),
+    ],
     "legacy: VNI-Windows": _legacy_pairs("VNI"),
     "legacy: TCVN3 (ABC)": _legacy_pairs("TCVN3"),
     "legacy: VIQR": _legacy_pairs("VIQR"),
     "mojibake: UTF-8 read as cp1252": [
-        (n, m) for n in ("Nguyễn Văn Hùng", "Trần Thị Thu Hà", "Lê Thị Hương") if (m := mojibake_cp1252(n))],
+        (n, m) for n in ("Nguyễn Văn Hùng", "Trần Thị Thu Hà", "Lê Thị Hương") if (m := mojibake_cp1252(n))
+    ],
 }
 
 # Each pair is two different names: a tool must give them different forms.
 DIFFERENT_CLASSES: dict[str, list[tuple[str, str]]] = {
     "different marks (reference list: Hùng/Hưng, Thu/Thư, …)": [
-        (f"Nguyễn Văn {a}", f"Nguyễn Văn {b}") for a, b in DIACRITIC_TWINS],
+        (f"Nguyễn Văn {a}", f"Nguyễn Văn {b}") for a, b in DIACRITIC_TWINS
+    ],
     "Đ vs D (Đào/Dao)": [("Lê Thị Đào", "Lê Thị Dao"), ("Đinh Văn Nam", "Dinh Văn Nam")],
     "y/i spelling variants (review, not merge)": [
-        ("Trần Thị Mỹ", "Trần Thị Mĩ"), ("Lê Văn Kỳ", "Lê Văn Kì"), ("Phạm Vỹ", "Phạm Vĩ"), ("Ngô Sỹ Hùng", "Ngô Sĩ Hùng"),
-        ("Lý Văn An", "Lí Văn An")],
+        ("Trần Thị Mỹ", "Trần Thị Mĩ"),
+        ("Lê Văn Kỳ", "Lê Văn Kì"),
+        ("Phạm Vỹ", "Phạm Vĩ"),
+        ("Ngô Sỹ Hùng", "Ngô Sĩ Hùng"),
+        ("Lý Văn An", "Lí Văn An"),
+    ],
     "North/South surnames (Hoàng/Huỳnh, Vũ/Võ)": [("Hoàng Văn An", "Huỳnh Văn An"), ("Vũ Thị Lan", "Võ Thị Lan")],
 }
 

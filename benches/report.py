@@ -46,8 +46,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 def machine() -> str:
     cpu = "unknown CPU"
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
     memory = "unknown memory"
@@ -69,24 +72,46 @@ def load() -> str:
 
 def versions() -> str:
     parts = [f"python {platform.python_version()}"]
-    for package in ("doichieu", "polars", "pyarrow", "pytest-benchmark", "vn-text", "underthesea", "underthesea_core",
-                    "splink", "duckdb", "recordlinkage"):
+    for package in (
+        "doichieu",
+        "polars",
+        "pyarrow",
+        "pytest-benchmark",
+        "vn-text",
+        "underthesea",
+        "underthesea_core",
+        "splink",
+        "duckdb",
+        "recordlinkage",
+    ):
         try:
             parts.append(f"{package} {metadata.version(package)}")
         except metadata.PackageNotFoundError:
             parts.append(f"{package} (not installed)")
     git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
-                           text=True, check=False)
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     if git.returncode == 0:
         parts.append(f"commit {git.stdout.strip()}{' with uncommitted changes' if dirty.stdout.strip() else ''}")
     return ", ".join(parts)
 
 
 def pytest_command(mode: Mode, json_path: Path) -> list[str]:
-    return [sys.executable, "-m", "pytest", str(HERE / "test_benchmarks.py"), f"--bench-mode={mode.name}",
-            f"--benchmark-json={json_path}", "--benchmark-columns=min,median,rounds", "-q", "-p", "no:cacheprovider",
-            "-o", "addopts="]
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        str(HERE / "test_benchmarks.py"),
+        f"--bench-mode={mode.name}",
+        f"--benchmark-json={json_path}",
+        "--benchmark-columns=min,median,rounds",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "addopts=",
+    ]
 
 
 def time_with_pytest(mode: Mode) -> tuple[Timings, str]:
@@ -96,8 +121,12 @@ def time_with_pytest(mode: Mode) -> tuple[Timings, str]:
         done = subprocess.run(command, cwd=ROOT, check=False)
         if done.returncode != 0:
             raise SystemExit(f"benchmark cases failed (pytest exit {done.returncode})")
-        shown = " ".join(shlex.quote(c) for c in command).replace(str(json_path), "TIMINGS.json").replace(
-            sys.executable, os.path.relpath(sys.executable, ROOT)).replace(str(ROOT) + "/", "")
+        shown = (
+            " ".join(shlex.quote(c) for c in command)
+            .replace(str(json_path), "TIMINGS.json")
+            .replace(sys.executable, os.path.relpath(sys.executable, ROOT))
+            .replace(str(ROOT) + "/", "")
+        )
         return Timings.from_pytest_benchmark(json_path), shown
 
 
@@ -115,13 +144,26 @@ def time_in_process(mode: Mode) -> tuple[Timings, str]:
             run()
             samples.append(time.perf_counter() - start)
         samples.sort()
-        out.append(Timing(case.group, case.tool, case.items, case.unit, case.role, case.versus, case.note,
-                          samples[0], samples[len(samples) // 2], len(samples)))
+        out.append(
+            Timing(
+                case.group,
+                case.tool,
+                case.items,
+                case.unit,
+                case.role,
+                case.versus,
+                case.note,
+                samples[0],
+                samples[len(samples) // 2],
+                len(samples),
+            )
+        )
     return Timings(out), "in-process timer (pytest-benchmark not installed)"
 
 
-def render(mode: Mode, sections: list[Section], command: str, timer: str, started: str, seconds: float,
-           load_at_start: str) -> str:
+def render(
+    mode: Mode, sections: list[Section], command: str, timer: str, started: str, seconds: float, load_at_start: str
+) -> str:
     floors: list[Floor] = [f for s in sections for f in s.floors]
     doc = [
         "# Benchmarks\n",
@@ -160,10 +202,20 @@ def render(mode: Mode, sections: list[Section], command: str, timer: str, starte
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--quick", action="store_const", dest="mode", const="quick",
-                       help="small sizes, no peers; prints the floors and writes nothing unless --out is given")
-    group.add_argument("--national", action="store_const", dest="mode", const="national",
-                       help="also the national-scale sizes (5.6 M names)")
+    group.add_argument(
+        "--quick",
+        action="store_const",
+        dest="mode",
+        const="quick",
+        help="small sizes, no peers; prints the floors and writes nothing unless --out is given",
+    )
+    group.add_argument(
+        "--national",
+        action="store_const",
+        dest="mode",
+        const="national",
+        help="also the national-scale sizes (5.6 M names)",
+    )
     parser.add_argument("--out", help="where to write the document (default: BENCHMARKS.md, except in --quick)")
     parser.add_argument("--in-process", action="store_true", help="time in this process, without pytest-benchmark")
     args = parser.parse_args(argv)

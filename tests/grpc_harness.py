@@ -169,9 +169,9 @@ class InProcessServer:
         self.thread.start()
         self.ledger = ledger_mod.open_ledger(ledger_url)
         settings = ServerConfig(population="", roster=None, host="127.0.0.1", port=port, ledger=ledger_url, **config)
-        self.running = asyncio.run_coroutine_threadsafe(
-            start_server(settings, engine, self.ledger), self.loop
-        ).result(timeout=30)
+        self.running = asyncio.run_coroutine_threadsafe(start_server(settings, engine, self.ledger), self.loop).result(
+            timeout=30
+        )
         self.port = self.running.port
         self.target = f"127.0.0.1:{self.port}"
 
@@ -197,7 +197,11 @@ def free_port() -> int:
 
 def stub(target: str, credentials: grpc.ChannelCredentials | None = None, **options: Any) -> pb_grpc.VerifierStub:
     opts = list(options.items())
-    channel = grpc.secure_channel(target, credentials, options=opts) if credentials else grpc.insecure_channel(target, options=opts)
+    channel = (
+        grpc.secure_channel(target, credentials, options=opts)
+        if credentials
+        else grpc.insecure_channel(target, options=opts)
+    )
     return pb_grpc.VerifierStub(channel)
 
 
@@ -223,7 +227,9 @@ class ChildServer:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
-def spawn_server(folder: Path, population: Path, roster: Path, ledger: str, *extra: str, name: str = "server") -> ChildServer:
+def spawn_server(
+    folder: Path, population: Path, roster: Path, ledger: str, *extra: str, name: str = "server"
+) -> ChildServer:
     """`doichieu serve` in a child process; waits until it listens."""
     port_file = folder / f"{name}.port"
     port_file.unlink(missing_ok=True)
@@ -231,10 +237,23 @@ def spawn_server(folder: Path, population: Path, roster: Path, ledger: str, *ext
     log = open(log_path, "ab")
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "doichieu", "serve",
-            "--population", str(population), "--roster", str(roster),
-            "--host", "127.0.0.1", "--port", "0", "--ledger", ledger,
-            "--port-file", str(port_file), *extra,
+            sys.executable,
+            "-m",
+            "doichieu",
+            "serve",
+            "--population",
+            str(population),
+            "--roster",
+            str(roster),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--ledger",
+            ledger,
+            "--port-file",
+            str(port_file),
+            *extra,
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -291,9 +310,7 @@ def make_pki(folder: Path, sites: list[str], *, ca_name: str = "doichieu test CA
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(days=1))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
-        )
+        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
         .sign(ca_key, hashes.SHA256())
     )
     ca_path = folder / "ca.pem"

@@ -53,24 +53,58 @@ def with_tone(letter: str, tone: str) -> str:
 # The syllable: onset + rhyme + tone
 # ---------------------------------------------------------------------------
 
-ONSETS = ("", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh", "p",
-          "ph", "qu", "r", "s", "t", "th", "tr", "v", "x")
+ONSETS = (
+    "",
+    "b",
+    "c",
+    "ch",
+    "d",
+    "đ",
+    "g",
+    "gh",
+    "gi",
+    "h",
+    "k",
+    "kh",
+    "l",
+    "m",
+    "n",
+    "ng",
+    "ngh",
+    "nh",
+    "p",
+    "ph",
+    "qu",
+    "r",
+    "s",
+    "t",
+    "th",
+    "tr",
+    "v",
+    "x",
+)
 
 # Rhymes (vần) by their nucleus. Written without tone.
-_OPEN = "a e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iu oa oe oi ôi ơi ua uê ui uy ưa ưi ưu uơ " \
-        "iêu oai oay oao oeo uây uôi ươi ươu uya uyu"
-_CLOSED = "an ang anh am ac ach ap at ăn ăng ăm ăc ăp ăt ân âng âm âc âp ât en eng em ec ep et " \
-          "ên ênh êm êch êp êt in inh im ich ip it iên iêng iêm iêc iêp iêt on ong om oc op ot oong ooc " \
-          "ôn ông ôm ôc ôp ôt ơn ơm ơp ơt un ung um uc up ut uôn uông uôm uôc uôt ưn ưng ưm ưc ưt " \
-          "ươn ương ươm ươc ươp ươt oan oang oanh oam oac oach oap oat oăn oăng oăm oăc oăt oen oem oet " \
-          "uân uâng uât uênh uêch uyn uynh uych uyp uyt uyên uyêt"
+_OPEN = (
+    "a e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iu oa oe oi ôi ơi ua uê ui uy ưa ưi ưu uơ "
+    "iêu oai oay oao oeo uây uôi ươi ươu uya uyu"
+)
+_CLOSED = (
+    "an ang anh am ac ach ap at ăn ăng ăm ăc ăp ăt ân âng âm âc âp ât en eng em ec ep et "
+    "ên ênh êm êch êp êt in inh im ich ip it iên iêng iêm iêc iêp iêt on ong om oc op ot oong ooc "
+    "ôn ông ôm ôc ôp ôt ơn ơm ơp ơt un ung um uc up ut uôn uông uôm uôc uôt ưn ưng ưm ưc ưt "
+    "ươn ương ươm ươc ươp ươt oan oang oanh oam oac oach oap oat oăn oăng oăm oăc oăt oen oem oet "
+    "uân uâng uât uênh uêch uyn uynh uych uyp uyt uyên uyêt"
+)
 # "yê" is how "iê" is written with no onset (yên, yêu).
 _Y_ONLY = "yêu yên yêm yêt"
 RHYMES = tuple(_OPEN.split() + _CLOSED.split() + _Y_ONLY.split())
 _RHYME_SET = frozenset(RHYMES)
 # After qu the u belongs to the onset: quả, quý, quyết, quốc.
-QU_RHYMES = tuple("a ai ay ao an ang anh ac ach at am ăn ăng ăm ăc ăt ân âng ât ây e en eo et ê ên ênh êch êt "
-                  "y ynh yt ych yên yêt ơ ôc".split())
+QU_RHYMES = tuple(
+    "a ai ay ao an ang anh ac ach at am ăn ăng ăm ăc ăt ân âng ât ây e en eo et ê ên ênh êch êt "
+    "y ynh yt ych yên yêt ơ ôc".split()
+)
 STOPS = ("c", "ch", "p", "t")
 
 
@@ -91,9 +125,11 @@ def _glide_initial(rhyme: str) -> bool:
 
 
 # After gi: the rhymes that follow it in real words (gia, giữa, giường, giỏi, giun …).
-GI_RHYMES = frozenset("a ai ao au ay âu ây an ang anh am ac ap at ăn ăng ăm ăc ăp ăt ân âng âm âc âp ât "
-                      "e eo en em et ê êt o oi on ong om oc ot ô ôi ông ôn ôc ơ ơi ơn ơm "
-                      "u ui un ung uc ut ư ưa ưng ươn ương ươc ươm".split())
+GI_RHYMES = frozenset(
+    "a ai ao au ay âu ây an ang anh am ac ap at ăn ăng ăm ăc ăp ăt ân âng âm âc âp ât "
+    "e eo en em et ê êt o oi on ong om oc ot ô ôi ông ôn ôc ơ ơi ơn ơm "
+    "u ui un ung uc ut ư ưa ưng ươn ương ươc ươm".split()
+)
 
 
 def allowed(onset: str, rhyme: str) -> bool:
@@ -207,7 +243,7 @@ def parse_syllable(token: str) -> Syllable | None:
     for onset in sorted(ONSETS, key=len, reverse=True):
         if not text.startswith(onset):
             continue
-        rhyme = text[len(onset):]
+        rhyme = text[len(onset) :]
         if onset == "gi" and not (rhyme and rhyme[0] in VOWELS):
             continue
         if rhyme in (QU_RHYMES if onset == "qu" else _RHYME_SET):
@@ -245,27 +281,131 @@ def syllables(draw: st.DrawFn) -> Syllable:
 # Names
 # ---------------------------------------------------------------------------
 
-SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
-            "Dương", "Lý", "Hoàng Phủ", "Tôn Thất", "Tôn Nữ", "Âu Dương", "Trần Lê"]
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Hoàng Phủ",
+    "Tôn Thất",
+    "Tôn Nữ",
+    "Âu Dương",
+    "Trần Lê",
+]
 MIDDLES = ["Văn", "Thị", "Minh", "Thanh", "Hoàng", "Ngọc", "Quốc", "Đức", "Quang", "Hữu", "Xuân", "Duy", "Đình"]
 # Given names from the reference's rules and examples: every tone-placement shape.
-GIVENS = ["Hùng", "Hưng", "Thu", "Thư", "Hoa", "Hòa", "Lan", "Lân", "Nam", "Năm", "Tuấn", "Tuân", "Phương",
-          "Phượng", "Hiền", "Hiển", "Đông", "Đồng", "Hà", "Hạ", "An", "Ân", "Đào", "Huệ", "Việt", "Thuyết",
-          "Nghĩa", "Toàn", "Quyết", "Khoái", "Quý", "Quỳnh", "Quảng", "Giáp", "Hoàn", "Thủy", "Khỏe", "Tùy",
-          "Mỹ", "Kỳ", "Sỹ", "Tuyển", "Thắng", "Hạnh", "Yến", "Ánh", "Nguyệt", "Uyên", "Khuê", "Ước", "Lụa", "Lửa",
-          "Khuya", "Khuỷu", "Người", "Rượu"]
+GIVENS = [
+    "Hùng",
+    "Hưng",
+    "Thu",
+    "Thư",
+    "Hoa",
+    "Hòa",
+    "Lan",
+    "Lân",
+    "Nam",
+    "Năm",
+    "Tuấn",
+    "Tuân",
+    "Phương",
+    "Phượng",
+    "Hiền",
+    "Hiển",
+    "Đông",
+    "Đồng",
+    "Hà",
+    "Hạ",
+    "An",
+    "Ân",
+    "Đào",
+    "Huệ",
+    "Việt",
+    "Thuyết",
+    "Nghĩa",
+    "Toàn",
+    "Quyết",
+    "Khoái",
+    "Quý",
+    "Quỳnh",
+    "Quảng",
+    "Giáp",
+    "Hoàn",
+    "Thủy",
+    "Khỏe",
+    "Tùy",
+    "Mỹ",
+    "Kỳ",
+    "Sỹ",
+    "Tuyển",
+    "Thắng",
+    "Hạnh",
+    "Yến",
+    "Ánh",
+    "Nguyệt",
+    "Uyên",
+    "Khuê",
+    "Ước",
+    "Lụa",
+    "Lửa",
+    "Khuya",
+    "Khuỷu",
+    "Người",
+    "Rượu",
+]
 #: Honorifics the name layer drops in front of a name.
 HONORIFICS = ["Ông", "Bà", "Anh", "Chị", "Đ/c", "Đồng chí", "đ/c", "ông"]
 #: Surnames an honorific may stand before (all of the reference's common surnames).
-COMMON_SURNAMES = {"nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ", "hồ",
-                   "ngô", "dương", "lý", "tôn", "âu"}
+COMMON_SURNAMES = {
+    "nguyễn",
+    "trần",
+    "lê",
+    "phạm",
+    "hoàng",
+    "huỳnh",
+    "phan",
+    "vũ",
+    "võ",
+    "đặng",
+    "bùi",
+    "đỗ",
+    "hồ",
+    "ngô",
+    "dương",
+    "lý",
+    "tôn",
+    "âu",
+}
 #: Tokens of other naming traditions that are not Vietnamese syllables.
 FOREIGN_TOKENS = ["Ksor", "H'Hen", "Niê", "Ktla", "Y", "Mlô", "K'Nơ", "Blưm"]
 
 #: The reference's pairs of different people (fold alike, marks differ).
-DIFFERENT_PEOPLE = [("Hùng", "Hưng"), ("Thu", "Thư"), ("Hoa", "Hòa"), ("Lan", "Lân"), ("Nam", "Năm"),
-                    ("Tuấn", "Tuân"), ("Phương", "Phượng"), ("Hiền", "Hiển"), ("Đông", "Đồng"), ("Hà", "Hạ"),
-                    ("An", "Ân"), ("Dương", "Đường"), ("Đào", "Dao")]
+DIFFERENT_PEOPLE = [
+    ("Hùng", "Hưng"),
+    ("Thu", "Thư"),
+    ("Hoa", "Hòa"),
+    ("Lan", "Lân"),
+    ("Nam", "Năm"),
+    ("Tuấn", "Tuân"),
+    ("Phương", "Phượng"),
+    ("Hiền", "Hiển"),
+    ("Đông", "Đồng"),
+    ("Hà", "Hạ"),
+    ("An", "Ân"),
+    ("Dương", "Đường"),
+    ("Đào", "Dao"),
+]
 
 _HONORIFIC_KEYS = {"ông", "bà", "anh", "chị"}
 
@@ -501,10 +641,12 @@ def encode_vni(s: str) -> str:
 
 
 # TCVN 5712:1993 codes of the lower-case letters, as Windows-1252 shows them.
-_TCVN3_LOWER = dict(zip(
-    "àảãáạăằẳẵắặâầẩẫấậèẻẽéẹêềểễếệìỉĩíịòỏõóọôồổỗốộơờởỡớợùủũúụưừửữứựỳỷỹýỵđ",
-    "µ¶·¸¹¨»¼½¾Æ©ÇÈÉÊËÌÎÏÐÑªÒÓÔÕÖ×ØÜÝÞßáâãä«åæçèé¬êëìíîïñòóô\u00adõö÷øùúûüýþ®",
-))
+_TCVN3_LOWER = dict(
+    zip(
+        "àảãáạăằẳẵắặâầẩẫấậèẻẽéẹêềểễếệìỉĩíịòỏõóọôồổỗốộơờởỡớợùủũúụưừửữứựỳỷỹýỵđ",
+        "µ¶·¸¹¨»¼½¾Æ©ÇÈÉÊËÌÎÏÐÑªÒÓÔÕÖ×ØÜÝÞßáâãä«åæçèé¬êëìíîïñòóô\u00adõö÷øùúûüýþ®",
+    )
+)
 # The ABC (VN3) fonts' only capitals; a toned capital is typed with the lower-case code.
 _TCVN3_CAPITALS = {"Ă": "¡", "Â": "¢", "Ê": "£", "Ô": "¤", "Ơ": "¥", "Ư": "¦", "Đ": "§"}
 

@@ -16,28 +16,84 @@ AS_OF = date(2025, 9, 1)
 
 POPULATION_ROWS: list[dict[str, str | None]] = [
     # 0: the ordinary case.
-    dict(citizen_id="042060001234", full_name="Nguyễn Văn Hùng", other_names=None, date_of_birth="05/03/1960",
-         gender="Nam", hometown="Hà Tĩnh", old_id_number="183456789"),
+    dict(
+        citizen_id="042060001234",
+        full_name="Nguyễn Văn Hùng",
+        other_names=None,
+        date_of_birth="05/03/1960",
+        gender="Nam",
+        hometown="Hà Tĩnh",
+        old_id_number="183456789",
+    ),
     # 1: known by another name too; hometown under its old name.
-    dict(citizen_id="042165004321", full_name="Trần Thị Thuỷ", other_names="Trần Thị Mơ; Trần Mơ", date_of_birth="1965-07-20",
-         gender="Nữ", hometown="Tỉnh Thừa Thiên Huế", old_id_number=None),
+    dict(
+        citizen_id="042165004321",
+        full_name="Trần Thị Thuỷ",
+        other_names="Trần Thị Mơ; Trần Mơ",
+        date_of_birth="1965-07-20",
+        gender="Nữ",
+        hometown="Tỉnh Thừa Thiên Huế",
+        old_id_number=None,
+    ),
     # 2 and 3 share an old 9-digit number (reused numbers are common).
-    dict(citizen_id="001070005555", full_name="Lê Minh Tuấn", other_names=None, date_of_birth="00/00/1970",
-         gender="Nam", hometown="Hà Tây", old_id_number="011222333"),
-    dict(citizen_id="001171006666", full_name="Phạm Thị Lan", other_names=None, date_of_birth="12/12/1971",
-         gender="Nữ", hometown="Hà Nội", old_id_number="011222333"),
+    dict(
+        citizen_id="001070005555",
+        full_name="Lê Minh Tuấn",
+        other_names=None,
+        date_of_birth="00/00/1970",
+        gender="Nam",
+        hometown="Hà Tây",
+        old_id_number="011222333",
+    ),
+    dict(
+        citizen_id="001171006666",
+        full_name="Phạm Thị Lan",
+        other_names=None,
+        date_of_birth="12/12/1971",
+        gender="Nữ",
+        hometown="Hà Nội",
+        old_id_number="011222333",
+    ),
     # 4: a number whose province code (003) is not in the 63-code table.
-    dict(citizen_id="003080007777", full_name="Đỗ Văn Bình", other_names=None, date_of_birth="01/01/1980",
-         gender="Nam", hometown="Hà Nội", old_id_number=None),
+    dict(
+        citizen_id="003080007777",
+        full_name="Đỗ Văn Bình",
+        other_names=None,
+        date_of_birth="01/01/1980",
+        gender="Nam",
+        hometown="Hà Nội",
+        old_id_number=None,
+    ),
     # 5: a woman whose number carries the male sex digit (0 for the 1900s).
-    dict(citizen_id="079075008888", full_name="Võ Thị Mai", other_names=None, date_of_birth="15/05/1975",
-         gender="Nữ", hometown="TP. Hồ Chí Minh", old_id_number=None),
+    dict(
+        citizen_id="079075008888",
+        full_name="Võ Thị Mai",
+        other_names=None,
+        date_of_birth="15/05/1975",
+        gender="Nữ",
+        hometown="TP. Hồ Chí Minh",
+        old_id_number=None,
+    ),
     # 6: born in 1985, but the number codes 1990.
-    dict(citizen_id="042090009999", full_name="Hoàng Văn Nam", other_names=None, date_of_birth="02/02/1985",
-         gender="Nam", hometown="Hà Tĩnh", old_id_number=None),
+    dict(
+        citizen_id="042090009999",
+        full_name="Hoàng Văn Nam",
+        other_names=None,
+        date_of_birth="02/02/1985",
+        gender="Nam",
+        hometown="Hà Tĩnh",
+        old_id_number=None,
+    ),
     # 7: y/i spelling.
-    dict(citizen_id="040168001111", full_name="Lê Thị Mỹ", other_names=None, date_of_birth="09/09/1968",
-         gender="Nữ", hometown="Nghệ An", old_id_number=None),
+    dict(
+        citizen_id="040168001111",
+        full_name="Lê Thị Mỹ",
+        other_names=None,
+        date_of_birth="09/09/1968",
+        gender="Nữ",
+        hometown="Nghệ An",
+        old_id_number=None,
+    ),
 ]
 
 

@@ -31,10 +31,20 @@ def planted() -> pl.DataFrame:
     a, b, c = (df.row(i, named=True) for i in (5, 6, 7))
     extra = [
         # The same citizen number typed with spaces, the name in capitals.
-        dict(a, member_id="X1", full_name=a["full_name"].upper(), citizen_id=" ".join([a["citizen_id"][:6], a["citizen_id"][6:]])),
+        dict(
+            a,
+            member_id="X1",
+            full_name=a["full_name"].upper(),
+            citizen_id=" ".join([a["citizen_id"][:6], a["citizen_id"][6:]]),
+        ),
         # Transferred: another chi bộ, the ID missing, the date in ISO form.
-        dict(b, member_id="X2", party_unit="chi bo 77", citizen_id=None,
-             date_of_birth="-".join(reversed(b["date_of_birth"].split("/")))),
+        dict(
+            b,
+            member_id="X2",
+            party_unit="chi bo 77",
+            citizen_id=None,
+            date_of_birth="-".join(reversed(b["date_of_birth"].split("/"))),
+        ),
         # Under a second number that differs by one digit.
         dict(c, member_id="X3", citizen_id=c["citizen_id"][:-1] + str((int(c["citizen_id"][-1]) + 1) % 10)),
     ]
@@ -93,7 +103,9 @@ def _pair_set(frame: pl.DataFrame) -> set[tuple[str, str]]:
     return {(min(a, b), max(a, b)) for a, b in frame.select("member_id_a", "member_id_b").iter_rows()}
 
 
-def test_a_generated_province_is_deduplicated_from_the_roster_alone(generated_province: "doichieu.generate.SyntheticData") -> None:
+def test_a_generated_province_is_deduplicated_from_the_roster_alone(
+    generated_province: "doichieu.generate.SyntheticData",
+) -> None:
     """The issue's floor (F1 >= 0.98 on a generated province), held at 30,000
     members: namesakes with the same name and birth date are common there, and
     only the party history (card number, admission date) tells them apart."""
@@ -115,16 +127,32 @@ def test_namesakes_with_their_own_party_history_are_told_apart() -> None:
     base = roster(2000)
     base = base.with_columns(
         pl.Series("party_card_number", [f"{rng.randrange(10**7, 10**8)}" for _ in range(base.height)]),
-        pl.Series("admission_date", [f"{rng.randint(1, 28)}/{rng.randint(1, 12)}/{rng.randint(1970, 2020)}" for _ in range(base.height)]),
+        pl.Series(
+            "admission_date",
+            [f"{rng.randint(1, 28)}/{rng.randint(1, 12)}/{rng.randint(1970, 2020)}" for _ in range(base.height)],
+        ),
     )
     person = base.row(3, named=True)
-    namesake = dict(person, member_id="N1", citizen_id=None, party_unit="chi bo 50",
-                    party_card_number="87654321", admission_date="03/02/2009")
-    moved = dict(person, member_id="T1", citizen_id=None, party_unit="chi bo 51",
-                 party_card_number=" ".join([person["party_card_number"][:4], person["party_card_number"][4:]]))
+    namesake = dict(
+        person,
+        member_id="N1",
+        citizen_id=None,
+        party_unit="chi bo 50",
+        party_card_number="87654321",
+        admission_date="03/02/2009",
+    )
+    moved = dict(
+        person,
+        member_id="T1",
+        citizen_id=None,
+        party_unit="chi bo 51",
+        party_card_number=" ".join([person["party_card_number"][:4], person["party_card_number"][4:]]),
+    )
     result = doichieu.find_duplicates(pl.concat([base, pl.DataFrame([namesake, moved], schema=base.schema)]))
     found = {frozenset((a, b)): t for a, b, t in result.pairs.select("member_id_a", "member_id_b", "type").iter_rows()}
     assert found.get(frozenset(("M3", "T1"))) == "TRANSFER_DUPLICATE"
     assert frozenset(("M3", "N1")) not in found
-    explanation = result.pairs.filter(pl.col("member_id_b").is_in(["M3"]) | pl.col("member_id_a").is_in(["M3"]))["explanation"][0]
+    explanation = result.pairs.filter(pl.col("member_id_b").is_in(["M3"]) | pl.col("member_id_a").is_in(["M3"]))[
+        "explanation"
+    ][0]
     assert "party_card=exact" in explanation and "admission_date=exact" in explanation

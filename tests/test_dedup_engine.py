@@ -10,8 +10,32 @@ from doichieu.errors import InvalidInputError
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
 MIDDLES = ["Văn", "Thị", "Minh", "Thanh", "Ngọc", "Quốc", "Đức", "Hữu", "Xuân", "Đình"]
-GIVENS = ["Hùng", "Lan", "Tuấn", "Mai", "Dũng", "Hương", "Nam", "Hoa", "Quý", "Phương", "Sơn", "Thảo",
-          "Bình", "Cường", "Giang", "Hải", "Hạnh", "Khánh", "Long", "Nga", "Phúc", "Tâm", "Trang", "Vinh"]
+GIVENS = [
+    "Hùng",
+    "Lan",
+    "Tuấn",
+    "Mai",
+    "Dũng",
+    "Hương",
+    "Nam",
+    "Hoa",
+    "Quý",
+    "Phương",
+    "Sơn",
+    "Thảo",
+    "Bình",
+    "Cường",
+    "Giang",
+    "Hải",
+    "Hạnh",
+    "Khánh",
+    "Long",
+    "Nga",
+    "Phúc",
+    "Tâm",
+    "Trang",
+    "Vinh",
+]
 
 
 def synthetic(n: int, seed: int = 3) -> pl.DataFrame:
@@ -57,7 +81,14 @@ def test_planted_duplicates_are_found_and_explained() -> None:
     model = result["model"].to_dict()
     assert 0 < model["lambda"] < 1
     assert set(model["fields"]) == {
-        "name", "date_of_birth", "gender", "hometown", "citizen_id", "old_id", "party_card", "admission_date",
+        "name",
+        "date_of_birth",
+        "gender",
+        "hometown",
+        "citizen_id",
+        "old_id",
+        "party_card",
+        "admission_date",
     }
 
 

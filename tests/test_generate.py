@@ -17,16 +17,43 @@ from doichieu.generate import default_rates, generate_frames, generate_province,
 # The record model's columns (issue 3), spelled out here so a drift in either
 # place fails this test.
 ROSTER = [
-    "member_id", "full_name", "birth_name", "date_of_birth", "gender", "citizen_id", "party_card_number",
-    "admission_date", "official_date", "party_unit", "ward", "hometown", "status",
+    "member_id",
+    "full_name",
+    "birth_name",
+    "date_of_birth",
+    "gender",
+    "citizen_id",
+    "party_card_number",
+    "admission_date",
+    "official_date",
+    "party_unit",
+    "ward",
+    "hometown",
+    "status",
 ]
 POPULATION = ["citizen_id", "full_name", "other_names", "date_of_birth", "gender", "hometown", "old_id_number"]
 FINDING_CODES = {
-    "NAME_EQUIVALENT_FORM", "NAME_DIACRITICS_MISSING", "NAME_SPELLING_VARIANT", "NAME_MIDDLE_MISSING",
-    "NAME_REORDERED", "NAME_TYPO", "NAME_MISMATCH", "DOB_MISMATCH", "GENDER_MISMATCH", "HOMETOWN_MISMATCH",
-    "CITIZEN_ID_MISSING", "CITIZEN_ID_MALFORMED", "CITIZEN_ID_UNKNOWN_PROVINCE", "CITIZEN_ID_SEX_MISMATCH",
-    "CITIZEN_ID_YEAR_MISMATCH", "CITIZEN_NOT_FOUND", "LEGACY_ID_ONLY", "CARD_NUMBER_MALFORMED",
-    "OFFICIAL_BEFORE_ADMISSION", "UNDER_AGE_AT_ADMISSION", "STATUS_NOT_ELIGIBLE",
+    "NAME_EQUIVALENT_FORM",
+    "NAME_DIACRITICS_MISSING",
+    "NAME_SPELLING_VARIANT",
+    "NAME_MIDDLE_MISSING",
+    "NAME_REORDERED",
+    "NAME_TYPO",
+    "NAME_MISMATCH",
+    "DOB_MISMATCH",
+    "GENDER_MISMATCH",
+    "HOMETOWN_MISMATCH",
+    "CITIZEN_ID_MISSING",
+    "CITIZEN_ID_MALFORMED",
+    "CITIZEN_ID_UNKNOWN_PROVINCE",
+    "CITIZEN_ID_SEX_MISMATCH",
+    "CITIZEN_ID_YEAR_MISMATCH",
+    "CITIZEN_NOT_FOUND",
+    "LEGACY_ID_ONLY",
+    "CARD_NUMBER_MALFORMED",
+    "OFFICIAL_BEFORE_ADMISSION",
+    "UNDER_AGE_AT_ADMISSION",
+    "STATUS_NOT_ELIGIBLE",
     # Added by the record model: a name that matches only through a recorded alias.
     "NAME_ALIAS_MATCH",
 }
@@ -46,7 +73,9 @@ def run_cli(*args: str) -> int:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet"])
-def test_cli_writes_roster_population_and_truth_in_each_format(tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_writes_roster_population_and_truth_in_each_format(
+    tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / fmt
     assert run_cli("--members", "600", "--seed", "3", "--out", str(out), "--format", fmt) == 0
     printed = capsys.readouterr().out
@@ -64,8 +93,10 @@ def test_cli_writes_roster_population_and_truth_in_each_format(tmp_path: Path, f
     assert set(findings["member_id"]) <= set(roster["member_id"])
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["rows"] == {
-        "roster": roster.height, "population": population.height,
-        "truth_findings": findings.height, "truth_duplicates": pairs.height,
+        "roster": roster.height,
+        "population": population.height,
+        "truth_findings": findings.height,
+        "truth_duplicates": pairs.height,
     }
     assert manifest["members"] == 600 and manifest["seed"] == 3 and manifest["province"] == "Hà Tĩnh"
     # Leading zeros survive every format: numbers are text.

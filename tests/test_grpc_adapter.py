@@ -28,14 +28,21 @@ class TablesIndex:
         flagged = roster.filter(pl.col("date_of_birth").is_in(FLAGGED))
         findings = flagged.select(
             "member_id",
-            pl.lit("DOB_MISMATCH").alias("code"), pl.lit("date_of_birth").alias("field"),
-            pl.lit("review").alias("severity"), pl.lit("party_board").alias("owner"),
-            pl.col("date_of_birth").alias("party_value"), pl.lit("").alias("population_value"),
-            pl.lit("vi").alias("message_vi"), pl.lit("en").alias("message_en"),
+            pl.lit("DOB_MISMATCH").alias("code"),
+            pl.lit("date_of_birth").alias("field"),
+            pl.lit("review").alias("severity"),
+            pl.lit("party_board").alias("owner"),
+            pl.col("date_of_birth").alias("party_value"),
+            pl.lit("").alias("population_value"),
+            pl.lit("vi").alias("message_vi"),
+            pl.lit("en").alias("message_en"),
         )
         verdicts = roster.select(
             "member_id",
-            pl.when(pl.col("date_of_birth").is_in(FLAGGED)).then(pl.lit("review")).otherwise(pl.lit("accept")).alias("verdict"),
+            pl.when(pl.col("date_of_birth").is_in(FLAGGED))
+            .then(pl.lit("review"))
+            .otherwise(pl.lit("accept"))
+            .alias("verdict"),
         )
         return findings, verdicts
 
@@ -68,10 +75,27 @@ def test_one_verdict_converts_with_match_and_candidates() -> None:
 
     verdict: Any = SimpleNamespace(
         verdict="reject",
-        findings=[{"code": "CITIZEN_NOT_FOUND", "field": "citizen_id", "severity": "error", "owner": "police",
-                   "party_value": "001070123456", "population_value": None, "message_vi": "v", "message_en": "e"}],
-        matched={"citizen_id": "001070123456", "full_name": "Nguyễn Văn An", "other_names": "An; Nguyễn An",
-                 "date_of_birth": "12/03/1970", "gender": "Nam", "hometown": "Hà Nội", "old_id_number": None},
+        findings=[
+            {
+                "code": "CITIZEN_NOT_FOUND",
+                "field": "citizen_id",
+                "severity": "error",
+                "owner": "police",
+                "party_value": "001070123456",
+                "population_value": None,
+                "message_vi": "v",
+                "message_en": "e",
+            }
+        ],
+        matched={
+            "citizen_id": "001070123456",
+            "full_name": "Nguyễn Văn An",
+            "other_names": "An; Nguyễn An",
+            "date_of_birth": "12/03/1970",
+            "gender": "Nam",
+            "hometown": "Hà Nội",
+            "old_id_number": None,
+        },
         name_match=doichieu.compare_names("Nguyen Van An", "Nguyễn Văn An"),
         candidates=[SimpleNamespace(record={"citizen_id": "001070999999", "full_name": "Nguyễn Văn Ân"}, score=0.8)],
     )
@@ -93,14 +117,27 @@ class RowsIndex:
         return self.population[row]
 
     def verify(self, member: dict[str, str]) -> dict[str, Any]:
-        return {"verdict": "accept", "findings": [], "matched": 0,
-                "name_pair": (member["full_name"], "Nguyễn Văn An"), "candidates": [(0, 0.9, "identical")]}
+        return {
+            "verdict": "accept",
+            "findings": [],
+            "matched": 0,
+            "name_pair": (member["full_name"], "Nguyễn Văn An"),
+            "candidates": [(0, 0.9, "identical")],
+        }
 
     def verify_all(self, columns: Any) -> dict[str, Any]:
         return {
-            "findings": {"member": [2], "code": ["DOB_MISMATCH"], "field": ["date_of_birth"], "severity": ["review"],
-                         "owner": ["party_board"], "party_value": ["x"], "population_value": ["y"],
-                         "message_vi": ["v"], "message_en": ["e"]},
+            "findings": {
+                "member": [2],
+                "code": ["DOB_MISMATCH"],
+                "field": ["date_of_birth"],
+                "severity": ["review"],
+                "owner": ["party_board"],
+                "party_value": ["x"],
+                "population_value": ["y"],
+                "message_vi": ["v"],
+                "message_en": ["e"],
+            },
             "verdicts": {"verdict": ["accept", "accept", "review"], "matched": [0, None, 0]},
         }
 

@@ -16,7 +16,7 @@ from grpc_harness import PEOPLE, ChildServer, member_message, spawn_server, stub
 
 CLIENTS = 8
 MAX_REQUESTS = 4000  # the storm is bounded in count ...
-MAX_SECONDS = 8.0    # ... and in time, whatever happens to the server
+MAX_SECONDS = 8.0  # ... and in time, whatever happens to the server
 
 
 class Storm:

@@ -30,8 +30,17 @@ needs_postgres = pytest.mark.skipif(
 def intake(member: str, sid: str | None = None, site: str = "s1", verdict: str = "accept") -> ledger_mod.Intake:
     sid = sid or str(uuid.uuid4())
     return ledger_mod.Intake(
-        submission_id=sid, member_id=member, site_id=site, machine_id="m1", officer_id="o1", ward="w", party_unit="u",
-        capture_time_us=ledger_mod.now_us(), verdict=verdict, exclusion_reason="", blocking_codes="",
+        submission_id=sid,
+        member_id=member,
+        site_id=site,
+        machine_id="m1",
+        officer_id="o1",
+        ward="w",
+        party_unit="u",
+        capture_time_us=ledger_mod.now_us(),
+        verdict=verdict,
+        exclusion_reason="",
+        blocking_codes="",
         fingerprint=ledger_mod.fingerprint(sid.encode(), member.encode(), site.encode()),
     )
 
@@ -73,7 +82,9 @@ def test_group_commit_answers_every_waiter(tmp_path: Path) -> None:
     ledger = ledger_mod.SqliteLedger(tmp_path / "ledger.db")
     try:
         with ThreadPoolExecutor(16) as pool:
-            futures = [pool.submit(lambda k=k: ledger.submit(intake(f"M{k % 50}"), render).result(30)) for k in range(400)]
+            futures = [
+                pool.submit(lambda k=k: ledger.submit(intake(f"M{k % 50}"), render).result(30)) for k in range(400)
+            ]
             answers = [f.result() for f in futures]
         outcomes = [a.response.split(b"|")[0] for a in answers]
         assert outcomes.count(b"recorded") == 50 and outcomes.count(b"already_submitted") == 350
@@ -81,7 +92,9 @@ def test_group_commit_answers_every_waiter(tmp_path: Path) -> None:
     finally:
         ledger.close()
     conn = sqlite3.connect(tmp_path / "ledger.db")
-    current = conn.execute("SELECT COUNT(*), COUNT(DISTINCT member_id) FROM submissions WHERE is_current = 1").fetchone()
+    current = conn.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT member_id) FROM submissions WHERE is_current = 1"
+    ).fetchone()
     assert current == (50, 50)
 
 
@@ -161,8 +174,11 @@ def test_two_server_replicas_share_one_postgres_ledger(postgres_db: str, tmp_pat
         stubs = [stub(one.target), stub(two.target)]
         requests = [
             pb.SubmitRequest(
-                submission_id=str(uuid.uuid4()), member=member_message(k % len(PEOPLE)),
-                site_id=f"site-{k % 3}", machine_id=f"m{k % 5}", officer_id="o1",
+                submission_id=str(uuid.uuid4()),
+                member=member_message(k % len(PEOPLE)),
+                site_id=f"site-{k % 3}",
+                machine_id=f"m{k % 5}",
+                officer_id="o1",
             )
             for k in range(64)
         ]

@@ -47,8 +47,18 @@ def test_working_hours_between() -> None:
     assert SHIFT.working_hours_between(at(21, 8), at(20, 8)) == 0
 
 
-def row(ward: str, unit: str, site: str, machine: str, outcome: str, verdict: str, count: int, first: datetime,
-        reason: str = "", codes: str = "") -> ProgressRow:
+def row(
+    ward: str,
+    unit: str,
+    site: str,
+    machine: str,
+    outcome: str,
+    verdict: str,
+    count: int,
+    first: datetime,
+    reason: str = "",
+    codes: str = "",
+) -> ProgressRow:
     micros = int(first.timestamp() * 1e6)
     return ProgressRow(ward, unit, site, machine, outcome, verdict, reason, codes, count, count, micros, micros)
 

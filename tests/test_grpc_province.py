@@ -63,7 +63,9 @@ def sample(province: Province, per_code: int = 3, clean: int = 40, seed: int = 5
     for member in province.members:
         for code in province.truth.get(member["member_id"], ()):
             by_code[code].append(member)
-    chosen = {m["member_id"]: m for members in by_code.values() for m in rng.sample(members, min(per_code, len(members)))}
+    chosen = {
+        m["member_id"]: m for members in by_code.values() for m in rng.sample(members, min(per_code, len(members)))
+    }
     plain = [m for m in province.members if m["member_id"] not in province.truth]
     chosen.update((m["member_id"], m) for m in rng.sample(plain, clean))
     return list(chosen.values())
@@ -101,8 +103,11 @@ def test_verify_shows_both_values_the_match_and_the_alignment(province: Province
     verifier = stub(server.target)
 
     def first_with(code: str) -> pb.Verification:
-        member = next(m for m in province.members
-                      if code in province.truth.get(m["member_id"], ()) and province.agrees_with_truth(m["member_id"]))
+        member = next(
+            m
+            for m in province.members
+            if code in province.truth.get(m["member_id"], ()) and province.agrees_with_truth(m["member_id"])
+        )
         return verifier.Verify(pb.VerifyRequest(member=message(member)), timeout=10).verification
 
     dob = first_with("DOB_MISMATCH")
@@ -131,13 +136,14 @@ def test_stream_answers_the_whole_roster_as_planted(province: Province, server: 
             if start >= len(members):
                 return
             size = sizes[k % len(sizes)]
-            yield pb.VerifyStreamRequest(members=[message(m) for m in members[start:start + size]])
+            yield pb.VerifyStreamRequest(members=[message(m) for m in members[start : start + size]])
             start += size
 
     answers = [v for response in verifier.VerifyStream(requests(), timeout=60) for v in response.verifications]
     assert len(answers) == len(members)
     wrong = [
-        m["member_id"] for m, v in zip(members, answers)
+        m["member_id"]
+        for m, v in zip(members, answers)
         if codes(v) != province.expected(m["member_id"]) or VERDICT_NAMES[v.verdict] != province.verdict(m["member_id"])
     ]
     assert wrong == []
@@ -147,7 +153,11 @@ def test_stream_answers_the_whole_roster_as_planted(province: Province, server: 
 
 def submit(verifier: Any, member: dict[str, str], site: str, machine: str, **extra: Any) -> pb.SubmitResponse:
     request = pb.SubmitRequest(
-        submission_id=str(uuid.uuid4()), member=message(member), site_id=site, machine_id=machine, officer_id="cb-1",
+        submission_id=str(uuid.uuid4()),
+        member=message(member),
+        site_id=site,
+        machine_id=machine,
+        officer_id="cb-1",
         **extra,
     )
     answer: pb.SubmitResponse = verifier.Submit(request, timeout=10)
@@ -169,7 +179,9 @@ def test_submit_catches_the_same_member_at_another_site(province: Province, serv
     # A blocked member comes back after the correction: the new intake replaces it.
     blocked = next(m for m in province.members if province.verdict(m["member_id"]) == "review")
     held = submit(verifier, blocked, "site-1", "m-02")
-    assert held.outcome == pb.SUBMIT_OUTCOME_RECORDED and codes(held.verification) == province.expected(blocked["member_id"])
+    assert held.outcome == pb.SUBMIT_OUTCOME_RECORDED and codes(held.verification) == province.expected(
+        blocked["member_id"]
+    )
     retaken = submit(verifier, blocked, "site-2", "m-06")
     assert retaken.outcome == pb.SUBMIT_OUTCOME_RECORDED
     assert retaken.prior_submission.submission_id == held.submission_id
@@ -184,17 +196,26 @@ def test_submit_catches_the_same_person_under_another_member_id(province: Provin
     verifier = stub(server.target)
     rows = {m["member_id"]: m for m in province.members}
     pairs = pl.read_csv(province.folder / "truth_duplicates.csv", infer_schema=False)
-    same_person = [(a, b) for a, b, cause in pairs.select("member_id_a", "member_id_b", "cause").iter_rows()
-                   if cause != "borrowed_id" and a != b and province.verdict(a) == "accept"]
+    same_person = [
+        (a, b)
+        for a, b, cause in pairs.select("member_id_a", "member_id_b", "cause").iter_rows()
+        if cause != "borrowed_id" and a != b and province.verdict(a) == "accept"
+    ]
     assert len(same_person) >= 5
     for a, b in same_person[:8]:
         first = submit(verifier, rows[a], "site-1", "m-01")
         assert first.outcome == pb.SUBMIT_OUTCOME_RECORDED
         second = submit(verifier, rows[b], "site-2", "m-05")
         assert second.outcome == pb.SUBMIT_OUTCOME_ALREADY_SUBMITTED, (a, b)
-        assert (second.prior_submission.submission_id, second.prior_submission.site_id) == (first.submission_id, "site-1")
-    lent = [(a, b) for a, b, cause in pairs.select("member_id_a", "member_id_b", "cause").iter_rows()
-            if cause == "borrowed_id" and province.verdict(a) == "accept"]
+        assert (second.prior_submission.submission_id, second.prior_submission.site_id) == (
+            first.submission_id,
+            "site-1",
+        )
+    lent = [
+        (a, b)
+        for a, b, cause in pairs.select("member_id_a", "member_id_b", "cause").iter_rows()
+        if cause == "borrowed_id" and province.verdict(a) == "accept"
+    ]
     for a, b in lent[:3]:
         assert submit(verifier, rows[a], "site-1", "m-02").outcome == pb.SUBMIT_OUTCOME_RECORDED
         assert submit(verifier, rows[b], "site-2", "m-06").outcome != pb.SUBMIT_OUTCOME_ALREADY_SUBMITTED
@@ -227,7 +248,11 @@ def test_progress_counts_what_was_submitted(province: Province, server: InProces
         if k % 40 == 0:
             # A second site takes the same member again: not counted twice.
             again = submit(verifier, member, "site-3", "m-99")
-            expected = pb.SUBMIT_OUTCOME_ALREADY_SUBMITTED if province.verdict(member_id) == "accept" else pb.SUBMIT_OUTCOME_RECORDED
+            expected = (
+                pb.SUBMIT_OUTCOME_ALREADY_SUBMITTED
+                if province.verdict(member_id) == "accept"
+                else pb.SUBMIT_OUTCOME_RECORDED
+            )
             assert again.outcome == expected
     for member_id in excluded:
         answer = submit(verifier, roster[member_id], "site-1", "m-01", exclusion_reason=pb.EXCLUSION_REASON_ABROAD)
@@ -260,7 +285,9 @@ def test_doichieu_serve_answers_from_the_generated_files(province: Province, tmp
     child = spawn_server(tmp_path, province.population, province.roster, f"sqlite:///{tmp_path / 'ledger.db'}")
     try:
         channel = grpc.insecure_channel(child.target)
-        health = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service="doichieu.v1.Verifier"), timeout=10)
+        health = health_pb2_grpc.HealthStub(channel).Check(
+            health_pb2.HealthCheckRequest(service="doichieu.v1.Verifier"), timeout=10
+        )
         assert health.status == health_pb2.HealthCheckResponse.SERVING
         verifier = stub(child.target)
         for member in sample(province, per_code=1, clean=5):

@@ -52,8 +52,17 @@ def test_simulated_day_reaches_the_server_and_progress_shows_it(
 ) -> None:
     caplog.set_level(logging.INFO)
     config = SimulationConfig(
-        target=server.target, roster=str(province.roster), sites=2, machines=7, days=0.5, as_fast_as_possible=True,
-        exclude=0.03, duplicates=0.03, outages=1.0, lost_answers=0.05, seed=3,
+        target=server.target,
+        roster=str(province.roster),
+        sites=2,
+        machines=7,
+        days=0.5,
+        as_fast_as_possible=True,
+        exclude=0.03,
+        duplicates=0.03,
+        outages=1.0,
+        lost_answers=0.05,
+        seed=3,
     )
     summary = run(config)
     assert summary.failed == 0 and summary.still_queued == 0
@@ -101,15 +110,32 @@ def test_simulate_refuses_a_window_in_the_future(province: Province) -> None:
     from doichieu.errors import InvalidInputError
 
     with pytest.raises(InvalidInputError, match="future"):
-        run(SimulationConfig(target="127.0.0.1:1", roster=str(province.roster),
-                             end=datetime.now(timezone.utc) + timedelta(days=1)))
-
-
+        run(
+            SimulationConfig(
+                target="127.0.0.1:1", roster=str(province.roster), end=datetime.now(timezone.utc) + timedelta(days=1)
+            )
+        )
 
 
 def test_simulate_command_line(province: Province, server: InProcessServer, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["simulate", "--target", server.target, "--roster", str(province.roster), "--days", "0.1",
-                 "--as-fast-as-possible", "--sites", "2", "--machines", "3", "--seed", "1"])
+    code = main(
+        [
+            "simulate",
+            "--target",
+            server.target,
+            "--roster",
+            str(province.roster),
+            "--days",
+            "0.1",
+            "--as-fast-as-possible",
+            "--sites",
+            "2",
+            "--machines",
+            "3",
+            "--seed",
+            "1",
+        ]
+    )
     shown = capsys.readouterr().out
     assert code == 0, shown
     assert "Intake simulation" in shown and "site-2/m-02" in shown

@@ -22,10 +22,16 @@ def generate(out: Path) -> None:
     protos = sorted(str(p.relative_to(REPO)) for p in (REPO / "proto" / "doichieu" / "v1").glob("*.proto"))
     subprocess.run(
         [
-            sys.executable, "-m", "grpc_tools.protoc", "-Iproto",
-            f"--python_out={out}", f"--grpc_python_out={out}",
-            f"--plugin=protoc-gen-mypy={bindir / 'protoc-gen-mypy'}", f"--mypy_out={out}",
-            f"--plugin=protoc-gen-mypy_grpc={bindir / 'protoc-gen-mypy_grpc'}", f"--mypy_grpc_out={out}",
+            sys.executable,
+            "-m",
+            "grpc_tools.protoc",
+            "-Iproto",
+            f"--python_out={out}",
+            f"--grpc_python_out={out}",
+            f"--plugin=protoc-gen-mypy={bindir / 'protoc-gen-mypy'}",
+            f"--mypy_out={out}",
+            f"--plugin=protoc-gen-mypy_grpc={bindir / 'protoc-gen-mypy_grpc'}",
+            f"--mypy_grpc_out={out}",
             *protos,
         ],
         cwd=REPO,

@@ -52,7 +52,9 @@ def bad_request(error: grpc.RpcError) -> dict[str, str]:
     return found
 
 
-def submit_request(i: int, *, site: str = "site-A", machine: str = "m1", sid: str | None = None, **changes: str) -> pb.SubmitRequest:
+def submit_request(
+    i: int, *, site: str = "site-A", machine: str = "m1", sid: str | None = None, **changes: str
+) -> pb.SubmitRequest:
     return pb.SubmitRequest(
         submission_id=sid or str(uuid.uuid4()),
         member=member_message(i, **changes),
@@ -107,7 +109,11 @@ def test_bad_input_answers_field_violations(server: InProcessServer) -> None:
     with pytest.raises(grpc.RpcError) as empty_submit:
         verifier.Submit(pb.SubmitRequest(member=member_message(0, member_id="")), timeout=10)
     assert set(bad_request(empty_submit.value)) == {
-        "submission_id", "site_id", "machine_id", "officer_id", "member.member_id"
+        "submission_id",
+        "site_id",
+        "machine_id",
+        "officer_id",
+        "member.member_id",
     }
 
     future = timestamp_pb2.Timestamp()
@@ -206,6 +212,7 @@ def test_stream_answers_each_chunk_in_order(server: InProcessServer, engine: Any
     sizes = [1, 7, 250, 3, 1000, 40]
     responses = list(verifier.VerifyStream(chunks(sizes), timeout=30))
     assert [len(r.verifications) for r in responses] == sizes
+
     def essence(v: pb.Verification) -> tuple[int, list[bytes]]:
         # Bulk answers carry verdicts and findings; matched record and name
         # alignment are Verify's.
@@ -218,13 +225,20 @@ def test_stream_answers_each_chunk_in_order(server: InProcessServer, engine: Any
 
 def test_stream_findings_stay_with_their_record(server: InProcessServer) -> None:
     verifier = stub(server.target)
-    mixed = [member_message(0), member_message(1, date_of_birth="05/11/1983"), member_message(2, member_id=""),
-             member_message(1, date_of_birth="05/11/1983")]
+    mixed = [
+        member_message(0),
+        member_message(1, date_of_birth="05/11/1983"),
+        member_message(2, member_id=""),
+        member_message(1, date_of_birth="05/11/1983"),
+    ]
     (response,) = verifier.VerifyStream(iter([pb.VerifyStreamRequest(members=mixed)]), timeout=10)
     verdicts = [v.verdict for v in response.verifications]
     assert verdicts == [pb.VERDICT_ACCEPT, pb.VERDICT_REVIEW, pb.VERDICT_ACCEPT, pb.VERDICT_REVIEW]
     assert [[f.code for f in v.findings if f.code == "DOB_MISMATCH"] for v in response.verifications] == [
-        [], ["DOB_MISMATCH"], [], ["DOB_MISMATCH"]
+        [],
+        ["DOB_MISMATCH"],
+        [],
+        ["DOB_MISMATCH"],
     ]
 
 
@@ -285,7 +299,9 @@ def test_shutdown_drains_calls_in_flight(engine: Any, tmp_path: Path) -> None:
     running = InProcessServer(slow, f"sqlite:///{tmp_path / 'l.db'}", grace=10.0)
     verifier = stub(running.target)
     result: list[int] = []
-    call = threading.Thread(target=lambda: result.extend(len(r.verifications) for r in verifier.VerifyStream(chunks([3, 4]), timeout=20)))
+    call = threading.Thread(
+        target=lambda: result.extend(len(r.verifications) for r in verifier.VerifyStream(chunks([3, 4]), timeout=20))
+    )
     call.start()
     time.sleep(0.2)  # the call is inside the engine now
     running.stop()
@@ -333,8 +349,8 @@ def test_an_engine_panic_becomes_internal_and_the_server_keeps_serving(engine: A
 
 def test_progress_counts_against_the_required_list(server: InProcessServer) -> None:
     verifier = stub(server.target)
-    verifier.Submit(submit_request(0, site="site-A", machine="m1"), timeout=10)          # done
-    verifier.Submit(submit_request(0, site="site-B", machine="m2"), timeout=10)          # duplicate: not counted
+    verifier.Submit(submit_request(0, site="site-A", machine="m1"), timeout=10)  # done
+    verifier.Submit(submit_request(0, site="site-B", machine="m2"), timeout=10)  # duplicate: not counted
     verifier.Submit(submit_request(1, date_of_birth="05/11/1983", machine="m2", site="site-B"), timeout=10)  # blocked
     excluded = submit_request(4, site="site-A", machine="m1")
     excluded.exclusion_reason = pb.EXCLUSION_REASON_ILL
@@ -346,7 +362,11 @@ def test_progress_counts_against_the_required_list(server: InProcessServer) -> N
     assert dict(total.excluded_by_reason) == {"ill": 1}
     assert dict(total.blocked_by_code) == {"DOB_MISMATCH": 1}
     wards = {w.key: w for w in report.wards}
-    assert (wards["Phường Ba Đình"].required, wards["Phường Ba Đình"].done, wards["Phường Ba Đình"].blocked) == (4, 1, 1)
+    assert (wards["Phường Ba Đình"].required, wards["Phường Ba Đình"].done, wards["Phường Ba Đình"].blocked) == (
+        4,
+        1,
+        1,
+    )
     assert (wards["Phường Kim Mã"].excluded, wards["Phường Kim Mã"].remaining) == (1, 3)
     assert {s.key: s.done + s.blocked for s in report.sites} == {"site-A": 1, "site-B": 1}
     assert {m.key for m in report.machines} == {"site-A/m1", "site-B/m2"}

@@ -25,7 +25,11 @@ MEMBERS = 1500
 
 def _strip_marks(text: str) -> str:
     folded = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFC", "".join(c for c in folded if not unicodedata.combining(c))).replace("đ", "d").replace("Đ", "D")
+    return (
+        unicodedata.normalize("NFC", "".join(c for c in folded if not unicodedata.combining(c)))
+        .replace("đ", "d")
+        .replace("Đ", "D")
+    )
 
 
 def _noisy(member: dict[str, str], rng: random.Random) -> dict[str, str]:
@@ -101,7 +105,7 @@ def test_stream_bytes_equal_the_python_message_path(province: tuple[EngineAdapte
     sizes = [1, 999, 0, 500, 7, 1000, 493]
     chunks, start = [], 0
     for size in sizes:
-        chunks.append(pb.VerifyStreamRequest(members=members[start:start + size]).SerializeToString())
+        chunks.append(pb.VerifyStreamRequest(members=members[start : start + size]).SerializeToString())
         start += size
     answers = wire.verify_stream_bytes(chunks, 0, FIELD_CAPS, 1000)
     assert [len(pb.VerifyStreamResponse.FromString(a).verifications) for a in answers] == sizes
@@ -134,7 +138,9 @@ def _bad_members(rng: random.Random) -> Iterator[pb.MemberRecord]:
         yield pb.MemberRecord(**record)
 
 
-def test_bad_input_is_refused_exactly_as_the_server_checks_it(province: tuple[EngineAdapter, list[pb.MemberRecord]]) -> None:
+def test_bad_input_is_refused_exactly_as_the_server_checks_it(
+    province: tuple[EngineAdapter, list[pb.MemberRecord]],
+) -> None:
     engine, _ = province
     wire = _wire(engine)
     rng = random.Random(5)
@@ -157,8 +163,10 @@ def test_bad_input_is_refused_exactly_as_the_server_checks_it(province: tuple[En
     assert missing.value.violations == [("member", "required")]  # type: ignore[attr-defined]
 
     members = list(_bad_members(random.Random(6)))[:40]
-    chunks = [pb.VerifyStreamRequest(members=members[:25]).SerializeToString(),
-              pb.VerifyStreamRequest(members=members[25:]).SerializeToString()]
+    chunks = [
+        pb.VerifyStreamRequest(members=members[:25]).SerializeToString(),
+        pb.VerifyStreamRequest(members=members[25:]).SerializeToString(),
+    ]
     expected = []
     for k, part in enumerate([members[:25], members[25:]]):
         for i, one in enumerate(part):
@@ -179,13 +187,16 @@ def test_malformed_bytes_are_refused_not_crashed_on(province: tuple[EngineAdapte
     wire = _wire(engine)
     good = pb.VerifyRequest(member=members[0]).SerializeToString()
     rng = random.Random(9)
-    samples = [
-        b"\xff",
-        b"\x0a\x05\x12\x03",  # a member whose name runs past the end
-        b"\x0a\x03\x12\x01\xff",  # a name that is not UTF-8
-        good[: len(good) // 2],
-        b"\x0f",  # a field number of zero
-    ] + [bytes(rng.randrange(256) for _ in range(rng.randrange(1, 64))) for _ in range(500)]
+    samples = (
+        [
+            b"\xff",
+            b"\x0a\x05\x12\x03",  # a member whose name runs past the end
+            b"\x0a\x03\x12\x01\xff",  # a name that is not UTF-8
+            good[: len(good) // 2],
+            b"\x0f",  # a field number of zero
+        ]
+        + [bytes(rng.randrange(256) for _ in range(rng.randrange(1, 64))) for _ in range(500)]
+    )
     for data in samples:
         for call in (
             lambda d: wire.verify_request_bytes(d, FIELD_CAPS),
@@ -216,6 +227,8 @@ def test_malformed_bytes_over_grpc_are_invalid_argument(tmp_path: Path) -> None:
             list(stream(iter([good, b"\xff\xff"]), timeout=10))
         assert bad_stream.value.code() == grpc.StatusCode.INVALID_ARGUMENT
         assert "requests[1]" in (bad_stream.value.details() or "")
-        answer = pb.VerifyResponse.FromString(verify(pb.VerifyRequest(member=member_message(0)).SerializeToString(), timeout=10))
+        answer = pb.VerifyResponse.FromString(
+            verify(pb.VerifyRequest(member=member_message(0)).SerializeToString(), timeout=10)
+        )
         assert answer.verification.verdict == pb.VERDICT_ACCEPT
         channel.close()

@@ -45,20 +45,29 @@ from name_strategies import (
 )
 
 EXAMPLES = int(os.environ.get("DOICHIEU_FUZZ_EXAMPLES", "2000"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 SAME_NAME = ("identical", "equivalent")
 
 # What legacy text is made of: VNI and TCVN3 code characters, VIQR marks, mojibake
 # lead and continuation characters, loose combining marks, the soft hyphen,
 # invisible and odd whitespace, and the Vietnamese letters themselves.
-LEGACY_ALPHABET = sorted(set(
-    "aeiouyAEIOUYdDnNgGhHtTcCmMqQrRsSvVxXkKlLbBpP"
-    + encode_vni(MARKED_LETTERS) + encode_tcvn3(MARKED_LETTERS) + encode_tcvn3(MARKED_LETTERS.upper())
-    + "¡¢£¤¥¦§ÐðÑñ°±²³´" + "+(^~`?'.\\" + "ÃÄÅÆá»…€ƒ†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ√∆·ª∑πƒ≈ĂÂĐŁąşţ"
-    + "\u00ad\u00a0\u200b\u200d\ufeff\u3000\t\n" + "\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b\u0340\u0341"
-    + MARKED_LETTERS + " ,;-/()"
-))
+LEGACY_ALPHABET = sorted(
+    set(
+        "aeiouyAEIOUYdDnNgGhHtTcCmMqQrRsSvVxXkKlLbBpP"
+        + encode_vni(MARKED_LETTERS)
+        + encode_tcvn3(MARKED_LETTERS)
+        + encode_tcvn3(MARKED_LETTERS.upper())
+        + "¡¢£¤¥¦§ÐðÑñ°±²³´"
+        + "+(^~`?'.\\"
+        + "ÃÄÅÆá»…€ƒ†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ√∆·ª∑πƒ≈ĂÂĐŁąşţ"
+        + "\u00ad\u00a0\u200b\u200d\ufeff\u3000\t\n"
+        + "\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b\u0340\u0341"
+        + MARKED_LETTERS
+        + " ,;-/()"
+    )
+)
 legacy_text = st.text(alphabet=st.sampled_from(LEGACY_ALPHABET), max_size=40)
 
 
@@ -92,8 +101,13 @@ def keep_the_contract(s: str) -> None:
 def test_arbitrary_unicode(s: str) -> None:
     """Any str: surrogates are refused with a clear error; everything else keeps the contract."""
     if has_surrogate(s):
-        for call in (doichieu.normalize_name, doichieu.name_key, doichieu.fold_key,
-                     lambda t: doichieu.compare_names(t, "An"), lambda t: doichieu.compare_names("An", t)):
+        for call in (
+            doichieu.normalize_name,
+            doichieu.name_key,
+            doichieu.fold_key,
+            lambda t: doichieu.compare_names(t, "An"),
+            lambda t: doichieu.compare_names("An", t),
+        ):
             with pytest.raises(doichieu.InvalidInputError):
                 call(s)
         return
@@ -186,6 +200,7 @@ def encoded_names(draw: st.DrawFn) -> tuple[list[Syllable], str, bool]:
         legacy = draw(st.sampled_from(("vni", "tcvn3", "viqr")))
         encodings = [draw(st.sampled_from((legacy, "none"))) for _ in words]
         parts = [w if e == "none" else encode(w, e) for w, e in zip(words, encodings)]
+
         def settled(p: str, w: str, e: str) -> bool:
             if p == w:
                 # A Unicode word that is also the name's 8-bit encoding of another
@@ -201,7 +216,8 @@ def encoded_names(draw: st.DrawFn) -> tuple[list[Syllable], str, bool]:
         # and no token may read as another syllable in the other 8-bit encoding.
         parts = text.split(" ")
         decidable = any(surely_legacy(p, how) for p in parts) and not (
-            how != "viqr" and any(reads_two_ways(p, how) for p in parts))
+            how != "viqr" and any(reads_two_ways(p, how) for p in parts)
+        )
     else:
         decidable = True
     return tokens, text, decidable
@@ -242,14 +258,25 @@ def test_damaged_legacy_names(s: str) -> None:
     keep_the_contract(s)
 
 
-@settings(max_examples=max(EXAMPLES // 40, 10), deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.lists(st.one_of(legacy_text, damaged(), st.text(max_size=30).filter(lambda s: not has_surrogate(s))),
-                min_size=100, max_size=400))
+@settings(
+    max_examples=max(EXAMPLES // 40, 10),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    st.lists(
+        st.one_of(legacy_text, damaged(), st.text(max_size=30).filter(lambda s: not has_surrogate(s))),
+        min_size=100,
+        max_size=400,
+    )
+)
 def test_bulk_at_volume_equals_one_at_a_time(batch: list[str]) -> None:
     """Big columns cross the engine's chunking and per-thread caches; answers must not depend on them."""
-    for bulk, one in ((doichieu.normalize_names, doichieu.normalize_name), (doichieu.name_keys, doichieu.name_key),
-                      (doichieu.fold_keys, doichieu.fold_key)):
+    for bulk, one in (
+        (doichieu.normalize_names, doichieu.normalize_name),
+        (doichieu.name_keys, doichieu.name_key),
+        (doichieu.fold_keys, doichieu.fold_key),
+    ):
         expected = [one(s) for s in batch]
         assert bulk(batch) == expected
         assert bulk(batch * 8) == expected * 8

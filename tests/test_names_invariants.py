@@ -149,14 +149,18 @@ def test_different_people_stay_apart_inside_any_name(case: tuple[str, str, int, 
     assert not m.is_same_name and m.score < 0.99
     assert doichieu.name_key(a) != doichieu.name_key(b)
     assert doichieu.fold_key(a) == doichieu.fold_key(b)
-    differing = [(s.left, s.right, s.left_text, s.right_text, s.relation) for s in m.syllables
-                 if s.relation not in ("same", "equivalent")]
+    differing = [
+        (s.left, s.right, s.left_text, s.right_text, s.relation)
+        for s in m.syllables
+        if s.relation not in ("same", "equivalent")
+    ]
     assert differing == [(at, at, x.display(), y.display(), m.kind)]
 
 
 # ---------------------------------------------------------------------------
 # Pairs that are near one another: where kinds, keys and symmetry are tested hard
 # ---------------------------------------------------------------------------
+
 
 def _swap_y_i(s: Syllable) -> Syllable | None:
     if s.rhyme == "y":
@@ -172,8 +176,9 @@ def near_pairs(draw: st.DrawFn) -> tuple[str, str]:
     tokens = draw(name_syllables(min_size=1, max_size=4))
     texts = [t.render() for t in tokens]
     other = list(texts)
-    edits = draw(st.lists(st.sampled_from(["strip", "tone", "drop", "swap", "typo", "yi", "foreign", "none"]),
-                          max_size=2))
+    edits = draw(
+        st.lists(st.sampled_from(["strip", "tone", "drop", "swap", "typo", "yi", "foreign", "none"]), max_size=2)
+    )
     for edit in edits:
         i = draw(st.integers(0, len(other) - 1)) if other else 0
         if not other:
@@ -190,7 +195,7 @@ def near_pairs(draw: st.DrawFn) -> tuple[str, str]:
             other[i], other[j] = other[j], other[i]
         elif edit == "typo":
             pos = draw(st.integers(0, len(other[i])))
-            other[i] = other[i][:pos] + draw(st.sampled_from("aeinhtgu")) + other[i][pos + 1:]
+            other[i] = other[i][:pos] + draw(st.sampled_from("aeinhtgu")) + other[i][pos + 1 :]
         elif edit == "yi":
             swapped = _swap_y_i(tokens[min(i, len(tokens) - 1)])
             if swapped is not None:
@@ -203,8 +208,12 @@ def near_pairs(draw: st.DrawFn) -> tuple[str, str]:
     return (a, b) if draw(st.booleans()) else (b, a)
 
 
-names_or_text = st.one_of(near_pairs(), st.tuples(st.text(max_size=30), st.text(max_size=30)).filter(
-    lambda p: all(not any(0xD800 <= ord(c) <= 0xDFFF for c in s) for s in p)))
+names_or_text = st.one_of(
+    near_pairs(),
+    st.tuples(st.text(max_size=30), st.text(max_size=30)).filter(
+        lambda p: all(not any(0xD800 <= ord(c) <= 0xDFFF for c in s) for s in p)
+    ),
+)
 
 
 @PROPERTY
@@ -213,12 +222,16 @@ def test_comparison_is_symmetric_down_to_the_alignment(pair: tuple[str, str]) ->
     a, b = pair
     ab, ba = doichieu.compare_names(a, b), doichieu.compare_names(b, a)
     assert (ab.kind, ab.score) == (ba.kind, ba.score)
+
     def rows(m: doichieu.NameMatch, flip: bool) -> list[tuple[int, int, str, str, str]]:
         out = []
         for s in m.syllables:
             left, right = -1 if s.left is None else s.left, -1 if s.right is None else s.right
-            out.append((right, left, s.right_text, s.left_text, s.relation) if flip
-                       else (left, right, s.left_text, s.right_text, s.relation))
+            out.append(
+                (right, left, s.right_text, s.left_text, s.relation)
+                if flip
+                else (left, right, s.left_text, s.right_text, s.relation)
+            )
         return sorted(out)
 
     assert rows(ab, flip=False) == rows(ba, flip=True)
@@ -267,10 +280,15 @@ def test_score_and_alignment_are_well_formed(pair: tuple[str, str]) -> None:
 # Bulk forms over Arrow columns
 # ---------------------------------------------------------------------------
 
+
 @st.composite
 def noisy_names(draw: st.DrawFn) -> str:
-    return draw(st.one_of(same_name(draw(name_syllables())), st.text(max_size=20).filter(
-        lambda s: not any(0xD800 <= ord(c) <= 0xDFFF for c in s))))
+    return draw(
+        st.one_of(
+            same_name(draw(name_syllables())),
+            st.text(max_size=20).filter(lambda s: not any(0xD800 <= ord(c) <= 0xDFFF for c in s)),
+        )
+    )
 
 
 column_values = st.lists(st.one_of(st.none(), noisy_names()), max_size=25)
@@ -287,8 +305,11 @@ def test_bulk_over_arrow_columns_equals_one_at_a_time(values: list[str | None], 
     else:
         half = len(values) // 2
         column = pa.chunked_array([pa.array(values[:half], type=typ), pa.array(values[half:], type=typ)], type=typ)
-    for bulk, one in ((doichieu.normalize_names, doichieu.normalize_name), (doichieu.name_keys, doichieu.name_key),
-                      (doichieu.fold_keys, doichieu.fold_key)):
+    for bulk, one in (
+        (doichieu.normalize_names, doichieu.normalize_name),
+        (doichieu.name_keys, doichieu.name_key),
+        (doichieu.fold_keys, doichieu.fold_key),
+    ):
         out = bulk(column)
         assert isinstance(out, pl.Series if flavour == "polars" else pa.Array)
         got = out.to_list() if isinstance(out, pl.Series) else out.to_pylist()
@@ -298,8 +319,10 @@ def test_bulk_over_arrow_columns_equals_one_at_a_time(values: list[str | None], 
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(st.tuples(st.one_of(st.none(), noisy_names()), st.one_of(st.none(), noisy_names())), max_size=25),
-       st.sampled_from(["list", "polars", "pyarrow"]))
+@given(
+    st.lists(st.tuples(st.one_of(st.none(), noisy_names()), st.one_of(st.none(), noisy_names())), max_size=25),
+    st.sampled_from(["list", "polars", "pyarrow"]),
+)
 def test_compare_bulk_equals_one_at_a_time(pairs: list[tuple[str | None, str | None]], flavour: str) -> None:
     left = [a for a, _ in pairs]
     right = [b for _, b in pairs]
@@ -326,11 +349,20 @@ def test_compare_bulk_equals_one_at_a_time(pairs: list[tuple[str | None, str | N
 # ---------------------------------------------------------------------------
 
 SECRET = "Nguyễn Thị Bí Mật"
-ONE_NAME = [doichieu.normalize_name, doichieu.name_key, doichieu.fold_key,
-            lambda s: doichieu.compare_names(s, "An"), lambda s: doichieu.compare_names("An", s)]
-BULK = [doichieu.normalize_names, doichieu.name_keys, doichieu.fold_keys,
-        lambda c: doichieu.compare_names_bulk(c, ["An"] * len(c)),
-        lambda c: doichieu.compare_names_bulk(["An"] * len(c), c)]
+ONE_NAME = [
+    doichieu.normalize_name,
+    doichieu.name_key,
+    doichieu.fold_key,
+    lambda s: doichieu.compare_names(s, "An"),
+    lambda s: doichieu.compare_names("An", s),
+]
+BULK = [
+    doichieu.normalize_names,
+    doichieu.name_keys,
+    doichieu.fold_keys,
+    lambda c: doichieu.compare_names_bulk(c, ["An"] * len(c)),
+    lambda c: doichieu.compare_names_bulk(["An"] * len(c), c),
+]
 
 
 @pytest.mark.parametrize("call", ONE_NAME)

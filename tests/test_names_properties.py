@@ -16,13 +16,55 @@ SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Tôn Thất"]
 MIDDLES = ["Văn", "Thị", "Minh", "Thanh", "Ngọc", "Quốc", "Đức", "Hữu", "Xuân", "Đình", ""]
-GIVENS = ["Hùng", "Hưng", "Thu", "Thư", "Hoa", "Hoà", "Hòa", "Lan", "Lân", "Nam", "Năm", "Tuấn", "Tuân", "Phương",
-          "Phượng", "Thuỷ", "Thủy", "Khoẻ", "Quý", "Huỳnh", "Nghĩa", "Dương", "Đường", "Mỹ", "Mĩ", "Ksor", "H'Hen"]
+GIVENS = [
+    "Hùng",
+    "Hưng",
+    "Thu",
+    "Thư",
+    "Hoa",
+    "Hoà",
+    "Hòa",
+    "Lan",
+    "Lân",
+    "Nam",
+    "Năm",
+    "Tuấn",
+    "Tuân",
+    "Phương",
+    "Phượng",
+    "Thuỷ",
+    "Thủy",
+    "Khoẻ",
+    "Quý",
+    "Huỳnh",
+    "Nghĩa",
+    "Dương",
+    "Đường",
+    "Mỹ",
+    "Mĩ",
+    "Ksor",
+    "H'Hen",
+]
 SEPARATORS = [" ", "\u00a0", "\t", "  ", " . ", ", "]
 NOISE = ["", " ", "\u00a0", "\u200b", "\ufeff", "\t", ".", ","]
 
-OLD_TO_NEW = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ", "òe": "oè", "óe": "oé", "ỏe": "oẻ",
-              "õe": "oẽ", "ọe": "oẹ", "ùy": "uỳ", "úy": "uý", "ủy": "uỷ", "ũy": "uỹ", "ụy": "uỵ"}
+OLD_TO_NEW = {
+    "òa": "oà",
+    "óa": "oá",
+    "ỏa": "oả",
+    "õa": "oã",
+    "ọa": "oạ",
+    "òe": "oè",
+    "óe": "oé",
+    "ỏe": "oẻ",
+    "õe": "oẽ",
+    "ọe": "oẹ",
+    "ùy": "uỳ",
+    "úy": "uý",
+    "ủy": "uỷ",
+    "ũy": "uỹ",
+    "ụy": "uỵ",
+}
 
 
 @st.composite
@@ -87,10 +129,26 @@ def test_keys_agree_exactly_for_the_same_name(a: str, b: str) -> None:
 
 
 @SETTINGS
-@given(vietnamese_names(), st.sampled_from([
-    ("Hùng", "Hưng"), ("Thu", "Thư"), ("Hoa", "Hòa"), ("Lan", "Lân"), ("Nam", "Năm"), ("Tuấn", "Tuân"),
-    ("Phương", "Phượng"), ("Hiền", "Hiển"), ("Đông", "Đồng"), ("Hà", "Hạ"), ("An", "Ân"), ("Dương", "Đường"),
-    ("Đào", "Dao")]))
+@given(
+    vietnamese_names(),
+    st.sampled_from(
+        [
+            ("Hùng", "Hưng"),
+            ("Thu", "Thư"),
+            ("Hoa", "Hòa"),
+            ("Lan", "Lân"),
+            ("Nam", "Năm"),
+            ("Tuấn", "Tuân"),
+            ("Phương", "Phượng"),
+            ("Hiền", "Hiển"),
+            ("Đông", "Đồng"),
+            ("Hà", "Hạ"),
+            ("An", "Ân"),
+            ("Dương", "Đường"),
+            ("Đào", "Dao"),
+        ]
+    ),
+)
 def test_different_people_are_never_the_same_name(name: str, pair: tuple[str, str]) -> None:
     prefix = " ".join(doichieu.normalize_name(name).split()[:-1])
     a, b = f"{prefix} {pair[0]}".strip(), f"{prefix} {pair[1]}".strip()

@@ -85,16 +85,20 @@ def test_relation_1_eth_is_d_with_stroke(raw: str) -> None:
 # 2. Same name: tone placement, mark order, legacy repair
 # ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("raw", "canonical"), [
-    ("Nguyễn Thị Thủy", "Nguyễn Thị Thuỷ"),
-    ("Lê Văn Hòa", "Lê Văn Hoà"),
-    ("Trần Khỏe", "Trần Khoẻ"),
-    ("Phạm Tùy", "Phạm Tuỳ"),
-    ("Trần Văn Qúy", "Trần Văn Quý"),
-    ("Hùynh Văn An", "Huỳnh Văn An"),
-    ("Lê Văn Hòan", "Lê Văn Hoàn"),
-    ("Nguye\u0303\u0302n Văn An", "Nguyễn Văn An"),
-])
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("Nguyễn Thị Thủy", "Nguyễn Thị Thuỷ"),
+        ("Lê Văn Hòa", "Lê Văn Hoà"),
+        ("Trần Khỏe", "Trần Khoẻ"),
+        ("Phạm Tùy", "Phạm Tuỳ"),
+        ("Trần Văn Qúy", "Trần Văn Quý"),
+        ("Hùynh Văn An", "Huỳnh Văn An"),
+        ("Lê Văn Hòan", "Lê Văn Hoàn"),
+        ("Nguye\u0303\u0302n Văn An", "Nguyễn Văn An"),
+    ],
+)
 def test_relation_2_same_name(raw: str, canonical: str) -> None:
     assert_same_name(raw, canonical, "equivalent")
     assert_same_name(nfd(raw.upper()), canonical, "equivalent")
@@ -104,22 +108,26 @@ def test_relation_2_same_name(raw: str, canonical: str) -> None:
 # 3. Candidates only: a person must confirm; never merged
 # ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("a", "b", "kind"), [
-    ("Nguyen Van Hung", "Nguyễn Văn Hùng", "diacritics_missing"),
-    ("NGUYEN THI THUY", "Nguyễn Thị Thuỷ", "diacritics_missing"),
-    ("Nguyễn Van Hùng", "Nguyễn Văn Hùng", "diacritics_missing"),
-    ("Lê Thị Mỹ", "Lê Thị Mĩ", "spelling_variant"),
-    ("Nguyễn Văn Hùng", "Nguyễn Hùng", "middle_name_missing"),
-    ("Trần Thị Lan", "Trần Lan", "middle_name_missing"),
-    ("Hùng Nguyễn Văn", "Nguyễn Văn Hùng", "reordered"),
-    ("Hoàng Phủ Ngọc Tường", "Hoàng Ngọc Tường", "middle_name_missing"),
-    ("Tôn Thất Thuyết", "Tôn Thuyết", "middle_name_missing"),
-    ("Trần Lê Quốc Toàn", "Trần Quốc Toàn", "middle_name_missing"),
-    ("Phạm Văn Hùng", "Phạm Văn Hùnh", "typo"),
-    ("Phạm Văn Hùng", "Phạm Văn Hùgn", "typo"),
-    ("Hoàng Văn Nam", "Huỳnh Văn Nam", "spelling_variant"),
-    ("Vũ Đức Thắng", "Võ Đức Thắng", "spelling_variant"),
-])
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind"),
+    [
+        ("Nguyen Van Hung", "Nguyễn Văn Hùng", "diacritics_missing"),
+        ("NGUYEN THI THUY", "Nguyễn Thị Thuỷ", "diacritics_missing"),
+        ("Nguyễn Van Hùng", "Nguyễn Văn Hùng", "diacritics_missing"),
+        ("Lê Thị Mỹ", "Lê Thị Mĩ", "spelling_variant"),
+        ("Nguyễn Văn Hùng", "Nguyễn Hùng", "middle_name_missing"),
+        ("Trần Thị Lan", "Trần Lan", "middle_name_missing"),
+        ("Hùng Nguyễn Văn", "Nguyễn Văn Hùng", "reordered"),
+        ("Hoàng Phủ Ngọc Tường", "Hoàng Ngọc Tường", "middle_name_missing"),
+        ("Tôn Thất Thuyết", "Tôn Thuyết", "middle_name_missing"),
+        ("Trần Lê Quốc Toàn", "Trần Quốc Toàn", "middle_name_missing"),
+        ("Phạm Văn Hùng", "Phạm Văn Hùnh", "typo"),
+        ("Phạm Văn Hùng", "Phạm Văn Hùgn", "typo"),
+        ("Hoàng Văn Nam", "Huỳnh Văn Nam", "spelling_variant"),
+        ("Vũ Đức Thắng", "Võ Đức Thắng", "spelling_variant"),
+    ],
+)
 def test_relation_3_candidates(a: str, b: str, kind: str) -> None:
     assert_candidate(a, b, kind)
 
@@ -127,6 +135,7 @@ def test_relation_3_candidates(a: str, b: str, kind: str) -> None:
 # ---------------------------------------------------------------------------
 # The fold key blocks; it never decides. The different-people pairs.
 # ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(("a", "b"), DIFFERENT_PEOPLE, ids=[f"{a}-{b}" for a, b in DIFFERENT_PEOPLE])
 @pytest.mark.parametrize("frame", ["{}", "Nguyễn Văn {}", "{} Thị Lan", "NGUYỄN THỊ {}", "Trần {} Minh"])
@@ -140,8 +149,9 @@ def test_different_people_fold_alike_and_stay_apart(a: str, b: str, frame: str) 
     assert m.kind in ("diacritics_missing", "different_diacritics"), m.kind
 
 
-@pytest.mark.parametrize(("a", "b"), [("Hùng", "Hưng"), ("Hiền", "Hiển"), ("Hà", "Hạ"), ("Thúy", "Thùy"),
-                                      ("Trãi", "Trải")])
+@pytest.mark.parametrize(
+    ("a", "b"), [("Hùng", "Hưng"), ("Hiền", "Hiển"), ("Hà", "Hạ"), ("Thúy", "Thùy"), ("Trãi", "Trải")]
+)
 def test_conflicting_marks_are_different_diacritics(a: str, b: str) -> None:
     """Each side carries a mark the other lacks: different names, not missing marks."""
     assert_candidate(f"Lê Văn {a}", f"Lê Văn {b}", "different_diacritics")
@@ -157,6 +167,7 @@ def test_d_and_d_with_stroke_are_different_letters() -> None:
 # Unicode
 # ---------------------------------------------------------------------------
 
+
 def test_nfc_before_case() -> None:
     """Title-casing NFD text gives "NguyễN"; the display form never does."""
     raw = nfd("NGUYỄN THỊ THUỶ")
@@ -165,7 +176,9 @@ def test_nfc_before_case() -> None:
     assert doichieu.normalize_name(nfd("nguyễn thị thuỷ").title()) == "Nguyễn Thị Thuỷ"
 
 
-@pytest.mark.parametrize(("raw", "canonical"), [("Ha\u0340", "Hà"), ("Ha\u0341", "Há"), ("Nguye\u0302\u0303n", "Nguyễn")])
+@pytest.mark.parametrize(
+    ("raw", "canonical"), [("Ha\u0340", "Hà"), ("Ha\u0341", "Há"), ("Nguye\u0302\u0303n", "Nguyễn")]
+)
 def test_deprecated_tone_marks_are_the_same_spelling(raw: str, canonical: str) -> None:
     assert unicodedata.normalize("NFC", raw) == canonical
     assert_same_name(raw, canonical, "identical")
@@ -249,8 +262,15 @@ def test_naive_replacement_would_corrupt_closed_syllables() -> None:
 
 
 def test_both_styles_in_one_list_give_one_key_per_name() -> None:
-    names = ["Nguyễn Thị Thủy", "Nguyễn Thị Thuỷ", "NGUYỄN THỊ THỦY", nfd("nguyễn thị thuỷ"),
-             "Lê Văn Hòa", "Lê Văn Hoà", "lê văn hòa"]
+    names = [
+        "Nguyễn Thị Thủy",
+        "Nguyễn Thị Thuỷ",
+        "NGUYỄN THỊ THỦY",
+        nfd("nguyễn thị thuỷ"),
+        "Lê Văn Hòa",
+        "Lê Văn Hoà",
+        "lê văn hòa",
+    ]
     assert len(set(doichieu.name_keys(names))) == 2
     assert set(doichieu.normalize_names(names)) == {"Nguyễn Thị Thuỷ", "Lê Văn Hoà"}
 
@@ -266,9 +286,11 @@ LEGACY_TABLE = [
     ("Lương Văn Tuyển", "Löông Vaên Tuyeån", "L\u00ad¬ng V¨n TuyÓn", "Lu+o+ng Va(n Tuye^?n"),
     ("Hà Văn Thắng", "Haø Vaên Thaéng", "Hµ V¨n Th¾ng", "Ha` Va(n Tha('ng"),
 ]
-LEGACY_CASES = [pytest.param(raw, unicode, id=f"{enc}-{unicode}")
-                for unicode, *forms in LEGACY_TABLE
-                for enc, raw in zip(("VNI", "TCVN3", "VIQR"), forms)]
+LEGACY_CASES = [
+    pytest.param(raw, unicode, id=f"{enc}-{unicode}")
+    for unicode, *forms in LEGACY_TABLE
+    for enc, raw in zip(("VNI", "TCVN3", "VIQR"), forms)
+]
 
 
 @pytest.mark.parametrize(("raw", "unicode"), LEGACY_CASES)
@@ -293,8 +315,10 @@ def test_the_test_encoders_agree_with_the_reference(unicode: str, vni: str, tcvn
 
 
 @pytest.mark.parametrize("codec", MOJIBAKE_CODECS)
-@pytest.mark.parametrize("unicode", [row[0] for row in LEGACY_TABLE] + ["Nguyễn Văn Hùng", "Đặng Thị Ngọc Ánh",
-                                                                        "Bùi Thị Hường", "Phan Văn Khoẻ"])
+@pytest.mark.parametrize(
+    "unicode",
+    [row[0] for row in LEGACY_TABLE] + ["Nguyễn Văn Hùng", "Đặng Thị Ngọc Ánh", "Bùi Thị Hường", "Phan Văn Khoẻ"],
+)
 def test_utf8_read_as_a_single_byte_code_page_is_repaired(unicode: str, codec: str) -> None:
     """UTF-8 shown as Windows-1252, Windows-1250 or MacRoman ("Nguyá»…n")."""
     broken = mojibake(unicode, codec)
@@ -338,8 +362,17 @@ def test_viqr_needs_its_punctuation() -> None:
 
 
 def test_unicode_names_are_never_decoded() -> None:
-    names = ["Nguyễn Văn Hùng", "Lê Thị Hoà", "Hồ Thị Hoà", "Khúc Thừa Dụ", "Nguyễn Văn A.", "Ông Ích Khiêm",
-             "NGUYỄN THỊ HỒNG NHUNG", "Trần Thị Mỹ Hạnh", "Võ Đình Quảng"]
+    names = [
+        "Nguyễn Văn Hùng",
+        "Lê Thị Hoà",
+        "Hồ Thị Hoà",
+        "Khúc Thừa Dụ",
+        "Nguyễn Văn A.",
+        "Ông Ích Khiêm",
+        "NGUYỄN THỊ HỒNG NHUNG",
+        "Trần Thị Mỹ Hạnh",
+        "Võ Đình Quảng",
+    ]
     assert doichieu.normalize_names(names) == [doichieu.normalize_name(n) for n in names]
     for name in names:
         assert doichieu.name_key(name) == unicodedata.normalize("NFC", name.rstrip(".")).lower()
@@ -349,18 +382,34 @@ def test_unicode_names_are_never_decoded() -> None:
 # Telex residue and other naming traditions
 # ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("telex", "unicode"), [
-    ("Nguyeenx Vawn Hungf", "Nguyễn Văn Hùng"),
-    ("Ddawngj Thij Lan", "Đặng Thị Lan"),
-    ("Truwowngf Vawn An", "Trường Văn An"),
-])
+
+@pytest.mark.parametrize(
+    ("telex", "unicode"),
+    [
+        ("Nguyeenx Vawn Hungf", "Nguyễn Văn Hùng"),
+        ("Ddawngj Thij Lan", "Đặng Thị Lan"),
+        ("Truwowngf Vawn An", "Trường Văn An"),
+    ],
+)
 def test_telex_residue_is_a_candidate_never_a_rewrite(telex: str, unicode: str) -> None:
     assert doichieu.normalize_name(telex) == telex
     assert_candidate(telex, unicode, "spelling_variant")
 
 
-@pytest.mark.parametrize("name", ["Y Phen Ktla", "Ksor H'Hen", "H'Hen Niê", "Giàng A Pháo", "Vừ Thị Dơ",
-                                  "Sùng A Lử", "Danh Sang", "Thạch Sô", "K'Nơ Ha Blưm"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Y Phen Ktla",
+        "Ksor H'Hen",
+        "H'Hen Niê",
+        "Giàng A Pháo",
+        "Vừ Thị Dơ",
+        "Sùng A Lử",
+        "Danh Sang",
+        "Thạch Sô",
+        "K'Nơ Ha Blưm",
+    ],
+)
 def test_other_naming_traditions_keep_their_letters(name: str) -> None:
     assert doichieu.normalize_name(name) == name
     assert doichieu.normalize_name(name.upper()) == name
@@ -372,8 +421,10 @@ def test_other_naming_traditions_keep_their_letters(name: str) -> None:
 # y / i
 # ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("a", "b"), [("Mỹ", "Mĩ"), ("Kỳ", "Kì"), ("Vỹ", "Vĩ"), ("Sỹ", "Sĩ"), ("Lý", "Lí"),
-                                      ("Vy", "Vi"), ("My", "Mi")])
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("Mỹ", "Mĩ"), ("Kỳ", "Kì"), ("Vỹ", "Vĩ"), ("Sỹ", "Sĩ"), ("Lý", "Lí"), ("Vy", "Vi"), ("My", "Mi")]
+)
 def test_y_and_i_are_spelling_variants_to_review(a: str, b: str) -> None:
     assert_candidate(f"Nguyễn Thị {a}", f"Nguyễn Thị {b}", "spelling_variant")
     assert_candidate(a, b, "spelling_variant")
@@ -387,8 +438,19 @@ def test_thuy_with_the_tone_moved_is_tone_placement_not_y_i() -> None:
 # Structure, compound surnames, honorifics
 # ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["Nguyễn Trãi", "Tôn Thất Thuyết", "Tôn Nữ Thị Hà", "Hoàng Phủ Ngọc Tường",
-                                  "Âu Dương Lân", "Trần Lê Quốc Toàn", "Nguyễn Văn Minh Hoàng Anh"])
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Nguyễn Trãi",
+        "Tôn Thất Thuyết",
+        "Tôn Nữ Thị Hà",
+        "Hoàng Phủ Ngọc Tường",
+        "Âu Dương Lân",
+        "Trần Lê Quốc Toàn",
+        "Nguyễn Văn Minh Hoàng Anh",
+    ],
+)
 def test_names_keep_every_syllable_in_order(name: str) -> None:
     assert doichieu.normalize_name(name.upper()) == name
     assert doichieu.normalize_name(name).split() == name.split()
@@ -402,8 +464,9 @@ def test_classic_middle_word_omitted_is_a_missing_middle_name(middle: str) -> No
     assert [(s.left, s.right, s.left_text) for s in missing] == [(1, None, middle)]
 
 
-@pytest.mark.parametrize("honorific", ["Ông", "Bà", "Anh", "Chị", "Đ/c", "đ/c", "Đ/C", "Đồng chí", "đồng chí",
-                                       "ÔNG", "BÀ"])
+@pytest.mark.parametrize(
+    "honorific", ["Ông", "Bà", "Anh", "Chị", "Đ/c", "đ/c", "Đ/C", "Đồng chí", "đồng chí", "ÔNG", "BÀ"]
+)
 def test_honorifics_in_front_are_not_part_of_the_name(honorific: str) -> None:
     assert_same_name(f"{honorific} Nguyễn Văn An", "Nguyễn Văn An", "identical")
     assert_same_name(f"{honorific}  Trần Thị Mai", "Trần Thị Mai", "identical")
@@ -419,18 +482,22 @@ def test_honorific_words_that_are_the_name_stay(name: str) -> None:
 # Names in capitals beside title case
 # ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["TRẦN Hà", "NGUYỄN Văn Hùng", "LÊ THỊ Hà", "TRẦN Văn Lý"])
 def test_surname_in_capitals_is_still_unicode(name: str) -> None:
     assert doichieu.normalize_name(name) == doichieu.normalize_name(name.title())
     assert doichieu.compare_names(name, name.title()).kind == "identical"
 
 
-@pytest.mark.parametrize(("raw", "canonical"), [
-    ("TRẦN Hà,", "Trần Hà"),
-    ("TRẦN\nHà", "Trần Hà"),
-    ("LÊ THỊ Hà.", "Lê Thị Hà"),
-    ("Bà NGUYỄN HÙNG", "Nguyễn Hùng"),
-    ("Ông TRẦN VĂN Tú", "Trần Văn Tú"),
-])
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("TRẦN Hà,", "Trần Hà"),
+        ("TRẦN\nHà", "Trần Hà"),
+        ("LÊ THỊ Hà.", "Lê Thị Hà"),
+        ("Bà NGUYỄN HÙNG", "Nguyễn Hùng"),
+        ("Ông TRẦN VĂN Tú", "Trần Văn Tú"),
+    ],
+)
 def test_trailing_punctuation_and_honorifics_do_not_change_a_capitalised_name(raw: str, canonical: str) -> None:
     assert doichieu.normalize_name(raw) == canonical

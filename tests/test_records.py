@@ -14,10 +14,26 @@ from doichieu.records import FINDING_COLUMNS, OWNERS, ROSTER_COLUMNS, SEVERITIES
 from records_fixtures import AS_OF, PLANTED, POPULATION_ROWS, clean_member, population
 
 ISSUE_CODES = (
-    "NAME_EQUIVALENT_FORM", "NAME_DIACRITICS_MISSING", "NAME_SPELLING_VARIANT", "NAME_MIDDLE_MISSING", "NAME_REORDERED",
-    "NAME_TYPO", "NAME_MISMATCH", "DOB_MISMATCH", "GENDER_MISMATCH", "HOMETOWN_MISMATCH", "CITIZEN_ID_MISSING",
-    "CITIZEN_ID_MALFORMED", "CITIZEN_ID_UNKNOWN_PROVINCE", "CITIZEN_ID_SEX_MISMATCH", "CITIZEN_ID_YEAR_MISMATCH",
-    "CITIZEN_NOT_FOUND", "LEGACY_ID_ONLY", "CARD_NUMBER_MALFORMED", "OFFICIAL_BEFORE_ADMISSION", "UNDER_AGE_AT_ADMISSION",
+    "NAME_EQUIVALENT_FORM",
+    "NAME_DIACRITICS_MISSING",
+    "NAME_SPELLING_VARIANT",
+    "NAME_MIDDLE_MISSING",
+    "NAME_REORDERED",
+    "NAME_TYPO",
+    "NAME_MISMATCH",
+    "DOB_MISMATCH",
+    "GENDER_MISMATCH",
+    "HOMETOWN_MISMATCH",
+    "CITIZEN_ID_MISSING",
+    "CITIZEN_ID_MALFORMED",
+    "CITIZEN_ID_UNKNOWN_PROVINCE",
+    "CITIZEN_ID_SEX_MISMATCH",
+    "CITIZEN_ID_YEAR_MISMATCH",
+    "CITIZEN_NOT_FOUND",
+    "LEGACY_ID_ONLY",
+    "CARD_NUMBER_MALFORMED",
+    "OFFICIAL_BEFORE_ADMISSION",
+    "UNDER_AGE_AT_ADMISSION",
     "STATUS_NOT_ELIGIBLE",
 )
 
@@ -53,15 +69,20 @@ def test_each_code_is_produced_by_its_planted_cause(index: PopulationIndex, code
     assert finding.message_vi and finding.message_en and finding.field
     # Vietnamese messages are written with their marks.
     assert any(ord(ch) > 0x7F for ch in finding.message_vi)
-    expected = {"info": "accept", "review": "review", "error": "reject"}[max(
-        (f.severity for f in verdict.findings), key=SEVERITIES.index)]
+    expected = {"info": "accept", "review": "review", "error": "reject"}[
+        max((f.severity for f in verdict.findings), key=SEVERITIES.index)
+    ]
     assert verdict.verdict == expected
 
 
 @pytest.mark.parametrize("i", range(len(POPULATION_ROWS)))
 def test_clean_members_are_accepted_except_where_the_number_is_wrong(index: PopulationIndex, i: int) -> None:
     verdict = index.verify(clean_member(i))
-    planted_in_population = {4: ["CITIZEN_ID_UNKNOWN_PROVINCE"], 5: ["CITIZEN_ID_SEX_MISMATCH"], 6: ["CITIZEN_ID_YEAR_MISMATCH"]}
+    planted_in_population = {
+        4: ["CITIZEN_ID_UNKNOWN_PROVINCE"],
+        5: ["CITIZEN_ID_SEX_MISMATCH"],
+        6: ["CITIZEN_ID_YEAR_MISMATCH"],
+    }
     assert verdict.codes == planted_in_population.get(i, [])
     assert verdict.matched is not None and verdict.matched.row == i
     if i not in planted_in_population:
@@ -79,7 +100,9 @@ def test_dob_mismatch_shows_both_values_and_is_never_corrected(index: Population
     assert verdict.verdict == "review"
 
 
-@pytest.mark.parametrize("dob", ["1960", "00/00/1960", "03/1960", "0/3/1960", "1960-03-05", "5/3/1960", "21980", "1960-03-05 00:00:00"])
+@pytest.mark.parametrize(
+    "dob", ["1960", "00/00/1960", "03/1960", "0/3/1960", "1960-03-05", "5/3/1960", "21980", "1960-03-05 00:00:00"]
+)
 def test_partial_and_other_date_forms_agree(index: PopulationIndex, dob: str) -> None:
     assert index.verify(clean_member(0, date_of_birth=dob)).codes == []
 
@@ -89,7 +112,9 @@ def test_gender_forms(index: PopulationIndex, gender: str) -> None:
     assert index.verify(clean_member(0, gender=gender)).codes == []
 
 
-@pytest.mark.parametrize("hometown", ["Thừa Thiên Huế", "Huế", "Thành phố Huế", "TT Huế", "thua thien hue", "Xã Phú Mậu, Thừa Thiên Huế"])
+@pytest.mark.parametrize(
+    "hometown", ["Thừa Thiên Huế", "Huế", "Thành phố Huế", "TT Huế", "thua thien hue", "Xã Phú Mậu, Thừa Thiên Huế"]
+)
 def test_old_and_new_province_names_agree(index: PopulationIndex, hometown: str) -> None:
     assert index.verify(clean_member(1, hometown=hometown)).codes == []
 
@@ -110,7 +135,9 @@ def test_alias_in_birth_name_clears_the_mismatch(index: PopulationIndex) -> None
 def test_diacritics_missing_goes_to_the_side_without_marks(index: PopulationIndex) -> None:
     (f,) = index.verify(PLANTED["NAME_DIACRITICS_MISSING"]).findings
     assert f.owner == "party_board"
-    pop = population().with_columns(pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("Nguyen Van Hung")).otherwise("full_name").alias("full_name"))
+    pop = population().with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("Nguyen Van Hung")).otherwise("full_name").alias("full_name")
+    )
     (f,) = PopulationIndex(pop, as_of=AS_OF).verify(clean_member(0)).findings
     assert (f.code, f.owner) == ("NAME_DIACRITICS_MISSING", "police")
 
@@ -200,7 +227,9 @@ def test_verify_all_in_chunks_gives_the_same_answer(index: PopulationIndex) -> N
 
 
 def test_verify_rows_for_the_grpc_verifier(index: PopulationIndex) -> None:
-    roster = pl.DataFrame([PLANTED["CITIZEN_ID_MISSING"], PLANTED["DOB_MISMATCH"]], schema={c: pl.String for c in ROSTER_COLUMNS})
+    roster = pl.DataFrame(
+        [PLANTED["CITIZEN_ID_MISSING"], PLANTED["DOB_MISMATCH"]], schema={c: pl.String for c in ROSTER_COLUMNS}
+    )
     rows = index.verify_rows(roster)
     assert [type(v) for v in rows] == [Verdict, Verdict]
     assert rows[0].codes == ["CITIZEN_ID_MISSING"] and rows[0].candidates
@@ -221,7 +250,10 @@ def test_lookup_candidates_record(index: PopulationIndex) -> None:
 
 def test_population_problems_are_reported_not_fatal() -> None:
     pop = with_duplicate_number().with_columns(
-        pl.when(pl.int_range(pl.len()) == 7).then(pl.lit("not a date")).otherwise("date_of_birth").alias("date_of_birth")
+        pl.when(pl.int_range(pl.len()) == 7)
+        .then(pl.lit("not a date"))
+        .otherwise("date_of_birth")
+        .alias("date_of_birth")
     )
     idx = PopulationIndex(pop, as_of=AS_OF)
     assert idx.report["citizen_id_duplicated"] == 1

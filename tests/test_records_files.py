@@ -57,10 +57,17 @@ def test_vietnamese_headers_in_every_format(tmp_path: Path, suffix: str) -> None
 
 
 def test_headers_without_marks_and_in_other_cases(tmp_path: Path) -> None:
-    frame = population().rename({
-        "citizen_id": "so cccd", "full_name": "Ho Ten", "other_names": "TÊN GỌI KHÁC", "date_of_birth": "NGAY SINH",
-        "gender": "Gioi_Tinh", "hometown": "que quan", "old_id_number": "Số CMND",
-    })
+    frame = population().rename(
+        {
+            "citizen_id": "so cccd",
+            "full_name": "Ho Ten",
+            "other_names": "TÊN GỌI KHÁC",
+            "date_of_birth": "NGAY SINH",
+            "gender": "Gioi_Tinh",
+            "hometown": "que quan",
+            "old_id_number": "Số CMND",
+        }
+    )
     loaded = doichieu.load_population(write(frame, tmp_path / "p.csv"))
     assert loaded.columns == list(POPULATION_COLUMNS)
     assert loaded.equals(population())
@@ -177,9 +184,13 @@ def test_other_bad_paths(tmp_path: Path) -> None:
 
 def test_typed_parquet_columns_are_read_as_text(tmp_path: Path) -> None:
     """Numbers and dates stored typed: the ID loses its leading zero, the date is a date."""
-    frame = roster_frame().head(8).with_columns(
-        pl.col("party_card_number").cast(pl.Int64),
-        pl.lit(datetime.date(2010, 5, 10)).alias("admission_date"),
+    frame = (
+        roster_frame()
+        .head(8)
+        .with_columns(
+            pl.col("party_card_number").cast(pl.Int64),
+            pl.lit(datetime.date(2010, 5, 10)).alias("admission_date"),
+        )
     )
     path = write(frame.with_columns(pl.col("citizen_id").cast(pl.Int64, strict=False)), tmp_path / "typed.parquet")
     idx = doichieu.PopulationIndex(population(), as_of=AS_OF)
@@ -194,7 +205,19 @@ def test_revalidate_command(tmp_path: Path, suffix: str, capsys: pytest.CaptureF
     roster = write(roster_frame().rename(VIETNAMESE_ROSTER_HEADERS), tmp_path / f"roster{suffix}")
     pop = write(population(), tmp_path / f"population{suffix}")
     out = tmp_path / "out"
-    code = main(["revalidate", "--roster", str(roster), "--population", str(pop), "--out", str(out), "--as-of", AS_OF.isoformat()])
+    code = main(
+        [
+            "revalidate",
+            "--roster",
+            str(roster),
+            "--population",
+            str(pop),
+            "--out",
+            str(out),
+            "--as-of",
+            AS_OF.isoformat(),
+        ]
+    )
     assert code == 0
     printed = capsys.readouterr().out
     assert "accept" in printed and "reject" in printed and "DOB_MISMATCH" in printed
@@ -226,4 +249,17 @@ def test_revalidate_reports_bad_files_clearly(tmp_path: Path, capsys: pytest.Cap
     empty.write_bytes(b"")
     assert main(["revalidate", "--roster", str(empty), "--population", str(pop), "--out", str(tmp_path / "out")]) == 2
     assert "empty" in capsys.readouterr().err
-    assert main(["revalidate", "--roster", str(tmp_path / "nope.csv"), "--population", str(pop), "--out", str(tmp_path / "o")]) == 2
+    assert (
+        main(
+            [
+                "revalidate",
+                "--roster",
+                str(tmp_path / "nope.csv"),
+                "--population",
+                str(pop),
+                "--out",
+                str(tmp_path / "o"),
+            ]
+        )
+        == 2
+    )

@@ -46,10 +46,19 @@ def revalidated(tmp_path_factory: pytest.TempPathFactory) -> Revalidated:
 
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        code = main([
-            "revalidate", "--roster", str(province.roster), "--population", str(province.population),
-            "--out", str(out), "--as-of", AS_OF.isoformat(),
-        ])
+        code = main(
+            [
+                "revalidate",
+                "--roster",
+                str(province.roster),
+                "--population",
+                str(province.population),
+                "--out",
+                str(out),
+                "--as-of",
+                AS_OF.isoformat(),
+            ]
+        )
     assert code == 0
     return Revalidated(folder / "province", out, printed.getvalue())
 
@@ -157,9 +166,21 @@ def test_report_renders_in_headless_chromium(revalidated: Revalidated, tmp_path:
         pytest.skip("chromium is not installed (Debian: apt-get install chromium); CI installs it and runs this test")
     report = (revalidated.out / "report.html").resolve()
     done = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-         f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", report.as_uri()],
-        capture_output=True, text=True, timeout=180, check=False,
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-extensions",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            report.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     dom = done.stdout
@@ -190,7 +211,9 @@ def test_planted_duplicates_are_found(revalidated: Revalidated) -> None:
     found = _ordered(written.filter(pl.col("status") == "duplicate"))
     engine = _ordered(written)  # before the population check cleared any pair
     hits = found.join(truth, on=["a", "b"], how="inner", suffix="_truth")
-    lines = [f"duplicates on {MEMBERS:,} generated members (seed {SEED}): truth {truth.height} pairs, written {found.height}"]
+    lines = [
+        f"duplicates on {MEMBERS:,} generated members (seed {SEED}): truth {truth.height} pairs, written {found.height}"
+    ]
     for kind in DUPLICATE_TYPES:
         want = truth.filter(pl.col("type") == kind)
         got = found.filter(pl.col("type") == kind)
@@ -218,7 +241,9 @@ def test_planted_duplicates_are_found(revalidated: Revalidated) -> None:
 def test_components_of_pairs() -> None:
     from doichieu.revalidate import _components
 
-    edges = pl.DataFrame({"row_a": [5, 1, 2, 9, 7], "row_b": [6, 2, 3, 8, 3]}, schema={"row_a": pl.UInt32, "row_b": pl.UInt32})
+    edges = pl.DataFrame(
+        {"row_a": [5, 1, 2, 9, 7], "row_b": [6, 2, 3, 8, 3]}, schema={"row_a": pl.UInt32, "row_b": pl.UInt32}
+    )
     got = dict(_components(edges).iter_rows())
     assert got == {1: 1, 2: 1, 3: 1, 7: 1, 5: 5, 6: 5, 8: 8, 9: 8}
     empty = _components(edges.clear())
@@ -229,9 +254,10 @@ def test_clusters_hold_only_pairs_that_stay(revalidated: Revalidated) -> None:
     duplicates = pl.read_csv(revalidated.out / "duplicates.csv", infer_schema=False)
     clustered = duplicates.filter(pl.col("cluster_id").is_not_null())
     assert (clustered["status"] == "duplicate").all()
-    assert duplicates.filter(pl.col("status") == "cleared")["cluster_id"].null_count() == duplicates.filter(
-        pl.col("status") == "cleared"
-    ).height
+    assert (
+        duplicates.filter(pl.col("status") == "cleared")["cluster_id"].null_count()
+        == duplicates.filter(pl.col("status") == "cleared").height
+    )
     # Cluster ids run 0..n-1.
     ids = clustered["cluster_id"].cast(pl.Int64).unique().sort()
     assert ids.to_list() == list(range(ids.len()))

@@ -63,15 +63,20 @@ def score_table(found: pl.DataFrame, truth: pl.DataFrame) -> pl.DataFrame:
 
 def render(table: pl.DataFrame) -> str:
     """The table as Markdown, with a total row (micro recall and precision)."""
+
     def num(x: float | None) -> str:
         return "—" if x is None else f"{x:.3f}"
 
     lines = ["| code | planted | found | recall | precision |", "|---|---:|---:|---:|---:|"]
     for row in table.iter_rows(named=True):
-        lines.append(f"| {row['code']} | {row['planted']:,} | {row['found']:,} | {num(row['recall'])} | {num(row['precision'])} |")
+        lines.append(
+            f"| {row['code']} | {row['planted']:,} | {row['found']:,} | {num(row['recall'])} | {num(row['precision'])} |"
+        )
     planted, found, tp = (int(table[c].sum()) for c in ("planted", "found", "tp"))
-    lines.append(f"| **all codes** | **{planted:,}** | **{found:,}** | **{num(tp / planted if planted else None)}** | "
-                 f"**{num(tp / found if found else None)}** |")
+    lines.append(
+        f"| **all codes** | **{planted:,}** | **{found:,}** | **{num(tp / planted if planted else None)}** | "
+        f"**{num(tp / found if found else None)}** |"
+    )
     return "\n".join(lines)
 
 
@@ -106,8 +111,11 @@ def test_every_code_of_the_issue_is_planted_often_enough_to_score(scored: tuple[
     counts = dict(table.select("code", "planted").iter_rows())
     # The codes the generator has a cause for; the others (VALUE_MISSING, VALUE_UNREADABLE,
     # CITIZEN_ID_LEADING_ZERO, POPULATION_DUPLICATE_ID) are planted by the record model's own tests.
-    generated = {c for c in finding_codes()["code"] if c not in {
-        "VALUE_MISSING", "VALUE_UNREADABLE", "CITIZEN_ID_LEADING_ZERO", "POPULATION_DUPLICATE_ID"}}
+    generated = {
+        c
+        for c in finding_codes()["code"]
+        if c not in {"VALUE_MISSING", "VALUE_UNREADABLE", "CITIZEN_ID_LEADING_ZERO", "POPULATION_DUPLICATE_ID"}
+    }
     thin = {c: counts.get(c, 0) for c in generated if counts.get(c, 0) < MIN_PLANTED}
     assert not thin, f"codes planted fewer than {MIN_PLANTED} times in {MEMBERS:,} members: {thin}"
 
@@ -129,28 +137,32 @@ def write_recorded(members: int, seed: int, out: Path) -> str:
 
     with tempfile.TemporaryDirectory() as folder:
         table, verdicts = scores_for(Path(folder), members, seed)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
     shares = dict(verdicts.group_by("verdict").len().iter_rows())
-    page = "\n".join([
-        "## Recorded by hand: recall and precision per finding code on the generator's truth",
-        "",
-        f"Written by `.venv/bin/python tests/test_truth_scores.py {members} {seed}` (commit {commit or 'unknown'}, "
-        f"{date.today().isoformat()}); not re-measured by `make bench`. A province of {members:,} members (seed {seed}) "
-        "from `doichieu generate --format parquet`, cross-checked by `load_roster` + `load_population` + "
-        "`PopulationIndex(as_of=2025-09-01)` + `verify_all`, against `truth_findings.csv`, counting (member, code, field) "
-        "with multiplicity. `make test` runs the same scoring on 20,000 members (tests/test_truth_scores.py).",
-        "",
-        render(table),
-        "",
-        f"Verdicts: {', '.join(f'{k} {v:,}' for k, v in sorted(shares.items()))} of {verdicts.height:,} roster rows.",
-        "",
-        "The name codes are not an independent measurement of the name comparator: the generator keeps a planted name "
-        "change only when the comparator classifies it as intended (and re-draws or drops it otherwise), so their "
-        "recall shows the record model applies the comparator's verdicts correctly (aliases, birth names, "
-        "owners). Dates, gender, hometowns, numbers, cards, status and admission dates are decided as values by the "
-        "generator and written as text in many forms, so those codes do test the engine's readers.",
-        "",
-    ])
+    page = "\n".join(
+        [
+            "## Recorded by hand: recall and precision per finding code on the generator's truth",
+            "",
+            f"Written by `.venv/bin/python tests/test_truth_scores.py {members} {seed}` (commit {commit or 'unknown'}, "
+            f"{date.today().isoformat()}); not re-measured by `make bench`. A province of {members:,} members (seed {seed}) "
+            "from `doichieu generate --format parquet`, cross-checked by `load_roster` + `load_population` + "
+            "`PopulationIndex(as_of=2025-09-01)` + `verify_all`, against `truth_findings.csv`, counting (member, code, field) "
+            "with multiplicity. `make test` runs the same scoring on 20,000 members (tests/test_truth_scores.py).",
+            "",
+            render(table),
+            "",
+            f"Verdicts: {', '.join(f'{k} {v:,}' for k, v in sorted(shares.items()))} of {verdicts.height:,} roster rows.",
+            "",
+            "The name codes are not an independent measurement of the name comparator: the generator keeps a planted name "
+            "change only when the comparator classifies it as intended (and re-draws or drops it otherwise), so their "
+            "recall shows the record model applies the comparator's verdicts correctly (aliases, birth names, "
+            "owners). Dates, gender, hometowns, numbers, cards, status and admission dates are decided as values by the "
+            "generator and written as text in many forms, so those codes do test the engine's readers.",
+            "",
+        ]
+    )
     out.write_text(page, encoding="utf-8")
     return page
 

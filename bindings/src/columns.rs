@@ -75,7 +75,9 @@ pub fn one_str(obj: &Bound<'_, PyAny>) -> PyResult<PyBackedStr> {
 }
 
 fn not_a_column() -> PyErr {
-    NotAStringError::new_err("expected a column of names (a list of str or an Arrow/polars string column), got a single str")
+    NotAStringError::new_err(
+        "expected a column of names (a list of str or an Arrow/polars string column), got a single str",
+    )
 }
 
 /// Whether `obj` is an Arrow column (any flavour with the PyCapsule interface).
@@ -285,7 +287,10 @@ impl<'h, 'py> HeldPieces<'h, 'py> {
     /// The next piece's first row and text, read from `items` into the piece's
     /// slots; `None` once every row is read. Fails on the first item that is not a
     /// str, naming its row, and when iterating disagrees with `len()`.
-    fn read(&mut self, items: &mut Bound<'py, pyo3::types::PyIterator>) -> PyResult<Option<(usize, Vec<Option<&'h str>>)>> {
+    fn read(
+        &mut self,
+        items: &mut Bound<'py, pyo3::types::PyIterator>,
+    ) -> PyResult<Option<(usize, Vec<Option<&'h str>>)>> {
         let rows = self.rows;
         let len_lied = |read: String| {
             InvalidInputError::new_err(format!("the column's len() says {rows} names, but iterating it gave {read}"))
@@ -315,7 +320,11 @@ impl<'h, 'py> HeldPieces<'h, 'py> {
 /// was a third of a list normalisation when it came after the engine's work rather
 /// than beside it. A repeated name is the same str object (a roster repeats about
 /// half its names), and a name already in the asked-for form is the input str.
-pub fn str_list_written<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>, form: names::Form) -> PyResult<Bound<'py, PyAny>> {
+pub fn str_list_written<'py>(
+    py: Python<'py>,
+    obj: &Bound<'py, PyAny>,
+    form: names::Form,
+) -> PyResult<Bound<'py, PyAny>> {
     let mut held = HeldNames::new(obj)?;
     let mut out = UnfilledList::new(py, held.rows())?;
     let (mut repeats, mut unchanged) = (Vec::new(), Vec::new());
@@ -372,7 +381,8 @@ impl<'py> UnfilledList<'py> {
     fn set(&mut self, row: usize, item: Bound<'py, PyAny>) -> PyResult<()> {
         // SAFETY: the list is ours alone and `row` is checked by PyList_SetItem, which
         // takes over the reference (and fails, with an exception set, out of range).
-        if unsafe { pyo3::ffi::PyList_SetItem(self.list.as_ptr(), row as pyo3::ffi::Py_ssize_t, item.into_ptr()) } != 0 {
+        if unsafe { pyo3::ffi::PyList_SetItem(self.list.as_ptr(), row as pyo3::ffi::Py_ssize_t, item.into_ptr()) } != 0
+        {
             return Err(PyErr::fetch(self.list.py()));
         }
         self.filled += 1;
@@ -387,7 +397,9 @@ impl<'py> UnfilledList<'py> {
             let item = pyo3::ffi::PyList_GetItem(self.list.as_ptr(), row as pyo3::ffi::Py_ssize_t);
             if item.is_null() {
                 let _ = PyErr::take(self.list.py());
-                return Err(pyo3::exceptions::PySystemError::new_err(format!("row {row} of the answer was read before it was made")));
+                return Err(pyo3::exceptions::PySystemError::new_err(format!(
+                    "row {row} of the answer was read before it was made"
+                )));
             }
             Ok(Bound::from_borrowed_ptr(self.list.py(), item))
         }
@@ -423,7 +435,10 @@ fn make_strs<'py>(
                 // that outlive the call; CPython copies them into a new str (or
                 // returns NULL with an exception set, which from_owned_ptr_or_err reads).
                 let made = unsafe {
-                    Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyUnicode_FromWideChar(units.as_ptr(), units.len() as pyo3::ffi::Py_ssize_t))?
+                    Bound::from_owned_ptr_or_err(
+                        py,
+                        pyo3::ffi::PyUnicode_FromWideChar(units.as_ptr(), units.len() as pyo3::ffi::Py_ssize_t),
+                    )?
                 };
                 out.set(row, made)?;
             }
@@ -439,7 +454,11 @@ fn make_strs<'py>(
 /// the workers compare one piece while this thread reads the next (reading 200,000
 /// str objects is a tenth of the call). A sequence whose iteration disagrees with
 /// its `len()` is refused.
-pub fn compare_lists(py: Python<'_>, left: &Bound<'_, PyAny>, right: &Bound<'_, PyAny>) -> PyResult<names::ComparisonColumns> {
+pub fn compare_lists(
+    py: Python<'_>,
+    left: &Bound<'_, PyAny>,
+    right: &Bound<'_, PyAny>,
+) -> PyResult<names::ComparisonColumns> {
     use doichieu_engine::EngineError;
     for side in [left, right] {
         if side.is_instance_of::<PyString>() {
@@ -466,7 +485,9 @@ pub fn compare_lists(py: Python<'_>, left: &Bound<'_, PyAny>, right: &Bound<'_, 
         |(at, result)| {
             let piece = result
                 .map_err(|e| match e {
-                    EngineError::NameTooLong { index, len, limit } => EngineError::NameTooLong { index: at + index, len, limit },
+                    EngineError::NameTooLong { index, len, limit } => {
+                        EngineError::NameTooLong { index: at + index, len, limit }
+                    }
                     other => other,
                 })
                 .map_err(crate::errors::to_py)?;
@@ -490,10 +511,11 @@ pub fn float_column_out<'py>(py: Python<'py>, values: Vec<Option<f64>>, arrow: b
 /// An Arrow integer column (any width, nullable) as i64, nulls as `missing`.
 pub fn extract_ints(obj: &Bound<'_, PyAny>, what: &str, missing: i64) -> PyResult<Vec<i64>> {
     let py = obj.py();
-    if !(obj.hasattr(pyo3::intern!(py, "__arrow_c_array__"))? || obj.hasattr(pyo3::intern!(py, "__arrow_c_stream__"))?) {
-        let values: Vec<Option<i64>> = obj
-            .extract()
-            .map_err(|_| NotAStringError::new_err(format!("{what}: expected a column of integers")))?;
+    if !(obj.hasattr(pyo3::intern!(py, "__arrow_c_array__"))?
+        || obj.hasattr(pyo3::intern!(py, "__arrow_c_stream__"))?)
+    {
+        let values: Vec<Option<i64>> =
+            obj.extract().map_err(|_| NotAStringError::new_err(format!("{what}: expected a column of integers")))?;
         return Ok(values.into_iter().map(|v| v.unwrap_or(missing)).collect());
     }
     let (chunks, _) = obj.extract::<AnyArray>()?.into_chunked_array()?.into_inner();

@@ -94,14 +94,22 @@ fn read_columns(cols: &Bound<'_, PyDict>) -> PyResult<Columns> {
         day: extract_ints(&get("birth_day")?, "birth_day", 0)?,
         gender: extract_ints(&get("gender")?, "gender", -1)?,
         party_card: cols.get_item("party_card")?.map(|c| columns::extract(&c)).transpose()?,
-        admission: match (cols.get_item("admission_year")?, cols.get_item("admission_month")?, cols.get_item("admission_day")?) {
+        admission: match (
+            cols.get_item("admission_year")?,
+            cols.get_item("admission_month")?,
+            cols.get_item("admission_day")?,
+        ) {
             (None, None, None) => None,
             (Some(y), Some(m), Some(d)) => Some((
                 extract_ints(&y, "admission_year", 0)?,
                 extract_ints(&m, "admission_month", 0)?,
                 extract_ints(&d, "admission_day", 0)?,
             )),
-            _ => return Err(InvalidInputError::new_err("admission_year, admission_month and admission_day come together")),
+            _ => {
+                return Err(InvalidInputError::new_err(
+                    "admission_year, admission_month and admission_day come together",
+                ))
+            }
         },
     })
 }
@@ -174,23 +182,48 @@ fn find_duplicates<'py>(
     };
     pairs.set_item("a", arrow_out(py, u32s(&|x| x.a))?)?;
     pairs.set_item("b", arrow_out(py, u32s(&|x| x.b))?)?;
-    pairs.set_item("probability", arrow_out(py, Arc::new(Float64Array::from(p.iter().map(|x| x.probability).collect::<Vec<_>>())))?)?;
-    pairs.set_item("match_weight", arrow_out(py, Arc::new(Float64Array::from(p.iter().map(|x| x.match_weight).collect::<Vec<_>>())))?)?;
-    pairs.set_item("type", arrow_out(py, Arc::new(StringArray::from(p.iter().map(|x| x.kind.as_str()).collect::<Vec<_>>())))?)?;
-    pairs.set_item("name_kind", arrow_out(py, Arc::new(StringArray::from(p.iter().map(|x| x.name_kind.as_str()).collect::<Vec<_>>())))?)?;
+    pairs.set_item(
+        "probability",
+        arrow_out(py, Arc::new(Float64Array::from(p.iter().map(|x| x.probability).collect::<Vec<_>>())))?,
+    )?;
+    pairs.set_item(
+        "match_weight",
+        arrow_out(py, Arc::new(Float64Array::from(p.iter().map(|x| x.match_weight).collect::<Vec<_>>())))?,
+    )?;
+    pairs.set_item(
+        "type",
+        arrow_out(py, Arc::new(StringArray::from(p.iter().map(|x| x.kind.as_str()).collect::<Vec<_>>())))?,
+    )?;
+    pairs.set_item(
+        "name_kind",
+        arrow_out(py, Arc::new(StringArray::from(p.iter().map(|x| x.name_kind.as_str()).collect::<Vec<_>>())))?,
+    )?;
     for f in FIELDS {
         let levels: Vec<Option<&str>> = p.iter().map(|x| x.levels[f.index()].map(|l| f.levels()[l as usize])).collect();
-        let weights: Vec<Option<f64>> = p.iter().map(|x| Some(x.field_weights[f.index()]).filter(|w| !w.is_nan())).collect();
+        let weights: Vec<Option<f64>> =
+            p.iter().map(|x| Some(x.field_weights[f.index()]).filter(|w| !w.is_nan())).collect();
         pairs.set_item(format!("{}_level", f.as_str()), arrow_out(py, Arc::new(StringArray::from(levels)))?)?;
         pairs.set_item(format!("{}_weight", f.as_str()), arrow_out(py, Arc::new(Float64Array::from(weights)))?)?;
     }
-    pairs.set_item("explanation", arrow_out(py, Arc::new(StringArray::from(p.iter().map(|x| x.explanation()).collect::<Vec<_>>())))?)?;
+    pairs.set_item(
+        "explanation",
+        arrow_out(py, Arc::new(StringArray::from(p.iter().map(|x| x.explanation()).collect::<Vec<_>>())))?,
+    )?;
     out.set_item("pairs", pairs)?;
     let clusters = PyDict::new(py);
     let c = &result.clusters;
-    clusters.set_item("cluster_id", arrow_out(py, Arc::new(UInt32Array::from(c.iter().map(|x| x.cluster_id as u32).collect::<Vec<_>>())))?)?;
-    clusters.set_item("member", arrow_out(py, Arc::new(UInt32Array::from(c.iter().map(|x| x.member as u32).collect::<Vec<_>>())))?)?;
-    clusters.set_item("type", arrow_out(py, Arc::new(StringArray::from(c.iter().map(|x| x.kind.as_str()).collect::<Vec<_>>())))?)?;
+    clusters.set_item(
+        "cluster_id",
+        arrow_out(py, Arc::new(UInt32Array::from(c.iter().map(|x| x.cluster_id as u32).collect::<Vec<_>>())))?,
+    )?;
+    clusters.set_item(
+        "member",
+        arrow_out(py, Arc::new(UInt32Array::from(c.iter().map(|x| x.member as u32).collect::<Vec<_>>())))?,
+    )?;
+    clusters.set_item(
+        "type",
+        arrow_out(py, Arc::new(StringArray::from(c.iter().map(|x| x.kind.as_str()).collect::<Vec<_>>())))?,
+    )?;
     out.set_item("clusters", clusters)?;
     out.set_item("warnings", result.warnings)?;
     out.set_item("candidate_pairs", result.candidate_pairs)?;
@@ -248,7 +281,12 @@ impl DuplicateIndex {
     /// (trained by `find_duplicates` on the same province).
     #[new]
     #[pyo3(signature = (model, columns = None, max_block_size = 400))]
-    fn new(py: Python<'_>, model: &DedupModel, columns: Option<&Bound<'_, PyDict>>, max_block_size: usize) -> PyResult<Self> {
+    fn new(
+        py: Python<'_>,
+        model: &DedupModel,
+        columns: Option<&Bound<'_, PyDict>>,
+        max_block_size: usize,
+    ) -> PyResult<Self> {
         let mut index = IncrementalIndex::new(model.inner.clone(), max_block_size.max(2));
         if let Some(cols) = columns {
             let cols = read_columns(cols)?;
@@ -282,8 +320,17 @@ impl DuplicateIndex {
         party_card: Option<&str>,
         admission_date: Option<(i64, i64, i64)>,
     ) -> PyResult<usize> {
-        let person =
-            person_from_args(full_name, date_of_birth, gender, citizen_id, old_id, hometown, party_unit, party_card, admission_date)?;
+        let person = person_from_args(
+            full_name,
+            date_of_birth,
+            gender,
+            citizen_id,
+            old_id,
+            hometown,
+            party_unit,
+            party_card,
+            admission_date,
+        )?;
         py.detach(|| self.inner.write().map(|mut i| i.add(&person)).map_err(|_| ()))
             .map_err(|_| InvalidInputError::new_err("the index was poisoned by an earlier panic"))
     }
@@ -307,8 +354,17 @@ impl DuplicateIndex {
         min_probability: f64,
         limit: usize,
     ) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        let person =
-            person_from_args(full_name, date_of_birth, gender, citizen_id, old_id, hometown, party_unit, party_card, admission_date)?;
+        let person = person_from_args(
+            full_name,
+            date_of_birth,
+            gender,
+            citizen_id,
+            old_id,
+            hometown,
+            party_unit,
+            party_card,
+            admission_date,
+        )?;
         let found = py
             .detach(|| self.inner.read().map(|i| i.query(&person, min_probability, limit)).map_err(|_| ()))
             .map_err(|_| InvalidInputError::new_err("the index was poisoned by an earlier panic"))?;

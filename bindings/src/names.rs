@@ -69,7 +69,11 @@ fn to_py_match(py: Python<'_>, m: CoreMatch) -> PyResult<NameMatch> {
     Ok(NameMatch { kind: m.kind.as_str(), score: m.score, syllables })
 }
 
-fn one(py: Python<'_>, name: &Bound<'_, PyAny>, f: fn(&str) -> Result<String, doichieu_engine::EngineError>) -> PyResult<String> {
+fn one(
+    py: Python<'_>,
+    name: &Bound<'_, PyAny>,
+    f: fn(&str) -> Result<String, doichieu_engine::EngineError>,
+) -> PyResult<String> {
     let s = columns::one_str(name)?;
     py.detach(|| f(&s)).map_err(to_py)
 }
@@ -149,7 +153,8 @@ fn compare_names_bulk<'py>(
     if !arrow {
         // Nine kinds for any number of pairs: one Python str each, shared by every
         // row, instead of a new str per pair (a tenth of a list comparison).
-        let words: Vec<Bound<'py, PyAny>> = MatchKind::ALL.iter().map(|k| PyString::intern(py, k.as_str()).into_any()).collect();
+        let words: Vec<Bound<'py, PyAny>> =
+            MatchKind::ALL.iter().map(|k| PyString::intern(py, k.as_str()).into_any()).collect();
         let none = py.None().into_bound(py);
         let kinds: Vec<Bound<'py, PyAny>> = result
             .kinds

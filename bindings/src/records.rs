@@ -9,12 +9,12 @@ use std::sync::Arc;
 use arrow_array::{Array, ArrayRef, Float32Array, LargeStringArray, StringArray, StringViewArray, UInt32Array};
 use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer};
 use doichieu_engine::records::{
-    self, dates::days_from_civil, Absent, Code, MemberRecord, Options, PopulationColumns, PopulationIndex as CoreIndex, RosterColumns,
-    StrSource, POPULATION_COLUMNS, ROSTER_COLUMNS,
+    self, dates::days_from_civil, Absent, Code, MemberRecord, Options, PopulationColumns, PopulationIndex as CoreIndex,
+    RosterColumns, StrSource, POPULATION_COLUMNS, ROSTER_COLUMNS,
 };
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
 use pyo3::pybacked::PyBackedBytes;
+use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use pyo3_arrow::input::AnyArray;
 
@@ -134,7 +134,11 @@ fn read_source(name: &str, obj: &Bound<'_, PyAny>) -> PyResult<Source> {
 
 /// The columns named in `names` from a dict; `required` ones must be there, the
 /// others count as all-missing when absent. Unknown keys are an error.
-fn read_table<const N: usize>(table: &Bound<'_, PyDict>, names: &[&str; N], required: &[&str]) -> PyResult<Vec<Source>> {
+fn read_table<const N: usize>(
+    table: &Bound<'_, PyDict>,
+    names: &[&str; N],
+    required: &[&str],
+) -> PyResult<Vec<Source>> {
     let unknown: Vec<String> = table
         .keys()
         .iter()
@@ -174,14 +178,20 @@ fn engine_err(e: records::RecordError) -> PyErr {
 
 fn options(as_of: Option<(i32, u32, u32)>, max_candidates: usize, min_candidate_score: f64) -> PyResult<Options> {
     if !(0.0..=1.0).contains(&min_candidate_score) {
-        return Err(InvalidInputError::new_err(format!("min_candidate_score must be between 0 and 1, got {min_candidate_score}")));
+        return Err(InvalidInputError::new_err(format!(
+            "min_candidate_score must be between 0 and 1, got {min_candidate_score}"
+        )));
     }
     if max_candidates > 100 {
         return Err(InvalidInputError::new_err(format!("max_candidates must be at most 100, got {max_candidates}")));
     }
     let mut o = Options { max_candidates, min_candidate_score, ..Options::default() };
     if let Some((y, m, d)) = as_of {
-        if !(1900..=2200).contains(&y) || !(1..=12).contains(&m) || d < 1 || d > u32::from(records::dates::days_in_month(y as u16, m as u8)) {
+        if !(1900..=2200).contains(&y)
+            || !(1..=12).contains(&m)
+            || d < 1
+            || d > u32::from(records::dates::days_in_month(y as u16, m as u8))
+        {
             return Err(InvalidInputError::new_err(format!("as_of is not a date: {y:04}-{m:02}-{d:02}")));
         }
         o.as_of = days_from_civil(y, m, d);
@@ -254,9 +264,14 @@ impl PopulationIndex {
         min_candidate_score: f64,
     ) -> PyResult<Self> {
         let opts = options(as_of, max_candidates, min_candidate_score)?;
-        let sources = read_table(columns, &POPULATION_COLUMNS, &["citizen_id", "full_name", "date_of_birth", "gender", "hometown"])?;
+        let sources = read_table(
+            columns,
+            &POPULATION_COLUMNS,
+            &["citizen_id", "full_name", "date_of_birth", "gender", "hometown"],
+        )?;
         let refs: Vec<&dyn StrSource> = sources.iter().map(|s| s as &dyn StrSource).collect();
-        let arr: [&dyn StrSource; 7] = refs.try_into().map_err(|_| InvalidInputError::new_err("seven population columns expected"))?;
+        let arr: [&dyn StrSource; 7] =
+            refs.try_into().map_err(|_| InvalidInputError::new_err("seven population columns expected"))?;
         let table = PopulationColumns::new(arr).map_err(engine_err)?;
         let inner = py.detach(|| CoreIndex::build(&table, opts)).map_err(engine_err)?;
         Ok(PopulationIndex { inner })
@@ -328,7 +343,12 @@ impl PopulationIndex {
     /// column; nulls give nulls): a dict of Arrow text columns, all seven or
     /// those named in `columns`.
     #[pyo3(signature = (rows, columns = None))]
-    fn gather<'py>(&self, py: Python<'py>, rows: &Bound<'py, PyAny>, columns: Option<Vec<String>>) -> PyResult<Bound<'py, PyDict>> {
+    fn gather<'py>(
+        &self,
+        py: Python<'py>,
+        rows: &Bound<'py, PyAny>,
+        columns: Option<Vec<String>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
         let rows = crate::columns::extract_ints(rows, "rows", -1)?;
         let n = self.inner.len();
         if let Some(bad) = rows.iter().find(|&&r| r >= n as i64 || r < -1) {
@@ -340,7 +360,10 @@ impl PopulationIndex {
                 .iter()
                 .map(|name| {
                     POPULATION_COLUMNS.iter().position(|c| c == name).ok_or_else(|| {
-                        InvalidInputError::new_err(format!("unknown population column {name:?}; expected some of {}", POPULATION_COLUMNS.join(", ")))
+                        InvalidInputError::new_err(format!(
+                            "unknown population column {name:?}; expected some of {}",
+                            POPULATION_COLUMNS.join(", ")
+                        ))
                     })
                 })
                 .collect::<PyResult<_>>()?,
@@ -353,8 +376,12 @@ impl PopulationIndex {
                     .iter()
                     .map(|&k| {
                         let (offsets, data) = self.inner.gather_field(&rows, k);
-                        LargeStringArray::try_new(OffsetBuffer::new(offsets.into()), Buffer::from_vec(data), nulls.clone())
-                            .map(|a| Arc::new(a) as ArrayRef)
+                        LargeStringArray::try_new(
+                            OffsetBuffer::new(offsets.into()),
+                            Buffer::from_vec(data),
+                            nulls.clone(),
+                        )
+                        .map(|a| Arc::new(a) as ArrayRef)
                     })
                     .collect::<Result<Vec<_>, _>>()
             })
@@ -443,7 +470,8 @@ impl PopulationIndex {
         out.set_item("findings", findings)?;
         out.set_item("matched", v.matched)?;
         out.set_item("name_pair", v.name_pair)?;
-        let candidates: Vec<(usize, f64, &'static str)> = v.candidates.iter().map(|c| (c.row, c.score, c.name_kind.as_str())).collect();
+        let candidates: Vec<(usize, f64, &'static str)> =
+            v.candidates.iter().map(|c| (c.row, c.score, c.name_kind.as_str())).collect();
         out.set_item("candidates", candidates)?;
         Ok(out)
     }
@@ -454,7 +482,12 @@ impl PopulationIndex {
     /// fields in roster-column order. Bad input raises InvalidInputError with
     /// `violations`, a list of (field path, why); bytes that are not the
     /// message raise InvalidInputError without it.
-    fn verify_request_bytes<'py>(&self, py: Python<'py>, data: &[u8], field_caps: [usize; 13]) -> PyResult<Bound<'py, PyBytes>> {
+    fn verify_request_bytes<'py>(
+        &self,
+        py: Python<'py>,
+        data: &[u8],
+        field_caps: [usize; 13],
+    ) -> PyResult<Bound<'py, PyBytes>> {
         // The GIL stays held: one record is a few microseconds on the server's
         // event loop, and a release would let gRPC's own threads take the GIL,
         // to be waited for before the answer can go out.
@@ -497,7 +530,8 @@ impl PopulationIndex {
     fn verify_all<'py>(&self, py: Python<'py>, columns: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyDict>> {
         let sources = read_table(columns, &ROSTER_COLUMNS, &[])?;
         let refs: Vec<&dyn StrSource> = sources.iter().map(|s| s as &dyn StrSource).collect();
-        let arr: [&dyn StrSource; 13] = refs.try_into().map_err(|_| InvalidInputError::new_err("thirteen roster columns expected"))?;
+        let arr: [&dyn StrSource; 13] =
+            refs.try_into().map_err(|_| InvalidInputError::new_err("thirteen roster columns expected"))?;
         let roster = RosterColumns::new(arr).map_err(engine_err)?;
         let (findings, verdicts, candidates) = py.detach(|| {
             let r = self.inner.verify_all(&roster);
@@ -516,7 +550,10 @@ impl PopulationIndex {
             let verdicts: Vec<(&str, ArrayRef)> = vec![
                 ("verdict", strings(r.verdict.iter().map(|v| v.as_str()).collect())),
                 ("matched", Arc::new(UInt32Array::from(r.matched))),
-                ("name_kind", Arc::new(StringArray::from(r.name_kind.iter().map(|k| k.map(|k| k.as_str())).collect::<Vec<_>>()))),
+                (
+                    "name_kind",
+                    Arc::new(StringArray::from(r.name_kind.iter().map(|k| k.map(|k| k.as_str())).collect::<Vec<_>>())),
+                ),
                 ("name_score", Arc::new(Float32Array::from(r.name_score))),
             ];
             let candidates: Vec<(&str, ArrayRef)> = vec![

@@ -20,7 +20,8 @@ fn parse_day(text: &str) -> PyResult<i32> {
     let bad = || InvalidInputError::new_err(format!("as_of must be a date written yyyy-mm-dd, got {text:?}"));
     let parts: Vec<&str> = text.trim().split('-').collect();
     let [y, m, d] = parts.as_slice() else { return Err(bad()) };
-    let (y, m, d): (i32, u32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
+    let (y, m, d): (i32, u32, u32) =
+        (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
     if !(1..=12).contains(&m) || d == 0 || d > synth::dates::days_in_month(y, m) {
         return Err(bad());
     }

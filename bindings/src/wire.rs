@@ -11,8 +11,8 @@
 
 use doichieu_engine::names::NameMatch;
 use doichieu_engine::records::{
-    Code, FindingColumns, MemberRecord, Owner, PopulationIndex as CoreIndex, PopulationView, Severity, Verdict, Verification,
-    ROSTER_COLUMNS,
+    Code, FindingColumns, MemberRecord, Owner, PopulationIndex as CoreIndex, PopulationView, Severity, Verdict,
+    Verification, ROSTER_COLUMNS,
 };
 use prost::Message;
 
@@ -66,10 +66,7 @@ fn py_strip(s: &str) -> &str {
 /// and a name to check.
 fn check_member(path: &str, m: &pb::MemberRecord, caps: &[usize; 13], out: &mut Violations) {
     let fields = values(m);
-    let clean = fields
-        .iter()
-        .zip(caps)
-        .all(|(v, &cap)| v.len() <= cap && !v.bytes().any(|b| b < 0x20 || b == 0x7f))
+    let clean = fields.iter().zip(caps).all(|(v, &cap)| v.len() <= cap && !v.bytes().any(|b| b < 0x20 || b == 0x7f))
         && !py_strip(&m.full_name).is_empty();
     if clean {
         return;
@@ -195,7 +192,8 @@ fn full_verification(index: &CoreIndex, v: Verification) -> pb::Verification {
 
 /// A VerifyRequest's bytes to a VerifyResponse's bytes.
 pub fn verify_request(index: &CoreIndex, data: &[u8], caps: &[usize; 13]) -> Result<Vec<u8>, Refusal> {
-    let request = pb::VerifyRequest::decode(data).map_err(|e| Refusal::Malformed(format!("not a VerifyRequest: {e}")))?;
+    let request =
+        pb::VerifyRequest::decode(data).map_err(|e| Refusal::Malformed(format!("not a VerifyRequest: {e}")))?;
     let Some(member) = request.member else {
         return Err(Refusal::Fields(vec![("member".into(), "required".into())]));
     };
@@ -266,15 +264,14 @@ pub fn verify_stream(
     // Rows are keyed by position: a stream's member_id may be empty or repeated,
     // so the engine sees a present id for every record, as it always has.
     let ids: Vec<String> = (0..count).map(|i| i.to_string()).collect();
-    let roster: Vec<MemberRecord<'_>> = requests
-        .iter()
-        .flat_map(|r| r.members.iter())
-        .zip(&ids)
-        .map(|(m, id)| member_record(m, id))
-        .collect();
+    let roster: Vec<MemberRecord<'_>> =
+        requests.iter().flat_map(|r| r.members.iter()).zip(&ids).map(|(m, id)| member_record(m, id)).collect();
     let answers = if roster.is_empty() { Default::default() } else { index.verify_all(roster.as_slice()) };
     if answers.verdict.len() != count {
-        return Err(Refusal::Internal(format!("the engine answered {} verdicts for {count} records", answers.verdict.len())));
+        return Err(Refusal::Internal(format!(
+            "the engine answered {} verdicts for {count} records",
+            answers.verdict.len()
+        )));
     }
     let mut per: Vec<pb::Verification> =
         answers.verdict.iter().map(|&v| pb::Verification { verdict: verdict(v), ..Default::default() }).collect();
@@ -285,6 +282,8 @@ pub fn verify_stream(
     let mut per = per.into_iter();
     Ok(requests
         .iter()
-        .map(|r| pb::VerifyStreamResponse { verifications: per.by_ref().take(r.members.len()).collect() }.encode_to_vec())
+        .map(|r| {
+            pb::VerifyStreamResponse { verifications: per.by_ref().take(r.members.len()).collect() }.encode_to_vec()
+        })
         .collect())
 }

@@ -9,14 +9,21 @@ use doichieu_engine::dedup::{find_duplicates, Config, Gender, PartialDate, Perso
 
 fn main() {
     let n: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
-    let surnames = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"];
+    let surnames = [
+        "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+        "Dương", "Lý",
+    ];
     let weights = [38, 11, 10, 7, 3, 2, 5, 2, 2, 2, 2, 1, 1, 1, 1, 1];
-    let middles = ["Văn", "Thị", "Minh", "Thanh", "Ngọc", "Quốc", "Đức", "Hữu", "Xuân", "Duy", "Đình", "Quang", "Hoàng", "Kim", "Thu"];
+    let middles = [
+        "Văn", "Thị", "Minh", "Thanh", "Ngọc", "Quốc", "Đức", "Hữu", "Xuân", "Duy", "Đình", "Quang", "Hoàng", "Kim",
+        "Thu",
+    ];
     let givens = [
-        "Hùng", "Lan", "Tuấn", "Mai", "Dũng", "Hương", "Nam", "Hoa", "Quý", "Phương", "Sơn", "Thảo", "Bình", "Cường", "Dung",
-        "Giang", "Hải", "Hạnh", "Huy", "Khánh", "Linh", "Long", "Minh", "Nga", "Phúc", "Quân", "Tâm", "Thắng", "Trang", "Vinh",
-        "Anh", "Bảo", "Chi", "Đạt", "Điệp", "Hà", "Hiếu", "Hòa", "Hồng", "Khoa", "Kiên", "Lâm", "Lộc", "Luân", "My", "Ngân",
-        "Nhung", "Oanh", "Phong", "Quyên", "Sang", "Thành", "Thịnh", "Thu", "Thủy", "Tiến", "Toàn", "Tú", "Uyên", "Việt",
+        "Hùng", "Lan", "Tuấn", "Mai", "Dũng", "Hương", "Nam", "Hoa", "Quý", "Phương", "Sơn", "Thảo", "Bình", "Cường",
+        "Dung", "Giang", "Hải", "Hạnh", "Huy", "Khánh", "Linh", "Long", "Minh", "Nga", "Phúc", "Quân", "Tâm", "Thắng",
+        "Trang", "Vinh", "Anh", "Bảo", "Chi", "Đạt", "Điệp", "Hà", "Hiếu", "Hòa", "Hồng", "Khoa", "Kiên", "Lâm", "Lộc",
+        "Luân", "My", "Ngân", "Nhung", "Oanh", "Phong", "Quyên", "Sang", "Thành", "Thịnh", "Thu", "Thủy", "Tiến",
+        "Toàn", "Tú", "Uyên", "Việt",
     ];
     let mut state = 7u64;
     let mut next = move || {
@@ -37,11 +44,24 @@ fn main() {
             s += 1;
         }
         let male = next() % 2 == 0;
-        let middle = if next() % 3 == 0 { if male { "Văn" } else { "Thị" } } else { middles[next() % middles.len()] };
+        let middle = if next() % 3 == 0 {
+            if male {
+                "Văn"
+            } else {
+                "Thị"
+            }
+        } else {
+            middles[next() % middles.len()]
+        };
         names.push(format!("{} {} {}", surnames[s], middle, givens[next() % givens.len()]));
         let d = next() % (77 * 365);
         let cid = format!("0{:02}{}{:02}{:06}", 1 + next() % 96, u8::from(!male), d / 365 % 100, next() % 1_000_000);
-        meta.push((PartialDate { year: 1930 + (d / 365) as u16, month: 1 + (d / 28 % 12) as u8, day: 1 + (d % 28) as u8 }, male, cid, format!("unit {}", i % 500)));
+        meta.push((
+            PartialDate { year: 1930 + (d / 365) as u16, month: 1 + (d / 28 % 12) as u8, day: 1 + (d % 28) as u8 },
+            male,
+            cid,
+            format!("unit {}", i % 500),
+        ));
     }
     // 2% duplicates: same person, name upper-cased, in another unit.
     for k in 0..n / 50 {

@@ -18,12 +18,17 @@ fn main() {
     };
     // NAMES, LEFT and RIGHT may name files of NUL-separated names (the benches'
     // realistic inputs, dumped from Python) to profile on those instead.
-    let from_file = |var: &str| std::env::var(var).ok().map(|p| std::fs::read_to_string(p).expect("readable names file"));
+    let from_file =
+        |var: &str| std::env::var(var).ok().map(|p| std::fs::read_to_string(p).expect("readable names file"));
     let (names_file, left_file, right_file) = (from_file("NAMES"), from_file("LEFT"), from_file("RIGHT"));
     let generated: Vec<String> = (0..n)
         .map(|i| {
             let s = format!("{} {} {}", surnames[next(10)], middles[next(8)], givens[next(12)]);
-            if i % 10 == 0 { s.to_uppercase() } else { s }
+            if i % 10 == 0 {
+                s.to_uppercase()
+            } else {
+                s
+            }
         })
         .collect();
     fn split(text: &Option<String>) -> Option<Vec<Option<&str>>> {
@@ -50,6 +55,10 @@ fn main() {
         let c = compare_names_bulk(&left, &right).unwrap();
         let e = t.elapsed();
         let pairs = c.kinds.len();
-        println!("compare {pairs}: {:.1} ms = {:.2} M pairs/s", e.as_secs_f64() * 1e3, pairs as f64 / e.as_secs_f64() / 1e6);
+        println!(
+            "compare {pairs}: {:.1} ms = {:.2} M pairs/s",
+            e.as_secs_f64() * 1e3,
+            pairs as f64 / e.as_secs_f64() / 1e6
+        );
     }
 }

@@ -89,12 +89,14 @@ impl StrColumn {
                 data_rest = r;
                 offset_rest = q;
             }
-            data_parts.into_par_iter().zip(offset_parts).zip(chunks).zip(&data_at).for_each(|(((d, o), chunk), &base)| {
-                d.copy_from_slice(chunk.data.as_bytes());
-                for (dst, src) in o.iter_mut().zip(&chunk.offsets[1..]) {
-                    *dst = src + base as i64;
-                }
-            });
+            data_parts.into_par_iter().zip(offset_parts).zip(chunks).zip(&data_at).for_each(
+                |(((d, o), chunk), &base)| {
+                    d.copy_from_slice(chunk.data.as_bytes());
+                    for (dst, src) in o.iter_mut().zip(&chunk.offsets[1..]) {
+                        *dst = src + base as i64;
+                    }
+                },
+            );
         }
         let validity = chunks.iter().any(|c| c.validity.is_some()).then(|| {
             let mut v = Vec::with_capacity(rows);
@@ -148,8 +150,10 @@ mod tests {
         assert_eq!(got.data, expected.data);
         assert_eq!(got.offsets, expected.offsets);
         assert_eq!(got.validity, expected.validity);
-        assert_eq!((0..got.len()).map(|i| got.get(i)).collect::<Vec<_>>(),
-            [Some("Nguyễn"), Some(""), Some("Hùng"), None, Some("Thuỷ"), None, Some("Đặng")]);
+        assert_eq!(
+            (0..got.len()).map(|i| got.get(i)).collect::<Vec<_>>(),
+            [Some("Nguyễn"), Some(""), Some("Hùng"), None, Some("Thuỷ"), None, Some("Đặng")]
+        );
         let plain = StrColumn::concat(&parts[..1]);
         assert_eq!(plain.validity, None);
         assert_eq!(StrColumn::concat(&[]).len(), 0);

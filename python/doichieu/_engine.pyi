@@ -50,7 +50,9 @@ def find_duplicates(
 
 @final
 class DuplicateIndex:
-    def __new__(cls, model: DedupModel, columns: dict[str, Any] | None = None, max_block_size: int = 400) -> DuplicateIndex: ...
+    def __new__(
+        cls, model: DedupModel, columns: dict[str, Any] | None = None, max_block_size: int = 400
+    ) -> DuplicateIndex: ...
     def __len__(self) -> int: ...
     def add(
         self,

@@ -103,7 +103,9 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="doichieu", description="Cross-check party rosters against population records.")
+    parser = argparse.ArgumentParser(
+        prog="doichieu", description="Cross-check party rosters against population records."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     names = sub.add_parser("names", help="normalise names, or compare tab-separated pairs, from a file or stdin")
@@ -130,23 +132,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     from doichieu.revalidate import add_revalidate_arguments
 
-    revalidate = sub.add_parser("revalidate", help="cross-check a roster against the population data (see docs/records.md)")
+    revalidate = sub.add_parser(
+        "revalidate", help="cross-check a roster against the population data (see docs/records.md)"
+    )
     add_revalidate_arguments(revalidate)
 
     from doichieu.progress_cli import add_progress_arguments
 
-    progress = sub.add_parser("progress", help="campaign progress from a running verifier (GetProgress), with the deadline")
+    progress = sub.add_parser(
+        "progress", help="campaign progress from a running verifier (GetProgress), with the deadline"
+    )
     add_progress_arguments(progress)
 
     from doichieu.simulate import add_simulate_arguments
 
-    simulate = sub.add_parser("simulate", help="intake sites driving a running verifier over gRPC, on a compressed clock")
+    simulate = sub.add_parser(
+        "simulate", help="intake sites driving a running verifier over gRPC, on a compressed clock"
+    )
     add_simulate_arguments(simulate)
 
     from doichieu import demo as demo_module
 
-    demo = sub.add_parser("demo", help="the whole campaign on a synthetic province: names, revalidation and report, "
-                                       "verifier, a simulated intake day, progress")
+    demo = sub.add_parser(
+        "demo",
+        help="the whole campaign on a synthetic province: names, revalidation and report, "
+        "verifier, a simulated intake day, progress",
+    )
     demo_module.add_arguments(demo)
     return parser
 

@@ -26,9 +26,21 @@ OPTIONAL = ("gender", "citizen_id", "hometown", "party_unit", "old_id_number", "
 
 #: Pair columns written to ``pairs.csv``, in order.
 PAIR_COLUMNS = (
-    "member_id_a", "member_id_b", "score", "type", "match_weight", "name_kind", "explanation",
-    "name_level", "date_of_birth_level", "gender_level", "hometown_level", "citizen_id_level", "old_id_level",
-    "party_card_level", "admission_date_level",
+    "member_id_a",
+    "member_id_b",
+    "score",
+    "type",
+    "match_weight",
+    "name_kind",
+    "explanation",
+    "name_level",
+    "date_of_birth_level",
+    "gender_level",
+    "hometown_level",
+    "citizen_id_level",
+    "old_id_level",
+    "party_card_level",
+    "admission_date_level",
 )
 
 
@@ -64,8 +76,17 @@ def parse_dates(column: pl.Expr, prefix: str = "birth") -> list[pl.Expr]:
     def pick(*sources: pl.Expr) -> pl.Expr:
         return pl.coalesce(*(src.cast(pl.Int64, strict=False) for src in sources)).fill_null(0)
 
-    year = pick(iso.struct.field("y"), dmy.struct.field("y"), my.struct.field("y"), compact.struct.field("y"), year_only, excel.dt.year())
-    month = pick(iso.struct.field("m"), dmy.struct.field("m"), my.struct.field("m"), compact.struct.field("m"), excel.dt.month())
+    year = pick(
+        iso.struct.field("y"),
+        dmy.struct.field("y"),
+        my.struct.field("y"),
+        compact.struct.field("y"),
+        year_only,
+        excel.dt.year(),
+    )
+    month = pick(
+        iso.struct.field("m"), dmy.struct.field("m"), my.struct.field("m"), compact.struct.field("m"), excel.dt.month()
+    )
     day = pick(iso.struct.field("d"), dmy.struct.field("d"), compact.struct.field("d"), excel.dt.day())
     valid = month.is_between(0, 12) & day.is_between(0, 31) & year.is_between(0, 2200)
     return [
@@ -79,8 +100,10 @@ def parse_gender(column: pl.Expr) -> pl.Expr:
     """1 male, 0 female, null unknown: Nam/Nữ, male/female, M/F, 1/0."""
     g = column.cast(pl.String).str.strip_chars().str.to_lowercase()
     return (
-        pl.when(g.is_in(["nam", "male", "m", "1", "trai"])).then(1)
-        .when(g.is_in(["nữ", "nu", "nư", "female", "f", "0", "gái"])).then(0)
+        pl.when(g.is_in(["nam", "male", "m", "1", "trai"]))
+        .then(1)
+        .when(g.is_in(["nữ", "nu", "nư", "female", "f", "0", "gái"]))
+        .then(0)
         .otherwise(None)
         .cast(pl.Int64)
         .alias("gender")
@@ -119,8 +142,13 @@ def prepare(roster: pl.DataFrame) -> pl.DataFrame:
     ).with_columns(
         # A 9-digit number in the citizen ID column is the old identity card (LEGACY_ID_ONLY):
         # compared as an old number, never as a citizen number that differs from a 12-digit one.
-        pl.when(pl.col("citizen_id").str.len_chars() == 9).then(None).otherwise(pl.col("citizen_id")).alias("citizen_id"),
-        pl.coalesce(pl.col("old_id"), pl.when(pl.col("citizen_id").str.len_chars() == 9).then(pl.col("citizen_id"))).alias("old_id"),
+        pl.when(pl.col("citizen_id").str.len_chars() == 9)
+        .then(None)
+        .otherwise(pl.col("citizen_id"))
+        .alias("citizen_id"),
+        pl.coalesce(
+            pl.col("old_id"), pl.when(pl.col("citizen_id").str.len_chars() == 9).then(pl.col("citizen_id"))
+        ).alias("old_id"),
     )
     hometown = fold_keys(parsed["hometown_raw"].fill_null(""))
     return parsed.with_columns(pl.Series("hometown", hometown).replace("", None)).drop("hometown_raw")
@@ -134,25 +162,52 @@ def find_duplicates(
 ) -> DuplicateResult:
     """Duplicate pairs and clusters in one roster (see the module docs)."""
     parsed = prepare(roster)
-    columns = {name: parsed[name] for name in (
-        "full_name", "birth_year", "birth_month", "birth_day", "gender", "citizen_id", "old_id", "hometown", "party_unit",
-        "party_card", "admission_year", "admission_month", "admission_day",
-    )}
-    result = _engine.find_duplicates(columns, threshold=threshold, strong_threshold=strong_threshold, max_block_size=max_block_size)
+    columns = {
+        name: parsed[name]
+        for name in (
+            "full_name",
+            "birth_year",
+            "birth_month",
+            "birth_day",
+            "gender",
+            "citizen_id",
+            "old_id",
+            "hometown",
+            "party_unit",
+            "party_card",
+            "admission_year",
+            "admission_month",
+            "admission_day",
+        )
+    }
+    result = _engine.find_duplicates(
+        columns, threshold=threshold, strong_threshold=strong_threshold, max_block_size=max_block_size
+    )
     ids = parsed["member_id"]
     raw = pl.DataFrame({k: pl.Series(k, v) for k, v in result["pairs"].items()})
     pairs = raw.select(
         ids.gather(raw["a"]).alias("member_id_a") if raw.height else pl.lit(None, pl.String).alias("member_id_a"),
         ids.gather(raw["b"]).alias("member_id_b") if raw.height else pl.lit(None, pl.String).alias("member_id_b"),
         pl.col("probability").round(6).alias("score"),
-        "type", "match_weight", "name_kind", "explanation",
-        "name_level", "date_of_birth_level", "gender_level", "hometown_level", "citizen_id_level", "old_id_level",
-        "party_card_level", "admission_date_level",
+        "type",
+        "match_weight",
+        "name_kind",
+        "explanation",
+        "name_level",
+        "date_of_birth_level",
+        "gender_level",
+        "hometown_level",
+        "citizen_id_level",
+        "old_id_level",
+        "party_card_level",
+        "admission_date_level",
     ).sort("score", descending=True)
     raw_clusters = pl.DataFrame({k: pl.Series(k, v) for k, v in result["clusters"].items()})
     clusters = raw_clusters.select(
         pl.col("cluster_id"),
-        ids.gather(raw_clusters["member"]).alias("member_id") if raw_clusters.height else pl.lit(None, pl.String).alias("member_id"),
+        ids.gather(raw_clusters["member"]).alias("member_id")
+        if raw_clusters.height
+        else pl.lit(None, pl.String).alias("member_id"),
         "type",
     )
     return DuplicateResult(pairs, clusters, list(result["warnings"]), int(result["candidate_pairs"]), result["model"])

@@ -24,11 +24,19 @@ DEFAULT_MEMBERS = 102_235
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="demo-out", help="folder for everything the demo writes (default demo-out)")
-    parser.add_argument("--members", type=int, default=DEFAULT_MEMBERS,
-                        help=f"members in the synthetic province (default {DEFAULT_MEMBERS:,})")
+    parser.add_argument(
+        "--members",
+        type=int,
+        default=DEFAULT_MEMBERS,
+        help=f"members in the synthetic province (default {DEFAULT_MEMBERS:,})",
+    )
     parser.add_argument("--seed", type=int, default=7, help="generator seed (default 7)")
-    parser.add_argument("--speed", type=float, default=900.0,
-                        help="simulated seconds per real second for the intake day (default 900: a 15-hour shift in a minute)")
+    parser.add_argument(
+        "--speed",
+        type=float,
+        default=900.0,
+        help="simulated seconds per real second for the intake day (default 900: a 15-hour shift in a minute)",
+    )
     parser.add_argument("--names-only", action="store_true", help="only the name-comparison walk-through")
     parser.set_defaults(func=main)
 
@@ -50,14 +58,26 @@ def _start_server(province: Path, out: Path, deadline: date) -> tuple[subprocess
     ledger = out / "ledger.db"
     if ledger.exists():
         ledger.unlink()  # a fresh campaign each run: the same members are taken again
-    server = subprocess.Popen([
-        sys.executable, "-m", "doichieu", "serve",
-        "--population", str(province / "population.parquet"),
-        "--roster", str(province / "roster.parquet"),
-        "--port", "0", "--port-file", str(port_file),
-        "--ledger", f"sqlite:///{ledger}",
-        "--deadline", f"{deadline.isoformat()}T23:00+07:00",
-    ])
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "doichieu",
+            "serve",
+            "--population",
+            str(province / "population.parquet"),
+            "--roster",
+            str(province / "roster.parquet"),
+            "--port",
+            "0",
+            "--port-file",
+            str(port_file),
+            "--ledger",
+            f"sqlite:///{ledger}",
+            "--deadline",
+            f"{deadline.isoformat()}T23:00+07:00",
+        ]
+    )
     started = time.monotonic()
     while not port_file.exists() or not port_file.read_text().strip():
         if server.poll() is not None:
@@ -83,12 +103,28 @@ def main(args: argparse.Namespace) -> int:
     begun = time.monotonic()
 
     _step(f"2. A synthetic province of {args.members:,} members (no real person's data)")
-    _run("generate", "--members", str(args.members), "--seed", str(args.seed), "--format", "parquet",
-         "--out", str(province))
+    _run(
+        "generate",
+        "--members",
+        str(args.members),
+        "--seed",
+        str(args.seed),
+        "--format",
+        "parquet",
+        "--out",
+        str(province),
+    )
 
     _step("3. Revalidation: the roster against the population data, duplicates, work lists, report")
-    _run("revalidate", "--roster", str(province / "roster.parquet"), "--population", str(province / "population.parquet"),
-         "--out", str(revalidation))
+    _run(
+        "revalidate",
+        "--roster",
+        str(province / "roster.parquet"),
+        "--population",
+        str(province / "population.parquet"),
+        "--out",
+        str(revalidation),
+    )
 
     # The deadline sits a week ahead so the projection has something to say.
     deadline = date.today() + timedelta(days=7)
@@ -98,9 +134,25 @@ def main(args: argparse.Namespace) -> int:
     try:
         first_ward = _largest_ward(province / "roster.parquet")
         _step(f"5. A compressed intake day: 2 sites x 7 machines, 250 records per machine, ward {first_ward!r}")
-        _run("simulate", "--target", target, "--roster", str(province / "roster.parquet"), "--ward", first_ward,
-             "--sites", "2", "--machines", "7", "--days", "1", "--speed", str(args.speed),
-             "--queue-dir", str(out / "offline-queues"))
+        _run(
+            "simulate",
+            "--target",
+            target,
+            "--roster",
+            str(province / "roster.parquet"),
+            "--ward",
+            first_ward,
+            "--sites",
+            "2",
+            "--machines",
+            "7",
+            "--days",
+            "1",
+            "--speed",
+            str(args.speed),
+            "--queue-dir",
+            str(out / "offline-queues"),
+        )
         _step("6. Progress against the target and the deadline")
         _run("progress", "--target", target, "--ward", first_ward, "--deadline", deadline.isoformat())
     finally:

@@ -115,8 +115,13 @@ def province(
         )
     clean_rates = None if rates is None else {str(k): float(v) for k, v in rates.items()}
     return _engine.SyntheticProvince(
-        members, seed, province=province, as_of=as_of, population_extra=float(population_extra),
-        rates=clean_rates, noise_scale=float(noise_scale),
+        members,
+        seed,
+        province=province,
+        as_of=as_of,
+        population_extra=float(population_extra),
+        rates=clean_rates,
+        noise_scale=float(noise_scale),
     )
 
 
@@ -141,7 +146,9 @@ def roster_chunks(
         )
 
 
-def population_chunks(generator: _engine.SyntheticProvince, chunk_rows: int = DEFAULT_CHUNK_MEMBERS) -> Iterator[pl.DataFrame]:
+def population_chunks(
+    generator: _engine.SyntheticProvince, chunk_rows: int = DEFAULT_CHUNK_MEMBERS
+) -> Iterator[pl.DataFrame]:
     """Population frames, chunk by chunk (in an order unrelated to the roster's)."""
     if chunk_rows < 1:
         raise InvalidInputError(f"chunk_rows must be at least 1, got {chunk_rows}")
@@ -199,7 +206,9 @@ def _sink(frames: Iterator[pl.DataFrame], columns: tuple[str, ...], path: Path, 
     elif fmt == "parquet":
         schema = _schema(columns)
 
-        def source(with_columns: list[str] | None, predicate: Any, n_rows: int | None, batch_size: int | None) -> Iterator[pl.DataFrame]:
+        def source(
+            with_columns: list[str] | None, predicate: Any, n_rows: int | None, batch_size: int | None
+        ) -> Iterator[pl.DataFrame]:
             for frame in frames:
                 yield frame.select(with_columns) if with_columns else frame
 
@@ -245,8 +254,13 @@ def generate_province(
     if fmt not in FORMATS:
         raise InvalidInputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     gen = province(
-        members, seed, province=province_name, as_of=as_of, population_extra=population_extra,
-        rates=rates, noise_scale=noise_scale,
+        members,
+        seed,
+        province=province_name,
+        as_of=as_of,
+        population_extra=population_extra,
+        rates=rates,
+        noise_scale=noise_scale,
     )
     _check_format(fmt, gen.roster_rows, gen.population_rows)
     folder = Path(out)
@@ -343,19 +357,39 @@ def _parse_rate(text: str) -> tuple[str, float]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``doichieu generate`` options."""
-    parser.add_argument("--members", type=int, default=DEFAULT_MEMBERS,
-                        help=f"party members (default {DEFAULT_MEMBERS:,}, Hà Tĩnh's count); duplicate rows come on top")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"the same seed gives the same files (default {DEFAULT_SEED})")
+    parser.add_argument(
+        "--members",
+        type=int,
+        default=DEFAULT_MEMBERS,
+        help=f"party members (default {DEFAULT_MEMBERS:,}, Hà Tĩnh's count); duplicate rows come on top",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"the same seed gives the same files (default {DEFAULT_SEED})"
+    )
     parser.add_argument("--out", help="folder to write roster, population, truth files and manifest.json into")
-    parser.add_argument("--format", choices=FORMATS, default="csv", help="roster and population format (default csv; truth is always CSV)")
-    parser.add_argument("--province", default=DEFAULT_PROVINCE, help="province code or name from the 63-province list (default Hà Tĩnh)")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="csv",
+        help="roster and population format (default csv; truth is always CSV)",
+    )
+    parser.add_argument(
+        "--province", default=DEFAULT_PROVINCE, help="province code or name from the 63-province list (default Hà Tĩnh)"
+    )
     parser.add_argument("--as-of", default=DEFAULT_AS_OF, help=f"reference date, yyyy-mm-dd (default {DEFAULT_AS_OF})")
-    parser.add_argument("--population-extra", type=float, default=0.2,
-                        help="population records of non-members per member (default 0.2)")
-    parser.add_argument("--noise-scale", type=float, default=1.0,
-                        help="multiply every noise rate (0 gives clean data; default 1)")
-    parser.add_argument("--rate", action="append", default=[], metavar="NAME=VALUE",
-                        help="set one rate after scaling (repeatable); --list-rates shows them")
+    parser.add_argument(
+        "--population-extra", type=float, default=0.2, help="population records of non-members per member (default 0.2)"
+    )
+    parser.add_argument(
+        "--noise-scale", type=float, default=1.0, help="multiply every noise rate (0 gives clean data; default 1)"
+    )
+    parser.add_argument(
+        "--rate",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set one rate after scaling (repeatable); --list-rates shows them",
+    )
     parser.add_argument("--list-rates", action="store_true", help="print the rates and their defaults, then stop")
     parser.add_argument("--chunk-members", type=int, default=DEFAULT_CHUNK_MEMBERS, help=argparse.SUPPRESS)
 
@@ -376,13 +410,23 @@ def main(args: argparse.Namespace) -> int:
             print(f"\r{table}: {done:,}/{total:,} rows", end="", file=sys.stderr, flush=True)
 
     result = generate_province(
-        args.out, args.members, args.seed, args.format, province_name=args.province, as_of=args.as_of,
-        population_extra=args.population_extra, rates=rates, noise_scale=args.noise_scale,
-        chunk_members=args.chunk_members, progress=show,
+        args.out,
+        args.members,
+        args.seed,
+        args.format,
+        province_name=args.province,
+        as_of=args.as_of,
+        population_extra=args.population_extra,
+        rates=rates,
+        noise_scale=args.noise_scale,
+        chunk_members=args.chunk_members,
+        progress=show,
     )
     if interactive:
         print(file=sys.stderr)
-    print(f"{result.members:,} members in {result.roster_rows:,} roster rows, {result.population_rows:,} population records")
+    print(
+        f"{result.members:,} members in {result.roster_rows:,} roster rows, {result.population_rows:,} population records"
+    )
     print(f"{result.findings:,} planted findings, {result.duplicate_pairs:,} duplicate pairs")
     for path in (result.roster, result.population, result.truth_findings, result.truth_duplicates, result.manifest):
         print(f"wrote {path}")

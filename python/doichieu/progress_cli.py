@@ -36,7 +36,9 @@ def add_progress_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--as-of", help="project from this moment (ISO 8601; default now)")
     parser.add_argument(
-        "--units", type=int, default=15,
+        "--units",
+        type=int,
+        default=15,
         help="party organisations to list, those with the most members remaining first (default 15; 0: all)",
     )
     parser.add_argument("--ca", help="the server's CA certificate (PEM): use TLS")
@@ -72,11 +74,7 @@ def fetch(
     request = pb.GetProgressRequest(ward=ward or "")
     if as_of is not None:
         request.as_of_time.FromDatetime(as_of)
-    channel = (
-        grpc.secure_channel(target, credentials)
-        if credentials is not None
-        else grpc.insecure_channel(target)
-    )
+    channel = grpc.secure_channel(target, credentials) if credentials is not None else grpc.insecure_channel(target)
     try:
         answer: pb.GetProgressResponse = pb_grpc.VerifierStub(channel).GetProgress(request, timeout=timeout)
     except grpc.RpcError as error:
@@ -153,8 +151,14 @@ def _counts_columns(table: Table) -> None:
 
 def _counts_cells(row: pb.ProgressCounts) -> list[str]:
     handled = row.done + row.excluded + row.blocked
-    return [f"{row.required:,}", f"{row.done:,}", f"{row.excluded:,}", f"{row.blocked:,}", f"{row.remaining:,}",
-            _pct(handled, row.required)]
+    return [
+        f"{row.required:,}",
+        f"{row.done:,}",
+        f"{row.excluded:,}",
+        f"{row.blocked:,}",
+        f"{row.remaining:,}",
+        _pct(handled, row.required),
+    ]
 
 
 def _top(mapping: Iterable[tuple[str, int]], n: int = 3) -> str:
@@ -163,7 +167,9 @@ def _top(mapping: Iterable[tuple[str, int]], n: int = 3) -> str:
     return shown + (f", +{len(items) - n} more" if len(items) > n else "")
 
 
-def render(report: pb.GetProgressResponse, console: Console, *, deadline: datetime | None = None, units: int = 15) -> None:
+def render(
+    report: pb.GetProgressResponse, console: Console, *, deadline: datetime | None = None, units: int = 15
+) -> None:
     from rich.table import Table
 
     target = report.target_per_machine_per_day or 250
@@ -180,15 +186,21 @@ def render(report: pb.GetProgressResponse, console: Console, *, deadline: dateti
     summary.add_row("as of", _when(as_of))
     summary.add_row("required", f"{total.required:,}")
     summary.add_row("done (accepted)", f"{total.done:,} ({_pct(total.done, total.required)})")
-    summary.add_row("excluded", f"{total.excluded:,}" + (f"  ({_top(total.excluded_by_reason.items(), 7)})" if total.excluded else ""))
-    summary.add_row("blocked", f"{total.blocked:,}" + (f"  ({_top(total.blocked_by_code.items(), 4)})" if total.blocked else ""))
+    summary.add_row(
+        "excluded",
+        f"{total.excluded:,}" + (f"  ({_top(total.excluded_by_reason.items(), 7)})" if total.excluded else ""),
+    )
+    summary.add_row(
+        "blocked", f"{total.blocked:,}" + (f"  ({_top(total.blocked_by_code.items(), 4)})" if total.blocked else "")
+    )
     summary.add_row("remaining", f"{total.remaining:,}")
     summary.add_row("shift", report.shift)
     summary.add_row("active machines", f"{report.active_machines}")
     summary.add_row(
         "rate per machine per day",
-        f"{observed:,.0f} observed against a target of {target:,} ({_pct(observed, target)})" if observed else
-        f"target {target:,} (under an hour of shift history: nothing observed yet)",
+        f"{observed:,.0f} observed against a target of {target:,} ({_pct(observed, target)})"
+        if observed
+        else f"target {target:,} (under an hour of shift history: nothing observed yet)",
     )
     summary.add_row("projected at the target", _when(at_target))
     summary.add_row("projected at the observed rate", _when(at_observed))
@@ -214,8 +226,13 @@ def render(report: pb.GetProgressResponse, console: Console, *, deadline: dateti
                 not_started.append(ward.key)
             elif projected is None or projected > deadline:
                 missing.append(ward.key)
-        wards.add_row(ward.key, *_counts_cells(ward), f"{ward.observed_per_day:,.0f}" if ward.observed_per_day else "—",
-                      _when(projected), _verdict(projected, deadline, ward.remaining, started))
+        wards.add_row(
+            ward.key,
+            *_counts_cells(ward),
+            f"{ward.observed_per_day:,.0f}" if ward.observed_per_day else "—",
+            _when(projected),
+            _verdict(projected, deadline, ward.remaining, started),
+        )
     console.print(wards)
 
     sites = Table(title="Sites", title_justify="left")
@@ -229,9 +246,16 @@ def render(report: pb.GetProgressResponse, console: Console, *, deadline: dateti
         sites.add_column(name, justify="right")
     for site in report.sites:
         count = machines_at.get(site.key, 0)
-        sites.add_row(site.key, str(count), f"{site.done:,}", f"{site.excluded:,}", f"{site.blocked:,}",
-                      f"{site.recorded_today:,}", f"{site.observed_per_day:,.0f}" if site.observed_per_day else "—",
-                      _pct(site.observed_per_day, count * target) if site.observed_per_day else "—")
+        sites.add_row(
+            site.key,
+            str(count),
+            f"{site.done:,}",
+            f"{site.excluded:,}",
+            f"{site.blocked:,}",
+            f"{site.recorded_today:,}",
+            f"{site.observed_per_day:,.0f}" if site.observed_per_day else "—",
+            _pct(site.observed_per_day, count * target) if site.observed_per_day else "—",
+        )
     console.print(sites)
 
     machines = Table(title="Machines", title_justify="left")
@@ -241,9 +265,15 @@ def render(report: pb.GetProgressResponse, console: Console, *, deadline: dateti
     for machine in report.machines:
         rate = machine.observed_per_day
         machines.add_row(
-            machine.key, f"{machine.intakes:,}", f"{machine.done:,}", f"{machine.blocked:,}", f"{machine.excluded:,}",
-            f"{machine.recorded_today:,}", _when(_stamp(machine, "first_intake_time")),
-            _when(_stamp(machine, "last_intake_time")), f"{rate:,.0f}" if rate else "—",
+            machine.key,
+            f"{machine.intakes:,}",
+            f"{machine.done:,}",
+            f"{machine.blocked:,}",
+            f"{machine.excluded:,}",
+            f"{machine.recorded_today:,}",
+            _when(_stamp(machine, "first_intake_time")),
+            _when(_stamp(machine, "last_intake_time")),
+            f"{rate:,.0f}" if rate else "—",
             (f"[red]{_pct(rate, target)}[/red]" if rate < 0.9 * target else _pct(rate, target)) if rate else "—",
         )
     console.print(machines)
@@ -251,8 +281,11 @@ def render(report: pb.GetProgressResponse, console: Console, *, deadline: dateti
     shown = sorted(report.party_units, key=lambda u: (-u.remaining, u.key))
     if units:
         shown = shown[:units]
-    title = "Party organisations" + (f" (the {len(shown)} with the most remaining of {len(report.party_units)})"
-                                     if len(shown) < len(report.party_units) else "")
+    title = "Party organisations" + (
+        f" (the {len(shown)} with the most remaining of {len(report.party_units)})"
+        if len(shown) < len(report.party_units)
+        else ""
+    )
     cells = Table(title=title, title_justify="left")
     cells.add_column("party organisation", no_wrap=True)
     _counts_columns(cells)
@@ -271,8 +304,9 @@ def render(report: pb.GetProgressResponse, console: Console, *, deadline: dateti
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="doichieu progress", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="doichieu progress", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     add_progress_arguments(parser)
     args = parser.parse_args(argv)
     return int(args.func(args))

@@ -66,7 +66,15 @@ POPULATION_COLUMNS: tuple[str, ...] = tuple(_engine.POPULATION_COLUMNS)
 POPULATION_REQUIRED: tuple[str, ...] = ("citizen_id", "full_name", "date_of_birth", "gender", "hometown")
 #: The columns of a findings table (``findings.csv``), in order.
 FINDING_COLUMNS: tuple[str, ...] = (
-    "member_id", "code", "field", "severity", "owner", "party_value", "population_value", "message_vi", "message_en",
+    "member_id",
+    "code",
+    "field",
+    "severity",
+    "owner",
+    "party_value",
+    "population_value",
+    "message_vi",
+    "message_en",
 )
 VERDICTS: tuple[str, ...] = ("accept", "review", "reject")
 SEVERITIES: tuple[str, ...] = ("info", "review", "error")
@@ -81,31 +89,90 @@ OWNER_TITLES: dict[str, str] = {
 # Header spellings per column, compared on the name layer's fold key (no case, no
 # marks, punctuation as spaces), so "SỐ CCCD", "so cccd" and "Số_CCCD" are one.
 _HEADERS: dict[str, tuple[str, ...]] = {
-    "member_id": ("member_id", "member id", "mã đảng viên", "mã số đảng viên", "mã ĐV", "số lý lịch", "số lý lịch đảng viên",
-                  "số LLĐV", "id"),
+    "member_id": (
+        "member_id",
+        "member id",
+        "mã đảng viên",
+        "mã số đảng viên",
+        "mã ĐV",
+        "số lý lịch",
+        "số lý lịch đảng viên",
+        "số LLĐV",
+        "id",
+    ),
     "full_name": ("full_name", "name", "họ và tên", "họ tên", "họ và tên đang dùng", "họ tên đang dùng", "tên"),
     "birth_name": ("birth_name", "họ và tên khai sinh", "họ tên khai sinh", "tên khai sinh"),
     "other_names": ("other_names", "tên gọi khác", "tên khác", "bí danh"),
-    "date_of_birth": ("date_of_birth", "dob", "birth date", "ngày sinh", "ngày tháng năm sinh", "ngày, tháng, năm sinh", "năm sinh"),
+    "date_of_birth": (
+        "date_of_birth",
+        "dob",
+        "birth date",
+        "ngày sinh",
+        "ngày tháng năm sinh",
+        "ngày, tháng, năm sinh",
+        "năm sinh",
+    ),
     "gender": ("gender", "sex", "giới tính", "giới", "phái"),
-    "citizen_id": ("citizen_id", "citizen id", "số CCCD", "CCCD", "số căn cước", "số căn cước công dân", "căn cước công dân",
-                   "số định danh", "số định danh cá nhân", "mã định danh", "số ĐDCN", "số CCCD/CMND", "CCCD/CMND"),
+    "citizen_id": (
+        "citizen_id",
+        "citizen id",
+        "số CCCD",
+        "CCCD",
+        "số căn cước",
+        "số căn cước công dân",
+        "căn cước công dân",
+        "số định danh",
+        "số định danh cá nhân",
+        "mã định danh",
+        "số ĐDCN",
+        "số CCCD/CMND",
+        "CCCD/CMND",
+    ),
     "party_card_number": ("party_card_number", "card number", "số thẻ đảng viên", "số thẻ đảng", "số thẻ", "số thẻ ĐV"),
     "admission_date": ("admission_date", "ngày vào đảng", "ngày kết nạp", "ngày kết nạp đảng", "ngày kết nạp vào đảng"),
-    "official_date": ("official_date", "ngày chính thức", "ngày công nhận chính thức", "ngày được công nhận chính thức",
-                      "ngày công nhận đảng viên chính thức"),
+    "official_date": (
+        "official_date",
+        "ngày chính thức",
+        "ngày công nhận chính thức",
+        "ngày được công nhận chính thức",
+        "ngày công nhận đảng viên chính thức",
+    ),
     "party_unit": ("party_unit", "chi bộ", "chi bộ sinh hoạt", "tổ chức đảng", "tổ chức cơ sở đảng"),
     "ward": ("ward", "xã/phường", "phường/xã", "xã phường", "phường", "xã", "đơn vị hành chính", "đảng bộ xã/phường"),
     "hometown": ("hometown", "quê quán", "nguyên quán"),
     "status": ("status", "trạng thái", "tình trạng", "tình trạng đảng viên", "loại đảng viên"),
-    "old_id_number": ("old_id_number", "old id", "old id number", "số CMND", "CMND", "số CMND cũ", "số chứng minh nhân dân",
-                      "chứng minh nhân dân", "số chứng minh"),
+    "old_id_number": (
+        "old_id_number",
+        "old id",
+        "old id number",
+        "số CMND",
+        "CMND",
+        "số CMND cũ",
+        "số chứng minh nhân dân",
+        "chứng minh nhân dân",
+        "số chứng minh",
+    ),
 }
 
 # Headers that carry nothing the checks use and are common in provincial files
 # (row numbers, notes, ethnicity, an index written by pandas): set aside quietly.
-_HARMLESS = ("stt", "tt", "số thứ tự", "#", "ghi chú", "notes", "note", "dân tộc", "ethnicity", "tôn giáo", "religion", "index",
-             "__index_level_0__", "unnamed: 0", "")
+_HARMLESS = (
+    "stt",
+    "tt",
+    "số thứ tự",
+    "#",
+    "ghi chú",
+    "notes",
+    "note",
+    "dân tộc",
+    "ethnicity",
+    "tôn giáo",
+    "religion",
+    "index",
+    "__index_level_0__",
+    "unnamed: 0",
+    "",
+)
 
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _fold_cache: dict[str, dict[str, str]] = {}
@@ -122,7 +189,7 @@ def _alias_table() -> dict[str, str]:
         names = [(canon, spelling) for canon, spellings in _HEADERS.items() for spelling in spellings]
         folds = _header_folds([s for _, s in names] + list(_HARMLESS))
         table = {fold: canon for (canon, _), fold in zip(names, folds[: len(names)])}
-        for fold in folds[len(names):]:
+        for fold in folds[len(names) :]:
             table.setdefault(fold, "")
         _fold_cache["aliases"] = table
     return _fold_cache["aliases"]
@@ -194,7 +261,9 @@ def _sniff_text(path: Path) -> str:
     """Checks the start of a text file is UTF-8 and returns its separator."""
     with open(path, "rb") as f:
         head = f.read(1 << 16)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (len(head) > 3 and head[1:2] == b"\x00" and head[3:4] == b"\x00"):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        len(head) > 3 and head[1:2] == b"\x00" and head[3:4] == b"\x00"
+    ):
         raise FileEncodingError(
             f"{path.name}: the file is UTF-16 (Excel's 'Unicode Text'); save it as 'CSV UTF-8 (Comma delimited)'"
         )
@@ -283,11 +352,17 @@ def read_table(path: str | Path) -> pl.DataFrame:
                 frame = pl.read_parquet(path)
             except (pl.exceptions.ComputeError, OSError) as exc:
                 detail = str(exc).splitlines()[0][:200]
-                raise FileFormatError(f"{path.name}: not a readable Parquet file; it may be truncated ({detail})") from exc
+                raise FileFormatError(
+                    f"{path.name}: not a readable Parquet file; it may be truncated ({detail})"
+                ) from exc
         elif suffix == ".xls":
-            raise FileFormatError(f"{path.name}: the old Excel 97–2003 format is not read; open it in Excel and save as .xlsx")
+            raise FileFormatError(
+                f"{path.name}: the old Excel 97–2003 format is not read; open it in Excel and save as .xlsx"
+            )
         else:
-            raise FileFormatError(f"{path.name}: unsupported file type {suffix or '(none)'}; use .csv, .xlsx or .parquet")
+            raise FileFormatError(
+                f"{path.name}: unsupported file type {suffix or '(none)'}; use .csv, .xlsx or .parquet"
+            )
     except pl.exceptions.PolarsError as exc:
         raise FileFormatError(f"{path.name}: cannot be read ({str(exc).splitlines()[0][:200]})") from exc
     if frame.width == 0:
@@ -303,14 +378,18 @@ def _as_frame(source: str | Path | pl.DataFrame) -> tuple[pl.DataFrame, str]:
     return read_table(source), Path(source).name
 
 
-def load_roster(source: str | Path | pl.DataFrame, *, extra_columns: Literal["error", "ignore"] = "error") -> pl.DataFrame:
+def load_roster(
+    source: str | Path | pl.DataFrame, *, extra_columns: Literal["error", "ignore"] = "error"
+) -> pl.DataFrame:
     """The roster (party side) as a table of text columns named as in
     ``ROSTER_COLUMNS``, from a file or a DataFrame with recognisable headers."""
     frame, what = _as_frame(source)
     return canonical_columns(frame, ROSTER_COLUMNS, ROSTER_REQUIRED, f"roster {what}", extra_columns)
 
 
-def load_population(source: str | Path | pl.DataFrame, *, extra_columns: Literal["error", "ignore"] = "error") -> pl.DataFrame:
+def load_population(
+    source: str | Path | pl.DataFrame, *, extra_columns: Literal["error", "ignore"] = "error"
+) -> pl.DataFrame:
     """The population table as text columns named as in ``POPULATION_COLUMNS``."""
     frame, what = _as_frame(source)
     return canonical_columns(frame, POPULATION_COLUMNS, POPULATION_REQUIRED, f"population {what}", extra_columns)
@@ -475,7 +554,9 @@ class PopulationIndex:
         # Series built from Arrow take the field's name, not the one given: alias them.
         return {name: pl.DataFrame([pl.Series(v).alias(k) for k, v in cols.items()]) for name, cols in raw.items()}
 
-    def _frames(self, roster: pl.DataFrame, chunk_size: int, on_progress: Callable[[int, int], None] | None) -> dict[str, pl.DataFrame]:
+    def _frames(
+        self, roster: pl.DataFrame, chunk_size: int, on_progress: Callable[[int, int], None] | None
+    ) -> dict[str, pl.DataFrame]:
         if chunk_size < 1:
             raise InvalidInputError(f"chunk_size must be at least 1, got {chunk_size}")
         parts: list[dict[str, pl.DataFrame]] = []
@@ -517,11 +598,17 @@ class PopulationIndex:
             pl.col("member").alias("row"),
         )
         v = raw["verdicts"]
-        matched = pl.Series(self._index.gather(v["matched"], ["citizen_id"])["citizen_id"]).cast(pl.String).alias("matched_citizen_id")
+        matched = (
+            pl.Series(self._index.gather(v["matched"], ["citizen_id"])["citizen_id"])
+            .cast(pl.String)
+            .alias("matched_citizen_id")
+        )
         c = raw["candidates"]
         if c.height:
             wanted = ["citizen_id", "full_name", "date_of_birth"]
-            people = pl.DataFrame([pl.Series(col).cast(pl.String).alias(k) for k, col in self._index.gather(c["row"], wanted).items()])
+            people = pl.DataFrame(
+                [pl.Series(col).cast(pl.String).alias(k) for k, col in self._index.gather(c["row"], wanted).items()]
+            )
             c = pl.concat([c, people], how="horizontal")
         else:
             c = c.with_columns(
@@ -579,4 +666,3 @@ def owners_of(findings: pl.DataFrame) -> Iterable[str]:
     """The owners present in a findings table, in the documented order."""
     present = set(findings["owner"].unique().to_list()) if findings.height else set()
     return [o for o in OWNERS if o in present]
-

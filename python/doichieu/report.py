@@ -214,10 +214,7 @@ def _by_area(
         .agg(pl.len().alias("findings"))
     )
     doubled = (
-        clusters.select("row")
-        .join(place, on="row", how="left")
-        .group_by(keys)
-        .agg(pl.len().alias("in_duplicates"))
+        clusters.select("row").join(place, on="row", how="left").group_by(keys).agg(pl.len().alias("in_duplicates"))
     )
     return (
         members.join(acting, on=keys, how="left")
@@ -245,8 +242,16 @@ def _clusters_table(pairs: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame
         .agg(
             pl.col("score").max().alias("score"),
             pl.struct(
-                "member_id_a", "member_id_b", "score", "status", "population_check",
-                "name_level", "date_of_birth_level", "gender_level", "hometown_level", "citizen_id_level",
+                "member_id_a",
+                "member_id_b",
+                "score",
+                "status",
+                "population_check",
+                "name_level",
+                "date_of_birth_level",
+                "gender_level",
+                "hometown_level",
+                "citizen_id_level",
                 "explanation",
             ).alias("pairs"),
         )
@@ -264,7 +269,9 @@ def _duplicate_types(pairs: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFram
     by_pairs = pairs.group_by("type").agg(
         (pl.col("status") == "duplicate").sum().alias("pairs"), (pl.col("status") == "cleared").sum().alias("cleared")
     )
-    by_clusters = clusters.group_by("type").agg(pl.col("cluster_id").n_unique().alias("clusters"), pl.len().alias("members"))
+    by_clusters = clusters.group_by("type").agg(
+        pl.col("cluster_id").n_unique().alias("clusters"), pl.len().alias("members")
+    )
     return (
         kinds.join(by_pairs, on="type", how="left")
         .join(by_clusters, on="type", how="left")
@@ -294,19 +301,22 @@ def build_context(
         .with_columns(pl.col("severity").replace_strict({"error": 0, "review": 1, "info": 2}, default=3).alias("rank"))
         .sort("count", "code", descending=[True, False])
     )
-    owners = (
-        findings.group_by("owner", "severity").len()
-        .pivot(on="severity", index="owner", values="len")
-    )
+    owners = findings.group_by("owner", "severity").len().pivot(on="severity", index="owner", values="len")
     for severity in SEVERITY_TITLES:
         if severity not in owners.columns:
             owners = owners.with_columns(pl.lit(0, pl.UInt32).alias(severity))
-    owners = pl.DataFrame({"owner": list(OWNERS)}).join(owners, on="owner", how="left").with_columns(
-        pl.col(*SEVERITY_TITLES).fill_null(0)
+    owners = (
+        pl.DataFrame({"owner": list(OWNERS)})
+        .join(owners, on="owner", how="left")
+        .with_columns(pl.col(*SEVERITY_TITLES).fill_null(0))
     )
     owner_rows = [
-        {**row, "title": OWNER_TITLES.get(row["owner"], row["owner"]),
-         "action": row["review"] + row["error"], "worklist": summary.owners.get(row["owner"], 0)}
+        {
+            **row,
+            "title": OWNER_TITLES.get(row["owner"], row["owner"]),
+            "action": row["review"] + row["error"],
+            "worklist": summary.owners.get(row["owner"], 0),
+        }
         for row in owners.to_dicts()
     ]
     wards = _by_area(verdicts, findings, roster, clusters, ["ward"])
@@ -317,42 +327,58 @@ def build_context(
 
     charts: dict[str, Markup] = {}
     charts["verdicts"] = _hbar(
-        "verdicts", "Kết luận / verdicts",
-        [VERDICT_TITLES[v] for v in VERDICT_TITLES], [summary.verdicts.get(v, 0) for v in VERDICT_TITLES],
+        "verdicts",
+        "Kết luận / verdicts",
+        [VERDICT_TITLES[v] for v in VERDICT_TITLES],
+        [summary.verdicts.get(v, 0) for v in VERDICT_TITLES],
         [VERDICT_COLOURS[v] for v in VERDICT_TITLES],
         "đảng viên / members",
     )
     if codes.height:
         charts["codes"] = _hbar(
-            "codes", "Phát hiện theo mã / findings by code",
-            codes["code"].to_list(), codes["count"].to_list(),
+            "codes",
+            "Phát hiện theo mã / findings by code",
+            codes["code"].to_list(),
+            codes["count"].to_list(),
             [SEVERITY_COLOURS.get(s or "", "#777") for s in codes["severity"].to_list()],
             "phát hiện / findings",
         )
     charts["owners"] = _stacked(
-        "owners", "Phát hiện theo người xử lý / findings by owner",
+        "owners",
+        "Phát hiện theo người xử lý / findings by owner",
         [OWNER_TITLES[o] for o in owners["owner"].to_list()],
         {s: owners[s].to_list() for s in ("error", "review", "info")},
-        SEVERITY_COLOURS, SEVERITY_TITLES, "phát hiện / findings",
+        SEVERITY_COLOURS,
+        SEVERITY_TITLES,
+        "phát hiện / findings",
     )
     if wards.height:
         top = wards.head(TOP_WARDS_CHARTED)
         charts["wards"] = _stacked(
-            "wards", f"Phường/xã cần xử lý nhiều nhất / wards with most members to act on (top {top.height})",
-            top["ward"].to_list(), {v: top[v].to_list() for v in ("reject", "review")},
-            VERDICT_COLOURS, VERDICT_TITLES, "đảng viên / members",
+            "wards",
+            f"Phường/xã cần xử lý nhiều nhất / wards with most members to act on (top {top.height})",
+            top["ward"].to_list(),
+            {v: top[v].to_list() for v in ("reject", "review")},
+            VERDICT_COLOURS,
+            VERDICT_TITLES,
+            "đảng viên / members",
         )
     if units.height:
         charts["units"] = _histogram(
-            "units", "Chi bộ theo tỷ lệ cần xử lý / party organisations by share of members to act on",
-            units["action_pct"].to_list(), "% đảng viên cần xem xét hoặc bị từ chối / % of members in review or reject",
+            "units",
+            "Chi bộ theo tỷ lệ cần xử lý / party organisations by share of members to act on",
+            units["action_pct"].to_list(),
+            "% đảng viên cần xem xét hoặc bị từ chối / % of members in review or reject",
             "số chi bộ / party organisations",
         )
     if duplicate_types["pairs"].sum():
         charts["duplicates"] = _hbar(
-            "duplicates", "Trùng lặp theo loại (cặp) / duplicates by type (pairs)",
-            duplicate_types["type"].to_list(), duplicate_types["pairs"].to_list(),
-            [DUPLICATE_COLOURS[t] for t in duplicate_types["type"].to_list()], "cặp / pairs",
+            "duplicates",
+            "Trùng lặp theo loại (cặp) / duplicates by type (pairs)",
+            duplicate_types["type"].to_list(),
+            duplicate_types["pairs"].to_list(),
+            [DUPLICATE_COLOURS[t] for t in duplicate_types["type"].to_list()],
+            "cặp / pairs",
         )
 
     acting_members = int(findings.filter(pl.col("severity") != "info")["row"].n_unique()) if findings.height else 0
@@ -372,9 +398,7 @@ def build_context(
         "units_total": units.height,
         "units_all_clear": int((units["action"] == 0).sum()) if units.height else 0,
         "top_party_units": TOP_PARTY_UNITS,
-        "duplicate_types": [
-            {**row, "title": DUPLICATE_TITLES[row["type"]]} for row in duplicate_types.to_dicts()
-        ],
+        "duplicate_types": [{**row, "title": DUPLICATE_TITLES[row["type"]]} for row in duplicate_types.to_dicts()],
         "duplicate_pairs": int(duplicate_types["pairs"].sum()),
         "duplicate_cleared": int(duplicate_types["cleared"].sum()),
         "clusters": _records(cluster_table.head(MAX_CLUSTERS_SHOWN)),

@@ -49,9 +49,23 @@ CLUSTER_TYPE_ORDER = ("DUPLICATE_CITIZEN_ID", "TRANSFER_DUPLICATE", "DUPLICATE_P
 
 #: Columns of ``duplicates.csv``, in order.
 DUPLICATE_COLUMNS = (
-    "cluster_id", "member_id_a", "member_id_b", "type", "status", "score", "population_check",
-    "ward_a", "party_unit_a", "ward_b", "party_unit_b",
-    "name_level", "date_of_birth_level", "gender_level", "hometown_level", "citizen_id_level", "old_id_level",
+    "cluster_id",
+    "member_id_a",
+    "member_id_b",
+    "type",
+    "status",
+    "score",
+    "population_check",
+    "ward_a",
+    "party_unit_a",
+    "ward_b",
+    "party_unit_b",
+    "name_level",
+    "date_of_birth_level",
+    "gender_level",
+    "hometown_level",
+    "citizen_id_level",
+    "old_id_level",
     "explanation",
 )
 
@@ -60,8 +74,18 @@ DUPLICATE_COLUMNS = (
 LINK_MIN_SCORE = 0.9
 
 WORKLIST_COLUMNS = (
-    "ward", "party_unit", "member_id", "full_name", "code", "field", "severity",
-    "party_value", "population_value", "message_vi", "message_en", "candidates",
+    "ward",
+    "party_unit",
+    "member_id",
+    "full_name",
+    "code",
+    "field",
+    "severity",
+    "party_value",
+    "population_value",
+    "message_vi",
+    "message_en",
+    "candidates",
 )
 
 
@@ -117,7 +141,9 @@ def _population_links(verdicts: pl.DataFrame) -> pl.DataFrame:
     candidates = pl.col("candidates")
     top = candidates.list.first().struct.field("score")
     second = candidates.list.get(1, null_on_oob=True).struct.field("score")
-    by_id = pl.when(pl.col("name_kind").is_not_null() & (pl.col("name_kind") != "different")).then(pl.col("matched_citizen_id"))
+    by_id = pl.when(pl.col("name_kind").is_not_null() & (pl.col("name_kind") != "different")).then(
+        pl.col("matched_citizen_id")
+    )
     best = pl.when((top >= LINK_MIN_SCORE) & (second.is_null() | (second < top))).then(
         candidates.list.first().struct.field("citizen_id")
     )
@@ -132,10 +158,12 @@ def _components(edges: pl.DataFrame) -> pl.DataFrame:
     """Connected components of an edge list (``row_a``, ``row_b``): ``row`` and
     ``component`` (the smallest row in it), by label propagation in polars; one
     round per step of the longest path, and clusters are small."""
-    both = pl.concat([
-        edges.select(pl.col("row_a").alias("row"), pl.col("row_b").alias("other")),
-        edges.select(pl.col("row_b").alias("row"), pl.col("row_a").alias("other")),
-    ])
+    both = pl.concat(
+        [
+            edges.select(pl.col("row_a").alias("row"), pl.col("row_b").alias("other")),
+            edges.select(pl.col("row_b").alias("row"), pl.col("row_a").alias("other")),
+        ]
+    )
     labels = both.select("row").unique().with_columns(pl.col("row").alias("component")).sort("row")
     while True:
         nearest = (
@@ -174,7 +202,9 @@ def find_roster_duplicates(roster: pl.DataFrame, verdicts: pl.DataFrame) -> tupl
     people = roster.select(rows.alias("row"), "member_id", "ward", "party_unit")
     links = _population_links(verdicts)
     engine_clusters = result.clusters.select(
-        pl.col("cluster_id").cast(pl.UInt32), pl.col("member_id").cast(pl.UInt32).alias("row"), pl.col("type").alias("cluster_type")
+        pl.col("cluster_id").cast(pl.UInt32),
+        pl.col("member_id").cast(pl.UInt32).alias("row"),
+        pl.col("type").alias("cluster_type"),
     )
 
     def side(suffix: str) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -198,8 +228,10 @@ def find_roster_duplicates(roster: pl.DataFrame, verdicts: pl.DataFrame) -> tupl
     )
     both = pl.col("link_a").is_not_null() & pl.col("link_b").is_not_null()
     check = (
-        pl.when(both & (pl.col("link_a") == pl.col("link_b"))).then(pl.lit("same_citizen"))
-        .when(both).then(pl.lit("different_citizens"))
+        pl.when(both & (pl.col("link_a") == pl.col("link_b")))
+        .then(pl.lit("same_citizen"))
+        .when(both)
+        .then(pl.lit("different_citizens"))
         .otherwise(pl.lit("unknown"))
     )
     pairs = pairs.with_columns(
@@ -220,7 +252,9 @@ def find_roster_duplicates(roster: pl.DataFrame, verdicts: pl.DataFrame) -> tupl
         linked.join(component.rename({"row": "row_a"}), on="row_a")
         .group_by("component")
         .agg(pl.col("type").replace_strict(rank, return_dtype=pl.UInt8).min().alias("rank"))
-        .with_columns(pl.col("rank").replace_strict(dict(enumerate(CLUSTER_TYPE_ORDER)), return_dtype=pl.String).alias("type"))
+        .with_columns(
+            pl.col("rank").replace_strict(dict(enumerate(CLUSTER_TYPE_ORDER)), return_dtype=pl.String).alias("type")
+        )
     )
     clusters = (
         component.join(kinds.select("component", "type"), on="component")
@@ -237,7 +271,13 @@ def find_roster_duplicates(roster: pl.DataFrame, verdicts: pl.DataFrame) -> tupl
             .then(pl.col("final_cluster"))
             .alias("cluster_id")
         )
-        .sort(pl.col("status") != "duplicate", "cluster_id", pl.col("score"), descending=[False, False, True], nulls_last=True)
+        .sort(
+            pl.col("status") != "duplicate",
+            "cluster_id",
+            pl.col("score"),
+            descending=[False, False, True],
+            nulls_last=True,
+        )
         .select(*DUPLICATE_COLUMNS, "row_a", "row_b")
     )
     return pairs, clusters
@@ -278,7 +318,11 @@ def run(
         raise InvalidInputError(f"{out}: exists and is not a folder")
     console = console or Console(stderr=True)
     columns = (
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
     )
     with Progress(*columns, console=console, transient=True) as progress:
         step = progress.add_task("Đọc CSDL dân cư / reading the population data", total=None)

@@ -45,10 +45,29 @@ log = logging.getLogger("doichieu.simulate")
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 #: Why the party board takes a member off the list, with rough shares.
-EXCLUSIONS = (("ILL", 0.3), ("ABROAD", 0.25), ("PENDING_CORRECTION", 0.15), ("NO_CARD_YET", 0.1),
-              ("DECEASED", 0.1), ("TRANSFERRED", 0.1))
-MEMBER_FIELDS = ("member_id", "full_name", "birth_name", "date_of_birth", "gender", "citizen_id", "party_card_number",
-                 "admission_date", "official_date", "party_unit", "ward", "hometown", "status")
+EXCLUSIONS = (
+    ("ILL", 0.3),
+    ("ABROAD", 0.25),
+    ("PENDING_CORRECTION", 0.15),
+    ("NO_CARD_YET", 0.1),
+    ("DECEASED", 0.1),
+    ("TRANSFERRED", 0.1),
+)
+MEMBER_FIELDS = (
+    "member_id",
+    "full_name",
+    "birth_name",
+    "date_of_birth",
+    "gender",
+    "citizen_id",
+    "party_card_number",
+    "admission_date",
+    "official_date",
+    "party_unit",
+    "ward",
+    "hometown",
+    "status",
+)
 
 
 @dataclass
@@ -99,9 +118,21 @@ class Summary:
     per_machine: dict[str, Counter[str]] = field(default_factory=dict)
 
     def merge(self, other: Summary) -> None:
-        for name in ("submitted", "excluded", "duplicates_sent", "duplicates_caught", "lost_answers_resent",
-                     "resent_same_answer", "retries", "offline_queued", "replayed", "failed", "still_queued", "outages",
-                     "slots"):
+        for name in (
+            "submitted",
+            "excluded",
+            "duplicates_sent",
+            "duplicates_caught",
+            "lost_answers_resent",
+            "resent_same_answer",
+            "retries",
+            "offline_queued",
+            "replayed",
+            "failed",
+            "still_queued",
+            "outages",
+            "slots",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.verdicts.update(other.verdicts)
         self.per_machine.update(other.per_machine)
@@ -216,8 +247,17 @@ def _dead_target() -> str:
 
 
 class Worker:
-    def __init__(self, config: SimulationConfig, machine: Machine, index: int, shared: Shared, queue_dir: Path,
-                 start: datetime, launched: float, slots: int) -> None:
+    def __init__(
+        self,
+        config: SimulationConfig,
+        machine: Machine,
+        index: int,
+        shared: Shared,
+        queue_dir: Path,
+        start: datetime,
+        launched: float,
+        slots: int,
+    ) -> None:
         from doichieu.client import IntakeClient
 
         self.config = config
@@ -231,8 +271,13 @@ class Worker:
         self.summary = Summary()
         self.counts: Counter[str] = Counter()
         queue = queue_dir / f"{machine.site}-{machine.machine}.db"
-        common = dict(site_id=machine.site, machine_id=machine.machine, officer_id=f"cb-{index + 1:03d}",
-                      timeout=config.timeout, credentials=config.credentials)
+        common = dict(
+            site_id=machine.site,
+            machine_id=machine.machine,
+            officer_id=f"cb-{index + 1:03d}",
+            timeout=config.timeout,
+            credentials=config.credentials,
+        )
         self.live = IntakeClient(config.target, queue, **common)
         self.offline = IntakeClient(shared.dead_target, queue, **common)
         self.outages = self._draw_outages()
@@ -272,8 +317,12 @@ class Worker:
         if response.outcome == pb.SUBMIT_OUTCOME_ALREADY_SUBMITTED:
             self.summary.duplicates_caught += 1
             self.counts["already submitted"] += 1
-            log.debug("%s: submission %s: already submitted at %s", self.machine.key, response.submission_id,
-                      response.prior_submission.site_id)
+            log.debug(
+                "%s: submission %s: already submitted at %s",
+                self.machine.key,
+                response.submission_id,
+                response.prior_submission.site_id,
+            )
         elif response.outcome == pb.SUBMIT_OUTCOME_EXCLUDED:
             self.summary.excluded += 1
             self.counts["excluded"] += 1
@@ -355,8 +404,12 @@ class Worker:
                     self.summary.outages += 1
                     log.info("%s: line down at %s", self.machine.key, capture.strftime("%d/%m %H:%M"))
                 elif was_offline and not offline:
-                    log.info("%s: line back at %s, replaying %d queued", self.machine.key,
-                             capture.strftime("%d/%m %H:%M"), self.live.pending())
+                    log.info(
+                        "%s: line back at %s, replaying %d queued",
+                        self.machine.key,
+                        capture.strftime("%d/%m %H:%M"),
+                        self.live.pending(),
+                    )
                 was_offline = offline
                 if self.rng.random() < self.config.duplicates:
                     other = self.shared.someone_from_another_site(self.machine.site, self.rng)
@@ -446,16 +499,23 @@ def run(config: SimulationConfig) -> Summary:
     excluded = {m["member_id"]: rng.choices(reasons, weights)[0] for m in members if rng.random() < config.exclude}
     machines = plan(members, config.sites, config.machines)
     summary = Summary(members_booked=len(members), simulated_from=start, simulated_to=end)
-    log.info("simulating %d members on %d machines at %d sites, %.1f working hours from %s%s",
-             len(members), len(machines), config.sites, working_hours, start.strftime("%Y-%m-%d %H:%M"),
-             "" if config.as_fast_as_possible else f" at {config.speed:g}x")
+    log.info(
+        "simulating %d members on %d machines at %d sites, %.1f working hours from %s%s",
+        len(members),
+        len(machines),
+        config.sites,
+        working_hours,
+        start.strftime("%Y-%m-%d %H:%M"),
+        "" if config.as_fast_as_possible else f" at {config.speed:g}x",
+    )
     shared = Shared(_dead_target(), excluded)
     with tempfile.TemporaryDirectory(prefix="doichieu-simulate-") as scratch:
         queue_dir = Path(config.queue_dir) if config.queue_dir else Path(scratch)
         queue_dir.mkdir(parents=True, exist_ok=True)
         launched = time.monotonic()
-        workers = [Worker(config, machine, k, shared, queue_dir, start, launched, slots)
-                   for k, machine in enumerate(machines)]
+        workers = [
+            Worker(config, machine, k, shared, queue_dir, start, launched, slots) for k, machine in enumerate(machines)
+        ]
         failures: list[BaseException] = []
 
         def guarded(worker: Worker) -> None:
@@ -509,7 +569,10 @@ def print_summary(summary: Summary, console: Any = None) -> None:
         ("excluded", f"{summary.excluded:,}"),
         ("duplicates sent from another site", f"{summary.duplicates_sent:,}"),
         ("duplicates caught (ALREADY_SUBMITTED)", f"{summary.duplicates_caught:,}"),
-        ("answers lost and resent", f"{summary.lost_answers_resent:,} ({summary.resent_same_answer:,} got the same answer)"),
+        (
+            "answers lost and resent",
+            f"{summary.lost_answers_resent:,} ({summary.resent_same_answer:,} got the same answer)",
+        ),
         ("retries after UNAVAILABLE", f"{summary.retries:,}"),
         ("line outages", f"{summary.outages:,}"),
         ("queued offline", f"{summary.offline_queued:,}"),
@@ -539,23 +602,47 @@ def add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--roster", required=True, help="the roster the server was started with (the members to take)")
     parser.add_argument("--ward", help="only the members of this ward")
     parser.add_argument("--sites", type=int, default=2, help="intake sites (default 2)")
-    parser.add_argument("--machines", type=int, default=7, help="intake machines, shared out among the sites (default 7)")
-    parser.add_argument("--days", type=float, default=1.0,
-                        help="working days (shifts) to simulate, the ones just before --end (default 1)")
+    parser.add_argument(
+        "--machines", type=int, default=7, help="intake machines, shared out among the sites (default 7)"
+    )
+    parser.add_argument(
+        "--days",
+        type=float,
+        default=1.0,
+        help="working days (shifts) to simulate, the ones just before --end (default 1)",
+    )
     parser.add_argument("--per-day", type=int, default=250, help="intakes per machine per working day (default 250)")
     parser.add_argument("--shift", default="08:00-23:00", help="working hours, Vietnam time (default 08:00-23:00)")
     pace = parser.add_mutually_exclusive_group()
-    pace.add_argument("--speed", type=float, default=600.0,
-                      help="simulated seconds per real second (default 600: a 15-hour shift in 90 s)")
+    pace.add_argument(
+        "--speed",
+        type=float,
+        default=600.0,
+        help="simulated seconds per real second (default 600: a 15-hour shift in 90 s)",
+    )
     pace.add_argument("--as-fast-as-possible", action="store_true", help="no waiting between intakes")
     parser.add_argument("--end", help="the simulated days end here (ISO 8601, not in the future; default now)")
-    parser.add_argument("--exclude", type=float, default=0.03, help="share of members excluded by the party board (0.03)")
-    parser.add_argument("--duplicates", type=float, default=0.01,
-                        help="share of intakes that are a member already taken at another site (0.01)")
-    parser.add_argument("--outages", type=float, default=0.3,
-                        help="chance a machine loses its line for 20-120 minutes, per working day (0.3)")
-    parser.add_argument("--lost-answers", type=float, default=0.01,
-                        help="share of answers lost on the way back, so the submission is resent (0.01)")
+    parser.add_argument(
+        "--exclude", type=float, default=0.03, help="share of members excluded by the party board (0.03)"
+    )
+    parser.add_argument(
+        "--duplicates",
+        type=float,
+        default=0.01,
+        help="share of intakes that are a member already taken at another site (0.01)",
+    )
+    parser.add_argument(
+        "--outages",
+        type=float,
+        default=0.3,
+        help="chance a machine loses its line for 20-120 minutes, per working day (0.3)",
+    )
+    parser.add_argument(
+        "--lost-answers",
+        type=float,
+        default=0.01,
+        help="share of answers lost on the way back, so the submission is resent (0.01)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--queue-dir", help="keep the machines' offline queues here (default: a temporary folder)")
     parser.add_argument("--timeout", type=float, default=5.0, help="seconds per call (default 5)")
@@ -584,10 +671,24 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             raise InvalidInputError(f"--end: expected ISO 8601, got {args.end!r}") from exc
         end = end if end.tzinfo is not None else end.replace(tzinfo=VIETNAM)
     config = SimulationConfig(
-        target=args.target, roster=args.roster, sites=args.sites, machines=args.machines, days=args.days,
-        per_day=args.per_day, shift=args.shift, speed=args.speed, as_fast_as_possible=args.as_fast_as_possible,
-        end=end, ward=args.ward, exclude=args.exclude, duplicates=args.duplicates, outages=args.outages,
-        lost_answers=args.lost_answers, seed=args.seed, queue_dir=args.queue_dir, timeout=args.timeout,
+        target=args.target,
+        roster=args.roster,
+        sites=args.sites,
+        machines=args.machines,
+        days=args.days,
+        per_day=args.per_day,
+        shift=args.shift,
+        speed=args.speed,
+        as_fast_as_possible=args.as_fast_as_possible,
+        end=end,
+        ward=args.ward,
+        exclude=args.exclude,
+        duplicates=args.duplicates,
+        outages=args.outages,
+        lost_answers=args.lost_answers,
+        seed=args.seed,
+        queue_dir=args.queue_dir,
+        timeout=args.timeout,
         credentials=credentials,
     )
     summary = run(config)
@@ -596,8 +697,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="doichieu simulate", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="doichieu simulate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     add_simulate_arguments(parser)
     args = parser.parse_args(argv)
     return int(args.func(args))

@@ -139,7 +139,10 @@ fn split_block(
             | BlockKind::NameTokens
     );
     let mut keyed: Vec<(u64, u32)> = if refinable {
-        members.iter().filter_map(|&i| refine(level, &people[i as usize], &prepared[i as usize]).map(|k| (k, i))).collect()
+        members
+            .iter()
+            .filter_map(|&i| refine(level, &people[i as usize], &prepared[i as usize]).map(|k| (k, i)))
+            .collect()
     } else {
         Vec::new()
     };
@@ -210,7 +213,11 @@ pub(crate) fn pairs_for(kind: BlockKind, people: &[Person<'_>], prepared: &[Prep
 }
 
 /// All candidate pairs (i < j), deduplicated, plus warnings about skipped blocks.
-pub(crate) fn candidate_pairs(people: &[Person<'_>], prepared: &[Prepared], cap: usize) -> (Vec<(u32, u32)>, Vec<String>) {
+pub(crate) fn candidate_pairs(
+    people: &[Person<'_>],
+    prepared: &[Prepared],
+    cap: usize,
+) -> (Vec<(u32, u32)>, Vec<String>) {
     let per_kind: Vec<(Vec<u64>, Vec<String>)> =
         BlockKind::ALL.par_iter().map(|&kind| kind_pairs(kind, people, prepared, cap)).collect();
     let mut all: Vec<u64> = Vec::with_capacity(per_kind.iter().map(|(p, _)| p.len()).sum());

@@ -5,7 +5,9 @@
 use rustc_hash::FxHashMap;
 
 use super::blocking::{block_key, BlockKind};
-use super::{duplicate_type, model, pattern_of, prepare, weigh, DuplicateType, Gender, Model, PartialDate, Person, Prepared};
+use super::{
+    duplicate_type, model, pattern_of, prepare, weigh, DuplicateType, Gender, Model, PartialDate, Person, Prepared,
+};
 use crate::names::{MatchKind, Writer};
 
 /// A person the index holds (owned copies of the values).

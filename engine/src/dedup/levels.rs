@@ -141,7 +141,10 @@ pub fn within_two_edits(a: &str, b: &str) -> bool {
         let mut row_min = rows[cur][0];
         for j in 1..=y.len() {
             let cost = u8::from(x[i - 1] != y[j - 1]);
-            let mut d = rows[prev][j].saturating_add(1).min(rows[cur][j - 1].saturating_add(1)).min(rows[prev][j - 1].saturating_add(cost));
+            let mut d = rows[prev][j]
+                .saturating_add(1)
+                .min(rows[cur][j - 1].saturating_add(1))
+                .min(rows[prev][j - 1].saturating_add(cost));
             if i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] {
                 d = d.min(rows[prev2][j - 2].saturating_add(1));
             }
@@ -174,7 +177,13 @@ pub fn date_level(a: PartialDate, b: PartialDate) -> Option<u8> {
     let contains = a.year == b.year
         && (a.month == 0 || b.month == 0 || a.month == b.month)
         && (a.day == 0 || b.day == 0 || a.day == b.day);
-    Some(if contains { 1 } else if a.year.abs_diff(b.year) <= 1 { 2 } else { 3 })
+    Some(if contains {
+        1
+    } else if a.year.abs_diff(b.year) <= 1 {
+        2
+    } else {
+        3
+    })
 }
 
 pub fn gender_level(a: Option<Gender>, b: Option<Gender>) -> Option<u8> {

@@ -237,7 +237,12 @@ impl DuplicatePair {
         let mut parts = Vec::with_capacity(FIELDS.len());
         for f in FIELDS {
             if let Some(level) = self.levels[f.index()] {
-                parts.push(format!("{}={}({:+.1})", f.as_str(), f.levels()[level as usize], self.field_weights[f.index()]));
+                parts.push(format!(
+                    "{}={}({:+.1})",
+                    f.as_str(),
+                    f.levels()[level as usize],
+                    self.field_weights[f.index()]
+                ));
             }
         }
         parts.join(" ")
@@ -322,11 +327,13 @@ pub fn train(
 ) -> Model {
     let mut model = Model::prior();
     let random = random_pairs(people.len(), config.random_pairs, config.seed);
-    let random_patterns: Vec<Pattern> =
-        random.par_iter().map(|&(i, j)| {
+    let random_patterns: Vec<Pattern> = random
+        .par_iter()
+        .map(|&(i, j)| {
             let (i, j) = (i as usize, j as usize);
             pattern_of(&people[i], &people[j], &prepared[i], &prepared[j]).0
-        }).collect();
+        })
+        .collect();
     model.estimate_u(&random_patterns);
     // Pairs blocked on the given name and birth date still differ in surname and
     // middle name: the name is evidence there, though its m is learned elsewhere.
@@ -340,18 +347,41 @@ pub fn train(
     let sessions = [
         (
             BlockKind::CitizenId,
-            &[Field::Name, Field::DateOfBirth, Field::Gender, Field::Hometown, Field::OldId, Field::PartyCard, Field::AdmissionDate][..],
+            &[
+                Field::Name,
+                Field::DateOfBirth,
+                Field::Gender,
+                Field::Hometown,
+                Field::OldId,
+                Field::PartyCard,
+                Field::AdmissionDate,
+            ][..],
             None,
         ),
         (
             BlockKind::GivenFullBirthDate,
             &learn_b[..],
-            Some(&[Field::Name, Field::CitizenId, Field::Gender, Field::Hometown, Field::OldId, Field::PartyCard, Field::AdmissionDate][..]),
+            Some(
+                &[
+                    Field::Name,
+                    Field::CitizenId,
+                    Field::Gender,
+                    Field::Hometown,
+                    Field::OldId,
+                    Field::PartyCard,
+                    Field::AdmissionDate,
+                ][..],
+            ),
         ),
     ];
     for (kind, learn, evidence) in sessions {
         let pairs = blocking::pairs_for(kind, people, prepared, config.max_block_size);
-        model.train_m_with(&pattern_counts(people, prepared, &pairs), evidence.unwrap_or(learn), learn, config.em_iterations);
+        model.train_m_with(
+            &pattern_counts(people, prepared, &pairs),
+            evidence.unwrap_or(learn),
+            learn,
+            config.em_iterations,
+        );
     }
     model.lambda = deterministic_lambda(candidate_patterns, people.len());
     model
@@ -374,7 +404,8 @@ fn deterministic_lambda(patterns: &FxHashMap<Pattern, u64>, people: usize) -> f6
         .iter()
         .filter(|(p, _)| {
             let dob_agrees = matches!(p[Field::DateOfBirth.index()], Some(0 | 1));
-            let by_id = (p[Field::CitizenId.index()] == Some(0) || p[Field::PartyCard.index()] == Some(0)) && dob_agrees;
+            let by_id =
+                (p[Field::CitizenId.index()] == Some(0) || p[Field::PartyCard.index()] == Some(0)) && dob_agrees;
             let by_person = p[Field::Name.index()] == Some(0)
                 && p[Field::DateOfBirth.index()] == Some(0)
                 && p[Field::Hometown.index()] != Some(1);
@@ -432,7 +463,16 @@ pub fn find_duplicates_with(people: &[Person<'_>], config: &Config, model: Optio
             let kind = duplicate_type(a, b, &levels);
             // One citizen number on two members is a finding whatever the names say.
             let keep = probability >= config.threshold || kind == DuplicateType::DuplicateCitizenId;
-            keep.then_some(DuplicatePair { a: i as usize, b: j as usize, probability, match_weight, kind, name_kind, levels, field_weights })
+            keep.then_some(DuplicatePair {
+                a: i as usize,
+                b: j as usize,
+                probability,
+                match_weight,
+                kind,
+                name_kind,
+                levels,
+                field_weights,
+            })
         })
         .collect();
     let clusters = cluster::cluster(people, &pairs, config);
@@ -458,26 +498,41 @@ mod tests {
 
     /// 3,000 synthetic members with independent attributes.
     fn roster() -> Vec<Person<'static>> {
-        let surnames = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"];
-        let middles = ["Văn", "Thị", "Minh", "Thanh", "Ngọc", "Quốc", "Đức", "Hữu", "Xuân", "Duy", "Đình", "Quang", "Hoàng"];
+        let surnames =
+            ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"];
+        let middles =
+            ["Văn", "Thị", "Minh", "Thanh", "Ngọc", "Quốc", "Đức", "Hữu", "Xuân", "Duy", "Đình", "Quang", "Hoàng"];
         let givens = [
-            "Hùng", "Lan", "Tuấn", "Mai", "Dũng", "Hương", "Nam", "Hoa", "Quý", "Phương", "Sơn", "Thảo", "Bình", "Cường",
-            "Dung", "Giang", "Hải", "Hạnh", "Huy", "Khánh", "Linh", "Long", "Minh", "Nga", "Phúc", "Quân", "Tâm", "Thắng",
-            "Trang", "Vinh", "Anh", "Bảo", "Chi", "Đạt", "Điệp", "Hà", "Hiếu", "Hòa", "Hồng", "Khoa", "Kiên", "Lâm",
-            "Lộc", "Luân", "My", "Ngân", "Nhung", "Oanh", "Phong", "Quyên", "Sang", "Thành", "Thịnh", "Thu", "Thủy",
-            "Tiến", "Toàn", "Tú", "Uyên", "Việt", "Xuân", "Yến",
+            "Hùng", "Lan", "Tuấn", "Mai", "Dũng", "Hương", "Nam", "Hoa", "Quý", "Phương", "Sơn", "Thảo", "Bình",
+            "Cường", "Dung", "Giang", "Hải", "Hạnh", "Huy", "Khánh", "Linh", "Long", "Minh", "Nga", "Phúc", "Quân",
+            "Tâm", "Thắng", "Trang", "Vinh", "Anh", "Bảo", "Chi", "Đạt", "Điệp", "Hà", "Hiếu", "Hòa", "Hồng", "Khoa",
+            "Kiên", "Lâm", "Lộc", "Luân", "My", "Ngân", "Nhung", "Oanh", "Phong", "Quyên", "Sang", "Thành", "Thịnh",
+            "Thu", "Thủy", "Tiến", "Toàn", "Tú", "Uyên", "Việt", "Xuân", "Yến",
         ];
         let r = random_pairs(1 << 30, 3000 * 4, 42);
         let pick = |k: usize, m: usize| (r[k].0 as usize ^ (r[k].1 as usize).rotate_left(7)) % m;
         (0..3000)
             .map(|i| {
                 let name: &'static str = Box::leak(
-                    format!("{} {} {}", surnames[pick(4 * i, 14)], middles[pick(4 * i + 1, 13)], givens[pick(4 * i + 2, givens.len())])
-                        .into_boxed_str(),
+                    format!(
+                        "{} {} {}",
+                        surnames[pick(4 * i, 14)],
+                        middles[pick(4 * i + 1, 13)],
+                        givens[pick(4 * i + 2, givens.len())]
+                    )
+                    .into_boxed_str(),
                 );
-                let cid: &'static str = Box::leak(format!("001{}{:08}", i % 2, pick(4 * i + 3, 100_000_000)).into_boxed_str());
+                let cid: &'static str =
+                    Box::leak(format!("001{}{:08}", i % 2, pick(4 * i + 3, 100_000_000)).into_boxed_str());
                 let d = pick(4 * i + 3, 50 * 365);
-                person(name, 1940 + (d / 365) as u16, 1 + ((d / 28) % 12) as u8, 1 + (d % 28) as u8, Some(cid), "chi bo 1")
+                person(
+                    name,
+                    1940 + (d / 365) as u16,
+                    1 + ((d / 28) % 12) as u8,
+                    1 + (d % 28) as u8,
+                    Some(cid),
+                    "chi bo 1",
+                )
             })
             .collect()
     }
@@ -530,7 +585,8 @@ mod tests {
         let mut people = roster();
         for (i, p) in people.iter_mut().enumerate() {
             p.party_card = Some(Box::leak(format!("{:08}", 10_000_000 + i * 7919 % 89_999_999).into_boxed_str()));
-            p.admission_date = PartialDate { year: 1970 + (i % 50) as u16, month: 1 + (i % 12) as u8, day: 1 + (i % 28) as u8 };
+            p.admission_date =
+                PartialDate { year: 1970 + (i % 50) as u16, month: 1 + (i % 12) as u8, day: 1 + (i % 28) as u8 };
         }
         let original = people[40];
         // A namesake born the same day, with no citizen ID on the roster: their own card and admission.

@@ -75,7 +75,13 @@ impl Model {
     /// As `train_m`, with fields that only help tell matches apart (`evidence`,
     /// e.g. the full name when pairs were blocked on the given name) beside the
     /// fields whose m is learned (`learn`).
-    pub fn train_m_with(&mut self, patterns: &FxHashMap<Pattern, u64>, evidence: &[Field], learn: &[Field], max_iterations: usize) {
+    pub fn train_m_with(
+        &mut self,
+        patterns: &FxHashMap<Pattern, u64>,
+        evidence: &[Field],
+        learn: &[Field],
+        max_iterations: usize,
+    ) {
         let entries: Vec<(&Pattern, f64)> = patterns.iter().map(|(p, c)| (p, *c as f64)).collect();
         let total: f64 = entries.iter().map(|(_, c)| c).sum();
         if total == 0.0 {

@@ -34,7 +34,8 @@ pub struct NameAnalysis {
     raw_spelling: Option<String>,
 }
 
-const BLANK: Letter = Letter { base: b'a', quality: super::letters::Quality::Plain, tone: super::letters::Tone::Level, upper: false };
+const BLANK: Letter =
+    Letter { base: b'a', quality: super::letters::Quality::Plain, tone: super::letters::Tone::Level, upper: false };
 
 /// Buffers reused from name to name, and the syllables already parsed: a
 /// province's names are built from a few thousand distinct syllables, so after
@@ -466,9 +467,25 @@ mod tests {
     #[test]
     fn known_clean_names_read_as_a_fresh_analysis_would() {
         let names = [
-            "Nguyễn Văn Hùng", "nguyễn văn hùng", "Lê Thị Thuỷ", "Ông Trần Văn Tú", "CAO Lý", "CAO LÝ", "Cao Lý",
-            "Hoaøng Phuû", "Hoàng Phủ", "NGUYỄN THỊ Hà", "Nguyễn\u{200B}Văn", "Tran Van  An", "Ksor H'Hen", "Lùc Anh",
-            "Lực Anh", "Ðặng Văn Lâm", "Đặng Văn Lâm", "NGUYÔN V¡N AN", "Nguyễn Văn Hùng.",
+            "Nguyễn Văn Hùng",
+            "nguyễn văn hùng",
+            "Lê Thị Thuỷ",
+            "Ông Trần Văn Tú",
+            "CAO Lý",
+            "CAO LÝ",
+            "Cao Lý",
+            "Hoaøng Phuû",
+            "Hoàng Phủ",
+            "NGUYỄN THỊ Hà",
+            "Nguyễn\u{200B}Văn",
+            "Tran Van  An",
+            "Ksor H'Hen",
+            "Lùc Anh",
+            "Lực Anh",
+            "Ðặng Văn Lâm",
+            "Đặng Văn Lâm",
+            "NGUYÔN V¡N AN",
+            "Nguyễn Văn Hùng.",
         ];
         let mut scratch = Scratch::default();
         let mut warm = NameAnalysis::default();

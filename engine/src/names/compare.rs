@@ -151,7 +151,13 @@ struct RelationScratch {
 
 /// True when every mark of `x` is also on `y` (x may lack some): "Hung" lacks what
 /// "Hưng" has; "Hùng" and "Hưng" conflict.
-fn marks_within(x_syl: Option<&Syllable>, y_syl: Option<&Syllable>, x_letters: &[Letter], y_letters: &[Letter], x_is_ascii: bool) -> bool {
+fn marks_within(
+    x_syl: Option<&Syllable>,
+    y_syl: Option<&Syllable>,
+    x_letters: &[Letter],
+    y_letters: &[Letter],
+    x_is_ascii: bool,
+) -> bool {
     let letter_within = |a: &Letter, b: &Letter| {
         a.base == b.base
             && (a.quality == Quality::Plain || a.quality == b.quality)
@@ -384,7 +390,11 @@ impl Pair<'_> {
 
     /// Pairs each left syllable with an unused right one, first by key, then by a
     /// relation no worse than `DiacriticsMissing`. None unless every syllable pairs.
-    fn reorder_matching(&self, rs: &mut RelationScratch, flipped: bool) -> Option<Vec<(usize, usize, SyllableRelation)>> {
+    fn reorder_matching(
+        &self,
+        rs: &mut RelationScratch,
+        flipped: bool,
+    ) -> Option<Vec<(usize, usize, SyllableRelation)>> {
         let (n, m) = (self.a.len(), self.b.len());
         let (outer, inner) = if flipped { (m, n) } else { (n, m) };
         let mut used = vec![false; inner];
@@ -400,7 +410,11 @@ impl Pair<'_> {
                     }
                     let (i, j) = if flipped { (k, o) } else { (o, k) };
                     let rel = self.relation(i, j, rs);
-                    let ok = if pass == 0 { rel <= SyllableRelation::Equivalent } else { rel <= SyllableRelation::DiacriticsMissing };
+                    let ok = if pass == 0 {
+                        rel <= SyllableRelation::Equivalent
+                    } else {
+                        rel <= SyllableRelation::DiacriticsMissing
+                    };
                     if ok {
                         used[k] = true;
                         pairs[o] = Some((i, j, rel));
@@ -527,7 +541,8 @@ fn compare_analysed(p: &Pair<'_>, with_alignment: bool, rs: &mut RelationScratch
         }
         let total: f64 = (0..n).map(|i| weight(i, n)).sum();
         let score = (0..n).map(|i| weight(i, n) * p.pair_similarity(rels[i], i, i, rs)).sum::<f64>() / total;
-        let syllables = if with_alignment { (0..n).map(|i| p.row(Some(i), Some(i), rels[i])).collect() } else { Vec::new() };
+        let syllables =
+            if with_alignment { (0..n).map(|i| p.row(Some(i), Some(i), rels[i])).collect() } else { Vec::new() };
         return NameMatch { kind: positional_kind, score: score.min(cap(positional_kind)), syllables };
     }
 
@@ -539,13 +554,18 @@ fn compare_analysed(p: &Pair<'_>, with_alignment: bool, rs: &mut RelationScratch
             let rels: Vec<SyllableRelation> = (0..short_len)
                 .map(|s| {
                     let l = if s >= dropped { s + 1 } else { s };
-                    if long_is_left { p.relation(l, s, rs) } else { p.relation(s, l, rs) }
+                    if long_is_left {
+                        p.relation(l, s, rs)
+                    } else {
+                        p.relation(s, l, rs)
+                    }
                 })
                 .collect();
             if rels.iter().all(|r| *r <= SyllableRelation::SpellingVariant) {
                 let total: f64 = (0..short_len).map(|i| weight(i, short_len)).sum();
-                let score =
-                    rels.iter().enumerate().map(|(i, r)| weight(i, short_len) * r.similarity()).sum::<f64>() / total * 0.9;
+                let score = rels.iter().enumerate().map(|(i, r)| weight(i, short_len) * r.similarity()).sum::<f64>()
+                    / total
+                    * 0.9;
                 if best.as_ref().is_none_or(|(_, _, s)| score > *s) {
                     best = Some((dropped, rels, score));
                 }
@@ -560,13 +580,21 @@ fn compare_analysed(p: &Pair<'_>, with_alignment: bool, rs: &mut RelationScratch
                             std::cmp::Ordering::Less => (Some(l), rels[l]),
                             std::cmp::Ordering::Greater => (Some(l - 1), rels[l - 1]),
                         };
-                        if long_is_left { p.row(Some(l), s, rel) } else { p.row(s, Some(l), rel) }
+                        if long_is_left {
+                            p.row(Some(l), s, rel)
+                        } else {
+                            p.row(s, Some(l), rel)
+                        }
                     })
                     .collect()
             } else {
                 Vec::new()
             };
-            return NameMatch { kind: MatchKind::MiddleNameMissing, score: score.min(cap(MatchKind::MiddleNameMissing)), syllables };
+            return NameMatch {
+                kind: MatchKind::MiddleNameMissing,
+                score: score.min(cap(MatchKind::MiddleNameMissing)),
+                syllables,
+            };
         }
     }
 
@@ -650,9 +678,19 @@ mod tests {
     #[test]
     fn different_people_are_never_the_same_name() {
         let pairs = [
-            ("Hùng", "Hưng"), ("Thu", "Thư"), ("Hoa", "Hòa"), ("Lan", "Lân"), ("Nam", "Năm"), ("Tuấn", "Tuân"),
-            ("Phương", "Phượng"), ("Hiền", "Hiển"), ("Đông", "Đồng"), ("Hà", "Hạ"), ("An", "Ân"),
-            ("Dương", "Đường"), ("Đào", "Dao"),
+            ("Hùng", "Hưng"),
+            ("Thu", "Thư"),
+            ("Hoa", "Hòa"),
+            ("Lan", "Lân"),
+            ("Nam", "Năm"),
+            ("Tuấn", "Tuân"),
+            ("Phương", "Phượng"),
+            ("Hiền", "Hiển"),
+            ("Đông", "Đồng"),
+            ("Hà", "Hạ"),
+            ("An", "Ân"),
+            ("Dương", "Đường"),
+            ("Đào", "Dao"),
         ];
         for (a, b) in pairs {
             let k = kind(&format!("Nguyễn Văn {a}"), &format!("Nguyễn Văn {b}"));
@@ -684,8 +722,25 @@ mod tests {
 
     #[test]
     fn jaro_winkler_is_strsims() {
-        let words = ["", "a", "hung", "hu", "nguyen van hung", "nguyen hung van", "tran thi lan", "le van an", "martha",
-            "marhta", "dwayne", "duane", "dixon", "dicksonx", "abcdefghijklmnopqrstuvwxyz0123456789", "nguyễn", "x y"];
+        let words = [
+            "",
+            "a",
+            "hung",
+            "hu",
+            "nguyen van hung",
+            "nguyen hung van",
+            "tran thi lan",
+            "le van an",
+            "martha",
+            "marhta",
+            "dwayne",
+            "duane",
+            "dixon",
+            "dicksonx",
+            "abcdefghijklmnopqrstuvwxyz0123456789",
+            "nguyễn",
+            "x y",
+        ];
         for a in words {
             for b in words {
                 assert_eq!(jaro_winkler(a, b), strsim::jaro_winkler(a, b), "{a:?} {b:?}");

@@ -46,22 +46,145 @@ pub struct Repaired {
 /// ABC fonts (VN3) lack the toned capitals (C0/C1 controls and a few Latin-1
 /// positions here): text typed in them uses the lowercase codes instead.
 const TCVN3: [(char, char); 134] = [
-    ('à', 'µ'), ('ả', '¶'), ('ã', '·'), ('á', '¸'), ('ạ', '¹'), ('ă', '¨'), ('ằ', '»'), ('ẳ', '¼'), ('ẵ', '½'), ('ắ', '¾'), ('ặ', 'Æ'), ('â', '©'),
-    ('ầ', 'Ç'), ('ẩ', 'È'), ('ẫ', 'É'), ('ấ', 'Ê'), ('ậ', 'Ë'), ('è', 'Ì'), ('ẻ', 'Î'), ('ẽ', 'Ï'), ('é', 'Ð'), ('ẹ', 'Ñ'), ('ê', 'ª'), ('ề', 'Ò'),
-    ('ể', 'Ó'), ('ễ', 'Ô'), ('ế', 'Õ'), ('ệ', 'Ö'), ('ì', '×'), ('ỉ', 'Ø'), ('ĩ', 'Ü'), ('í', 'Ý'), ('ị', 'Þ'), ('ò', 'ß'), ('ỏ', 'á'), ('õ', 'â'),
-    ('ó', 'ã'), ('ọ', 'ä'), ('ô', '«'), ('ồ', 'å'), ('ổ', 'æ'), ('ỗ', 'ç'), ('ố', 'è'), ('ộ', 'é'), ('ơ', '¬'), ('ờ', 'ê'), ('ở', 'ë'), ('ỡ', 'ì'),
-    ('ớ', 'í'), ('ợ', 'î'), ('ù', 'ï'), ('ủ', 'ñ'), ('ũ', 'ò'), ('ú', 'ó'), ('ụ', 'ô'), ('ư', '\u{AD}'), ('ừ', 'õ'), ('ử', 'ö'), ('ữ', '÷'), ('ứ', 'ø'),
-    ('ự', 'ù'), ('ỳ', 'ú'), ('ỷ', 'û'), ('ỹ', 'ü'), ('ý', 'ý'), ('ỵ', 'þ'), ('đ', '®'), ('À', '€'), ('Ả', '\u{81}'), ('Ã', '‚'), ('Á', 'ƒ'), ('Ạ', '„'),
-    ('Ă', '¡'), ('Ằ', '¯'), ('Ẳ', 'º'), ('Ẵ', '¿'), ('Ắ', 'À'), ('Ặ', '…'), ('Â', '¢'), ('Ầ', 'Á'), ('Ẩ', 'Â'), ('Ẫ', 'Ã'), ('Ấ', 'Ä'), ('Ậ', '†'),
-    ('È', '‡'), ('Ẻ', 'ˆ'), ('Ẽ', '‰'), ('É', 'Š'), ('Ẹ', '‹'), ('Ê', '£'), ('Ề', 'Å'), ('Ể', 'Í'), ('Ễ', 'Ù'), ('Ế', 'Ú'), ('Ệ', 'Œ'), ('Ì', '\u{8D}'),
-    ('Ỉ', 'Ž'), ('Ĩ', '\u{8F}'), ('Í', '\u{90}'), ('Ị', '‘'), ('Ò', '’'), ('Ỏ', '“'), ('Õ', '”'), ('Ó', '•'), ('Ọ', '–'), ('Ô', '¤'), ('Ồ', 'Û'), ('Ổ', 'à'),
-    ('Ỗ', 'ð'), ('Ố', 'ÿ'), ('Ộ', '—'), ('Ơ', '¥'), ('Ờ', '˜'), ('Ở', '™'), ('Ỡ', 'š'), ('Ớ', '›'), ('Ợ', 'œ'), ('Ù', '\u{9D}'), ('Ủ', 'ž'), ('Ũ', 'Ÿ'),
-    ('Ú', '\u{1}'), ('Ụ', '\u{2}'), ('Ư', '¦'), ('Ừ', '\u{4}'), ('Ử', '\u{5}'), ('Ữ', '\u{6}'), ('Ứ', '\u{11}'), ('Ự', '\u{12}'), ('Ỳ', '\u{13}'), ('Ỷ', '\u{14}'), ('Ỹ', '\u{15}'), ('Ý', '\u{16}'),
-    ('Ỵ', '\u{17}'), ('Đ', '§'),
+    ('à', 'µ'),
+    ('ả', '¶'),
+    ('ã', '·'),
+    ('á', '¸'),
+    ('ạ', '¹'),
+    ('ă', '¨'),
+    ('ằ', '»'),
+    ('ẳ', '¼'),
+    ('ẵ', '½'),
+    ('ắ', '¾'),
+    ('ặ', 'Æ'),
+    ('â', '©'),
+    ('ầ', 'Ç'),
+    ('ẩ', 'È'),
+    ('ẫ', 'É'),
+    ('ấ', 'Ê'),
+    ('ậ', 'Ë'),
+    ('è', 'Ì'),
+    ('ẻ', 'Î'),
+    ('ẽ', 'Ï'),
+    ('é', 'Ð'),
+    ('ẹ', 'Ñ'),
+    ('ê', 'ª'),
+    ('ề', 'Ò'),
+    ('ể', 'Ó'),
+    ('ễ', 'Ô'),
+    ('ế', 'Õ'),
+    ('ệ', 'Ö'),
+    ('ì', '×'),
+    ('ỉ', 'Ø'),
+    ('ĩ', 'Ü'),
+    ('í', 'Ý'),
+    ('ị', 'Þ'),
+    ('ò', 'ß'),
+    ('ỏ', 'á'),
+    ('õ', 'â'),
+    ('ó', 'ã'),
+    ('ọ', 'ä'),
+    ('ô', '«'),
+    ('ồ', 'å'),
+    ('ổ', 'æ'),
+    ('ỗ', 'ç'),
+    ('ố', 'è'),
+    ('ộ', 'é'),
+    ('ơ', '¬'),
+    ('ờ', 'ê'),
+    ('ở', 'ë'),
+    ('ỡ', 'ì'),
+    ('ớ', 'í'),
+    ('ợ', 'î'),
+    ('ù', 'ï'),
+    ('ủ', 'ñ'),
+    ('ũ', 'ò'),
+    ('ú', 'ó'),
+    ('ụ', 'ô'),
+    ('ư', '\u{AD}'),
+    ('ừ', 'õ'),
+    ('ử', 'ö'),
+    ('ữ', '÷'),
+    ('ứ', 'ø'),
+    ('ự', 'ù'),
+    ('ỳ', 'ú'),
+    ('ỷ', 'û'),
+    ('ỹ', 'ü'),
+    ('ý', 'ý'),
+    ('ỵ', 'þ'),
+    ('đ', '®'),
+    ('À', '€'),
+    ('Ả', '\u{81}'),
+    ('Ã', '‚'),
+    ('Á', 'ƒ'),
+    ('Ạ', '„'),
+    ('Ă', '¡'),
+    ('Ằ', '¯'),
+    ('Ẳ', 'º'),
+    ('Ẵ', '¿'),
+    ('Ắ', 'À'),
+    ('Ặ', '…'),
+    ('Â', '¢'),
+    ('Ầ', 'Á'),
+    ('Ẩ', 'Â'),
+    ('Ẫ', 'Ã'),
+    ('Ấ', 'Ä'),
+    ('Ậ', '†'),
+    ('È', '‡'),
+    ('Ẻ', 'ˆ'),
+    ('Ẽ', '‰'),
+    ('É', 'Š'),
+    ('Ẹ', '‹'),
+    ('Ê', '£'),
+    ('Ề', 'Å'),
+    ('Ể', 'Í'),
+    ('Ễ', 'Ù'),
+    ('Ế', 'Ú'),
+    ('Ệ', 'Œ'),
+    ('Ì', '\u{8D}'),
+    ('Ỉ', 'Ž'),
+    ('Ĩ', '\u{8F}'),
+    ('Í', '\u{90}'),
+    ('Ị', '‘'),
+    ('Ò', '’'),
+    ('Ỏ', '“'),
+    ('Õ', '”'),
+    ('Ó', '•'),
+    ('Ọ', '–'),
+    ('Ô', '¤'),
+    ('Ồ', 'Û'),
+    ('Ổ', 'à'),
+    ('Ỗ', 'ð'),
+    ('Ố', 'ÿ'),
+    ('Ộ', '—'),
+    ('Ơ', '¥'),
+    ('Ờ', '˜'),
+    ('Ở', '™'),
+    ('Ỡ', 'š'),
+    ('Ớ', '›'),
+    ('Ợ', 'œ'),
+    ('Ù', '\u{9D}'),
+    ('Ủ', 'ž'),
+    ('Ũ', 'Ÿ'),
+    ('Ú', '\u{1}'),
+    ('Ụ', '\u{2}'),
+    ('Ư', '¦'),
+    ('Ừ', '\u{4}'),
+    ('Ử', '\u{5}'),
+    ('Ữ', '\u{6}'),
+    ('Ứ', '\u{11}'),
+    ('Ự', '\u{12}'),
+    ('Ỳ', '\u{13}'),
+    ('Ỷ', '\u{14}'),
+    ('Ỹ', '\u{15}'),
+    ('Ý', '\u{16}'),
+    ('Ỵ', '\u{17}'),
+    ('Đ', '§'),
 ];
 
 /// TCVN3's combining tone marks (bytes 0xB0–0xB4).
-const TCVN3_MARKS: [(char, char); 5] = [('°', '\u{300}'), ('±', '\u{309}'), ('²', '\u{303}'), ('³', '\u{301}'), ('´', '\u{323}')];
+const TCVN3_MARKS: [(char, char); 5] =
+    [('°', '\u{300}'), ('±', '\u{309}'), ('²', '\u{303}'), ('³', '\u{301}'), ('´', '\u{323}')];
 
 /// The only capitals the ABC (VN3) fonts have.
 fn is_vn3_capital(c: char) -> bool {
@@ -188,7 +311,8 @@ struct Tcvn3Token {
 
 fn tcvn3_decode(token: &str) -> Option<Tcvn3Token> {
     let table = tcvn3_table();
-    let mut out = Tcvn3Token { chars: Vec::with_capacity(token.len()), loose_case: Vec::with_capacity(token.len()), vn1: false };
+    let mut out =
+        Tcvn3Token { chars: Vec::with_capacity(token.len()), loose_case: Vec::with_capacity(token.len()), vn1: false };
     for c in token.chars() {
         let (d, loose) = if c.is_ascii_alphabetic() {
             (c, false)
@@ -304,7 +428,12 @@ fn reads_as_vietnamese(text: &str) -> bool {
     tokens.peek().is_some()
         && tokens.all(|token| {
             is_valid_syllable(token)
-                || token.chars().all(|c| c.is_ascii_alphanumeric() || vietnamese_letter(c).is_some() || combining_mark(c).is_some() || is_apostrophe(c))
+                || token.chars().all(|c| {
+                    c.is_ascii_alphanumeric()
+                        || vietnamese_letter(c).is_some()
+                        || combining_mark(c).is_some()
+                        || is_apostrophe(c)
+                })
         })
 }
 
@@ -527,8 +656,29 @@ fn is_vni_pair(vowel: char, mark: char) -> bool {
         'a' | 'e' | 'A' | 'E' => {
             tone || matches!(
                 mark,
-                'â' | 'á' | 'à' | 'å' | 'ã' | 'ä' | 'ê' | 'é' | 'è' | 'ú' | 'ü' | 'ë' | 'Â' | 'Á' | 'À' | 'Å' | 'Ã'
-                    | 'Ä' | 'Ê' | 'É' | 'È' | 'Ú' | 'Ü' | 'Ë'
+                'â' | 'á'
+                    | 'à'
+                    | 'å'
+                    | 'ã'
+                    | 'ä'
+                    | 'ê'
+                    | 'é'
+                    | 'è'
+                    | 'ú'
+                    | 'ü'
+                    | 'ë'
+                    | 'Â'
+                    | 'Á'
+                    | 'À'
+                    | 'Å'
+                    | 'Ã'
+                    | 'Ä'
+                    | 'Ê'
+                    | 'É'
+                    | 'È'
+                    | 'Ú'
+                    | 'Ü'
+                    | 'Ë'
             )
         }
         'o' | 'O' => tone || matches!(mark, 'â' | 'Â'),
@@ -658,7 +808,10 @@ fn signature_scan(raw: &str) -> Option<bool> {
                 None => {
                     // Mojibake of à (C3 A0) and Ò (C3 92): Ã in cp1252, Ă in cp1250,
                     // then NBSP or a curly quote, which are not foreign on their own.
-                    if is_foreign_char(c) || (matches!(prev, 'Ã' | 'Ă') && matches!(c, '\u{A0}' | '’' | '‘')) || tail.closes_badly(word_tone) {
+                    if is_foreign_char(c)
+                        || (matches!(prev, 'Ã' | 'Ă') && matches!(c, '\u{A0}' | '’' | '‘'))
+                        || tail.closes_badly(word_tone)
+                    {
                         return Some(true);
                     }
                     word_tone = Tone::Level;
@@ -677,7 +830,8 @@ fn signature_scan(raw: &str) -> Option<bool> {
     }
     // A name in capitals but for a few lowercase non-ASCII letters after capitals:
     // TCVN3 capitals written with lowercase codes ("CAO Lý"), not "Lã Bá Tư".
-    let small_codes_in_capitals = ascii_small == 0 && small_after_capitals > 0 && capitals >= 2 * small_after_capitals + 2;
+    let small_codes_in_capitals =
+        ascii_small == 0 && small_after_capitals > 0 && capitals >= 2 * small_after_capitals + 2;
     Some((prev == '\'' && is_ascii_vowel(before)) || tail.closes_badly(word_tone) || small_codes_in_capitals)
 }
 
@@ -723,7 +877,8 @@ fn breaks_glide(before: char, prev: char, l: &Letter) -> bool {
 fn breaks_pair(prev: &Letter, next: char) -> bool {
     // Đ is always followed by a vowel: "Ðc" is TCVN3 Éc.
     (prev.quality == Quality::Stroke && !is_ascii_vowel(next))
-        || prev.base == b'o' && (matches!(next, 'y' | 'Y') || (prev.quality != Quality::Plain && matches!(next, 'a' | 'A')))
+        || prev.base == b'o'
+            && (matches!(next, 'y' | 'Y') || (prev.quality != Quality::Plain && matches!(next, 'a' | 'A')))
 }
 
 fn is_ascii_vowel(c: char) -> bool {
@@ -741,8 +896,14 @@ fn is_legacy_char(c: char) -> bool {
 // ---------------------------------------------------------------------------
 
 /// Per-token decoders, in the order that breaks ties.
-const TOKEN_ENCODINGS: [Encoding; 6] =
-    [Encoding::Vni, Encoding::Tcvn3, Encoding::Utf8AsCp1252, Encoding::Utf8AsCp1250, Encoding::Utf8AsMacRoman, Encoding::Viqr];
+const TOKEN_ENCODINGS: [Encoding; 6] = [
+    Encoding::Vni,
+    Encoding::Tcvn3,
+    Encoding::Utf8AsCp1252,
+    Encoding::Utf8AsCp1250,
+    Encoding::Utf8AsMacRoman,
+    Encoding::Viqr,
+];
 
 struct Candidate {
     encoding: Encoding,
@@ -766,7 +927,8 @@ fn plausible_syllable(text: &str) -> bool {
     let bases: Vec<u8> = text.chars().filter_map(vietnamese_letter).map(|l| l.base).collect();
     if let Some(first_vowel) = bases.iter().position(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')) {
         let onset = &bases[..first_vowel];
-        let takes_y = matches!(onset, b"" | b"h" | b"k" | b"l" | b"m" | b"n" | b"s" | b"t" | b"th" | b"v" | b"x" | b"d");
+        let takes_y =
+            matches!(onset, b"" | b"h" | b"k" | b"l" | b"m" | b"n" | b"s" | b"t" | b"th" | b"v" | b"x" | b"d");
         if bases[first_vowel] == b'y' && !takes_y {
             return false;
         }
@@ -774,7 +936,10 @@ fn plausible_syllable(text: &str) -> bool {
     let mut prev = ' ';
     let mut chars = bases.iter().copied().peekable();
     while let Some(b) = chars.next() {
-        if b == b'y' && prev != b'u' as char && chars.peek().is_some_and(|&n| !matches!(n, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')) {
+        if b == b'y'
+            && prev != b'u' as char
+            && chars.peek().is_some_and(|&n| !matches!(n, b'a' | b'e' | b'i' | b'o' | b'u' | b'y'))
+        {
             return false;
         }
         prev = b as char;
@@ -883,7 +1048,8 @@ pub(crate) fn repair_flagged(raw: &str) -> Option<Repaired> {
     }
     // Legacy text is Latin-1 characters, which NFC keeps whole: decode the NFC form
     // so NFD input decodes alike.
-    let text: Cow<str> = if unicode_normalization::is_nfc_quick(raw.chars()) == unicode_normalization::IsNormalized::Yes {
+    let text: Cow<str> = if unicode_normalization::is_nfc_quick(raw.chars()) == unicode_normalization::IsNormalized::Yes
+    {
         Cow::Borrowed(raw)
     } else {
         Cow::Owned(raw.nfc().collect())
@@ -920,7 +1086,11 @@ impl CaseContext {
     /// Whether a decoding's letters of known case fit: no capital after the first
     /// letter in mixed case, no lowercase in capitals.
     fn fits(self, c: &Candidate) -> bool {
-        let mut known = c.text.chars().enumerate().filter(|&(i, ch)| ch.is_alphabetic() && !c.loose_case.get(i).copied().unwrap_or(false));
+        let mut known = c
+            .text
+            .chars()
+            .enumerate()
+            .filter(|&(i, ch)| ch.is_alphabetic() && !c.loose_case.get(i).copied().unwrap_or(false));
         match self {
             CaseContext::Mixed => known.skip(1).all(|(_, ch)| !ch.is_uppercase()),
             CaseContext::Capitals => known.all(|(_, ch)| !ch.is_lowercase()),
@@ -947,7 +1117,8 @@ fn repair_tokens(text: &str) -> Option<Repaired> {
     let mut votes = [0usize; TOKEN_ENCODINGS.len()];
     // A toned capital that no 8-bit font has ("Ễ" in "NGUYỄN") means the name was
     // typed in Unicode, where a capitals name may hold an ordinary title-case word.
-    let unicode_capitals = text.chars().any(|c| c.is_uppercase() && !c.is_ascii() && !is_legacy_char(c) && vietnamese_letter(c).is_some());
+    let unicode_capitals =
+        text.chars().any(|c| c.is_uppercase() && !c.is_ascii() && !is_legacy_char(c) && vietnamese_letter(c).is_some());
     for &(s, e) in &spans {
         let token = &text[s..e];
         let (lower, upper) = (count(token, |c| c.is_lowercase()), count(token, capital));
@@ -1093,7 +1264,11 @@ fn fix_tcvn3_case(text: &str, spans: &[(usize, usize)], chosen: &mut [Option<Can
 /// The Vietnamese syllable a Telex-typed token stands for ("Nguyeenx" → "Nguyễn",
 /// "Ddawngj" → "Đặng"), when the token is not one already and decodes to one.
 pub fn telex_decode(token: &str) -> Option<String> {
-    if token.is_empty() || token.len() > 16 || !token.bytes().all(|b| b.is_ascii_alphabetic()) || is_valid_syllable(token) {
+    if token.is_empty()
+        || token.len() > 16
+        || !token.bytes().all(|b| b.is_ascii_alphabetic())
+        || is_valid_syllable(token)
+    {
         return None;
     }
     let lower = token.to_ascii_lowercase().into_bytes();
@@ -1111,7 +1286,9 @@ pub fn telex_decode(token: &str) -> Option<String> {
         tries.push(Some(lower.len() - 1));
     }
     for i in (1..lower.len().saturating_sub(1)).rev() {
-        if tone_of(lower[i]).is_some() && lower[..i].iter().any(|&b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'w')) {
+        if tone_of(lower[i]).is_some()
+            && lower[..i].iter().any(|&b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'w'))
+        {
             tries.push(Some(i));
         }
     }
@@ -1170,7 +1347,11 @@ fn telex_letters(keys: &[u8], tone: Tone) -> Option<Vec<Letter>> {
                             b'a' => letters[v].quality = Quality::Breve,
                             b'o' | b'u' => {
                                 letters[v].quality = Quality::Horn;
-                                if target.base == b'o' && v > 0 && letters[v - 1].base == b'u' && letters[v - 1].quality == Quality::Plain {
+                                if target.base == b'o'
+                                    && v > 0
+                                    && letters[v - 1].base == b'u'
+                                    && letters[v - 1].quality == Quality::Plain
+                                {
                                     letters[v - 1].quality = Quality::Horn;
                                 }
                             }
@@ -1326,7 +1507,9 @@ mod tests {
     #[test]
     fn round_trips() {
         for name in NAMES {
-            for (encoded, what) in [(encode_vni(name), "vni"), (encode_tcvn3(name), "tcvn3"), (encode_viqr(name), "viqr")] {
+            for (encoded, what) in
+                [(encode_vni(name), "vni"), (encode_tcvn3(name), "tcvn3"), (encode_viqr(name), "viqr")]
+            {
                 assert_ne!(encoded, name, "{what}");
                 assert_eq!(fixed(&encoded), name, "{what}: {encoded}");
             }
@@ -1377,8 +1560,11 @@ mod tests {
             let syllable = carrier(c).unwrap_or_else(|| panic!("no carrier for {c}"));
             assert!(syllable.contains(c), "{syllable} {c}");
             count += 1;
-            let name = if c.is_uppercase() { format!("NGUYỄN {syllable}") } else { format!("Nguyễn Thị {syllable}") };
-            for (encoded, what) in [(encode_vni(&name), "vni"), (encode_tcvn3(&name), "tcvn3"), (encode_viqr(&name), "viqr")] {
+            let name =
+                if c.is_uppercase() { format!("NGUYỄN {syllable}") } else { format!("Nguyễn Thị {syllable}") };
+            for (encoded, what) in
+                [(encode_vni(&name), "vni"), (encode_tcvn3(&name), "tcvn3"), (encode_viqr(&name), "viqr")]
+            {
                 assert_eq!(fixed(&encoded), name, "{what} {c}: {encoded}");
             }
             // Each letter alone in its token, and capitals outside an all-caps name.
@@ -1390,7 +1576,10 @@ mod tests {
     #[test]
     fn tcvn3_full_vn1_capitals_decode() {
         // Text from a VN1 source writes toned capitals with their own codes.
-        let vn1: String = "Nguyễn Thị Ánh".chars().map(|c| TCVN3.iter().find(|(l, _)| *l == c).map_or(c, |(_, code)| *code)).collect();
+        let vn1: String = "Nguyễn Thị Ánh"
+            .chars()
+            .map(|c| TCVN3.iter().find(|(l, _)| *l == c).map_or(c, |(_, code)| *code))
+            .collect();
         assert_eq!(vn1, "NguyÔn ThÞ ƒnh");
         assert_eq!(fixed(&vn1), "Nguyễn Thị Ánh");
         // VN3 fonts: the lowercase code, capitalised from the rest of the name.
@@ -1461,28 +1650,28 @@ mod tests {
     #[test]
     fn hard_cases_found_on_generated_rosters() {
         let cases = [
-            ("Cao LÖ", "Cao Lệ"),                  // VNI would read LƯ, in capitals
-            ("CAO Vò", "CAO VŨ"),                  // VNI would read Vị, in lowercase
-            ("Cao Lùc", "Cao Lực"),                // a grave never closes with c
-            ("Cao Thóy", "Cao Thúy"),              // "oy" is no rhyme
-            ("Cao Quúnh", "Cao Quỳnh"),            // qu is never followed by u
-            ("Cao Lôa", "Cao Lụa"),                // "ôa" is no rhyme
-            ("CAO LéC", "CAO LỘC"),                // lowercase inside capitals
-            ("Cao BÝch", "Cao Bích"),              // capital inside a title-case word
-            ("Cao Anh Hîp", "Cao Anh Hợp"),        // VNI would read Hỵp, no Vietnamese rhyme
-            ("Cao Baù My", "Cao Bá My"),           // "bàu" with the tone on the glide
-            ("Cao Duy Ñònh", "Cao Duy Định"),      // ñ is no Vietnamese letter
-            ("CAO Lý", "CAO LÝ"),                  // TCVN3 has no Ý code
-            ("Cao Ba' My", "Cao Bá My"),           // VIQR acute closing a word
-            ("Cao LÃ\u{A0}nh", "Cao Lành"),        // mojibake with NBSP as a byte
-            ("CAO THANH HÃ’A", "CAO THANH HÒA"),  // mojibake with a curly quote as a byte
-            ("DANH TH∆Ø∆†L", "DANH THƯƠL"),       // Khmer Thươl is no syllable
-            ("BAN SĆ\u{A0}", "BAN SƠ"),            // cp1250
-            ("NGUYỄN THỊ Hà", "NGUYỄN THỊ Hà"),    // Ễ and Ị exist only in Unicode
-            ("ÿù", "ÿù"),                          // MacRoman reading is U+061D alone
-            ("Phuû Hùng", "Phủ Hùng"),             // Phuû is read as VNI, so Hùng is not TCVN3
-            ("NGHÐN", "NGHÉN"),                    // Đ never stands inside a word
-            ("Ðc Anh", "Éc Anh"),                  // nor before a consonant
+            ("Cao LÖ", "Cao Lệ"),                // VNI would read LƯ, in capitals
+            ("CAO Vò", "CAO VŨ"),                // VNI would read Vị, in lowercase
+            ("Cao Lùc", "Cao Lực"),              // a grave never closes with c
+            ("Cao Thóy", "Cao Thúy"),            // "oy" is no rhyme
+            ("Cao Quúnh", "Cao Quỳnh"),          // qu is never followed by u
+            ("Cao Lôa", "Cao Lụa"),              // "ôa" is no rhyme
+            ("CAO LéC", "CAO LỘC"),              // lowercase inside capitals
+            ("Cao BÝch", "Cao Bích"),            // capital inside a title-case word
+            ("Cao Anh Hîp", "Cao Anh Hợp"),      // VNI would read Hỵp, no Vietnamese rhyme
+            ("Cao Baù My", "Cao Bá My"),         // "bàu" with the tone on the glide
+            ("Cao Duy Ñònh", "Cao Duy Định"),    // ñ is no Vietnamese letter
+            ("CAO Lý", "CAO LÝ"),                // TCVN3 has no Ý code
+            ("Cao Ba' My", "Cao Bá My"),         // VIQR acute closing a word
+            ("Cao LÃ\u{A0}nh", "Cao Lành"),      // mojibake with NBSP as a byte
+            ("CAO THANH HÃ’A", "CAO THANH HÒA"), // mojibake with a curly quote as a byte
+            ("DANH TH∆Ø∆†L", "DANH THƯƠL"),      // Khmer Thươl is no syllable
+            ("BAN SĆ\u{A0}", "BAN SƠ"),          // cp1250
+            ("NGUYỄN THỊ Hà", "NGUYỄN THỊ Hà"),  // Ễ and Ị exist only in Unicode
+            ("ÿù", "ÿù"),                        // MacRoman reading is U+061D alone
+            ("Phuû Hùng", "Phủ Hùng"),           // Phuû is read as VNI, so Hùng is not TCVN3
+            ("NGHÐN", "NGHÉN"),                  // Đ never stands inside a word
+            ("Ðc Anh", "Éc Anh"),                // nor before a consonant
         ];
         for (raw, want) in cases {
             assert_eq!(fixed(raw), want, "{raw}");
@@ -1493,9 +1682,17 @@ mod tests {
     fn decomposed_text_is_judged_as_composed() {
         let mut samples: Vec<String> = NAMES.iter().map(|s| s.to_string()).collect();
         for name in NAMES {
-            samples.extend([encode_vni(name), encode_tcvn3(name), encode_viqr(name), mojibake(name, Encoding::Utf8AsCp1252)]);
+            samples.extend([
+                encode_vni(name),
+                encode_tcvn3(name),
+                encode_viqr(name),
+                mojibake(name, Encoding::Utf8AsCp1252),
+            ]);
         }
-        samples.extend(["NGUYÔN", "CAO LéC", "Cao BÝch", "Cao Lùc", "Cao Thóy", "Hoà", "e\u{303}\u{302}", "ñ", "o\u{308}"].map(String::from));
+        samples.extend(
+            ["NGUYÔN", "CAO LéC", "Cao BÝch", "Cao Lùc", "Cao Thóy", "Hoà", "e\u{303}\u{302}", "ñ", "o\u{308}"]
+                .map(String::from),
+        );
         for s in samples {
             let nfc: String = s.nfc().collect();
             let nfd: String = s.nfd().collect();
@@ -1507,7 +1704,9 @@ mod tests {
     #[test]
     fn repairs_are_stable() {
         for name in NAMES {
-            for encoded in [encode_vni(name), encode_tcvn3(name), encode_viqr(name), mojibake(name, Encoding::Utf8AsCp1252)] {
+            for encoded in
+                [encode_vni(name), encode_tcvn3(name), encode_viqr(name), mojibake(name, Encoding::Utf8AsCp1252)]
+            {
                 let once = fixed(&encoded);
                 assert_eq!(repair(&once), None, "{encoded} → {once}");
             }
@@ -1526,7 +1725,20 @@ mod tests {
         assert_eq!(telex_decode("Vawn").as_deref(), Some("Văn"));
         let thuy = telex_decode("Thuyr").expect("Thuyr");
         assert!(thuy == "Thuỷ" || thuy == "Thủy", "{thuy}");
-        for s in ["Ksor", "Nguyen", "Hung", "H'Hen", "Niê", "Ktla", "Phen", "Y", "Mlo", "", "Nguyễn", "xxxxxxxxxxxxxxxxxxxxxx"] {
+        for s in [
+            "Ksor",
+            "Nguyen",
+            "Hung",
+            "H'Hen",
+            "Niê",
+            "Ktla",
+            "Phen",
+            "Y",
+            "Mlo",
+            "",
+            "Nguyễn",
+            "xxxxxxxxxxxxxxxxxxxxxx",
+        ] {
             assert_eq!(telex_decode(s), None, "{s}");
         }
     }
@@ -1535,7 +1747,9 @@ mod tests {
     fn odd_inputs_do_not_panic() {
         let all_high = mojibake(MARKED_LETTERS, Encoding::Utf8AsMacRoman);
         let latin1: String = (0x80u32..=0xFF).filter_map(char::from_u32).collect();
-        let cp1252: String = (0x80u8..=0xFF).map(|b| encoding_rs::WINDOWS_1252.decode_without_bom_handling(&[b]).0.into_owned()).collect();
+        let cp1252: String = (0x80u8..=0xFF)
+            .map(|b| encoding_rs::WINDOWS_1252.decode_without_bom_handling(&[b]).0.into_owned())
+            .collect();
         let long = "Löông Vaên ".repeat(90);
         let inputs = [
             all_high.as_str(),

@@ -151,7 +151,12 @@ fn decompose_slow(c: char) -> Option<Letter> {
 pub fn decompose(c: char) -> Option<Letter> {
     // Most letters of a Vietnamese name are plain ASCII: skip the table for them.
     if c.is_ascii_alphabetic() {
-        return Some(Letter { base: c.to_ascii_lowercase() as u8, quality: Quality::Plain, tone: Tone::Level, upper: c.is_ascii_uppercase() });
+        return Some(Letter {
+            base: c.to_ascii_lowercase() as u8,
+            quality: Quality::Plain,
+            tone: Tone::Level,
+            upper: c.is_ascii_uppercase(),
+        });
     }
     let cp = c as u32;
     if cp < TABLE_END {
@@ -224,8 +229,8 @@ pub fn read_letters(token: &str, out: &mut Vec<Letter>) -> Option<bool> {
                 // Only a tone of the quality mark's own combining class (230) written
                 // first stays apart under NFC. The dot below (220) comes first in NFD
                 // itself ("Đặng", "Lộc"), and a horn (216) is sorted before any tone.
-                out_of_order |= !matches!(last.tone, Tone::Level | Tone::Dot)
-                    && matches!(q, Quality::Circumflex | Quality::Breve);
+                out_of_order |=
+                    !matches!(last.tone, Tone::Level | Tone::Dot) && matches!(q, Quality::Circumflex | Quality::Breve);
                 last.quality = q;
             }
             Mark::Tone(t) if last.tone == Tone::Level => last.tone = t,
@@ -264,7 +269,9 @@ mod tests {
     fn only_marks_nfc_keeps_apart_are_out_of_order() {
         let mut a = Vec::new();
         // NFD writes the dot below before the circumflex or breve: canonical, not out of order.
-        for s in ["e\u{0323}\u{0302}", "a\u{0323}\u{0306}", "o\u{0323}\u{0302}", "o\u{0301}\u{031B}", "e\u{0302}\u{0303}"] {
+        for s in
+            ["e\u{0323}\u{0302}", "a\u{0323}\u{0306}", "o\u{0323}\u{0302}", "o\u{0301}\u{031B}", "e\u{0302}\u{0303}"]
+        {
             assert_eq!(read_letters(s, &mut a), Some(false), "{s:?}");
         }
         // Tilde before circumflex: both class 230, so NFC leaves them in this order.

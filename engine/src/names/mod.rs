@@ -24,8 +24,8 @@ use crate::error::{EngineError, MAX_NAME_BYTES};
 pub use analysis::{NameAnalysis, Scratch};
 pub use compare::{compare_names, Comparer, MatchKind, NameMatch, SyllableAlignment, SyllableRelation};
 pub use syllable::{is_valid_syllable, ToneStyle};
-pub use writer::Writer;
 use writer::with_thread_writer;
+pub use writer::Writer;
 
 /// The form a caller asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,7 +82,8 @@ const CHUNK: usize = 2048;
 pub fn write_names_bulk(names: &[Option<&str>], form: Form) -> Result<StrColumn, EngineError> {
     check_lengths(names, 0)?;
     let bulk = BulkWrite::new(form);
-    let chunks: Vec<StrColumn> = names.par_chunks(CHUNK).enumerate().map(|(k, chunk)| bulk.chunk(k * CHUNK, chunk).column).collect();
+    let chunks: Vec<StrColumn> =
+        names.par_chunks(CHUNK).enumerate().map(|(k, chunk)| bulk.chunk(k * CHUNK, chunk).column).collect();
     Ok(StrColumn::concat(&chunks))
 }
 
@@ -120,7 +121,12 @@ impl BulkWrite {
     /// worker that wrote it as soon as it is written, in no particular order. The
     /// first name over the length cap fails the piece, naming its row, before any of
     /// it is written.
-    pub fn write(&self, first_row: usize, names: &[Option<&str>], sink: impl Fn(WrittenChunk) + Sync) -> Result<(), EngineError> {
+    pub fn write(
+        &self,
+        first_row: usize,
+        names: &[Option<&str>],
+        sink: impl Fn(WrittenChunk) + Sync,
+    ) -> Result<(), EngineError> {
         check_lengths(names, first_row)?;
         names.par_chunks(CHUNK).enumerate().for_each(|(k, chunk)| sink(self.chunk(first_row + k * CHUNK, chunk)));
         Ok(())
@@ -130,7 +136,9 @@ impl BulkWrite {
         let bytes: usize = chunk.iter().map(|n| n.map_or(0, str::len) + 4).sum();
         let mut column = StrColumn::with_capacity(chunk.len(), bytes);
         let mut same_as = Vec::with_capacity(chunk.len());
-        with_thread_writer(|writer| writer.write_chunk_in_call(self.call, first_row, chunk, self.form, &mut column, &mut same_as));
+        with_thread_writer(|writer| {
+            writer.write_chunk_in_call(self.call, first_row, chunk, self.form, &mut column, &mut same_as)
+        });
         WrittenChunk { first_row, column, same_as }
     }
 }
@@ -179,10 +187,8 @@ pub fn compare_names_bulk(left: &[Option<&str>], right: &[Option<&str>]) -> Resu
         .zip(right.par_chunks(CHUNK))
         .map(|(left, right)| {
             compare::with_thread_comparer(|cmp| {
-                let mut out = ComparisonColumns {
-                    kinds: Vec::with_capacity(left.len()),
-                    scores: Vec::with_capacity(left.len()),
-                };
+                let mut out =
+                    ComparisonColumns { kinds: Vec::with_capacity(left.len()), scores: Vec::with_capacity(left.len()) };
                 for (a, b) in left.iter().zip(right) {
                     let (kind, score) = match (a, b) {
                         (Some(a), Some(b)) => {
@@ -273,10 +279,7 @@ mod tests {
         let long = "a".repeat(MAX_NAME_BYTES + 1);
         assert!(matches!(normalize_name(&long), Err(EngineError::NameTooLong { .. })));
         let names = vec![Some("An"), Some(long.as_str())];
-        assert!(matches!(
-            write_names_bulk(&names, Form::Key),
-            Err(EngineError::NameTooLong { index: 1, .. })
-        ));
+        assert!(matches!(write_names_bulk(&names, Form::Key), Err(EngineError::NameTooLong { index: 1, .. })));
     }
 
     #[test]
@@ -298,7 +301,14 @@ mod tests {
         // Repeats within a call come from the call's cache; each form is cached on
         // its own; a name too long to cache and legacy text take the full path.
         let long = "Nguyễn ".repeat(12) + "Hùng";
-        let raw = ["Nguyễn Văn Thuỷ", "NGUYỄN VĂN THỦY", "Nguyễn Văn Thuỷ", "NguyÔn V¨n Thñy", long.as_str(), "Ông Lê Văn Tám"];
+        let raw = [
+            "Nguyễn Văn Thuỷ",
+            "NGUYỄN VĂN THỦY",
+            "Nguyễn Văn Thuỷ",
+            "NguyÔn V¨n Thñy",
+            long.as_str(),
+            "Ông Lê Văn Tám",
+        ];
         let names: Vec<Option<&str>> = raw.iter().cycle().take(raw.len() * 50).map(|s| Some(*s)).collect();
         for _ in 0..2 {
             for form in [Form::Display, Form::Key, Form::Fold, Form::Display] {

@@ -93,8 +93,33 @@ fn nucleus_class(nucleus: &[u8]) -> Option<NucleusClass> {
 fn is_onset(onset: &[u8]) -> bool {
     matches!(
         onset,
-        b"" | b"b" | b"c" | b"ch" | b"d" | b"D" | b"g" | b"gh" | b"gi" | b"h" | b"k" | b"kh" | b"l" | b"m" | b"n"
-            | b"ng" | b"ngh" | b"nh" | b"p" | b"ph" | b"qu" | b"r" | b"s" | b"t" | b"th" | b"tr" | b"v" | b"x"
+        b"" | b"b"
+            | b"c"
+            | b"ch"
+            | b"d"
+            | b"D"
+            | b"g"
+            | b"gh"
+            | b"gi"
+            | b"h"
+            | b"k"
+            | b"kh"
+            | b"l"
+            | b"m"
+            | b"n"
+            | b"ng"
+            | b"ngh"
+            | b"nh"
+            | b"p"
+            | b"ph"
+            | b"qu"
+            | b"r"
+            | b"s"
+            | b"t"
+            | b"th"
+            | b"tr"
+            | b"v"
+            | b"x"
     )
 }
 
@@ -119,8 +144,8 @@ impl Syllable {
             return None;
         }
         let mut tone = Tone::Level;
-        let mut letters = [Letter { base: b'a', quality: Quality::Plain, tone: Tone::Level, upper: false };
-            MAX_SYLLABLE_LETTERS];
+        let mut letters =
+            [Letter { base: b'a', quality: Quality::Plain, tone: Tone::Level, upper: false }; MAX_SYLLABLE_LETTERS];
         let mut codes = [0u8; MAX_SYLLABLE_LETTERS];
         for (i, l) in input.iter().enumerate() {
             if l.tone != Tone::Level {
@@ -143,7 +168,10 @@ impl Syllable {
         // goes on y and Giáp's on a.
         if codes[..onset_len] == *b"q" && codes.get(1) == Some(&b'u') {
             onset_len = 2;
-        } else if codes[..onset_len] == *b"g" && codes.get(1) == Some(&b'i') && codes.get(2).is_some_and(|c| is_vowel_code(*c)) {
+        } else if codes[..onset_len] == *b"g"
+            && codes.get(1) == Some(&b'i')
+            && codes.get(2).is_some_and(|c| is_vowel_code(*c))
+        {
             onset_len = 2;
         }
         let nucleus_len = codes[onset_len..].iter().take_while(|c| is_vowel_code(**c)).count();
@@ -302,8 +330,7 @@ impl Syllable {
         }
         let (a, b) = (self.letters[at].base, other.letters[at].base);
         let swapped = (a == b'y' && b == b'i') || (a == b'i' && b == b'y');
-        swapped
-            && self.letters().iter().zip(other.letters()).enumerate().all(|(i, (x, y))| i == at || x == y)
+        swapped && self.letters().iter().zip(other.letters()).enumerate().all(|(i, (x, y))| i == at || x == y)
     }
 }
 
@@ -389,10 +416,16 @@ mod tests {
 
     #[test]
     fn validator_accepts_names_and_rejects_garbage() {
-        for s in ["nguyễn", "nghiêng", "khuếch", "y", "ông", "gì", "gỉ", "gìn", "quốc", "xoong", "khuỷu", "giếng", "giữ", "Đặng"] {
+        for s in [
+            "nguyễn", "nghiêng", "khuếch", "y", "ông", "gì", "gỉ", "gìn", "quốc", "xoong", "khuỷu", "giếng", "giữ",
+            "Đặng",
+        ] {
             assert!(is_valid_syllable(s), "{s}");
         }
-        for s in ["ksor", "niê", "hoaf", "kan", "gha", "ngi", "xyz", "cáp2", "ất2", "bát1", "tàc", "ăn1", "qa", "ăng'", "khỉng", "lịc", "bêng", "giỉ", "giíp", "giy", "rơng", "lớc", "oón", "toót"] {
+        for s in [
+            "ksor", "niê", "hoaf", "kan", "gha", "ngi", "xyz", "cáp2", "ất2", "bát1", "tàc", "ăn1", "qa", "ăng'",
+            "khỉng", "lịc", "bêng", "giỉ", "giíp", "giy", "rơng", "lớc", "oón", "toót",
+        ] {
             assert!(!is_valid_syllable(s), "{s}");
         }
         // Stops take only the acute or dot tone.
@@ -408,8 +441,10 @@ mod tests {
 
     #[test]
     fn tables_match_the_readable_lists() {
-        for onset in ["", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh",
-            "p", "ph", "qu", "r", "s", "t", "th", "tr", "v", "x"] {
+        for onset in [
+            "", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh", "p", "ph",
+            "qu", "r", "s", "t", "th", "tr", "v", "x",
+        ] {
             assert!(onset.is_empty() || is_onset(&codes(onset)), "{onset}");
         }
         let classes = [

@@ -54,7 +54,9 @@ const CLASS_TABLE_END: usize = 0x2100;
 
 fn class_table() -> &'static [Class] {
     static TABLE: std::sync::OnceLock<Vec<Class>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| (0..CLASS_TABLE_END as u32).map(|cp| char::from_u32(cp).map_or(Class::Separator, class)).collect())
+    TABLE.get_or_init(|| {
+        (0..CLASS_TABLE_END as u32).map(|cp| char::from_u32(cp).map_or(Class::Separator, class)).collect()
+    })
 }
 
 /// The character starting at byte `i` of valid UTF-8, and its width.
@@ -121,11 +123,8 @@ impl Tokens {
                 continue;
             }
             let (c, width) = if b < 0x80 { (b as char, 1) } else { decode_at(bytes, i) };
-            let class = if b < 0x80 {
-                ascii_class(b)
-            } else {
-                table.get(c as usize).copied().unwrap_or_else(|| class(c))
-            };
+            let class =
+                if b < 0x80 { ascii_class(b) } else { table.get(c as usize).copied().unwrap_or_else(|| class(c)) };
             match class {
                 Class::Separator => {
                     self.close((first_keep != NONE).then_some(first_keep), last_keep_end, dirty);
@@ -138,7 +137,8 @@ impl Tokens {
                 }
                 // A combining mark with no letter before it in the token has nothing
                 // to sit on: noise, like a zero-width character ("\u{300}\tAn").
-                Class::Keep if first_keep == NONE && b >= 0x80 && unicode_normalization::char::is_combining_mark(c) => {}
+                Class::Keep if first_keep == NONE && b >= 0x80 && unicode_normalization::char::is_combining_mark(c) => {
+                }
                 Class::Keep => {
                     if first_keep == NONE {
                         first_keep = i;
@@ -190,14 +190,18 @@ impl Tokens {
                 Class::Separator => {
                     self.close(first_keep.take(), last_keep_end, dirty);
                     dirty = false;
-                    self.suspicious |= b != b' ' && !(b >= 0x80 && text[i..].starts_with(char::is_whitespace)) && b != b'\t';
+                    self.suspicious |=
+                        b != b' ' && !(b >= 0x80 && text[i..].starts_with(char::is_whitespace)) && b != b'\t';
                     // NBSP is byte 0xA0 of UTF-8 read as cp1252 ("OÃ\u{A0}n" is Oàn): after
                     // another non-ASCII character it may be mojibake, not a space.
                     self.suspicious |= i > 0 && bytes[i - 1] >= 0x80 && text[i..].starts_with('\u{A0}');
                 }
                 // A combining mark with no letter before it in the token has nothing
                 // to sit on: noise, like a zero-width character ("\u{300}\tAn").
-                Class::Keep if first_keep.is_none() && b >= 0x80 && text[i..].starts_with(unicode_normalization::char::is_combining_mark) => {}
+                Class::Keep
+                    if first_keep.is_none()
+                        && b >= 0x80
+                        && text[i..].starts_with(unicode_normalization::char::is_combining_mark) => {}
                 Class::Keep => {
                     first_keep.get_or_insert(i);
                     last_keep_end = i + width;

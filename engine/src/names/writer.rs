@@ -5,8 +5,8 @@
 use rustc_hash::FxHashMap;
 
 use super::analysis::{NameAnalysis, Scratch};
-use crate::column::StrColumn;
 use super::{legacy, Form};
+use crate::column::StrColumn;
 
 /// Where a token's three forms sit in the writer's arena.
 #[derive(Clone, Copy)]
@@ -251,10 +251,12 @@ impl Writer {
                 continue;
             };
             same_as.push(match u32::try_from(first_row + i) {
-                Ok(row) if raw.len() <= MAX_CACHED_NAME_BYTES => match self.write_in_call(row, hashes[i], raw, form, &mut col.data) {
-                    Written::Fresh => None,
-                    Written::SameAs(first) => Some(first),
-                },
+                Ok(row) if raw.len() <= MAX_CACHED_NAME_BYTES => {
+                    match self.write_in_call(row, hashes[i], raw, form, &mut col.data) {
+                        Written::Fresh => None,
+                        Written::SameAs(first) => Some(first),
+                    }
+                }
                 _ => {
                     self.write(raw, form, &mut col.data);
                     None
@@ -289,7 +291,14 @@ impl Writer {
         let start = self.written.arena.len() as u32;
         self.written.arena.push_str(raw);
         self.written.arena.push_str(written);
-        self.written.insert(Slot { hash, epoch: 0, start, typed_len: raw.len() as u16, written_len: written.len() as u16, row });
+        self.written.insert(Slot {
+            hash,
+            epoch: 0,
+            start,
+            typed_len: raw.len() as u16,
+            written_len: written.len() as u16,
+            row,
+        });
         Written::Fresh
     }
 
@@ -371,7 +380,13 @@ fn render_token(token: &str, analysis: &mut NameAnalysis, scratch: &mut Scratch,
     let display = span(&|out| analysis.write_display_token(&t, out));
     let key = span(&|out| analysis.write_key_token(&t, out));
     let fold = span(&|out| analysis.write_fold_token(&t, out));
-    Rendered { display, key, fold, may_be_honorific: analysis.may_be_honorific(&t), legacy: legacy::has_signature(token) }
+    Rendered {
+        display,
+        key,
+        fold,
+        may_be_honorific: analysis.may_be_honorific(&t),
+        legacy: legacy::has_signature(token),
+    }
 }
 
 thread_local! {
@@ -409,7 +424,8 @@ mod tests {
         // The full path analyses the whole name; the cached path must answer the
         // same, or a name's key would disagree with its comparison. Found by the
         // fuzz suite: "A Uê THOÌ" is TCVN3 capitals only as a whole name.
-        for raw in ["A Uê THOÌ", "CAO Lý", "Lã Bá Tư", "NGUYỄN VĂN HÙNG", "Nguyễn Văn Hùng", "TRẦN thị Thuỷ"] {
+        for raw in ["A Uê THOÌ", "CAO Lý", "Lã Bá Tư", "NGUYỄN VĂN HÙNG", "Nguyễn Văn Hùng", "TRẦN thị Thuỷ"]
+        {
             for form in [Form::Display, Form::Key, Form::Fold] {
                 assert_eq!(fresh(raw, form), analysed(raw, form), "{raw:?} {form:?}");
             }

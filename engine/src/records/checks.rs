@@ -231,7 +231,16 @@ pub trait FindingSink {
 }
 
 impl FindingSink for Vec<Finding> {
-    fn push(&mut self, code: Code, field: &'static str, owner: Owner, party: &str, population: &str, vi: fmt::Arguments<'_>, en: fmt::Arguments<'_>) {
+    fn push(
+        &mut self,
+        code: Code,
+        field: &'static str,
+        owner: Owner,
+        party: &str,
+        population: &str,
+        vi: fmt::Arguments<'_>,
+        en: fmt::Arguments<'_>,
+    ) {
         Vec::push(
             self,
             Finding {
@@ -301,7 +310,16 @@ impl FindingColumns {
 }
 
 impl FindingSink for FindingColumns {
-    fn push(&mut self, code: Code, field: &'static str, owner: Owner, party: &str, population: &str, vi: fmt::Arguments<'_>, en: fmt::Arguments<'_>) {
+    fn push(
+        &mut self,
+        code: Code,
+        field: &'static str,
+        owner: Owner,
+        party: &str,
+        population: &str,
+        vi: fmt::Arguments<'_>,
+        en: fmt::Arguments<'_>,
+    ) {
         use fmt::Write;
         self.member.push(self.current);
         self.code.push(code);
@@ -326,7 +344,16 @@ pub(crate) struct Tally<'s, S: FindingSink> {
 }
 
 impl<S: FindingSink> FindingSink for Tally<'_, S> {
-    fn push(&mut self, code: Code, field: &'static str, owner: Owner, party: &str, population: &str, vi: fmt::Arguments<'_>, en: fmt::Arguments<'_>) {
+    fn push(
+        &mut self,
+        code: Code,
+        field: &'static str,
+        owner: Owner,
+        party: &str,
+        population: &str,
+        vi: fmt::Arguments<'_>,
+        en: fmt::Arguments<'_>,
+    ) {
         self.worst = self.worst.max(Some(code.severity()));
         self.count += 1;
         self.sink.push(code, field, owner, party, population, vi, en);
@@ -495,9 +522,15 @@ pub(crate) fn read_date<S: FindingSink>(
     let raw = super::present(raw)?;
     let (party, population) = if population_side { ("", raw) } else { (raw, "") };
     if raw.len() > super::MAX_VALUE_BYTES {
-        sink.push(Code::ValueUnreadable, field, owner, shown(party), shown(population),
+        sink.push(
+            Code::ValueUnreadable,
+            field,
+            owner,
+            shown(party),
+            shown(population),
             format_args!("{} trên {} quá dài để là một ngày ({} byte)", field_vi(field), side_vi(owner), raw.len()),
-            format_args!("{field} on the {} is too long to be a date ({} bytes)", side_en(owner), raw.len()));
+            format_args!("{field} on the {} is too long to be a date ({} bytes)", side_en(owner), raw.len()),
+        );
         return None;
     }
     match parse_date(raw) {
@@ -518,10 +551,23 @@ pub(crate) fn read_date<S: FindingSink>(
     }
 }
 
-fn report_date_problem<S: FindingSink>(p: DateProblem, field: &'static str, owner: Owner, party: &str, population: &str, sink: &mut S) {
-    sink.push(Code::ValueUnreadable, field, owner, party, population,
+fn report_date_problem<S: FindingSink>(
+    p: DateProblem,
+    field: &'static str,
+    owner: Owner,
+    party: &str,
+    population: &str,
+    sink: &mut S,
+) {
+    sink.push(
+        Code::ValueUnreadable,
+        field,
+        owner,
+        party,
+        population,
         format_args!("{} trên {}: {}", field_vi(field), side_vi(owner), p.message_vi()),
-        format_args!("{field} on the {}: {}", side_en(owner), p.message_en()));
+        format_args!("{field} on the {}: {}", side_en(owner), p.message_en()),
+    );
 }
 
 #[cfg(test)]
@@ -537,11 +583,29 @@ mod tests {
             assert!(!c.summary_vi().is_empty() && !c.summary_en().is_empty());
         }
         // The codes the issue names, exactly.
-        for s in ["NAME_EQUIVALENT_FORM", "NAME_DIACRITICS_MISSING", "NAME_SPELLING_VARIANT", "NAME_MIDDLE_MISSING",
-            "NAME_REORDERED", "NAME_TYPO", "NAME_MISMATCH", "DOB_MISMATCH", "GENDER_MISMATCH", "HOMETOWN_MISMATCH",
-            "CITIZEN_ID_MISSING", "CITIZEN_ID_MALFORMED", "CITIZEN_ID_UNKNOWN_PROVINCE", "CITIZEN_ID_SEX_MISMATCH",
-            "CITIZEN_ID_YEAR_MISMATCH", "CITIZEN_NOT_FOUND", "LEGACY_ID_ONLY", "CARD_NUMBER_MALFORMED",
-            "OFFICIAL_BEFORE_ADMISSION", "UNDER_AGE_AT_ADMISSION", "STATUS_NOT_ELIGIBLE"] {
+        for s in [
+            "NAME_EQUIVALENT_FORM",
+            "NAME_DIACRITICS_MISSING",
+            "NAME_SPELLING_VARIANT",
+            "NAME_MIDDLE_MISSING",
+            "NAME_REORDERED",
+            "NAME_TYPO",
+            "NAME_MISMATCH",
+            "DOB_MISMATCH",
+            "GENDER_MISMATCH",
+            "HOMETOWN_MISMATCH",
+            "CITIZEN_ID_MISSING",
+            "CITIZEN_ID_MALFORMED",
+            "CITIZEN_ID_UNKNOWN_PROVINCE",
+            "CITIZEN_ID_SEX_MISMATCH",
+            "CITIZEN_ID_YEAR_MISMATCH",
+            "CITIZEN_NOT_FOUND",
+            "LEGACY_ID_ONLY",
+            "CARD_NUMBER_MALFORMED",
+            "OFFICIAL_BEFORE_ADMISSION",
+            "UNDER_AGE_AT_ADMISSION",
+            "STATUS_NOT_ELIGIBLE",
+        ] {
             assert!(Code::from_str(s).is_some(), "{s}");
         }
         assert_eq!(Code::DobMismatch.severity(), Severity::Review);
@@ -560,11 +624,18 @@ mod tests {
     fn statuses() {
         let mut b = String::new();
         for (s, want) in [
-            ("Chính thức", Status::Official), ("official", Status::Official), ("ĐẢNG VIÊN CHÍNH THỨC", Status::Official),
-            ("Dự bị", Status::Probationary), ("probationary", Status::Probationary),
-            ("Đã chuyển sinh hoạt", Status::Transferred), ("transferred", Status::Transferred),
-            ("Từ trần", Status::Deceased), ("deceased", Status::Deceased), ("Đã mất", Status::Deceased),
-            ("Khai trừ", Status::Removed), ("xyz", Status::Unrecognised),
+            ("Chính thức", Status::Official),
+            ("official", Status::Official),
+            ("ĐẢNG VIÊN CHÍNH THỨC", Status::Official),
+            ("Dự bị", Status::Probationary),
+            ("probationary", Status::Probationary),
+            ("Đã chuyển sinh hoạt", Status::Transferred),
+            ("transferred", Status::Transferred),
+            ("Từ trần", Status::Deceased),
+            ("deceased", Status::Deceased),
+            ("Đã mất", Status::Deceased),
+            ("Khai trừ", Status::Removed),
+            ("xyz", Status::Unrecognised),
         ] {
             assert_eq!(Status::parse(s, &mut b), want, "{s}");
         }
@@ -583,7 +654,15 @@ mod tests {
     fn column_sink_keeps_rows_apart() {
         let mut cols = FindingColumns::new();
         cols.current = 7;
-        cols.push(Code::DobMismatch, "date_of_birth", Owner::PartyBoard, "1960", "1961", format_args!("vi {}", 1), format_args!("en"));
+        cols.push(
+            Code::DobMismatch,
+            "date_of_birth",
+            Owner::PartyBoard,
+            "1960",
+            "1961",
+            format_args!("vi {}", 1),
+            format_args!("en"),
+        );
         assert_eq!(cols.len(), 1);
         assert_eq!(cols.member[0], 7);
         assert_eq!(cols.message_vi.get(0), Some("vi 1"));

@@ -89,7 +89,11 @@ pub fn clean(raw: &str) -> Cleaned {
     }
     // "42090001234.0": a number rendered as a float. Thousand groups are 3 digits long.
     if let Some((int, frac)) = s.rsplit_once('.') {
-        if !frac.is_empty() && frac.len() <= 2 && frac.bytes().all(|b| b == b'0') && int.bytes().all(|b| b.is_ascii_digit()) {
+        if !frac.is_empty()
+            && frac.len() <= 2
+            && frac.bytes().all(|b| b == b'0')
+            && int.bytes().all(|b| b.is_ascii_digit())
+        {
             s = int;
         }
     }

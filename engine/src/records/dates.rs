@@ -221,7 +221,9 @@ pub fn parse_date(raw: &str) -> Result<Option<PartialDate>, DateProblem> {
         }
         return match int_part.len() {
             4 if (MIN_YEAR as u32..=MAX_YEAR as u32).contains(&n) => Ok(Some(PartialDate::year_only(n as u16))),
-            8 => make(n / 10_000, n / 100 % 100, n % 100).or_else(|_| make(n % 10_000, n / 10_000 % 100, n / 1_000_000)).map(Some),
+            8 => make(n / 10_000, n / 100 % 100, n % 100)
+                .or_else(|_| make(n % 10_000, n / 10_000 % 100, n / 1_000_000))
+                .map(Some),
             1..=4 => from_excel_serial(n).map(Some),
             _ => Err(DateProblem::Unreadable),
         };
@@ -254,10 +256,7 @@ pub fn parse_date(raw: &str) -> Result<Option<PartialDate>, DateProblem> {
 
 /// Today, as days since 1970-01-01 (UTC).
 pub fn today() -> i32 {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     (secs / 86_400) as i32
 }
 
@@ -275,8 +274,19 @@ mod tests {
 
     #[test]
     fn full_dates_in_every_shape() {
-        for s in ["05/03/1960", "5/3/1960", "1960-03-05", "1960/3/5", "05-03-1960", "05.03.1960", "19600305",
-            "1960-03-05 00:00:00", "1960-03-05T00:00:00.000", " 05/03/1960 ", "'05/03/1960"] {
+        for s in [
+            "05/03/1960",
+            "5/3/1960",
+            "1960-03-05",
+            "1960/3/5",
+            "05-03-1960",
+            "05.03.1960",
+            "19600305",
+            "1960-03-05 00:00:00",
+            "1960-03-05T00:00:00.000",
+            " 05/03/1960 ",
+            "'05/03/1960",
+        ] {
             assert_eq!(p(s), d(1960, 3, 5), "{s}");
         }
     }

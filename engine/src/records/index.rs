@@ -13,14 +13,16 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
 
 use super::checks::{
-    check_card, field_vi, party_founded, read_date, shown, CardProblem, Code, Finding, FindingColumns, FindingSink, Owner, PartyDates,
-    Status, Tally, Verdict,
+    check_card, field_vi, party_founded, read_date, shown, CardProblem, Code, Finding, FindingColumns, FindingSink,
+    Owner, PartyDates, Status, Tally, Verdict,
 };
 use super::citizen_id::{self, clean, CleanId, Malformed};
 use super::dates::{days_from_civil, parse_date, today, PartialDate};
 use super::gender::{gender_en, gender_vi, parse_gender_with, Gender};
 use super::places::{self, Place};
-use super::{present, MemberRecord, PopulationSource, RecordError, RosterSource, MAX_OTHER_NAMES_BYTES, MAX_VALUE_BYTES};
+use super::{
+    present, MemberRecord, PopulationSource, RecordError, RosterSource, MAX_OTHER_NAMES_BYTES, MAX_VALUE_BYTES,
+};
 use crate::names::{self, Comparer, Form, MatchKind, NameMatch, Writer};
 use crate::MAX_NAME_BYTES;
 
@@ -96,7 +98,10 @@ impl BuildReport {
         };
         say(self.citizen_id_missing, "rows without a citizen ID (found only by name and date of birth)");
         say(self.citizen_id_malformed, "rows whose citizen ID is not 12 digits (found only by name and date of birth)");
-        say(self.citizen_id_duplicated, "citizen IDs held by more than one row (members with them get POPULATION_DUPLICATE_ID)");
+        say(
+            self.citizen_id_duplicated,
+            "citizen IDs held by more than one row (members with them get POPULATION_DUPLICATE_ID)",
+        );
         say(self.date_of_birth_unreadable, "rows with an unreadable date of birth");
         say(self.gender_unreadable, "rows with an unreadable gender");
         say(self.name_unusable, "rows without a usable name");
@@ -355,7 +360,10 @@ fn clean_value(v: &str, limit: usize) -> (&str, bool) {
 impl PopulationIndex {
     /// Reads the whole table on all cores. Problems in single rows are counted in
     /// the report and never stop the build.
-    pub fn build<P: PopulationSource + ?Sized>(population: &P, options: Options) -> Result<PopulationIndex, RecordError> {
+    pub fn build<P: PopulationSource + ?Sized>(
+        population: &P,
+        options: Options,
+    ) -> Result<PopulationIndex, RecordError> {
         let n = population.len();
         if n > MAX_ROWS {
             return Err(RecordError::TooManyRows { rows: n, limit: MAX_ROWS });
@@ -536,7 +544,12 @@ impl PopulationIndex {
         }
         if let Some(other) = present(r.other_names).filter(|o| o.len() <= MAX_OTHER_NAMES_BYTES) {
             flags |= HAS_OTHER_NAMES;
-            for name in other.split(';').map(str::trim).filter(|s| !s.is_empty() && s.len() <= MAX_NAME_BYTES).take(MAX_OTHER_NAMES) {
+            for name in other
+                .split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty() && s.len() <= MAX_NAME_BYTES)
+                .take(MAX_OTHER_NAMES)
+            {
                 fold.clear();
                 names::write_name(name, Form::Fold, writer, fold);
                 keys_of(fold, dob, |k, _| b.keys.push((k, row)));
@@ -663,7 +676,13 @@ impl PopulationIndex {
 
     /// People who may be this member, best first, by name, date of birth, gender
     /// and hometown. For a person to choose from; never an answer on its own.
-    pub fn candidates(&self, full_name: &str, date_of_birth: Option<&str>, gender: Option<&str>, hometown: Option<&str>) -> Vec<Candidate> {
+    pub fn candidates(
+        &self,
+        full_name: &str,
+        date_of_birth: Option<&str>,
+        gender: Option<&str>,
+        hometown: Option<&str>,
+    ) -> Vec<Candidate> {
         let dob = date_of_birth.and_then(|d| parse_date(d).ok().flatten());
         let sex = gender.and_then(|g| parse_gender_with(g, &mut String::new()).ok().flatten());
         let place = hometown.filter(|h| h.len() <= MAX_VALUE_BYTES).map_or(0, places::resolve);
@@ -736,7 +755,8 @@ impl PopulationIndex {
             _ => 0.5,
         };
         let pop_place = info.place;
-        let place_score = if place != 0 && pop_place != 0 { f64::from(u8::from(places::agree(place, pop_place))) } else { 0.5 };
+        let place_score =
+            if place != 0 && pop_place != 0 { f64::from(u8::from(places::agree(place, pop_place))) } else { 0.5 };
         Some((0.55 * best.1 + 0.30 * dob_score + 0.08 * sex_score + 0.07 * place_score, best.0))
     }
 
@@ -789,7 +809,15 @@ impl PopulationIndex {
         }
     }
 
-    fn score_rows(&self, name: &str, dob: Option<PartialDate>, sex: Option<Gender>, place: Place, exclude: Option<u32>, w: &mut Work) {
+    fn score_rows(
+        &self,
+        name: &str,
+        dob: Option<PartialDate>,
+        sex: Option<Gender>,
+        place: Place,
+        exclude: Option<u32>,
+        w: &mut Work,
+    ) {
         w.rows.sort_unstable();
         w.rows.dedup();
         for &row in &w.rows {
@@ -881,7 +909,12 @@ impl PopulationIndex {
     }
 
     /// Every check of one member. Findings go to `sink`; candidates stay in `w`.
-    fn check<'m, S: FindingSink>(&'m self, m: &MemberRecord<'m>, w: &mut Work, sink: &mut S) -> (Option<super::Severity>, Outcome<'m>) {
+    fn check<'m, S: FindingSink>(
+        &'m self,
+        m: &MemberRecord<'m>,
+        w: &mut Work,
+        sink: &mut S,
+    ) -> (Option<super::Severity>, Outcome<'m>) {
         let o = &self.options;
         let mut t = Tally { sink, worst: None, count: 0 };
         w.candidates.clear();
@@ -897,24 +930,54 @@ impl PopulationIndex {
             None => missing(&mut t, "status"),
             Some((raw, status)) => {
                 if status != Status::Official {
-                    t.push(Code::StatusNotEligible, "status", pb, shown(raw), "",
+                    t.push(
+                        Code::StatusNotEligible,
+                        "status",
+                        pb,
+                        shown(raw),
+                        "",
                         format_args!("Trạng thái đảng viên: {}; chỉ đảng viên chính thức được đổi thẻ", status.vi()),
-                        format_args!("Member status: {}; only official members are issued a new card", status.en()));
+                        format_args!("Member status: {}; only official members are issued a new card", status.en()),
+                    );
                 }
             }
         }
         match present(m.party_card_number) {
-            None => t.push(Code::CardNumberMalformed, "party_card_number", pb, "", "",
+            None => t.push(
+                Code::CardNumberMalformed,
+                "party_card_number",
+                pb,
+                "",
+                "",
                 format_args!("Thiếu số thẻ đảng viên"),
-                format_args!("The party card number is missing")),
+                format_args!("The party card number is missing"),
+            ),
             Some(raw) => match check_card(raw) {
                 Ok(()) => {}
-                Err(CardProblem::Characters) => t.push(Code::CardNumberMalformed, "party_card_number", pb, shown(raw), "",
+                Err(CardProblem::Characters) => t.push(
+                    Code::CardNumberMalformed,
+                    "party_card_number",
+                    pb,
+                    shown(raw),
+                    "",
                     format_args!("Số thẻ đảng viên có chữ cái hoặc ký hiệu; số thẻ gồm 8 chữ số"),
-                    format_args!("The party card number has letters or symbols; it is 8 digits")),
-                Err(CardProblem::Length(n)) => t.push(Code::CardNumberMalformed, "party_card_number", pb, shown(raw), "",
-                    format_args!("Số thẻ đảng viên có {n} chữ số; số thẻ gồm 8 chữ số{}", if n == 7 { " (có thể bảng tính đã làm mất số 0 đầu)" } else { "" }),
-                    format_args!("The party card number has {n} digits; it is 8{}", if n == 7 { " (a spreadsheet may have dropped a leading zero)" } else { "" })),
+                    format_args!("The party card number has letters or symbols; it is 8 digits"),
+                ),
+                Err(CardProblem::Length(n)) => t.push(
+                    Code::CardNumberMalformed,
+                    "party_card_number",
+                    pb,
+                    shown(raw),
+                    "",
+                    format_args!(
+                        "Số thẻ đảng viên có {n} chữ số; số thẻ gồm 8 chữ số{}",
+                        if n == 7 { " (có thể bảng tính đã làm mất số 0 đầu)" } else { "" }
+                    ),
+                    format_args!(
+                        "The party card number has {n} digits; it is 8{}",
+                        if n == 7 { " (a spreadsheet may have dropped a leading zero)" } else { "" }
+                    ),
+                ),
             },
         }
         let (y, _, _) = super::dates::civil_from_days(o.as_of);
@@ -948,9 +1011,17 @@ impl PopulationIndex {
             Some(raw) => match parse_gender_with(raw, &mut w.buf) {
                 Ok(g) => g,
                 Err(_) => {
-                    t.push(Code::ValueUnreadable, "gender", pb, shown(raw), "",
+                    t.push(
+                        Code::ValueUnreadable,
+                        "gender",
+                        pb,
+                        shown(raw),
+                        "",
                         format_args!("Không đọc được giới tính; ghi Nam hoặc Nữ"),
-                        format_args!("The gender cannot be read; write Nam or Nữ (male/female, M/F, 1/0 are also read)"));
+                        format_args!(
+                            "The gender cannot be read; write Nam or Nữ (male/female, M/F, 1/0 are also read)"
+                        ),
+                    );
                     None
                 }
             },
@@ -981,16 +1052,31 @@ impl PopulationIndex {
             CleanId::Missing => {
                 self.find_candidates(lookup_name, dates.dob, party_sex, party_place, None, &[], w);
                 self.describe_candidates(w);
-                t.push(Code::CitizenIdMissing, "citizen_id", io, "", &w.text,
-                    format_args!("Hồ sơ đảng viên không có số định danh cá nhân; {}", candidates_vi(w.candidates.len())),
-                    format_args!("The party record has no citizen ID; {}", candidates_en(w.candidates.len())));
+                t.push(
+                    Code::CitizenIdMissing,
+                    "citizen_id",
+                    io,
+                    "",
+                    &w.text,
+                    format_args!(
+                        "Hồ sơ đảng viên không có số định danh cá nhân; {}",
+                        candidates_vi(w.candidates.len())
+                    ),
+                    format_args!("The party record has no citizen ID; {}", candidates_en(w.candidates.len())),
+                );
             }
             CleanId::Malformed(p) => {
                 self.find_candidates(lookup_name, dates.dob, party_sex, party_place, None, &[], w);
                 self.describe_candidates(w);
-                t.push(Code::CitizenIdMalformed, "citizen_id", io, shown(raw_id), &w.text,
+                t.push(
+                    Code::CitizenIdMalformed,
+                    "citizen_id",
+                    io,
+                    shown(raw_id),
+                    &w.text,
                     format_args!("{}; {}", capitalised(&p.message_vi()), candidates_vi(w.candidates.len())),
-                    format_args!("{}; {}", capitalised(&p.message_en()), candidates_en(w.candidates.len())));
+                    format_args!("{}; {}", capitalised(&p.message_en()), candidates_en(w.candidates.len())),
+                );
             }
             CleanId::Legacy(old) => {
                 let rows = self.old_rows(old);
@@ -1008,9 +1094,15 @@ impl PopulationIndex {
                             format_args!("Only the old 9-digit number is given, and the population data does not hold it; the 12-digit number is needed"));
                         self.find_candidates(lookup_name, dates.dob, party_sex, party_place, None, &[], w);
                         self.describe_candidates(w);
-                        t.push(Code::CitizenNotFound, "citizen_id", io, shown(raw_id), &w.text,
+                        t.push(
+                            Code::CitizenNotFound,
+                            "citizen_id",
+                            io,
+                            shown(raw_id),
+                            &w.text,
                             format_args!("Không tìm thấy người theo số đã ghi; {}", candidates_vi(w.candidates.len())),
-                            format_args!("No one found by the number given; {}", candidates_en(w.candidates.len())));
+                            format_args!("No one found by the number given; {}", candidates_en(w.candidates.len())),
+                        );
                     }
                     n => {
                         self.find_candidates(lookup_name, dates.dob, party_sex, party_place, None, rows, w);
@@ -1035,9 +1127,21 @@ impl PopulationIndex {
                     None => {
                         self.find_candidates(lookup_name, dates.dob, party_sex, party_place, None, &[], w);
                         self.describe_candidates(w);
-                        t.push(Code::CitizenNotFound, "citizen_id", io, shown(raw_id), &w.text,
-                            format_args!("Số định danh không có trong CSDL dân cư (có thể ghi sai); {}", candidates_vi(w.candidates.len())),
-                            format_args!("The number is not in the population data (perhaps mistyped); {}", candidates_en(w.candidates.len())));
+                        t.push(
+                            Code::CitizenNotFound,
+                            "citizen_id",
+                            io,
+                            shown(raw_id),
+                            &w.text,
+                            format_args!(
+                                "Số định danh không có trong CSDL dân cư (có thể ghi sai); {}",
+                                candidates_vi(w.candidates.len())
+                            ),
+                            format_args!(
+                                "The number is not in the population data (perhaps mistyped); {}",
+                                candidates_en(w.candidates.len())
+                            ),
+                        );
                     }
                 }
             }
@@ -1049,19 +1153,37 @@ impl PopulationIndex {
             let flags = self.rows[p.row].flags;
             let police = Owner::Police;
             if flags & DOB_UNREADABLE != 0 {
-                t.push(Code::ValueUnreadable, "date_of_birth", police, "", shown(p.date_of_birth),
+                t.push(
+                    Code::ValueUnreadable,
+                    "date_of_birth",
+                    police,
+                    "",
+                    shown(p.date_of_birth),
                     format_args!("Không đọc được ngày sinh trong CSDL dân cư"),
-                    format_args!("The date of birth in the population data cannot be read"));
+                    format_args!("The date of birth in the population data cannot be read"),
+                );
             }
             if flags & GENDER_UNREADABLE != 0 {
-                t.push(Code::ValueUnreadable, "gender", police, "", shown(p.gender),
+                t.push(
+                    Code::ValueUnreadable,
+                    "gender",
+                    police,
+                    "",
+                    shown(p.gender),
                     format_args!("Không đọc được giới tính trong CSDL dân cư"),
-                    format_args!("The gender in the population data cannot be read"));
+                    format_args!("The gender in the population data cannot be read"),
+                );
             }
             if p.full_name.is_empty() {
-                t.push(Code::ValueMissing, "full_name", police, "", "",
+                t.push(
+                    Code::ValueMissing,
+                    "full_name",
+                    police,
+                    "",
+                    "",
                     format_args!("CSDL dân cư không có họ tên cho số này"),
-                    format_args!("The population data has no name for this number"));
+                    format_args!("The population data has no name for this number"),
+                );
             } else if let Some(result) = self.check_names(full_name, birth_name, p, &mut t) {
                 outcome.name = Some(result);
                 if result.0 >= MatchKind::DifferentDiacritics {
@@ -1083,9 +1205,23 @@ impl PopulationIndex {
                         Some(d) if d.female == (a == Gender::Female) => police,
                         _ => pb,
                     };
-                    t.push(Code::GenderMismatch, "gender", owner, m.gender.unwrap_or("").trim(), p.gender,
-                        format_args!("Giới tính khác nhau: hồ sơ đảng viên ghi {}, CSDL dân cư ghi {}", gender_vi(a), gender_vi(b)),
-                        format_args!("Gender differs: the party record says {}, the population data {}", gender_en(a), gender_en(b)));
+                    t.push(
+                        Code::GenderMismatch,
+                        "gender",
+                        owner,
+                        m.gender.unwrap_or("").trim(),
+                        p.gender,
+                        format_args!(
+                            "Giới tính khác nhau: hồ sơ đảng viên ghi {}, CSDL dân cư ghi {}",
+                            gender_vi(a),
+                            gender_vi(b)
+                        ),
+                        format_args!(
+                            "Gender differs: the party record says {}, the population data {}",
+                            gender_en(a),
+                            gender_en(b)
+                        ),
+                    );
                 }
             }
             if let (Some(party_home), false) = (present(m.hometown), p.hometown.is_empty()) {
@@ -1102,9 +1238,29 @@ impl PopulationIndex {
                 };
                 if differs {
                     let (pa, pp) = (places::describe(party_place), places::describe(p.place));
-                    t.push(Code::HometownMismatch, "hometown", pb, shown(party_home), p.hometown,
-                        format_args!("Quê quán khác nhau{}", if pa.is_empty() || pp.is_empty() { String::new() } else { format!(": tỉnh {pa} và tỉnh {pp} (đã tính tên trước và sau sáp nhập)") }),
-                        format_args!("Hometowns differ{}", if pa.is_empty() || pp.is_empty() { String::new() } else { format!(": {pa} against {pp} (old and new province names reconciled)") }));
+                    t.push(
+                        Code::HometownMismatch,
+                        "hometown",
+                        pb,
+                        shown(party_home),
+                        p.hometown,
+                        format_args!(
+                            "Quê quán khác nhau{}",
+                            if pa.is_empty() || pp.is_empty() {
+                                String::new()
+                            } else {
+                                format!(": tỉnh {pa} và tỉnh {pp} (đã tính tên trước và sau sáp nhập)")
+                            }
+                        ),
+                        format_args!(
+                            "Hometowns differ{}",
+                            if pa.is_empty() || pp.is_empty() {
+                                String::new()
+                            } else {
+                                format!(": {pa} against {pp} (old and new province names reconciled)")
+                            }
+                        ),
+                    );
                 }
             }
         }
@@ -1117,33 +1273,85 @@ impl PopulationIndex {
             let who = if owner == Owner::Police {
                 ("công an cấp lại số", "the police cancel and re-issue the number")
             } else {
-                ("số không có trong CSDL dân cư nên có thể chỉ là ghi sai", "the number is not in the population data, so it may just be mistyped")
+                (
+                    "số không có trong CSDL dân cư nên có thể chỉ là ghi sai",
+                    "the number is not in the population data, so it may just be mistyped",
+                )
             };
             if !d.province_known {
-                t.push(Code::CitizenIdUnknownProvince, "citizen_id", owner, shown(raw_id), matched.map_or("", |p| p.citizen_id),
+                t.push(
+                    Code::CitizenIdUnknownProvince,
+                    "citizen_id",
+                    owner,
+                    shown(raw_id),
+                    matched.map_or("", |p| p.citizen_id),
                     format_args!("Mã tỉnh {:03} không thuộc 63 mã nơi đăng ký khai sinh; {}", d.province_code, who.0),
-                    format_args!("Province code {:03} is none of the 63 birth-registration codes; {}", d.province_code, who.1));
+                    format_args!(
+                        "Province code {:03} is none of the 63 birth-registration codes; {}",
+                        d.province_code, who.1
+                    ),
+                );
             }
             let ref_sex = matched.and_then(|p| p.sex).or(party_sex);
             if let Some(s) = ref_sex {
                 if d.female != (s == Gender::Female) {
                     let coded = if d.female { Gender::Female } else { Gender::Male };
-                    t.push(Code::CitizenIdSexMismatch, "citizen_id", owner, shown(raw_id), matched.map_or("", |p| p.gender),
-                        format_args!("Chữ số thứ 4 của số định danh ứng với giới tính {}, nhưng người này là {}; {}", gender_vi(coded), gender_vi(s), who.0),
-                        format_args!("Digit 4 of the number says {}, but the person is {}; {}", gender_en(coded), gender_en(s), who.1));
+                    t.push(
+                        Code::CitizenIdSexMismatch,
+                        "citizen_id",
+                        owner,
+                        shown(raw_id),
+                        matched.map_or("", |p| p.gender),
+                        format_args!(
+                            "Chữ số thứ 4 của số định danh ứng với giới tính {}, nhưng người này là {}; {}",
+                            gender_vi(coded),
+                            gender_vi(s),
+                            who.0
+                        ),
+                        format_args!(
+                            "Digit 4 of the number says {}, but the person is {}; {}",
+                            gender_en(coded),
+                            gender_en(s),
+                            who.1
+                        ),
+                    );
                 }
             }
             let ref_dob = matched.and_then(|p| p.dob).or(dates.dob);
             match ref_dob {
                 Some(dob) if dob.year != d.birth_year => {
-                    t.push(Code::CitizenIdYearMismatch, "citizen_id", owner, shown(raw_id), matched.map_or("", |p| p.date_of_birth),
-                        format_args!("Số định danh mã hoá năm sinh {}, nhưng người này sinh năm {}; {}", d.birth_year, dob.year, who.0),
-                        format_args!("The number codes birth year {}, but the person was born in {}; {}", d.birth_year, dob.year, who.1));
+                    t.push(
+                        Code::CitizenIdYearMismatch,
+                        "citizen_id",
+                        owner,
+                        shown(raw_id),
+                        matched.map_or("", |p| p.date_of_birth),
+                        format_args!(
+                            "Số định danh mã hoá năm sinh {}, nhưng người này sinh năm {}; {}",
+                            d.birth_year, dob.year, who.0
+                        ),
+                        format_args!(
+                            "The number codes birth year {}, but the person was born in {}; {}",
+                            d.birth_year, dob.year, who.1
+                        ),
+                    );
                 }
                 None if d.birth_year as i32 > y || y - (d.birth_year as i32) < 16 => {
-                    t.push(Code::CitizenIdYearMismatch, "citizen_id", owner, shown(raw_id), "",
-                        format_args!("Số định danh mã hoá năm sinh {}, không thể là của một đảng viên; {}", d.birth_year, who.0),
-                        format_args!("The number codes birth year {}, impossible for a party member; {}", d.birth_year, who.1));
+                    t.push(
+                        Code::CitizenIdYearMismatch,
+                        "citizen_id",
+                        owner,
+                        shown(raw_id),
+                        "",
+                        format_args!(
+                            "Số định danh mã hoá năm sinh {}, không thể là của một đảng viên; {}",
+                            d.birth_year, who.0
+                        ),
+                        format_args!(
+                            "The number codes birth year {}, impossible for a party member; {}",
+                            d.birth_year, who.1
+                        ),
+                    );
                 }
                 _ => {}
             }
@@ -1153,9 +1361,15 @@ impl PopulationIndex {
         if let (Some(a), Some(dob)) = (dates.admission, dates.dob.or(matched.and_then(|p| p.dob))) {
             let eighteen = dob.plus_years(18);
             if a.latest() < eighteen.earliest() {
-                t.push(Code::UnderAgeAtAdmission, "admission_date", pb, m.admission_date.unwrap_or("").trim(), "",
+                t.push(
+                    Code::UnderAgeAtAdmission,
+                    "admission_date",
+                    pb,
+                    m.admission_date.unwrap_or("").trim(),
+                    "",
                     format_args!("Vào Đảng ngày {} khi chưa đủ 18 tuổi (sinh {})", a.to_text(), dob.to_text()),
-                    format_args!("Admitted on {} before turning 18 (born {})", a.to_text(), dob.to_text()));
+                    format_args!("Admitted on {} before turning 18 (born {})", a.to_text(), dob.to_text()),
+                );
             }
         }
         (t.worst, outcome)
@@ -1181,7 +1395,8 @@ impl PopulationIndex {
         if k != MatchKind::Identical {
             let party_names = [full_name, birth_name];
             for party in party_names.iter().flatten() {
-                let pop_names = std::iter::once(p.full_name).chain(p.other_names_iter().filter(|o| o.len() <= MAX_NAME_BYTES));
+                let pop_names =
+                    std::iter::once(p.full_name).chain(p.other_names_iter().filter(|o| o.len() <= MAX_NAME_BYTES));
                 for pop in pop_names {
                     if std::ptr::eq(*party, primary_party) && std::ptr::eq(pop, p.full_name) {
                         continue;
@@ -1222,8 +1437,12 @@ impl PopulationIndex {
             };
             let (alias_vi, alias_en) = match (via_alias, std::ptr::eq(b, p.full_name)) {
                 (false, _) => ("", ""),
-                (true, true) => (" (so với tên khai sinh trên hồ sơ đảng viên)", " (through the birth name on the party record)"),
-                (true, false) => (" (so với tên gọi khác trong CSDL dân cư)", " (through another name in the population data)"),
+                (true, true) => {
+                    (" (so với tên khai sinh trên hồ sơ đảng viên)", " (through the birth name on the party record)")
+                }
+                (true, false) => {
+                    (" (so với tên gọi khác trong CSDL dân cư)", " (through another name in the population data)")
+                }
             };
             let detail_vi = match kind {
                 MatchKind::DifferentDiacritics => "khác dấu nên là hai tên khác nhau",
@@ -1235,9 +1454,24 @@ impl PopulationIndex {
                 MatchKind::Different => "different",
                 _ => code.summary_en(),
             };
-            t.push(code, field, owner, a, b,
-                format_args!("{} trên hồ sơ đảng viên và CSDL dân cư: {}{}", capitalised(field_vi(field)), lower_first(detail_vi), alias_vi),
-                format_args!("Name on the party record and in the population data: {}{}", lower_first(detail_en), alias_en));
+            t.push(
+                code,
+                field,
+                owner,
+                a,
+                b,
+                format_args!(
+                    "{} trên hồ sơ đảng viên và CSDL dân cư: {}{}",
+                    capitalised(field_vi(field)),
+                    lower_first(detail_vi),
+                    alias_vi
+                ),
+                format_args!(
+                    "Name on the party record and in the population data: {}{}",
+                    lower_first(detail_en),
+                    alias_en
+                ),
+            );
         }
         Some((best.0, best.1, a, b))
     }
@@ -1263,31 +1497,56 @@ fn candidates_vi(n: usize) -> String {
     match n {
         0 => "không tìm được người phù hợp theo họ tên và ngày sinh".into(),
         1 => "có 1 người có thể phù hợp theo họ tên và ngày sinh — cần xác nhận với thẻ căn cước, không tự chọn".into(),
-        n => format!("có {n} người có thể phù hợp theo họ tên và ngày sinh — cần xác nhận với thẻ căn cước, không tự chọn"),
+        n => format!(
+            "có {n} người có thể phù hợp theo họ tên và ngày sinh — cần xác nhận với thẻ căn cước, không tự chọn"
+        ),
     }
 }
 
 fn candidates_en(n: usize) -> String {
     match n {
         0 => "no one matches by name and date of birth".into(),
-        1 => "1 possible person by name and date of birth — confirm with the ID card; none is chosen automatically".into(),
-        n => format!("{n} possible people by name and date of birth — confirm with the ID card; none is chosen automatically"),
+        1 => "1 possible person by name and date of birth — confirm with the ID card; none is chosen automatically"
+            .into(),
+        n => format!(
+            "{n} possible people by name and date of birth — confirm with the ID card; none is chosen automatically"
+        ),
     }
 }
 
 fn missing<S: FindingSink>(t: &mut S, field: &'static str) {
-    t.push(Code::ValueMissing, field, Owner::PartyBoard, "", "",
+    t.push(
+        Code::ValueMissing,
+        field,
+        Owner::PartyBoard,
+        "",
+        "",
         format_args!("Hồ sơ đảng viên thiếu {}", field_vi(field)),
-        format_args!("The party record has no {}", field.replace('_', " ")));
+        format_args!("The party record has no {}", field.replace('_', " ")),
+    );
 }
 
 /// A party name usable for comparison, or a finding saying why not.
 fn usable_name<'a, S: FindingSink>(raw: Option<&'a str>, field: &'static str, t: &mut S) -> Option<&'a str> {
     let name = present(raw)?;
     if name.len() > MAX_NAME_BYTES {
-        t.push(Code::ValueUnreadable, field, Owner::PartyBoard, shown(name), "",
-            format_args!("{} dài {} byte, vượt giới hạn {} byte: không phải một họ tên (có thể nhầm cột)", capitalised(field_vi(field)), name.len(), MAX_NAME_BYTES),
-            format_args!("{field} is {} bytes long, over the {MAX_NAME_BYTES}-byte limit: not a name (a wrong column?)", name.len()));
+        t.push(
+            Code::ValueUnreadable,
+            field,
+            Owner::PartyBoard,
+            shown(name),
+            "",
+            format_args!(
+                "{} dài {} byte, vượt giới hạn {} byte: không phải một họ tên (có thể nhầm cột)",
+                capitalised(field_vi(field)),
+                name.len(),
+                MAX_NAME_BYTES
+            ),
+            format_args!(
+                "{field} is {} bytes long, over the {MAX_NAME_BYTES}-byte limit: not a name (a wrong column?)",
+                name.len()
+            ),
+        );
         return None;
     }
     Some(name)

@@ -350,8 +350,15 @@ mod tests {
     #[test]
     fn written_any_way() {
         let ht = resolve("Hà Tĩnh");
-        for s in ["HÀ TĨNH", "ha tinh", "Tỉnh Hà Tĩnh", "tinh Ha Tinh", "Xã Thạch Kim, huyện Lộc Hà, tỉnh Hà Tĩnh",
-            "Thạch Kim Lộc Hà Hà Tĩnh", "Hà Tĩnh, Việt Nam"] {
+        for s in [
+            "HÀ TĨNH",
+            "ha tinh",
+            "Tỉnh Hà Tĩnh",
+            "tinh Ha Tinh",
+            "Xã Thạch Kim, huyện Lộc Hà, tỉnh Hà Tĩnh",
+            "Thạch Kim Lộc Hà Hà Tĩnh",
+            "Hà Tĩnh, Việt Nam",
+        ] {
             assert_eq!(resolve(s), ht, "{s}");
         }
         assert_eq!(resolve("Thanh Hoá"), resolve("Thanh Hóa"));

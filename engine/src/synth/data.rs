@@ -42,9 +42,9 @@ pub const SURNAMES: [(&str, f64); 18] = [
 ];
 
 pub const OTHER_SURNAMES: [&str; 32] = [
-    "Đào", "Đoàn", "Vương", "Trịnh", "Lâm", "Mai", "Lương", "Tạ", "Hà", "Cao", "Tô", "Thái", "La", "Lưu",
-    "Kiều", "Quách", "Tăng", "Chu", "Lại", "Châu", "Diệp", "Thân", "Khúc", "Nghiêm", "Triệu", "Hứa", "Mạc",
-    "Phùng", "Văn", "Giáp", "Từ", "Lã",
+    "Đào", "Đoàn", "Vương", "Trịnh", "Lâm", "Mai", "Lương", "Tạ", "Hà", "Cao", "Tô", "Thái", "La", "Lưu", "Kiều",
+    "Quách", "Tăng", "Chu", "Lại", "Châu", "Diệp", "Thân", "Khúc", "Nghiêm", "Triệu", "Hứa", "Mạc", "Phùng", "Văn",
+    "Giáp", "Từ", "Lã",
 ];
 
 /// Compound surnames (họ kép), with the sex they are used for where it matters.
@@ -57,51 +57,141 @@ pub const COMPOUND_SURNAMES: [(&str, &str, Option<bool>); 5] = [
 ];
 
 pub const MALE_MIDDLES: [&str; 26] = [
-    "Minh", "Thanh", "Hoàng", "Quốc", "Đức", "Quang", "Hữu", "Xuân", "Duy", "Đình", "Công", "Trọng", "Tiến",
-    "Ngọc", "Anh", "Mạnh", "Bá", "Viết", "Thế", "Đăng", "Phúc", "Hải", "Trung", "Khắc", "Huy", "Sỹ",
+    "Minh", "Thanh", "Hoàng", "Quốc", "Đức", "Quang", "Hữu", "Xuân", "Duy", "Đình", "Công", "Trọng", "Tiến", "Ngọc",
+    "Anh", "Mạnh", "Bá", "Viết", "Thế", "Đăng", "Phúc", "Hải", "Trung", "Khắc", "Huy", "Sỹ",
 ];
 
 pub const FEMALE_MIDDLES: [&str; 20] = [
-    "Ngọc", "Thanh", "Thu", "Minh", "Kim", "Bích", "Thúy", "Hồng", "Mai", "Phương", "Diệu", "Khánh", "Bảo",
-    "Hoài", "Thảo", "Tuyết", "Lệ", "Mỹ", "Thùy", "Hoàng",
+    "Ngọc", "Thanh", "Thu", "Minh", "Kim", "Bích", "Thúy", "Hồng", "Mai", "Phương", "Diệu", "Khánh", "Bảo", "Hoài",
+    "Thảo", "Tuyết", "Lệ", "Mỹ", "Thùy", "Hoàng",
 ];
 
 pub const MALE_GIVEN: [&str; 84] = [
-    "Hùng", "Dũng", "Tuấn", "Nam", "Hải", "Long", "Sơn", "Minh", "Cường", "Thắng", "Quang", "Hưng", "Bình",
-    "Trung", "Phong", "Tùng", "Hiếu", "Đức", "Hoàng", "Huy", "Khánh", "Lâm", "Lực", "Mạnh", "Nghĩa", "Phúc",
-    "Quân", "Quý", "Tài", "Tâm", "Thành", "Thịnh", "Toàn", "Trí", "Vinh", "Vũ", "Việt", "Anh", "Bảo",
-    "Chiến", "Công", "Đạt", "Định", "Giang", "Hà", "Hậu", "Hiển", "Hòa", "Khoa", "Kiên", "Lợi", "Luân",
-    "Nhân", "Phát", "Phương", "Quyết", "Sang", "Sỹ", "Thái", "Thiện", "Thông", "Tiến", "Tú", "Tư", "Vĩnh",
-    "Xuân", "Kỳ", "Thủy", "Hạnh", "Lộc", "Thọ", "Tuyên", "Đông", "Dương", "Tân", "Hợp", "Ninh", "Cảnh",
-    "Khải", "Tín", "Nhật", "Linh", "Duy", "Vỹ",
+    "Hùng", "Dũng", "Tuấn", "Nam", "Hải", "Long", "Sơn", "Minh", "Cường", "Thắng", "Quang", "Hưng", "Bình", "Trung",
+    "Phong", "Tùng", "Hiếu", "Đức", "Hoàng", "Huy", "Khánh", "Lâm", "Lực", "Mạnh", "Nghĩa", "Phúc", "Quân", "Quý",
+    "Tài", "Tâm", "Thành", "Thịnh", "Toàn", "Trí", "Vinh", "Vũ", "Việt", "Anh", "Bảo", "Chiến", "Công", "Đạt", "Định",
+    "Giang", "Hà", "Hậu", "Hiển", "Hòa", "Khoa", "Kiên", "Lợi", "Luân", "Nhân", "Phát", "Phương", "Quyết", "Sang",
+    "Sỹ", "Thái", "Thiện", "Thông", "Tiến", "Tú", "Tư", "Vĩnh", "Xuân", "Kỳ", "Thủy", "Hạnh", "Lộc", "Thọ", "Tuyên",
+    "Đông", "Dương", "Tân", "Hợp", "Ninh", "Cảnh", "Khải", "Tín", "Nhật", "Linh", "Duy", "Vỹ",
 ];
 
 pub const FEMALE_GIVEN: [&str; 80] = [
-    "Hương", "Lan", "Mai", "Hoa", "Hà", "Thu", "Trang", "Nga", "Hằng", "Hạnh", "Hiền", "Huyền", "Linh",
-    "Loan", "Ly", "Nhung", "Phương", "Quyên", "Tâm", "Thảo", "Thủy", "Thúy", "Thùy", "Trinh", "Tuyết", "Vân",
-    "Yến", "Oanh", "Dung", "Hòa", "Liên", "Lý", "Mỹ", "Nguyệt", "Nhàn", "Sen", "Thơm", "Xuân", "Hồng",
-    "Bình", "Chi", "Diệp", "Giang", "Hiếu", "Khánh", "Lệ", "My", "Ngân", "Nhi", "Quỳnh", "Thanh", "Thắm",
-    "Thư", "Tuyền", "Uyên", "Vy", "Ánh", "Bích", "Cúc", "Đào", "Hậu", "Kiều", "Lài", "Lụa", "Mến", "Mơ",
-    "Nhạn", "Phượng", "Sương", "Tươi", "Châu", "Duyên", "Gấm", "Hảo", "Lành", "Thơ", "Ngọc", "Thoa", "Trâm",
+    "Hương",
+    "Lan",
+    "Mai",
+    "Hoa",
+    "Hà",
+    "Thu",
+    "Trang",
+    "Nga",
+    "Hằng",
+    "Hạnh",
+    "Hiền",
+    "Huyền",
+    "Linh",
+    "Loan",
+    "Ly",
+    "Nhung",
+    "Phương",
+    "Quyên",
+    "Tâm",
+    "Thảo",
+    "Thủy",
+    "Thúy",
+    "Thùy",
+    "Trinh",
+    "Tuyết",
+    "Vân",
+    "Yến",
+    "Oanh",
+    "Dung",
+    "Hòa",
+    "Liên",
+    "Lý",
+    "Mỹ",
+    "Nguyệt",
+    "Nhàn",
+    "Sen",
+    "Thơm",
+    "Xuân",
+    "Hồng",
+    "Bình",
+    "Chi",
+    "Diệp",
+    "Giang",
+    "Hiếu",
+    "Khánh",
+    "Lệ",
+    "My",
+    "Ngân",
+    "Nhi",
+    "Quỳnh",
+    "Thanh",
+    "Thắm",
+    "Thư",
+    "Tuyền",
+    "Uyên",
+    "Vy",
+    "Ánh",
+    "Bích",
+    "Cúc",
+    "Đào",
+    "Hậu",
+    "Kiều",
+    "Lài",
+    "Lụa",
+    "Mến",
+    "Mơ",
+    "Nhạn",
+    "Phượng",
+    "Sương",
+    "Tươi",
+    "Châu",
+    "Duyên",
+    "Gấm",
+    "Hảo",
+    "Lành",
+    "Thơ",
+    "Ngọc",
+    "Thoa",
+    "Trâm",
     "Xoan",
 ];
 
 /// Second words of two-word given names (tên kép), after a first given word.
 pub const MALE_GIVEN_PAIRS: [(&str, &str); 10] = [
-    ("Hoàng", "Anh"), ("Minh", "Khôi"), ("Gia", "Bảo"), ("Anh", "Tuấn"), ("Đức", "Anh"),
-    ("Quốc", "Bảo"), ("Minh", "Quân"), ("Tuấn", "Kiệt"), ("Hải", "Đăng"), ("Trung", "Kiên"),
+    ("Hoàng", "Anh"),
+    ("Minh", "Khôi"),
+    ("Gia", "Bảo"),
+    ("Anh", "Tuấn"),
+    ("Đức", "Anh"),
+    ("Quốc", "Bảo"),
+    ("Minh", "Quân"),
+    ("Tuấn", "Kiệt"),
+    ("Hải", "Đăng"),
+    ("Trung", "Kiên"),
 ];
 
 pub const FEMALE_GIVEN_PAIRS: [(&str, &str); 10] = [
-    ("Thu", "Hà"), ("Bảo", "Ngọc"), ("Thanh", "Hương"), ("Ngọc", "Anh"), ("Khánh", "Linh"),
-    ("Minh", "Thư"), ("Phương", "Anh"), ("Thu", "Trang"), ("Mai", "Anh"), ("Hồng", "Nhung"),
+    ("Thu", "Hà"),
+    ("Bảo", "Ngọc"),
+    ("Thanh", "Hương"),
+    ("Ngọc", "Anh"),
+    ("Khánh", "Linh"),
+    ("Minh", "Thư"),
+    ("Phương", "Anh"),
+    ("Thu", "Trang"),
+    ("Mai", "Anh"),
+    ("Hồng", "Nhung"),
 ];
 
 /// Ê Đê / Jrai names: surname first in records ("Ksor H'Hen"), Y for men, H' for women.
 pub const TAY_NGUYEN_SURNAMES: [&str; 12] =
     ["Ksor", "Niê", "Êban", "Mlô", "Kpă", "Siu", "Rcom", "Nay", "Rơ Mah", "Byă", "Hwing", "Êya"];
-pub const TAY_NGUYEN_MALE: [&str; 10] = ["Y Phen", "Y Bhin", "Y Thuột", "Y Blô", "Y Khuê", "Y Wang", "Y Sơn", "Y Njuôl", "Y Kông", "Y Dhăm"];
-pub const TAY_NGUYEN_FEMALE: [&str; 10] = ["H'Hen", "H'Ben", "H'Lim", "H'Nga", "H'Bia", "H'Yơn", "H'Loan", "H'Ly", "H'Mai", "H'Duyên"];
+pub const TAY_NGUYEN_MALE: [&str; 10] =
+    ["Y Phen", "Y Bhin", "Y Thuột", "Y Blô", "Y Khuê", "Y Wang", "Y Sơn", "Y Njuôl", "Y Kông", "Y Dhăm"];
+pub const TAY_NGUYEN_FEMALE: [&str; 10] =
+    ["H'Hen", "H'Ben", "H'Lim", "H'Nga", "H'Bia", "H'Yơn", "H'Loan", "H'Ly", "H'Mai", "H'Duyên"];
 
 /// Hmong: surname, A (men) or Thị (women), given.
 pub const HMONG_SURNAMES: [&str; 10] = ["Giàng", "Vừ", "Sùng", "Thào", "Lý", "Hầu", "Mùa", "Sình", "Lầu", "Cứ"];
@@ -110,23 +200,80 @@ pub const HMONG_GIVEN: [&str; 14] =
 
 /// Khmer: Thạch, Danh, Sơn, Kim …, often with a two-word given name ("Thạch Thị Sa Vết").
 pub const KHMER_SURNAMES: [&str; 7] = ["Thạch", "Danh", "Sơn", "Kim", "Lâm", "Trà", "Châu"];
-pub const KHMER_GIVEN: [&str; 12] =
-    ["Sa Vết", "Sô Phal", "Ni", "Sóc Kha", "Phol", "Chanh Đa", "Ra Tha", "Sa Rươn", "Khol", "Sà Phi", "Thươl", "Kim Hoàng"];
+pub const KHMER_GIVEN: [&str; 12] = [
+    "Sa Vết",
+    "Sô Phal",
+    "Ni",
+    "Sóc Kha",
+    "Phol",
+    "Chanh Đa",
+    "Ra Tha",
+    "Sa Rươn",
+    "Khol",
+    "Sà Phi",
+    "Thươl",
+    "Kim Hoàng",
+];
 
 /// Thái, Mường, Tày: Vietnamese-shaped names with their own surnames.
 pub const NORTHERN_SURNAMES: [&str; 10] = ["Lò", "Lường", "Cầm", "Quàng", "Đinh", "Bạch", "Nông", "Lục", "Ma", "Hà"];
-pub const NORTHERN_GIVEN: [&str; 12] = ["Pọm", "Ín", "Panh", "Xuân", "Thượng", "Tươi", "Chăm", "Ún", "Khoa", "Phăn", "Biên", "Cương"];
+pub const NORTHERN_GIVEN: [&str; 12] =
+    ["Pọm", "Ín", "Panh", "Xuân", "Thượng", "Tươi", "Chăm", "Ún", "Khoa", "Phăn", "Biên", "Cương"];
 
 /// Syllables ward names are composed from ("Xã Thạch Long", "Phường Bắc Hà").
 pub const PLACE_WORDS: [&str; 48] = [
-    "Thạch", "Cẩm", "Kỳ", "Đức", "Hương", "Nghi", "Xuân", "Yên", "Tân", "Hòa", "An", "Phú", "Bình", "Vĩnh",
-    "Long", "Hưng", "Thịnh", "Thành", "Sơn", "Hà", "Lộc", "Trung", "Đông", "Tây", "Nam", "Bắc", "Thượng",
-    "Hạ", "Quang", "Minh", "Tiến", "Hồng", "Lĩnh", "Mỹ", "Thuận", "Phong", "Lạc", "Hải", "Châu", "Khánh",
-    "Thủy", "Lâm", "Trường", "Vinh", "Gia", "Đồng", "Kim", "Hoa",
+    "Thạch",
+    "Cẩm",
+    "Kỳ",
+    "Đức",
+    "Hương",
+    "Nghi",
+    "Xuân",
+    "Yên",
+    "Tân",
+    "Hòa",
+    "An",
+    "Phú",
+    "Bình",
+    "Vĩnh",
+    "Long",
+    "Hưng",
+    "Thịnh",
+    "Thành",
+    "Sơn",
+    "Hà",
+    "Lộc",
+    "Trung",
+    "Đông",
+    "Tây",
+    "Nam",
+    "Bắc",
+    "Thượng",
+    "Hạ",
+    "Quang",
+    "Minh",
+    "Tiến",
+    "Hồng",
+    "Lĩnh",
+    "Mỹ",
+    "Thuận",
+    "Phong",
+    "Lạc",
+    "Hải",
+    "Châu",
+    "Khánh",
+    "Thủy",
+    "Lâm",
+    "Trường",
+    "Vinh",
+    "Gia",
+    "Đồng",
+    "Kim",
+    "Hoa",
 ];
 
 /// Hamlet names used for village party cells ("Chi bộ Thôn Tân Hòa").
 pub const HAMLET_WORDS: [&str; 16] = [
-    "Tân", "Hòa", "Phú", "Thịnh", "Trung", "Đông", "Tây", "Nam", "Bắc", "Yên", "Liên", "Quyết", "Thắng", "Lợi",
-    "Hợp", "Tiến",
+    "Tân", "Hòa", "Phú", "Thịnh", "Trung", "Đông", "Tây", "Nam", "Bắc", "Yên", "Liên", "Quyết", "Thắng", "Lợi", "Hợp",
+    "Tiến",
 ];

@@ -14,8 +14,8 @@ pub mod noise;
 pub mod org;
 pub mod people;
 mod population;
-mod roster;
 pub mod rng;
+mod roster;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -32,7 +32,9 @@ pub use roster::{DuplicateType, Status};
 pub enum SynthError {
     #[error("{0}")]
     InvalidConfig(String),
-    #[error("unknown province {0:?}: give a 3-digit code from the 63-province table (e.g. 042) or its name (e.g. Hà Tĩnh)")]
+    #[error(
+        "unknown province {0:?}: give a 3-digit code from the 63-province table (e.g. 042) or its name (e.g. Hà Tĩnh)"
+    )]
     UnknownProvince(String),
     #[error("unknown rate {name:?}; known rates: {known}")]
     UnknownRate { name: String, known: String },
@@ -183,7 +185,11 @@ impl Rates {
             }
         }
         let groups: [(&str, f64, f64); 6] = [
-            ("status (probationary + transferred + deceased)", self.probationary + self.transferred + self.deceased, 0.5),
+            (
+                "status (probationary + transferred + deceased)",
+                self.probationary + self.transferred + self.deceased,
+                0.5,
+            ),
             (
                 "citizen-ID plantings (id_missing + id_malformed + legacy_id_only + id_typo_not_found + borrowed_id)",
                 self.id_missing + self.id_malformed + self.legacy_id_only + self.id_typo_not_found + self.borrowed_id,
@@ -192,15 +198,26 @@ impl Rates {
             ("duplicates", self.duplicate_same_id + self.duplicate_other_id + self.transfer_duplicate, 0.3),
             (
                 "name changes",
-                self.diacritics_lost + self.typo + self.middle_missing + self.reordered + self.spelling_variant + self.name_mismatch,
+                self.diacritics_lost
+                    + self.typo
+                    + self.middle_missing
+                    + self.reordered
+                    + self.spelling_variant
+                    + self.name_mismatch,
                 0.6,
             ),
             ("legacy encodings (vni + tcvn3)", self.vni + self.tcvn3, 1.0),
-            ("party-data errors", self.card_malformed + self.official_before_admission + self.under_age_at_admission, 1.0),
+            (
+                "party-data errors",
+                self.card_malformed + self.official_before_admission + self.under_age_at_admission,
+                1.0,
+            ),
         ];
         for (what, total, limit) in groups {
             if total > limit + 1e-12 {
-                return Err(SynthError::InvalidConfig(format!("{what} add up to {total:.3}; at most {limit} is allowed")));
+                return Err(SynthError::InvalidConfig(format!(
+                    "{what} add up to {total:.3}; at most {limit} is allowed"
+                )));
             }
         }
         Ok(())
@@ -268,7 +285,9 @@ impl Config {
         }
         let (year, _, _) = dates::civil_from_days(self.as_of);
         if !(1990..=2100).contains(&year) {
-            return Err(SynthError::InvalidConfig(format!("the reference date must fall in 1990–2100, got year {year}")));
+            return Err(SynthError::InvalidConfig(format!(
+                "the reference date must fall in 1990–2100, got year {year}"
+            )));
         }
         if self.people() >= OLD_SPACE {
             return Err(SynthError::InvalidConfig(format!(
@@ -486,7 +505,8 @@ impl Generator {
     fn row_of(&self, m: u64) -> u64 {
         let block = m / BLOCK;
         let before = self.copies_before_block[block as usize]
-            + self.plans[(block * BLOCK) as usize..m as usize].iter().filter(|p| p.dup != roster::DupPlan::None).count() as u64;
+            + self.plans[(block * BLOCK) as usize..m as usize].iter().filter(|p| p.dup != roster::DupPlan::None).count()
+                as u64;
         m + before
     }
 

@@ -236,7 +236,8 @@ pub fn different_name(tokens: &mut [String], given: usize, replacement: &str, r:
     }
     if r.random_bool(0.6) {
         let chars: Vec<char> = tokens[given].chars().collect();
-        let vowels: Vec<usize> = (0..chars.len()).filter(|&i| decompose(chars[i]).is_some_and(|l| l.is_vowel())).collect();
+        let vowels: Vec<usize> =
+            (0..chars.len()).filter(|&i| decompose(chars[i]).is_some_and(|l| l.is_vowel())).collect();
         if vowels.is_empty() {
             return false;
         }

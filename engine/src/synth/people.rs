@@ -81,7 +81,8 @@ impl Cells {
         let mut provinces: Vec<(u16, f64)> = Vec::with_capacity(PROVINCES.len() + INVALID_PROVINCE_CODES.len());
         let others = (PROVINCES.len() - 1) as f64;
         for &(code, _, _) in &PROVINCES {
-            let share = if code == home { config.home_province_share } else { (1.0 - config.home_province_share) / others };
+            let share =
+                if code == home { config.home_province_share } else { (1.0 - config.home_province_share) / others };
             provinces.push((code, share * (1.0 - unknown)));
         }
         for &code in &INVALID_PROVINCE_CODES {
@@ -134,7 +135,13 @@ impl Cells {
             starts.push(at);
         }
         let index = cells.iter().enumerate().map(|(i, c)| ((c.code, c.male_digit, c.year), i)).collect();
-        Cells { cells, starts, dealing: Permutation::new(people.max(1), mix(config.seed, 0xCE11, 0)), seed: config.seed, index }
+        Cells {
+            cells,
+            starts,
+            dealing: Permutation::new(people.max(1), mix(config.seed, 0xCE11, 0)),
+            seed: config.seed,
+            index,
+        }
     }
 
     pub fn largest(&self) -> u64 {
@@ -329,11 +336,27 @@ impl<'a> People<'a> {
         let young = ((55 - age) as f64 / 30.0).clamp(0.0, 1.0);
         let classic = if male { 0.65 - 0.4 * young } else { 0.8 - 0.35 * young };
         let u = r.random::<f64>();
-        let middles = if name.len > name.surname { 1 } else if u < 0.01 { 0 } else if u < 0.85 { 1 } else { 2 };
+        let middles = if name.len > name.surname {
+            1
+        } else if u < 0.01 {
+            0
+        } else if u < 0.85 {
+            1
+        } else {
+            2
+        };
         let others: &[&'static str] = if male { &MALE_MIDDLES } else { &FEMALE_MIDDLES };
         let mut last_middle = "";
         for k in 0..middles {
-            let word = if k == 0 && chance(r, classic) { if male { "Văn" } else { "Thị" } } else { pick(r, others) };
+            let word = if k == 0 && chance(r, classic) {
+                if male {
+                    "Văn"
+                } else {
+                    "Thị"
+                }
+            } else {
+                pick(r, others)
+            };
             if word != last_middle {
                 name.push(word);
                 last_middle = word;
@@ -398,7 +421,8 @@ impl<'a> People<'a> {
         let mut r = rng(self.config.seed, Stream::Name, j);
         let age = self.config.as_of_year() - super::dates::civil_from_days(core.dob).0;
         let minority = chance(&mut r, self.config.rates.ethnic_minority);
-        let name = if minority { self.minority_name(&mut r, core.male) } else { self.kinh_name(&mut r, core.male, age) };
+        let name =
+            if minority { self.minority_name(&mut r, core.male) } else { self.kinh_name(&mut r, core.male, age) };
         let alias = if !minority && chance(&mut r, self.config.rates.alias) {
             // Known by another given name than the registered one.
             let list: &[&'static str] = if core.male { &MALE_GIVEN } else { &FEMALE_GIVEN };

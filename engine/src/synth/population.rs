@@ -31,7 +31,8 @@ pub fn chance(r: &mut Pcg64Mcg, p: f64) -> bool {
     p > 0.0 && r.random::<f64>() < p
 }
 
-pub const PARTIAL_STYLES: [PartialStyle; 3] = [PartialStyle::ZeroedDayMonth, PartialStyle::YearOnly, PartialStyle::MonthYear];
+pub const PARTIAL_STYLES: [PartialStyle; 3] =
+    [PartialStyle::ZeroedDayMonth, PartialStyle::YearOnly, PartialStyle::MonthYear];
 
 /// A hometown as records write it: the province under its old or new name,
 /// sometimes after "Tỉnh"/"Thành phố", in the record's tone style.

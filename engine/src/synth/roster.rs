@@ -118,7 +118,8 @@ pub(crate) fn plan(people: &People<'_>, m: u64, single_unit: bool) -> Plan {
     // roster rows of different people show the same 9-digit number.
     let legacy_ok = !not_in_population && old.is_some_and(|o| o.shared_with.is_none_or(|p| p > m));
     let unshared_old = !not_in_population && old.is_some_and(|o| o.shared_with.is_none());
-    let id_rates = [rates.id_missing, rates.id_malformed, rates.legacy_id_only, rates.id_typo_not_found, rates.borrowed_id];
+    let id_rates =
+        [rates.id_missing, rates.id_malformed, rates.legacy_id_only, rates.id_typo_not_found, rates.borrowed_id];
     let kinds = [IdPlan::Missing, IdPlan::Malformed, IdPlan::Legacy, IdPlan::Typo, IdPlan::Borrowed];
     let mut id = IdPlan::Own;
     let mut acc = 0.0;
@@ -134,7 +135,9 @@ pub(crate) fn plan(people: &People<'_>, m: u64, single_unit: bool) -> Plan {
     }
     // Duplicates are drawn among official members with their own number; scaled so
     // the configured rates hold per member.
-    let eligible = ((1.0 - rates.probationary - rates.transferred - rates.deceased) * (1.0 - id_rates.iter().sum::<f64>())).max(0.2);
+    let eligible = ((1.0 - rates.probationary - rates.transferred - rates.deceased)
+        * (1.0 - id_rates.iter().sum::<f64>()))
+    .max(0.2);
     let mut dup = DupPlan::None;
     if status == Status::Official && id == IdPlan::Own {
         let u = u_dup * eligible;
@@ -316,7 +319,8 @@ fn apply_content(kind: ContentNoise, tokens: &mut Vec<String>, person: &Person, 
                 }
                 *tokens != before
             } else {
-                let marked: Vec<usize> = (0..tokens.len()).filter(|&i| noise::strip_marks(&tokens[i]) != tokens[i]).collect();
+                let marked: Vec<usize> =
+                    (0..tokens.len()).filter(|&i| noise::strip_marks(&tokens[i]) != tokens[i]).collect();
                 if marked.is_empty() {
                     return false;
                 }
@@ -358,7 +362,8 @@ fn apply_content(kind: ContentNoise, tokens: &mut Vec<String>, person: &Person, 
 
 fn draw_form(r: &mut Pcg64Mcg, rates: &super::Rates, allow_legacy: bool) -> Form {
     let style = if chance(r, rates.roster_new_tone_style) { ToneStyle::New } else { ToneStyle::Old };
-    let (upper, nfd, u_legacy): (bool, bool, f64) = (chance(r, rates.roster_upper), chance(r, rates.roster_nfd), r.random());
+    let (upper, nfd, u_legacy): (bool, bool, f64) =
+        (chance(r, rates.roster_upper), chance(r, rates.roster_nfd), r.random());
     let legacy = if !allow_legacy {
         None
     } else if u_legacy < rates.vni {
@@ -490,7 +495,8 @@ fn admission_offset(r: &mut Pcg64Mcg) -> i32 {
 /// the year off by one.
 fn wrong_dob(dob: &PartialDate, r: &mut Pcg64Mcg) -> (PartialDate, &'static str) {
     let (y, m, d) = (dob.year, dob.month, dob.day);
-    let clamp = |y: i32, m: u32, d: u32| PartialDate { year: y, month: m, day: d.min(super::dates::days_in_month(y, m)) };
+    let clamp =
+        |y: i32, m: u32, d: u32| PartialDate { year: y, month: m, day: d.min(super::dates::days_in_month(y, m)) };
     match r.random_range(0..5) {
         0 if d <= 12 && d != m => (PartialDate { year: y, month: d, day: m }, "day_month_swapped"),
         0 | 1 => {
@@ -760,13 +766,31 @@ pub(crate) fn member<'g>(g: &'g Generator, people: &People<'_>, m: u64) -> Membe
         ),
         DupPlan::OtherIdTypo => {
             let typo = g.typos[&m];
-            (Some(format12(typo, None)), IdGiven::Twelve(typo), "id_mistyped", DuplicateType::DuplicatePerson, "entered_twice_mistyped_id")
+            (
+                Some(format12(typo, None)),
+                IdGiven::Twelve(typo),
+                "id_mistyped",
+                DuplicateType::DuplicatePerson,
+                "entered_twice_mistyped_id",
+            )
         }
         DupPlan::OtherIdOld => {
             let o = old.expect("planned only for holders of an old number");
-            (Some(format!("{:09}", o.number)), IdGiven::Legacy(m), "old_number_given", DuplicateType::DuplicatePerson, "entered_twice_old_id")
+            (
+                Some(format!("{:09}", o.number)),
+                IdGiven::Legacy(m),
+                "old_number_given",
+                DuplicateType::DuplicatePerson,
+                "entered_twice_old_id",
+            )
         }
-        DupPlan::TransferMissing => (None, IdGiven::Missing, "transfer_record_without_id", DuplicateType::TransferDuplicate, "transfer_not_removed"),
+        DupPlan::TransferMissing => (
+            None,
+            IdGiven::Missing,
+            "transfer_record_without_id",
+            DuplicateType::TransferDuplicate,
+            "transfer_not_removed",
+        ),
         DupPlan::TransferOld => {
             let o = old.expect("planned only for holders of an old number");
             (
@@ -850,8 +874,16 @@ pub(crate) fn member<'g>(g: &'g Generator, people: &People<'_>, m: u64) -> Membe
 }
 
 /// The findings a correct cross-check reports on a row (rules in docs/generator.md).
-fn expected_findings(g: &Generator, people: &People<'_>, f: &Facts, own: &PopRecord, copy: bool, out: &mut Vec<Finding>) {
-    let mut add = |code: &'static str, field: &'static str, cause: &'static str| out.push(Finding { copy, code, field, cause });
+fn expected_findings(
+    g: &Generator,
+    people: &People<'_>,
+    f: &Facts,
+    own: &PopRecord,
+    copy: bool,
+    out: &mut Vec<Finding>,
+) {
+    let mut add =
+        |code: &'static str, field: &'static str, cause: &'static str| out.push(Finding { copy, code, field, cause });
 
     // Party data, checked on the roster alone.
     match &f.card {
@@ -863,7 +895,8 @@ fn expected_findings(g: &Generator, people: &People<'_>, f: &Facts, own: &PopRec
     if f.official.is_some_and(|o| o < f.admission) {
         add("OFFICIAL_BEFORE_ADMISSION", "official_date", "official_before_admission");
     }
-    if f.dob.is_full() && f.admission < birthday(super::dates::days_from_civil(f.dob.year, f.dob.month, f.dob.day), 18) {
+    if f.dob.is_full() && f.admission < birthday(super::dates::days_from_civil(f.dob.year, f.dob.month, f.dob.day), 18)
+    {
         add("UNDER_AGE_AT_ADMISSION", "admission_date", "admitted_under_18");
     }
     if f.status != Status::Official {
@@ -894,7 +927,8 @@ fn expected_findings(g: &Generator, people: &People<'_>, f: &Facts, own: &PopRec
         }
         IdGiven::Twelve(number) => {
             let holder = g.cells.holder(number).filter(|&h| g.in_population(h));
-            let found = holder.map(|h| if h == own.person { own.clone() } else { population::record(&g.config, people, h) });
+            let found =
+                holder.map(|h| if h == own.person { own.clone() } else { population::record(&g.config, people, h) });
             let code = (number / 1_000_000_000) as u16;
             if super::data::province_index(code).is_none() {
                 add("CITIZEN_ID_UNKNOWN_PROVINCE", "citizen_id", "issued_with_unknown_province_code");
@@ -904,12 +938,17 @@ fn expected_findings(g: &Generator, people: &People<'_>, f: &Facts, own: &PopRec
             let (ref_male, ref_year) = found.as_ref().map_or((f.male, f.dob.year), |r| (r.male, r.dob.year));
             let g_digit = (number / 100_000_000) % 10;
             if (g_digit % 2 == 0) != ref_male {
-                let cause = if found.is_none() && f.gender_flipped { "roster_gender_flipped" } else { "issued_with_wrong_sex_digit" };
+                let cause = if found.is_none() && f.gender_flipped {
+                    "roster_gender_flipped"
+                } else {
+                    "issued_with_wrong_sex_digit"
+                };
                 add("CITIZEN_ID_SEX_MISMATCH", "citizen_id", cause);
             }
             let year = 1900 + 100 * (g_digit / 2) as i32 + ((number / 1_000_000) % 100) as i32;
             if year != ref_year {
-                let cause = if found.is_none() && f.dob_year_off { "roster_dob_year_off" } else { "issued_with_wrong_year" };
+                let cause =
+                    if found.is_none() && f.dob_year_off { "roster_dob_year_off" } else { "issued_with_wrong_year" };
                 add("CITIZEN_ID_YEAR_MISMATCH", "citizen_id", cause);
             }
             match holder {
@@ -994,9 +1033,5 @@ fn expected_findings(g: &Generator, people: &People<'_>, f: &Facts, own: &PopRec
 /// Bà Rịa - Vũng Tàu, now both Hồ Chí Minh City, do not: they are two places).
 pub fn place_set(province: usize, written_new: bool) -> u64 {
     let name = if written_new { PROVINCES[province].2 } else { PROVINCES[province].1 };
-    PROVINCES
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.1 == name || p.2 == name)
-        .fold(0u64, |set, (i, _)| set | 1 << i)
+    PROVINCES.iter().enumerate().filter(|(_, p)| p.1 == name || p.2 == name).fold(0u64, |set, (i, _)| set | 1 << i)
 }

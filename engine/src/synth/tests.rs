@@ -187,9 +187,22 @@ fn findings_come_at_roughly_the_configured_rates() {
     near("OFFICIAL_BEFORE_ADMISSION", rates.official_before_admission);
     near("NAME_DIACRITICS_MISSING", rates.diacritics_lost);
     near("GENDER_MISMATCH", rates.gender_mismatch + rates.borrowed_id / 2.0);
-    for code in ["NAME_TYPO", "NAME_MIDDLE_MISSING", "DOB_MISMATCH", "HOMETOWN_MISMATCH", "UNDER_AGE_AT_ADMISSION",
-        "CITIZEN_NOT_FOUND", "LEGACY_ID_ONLY", "NAME_EQUIVALENT_FORM", "NAME_REORDERED", "NAME_SPELLING_VARIANT",
-        "NAME_MISMATCH", "CITIZEN_ID_SEX_MISMATCH", "CITIZEN_ID_YEAR_MISMATCH", "CITIZEN_ID_UNKNOWN_PROVINCE"] {
+    for code in [
+        "NAME_TYPO",
+        "NAME_MIDDLE_MISSING",
+        "DOB_MISMATCH",
+        "HOMETOWN_MISMATCH",
+        "UNDER_AGE_AT_ADMISSION",
+        "CITIZEN_NOT_FOUND",
+        "LEGACY_ID_ONLY",
+        "NAME_EQUIVALENT_FORM",
+        "NAME_REORDERED",
+        "NAME_SPELLING_VARIANT",
+        "NAME_MISMATCH",
+        "CITIZEN_ID_SEX_MISMATCH",
+        "CITIZEN_ID_YEAR_MISMATCH",
+        "CITIZEN_ID_UNKNOWN_PROVINCE",
+    ] {
         assert!(share(code) > 0.0, "{code} never planted");
     }
     let mut by_type: HashMap<String, f64> = HashMap::new();
@@ -212,7 +225,11 @@ fn duplicate_pairs_show_what_their_type_says_and_no_pair_is_missing() {
     let units = text(&chunk.roster, "party_unit");
     let dobs = text(&chunk.roster, "date_of_birth");
     let mut truth = HashSet::new();
-    for ((a, b), t) in text(&chunk.duplicates, "member_id_a").iter().zip(text(&chunk.duplicates, "member_id_b")).zip(text(&chunk.duplicates, "type")) {
+    for ((a, b), t) in text(&chunk.duplicates, "member_id_a")
+        .iter()
+        .zip(text(&chunk.duplicates, "member_id_b"))
+        .zip(text(&chunk.duplicates, "type"))
+    {
         let (i, j) = (row[a.as_str()], row[b.as_str()]);
         assert!(i < j);
         truth.insert((i, j));
@@ -263,17 +280,31 @@ fn the_truth_agrees_with_the_rows() {
     }
     let valid: HashSet<u16> = data::PROVINCES.iter().map(|p| p.0).collect();
     let male = |g: &str| matches!(g, "Nam" | "nam" | "NAM" | "Male" | "M" | "1");
-    let agrees = |a: (i32, u32, u32), b: (i32, u32, u32)| a.0 == b.0 && (a.1 == 0 || b.1 == 0 || a.1 == b.1) && (a.2 == 0 || b.2 == 0 || a.2 == b.2);
+    let agrees = |a: (i32, u32, u32), b: (i32, u32, u32)| {
+        a.0 == b.0 && (a.1 == 0 || b.1 == 0 || a.1 == b.1) && (a.2 == 0 || b.2 == 0 || a.2 == b.2)
+    };
     let mut expected = HashSet::new();
     let r = &chunk.roster;
     let checked = [
-        "CITIZEN_ID_MISSING", "CITIZEN_ID_MALFORMED", "LEGACY_ID_ONLY", "CITIZEN_ID_UNKNOWN_PROVINCE", "CITIZEN_ID_SEX_MISMATCH",
-        "CITIZEN_ID_YEAR_MISMATCH", "CITIZEN_NOT_FOUND", "DOB_MISMATCH", "GENDER_MISMATCH", "CARD_NUMBER_MALFORMED",
-        "OFFICIAL_BEFORE_ADMISSION", "UNDER_AGE_AT_ADMISSION", "STATUS_NOT_ELIGIBLE",
+        "CITIZEN_ID_MISSING",
+        "CITIZEN_ID_MALFORMED",
+        "LEGACY_ID_ONLY",
+        "CITIZEN_ID_UNKNOWN_PROVINCE",
+        "CITIZEN_ID_SEX_MISMATCH",
+        "CITIZEN_ID_YEAR_MISMATCH",
+        "CITIZEN_NOT_FOUND",
+        "DOB_MISMATCH",
+        "GENDER_MISMATCH",
+        "CARD_NUMBER_MALFORMED",
+        "OFFICIAL_BEFORE_ADMISSION",
+        "UNDER_AGE_AT_ADMISSION",
+        "STATUS_NOT_ELIGIBLE",
     ];
     let rows = r.rows();
-    let (mids, cids, dobs, genders) = (text(r, "member_id"), values(r, "citizen_id"), text(r, "date_of_birth"), text(r, "gender"));
-    let (cards, adms, offs, statuses) = (values(r, "party_card_number"), text(r, "admission_date"), values(r, "official_date"), text(r, "status"));
+    let (mids, cids, dobs, genders) =
+        (text(r, "member_id"), values(r, "citizen_id"), text(r, "date_of_birth"), text(r, "gender"));
+    let (cards, adms, offs, statuses) =
+        (values(r, "party_card_number"), text(r, "admission_date"), values(r, "official_date"), text(r, "status"));
     for i in 0..rows {
         let mut add = |code: &str| {
             expected.insert((mids[i].clone(), code.to_string()));
@@ -343,7 +374,8 @@ fn the_truth_agrees_with_the_rows() {
             }
         }
     }
-    let truth: HashSet<(String, String)> = finding_set(&chunk).into_iter().filter(|(_, c)| checked.contains(&c.as_str())).collect();
+    let truth: HashSet<(String, String)> =
+        finding_set(&chunk).into_iter().filter(|(_, c)| checked.contains(&c.as_str())).collect();
     let missing: Vec<_> = expected.difference(&truth).take(5).collect();
     let extra: Vec<_> = truth.difference(&expected).take(5).collect();
     assert!(missing.is_empty() && extra.is_empty(), "not in truth: {missing:?}; not in rows: {extra:?}");
@@ -361,10 +393,11 @@ fn clean_data_has_only_the_youngest_on_probation() {
     // The youngest cannot have finished probation: not eligible, and no card yet.
     let found: HashSet<(String, String)> =
         text(&chunk.findings, "code").into_iter().zip(text(&chunk.findings, "cause")).collect();
-    let expected: HashSet<(String, String)> = [("STATUS_NOT_ELIGIBLE", "probationary"), ("CARD_NUMBER_MALFORMED", "no_card_yet")]
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect();
+    let expected: HashSet<(String, String)> =
+        [("STATUS_NOT_ELIGIBLE", "probationary"), ("CARD_NUMBER_MALFORMED", "no_card_yet")]
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
     assert_eq!(found, expected);
     assert!(chunk.findings.rows() < 160, "{}", chunk.findings.rows());
     assert!(text(&chunk.roster, "citizen_id").iter().all(|id| id.len() == 12));
@@ -376,13 +409,17 @@ fn names_follow_the_reference_shares() {
     let (_, population) = g.generate_all().unwrap();
     let names = text(&population, "full_name");
     let folded: Vec<String> = names.iter().map(|n| crate::names::fold_key(n).unwrap()).collect();
-    let share = |surname: &str| folded.iter().filter(|n| n.split(' ').next() == Some(surname)).count() as f64 / names.len() as f64;
+    let share = |surname: &str| {
+        folded.iter().filter(|n| n.split(' ').next() == Some(surname)).count() as f64 / names.len() as f64
+    };
     assert!((0.34..0.40).contains(&share("nguyen")), "{}", share("nguyen"));
     assert!((0.09..0.13).contains(&share("tran")), "{}", share("tran"));
     let tokens = |n: &String| n.split(' ').count();
     let two_middles = folded.iter().filter(|n| tokens(n) >= 4).count() as f64 / names.len() as f64;
     assert!((0.1..0.3).contains(&two_middles), "{two_middles}");
-    assert!(folded.iter().any(|n| n.starts_with("ton that ") || n.starts_with("hoang phu ") || n.starts_with("au duong ")));
+    assert!(folded
+        .iter()
+        .any(|n| n.starts_with("ton that ") || n.starts_with("hoang phu ") || n.starts_with("au duong ")));
     assert!(folded.iter().any(|n| n.contains("h'") || n.starts_with("giang a ") || n.starts_with("thach ")));
     let keys: HashSet<String> = names.iter().map(|n| crate::names::name_key(n).unwrap()).collect();
     assert!(keys.len() > names.len() / 4, "too few distinct names: {}", keys.len());

@@ -28,7 +28,9 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tls-key", help="server private key (PEM)")
     parser.add_argument("--client-ca", help="CA of the sites' client certificates: turns on mutual TLS")
     parser.add_argument("--grace", type=float, default=10.0, help="seconds to drain calls on shutdown (default 10)")
-    parser.add_argument("--max-chunk", type=int, default=DEFAULT_MAX_CHUNK, help="records per stream message (default 1000)")
+    parser.add_argument(
+        "--max-chunk", type=int, default=DEFAULT_MAX_CHUNK, help="records per stream message (default 1000)"
+    )
     parser.add_argument("--shift", default="08:00-23:00", help="working hours, local time (default 08:00-23:00)")
     parser.add_argument("--target", type=int, default=250, help="target intakes per machine per day (default 250)")
     parser.add_argument("--deadline", help="campaign deadline, ISO 8601 (e.g. 2025-10-15T23:00+07:00)")

@@ -192,7 +192,9 @@ class EngineAdapter:
         frame = roster if isinstance(roster, pl.DataFrame) else pl.DataFrame(roster)
         if not {"member_id", "full_name", "date_of_birth"} <= set(frame.columns):
             return
-        frame = frame.with_columns(pl.col("member_id").cast(pl.Utf8).fill_null("")).unique(subset="member_id", keep="first")
+        frame = frame.with_columns(pl.col("member_id").cast(pl.Utf8).fill_null("")).unique(
+            subset="member_id", keep="first"
+        )
         pairs = find_duplicates(frame).pairs.filter(pl.col("score") >= SAME_PERSON_SCORE)
         others: dict[str, set[str]] = {}
         for a, b in pairs.select("member_id_a", "member_id_b").iter_rows():
@@ -218,9 +220,7 @@ class EngineAdapter:
             pl.col("party_unit").cast(pl.Utf8).fill_null(""),
         ).unique(subset="member_id", keep="first")
         grouped = frame.group_by("ward", "party_unit").len()
-        self.required = {
-            (ward, unit): int(count) for ward, unit, count in grouped.iter_rows()
-        }
+        self.required = {(ward, unit): int(count) for ward, unit, count in grouped.iter_rows()}
         self._units = dict(
             zip(frame["member_id"].to_list(), zip(frame["ward"].to_list(), frame["party_unit"].to_list()))
         )
@@ -283,7 +283,9 @@ class EngineAdapter:
         answers = [pb.Verification() for _ in members]
         # Keyed by roster row ("member") or by the positional member_id given above.
         verdict_rows = (
-            verdicts["member_id"].cast(pl.Int64).to_list() if "member_id" in verdicts.columns else range(verdicts.height)
+            verdicts["member_id"].cast(pl.Int64).to_list()
+            if "member_id" in verdicts.columns
+            else range(verdicts.height)
         )
         for row, verdict in zip(verdict_rows, verdicts["verdict"].to_list()):
             answers[row].verdict = _VERDICTS.get(verdict, pb.VERDICT_UNSPECIFIED)
@@ -303,6 +305,6 @@ class EngineAdapter:
         out = []
         start = 0
         for size in sizes:
-            out.append(pb.VerifyStreamResponse(verifications=answers[start:start + size]))
+            out.append(pb.VerifyStreamResponse(verifications=answers[start : start + size]))
             start += size
         return out

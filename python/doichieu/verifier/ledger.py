@@ -194,8 +194,7 @@ def _schema(blob: str) -> list[str]:
         )""",
         # The member's state-defining submission is unique even if a bug slipped
         # past the locks: the database refuses a second one.
-        "CREATE UNIQUE INDEX IF NOT EXISTS submissions_current_member "
-        "ON submissions (member_id) WHERE is_current = 1",
+        "CREATE UNIQUE INDEX IF NOT EXISTS submissions_current_member ON submissions (member_id) WHERE is_current = 1",
         "CREATE INDEX IF NOT EXISTS submissions_ward ON submissions (ward, is_current)",
     ]
 
@@ -247,13 +246,13 @@ def _decide(cur: _Cursor, intake: Intake, render: Render, ph: str) -> StoredAnsw
         outcome = OUTCOME_EXCLUDED if intake.exclusion_reason else OUTCOME_RECORDED
         is_current = 1
         if prior is not None:
-            cur.execute(
-                f"UPDATE submissions SET is_current = 0 WHERE submission_id = {ph}", (prior.submission_id,)
-            )
+            cur.execute(f"UPDATE submissions SET is_current = 0 WHERE submission_id = {ph}", (prior.submission_id,))
     return _store(cur, intake, render, ph, outcome, is_current, prior)
 
 
-def _store(cur: _Cursor, intake: Intake, render: Render, ph: str, outcome: str, is_current: int, prior: Prior | None) -> StoredAnswer:
+def _store(
+    cur: _Cursor, intake: Intake, render: Render, ph: str, outcome: str, is_current: int, prior: Prior | None
+) -> StoredAnswer:
     decision = Decision(outcome=outcome, record_time_us=now_us(), prior=prior)
     response = render(decision)
     cur.execute(
@@ -428,9 +427,11 @@ class SqliteLedger(_GroupCommitLedger):
         return conn
 
     def lookup(self, submission_id: str) -> bytes | None:
-        row = self._reader().execute(
-            "SELECT response FROM submissions WHERE submission_id = ?", (submission_id,)
-        ).fetchone()
+        row = (
+            self._reader()
+            .execute("SELECT response FROM submissions WHERE submission_id = ?", (submission_id,))
+            .fetchone()
+        )
         return None if row is None else bytes(row[0])
 
     def progress_rows(self, ward: str | None, since_us: int) -> list[ProgressRow]:
@@ -523,8 +524,18 @@ class PostgresLedger(_GroupCommitLedger):
         params: list[Any] = [since_us] + ([ward] if ward else [])
         return [
             ProgressRow(
-                row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
-                int(row[8]), int(row[9]), int(row[10]), int(row[11]),
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                row[6],
+                row[7],
+                int(row[8]),
+                int(row[9]),
+                int(row[10]),
+                int(row[11]),
             )
             for row in self._query(_progress_sql("%s", bool(ward)), params)
         ]

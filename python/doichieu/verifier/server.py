@@ -302,7 +302,6 @@ def _read_ahead(
     return chunks, failure, asyncio.create_task(read())
 
 
-
 async def _waiting_batches(
     chunks: asyncio.Queue[_Chunk | None], full: Callable[[list[_Chunk]], bool]
 ) -> AsyncIterator[list[_Chunk]]:
@@ -477,7 +476,10 @@ class VerifierService(pb_grpc.VerifierServicer):
                 for offset, chunk in enumerate(batch):
                     if len(chunk.members) > self.options.max_chunk:
                         violations.append(
-                            (f"requests[{index + offset}].members", f"{len(chunk.members)} records, more than the cap of {self.options.max_chunk} per message")
+                            (
+                                f"requests[{index + offset}].members",
+                                f"{len(chunk.members)} records, more than the cap of {self.options.max_chunk} per message",
+                            )
                         )
                 if violations:
                     raise BadRequestError(violations)
@@ -509,7 +511,7 @@ class VerifierService(pb_grpc.VerifierServicer):
         out = []
         start = 0
         for size in sizes:
-            out.append(pb.VerifyStreamResponse(verifications=results[start:start + size]))
+            out.append(pb.VerifyStreamResponse(verifications=results[start : start + size]))
             start += size
         return out
 
@@ -659,7 +661,9 @@ def _server_options(reuse_port: bool) -> list[tuple[str, Any]]:
 class RunningServer:
     """A started server: its port, and how to stop it gracefully."""
 
-    def __init__(self, server: grpc.aio.Server, health: HealthServicer, ledger: ledger_mod.Ledger, port: int, grace: float) -> None:
+    def __init__(
+        self, server: grpc.aio.Server, health: HealthServicer, ledger: ledger_mod.Ledger, port: int, grace: float
+    ) -> None:
         self.server = server
         self.health = health
         self.ledger = ledger

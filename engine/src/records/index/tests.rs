@@ -91,13 +91,24 @@ fn name_kinds_become_codes() {
         assert_eq!(v.verdict, verdict, "{name}");
     }
     // Tone placement: same name written differently is info only.
-    let m = MemberRecord { full_name: Some("Trần Thị Thủy"), citizen_id: Some("042165004321"), date_of_birth: Some("20/07/1965"),
-        gender: Some("Nữ"), hometown: Some("Huế"), ..member() };
+    let m = MemberRecord {
+        full_name: Some("Trần Thị Thủy"),
+        citizen_id: Some("042165004321"),
+        date_of_birth: Some("20/07/1965"),
+        gender: Some("Nữ"),
+        hometown: Some("Huế"),
+        ..member()
+    };
     let v = idx.verify(&m);
     assert_eq!(codes(&v), vec!["NAME_EQUIVALENT_FORM"]);
     assert_eq!(v.verdict, Verdict::Accept);
     // y/i.
-    let m = MemberRecord { full_name: Some("Hoàng Văn Nam"), citizen_id: Some("042090009999"), date_of_birth: Some("02/02/1985"), ..member() };
+    let m = MemberRecord {
+        full_name: Some("Hoàng Văn Nam"),
+        citizen_id: Some("042090009999"),
+        date_of_birth: Some("02/02/1985"),
+        ..member()
+    };
     assert_eq!(codes(&idx.verify(&m)), vec!["CITIZEN_ID_YEAR_MISMATCH"]);
     let m = MemberRecord { full_name: Some("Huỳnh Văn Nam"), ..m };
     assert_eq!(codes(&idx.verify(&m)), vec!["NAME_SPELLING_VARIANT", "CITIZEN_ID_YEAR_MISMATCH"]);
@@ -106,16 +117,24 @@ fn name_kinds_become_codes() {
 #[test]
 fn an_alias_clears_a_name_mismatch() {
     let idx = index();
-    let base = MemberRecord { citizen_id: Some("042165004321"), date_of_birth: Some("20/07/1965"), gender: Some("Nữ"), hometown: Some("Huế"), ..member() };
+    let base = MemberRecord {
+        citizen_id: Some("042165004321"),
+        date_of_birth: Some("20/07/1965"),
+        gender: Some("Nữ"),
+        hometown: Some("Huế"),
+        ..member()
+    };
     // Known in the party by the population's other name.
     let v = idx.verify(&MemberRecord { full_name: Some("Trần Thị Mơ"), ..base });
     assert_eq!(codes(&v), vec!["NAME_ALIAS_MATCH"]);
     assert_eq!(v.verdict, Verdict::Accept);
     // The party's birth name is the registered name.
-    let v = idx.verify(&MemberRecord { full_name: Some("Trần Thị Hoa"), birth_name: Some("Trần Thị Thuỷ"), ..base });
+    let v = idx
+        .verify(&MemberRecord { full_name: Some("Trần Thị Hoa"), birth_name: Some("Trần Thị Thuỷ"), ..base });
     assert_eq!(codes(&v), vec!["NAME_ALIAS_MATCH"]);
     // An alias that matches nothing leaves the mismatch.
-    let v = idx.verify(&MemberRecord { full_name: Some("Trần Thị Hoa"), birth_name: Some("Lê Thị Hoa"), ..base });
+    let v =
+        idx.verify(&MemberRecord { full_name: Some("Trần Thị Hoa"), birth_name: Some("Lê Thị Hoa"), ..base });
     assert_eq!(codes(&v), vec!["NAME_MISMATCH"]);
 }
 
@@ -147,8 +166,13 @@ fn dob_gender_hometown() {
         assert!(codes(&idx.verify(&MemberRecord { hometown: Some(h), ..member() })).is_empty(), "{h}");
     }
     // Old (Hà Tây) and new (Hà Nội) names of one place agree.
-    let m = MemberRecord { full_name: Some("Lê Minh Tuấn"), citizen_id: Some("001070005555"), date_of_birth: Some("1970"),
-        hometown: Some("Thành phố Hà Nội"), ..member() };
+    let m = MemberRecord {
+        full_name: Some("Lê Minh Tuấn"),
+        citizen_id: Some("001070005555"),
+        date_of_birth: Some("1970"),
+        hometown: Some("Thành phố Hà Nội"),
+        ..member()
+    };
     assert!(codes(&idx.verify(&m)).is_empty(), "{:?}", codes(&idx.verify(&m)));
 }
 
@@ -167,8 +191,14 @@ fn citizen_id_problems() {
     let f = find(&v, "CITIZEN_ID_MALFORMED");
     assert!(f.message_vi.contains("toàn chiều rộng") && f.message_en.contains("full-width"));
     assert!(!v.candidates.is_empty());
-    assert_eq!(codes(&idx.verify(&MemberRecord { citizen_id: Some("04206000123"), ..member() }))[0], "CITIZEN_ID_LEADING_ZERO");
-    assert_eq!(codes(&idx.verify(&MemberRecord { citizen_id: Some("0420600012"), ..member() })), vec!["CITIZEN_ID_MALFORMED"]);
+    assert_eq!(
+        codes(&idx.verify(&MemberRecord { citizen_id: Some("04206000123"), ..member() }))[0],
+        "CITIZEN_ID_LEADING_ZERO"
+    );
+    assert_eq!(
+        codes(&idx.verify(&MemberRecord { citizen_id: Some("0420600012"), ..member() })),
+        vec!["CITIZEN_ID_MALFORMED"]
+    );
     // Separators are forgiven.
     assert!(codes(&idx.verify(&MemberRecord { citizen_id: Some("042 060.001-234"), ..member() })).is_empty());
 
@@ -185,21 +215,37 @@ fn citizen_id_problems() {
 fn id_structure_goes_to_the_police() {
     let idx = index();
     // Row 4 holds a number with province code 003, which does not exist.
-    let m = MemberRecord { full_name: Some("Đỗ Văn Bình"), citizen_id: Some("003080007777"), date_of_birth: Some("01/01/1980"),
-        hometown: Some("Hà Nội"), ..member() };
+    let m = MemberRecord {
+        full_name: Some("Đỗ Văn Bình"),
+        citizen_id: Some("003080007777"),
+        date_of_birth: Some("01/01/1980"),
+        hometown: Some("Hà Nội"),
+        ..member()
+    };
     let v = idx.verify(&m);
     assert_eq!(codes(&v), vec!["CITIZEN_ID_UNKNOWN_PROVINCE"]);
     assert_eq!(v.findings[0].owner, Owner::Police);
     // Row 5: a woman whose number carries the male digit (0 before 75); the population says Nam, party says Nữ.
-    let m = MemberRecord { full_name: Some("Võ Thị Mai"), citizen_id: Some("079175008888"), date_of_birth: Some("15/05/1975"),
-        gender: Some("Nữ"), hometown: Some("Hồ Chí Minh"), ..member() };
+    let m = MemberRecord {
+        full_name: Some("Võ Thị Mai"),
+        citizen_id: Some("079175008888"),
+        date_of_birth: Some("15/05/1975"),
+        gender: Some("Nữ"),
+        hometown: Some("Hồ Chí Minh"),
+        ..member()
+    };
     let v = idx.verify(&m);
     // The number says female (1); the population record says male: the population is the odd one out.
     assert!(codes(&v).contains(&"GENDER_MISMATCH"), "{:?}", codes(&v));
     assert_eq!(find(&v, "GENDER_MISMATCH").owner, Owner::Police);
     assert!(codes(&v).contains(&"CITIZEN_ID_SEX_MISMATCH"));
     // Row 6 was born in 1985 but its number codes 1990.
-    let m = MemberRecord { full_name: Some("Hoàng Văn Nam"), citizen_id: Some("042090009999"), date_of_birth: Some("02/02/1985"), ..member() };
+    let m = MemberRecord {
+        full_name: Some("Hoàng Văn Nam"),
+        citizen_id: Some("042090009999"),
+        date_of_birth: Some("02/02/1985"),
+        ..member()
+    };
     let v = idx.verify(&m);
     assert_eq!(codes(&v), vec!["CITIZEN_ID_YEAR_MISMATCH"]);
     assert_eq!(v.findings[0].owner, Owner::Police);
@@ -215,8 +261,14 @@ fn legacy_numbers() {
     assert_eq!(v.matched, Some(0));
     assert_eq!(v.findings[0].population_value, "042060001234");
     // Shared old number: never chosen, candidates from those who share it.
-    let m = MemberRecord { full_name: Some("Phạm Thị Lan"), citizen_id: Some("011222333"), date_of_birth: Some("12/12/1971"),
-        gender: Some("Nữ"), hometown: Some("Hà Nội"), ..member() };
+    let m = MemberRecord {
+        full_name: Some("Phạm Thị Lan"),
+        citizen_id: Some("011222333"),
+        date_of_birth: Some("12/12/1971"),
+        gender: Some("Nữ"),
+        hometown: Some("Hà Nội"),
+        ..member()
+    };
     let v = idx.verify(&m);
     assert_eq!(codes(&v), vec!["LEGACY_ID_ONLY"]);
     assert_eq!(v.matched, None);
@@ -232,14 +284,29 @@ fn party_data_checks() {
     let v = idx.verify(&MemberRecord { party_card_number: Some("1234567"), ..member() });
     assert_eq!(codes(&v), vec!["CARD_NUMBER_MALFORMED"]);
     assert_eq!(v.verdict, Verdict::Reject);
-    assert_eq!(codes(&idx.verify(&MemberRecord { party_card_number: None, ..member() })), vec!["CARD_NUMBER_MALFORMED"]);
+    assert_eq!(
+        codes(&idx.verify(&MemberRecord { party_card_number: None, ..member() })),
+        vec!["CARD_NUMBER_MALFORMED"]
+    );
     let v = idx.verify(&MemberRecord { official_date: Some("10/05/2009"), ..member() });
     assert_eq!(codes(&v), vec!["OFFICIAL_BEFORE_ADMISSION"]);
-    let v = idx.verify(&MemberRecord { admission_date: Some("01/01/1977"), official_date: Some("01/01/1978"), ..member() });
+    let v =
+        idx.verify(&MemberRecord { admission_date: Some("01/01/1977"), official_date: Some("01/01/1978"), ..member() });
     assert_eq!(codes(&v), vec!["UNDER_AGE_AT_ADMISSION"]);
     // 18 on the day: fine; a year-only birth date cannot prove under-age.
-    assert!(codes(&idx.verify(&MemberRecord { admission_date: Some("05/03/1978"), official_date: Some("05/03/1979"), ..member() })).is_empty());
-    assert!(codes(&idx.verify(&MemberRecord { date_of_birth: Some("1960"), admission_date: Some("06/1978"), official_date: Some("1979"), ..member() })).is_empty());
+    assert!(codes(&idx.verify(&MemberRecord {
+        admission_date: Some("05/03/1978"),
+        official_date: Some("05/03/1979"),
+        ..member()
+    }))
+    .is_empty());
+    assert!(codes(&idx.verify(&MemberRecord {
+        date_of_birth: Some("1960"),
+        admission_date: Some("06/1978"),
+        official_date: Some("1979"),
+        ..member()
+    }))
+    .is_empty());
     for s in ["Dự bị", "Đã chuyển sinh hoạt", "Từ trần", "something"] {
         let v = idx.verify(&MemberRecord { status: Some(s), ..member() });
         assert_eq!(codes(&v), vec!["STATUS_NOT_ELIGIBLE"], "{s}");
@@ -300,7 +367,12 @@ fn bulk_matches_single_and_runs_in_parallel() {
 fn report_counts_problems_without_stopping() {
     let rows = vec![
         PopulationRecord { citizen_id: Some("042060001234"), full_name: Some("A B"), ..Default::default() },
-        PopulationRecord { citizen_id: Some("042060001234"), full_name: Some("C D"), date_of_birth: Some("xx"), ..Default::default() },
+        PopulationRecord {
+            citizen_id: Some("042060001234"),
+            full_name: Some("C D"),
+            date_of_birth: Some("xx"),
+            ..Default::default()
+        },
         PopulationRecord { citizen_id: Some("12AB"), gender: Some("?"), ..Default::default() },
         PopulationRecord { citizen_id: None, full_name: Some("E\u{1F}F"), ..Default::default() },
     ];
@@ -319,7 +391,12 @@ fn report_counts_problems_without_stopping() {
 fn borrowed_number_offers_the_real_person() {
     let idx = index();
     // Lê Minh Tuấn recorded with Nguyễn Văn Hùng's number.
-    let m = MemberRecord { full_name: Some("Lê Minh Tuấn"), date_of_birth: Some("1970"), hometown: Some("Hà Nội"), ..member() };
+    let m = MemberRecord {
+        full_name: Some("Lê Minh Tuấn"),
+        date_of_birth: Some("1970"),
+        hometown: Some("Hà Nội"),
+        ..member()
+    };
     let v = idx.verify(&m);
     assert!(codes(&v).contains(&"NAME_MISMATCH"));
     assert!(codes(&v).contains(&"DOB_MISMATCH"));
@@ -404,6 +481,9 @@ fn gathered_fields_come_back_in_the_order_asked() {
     let values: Vec<&str> = offsets.windows(2).map(|w| &text[w[0] as usize..w[1] as usize]).collect();
     assert_eq!(values, ["001071006666", "", "042060001234", "001071006666", "042090009999", ""]);
     let (offsets, data) = idx.gather_field(&rows[..1], 1);
-    assert_eq!((offsets, String::from_utf8(data).unwrap()), (vec![0, "Phạm Thị Lan".len() as i64], "Phạm Thị Lan".to_string()));
+    assert_eq!(
+        (offsets, String::from_utf8(data).unwrap()),
+        (vec![0, "Phạm Thị Lan".len() as i64], "Phạm Thị Lan".to_string())
+    );
     assert_eq!(idx.gather_field(&[], 2), (vec![0], vec![]));
 }

@@ -8,7 +8,7 @@ DEPS    := $(VENV)/.deps-installed
 BUILT   := $(VENV)/.engine-built
 RUST_SOURCES := $(shell find engine/src bindings/src -name '*.rs') Cargo.toml Cargo.lock engine/Cargo.toml bindings/Cargo.toml
 
-.PHONY: dev demo test test-rust test-python bench bench-full bench-quick clean proto
+.PHONY: dev demo test test-rust test-python lint format bench bench-full bench-quick clean proto
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -19,7 +19,7 @@ $(DEPS): pyproject.toml | $(PY)
 	touch $@
 
 $(BUILT): $(DEPS) $(RUST_SOURCES) pyproject.toml
-	VIRTUAL_ENV=$(abspath $(VENV)) $(MATURIN) develop --release --quiet --extras test
+	VIRTUAL_ENV=$(abspath $(VENV)) $(MATURIN) develop --locked --release --quiet --extras test
 	touch $@
 
 dev: $(BUILT)
@@ -30,7 +30,21 @@ demo: dev
 test: test-rust test-python
 
 test-rust:
-	cargo test --package doichieu-engine --release
+	cargo test --locked --package doichieu-engine --release
+
+# Format and lint, enforced in CI: rustfmt, clippy (warnings are errors), ruff
+# (lint and format), mypy. `make format` applies both formatters.
+lint: dev
+	cargo fmt --all --check
+	cargo clippy --locked --workspace --all-targets -- -D warnings
+	$(VENV)/bin/ruff check python tests benches
+	$(VENV)/bin/ruff format --check python tests benches
+	$(PY) -m mypy
+
+format: dev
+	cargo fmt --all
+	$(VENV)/bin/ruff check --fix python tests benches
+	$(VENV)/bin/ruff format python tests benches
 
 test-python: dev
 	$(PY) -m pytest

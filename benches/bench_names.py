@@ -15,7 +15,8 @@ import difflib
 import os
 import unicodedata
 from collections import Counter
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import polars as pl
 

@@ -30,10 +30,10 @@ import hashlib
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import benchkit
 from benchkit import Case, Floor, Mode, Section, Table, Timings

@@ -21,11 +21,12 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -123,7 +124,7 @@ class Timings:
         return [t for t in self.all if t.group == group]
 
     @classmethod
-    def from_pytest_benchmark(cls, path: Path) -> "Timings":
+    def from_pytest_benchmark(cls, path: Path) -> Timings:
         data = json.loads(path.read_text(encoding="utf-8"))
         out = []
         for bench in data.get("benchmarks", []):

@@ -8,8 +8,9 @@ Each `*_rows()` function returns rows for the benchmarks document.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import polars as pl
 

@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from test_dedup_engine import synthetic  # noqa: E402
+from test_dedup_engine import synthetic
 
 
 def planted_roster(n: int, seed: int = 11) -> tuple[pl.DataFrame, set[tuple[int, int]]]:

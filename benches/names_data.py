@@ -25,9 +25,9 @@ import os
 import random
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 import polars as pl
 

@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     mode = Mode(args.mode or "full")
     out = args.out or (None if mode.quick else str(ROOT / "BENCHMARKS.md"))
 
-    started = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+    started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M")
     load_at_start = load()
     clock = time.perf_counter()
     with tempfile.TemporaryDirectory() as cache:

@@ -285,13 +285,14 @@ class Pki:
 
 def make_pki(folder: Path, sites: list[str], *, ca_name: str = "doichieu test CA") -> Pki:
     """A CA, a server certificate for 127.0.0.1/localhost, one client certificate per site (CN = site)."""
+    import ipaddress
+
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-    import ipaddress
 
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     folder.mkdir(parents=True, exist_ok=True)
 
     def key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:

@@ -14,8 +14,8 @@ Everything here is made up from syllables; no real person's record.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from hypothesis import strategies as st
 

@@ -9,7 +9,6 @@ import pytest
 import doichieu
 from doichieu.cli import main
 from doichieu.dedup import parse_dates
-
 from test_dedup_engine import synthetic
 
 

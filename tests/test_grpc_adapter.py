@@ -8,9 +8,7 @@ import polars as pl
 
 from doichieu.v1 import verifier_pb2 as pb
 from doichieu.verifier.engine_adapter import EngineAdapter, blocking_codes, verification_message
-
 from grpc_harness import member_message
-
 
 FLAGGED = ["01/01/1960", "1970"]
 

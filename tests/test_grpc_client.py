@@ -11,7 +11,6 @@ import pytest
 from doichieu.client import IntakeClient
 from doichieu.errors import InvalidInputError
 from doichieu.v1 import verifier_pb2 as pb
-
 from grpc_harness import InProcessServer, free_port, make_engine, member, write_tables
 
 

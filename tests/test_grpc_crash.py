@@ -11,7 +11,6 @@ from pathlib import Path
 import grpc
 
 from doichieu.v1 import verifier_pb2 as pb
-
 from grpc_harness import PEOPLE, ChildServer, member_message, spawn_server, stub, write_tables
 
 CLIENTS = 8

@@ -6,9 +6,9 @@ import os
 import sqlite3
 import threading
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterator
 
 import grpc
 import pytest
@@ -16,7 +16,6 @@ import pytest
 from doichieu.errors import InvalidInputError
 from doichieu.v1 import verifier_pb2 as pb
 from doichieu.verifier import ledger as ledger_mod
-
 from grpc_harness import PEOPLE, member_message, spawn_server, stub, write_tables
 
 POSTGRES_DSN = os.environ.get("DOICHIEU_TEST_POSTGRES_DSN")

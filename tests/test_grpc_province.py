@@ -17,8 +17,9 @@ from __future__ import annotations
 import collections
 import random
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import grpc
 import pytest
@@ -26,7 +27,6 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from doichieu.v1 import verifier_pb2 as pb
 from doichieu.verifier.engine_adapter import VERDICT_NAMES
-
 from grpc_harness import InProcessServer, Province, generated_province, make_engine, spawn_server, stub
 
 SEVERITY = {pb.SEVERITY_INFO: "info", pb.SEVERITY_REVIEW: "review", pb.SEVERITY_ERROR: "error"}

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from doichieu.cli import main
 from doichieu.simulate import SimulationConfig, load_members, plan, run
 from doichieu.v1 import verifier_pb2 as pb
-
 from grpc_harness import InProcessServer, Province, generated_province, make_engine, stub
 
 
@@ -90,7 +89,7 @@ def test_simulated_day_reaches_the_server_and_progress_shows_it(
         assert member["member_id"] not in text and member["full_name"] not in text
 
     # The province is far from done: a deadline two hours away will be missed.
-    deadline = (datetime.now(timezone.utc) + timedelta(hours=2)).isoformat()
+    deadline = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
     assert main(["progress", "--target", server.target, "--deadline", deadline, "--units", "3"]) == 0
     shown = capsys.readouterr().out
     assert "Will miss the deadline" in shown
@@ -112,7 +111,7 @@ def test_simulate_refuses_a_window_in_the_future(province: Province) -> None:
     with pytest.raises(InvalidInputError, match="future"):
         run(
             SimulationConfig(
-                target="127.0.0.1:1", roster=str(province.roster), end=datetime.now(timezone.utc) + timedelta(days=1)
+                target="127.0.0.1:1", roster=str(province.roster), end=datetime.now(UTC) + timedelta(days=1)
             )
         )
 

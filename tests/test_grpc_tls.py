@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import grpc
 import pytest
 
 from doichieu.v1 import verifier_pb2 as pb
 from doichieu.verifier.tls import channel_credentials
-
 from grpc_harness import InProcessServer, Pki, make_engine, make_pki, member_message, stub, write_tables
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import grpc
 import pytest
@@ -17,7 +18,6 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from grpc_status import rpc_status
 
 from doichieu.v1 import verifier_pb2 as pb
-
 from grpc_harness import PEOPLE, InProcessServer, make_engine, member_message, stub, write_tables
 
 

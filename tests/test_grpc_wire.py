@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import grpc
 import polars as pl
@@ -17,8 +18,8 @@ from doichieu.errors import InvalidInputError
 from doichieu.v1 import verifier_pb2 as pb
 from doichieu.verifier.engine_adapter import FIELD_CAPS, MEMBER_FIELDS, EngineAdapter, member_dict, verification_message
 from doichieu.verifier.server import _check_member
-
-from grpc_harness import InProcessServer, member, member_message, write_tables
+from grpc_harness import InProcessServer, member_message, write_tables
+from grpc_harness import member as sample_member
 
 MEMBERS = 1500
 
@@ -132,7 +133,7 @@ def _bad_members(rng: random.Random) -> Iterator[pb.MemberRecord]:
         lambda v: " \u3000\x1f ",
     ]
     for _ in range(300):
-        record = member(rng.randrange(8))
+        record = sample_member(rng.randrange(8))
         for name in rng.sample(MEMBER_FIELDS, rng.randrange(1, 4)):
             record[name] = rng.choice(spoilers)(record[name])
         yield pb.MemberRecord(**record)

@@ -27,10 +27,9 @@ import doichieu
 from name_strategies import (
     CASES,
     LEVEL,
+    MARKED_LETTERS,
     ONSET_RHYME_PAIRS,
     TONES,
-    MARKED_LETTERS,
-    MOJIBAKE_CODECS,
     VIETNAMESE_LETTERS,
     Syllable,
     cased,

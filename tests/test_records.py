@@ -10,7 +10,6 @@ import doichieu
 from doichieu import PopulationIndex, Verdict
 from doichieu.errors import InvalidInputError, NotAStringError
 from doichieu.records import FINDING_COLUMNS, OWNERS, ROSTER_COLUMNS, SEVERITIES
-
 from records_fixtures import AS_OF, PLANTED, POPULATION_ROWS, clean_member, population
 
 ISSUE_CODES = (

@@ -13,7 +13,6 @@ import doichieu
 from doichieu.cli import main
 from doichieu.errors import ColumnError, EmptyFileError, FileEncodingError, FileFormatError
 from doichieu.records import FINDING_COLUMNS, POPULATION_COLUMNS, ROSTER_COLUMNS
-
 from records_fixtures import AS_OF, PLANTED, clean_member, population
 
 VIETNAMESE_ROSTER_HEADERS = {
@@ -108,7 +107,7 @@ def test_a_column_given_twice_is_an_error() -> None:
 
 def test_wrong_encoding(tmp_path: Path) -> None:
     path = tmp_path / "roster.csv"
-    path.write_bytes("member_id,full_name\nA1,Nguyễn\n".encode("utf-8").replace("ễ".encode("utf-8"), b"\xea"))
+    path.write_bytes("member_id,full_name\nA1,Nguyễn\n".encode().replace("ễ".encode(), b"\xea"))
     with pytest.raises(FileEncodingError, match="not UTF-8"):
         doichieu.load_roster(path)
     path.write_bytes("member_id,full_name\nA1,Nguyễn\n".encode("utf-16"))

@@ -283,14 +283,14 @@ struct HeldPieces<'h, 'py> {
     rows: usize,
 }
 
+/// A piece of a column: its first row and its text, row by row.
+type Piece<'h> = (usize, Vec<Option<&'h str>>);
+
 impl<'h, 'py> HeldPieces<'h, 'py> {
     /// The next piece's first row and text, read from `items` into the piece's
     /// slots; `None` once every row is read. Fails on the first item that is not a
     /// str, naming its row, and when iterating disagrees with `len()`.
-    fn read(
-        &mut self,
-        items: &mut Bound<'py, pyo3::types::PyIterator>,
-    ) -> PyResult<Option<(usize, Vec<Option<&'h str>>)>> {
+    fn read(&mut self, items: &mut Bound<'py, pyo3::types::PyIterator>) -> PyResult<Option<Piece<'h>>> {
         let rows = self.rows;
         let len_lied = |read: String| {
             InvalidInputError::new_err(format!("the column's len() says {rows} names, but iterating it gave {read}"))

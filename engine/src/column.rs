@@ -55,7 +55,7 @@ impl StrColumn {
         self.offsets.extend(other.offsets[1..].iter().map(|o| o + base));
         match (&mut self.validity, &other.validity) {
             (None, None) => {}
-            (Some(v), None) => v.extend(std::iter::repeat(true).take(other.len())),
+            (Some(v), None) => v.extend(std::iter::repeat_n(true, other.len())),
             (mine, Some(theirs)) => {
                 mine.get_or_insert_with(|| vec![true; n]).extend_from_slice(theirs);
             }

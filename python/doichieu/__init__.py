@@ -5,8 +5,16 @@ its Python front.
 """
 
 from doichieu.dedup import DuplicateResult, find_duplicates
-from doichieu.errors import DoichieuError, InputTooLongError, InvalidInputError, NotAStringError
-from doichieu.errors import ColumnError, EmptyFileError, FileEncodingError, FileFormatError
+from doichieu.errors import (
+    ColumnError,
+    DoichieuError,
+    EmptyFileError,
+    FileEncodingError,
+    FileFormatError,
+    InputTooLongError,
+    InvalidInputError,
+    NotAStringError,
+)
 from doichieu.names import (
     MATCH_KINDS,
     MAX_NAME_BYTES,

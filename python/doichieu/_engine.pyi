@@ -1,6 +1,7 @@
 """Type stubs of the compiled engine module (checked by ``mypy.stubtest``)."""
 
-from typing import Any, Final, Sequence, final
+from collections.abc import Sequence
+from typing import Any, Final, final
 
 MAX_NAME_BYTES: Final[int]
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from importlib import resources
-from pathlib import Path
-from typing import Sequence, TextIO
+from typing import TextIO
 
 from doichieu.errors import DoichieuError
 from doichieu.names import compare_names, compare_names_bulk, fold_keys, name_keys, normalize_names

@@ -12,7 +12,8 @@ Arrow input stay null; ``None`` in a list is an error.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from doichieu import _engine
 from doichieu._engine import (

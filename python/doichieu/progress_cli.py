@@ -13,8 +13,9 @@ Counts only: no name or ID number is ever asked for or printed.
 from __future__ import annotations
 
 import argparse
-from datetime import date, datetime, time, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING, Any
 
 from doichieu.errors import DoichieuError, InvalidInputError
 
@@ -106,7 +107,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
 
         deadline = _moment(args.deadline, "--deadline", Shift.parse(report.shift or "08:00-23:00").end)
     elif report.HasField("deadline"):
-        deadline = report.deadline.ToDatetime(tzinfo=timezone.utc)
+        deadline = report.deadline.ToDatetime(tzinfo=UTC)
     console = Console()
     if not console.is_terminal:
         console = Console(width=160)  # into a file or a pipe: wide rows, never cut
@@ -124,7 +125,7 @@ def _when(moment: datetime | None) -> str:
 def _stamp(message: Any, name: str) -> datetime | None:
     if not message.HasField(name):
         return None
-    value: datetime = getattr(message, name).ToDatetime(tzinfo=timezone.utc)
+    value: datetime = getattr(message, name).ToDatetime(tzinfo=UTC)
     return value
 
 

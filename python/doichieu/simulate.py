@@ -34,10 +34,11 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from doichieu.errors import InvalidInputError
 
@@ -521,7 +522,7 @@ def run(config: SimulationConfig) -> Summary:
         def guarded(worker: Worker) -> None:
             try:
                 worker.run()
-            except BaseException as exc:  # noqa: BLE001 - reported after the others finish
+            except BaseException as exc:
                 failures.append(exc)
 
         threads = [threading.Thread(target=guarded, args=(w,), name=w.machine.key) for w in workers]

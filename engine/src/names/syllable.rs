@@ -166,12 +166,11 @@ impl Syllable {
         let mut onset_len = codes.iter().take_while(|c| !is_vowel_code(**c)).count();
         // "qu" and "gi" are consonants: the u/i belongs to the onset, so Quý's tone
         // goes on y and Giáp's on a.
-        if codes[..onset_len] == *b"q" && codes.get(1) == Some(&b'u') {
-            onset_len = 2;
-        } else if codes[..onset_len] == *b"g"
+        let qu = codes[..onset_len] == *b"q" && codes.get(1) == Some(&b'u');
+        let gi = codes[..onset_len] == *b"g"
             && codes.get(1) == Some(&b'i')
-            && codes.get(2).is_some_and(|c| is_vowel_code(*c))
-        {
+            && codes.get(2).is_some_and(|c| is_vowel_code(*c));
+        if qu || gi {
             onset_len = 2;
         }
         let nucleus_len = codes[onset_len..].iter().take_while(|c| is_vowel_code(**c)).count();
@@ -224,7 +223,7 @@ impl Syllable {
         let spelling_ok = match onset {
             b"k" => is_front(first),
             b"c" | b"ng" => !is_front(first),
-            b"g" => !matches!(first, b'e' | b'E') && !(first == b'i' && nucleus_len > 1),
+            b"g" => !(matches!(first, b'e' | b'E') || first == b'i' && nucleus_len > 1),
             b"gh" | b"ngh" => matches!(first, b'i' | b'e' | b'E'),
             // gi's own i is the vowel before another consonant (gì, gìn, gỉ): "giỉ"
             // is never written, and VNI "Giæ" (Giỉ) is TCVN3 Giổ.

@@ -114,7 +114,7 @@ macro_rules! codes {
                 match self { $( Code::$variant => $en, )* }
             }
 
-            pub fn from_str(s: &str) -> Option<Code> {
+            pub fn from_code(s: &str) -> Option<Code> {
                 match s { $( $text => Some(Code::$variant), )* _ => None }
             }
         }
@@ -579,7 +579,7 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for c in Code::ALL {
             assert!(seen.insert(c.as_str()));
-            assert_eq!(Code::from_str(c.as_str()), Some(*c));
+            assert_eq!(Code::from_code(c.as_str()), Some(*c));
             assert!(!c.summary_vi().is_empty() && !c.summary_en().is_empty());
         }
         // The codes the issue names, exactly.
@@ -606,7 +606,7 @@ mod tests {
             "UNDER_AGE_AT_ADMISSION",
             "STATUS_NOT_ELIGIBLE",
         ] {
-            assert!(Code::from_str(s).is_some(), "{s}");
+            assert!(Code::from_code(s).is_some(), "{s}");
         }
         assert_eq!(Code::DobMismatch.severity(), Severity::Review);
         assert_eq!(Code::DobMismatch.default_owner(), Owner::PartyBoard);

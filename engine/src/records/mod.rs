@@ -103,7 +103,7 @@ impl StrSource for StrColumn {
     }
 }
 
-impl<'a> StrSource for [Option<&'a str>] {
+impl StrSource for [Option<&str>] {
     fn len(&self) -> usize {
         <[Option<&str>]>::len(self)
     }
@@ -112,7 +112,7 @@ impl<'a> StrSource for [Option<&'a str>] {
     }
 }
 
-impl<'a> StrSource for Vec<Option<&'a str>> {
+impl StrSource for Vec<Option<&str>> {
     fn len(&self) -> usize {
         Vec::len(self)
     }

@@ -242,7 +242,7 @@ fn resolve_uncached(raw: &str, writer: &mut Writer) -> Place {
         if words.is_empty() {
             continue;
         }
-        if COUNTRY.iter().any(|c| words.as_slice() == *c) {
+        if COUNTRY.contains(&words.as_slice()) {
             continue;
         }
         let words = strip(&words);

@@ -54,7 +54,7 @@ impl Permutation {
         let half_bits = bits.div_ceil(2).max(1);
         let mut keys = [0u64; 4];
         for (i, k) in keys.iter_mut().enumerate() {
-            *k = mix(key, 0xFE15_7E1, i as u64);
+            *k = mix(key, 0x0FE1_57E1, i as u64);
         }
         Permutation { n, half_bits, keys }
     }

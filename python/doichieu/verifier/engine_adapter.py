@@ -12,8 +12,9 @@ wire path, turning their Python objects into messages.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable, Mapping, Protocol, Sequence
+from typing import Any, Protocol
 
 from doichieu import records
 from doichieu.errors import InvalidInputError

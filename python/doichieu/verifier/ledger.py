@@ -29,10 +29,11 @@ import queue
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Protocol, Sequence
+from typing import Any, Protocol
 from urllib.parse import unquote, urlparse
 
 from doichieu.errors import DoichieuError, InvalidInputError
@@ -346,7 +347,7 @@ class _GroupCommitLedger:
         outcomes: list[StoredAnswer | BaseException] = []
         try:
             outcomes = self._write_batch([(intake, render) for intake, render, _ in batch])
-        except BaseException as exc:  # noqa: BLE001 - every waiter must hear about it
+        except BaseException as exc:
             log.error("ledger commit failed for a group of %d submissions: %s", len(batch), type(exc).__name__)
             log.debug("ledger commit failure", exc_info=True)
             failure = LedgerError(f"the ledger could not commit ({type(exc).__name__}); retry the submission")

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Iterable, Mapping
 
 from doichieu.errors import InvalidInputError
 from doichieu.verifier.ledger import OUTCOME_EXCLUDED, OUTCOME_RECORDED, ProgressRow, iter_blocking_codes

@@ -14,7 +14,6 @@ submission already queued is committed before the process exits.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gc
 import logging
@@ -22,11 +21,11 @@ import os
 import re
 import signal
 import socket
-import sys
 import uuid
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, AsyncIterator, Awaitable, Callable, Protocol, Sequence, TypeVar
+from datetime import UTC, datetime
+from typing import Any, Protocol, TypeVar
 
 import grpc
 from google.protobuf import timestamp_pb2
@@ -237,7 +236,7 @@ def _with_error_status(handler: grpc.RpcMethodHandler[Any, Any]) -> grpc.RpcMeth
                 return await inner_unary(request, context)
             except grpc.aio.AbortError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - the point of this wrapper
+            except Exception as exc:
                 await _abort(context, _status_for(exc))
             except BaseException as exc:
                 if not _is_engine_panic(exc):
@@ -258,7 +257,7 @@ def _with_error_status(handler: grpc.RpcMethodHandler[Any, Any]) -> grpc.RpcMeth
                     yield response
             except grpc.aio.AbortError:
                 raise
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 await _abort(context, _status_for(exc))
             except BaseException as exc:
                 if not _is_engine_panic(exc):
@@ -294,7 +293,7 @@ def _read_ahead(
                 await chunks.put(chunk)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # noqa: BLE001 - handed to the answering side
+        except Exception as exc:
             failure.append(exc)
         # Not in a finally: a cancelled reader must not wait on a full queue.
         await chunks.put(None)
@@ -557,11 +556,7 @@ class VerifierService(pb_grpc.VerifierServicer):
         _check_text("ward", request.ward, LONG_FIELD_BYTES, violations)
         if violations:
             raise BadRequestError(violations)
-        as_of = (
-            request.as_of_time.ToDatetime(tzinfo=timezone.utc)
-            if request.HasField("as_of_time")
-            else datetime.now(timezone.utc)
-        )
+        as_of = request.as_of_time.ToDatetime(tzinfo=UTC) if request.HasField("as_of_time") else datetime.now(UTC)
         since = progress_mod.start_of_day(as_of)
         rows = await asyncio.to_thread(
             self.ledger.progress_rows, request.ward or None, int(since.timestamp() * 1_000_000)
@@ -833,7 +828,7 @@ def run(config: ServerConfig, engine_factory: EngineFactory = load_engine) -> in
             try:
                 asyncio.run(_serve(config, True, engine_factory))
                 os._exit(0)
-            except BaseException:  # noqa: BLE001 - a forked child must never return into the parent's code
+            except BaseException:
                 log.exception("worker failed")
                 os._exit(1)
         children.append(pid)

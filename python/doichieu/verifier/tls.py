@@ -8,8 +8,8 @@ subject alternative name. A site cannot submit as another one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import grpc
 

@@ -481,11 +481,11 @@ def sections(mode: Mode, timings: Timings) -> list[Section]:
         Section(
             "Name layer: correctness on the reference's example classes (issue 2)",
             intro=(
-                "Pairs from shared/reference/vietnamese-names.md. A tool gets a pair right when it gives both sides "
-                "the same form for one name written two ways, and different forms for two different names. Every "
-                "tool's output is lower-cased and its whitespace collapsed first, so case and spaces alone do not "
-                "count against a peer. vn-text's `fold` is a search key (it drops every mark by design), so it "
-                "merges different people; it is shown because the issue names it."
+                "Pairs from docs/names.md (section: What the rules rest on). A tool gets a pair right when it gives "
+                "both sides the same form for one name written two ways, and different forms for two different "
+                "names. Every tool's output is lower-cased and its whitespace collapsed first, so case and spaces "
+                "alone do not count against a peer. vn-text's `fold` is a search key (it drops every mark by design), "
+                "so it merges different people; it is shown because the issue names it."
             ),
             tables=[Table(class_rows)],
             notes=[f"doichieu name_key gets wrong: {sorted(ours_wrong) if ours_wrong else 'none'}."],

@@ -140,7 +140,7 @@ def national_probe(members: int) -> dict[str, Any]:
 # --- the pandas peer -------------------------------------------------------------------------
 
 # Province names (63-unit list) → the province since 1 July 2025, from
-# shared/reference/citizen-id.md, as an analyst would keep it in a lookup table.
+# docs/citizen-id.md, as an analyst would keep it in a lookup table.
 _MERGER = {
     "ha noi": "ha noi",
     "ha giang": "tuyen quang",

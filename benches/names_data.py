@@ -2,7 +2,7 @@
 
 Nothing here is a real person's record: names are drawn from lists of common
 surnames, middle words and given names (shares from
-shared/reference/vietnamese-names.md) and combined at random.
+docs/names.md, "What the rules rest on") and combined at random.
 
 - `realistic_names(n)`: a column as it arrives from provincial files: both
   tone-placement styles (about 1 old : 3 new), NFD, upper case, stray

@@ -2,7 +2,7 @@
 
 Kept independent of the engine on purpose: the syllable inventory, the tone
 placement rules and the VNI / TCVN3 / VIQR / mojibake encoders are written here
-from the reference (shared/reference/vietnamese-names.md) and the published
+from the reference (docs/names.md, "What the rules rest on") and the published
 encodings, so a property that compares the engine with this model tests the
 engine against the specification rather than against itself. TCVN3 codes are
 glibc's TCVN5712-1 table (checked with `iconv -t TCVN5712-1`), shown as

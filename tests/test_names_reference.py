@@ -1,4 +1,4 @@
-"""Every rule and example of shared/reference/vietnamese-names.md, through the public Python API.
+"""Every rule and example of docs/names.md ("What the rules rest on"), through the public Python API.
 
 Sections follow the reference: the three relations, the fold key, Unicode, tone
 placement, legacy encodings and mojibake, Telex, y/i, structure and honorifics.

@@ -1,10 +1,14 @@
 //! Deduplication: batch `find_duplicates` over roster columns, and the
 //! incremental `DuplicateIndex` the verifier queries one record at a time.
 
+use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use arrow_array::{ArrayRef, Float64Array, StringArray, UInt32Array};
-use doichieu_engine::dedup::{self, levels::FIELDS, Config, Gender, IncrementalIndex, Model, PartialDate, Person};
+use doichieu_engine::dedup::{
+    self, levels::FIELDS, Config, Gender, IncrementalIndex, Model, ModelFileError, PartialDate, Person, MODEL_FORMAT,
+    MODEL_VERSION,
+};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -133,11 +137,25 @@ pub struct DedupModel {
     inner: Model,
 }
 
+/// A file that cannot be read is an OSError naming it; one that is not a model of
+/// this build's format, an InvalidInputError saying why.
+fn model_error(err: ModelFileError) -> PyErr {
+    match err {
+        ModelFileError::Io { path, source } => {
+            std::io::Error::new(source.kind(), format!("{}: {source}", path.display())).into()
+        }
+        other => InvalidInputError::new_err(other.to_string()),
+    }
+}
+
 #[pymethods]
 impl DedupModel {
-    /// m and u per field and level, and λ: the numbers behind every score.
+    /// m and u per field and level, and λ: the numbers behind every score, with
+    /// the format and version a model file carries (`from_dict` reads it back).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
+        d.set_item("format", MODEL_FORMAT)?;
+        d.set_item("version", MODEL_VERSION)?;
         d.set_item("lambda", self.inner.lambda)?;
         d.set_item("em_iterations", self.inner.iterations)?;
         let fields = PyDict::new(py);
@@ -152,27 +170,55 @@ impl DedupModel {
         Ok(d)
     }
 
+    /// The model `to_dict` (or a model file read as JSON) describes; refused with
+    /// InvalidInputError unless its format, version and fields are this build's.
+    #[staticmethod]
+    fn from_dict(d: &Bound<'_, PyAny>) -> PyResult<DedupModel> {
+        let text: String = d
+            .py()
+            .import("json")?
+            .call_method1("dumps", (d,))
+            .and_then(|t| t.extract())
+            .map_err(|e| InvalidInputError::new_err(format!("not a doichieu duplicate model: {e}")))?;
+        Model::from_json(&text).map(|inner| DedupModel { inner }).map_err(model_error)
+    }
+
+    /// Writes the model to `path` as JSON, readable by its owner only (mode
+    /// 0600), through a temporary file renamed into place.
+    fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        py.detach(|| self.inner.save(&path)).map_err(model_error)
+    }
+
+    /// Reads a model written by `save`.
+    #[staticmethod]
+    fn load(py: Python<'_>, path: PathBuf) -> PyResult<DedupModel> {
+        py.detach(|| Model::load(&path)).map(|inner| DedupModel { inner }).map_err(model_error)
+    }
+
     fn __repr__(&self) -> String {
         format!("DedupModel(lambda={:.2e}, em_iterations={})", self.inner.lambda, self.inner.iterations)
     }
 }
 
 /// Returns a dict: pairs (a dict of columns), clusters (a dict of columns),
-/// warnings (list of str), model (DedupModel), candidate_pairs (int).
+/// warnings (list of str), model (DedupModel), candidate_pairs (int). With
+/// `model`, pairs are scored with it and nothing is trained.
 #[pyfunction]
-#[pyo3(signature = (columns, threshold = 0.9, strong_threshold = 0.99, max_block_size = 400))]
+#[pyo3(signature = (columns, threshold = 0.9, strong_threshold = 0.99, max_block_size = 400, model = None))]
 fn find_duplicates<'py>(
     py: Python<'py>,
     columns: &Bound<'py, PyDict>,
     threshold: f64,
     strong_threshold: f64,
     max_block_size: usize,
+    model: Option<&DedupModel>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let cfg = config(threshold, strong_threshold, max_block_size)?;
     let cols = read_columns(columns)?;
+    let given = model.map(|m| m.inner.clone());
     let result = {
         let people = cols.people()?;
-        py.detach(|| dedup::find_duplicates(&people, &cfg))
+        py.detach(|| dedup::find_duplicates_with(&people, &cfg, given))
     };
     let out = PyDict::new(py);
     let pairs = PyDict::new(py);

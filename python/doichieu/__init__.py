@@ -4,7 +4,7 @@ The heavy lifting is in the Rust engine (``doichieu._engine``); this package is
 its Python front.
 """
 
-from doichieu.dedup import DuplicateResult, find_duplicates
+from doichieu.dedup import DedupModel, DuplicateResult, find_duplicates
 from doichieu.errors import (
     ColumnError,
     DoichieuError,
@@ -58,6 +58,7 @@ __all__ = [
     "load_population",
     "load_roster",
     "DoichieuError",
+    "DedupModel",
     "DuplicateResult",
     "InputTooLongError",
     "InvalidInputError",

@@ -1,6 +1,7 @@
 """Type stubs of the compiled engine module (checked by ``mypy.stubtest``)."""
 
 from collections.abc import Sequence
+from os import PathLike
 from typing import Any, Final, final
 
 MAX_NAME_BYTES: Final[int]
@@ -41,12 +42,18 @@ def compare_names_bulk(left: Any, right: Any) -> tuple[Any, Any]: ...
 @final
 class DedupModel:
     def to_dict(self) -> dict[str, Any]: ...
+    @staticmethod
+    def from_dict(d: dict[str, Any]) -> DedupModel: ...
+    def save(self, path: str | PathLike[str]) -> None: ...
+    @staticmethod
+    def load(path: str | PathLike[str]) -> DedupModel: ...
 
 def find_duplicates(
     columns: dict[str, Any],
     threshold: float = 0.9,
     strong_threshold: float = 0.99,
     max_block_size: int = 400,
+    model: DedupModel | None = None,
 ) -> dict[str, Any]: ...
 
 @final

@@ -85,11 +85,15 @@ def cmd_demo_names(args: argparse.Namespace) -> int:
 
 def cmd_dedupe(args: argparse.Namespace) -> int:
     """Duplicate pairs and clusters of one roster file → pairs.csv, clusters.csv."""
-    from doichieu.dedup import find_duplicates, read_table, write_outputs
+    from doichieu.dedup import DedupModel, find_duplicates, read_table, write_outputs
 
+    model = DedupModel.load(args.model) if args.model else None
     roster = read_table(args.roster)
-    result = find_duplicates(roster, threshold=args.threshold)
+    result = find_duplicates(roster, threshold=args.threshold, model=model)
     pairs_path, clusters_path = write_outputs(result, args.out)
+    if args.save_model:
+        result.model.save(args.save_model)
+        print(f"wrote the model to {args.save_model}")
     people = result.clusters["cluster_id"].n_unique() if result.clusters.height else 0
     by_type = result.pairs.group_by("type").len().sort("type").iter_rows() if result.pairs.height else []
     print(f"{roster.height} members, {result.candidate_pairs} candidate pairs compared")
@@ -117,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     dedupe.add_argument("--roster", required=True, help="roster file")
     dedupe.add_argument("--out", required=True, help="folder for pairs.csv and clusters.csv")
     dedupe.add_argument("--threshold", type=float, default=0.9, help="match probability for a duplicate (default 0.9)")
+    dedupe.add_argument("--model", metavar="FILE", help="score with this saved model instead of training one")
+    dedupe.add_argument(
+        "--save-model", metavar="FILE", help="save the model used (trained or given) to FILE (mode 0600)"
+    )
     dedupe.set_defaults(func=cmd_dedupe)
 
     from doichieu.verifier.command import add_serve_arguments

@@ -7,6 +7,10 @@ and ``admission_date``) and returns the
 duplicate pairs, with a per-field explanation of every score, and the clusters
 of records that are one person. Parsing is vectorised in polars and the work is
 one call into the Rust engine, which releases the GIL.
+
+A trained model can be kept and reused instead of training on every run
+(``result.model.save(path)``, ``find_duplicates(roster, model=DedupModel.load(path))``;
+see docs/dedup.md).
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ import polars as pl
 from doichieu import _engine
 from doichieu.errors import InvalidInputError
 from doichieu.names import fold_keys
+
+#: A trained model: ``save``/``load`` a file, ``to_dict``/``from_dict``.
+DedupModel = _engine.DedupModel
 
 REQUIRED = ("member_id", "full_name", "date_of_birth")
 OPTIONAL = ("gender", "citizen_id", "hometown", "party_unit", "old_id_number", "party_card_number", "admission_date")
@@ -159,8 +166,10 @@ def find_duplicates(
     threshold: float = 0.9,
     strong_threshold: float = 0.99,
     max_block_size: int = 400,
+    model: DedupModel | None = None,
 ) -> DuplicateResult:
-    """Duplicate pairs and clusters in one roster (see the module docs)."""
+    """Duplicate pairs and clusters in one roster (see the module docs). With
+    ``model`` the pairs are scored with it and nothing is trained."""
     parsed = prepare(roster)
     columns = {
         name: parsed[name]
@@ -181,7 +190,7 @@ def find_duplicates(
         )
     }
     result = _engine.find_duplicates(
-        columns, threshold=threshold, strong_threshold=strong_threshold, max_block_size=max_block_size
+        columns, threshold=threshold, strong_threshold=strong_threshold, max_block_size=max_block_size, model=model
     )
     ids = parsed["member_id"]
     raw = pl.DataFrame({k: pl.Series(k, v) for k, v in result["pairs"].items()})

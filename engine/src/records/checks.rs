@@ -24,7 +24,7 @@ impl Severity {
     }
 }
 
-/// Who must act on a finding (shared/reference/domain.md, "Who corrects what").
+/// Who must act on a finding (docs/campaign.md, "Who corrects what").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Owner {
     /// The commune/ward party-building board: party data (dates, card, status, names on the party file).

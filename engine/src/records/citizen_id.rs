@@ -1,5 +1,5 @@
 //! Citizen ID numbers: cleaning what people type, and what the 12-digit number's
-//! structure says (`PPP G YY RRRRRR`, see shared/reference/citizen-id.md).
+//! structure says (`PPP G YY RRRRRR`, see docs/citizen-id.md).
 //!
 //! There is no check digit: a well-formed number can still be wrong, and only
 //! the population table confirms it. What can be checked here is the shape, the

@@ -1,5 +1,5 @@
 //! The word lists and tables the synthetic province is built from. Frequencies are
-//! the widely cited ones (see shared/reference/vietnamese-names.md); the lists hold
+//! the widely cited ones (see docs/names.md, "What the rules rest on"); the lists hold
 //! common words only, so no combination is meant to be a real person.
 
 /// The 63 provinces with their old and new names: the record model's table, so the

@@ -45,7 +45,7 @@ pub enum SynthError {
 macro_rules! rates {
     ($( $(#[doc = $doc:expr])* $name:ident = $default:expr ),* $(,)?) => {
         /// How often each kind of noise is planted; probabilities per member unless
-        /// the name says otherwise. Defaults follow shared/reference/domain.md where
+        /// the name says otherwise. Defaults follow docs/campaign.md ("The numbers") where
         /// it gives a figure.
         #[derive(Clone, Debug, PartialEq)]
         pub struct Rates { $( $(#[doc = $doc])* pub $name: f64, )* }

@@ -17,6 +17,11 @@ _VIETNAM = timezone(timedelta(hours=7), "ICT")
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--population", required=True, help="population table (CSV, xlsx or Parquet)")
     parser.add_argument("--roster", help="roster table: the required list for progress reports")
+    parser.add_argument(
+        "--dedup-model",
+        metavar="FILE",
+        help="duplicate model saved by `doichieu dedupe --save-model`: used on --roster instead of training one",
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=50051, help="port (default 50051; 0 picks a free one)")
     parser.add_argument(
@@ -57,6 +62,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = ServerConfig(
         population=args.population,
         roster=args.roster,
+        dedup_model=args.dedup_model,
         host=args.host,
         port=args.port,
         ledger=args.ledger,
@@ -71,6 +77,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         port_file=args.port_file,
     )
+    if config.dedup_model is not None and config.roster is None:
+        raise InvalidInputError("--dedup-model needs --roster: the model deduplicates the required list")
     if config.target_per_machine_per_day <= 0:
         raise InvalidInputError("--target must be positive")
     progress_mod.Shift.parse(config.shift)

@@ -170,7 +170,9 @@ SAME_PERSON_SCORE = 0.99
 class EngineAdapter:
     """The population index and the required list the server answers from."""
 
-    def __init__(self, population: str | Path, roster: str | Path | None) -> None:
+    def __init__(
+        self, population: str | Path, roster: str | Path | None, dedup_model: str | Path | None = None
+    ) -> None:
         self._records = records
         self.index = records.PopulationIndex(records.load_population(population))
         self._units: dict[str, tuple[str, str]] = {}
@@ -179,16 +181,20 @@ class EngineAdapter:
         if roster is not None:
             table = records.load_roster(roster)
             self._load_required(table)
-            self._load_same_person(table)
+            self._load_same_person(table, dedup_model)
 
-    def _load_same_person(self, roster: Any) -> None:
+    def _load_same_person(self, roster: Any, model_path: str | Path | None = None) -> None:
         """Member IDs the roster holds twice for one person, from deduplication of
         the required list (pairs at ``SAME_PERSON_SCORE`` or above; a number lent to
         somebody else scores far below). Submit uses them to answer a second intake
-        of the same person under the other ID as already submitted."""
+        of the same person under the other ID as already submitted. With
+        ``model_path`` (a saved model) the pairs are scored with it, not retrained."""
         import polars as pl
 
-        from doichieu.dedup import find_duplicates
+        from doichieu.dedup import DedupModel, find_duplicates
+
+        # Read even when the roster cannot be deduplicated: a file that is not a model stops the start.
+        model = DedupModel.load(model_path) if model_path is not None else None
 
         frame = roster if isinstance(roster, pl.DataFrame) else pl.DataFrame(roster)
         if not {"member_id", "full_name", "date_of_birth"} <= set(frame.columns):
@@ -196,7 +202,7 @@ class EngineAdapter:
         frame = frame.with_columns(pl.col("member_id").cast(pl.Utf8).fill_null("")).unique(
             subset="member_id", keep="first"
         )
-        pairs = find_duplicates(frame).pairs.filter(pl.col("score") >= SAME_PERSON_SCORE)
+        pairs = find_duplicates(frame, model=model).pairs.filter(pl.col("score") >= SAME_PERSON_SCORE)
         others: dict[str, set[str]] = {}
         for a, b in pairs.select("member_id_a", "member_id_b").iter_rows():
             if a and b and a != b:

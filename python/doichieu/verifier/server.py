@@ -640,6 +640,8 @@ class ServerConfig:
     deadline: datetime | None = None
     workers: int = 1
     port_file: str | None = None
+    #: A saved duplicate model for the required list; None trains one at start.
+    dedup_model: str | None = None
 
 
 def _server_options(reuse_port: bool) -> list[tuple[str, Any]]:
@@ -760,7 +762,7 @@ def _add_verifier(service: VerifierService, server: grpc.aio.Server) -> None:
 def load_engine(config: ServerConfig) -> Engine:
     from doichieu.verifier.engine_adapter import EngineAdapter
 
-    return EngineAdapter(config.population, config.roster)
+    return EngineAdapter(config.population, config.roster, dedup_model=config.dedup_model)
 
 
 EngineFactory = Callable[[ServerConfig], Engine]

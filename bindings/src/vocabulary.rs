@@ -1,14 +1,14 @@
 //! The engine's vocabulary for Python (`doichieu.vocabulary` builds its constants
 //! and titles from it): every concept's terms, and the tables' columns.
 
-use doichieu_engine::vocabulary::{concepts, fields::required_codes, Column, POPULATION, ROSTER};
+use doichieu_engine::vocabulary::{concepts, fields::required_codes, Column, TermRow, POPULATION, ROSTER};
 use pyo3::prelude::*;
 
 /// Every concept of the vocabulary ("verdicts", "severities", "owners",
 /// "duplicate_types", "match_kinds", "statuses", "fields"), each a list of
 /// (code, Vietnamese title, English title) in the engine's order.
 #[pyfunction]
-fn vocabulary() -> Vec<(&'static str, Vec<(&'static str, &'static str, &'static str)>)> {
+fn vocabulary() -> Vec<(&'static str, Vec<TermRow>)> {
     concepts()
 }
 

@@ -85,10 +85,12 @@ pub trait Term: Copy + Sized + 'static {
     fn title_en(self) -> &'static str;
 }
 
-/// Each concept's name as the bindings export it, and its terms as
-/// (code, Vietnamese title, English title), in order.
-pub fn concepts() -> Vec<(&'static str, Vec<(&'static str, &'static str, &'static str)>)> {
-    fn terms<T: Term>() -> Vec<(&'static str, &'static str, &'static str)> {
+/// A term as plain data: (code, Vietnamese title, English title).
+pub type TermRow = (&'static str, &'static str, &'static str);
+
+/// Each concept's name as the bindings export it, and its terms in order.
+pub fn concepts() -> Vec<(&'static str, Vec<TermRow>)> {
+    fn terms<T: Term>() -> Vec<TermRow> {
         T::all().iter().map(|t| (t.code(), t.title_vi(), t.title_en())).collect()
     }
     vec![

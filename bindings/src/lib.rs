@@ -8,6 +8,7 @@ mod errors;
 mod names;
 mod records;
 mod synth;
+mod vocabulary;
 mod wire;
 
 use pyo3::prelude::*;
@@ -22,5 +23,6 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     dedup::register(m)?;
     records::register(m)?;
     synth::register(m)?;
+    vocabulary::register(m)?;
     Ok(())
 }

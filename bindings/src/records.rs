@@ -12,6 +12,7 @@ use doichieu_engine::records::{
     self, dates::days_from_civil, Absent, Code, MemberRecord, Options, PopulationColumns, PopulationIndex as CoreIndex,
     RosterColumns, StrSource, POPULATION_COLUMNS, ROSTER_COLUMNS,
 };
+use doichieu_engine::vocabulary::{self, fields::required_codes, Field};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::pybacked::PyBackedStr;
@@ -229,25 +230,6 @@ pub struct PopulationIndex {
     inner: CoreIndex,
 }
 
-fn member_from_dict<'a>(member: &'a [Option<PyBackedStr>; 13]) -> MemberRecord<'a> {
-    let f = |i: usize| member[i].as_deref();
-    MemberRecord {
-        member_id: f(0),
-        full_name: f(1),
-        birth_name: f(2),
-        date_of_birth: f(3),
-        gender: f(4),
-        citizen_id: f(5),
-        party_card_number: f(6),
-        admission_date: f(7),
-        official_date: f(8),
-        party_unit: f(9),
-        ward: f(10),
-        hometown: f(11),
-        status: f(12),
-    }
-}
-
 #[pymethods]
 impl PopulationIndex {
     /// Builds the index from a dict of the population columns (citizen_id,
@@ -264,11 +246,7 @@ impl PopulationIndex {
         min_candidate_score: f64,
     ) -> PyResult<Self> {
         let opts = options(as_of, max_candidates, min_candidate_score)?;
-        let sources = read_table(
-            columns,
-            &POPULATION_COLUMNS,
-            &["citizen_id", "full_name", "date_of_birth", "gender", "hometown"],
-        )?;
+        let sources = read_table(columns, &POPULATION_COLUMNS, &required_codes(&vocabulary::POPULATION))?;
         let refs: Vec<&dyn StrSource> = sources.iter().map(|s| s as &dyn StrSource).collect();
         let arr: [&dyn StrSource; 7] =
             refs.try_into().map_err(|_| InvalidInputError::new_err("seven population columns expected"))?;
@@ -427,12 +405,12 @@ impl PopulationIndex {
         let mapping = member.cast::<pyo3::types::PyMapping>().map_err(|_| {
             NotAStringError::new_err("member: expected a mapping of roster column names to str or None")
         })?;
-        let mut values: [Option<PyBackedStr>; 13] = Default::default();
+        let mut values: [Option<PyBackedStr>; ROSTER_COLUMNS.len()] = Default::default();
         for item in mapping.items()?.iter() {
             let pair = item.cast::<PyTuple>()?;
             let key = pair.get_item(0)?;
             let key = key.str()?.to_string();
-            let Some(pos) = ROSTER_COLUMNS.iter().position(|c| *c == key) else {
+            let Some(pos) = Field::from_code(&key).and_then(Field::roster_position) else {
                 return Err(InvalidInputError::new_err(format!(
                     "member: unknown field {key:?}; the roster fields are {}",
                     ROSTER_COLUMNS.join(", ")
@@ -450,7 +428,7 @@ impl PopulationIndex {
                 InvalidInputError::new_err(format!("member field {key}: contains a lone surrogate, which is not text"))
             })?);
         }
-        let record = member_from_dict(&values);
+        let record = MemberRecord::from_columns(&values.each_ref().map(|v| v.as_deref()));
         let v = py.detach(|| self.inner.verify(&record));
         let out = PyDict::new(py);
         out.set_item("verdict", v.verdict.as_str())?;
@@ -597,7 +575,5 @@ fn finding_codes(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PopulationIndex>()?;
     m.add_function(wrap_pyfunction!(finding_codes, m)?)?;
-    m.add("ROSTER_COLUMNS", ROSTER_COLUMNS.to_vec())?;
-    m.add("POPULATION_COLUMNS", POPULATION_COLUMNS.to_vec())?;
     Ok(())
 }

@@ -9,6 +9,8 @@ pub mod error;
 pub mod names;
 pub mod records;
 pub mod synth;
+pub mod values;
+pub mod vocabulary;
 
 pub use column::StrColumn;
 pub use error::{EngineError, MAX_NAME_BYTES};

@@ -127,7 +127,11 @@ def synthetic_default_rates() -> dict[str, float]: ...
 def province_table() -> list[tuple[str, str, str]]: ...
 
 ROSTER_COLUMNS: Final[list[str]]
+ROSTER_REQUIRED: Final[list[str]]
 POPULATION_COLUMNS: Final[list[str]]
+POPULATION_REQUIRED: Final[list[str]]
+
+def vocabulary() -> list[tuple[str, list[tuple[str, str, str]]]]: ...
 
 @final
 class PopulationIndex:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from doichieu import _engine
+from doichieu import _engine, vocabulary
 from doichieu._engine import (
     MAX_NAME_BYTES,
     NameMatch,
@@ -42,17 +42,7 @@ __all__ = [
 ]
 
 #: Every value ``NameMatch.kind`` can take, from "same" to "different".
-MATCH_KINDS = (
-    "identical",
-    "equivalent",
-    "diacritics_missing",
-    "spelling_variant",
-    "middle_name_missing",
-    "reordered",
-    "typo",
-    "different_diacritics",
-    "different",
-)
+MATCH_KINDS = vocabulary.MATCH_KINDS
 
 
 def _flavour_of(column: Any) -> Callable[[Any], Any]:

@@ -38,10 +38,21 @@ from doichieu.errors import (
     InvalidInputError,
 )
 from doichieu.names import NameMatch, compare_names, fold_keys
+from doichieu.vocabulary import (
+    OWNER_TITLES,
+    OWNERS,
+    POPULATION_COLUMNS,
+    POPULATION_REQUIRED,
+    ROSTER_COLUMNS,
+    ROSTER_REQUIRED,
+    SEVERITIES,
+    VERDICTS,
+)
 
 __all__ = [
     "FINDING_COLUMNS",
     "OWNERS",
+    "OWNER_TITLES",
     "POPULATION_COLUMNS",
     "ROSTER_COLUMNS",
     "SEVERITIES",
@@ -59,12 +70,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Roster columns, in order; all but ``birth_name`` are required.
-ROSTER_COLUMNS: tuple[str, ...] = tuple(_engine.ROSTER_COLUMNS)
-ROSTER_REQUIRED: tuple[str, ...] = tuple(c for c in ROSTER_COLUMNS if c != "birth_name")
-#: Population columns, in order; ``other_names`` (``;``-separated) and ``old_id_number`` are optional.
-POPULATION_COLUMNS: tuple[str, ...] = tuple(_engine.POPULATION_COLUMNS)
-POPULATION_REQUIRED: tuple[str, ...] = ("citizen_id", "full_name", "date_of_birth", "gender", "hometown")
 #: The columns of a findings table (``findings.csv``), in order.
 FINDING_COLUMNS: tuple[str, ...] = (
     "member_id",
@@ -77,15 +82,6 @@ FINDING_COLUMNS: tuple[str, ...] = (
     "message_vi",
     "message_en",
 )
-VERDICTS: tuple[str, ...] = ("accept", "review", "reject")
-SEVERITIES: tuple[str, ...] = ("info", "review", "error")
-OWNERS: tuple[str, ...] = ("party_board", "police", "intake_officer")
-#: Who acts on a finding, as work lists and the report name them (Vietnamese first).
-OWNER_TITLES: dict[str, str] = {
-    "party_board": "Ban xây dựng Đảng xã/phường / party board",
-    "police": "Công an xã/phường / police",
-    "intake_officer": "Cán bộ tiếp nhận / intake officer",
-}
 
 # Header spellings per column, compared on the name layer's fold key (no case, no
 # marks, punctuation as spaces), so "SỐ CCCD", "so cccd" and "Số_CCCD" are one.

@@ -28,30 +28,16 @@ import polars as pl
 from markupsafe import Markup
 from matplotlib.figure import Figure
 
-from doichieu.records import OWNER_TITLES, OWNERS, finding_codes
+from doichieu.records import finding_codes
+from doichieu.vocabulary import DUPLICATE_TITLES, OWNER_TITLES, OWNERS, SEVERITY_TITLES, VERDICT_TITLES
 
 if TYPE_CHECKING:
     from doichieu.revalidate import Summary
 
 __all__ = ["VERDICT_TITLES", "render_report", "write_report"]
 
-VERDICT_TITLES = {
-    "accept": "Chấp nhận / accept",
-    "review": "Cần xem xét / review",
-    "reject": "Từ chối / reject",
-}
 VERDICT_COLOURS = {"accept": "#2e7d32", "review": "#f9a825", "reject": "#c62828"}
-SEVERITY_TITLES = {
-    "info": "Thông tin / info",
-    "review": "Cần xem xét / review",
-    "error": "Lỗi / error",
-}
 SEVERITY_COLOURS = {"info": "#90a4ae", "review": "#f9a825", "error": "#c62828"}
-DUPLICATE_TITLES = {
-    "DUPLICATE_CITIZEN_ID": "Một số định danh cho hai đảng viên / one citizen ID on two members",
-    "DUPLICATE_PERSON": "Một người dưới hai số / one person under two numbers",
-    "TRANSFER_DUPLICATE": "Một người ở hai chi bộ (chuyển sinh hoạt) / one person in two party organisations",
-}
 DUPLICATE_COLOURS = {"DUPLICATE_CITIZEN_ID": "#6a1b9a", "DUPLICATE_PERSON": "#1565c0", "TRANSFER_DUPLICATE": "#00838f"}
 POPULATION_CHECK_TITLES = {
     "same_citizen": "cùng một công dân / the same citizen",

@@ -36,16 +36,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 
 from doichieu.dedup import find_duplicates
 from doichieu.errors import InvalidInputError
-from doichieu.records import FINDING_COLUMNS, OWNER_TITLES, OWNERS, PopulationIndex, finding_codes, load_roster
+from doichieu.records import FINDING_COLUMNS, PopulationIndex, finding_codes, load_roster
+from doichieu.vocabulary import DUPLICATE_TYPES, OWNER_TITLES, OWNERS, VERDICTS
 
 #: Excel holds 1,048,576 rows a sheet; longer work lists continue on further sheets.
 SHEET_ROWS = 1_000_000
 
-#: Duplicate types in the order the summary and the report show them.
-DUPLICATE_TYPES = ("DUPLICATE_CITIZEN_ID", "DUPLICATE_PERSON", "TRANSFER_DUPLICATE")
-
 #: A cluster takes the most specific type among its pairs (as the engine does).
-CLUSTER_TYPE_ORDER = ("DUPLICATE_CITIZEN_ID", "TRANSFER_DUPLICATE", "DUPLICATE_PERSON")
+CLUSTER_TYPE_ORDER = DUPLICATE_TYPES
 
 #: Columns of ``duplicates.csv``, in order.
 DUPLICATE_COLUMNS = (
@@ -357,7 +355,7 @@ def run(
             files.append(path)
             progress.advance(writing)
         counts = verdicts.group_by("verdict").len()
-        by_verdict = {v: 0 for v in ("accept", "review", "reject")} | dict(counts.iter_rows())
+        by_verdict = {v: 0 for v in VERDICTS} | dict(counts.iter_rows())
         by_code = dict(findings.group_by("code").len().sort("len", "code", descending=[True, False]).iter_rows())
         kept = pairs.filter(pl.col("status") == "duplicate")
         by_pairs = dict(kept.group_by("type").len().iter_rows())
@@ -394,7 +392,7 @@ def print_summary(summary: Summary, out: TextIO) -> None:
         f"Cross-checked {summary.members:,} members against {summary.population:,} population records\n\n"
     )
     out.write("Kết luận / verdicts:\n")
-    for verdict in ("accept", "review", "reject"):
+    for verdict in VERDICTS:
         count = summary.verdicts.get(verdict, 0)
         out.write(f"  {verdict:<8} {count:>10,}  {100 * count / n:5.1f} %\n")
     if summary.codes:

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from doichieu.errors import InvalidInputError
+from doichieu.vocabulary import ROSTER_COLUMNS
 
 log = logging.getLogger("doichieu.simulate")
 
@@ -54,21 +55,7 @@ EXCLUSIONS = (
     ("DECEASED", 0.1),
     ("TRANSFERRED", 0.1),
 )
-MEMBER_FIELDS = (
-    "member_id",
-    "full_name",
-    "birth_name",
-    "date_of_birth",
-    "gender",
-    "citizen_id",
-    "party_card_number",
-    "admission_date",
-    "official_date",
-    "party_unit",
-    "ward",
-    "hometown",
-    "status",
-)
+MEMBER_FIELDS = ROSTER_COLUMNS
 
 
 @dataclass

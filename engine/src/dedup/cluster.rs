@@ -2,7 +2,8 @@
 //! A pair below the strong threshold may join two lone records but never grows a
 //! cluster, so one weak link cannot chain two people (and their duplicates) together.
 
-use super::{ClusterMember, Config, DuplicatePair, DuplicateType, Person};
+use super::{ClusterMember, Config, DuplicatePair, Person};
+use crate::vocabulary::DuplicateType;
 
 struct UnionFind {
     parent: Vec<usize>,

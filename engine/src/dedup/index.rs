@@ -5,10 +5,10 @@
 use rustc_hash::FxHashMap;
 
 use super::blocking::{block_key, BlockKind};
-use super::{
-    duplicate_type, model, pattern_of, prepare, weigh, DuplicateType, Gender, Model, PartialDate, Person, Prepared,
-};
+use super::{duplicate_type, model, pattern_of, prepare, weigh, Model, Person, Prepared};
 use crate::names::{MatchKind, Writer};
+use crate::values::{Gender, PartialDate};
+use crate::vocabulary::DuplicateType;
 
 /// A person the index holds (owned copies of the values).
 #[derive(Clone, Debug, Default)]

@@ -3,8 +3,7 @@
 //! so an absent value neither helps nor hurts.
 
 use crate::names::MatchKind;
-
-use super::{Gender, PartialDate};
+use crate::values::{Gender, PartialDate};
 
 /// The compared fields, in the order of a pattern.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

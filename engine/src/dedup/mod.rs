@@ -18,31 +18,14 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::names::{self, Form, MatchKind, Writer};
+// Re-exported where they used to be defined, so existing paths keep compiling.
+pub use crate::values::{Gender, PartialDate};
+pub use crate::vocabulary::DuplicateType;
 pub use blocking::BlockKind;
 pub use index::{Candidate, IncrementalIndex, OwnedPerson};
 use levels::{Field, Pattern, FIELDS};
 pub use model::Model;
 pub use model_file::{ModelFileError, FORMAT as MODEL_FORMAT, VERSION as MODEL_VERSION};
-
-/// A date that may lack its day or month ("1950", "03/1950"); 0 means unknown.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct PartialDate {
-    pub year: u16,
-    pub month: u8,
-    pub day: u8,
-}
-
-impl PartialDate {
-    pub fn is_full(&self) -> bool {
-        self.year != 0 && self.month != 0 && self.day != 0
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Gender {
-    Male,
-    Female,
-}
 
 /// One member as deduplication sees it; values already cleaned by the record
 /// layer (citizen IDs as bare digits, hometown as the current province's key).
@@ -59,26 +42,6 @@ pub struct Person<'a> {
     pub party_card: Option<&'a str>,
     /// The date of admission to the party (year 0 when unknown).
     pub admission_date: PartialDate,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DuplicateType {
-    /// One citizen number on two members.
-    DuplicateCitizenId,
-    /// The same person in two party organisations, typically after a transfer.
-    TransferDuplicate,
-    /// The same person under two numbers (a typo, or an old 9-digit number).
-    DuplicatePerson,
-}
-
-impl DuplicateType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DuplicateType::DuplicateCitizenId => "DUPLICATE_CITIZEN_ID",
-            DuplicateType::TransferDuplicate => "TRANSFER_DUPLICATE",
-            DuplicateType::DuplicatePerson => "DUPLICATE_PERSON",
-        }
-    }
 }
 
 #[derive(Clone, Debug)]

@@ -8,60 +8,7 @@ use super::legacy::telex_decode;
 use super::letters::{letters_of, Letter, Quality, Tone};
 use super::syllable::{parse_token, Syllable};
 
-/// What two names are to each other; ordered from "same" to "different".
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MatchKind {
-    /// Same spelling (relation 1).
-    Identical,
-    /// Same name after tone placement, mark order or legacy-encoding repair (relation 2).
-    Equivalent,
-    /// One side lacks marks the other has, and nothing conflicts: cannot tell.
-    DiacriticsMissing,
-    /// y/i variants, Hoàng/Huỳnh, Vũ/Võ, Telex residue: likely the same, to review.
-    SpellingVariant,
-    /// The same syllables with one middle word absent on one side.
-    MiddleNameMissing,
-    /// The same syllables in another order (given name first).
-    Reordered,
-    /// One small edit that is not a change of marks.
-    Typo,
-    /// The same letters with different marks (Hùng/Hưng): different names.
-    DifferentDiacritics,
-    Different,
-}
-
-impl MatchKind {
-    pub const ALL: [MatchKind; 9] = [
-        MatchKind::Identical,
-        MatchKind::Equivalent,
-        MatchKind::DiacriticsMissing,
-        MatchKind::SpellingVariant,
-        MatchKind::MiddleNameMissing,
-        MatchKind::Reordered,
-        MatchKind::Typo,
-        MatchKind::DifferentDiacritics,
-        MatchKind::Different,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MatchKind::Identical => "identical",
-            MatchKind::Equivalent => "equivalent",
-            MatchKind::DiacriticsMissing => "diacritics_missing",
-            MatchKind::SpellingVariant => "spelling_variant",
-            MatchKind::MiddleNameMissing => "middle_name_missing",
-            MatchKind::Reordered => "reordered",
-            MatchKind::Typo => "typo",
-            MatchKind::DifferentDiacritics => "different_diacritics",
-            MatchKind::Different => "different",
-        }
-    }
-
-    /// True for relations 1 and 2: safe to treat as the same name.
-    pub fn is_same_name(self) -> bool {
-        matches!(self, MatchKind::Identical | MatchKind::Equivalent)
-    }
-}
+pub use crate::vocabulary::MatchKind;
 
 /// How one syllable of the left name relates to its partner on the right.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,78 +3,11 @@
 
 use std::fmt;
 
-use super::dates::{days_from_civil, parse_date, DateProblem, PartialDate};
-use super::gender::fold_short;
 use crate::column::StrColumn;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Severity {
-    Info,
-    Review,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Review => "review",
-            Severity::Error => "error",
-        }
-    }
-}
-
-/// Who must act on a finding (docs/campaign.md, "Who corrects what").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Owner {
-    /// The commune/ward party-building board: party data (dates, card, status, names on the party file).
-    PartyBoard,
-    /// The commune police: population data, and numbers whose structure contradicts the person.
-    Police,
-    /// The officer at the intake site: what can be settled with the member and the card in hand.
-    IntakeOfficer,
-}
-
-impl Owner {
-    pub const ALL: [Owner; 3] = [Owner::PartyBoard, Owner::Police, Owner::IntakeOfficer];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Owner::PartyBoard => "party_board",
-            Owner::Police => "police",
-            Owner::IntakeOfficer => "intake_officer",
-        }
-    }
-}
-
-/// What happens to the member's card.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Verdict {
-    /// Nothing above an informational finding.
-    Accept,
-    /// A person must look at a finding before the card goes on.
-    Review,
-    /// The record cannot go on until its owner corrects it.
-    Reject,
-}
-
-impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Accept => "accept",
-            Verdict::Review => "review",
-            Verdict::Reject => "reject",
-        }
-    }
-
-    pub fn of(worst: Option<Severity>) -> Verdict {
-        match worst {
-            None | Some(Severity::Info) => Verdict::Accept,
-            Some(Severity::Review) => Verdict::Review,
-            Some(Severity::Error) => Verdict::Reject,
-        }
-    }
-}
+use crate::values::dates::{days_from_civil, parse_date, DateProblem, PartialDate};
+use crate::vocabulary::Field;
+// Re-exported where they used to be defined, so existing paths keep compiling.
+pub use crate::vocabulary::{Owner, Severity, Status, Verdict};
 
 macro_rules! codes {
     ($( $variant:ident = $text:literal, $severity:ident, $owner:ident, $field:literal, $vi:literal, $en:literal; )*) => {
@@ -360,69 +293,6 @@ impl<S: FindingSink> FindingSink for Tally<'_, S> {
     }
 }
 
-/// A member's standing in the party (the roster's `status`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
-    Official,
-    Probationary,
-    Transferred,
-    Deceased,
-    /// Expelled or struck off the list.
-    Removed,
-    Unrecognised,
-}
-
-impl Status {
-    pub fn parse(raw: &str, buf: &mut String) -> Status {
-        // The values nearly every roster uses, without folding.
-        match raw.trim() {
-            "Chính thức" | "chính thức" | "CHÍNH THỨC" | "official" | "Official" => return Status::Official,
-            "Dự bị" | "dự bị" | "DỰ BỊ" | "probationary" => return Status::Probationary,
-            _ => {}
-        }
-        if !fold_short(raw, buf) {
-            return Status::Unrecognised;
-        }
-        let s = buf.as_str();
-        let has = |w: &str| s == w || s.contains(w);
-        if has("chinh thuc") || matches!(s, "official" | "ct" | "dvct") {
-            Status::Official
-        } else if has("du bi") || matches!(s, "probationary" | "db" | "dvdb") {
-            Status::Probationary
-        } else if has("tu tran") || has("da mat") || has("qua doi") || matches!(s, "deceased" | "dead" | "mat") {
-            Status::Deceased
-        } else if has("chuyen") || matches!(s, "transferred" | "transfer" | "moved") {
-            Status::Transferred
-        } else if has("khai tru") || has("xoa ten") || matches!(s, "removed" | "expelled") {
-            Status::Removed
-        } else {
-            Status::Unrecognised
-        }
-    }
-
-    pub fn vi(self) -> &'static str {
-        match self {
-            Status::Official => "chính thức",
-            Status::Probationary => "dự bị (chưa được công nhận chính thức)",
-            Status::Transferred => "đã chuyển sinh hoạt đi nơi khác",
-            Status::Deceased => "đã từ trần",
-            Status::Removed => "đã bị khai trừ hoặc xoá tên",
-            Status::Unrecognised => "không rõ (giá trị không thuộc danh mục)",
-        }
-    }
-
-    pub fn en(self) -> &'static str {
-        match self {
-            Status::Official => "official",
-            Status::Probationary => "probationary (not yet official)",
-            Status::Transferred => "transferred elsewhere",
-            Status::Deceased => "deceased",
-            Status::Removed => "expelled or struck off",
-            Status::Unrecognised => "unrecognised (not a known status)",
-        }
-    }
-}
-
 /// Why a party card number is not 8 digits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CardProblem {
@@ -490,21 +360,7 @@ pub(crate) fn side_en(owner: Owner) -> &'static str {
 }
 
 pub(crate) fn field_vi(field: &str) -> &'static str {
-    match field {
-        "member_id" => "mã đảng viên",
-        "full_name" => "họ và tên",
-        "birth_name" => "tên khai sinh",
-        "date_of_birth" => "ngày sinh",
-        "gender" => "giới tính",
-        "citizen_id" => "số định danh cá nhân",
-        "party_card_number" => "số thẻ đảng viên",
-        "admission_date" => "ngày vào Đảng",
-        "official_date" => "ngày chính thức",
-        "hometown" => "quê quán",
-        "status" => "trạng thái đảng viên",
-        "other_names" => "tên gọi khác",
-        _ => "giá trị",
-    }
+    Field::from_code(field).map_or("giá trị", Field::title_vi)
 }
 
 /// Reads one date field and reports a value that is no date, or not a plausible
@@ -610,35 +466,6 @@ mod tests {
         }
         assert_eq!(Code::DobMismatch.severity(), Severity::Review);
         assert_eq!(Code::DobMismatch.default_owner(), Owner::PartyBoard);
-    }
-
-    #[test]
-    fn verdicts() {
-        assert_eq!(Verdict::of(None), Verdict::Accept);
-        assert_eq!(Verdict::of(Some(Severity::Info)), Verdict::Accept);
-        assert_eq!(Verdict::of(Some(Severity::Review)), Verdict::Review);
-        assert_eq!(Verdict::of(Some(Severity::Error)), Verdict::Reject);
-    }
-
-    #[test]
-    fn statuses() {
-        let mut b = String::new();
-        for (s, want) in [
-            ("Chính thức", Status::Official),
-            ("official", Status::Official),
-            ("ĐẢNG VIÊN CHÍNH THỨC", Status::Official),
-            ("Dự bị", Status::Probationary),
-            ("probationary", Status::Probationary),
-            ("Đã chuyển sinh hoạt", Status::Transferred),
-            ("transferred", Status::Transferred),
-            ("Từ trần", Status::Deceased),
-            ("deceased", Status::Deceased),
-            ("Đã mất", Status::Deceased),
-            ("Khai trừ", Status::Removed),
-            ("xyz", Status::Unrecognised),
-        ] {
-            assert_eq!(Status::parse(s, &mut b), want, "{s}");
-        }
     }
 
     #[test]

@@ -14,38 +14,18 @@
 
 pub mod checks;
 pub mod citizen_id;
-pub mod dates;
-pub mod gender;
 mod index;
 pub mod places;
 
-pub use checks::{Code, Finding, FindingColumns, Owner, Severity, Status, Verdict};
-pub use dates::{parse_date, DateProblem, PartialDate};
-pub use gender::{parse_gender, Gender};
+pub use checks::{Code, Finding, FindingColumns};
 pub use index::{BuildReport, Candidate, Options, PopulationIndex, PopulationView, Verification, VerificationColumns};
+// The value types and the vocabulary used to live here; these keep their old paths working.
+pub use crate::values::{dates, gender};
+pub use crate::values::{parse_date, parse_gender, DateProblem, Gender, PartialDate};
+pub use crate::vocabulary::{Owner, Severity, Status, Verdict, POPULATION_COLUMNS, ROSTER_COLUMNS};
 
 use crate::column::StrColumn;
-
-/// The roster columns, in the order files and tables carry them.
-pub const ROSTER_COLUMNS: [&str; 13] = [
-    "member_id",
-    "full_name",
-    "birth_name",
-    "date_of_birth",
-    "gender",
-    "citizen_id",
-    "party_card_number",
-    "admission_date",
-    "official_date",
-    "party_unit",
-    "ward",
-    "hometown",
-    "status",
-];
-
-/// The population columns, in order.
-pub const POPULATION_COLUMNS: [&str; 7] =
-    ["citizen_id", "full_name", "other_names", "date_of_birth", "gender", "hometown", "old_id_number"];
+use crate::vocabulary::Field;
 
 /// The longest value of any field, in UTF-8 bytes, that is read as data; longer
 /// ones are reported as unreadable (a wrong column, or an attack), never compared.
@@ -72,6 +52,35 @@ pub struct MemberRecord<'a> {
     pub status: Option<&'a str>,
 }
 
+impl<'a> MemberRecord<'a> {
+    /// The record whose value of each field is `value(field)`: the one place a
+    /// field is tied to its member of the struct.
+    #[inline]
+    pub fn from_fn(mut value: impl FnMut(Field) -> Option<&'a str>) -> Self {
+        MemberRecord {
+            member_id: value(Field::MemberId),
+            full_name: value(Field::FullName),
+            birth_name: value(Field::BirthName),
+            date_of_birth: value(Field::DateOfBirth),
+            gender: value(Field::Gender),
+            citizen_id: value(Field::CitizenId),
+            party_card_number: value(Field::PartyCardNumber),
+            admission_date: value(Field::AdmissionDate),
+            official_date: value(Field::OfficialDate),
+            party_unit: value(Field::PartyUnit),
+            ward: value(Field::Ward),
+            hometown: value(Field::Hometown),
+            status: value(Field::Status),
+        }
+    }
+
+    /// The record from its values in `ROSTER_COLUMNS` order.
+    #[inline]
+    pub fn from_columns(values: &[Option<&'a str>; ROSTER_COLUMNS.len()]) -> Self {
+        MemberRecord::from_fn(|field| field.roster_position().and_then(|p| values[p]))
+    }
+}
+
 /// One citizen as the population table holds it; `other_names` is `;`-separated.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PopulationRecord<'a> {
@@ -82,6 +91,22 @@ pub struct PopulationRecord<'a> {
     pub gender: Option<&'a str>,
     pub hometown: Option<&'a str>,
     pub old_id_number: Option<&'a str>,
+}
+
+impl<'a> PopulationRecord<'a> {
+    /// The record whose value of each field is `value(field)`.
+    #[inline]
+    pub fn from_fn(mut value: impl FnMut(Field) -> Option<&'a str>) -> Self {
+        PopulationRecord {
+            citizen_id: value(Field::CitizenId),
+            full_name: value(Field::FullName),
+            other_names: value(Field::OtherNames),
+            date_of_birth: value(Field::DateOfBirth),
+            gender: value(Field::Gender),
+            hometown: value(Field::Hometown),
+            old_id_number: value(Field::OldIdNumber),
+        }
+    }
 }
 
 /// A column of optional text, wherever it lives (Arrow memory, a `StrColumn`, a
@@ -171,12 +196,12 @@ impl<'a> PopulationSource for [PopulationRecord<'a>] {
 
 /// A roster as 13 columns (in `ROSTER_COLUMNS` order), all of one length.
 pub struct RosterColumns<'a> {
-    pub columns: [&'a dyn StrSource; 13],
+    pub columns: [&'a dyn StrSource; ROSTER_COLUMNS.len()],
 }
 
 impl<'a> RosterColumns<'a> {
     /// Checks that every column has the first one's length.
-    pub fn new(columns: [&'a dyn StrSource; 13]) -> Result<Self, RecordError> {
+    pub fn new(columns: [&'a dyn StrSource; ROSTER_COLUMNS.len()]) -> Result<Self, RecordError> {
         check_lengths(&ROSTER_COLUMNS, &columns)?;
         Ok(RosterColumns { columns })
     }
@@ -188,31 +213,17 @@ impl RosterSource for RosterColumns<'_> {
     }
     fn member(&self, i: usize) -> MemberRecord<'_> {
         let c = &self.columns;
-        MemberRecord {
-            member_id: c[0].get(i),
-            full_name: c[1].get(i),
-            birth_name: c[2].get(i),
-            date_of_birth: c[3].get(i),
-            gender: c[4].get(i),
-            citizen_id: c[5].get(i),
-            party_card_number: c[6].get(i),
-            admission_date: c[7].get(i),
-            official_date: c[8].get(i),
-            party_unit: c[9].get(i),
-            ward: c[10].get(i),
-            hometown: c[11].get(i),
-            status: c[12].get(i),
-        }
+        MemberRecord::from_fn(|field| field.roster_position().and_then(|p| c[p].get(i)))
     }
 }
 
 /// A population table as 7 columns (in `POPULATION_COLUMNS` order).
 pub struct PopulationColumns<'a> {
-    pub columns: [&'a dyn StrSource; 7],
+    pub columns: [&'a dyn StrSource; POPULATION_COLUMNS.len()],
 }
 
 impl<'a> PopulationColumns<'a> {
-    pub fn new(columns: [&'a dyn StrSource; 7]) -> Result<Self, RecordError> {
+    pub fn new(columns: [&'a dyn StrSource; POPULATION_COLUMNS.len()]) -> Result<Self, RecordError> {
         check_lengths(&POPULATION_COLUMNS, &columns)?;
         Ok(PopulationColumns { columns })
     }
@@ -224,15 +235,7 @@ impl PopulationSource for PopulationColumns<'_> {
     }
     fn record(&self, i: usize) -> PopulationRecord<'_> {
         let c = &self.columns;
-        PopulationRecord {
-            citizen_id: c[0].get(i),
-            full_name: c[1].get(i),
-            other_names: c[2].get(i),
-            date_of_birth: c[3].get(i),
-            gender: c[4].get(i),
-            hometown: c[5].get(i),
-            old_id_number: c[6].get(i),
-        }
+        PopulationRecord::from_fn(|field| field.population_position().and_then(|p| c[p].get(i)))
     }
 }
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from doichieu import records
+from doichieu import records, vocabulary
 from doichieu.errors import InvalidInputError
 from doichieu.names import MAX_NAME_BYTES
 from doichieu.v1 import verifier_pb2 as pb
@@ -51,9 +51,11 @@ class WirePath(Protocol):
     ) -> list[bytes]: ...
 
 
-_VERDICTS = {"accept": pb.VERDICT_ACCEPT, "review": pb.VERDICT_REVIEW, "reject": pb.VERDICT_REJECT}
-_SEVERITIES = {"info": pb.SEVERITY_INFO, "review": pb.SEVERITY_REVIEW, "error": pb.SEVERITY_ERROR}
-_OWNERS = {"party_board": pb.OWNER_PARTY_BOARD, "police": pb.OWNER_POLICE, "intake_officer": pb.OWNER_INTAKE_OFFICER}
+# The proto's enum values are the vocabulary's codes behind the enum's prefix
+# (VERDICT_ACCEPT is "accept"); tests/test_vocabulary.py holds the two together.
+_VERDICTS = {code: pb.Verdict.Value(f"VERDICT_{code.upper()}") for code in vocabulary.VERDICTS}
+_SEVERITIES = {code: pb.Severity.Value(f"SEVERITY_{code.upper()}") for code in vocabulary.SEVERITIES}
+_OWNERS = {code: pb.Owner.Value(f"OWNER_{code.upper()}") for code in vocabulary.OWNERS}
 VERDICT_NAMES = {value: name for name, value in _VERDICTS.items()}
 
 

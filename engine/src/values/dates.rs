@@ -6,7 +6,13 @@
 //! when one contains the other, and "before" means certainly before, so a
 //! partial date never produces a finding that a full one would not.
 
-pub use crate::dedup::PartialDate;
+/// A date that may lack its day or month ("1950", "03/1950"); 0 means unknown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct PartialDate {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
 
 /// Why a value is not a date; each says what to write instead.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +107,10 @@ pub fn from_excel_serial(serial: u32) -> Result<PartialDate, DateProblem> {
 }
 
 impl PartialDate {
+    pub fn is_full(&self) -> bool {
+        self.year != 0 && self.month != 0 && self.day != 0
+    }
+
     pub fn year_only(year: u16) -> Self {
         PartialDate { year, month: 0, day: 0 }
     }

@@ -3,7 +3,11 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-pub use crate::dedup::Gender;
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Gender {
+    Male,
+    Female,
+}
 
 /// Lowercase ASCII letters, digits and single spaces of a short value, marks
 /// dropped (đ → d); None when it is too long to be a coded value.

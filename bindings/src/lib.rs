@@ -22,5 +22,6 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     dedup::register(m)?;
     records::register(m)?;
     synth::register(m)?;
+    wire::register(m)?;
     Ok(())
 }

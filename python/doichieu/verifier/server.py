@@ -18,11 +18,10 @@ import asyncio
 import gc
 import logging
 import os
-import re
 import signal
 import socket
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
@@ -35,20 +34,12 @@ from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 from grpc_status import rpc_status
 
+from doichieu._engine import member_violations, text_violations
 from doichieu.errors import DoichieuError, InvalidInputError
 from doichieu.v1 import verifier_pb2 as pb
-from doichieu.v1 import verifier_pb2_grpc as pb_grpc
 from doichieu.verifier import ledger as ledger_mod
 from doichieu.verifier import progress as progress_mod
-from doichieu.verifier.engine_adapter import (
-    FIELD_CAPS,
-    LONG_FIELD_BYTES,
-    MEMBER_FIELDS,
-    VERDICT_NAMES,
-    WirePath,
-    blocking_codes,
-    field_cap,
-)
+from doichieu.verifier.engine_adapter import FIELD_CAPS, LONG_FIELD_BYTES, VERDICT_NAMES, WirePath, blocking_codes
 from doichieu.verifier.tls import peer_site, server_credentials
 
 log = logging.getLogger("doichieu.verifier")
@@ -59,8 +50,6 @@ DEFAULT_MAX_CHUNK = 1000
 #: Chunks read ahead of the one being checked; beyond this the stream waits
 #: and HTTP/2 flow control slows the sender down.
 STREAM_READ_AHEAD = 4
-#: Records merged into one engine call when several small chunks are waiting.
-STREAM_BATCH_RECORDS = 4096
 ID_MAX_BYTES = 128
 _EXCLUSION_NAMES = {
     value.number: value.name.removeprefix("EXCLUSION_REASON_").lower()
@@ -80,17 +69,12 @@ class Engine(Protocol):
 
     required: dict[tuple[str, str], int]
 
+    @property
+    def wire(self) -> WirePath: ...
+
     def unit_of(self, member_id: str) -> tuple[str, str] | None: ...
 
-    def verify(self, member: pb.MemberRecord) -> pb.Verification: ...
-
-    def verify_many(self, members: Sequence[pb.MemberRecord]) -> list[pb.Verification]: ...
-
-
-def _wire_of(engine: Engine) -> WirePath | None:
-    """The engine's wire path (bytes in, bytes out), for engines that offer one."""
-    wire: WirePath | None = getattr(engine, "wire", None)
-    return wire
+    def same_person_of(self, member_id: str) -> tuple[str, ...]: ...
 
 
 # ---------------------------------------------------------------- bad input
@@ -123,66 +107,14 @@ def _bad_request_status(violations: list[tuple[str, str]]) -> grpc.Status:
     return _rich_status(grpc.StatusCode.INVALID_ARGUMENT, code_pb2.INVALID_ARGUMENT, summary, detail)
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_CHARS = tuple(chr(code) for code in range(0x20)) + ("\x7f",)
-
-
-def _check_text(path: str, value: str, max_bytes: int, violations: list[tuple[str, str]]) -> None:
-    # A UTF-8 character is at most 4 bytes: short values skip the encoding.
-    if len(value) * 4 > max_bytes:
-        size = len(value.encode("utf-8"))
-        if size > max_bytes:
-            violations.append((path, f"{size} bytes, longer than the cap of {max_bytes}"))
-            return
-    if _CONTROL.search(value):
-        violations.append((path, "contains control characters"))
-
-
-_FULL_NAME = MEMBER_FIELDS.index("full_name")
-
-
-def _member_clean(member: pb.MemberRecord) -> bool:
-    """True when ``_check_member`` would find nothing: a few C-level checks over
-    the whole record instead of one per field (the common case is clean)."""
-    values = [getattr(member, name) for name in MEMBER_FIELDS]
-    for value, cap in zip(values, FIELD_CAPS):
-        if len(value) * 4 > cap:
-            return False  # long enough for its cap to matter: the field-by-field check decides
-    if not values[_FULL_NAME].strip():
-        return False
-    joined = "".join(values)
-    return joined.isprintable() or _CONTROL.search(joined) is None
+def _check_text(
+    path: str, value: str, max_bytes: int, violations: list[tuple[str, str]], required: bool = False
+) -> None:
+    violations.extend(text_violations(path, value, max_bytes, required))
 
 
 def _check_member(path: str, member: pb.MemberRecord, violations: list[tuple[str, str]]) -> None:
-    if _member_clean(member):
-        return
-    for name, cap in zip(MEMBER_FIELDS, FIELD_CAPS):
-        _check_text(f"{path}.{name}", getattr(member, name), cap, violations)
-    if not member.full_name.strip():
-        violations.append((f"{path}.full_name", "required: a record without a name cannot be checked"))
-
-
-def _columns_clean(columns: dict[str, list[str]]) -> bool:
-    """True when no record of a stream's batch can break a rule of
-    ``_check_member``: a check per column in C loops, not per field in Python.
-    False means "look closer" (``_check_member`` per record names the fields)."""
-    for name, values in columns.items():
-        if values and max(map(len, values)) * 4 > field_cap(name):
-            return False
-    if not all(map(str.strip, columns["full_name"])):
-        return False
-    joined = "".join(["".join(values) for values in columns.values()])
-    # Printable text has no control character; otherwise one substring search
-    # per control character (a fast scan each) beats the regex on long text.
-    return joined.isprintable() or not any(control in joined for control in _CONTROL_CHARS)
-
-
-def _check_id(path: str, value: str, violations: list[tuple[str, str]], required: bool = True) -> None:
-    if required and not value.strip():
-        violations.append((path, "required"))
-        return
-    _check_text(path, value, ID_MAX_BYTES, violations)
+    violations.extend(member_violations(path, member.SerializeToString(), FIELD_CAPS))
 
 
 # ---------------------------------------------------------------- errors to status codes
@@ -301,18 +233,16 @@ def _read_ahead(
     return chunks, failure, asyncio.create_task(read())
 
 
-async def _waiting_batches(
-    chunks: asyncio.Queue[_Chunk | None], full: Callable[[list[_Chunk]], bool]
-) -> AsyncIterator[list[_Chunk]]:
+async def _waiting_batches(chunks: asyncio.Queue[_Chunk | None]) -> AsyncIterator[list[_Chunk]]:
     """The stream's chunks in batches for one engine call each: a batch starts with
-    the next chunk and takes the chunks already waiting in the read-ahead queue
-    until ``full`` says so; the queue's None ends it."""
+    the next chunk and takes the chunks already waiting in the read-ahead queue;
+    the queue's None ends it."""
     while True:
         first = await chunks.get()
         if first is None:
             return
         batch = [first]
-        while not full(batch) and not chunks.empty():
+        while not chunks.empty():
             nxt = chunks.get_nowait()
             if nxt is None:
                 yield batch
@@ -336,12 +266,11 @@ class ServiceOptions:
     deadline: datetime | None = None
 
 
-class VerifierService(pb_grpc.VerifierServicer):
+class VerifierService:
     def __init__(self, engine: Engine, ledger: ledger_mod.Ledger, options: ServiceOptions) -> None:
         self.engine = engine
         self.ledger = ledger
         self.options = options
-        self.wire = _wire_of(engine)
 
     @staticmethod
     def _time_left(context: grpc.aio.ServicerContext[Any, Any]) -> float | None:
@@ -353,28 +282,22 @@ class VerifierService(pb_grpc.VerifierServicer):
         if remaining is not None and remaining <= 0:
             await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline exceeded before the check")
 
-    async def Verify(
-        self, request: pb.VerifyRequest, context: grpc.aio.ServicerContext[pb.VerifyRequest, pb.VerifyResponse]
-    ) -> pb.VerifyResponse:
-        violations: list[tuple[str, str]] = []
-        if not request.HasField("member"):
-            violations.append(("member", "required"))
-        else:
-            _check_member("member", request.member, violations)
-        if violations:
-            raise BadRequestError(violations)
+    async def Verify(self, request: bytes, context: grpc.aio.ServicerContext[bytes, bytes]) -> bytes:
+        """Verify on raw bytes: the compiled index decodes, checks the input
+        (refusing it field by field), verifies and encodes the answer."""
         await self._check_deadline(context)
-        return pb.VerifyResponse(verification=self.engine.verify(request.member))
+        return self.engine.wire.verify_request_bytes(request, FIELD_CAPS)
 
-    def _same_person_of(self, member_id: str) -> tuple[str, ...]:
-        same_person_of = getattr(self.engine, "same_person_of", None)
-        return tuple(same_person_of(member_id)) if same_person_of is not None else ()
+    def _verification(self, member: pb.MemberRecord) -> pb.Verification:
+        """Verify's answer for Submit, from the same wire path."""
+        data = pb.VerifyRequest(member=member).SerializeToString()
+        return pb.VerifyResponse.FromString(self.engine.wire.verify_request_bytes(data, FIELD_CAPS)).verification
 
     async def Submit(
         self, request: pb.SubmitRequest, context: grpc.aio.ServicerContext[pb.SubmitRequest, pb.SubmitResponse]
     ) -> pb.SubmitResponse:
         violations: list[tuple[str, str]] = []
-        _check_id("submission_id", request.submission_id, violations)
+        _check_text("submission_id", request.submission_id, ID_MAX_BYTES, violations, required=True)
         site = request.site_id
         if self.options.require_client_site:
             certified = peer_site(context.auth_context())
@@ -389,14 +312,14 @@ class VerifierService(pb_grpc.VerifierServicer):
                 )
             site = certified
         else:
-            _check_id("site_id", site, violations)
-        _check_id("machine_id", request.machine_id, violations)
-        _check_id("officer_id", request.officer_id, violations)
+            _check_text("site_id", site, ID_MAX_BYTES, violations, required=True)
+        _check_text("machine_id", request.machine_id, ID_MAX_BYTES, violations, required=True)
+        _check_text("officer_id", request.officer_id, ID_MAX_BYTES, violations, required=True)
         if not request.HasField("member"):
             violations.append(("member", "required"))
         else:
             _check_member("member", request.member, violations)
-            _check_id("member.member_id", request.member.member_id, violations)
+            _check_text("member.member_id", request.member.member_id, ID_MAX_BYTES, violations, required=True)
         excluded = request.exclusion_reason != pb.EXCLUSION_REASON_UNSPECIFIED
         if excluded and request.exclusion_reason not in _EXCLUSION_NAMES:
             violations.append(("exclusion_reason", "unknown value"))
@@ -411,7 +334,7 @@ class VerifierService(pb_grpc.VerifierServicer):
         await self._check_deadline(context)
 
         member = request.member
-        verification = None if excluded else self.engine.verify(member)
+        verification = None if excluded else self._verification(member)
         ward, unit = self.engine.unit_of(member.member_id) or (member.ward, member.party_unit)
         intake = ledger_mod.Intake(
             submission_id=request.submission_id,
@@ -426,7 +349,7 @@ class VerifierService(pb_grpc.VerifierServicer):
             exclusion_reason=_EXCLUSION_NAMES.get(request.exclusion_reason, ""),
             blocking_codes="" if verification is None else blocking_codes(verification),
             fingerprint=ledger_mod.fingerprint(site.encode(), request.SerializeToString(deterministic=True)),
-            same_person=self._same_person_of(member.member_id),
+            same_person=self.engine.same_person_of(member.member_id),
         )
 
         def render(decision: ledger_mod.Decision) -> bytes:
@@ -461,80 +384,17 @@ class VerifierService(pb_grpc.VerifierServicer):
         return pb.SubmitResponse.FromString(stored.response)
 
     async def VerifyStream(
-        self,
-        request_iterator: AsyncIterator[pb.VerifyStreamRequest],
-        context: grpc.aio.ServicerContext[pb.VerifyStreamRequest, pb.VerifyStreamResponse],
-    ) -> AsyncIterator[pb.VerifyStreamResponse]:
-        chunks, failure, reader = _read_ahead(request_iterator)
-        index = 0
-        try:
-            async for batch in _waiting_batches(
-                chunks, lambda batch: sum(len(c.members) for c in batch) >= STREAM_BATCH_RECORDS
-            ):
-                violations: list[tuple[str, str]] = []
-                for offset, chunk in enumerate(batch):
-                    if len(chunk.members) > self.options.max_chunk:
-                        violations.append(
-                            (
-                                f"requests[{index + offset}].members",
-                                f"{len(chunk.members)} records, more than the cap of {self.options.max_chunk} per message",
-                            )
-                        )
-                if violations:
-                    raise BadRequestError(violations)
-                await self._check_deadline(context)
-                # Checking the input and the records is one hop to a worker thread.
-                responses = await asyncio.to_thread(self._verify_batch, batch, index)
-                for response in responses:
-                    yield response
-                index += len(batch)
-            if failure:
-                raise failure[0]
-        finally:
-            reader.cancel()
-
-    def _verify_batch(self, batch: list[pb.VerifyStreamRequest], index: int) -> list[pb.VerifyStreamResponse]:
-        """Checks the chunks' records (bad input answers every violation) and
-        verifies them in one engine call; one response per chunk."""
-        members = [m for chunk in batch for m in chunk.members]
-        columns = {name: [getattr(m, name) for m in members] for name in MEMBER_FIELDS}
-        if not _columns_clean(columns):
-            violations: list[tuple[str, str]] = []
-            for offset, chunk in enumerate(batch):
-                for i, member in enumerate(chunk.members):
-                    _check_member(f"requests[{index + offset}].members[{i}]", member, violations)
-            if violations:
-                raise BadRequestError(violations)
-        sizes = [len(chunk.members) for chunk in batch]
-        results = self.engine.verify_many(members)
-        out = []
-        start = 0
-        for size in sizes:
-            out.append(pb.VerifyStreamResponse(verifications=results[start : start + size]))
-            start += size
-        return out
-
-    async def verify_wire(self, request: bytes, context: grpc.aio.ServicerContext[bytes, bytes]) -> bytes:
-        """Verify on raw bytes: the compiled index decodes, checks the input
-        (refusing it field by field as ``_check_member`` does), verifies and
-        encodes the answer."""
-        assert self.wire is not None
-        await self._check_deadline(context)
-        return self.wire.verify_request_bytes(request, FIELD_CAPS)
-
-    async def verify_stream_wire(
         self, request_iterator: AsyncIterator[bytes], context: grpc.aio.ServicerContext[bytes, bytes]
     ) -> AsyncIterator[bytes]:
         """VerifyStream on raw bytes: the chunks waiting when a call starts
         (at most the read-ahead) go to the compiled index in one call on a
         worker thread, one answer per chunk."""
-        wire = self.wire
-        assert wire is not None
+        wire = self.engine.wire
         chunks, failure, reader = _read_ahead(request_iterator)
         index = 0
         try:
             # The read-ahead bounds a batch; the records are counted in Rust.
-            async for batch in _waiting_batches(chunks, lambda batch: False):
+            async for batch in _waiting_batches(chunks):
                 await self._check_deadline(context)
                 responses = await asyncio.to_thread(
                     wire.verify_stream_bytes, batch, index, FIELD_CAPS, self.options.max_chunk
@@ -719,33 +579,16 @@ async def start_server(
 
 
 def _add_verifier(service: VerifierService, server: grpc.aio.Server) -> None:
-    """The generated registration's handlers, each wrapped by ``_with_error_status``;
-    with a wire path Verify and VerifyStream take and answer raw bytes (no
-    protobuf object in Python)."""
-    verify: grpc.RpcMethodHandler[Any, Any]
-    stream: grpc.RpcMethodHandler[Any, Any]
-    if service.wire is None:
-        verify = grpc.unary_unary_rpc_method_handler(
-            service.Verify,
-            request_deserializer=pb.VerifyRequest.FromString,
-            response_serializer=pb.VerifyResponse.SerializeToString,
-        )
-        stream = grpc.stream_stream_rpc_method_handler(
-            service.VerifyStream,
-            request_deserializer=pb.VerifyStreamRequest.FromString,
-            response_serializer=pb.VerifyStreamResponse.SerializeToString,
-        )
-    else:
-        verify = grpc.unary_unary_rpc_method_handler(service.verify_wire)
-        stream = grpc.stream_stream_rpc_method_handler(service.verify_stream_wire)
-    handlers = {
-        "Verify": verify,
+    """The service's handlers, each wrapped by ``_with_error_status``; Verify and
+    VerifyStream take and answer raw bytes (no protobuf object in Python)."""
+    handlers: dict[str, grpc.RpcMethodHandler[Any, Any]] = {
+        "Verify": grpc.unary_unary_rpc_method_handler(service.Verify),
         "Submit": grpc.unary_unary_rpc_method_handler(
             service.Submit,
             request_deserializer=pb.SubmitRequest.FromString,
             response_serializer=pb.SubmitResponse.SerializeToString,
         ),
-        "VerifyStream": stream,
+        "VerifyStream": grpc.stream_stream_rpc_method_handler(service.VerifyStream),
         "GetProgress": grpc.unary_unary_rpc_method_handler(
             service.GetProgress,
             request_deserializer=pb.GetProgressRequest.FromString,

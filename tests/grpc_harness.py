@@ -28,7 +28,7 @@ import polars as pl
 from doichieu.v1 import verifier_pb2 as pb
 from doichieu.v1 import verifier_pb2_grpc as pb_grpc
 from doichieu.verifier import ledger as ledger_mod
-from doichieu.verifier.server import ServerConfig, start_server
+from doichieu.verifier.runner import ServerConfig, start_server
 
 REPO = Path(__file__).resolve().parent.parent
 

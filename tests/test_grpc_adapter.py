@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from doichieu.v1 import verifier_pb2 as pb
-from doichieu.verifier.engine_adapter import FIELD_CAPS, VERDICT_NAMES, EngineAdapter, blocking_codes
+from doichieu.verifier.engine_adapter import EngineAdapter
+from doichieu.verifier.service import VERDICT_NAMES, blocking_codes
+from doichieu.verifier.validation import FIELD_CAPS
 from grpc_harness import PEOPLE, assert_answers, member, member_message, write_tables
 
 

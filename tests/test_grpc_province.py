@@ -26,7 +26,7 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from doichieu.v1 import verifier_pb2 as pb
-from doichieu.verifier.engine_adapter import VERDICT_NAMES
+from doichieu.verifier.service import VERDICT_NAMES
 from grpc_harness import (
     InProcessServer,
     Province,
@@ -312,7 +312,7 @@ def test_doichieu_serve_answers_from_the_generated_files(province: Province, tmp
 def test_the_wire_answers_what_the_record_model_answers(province: Province, engine: Any) -> None:
     """Verify and VerifyStream read the compiled index directly; their messages
     carry what ``PopulationIndex.verify`` answers for every member of the province."""
-    from doichieu.verifier.engine_adapter import FIELD_CAPS
+    from doichieu.verifier.validation import FIELD_CAPS
 
     members = [message(m) for m in province.members]
     for member, row in zip(members, province.members):

@@ -18,7 +18,8 @@ import pytest
 from doichieu._engine import member_violations, text_violations
 from doichieu.errors import InvalidInputError
 from doichieu.v1 import verifier_pb2 as pb
-from doichieu.verifier.engine_adapter import FIELD_CAPS, MEMBER_FIELDS, EngineAdapter
+from doichieu.verifier.engine_adapter import EngineAdapter
+from doichieu.verifier.validation import FIELD_CAPS, MEMBER_FIELDS
 from grpc_harness import InProcessServer, assert_answers, member_message, write_tables
 from grpc_harness import member as sample_member
 

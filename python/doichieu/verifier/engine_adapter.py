@@ -17,26 +17,6 @@ from typing import Any, Protocol
 
 from doichieu import records
 from doichieu.errors import InvalidInputError
-from doichieu.names import MAX_NAME_BYTES
-from doichieu.v1 import verifier_pb2 as pb
-
-#: The roster columns, in the record model's order; MemberRecord has a field of each name.
-MEMBER_FIELDS: tuple[str, ...] = records.ROSTER_COLUMNS
-
-#: Byte caps of a member's fields: names at the name layer's cap; ward, party
-#: organisation and hometown 256; IDs, dates and codes 64.
-SHORT_FIELD_BYTES = 64
-LONG_FIELD_BYTES = 256
-NAME_FIELDS = frozenset({"full_name", "birth_name"})
-LONG_FIELDS = frozenset({"party_unit", "ward", "hometown"})
-
-
-def field_cap(name: str) -> int:
-    return MAX_NAME_BYTES if name in NAME_FIELDS else LONG_FIELD_BYTES if name in LONG_FIELDS else SHORT_FIELD_BYTES
-
-
-#: The caps in MEMBER_FIELDS order, as the compiled index's wire path takes them.
-FIELD_CAPS: tuple[int, ...] = tuple(field_cap(name) for name in MEMBER_FIELDS)
 
 
 class WirePath(Protocol):
@@ -48,17 +28,6 @@ class WirePath(Protocol):
     def verify_stream_bytes(
         self, chunks: Sequence[bytes], first_request: int, field_caps: Sequence[int], max_chunk: int
     ) -> list[bytes]: ...
-
-
-_VERDICTS = {"accept": pb.VERDICT_ACCEPT, "review": pb.VERDICT_REVIEW, "reject": pb.VERDICT_REJECT}
-VERDICT_NAMES = {value: name for name, value in _VERDICTS.items()}
-
-
-def blocking_codes(verification: pb.Verification) -> str:
-    """Codes at review or error severity, the ones that hold a card back."""
-    return " ".join(
-        sorted({f.code for f in verification.findings if f.severity in (pb.SEVERITY_REVIEW, pb.SEVERITY_ERROR)})
-    )
 
 
 #: Deduplication score from which two rows of the required list are taken for one

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ import polars as pl
 from doichieu.v1 import verifier_pb2 as pb
 from doichieu.v1 import verifier_pb2_grpc as pb_grpc
 from doichieu.verifier import ledger as ledger_mod
-from doichieu.verifier.server import ServerConfig, start_server
+from doichieu.verifier.runner import ServerConfig, start_server
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -95,6 +96,122 @@ def make_engine(population: Path, roster: Path | None) -> Any:
     from doichieu.verifier.engine_adapter import EngineAdapter
 
     return EngineAdapter(population, roster)
+
+
+class WrappedWire:
+    """A real wire path (the compiled index's Verify and VerifyStream on bytes)
+    with ``before(method, data)`` run ahead of each call: a delay, a wait on an
+    event, an exception or a panic at the place where production calls in."""
+
+    def __init__(self, inner: Any, before: Callable[[str, Any], None]) -> None:
+        self.inner, self.before = inner, before
+
+    def verify_request_bytes(self, data: bytes, field_caps: Sequence[int]) -> bytes:
+        self.before("verify_request_bytes", data)
+        return self.inner.verify_request_bytes(data, field_caps)  # type: ignore[no-any-return]
+
+    def verify_stream_bytes(
+        self, chunks: Sequence[bytes], first_request: int, field_caps: Sequence[int], max_chunk: int
+    ) -> list[bytes]:
+        self.before("verify_stream_bytes", chunks)
+        return self.inner.verify_stream_bytes(chunks, first_request, field_caps, max_chunk)  # type: ignore[no-any-return]
+
+
+class WrappedEngine:
+    """A real ``EngineAdapter`` whose wire path is a ``WrappedWire``; the rest
+    (required list, units, same-person IDs) is the adapter's own."""
+
+    def __init__(self, inner: Any, before: Callable[[str, Any], None]) -> None:
+        self.inner = inner
+        self.wire = WrappedWire(inner.wire, before)
+        self.required = inner.required
+
+    def unit_of(self, member_id: str) -> tuple[str, str] | None:
+        return self.inner.unit_of(member_id)  # type: ignore[no-any-return]
+
+    def same_person_of(self, member_id: str) -> tuple[str, ...]:
+        return self.inner.same_person_of(member_id)  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------- answers against the record model
+
+
+def _enum_name(enum: Any, value: int, prefix: str) -> str:
+    return str(enum.Name(value)).removeprefix(prefix).lower()
+
+
+def population_fields(record: Any) -> tuple[str, ...]:
+    """A population record (message or ``records.PopulationRecord``) as comparable text."""
+    return (
+        record.citizen_id,
+        record.full_name,
+        "; ".join(record.other_names),
+        record.date_of_birth,
+        record.gender,
+        record.hometown,
+        record.old_id_number,
+    )
+
+
+def finding_fields(finding: Any) -> tuple[str, ...]:
+    """A finding message as the record model spells it (names, not enum numbers)."""
+    return (
+        finding.code,
+        finding.field,
+        _enum_name(pb.Severity, finding.severity, "SEVERITY_"),
+        _enum_name(pb.Owner, finding.owner, "OWNER_"),
+        finding.party_value,
+        finding.population_value,
+        finding.message_vi,
+        finding.message_en,
+    )
+
+
+def assert_answers(answer: pb.Verification, expected: Any, *, bulk: bool = False, what: str = "") -> None:
+    """``answer`` (a wire answer) says what ``expected`` (``records.PopulationIndex.verify``'s
+    ``Verdict`` for the same member) says: verdict, every finding field, and unless
+    ``bulk`` (a stream answers verdicts and findings only) the matched record, the
+    name alignment and the candidates."""
+    assert _enum_name(pb.Verdict, answer.verdict, "VERDICT_") == expected.verdict, what
+    assert [finding_fields(f) for f in answer.findings] == [
+        (
+            f.code,
+            f.field,
+            f.severity,
+            f.owner,
+            f.party_value or "",
+            f.population_value or "",
+            f.message_vi or "",
+            f.message_en or "",
+        )
+        for f in expected.findings
+    ], what
+    if bulk:
+        assert not answer.HasField("matched_record") and not answer.HasField("name_alignment"), what
+        assert not answer.candidates, what
+        return
+    if expected.matched is None:
+        assert not answer.HasField("matched_record"), what
+    else:
+        assert population_fields(answer.matched_record) == population_fields(expected.matched), what
+    if expected.name_match is None:
+        assert not answer.HasField("name_alignment"), what
+    else:
+        alignment, name_match = answer.name_alignment, expected.name_match
+        assert (alignment.kind, alignment.score) == (name_match.kind, name_match.score), what
+        assert [
+            (
+                s.party_index if s.HasField("party_index") else None,
+                s.population_index if s.HasField("population_index") else None,
+                s.party_text,
+                s.population_text,
+                s.relation,
+            )
+            for s in alignment.syllables
+        ] == [(s.left, s.right, s.left_text, s.right_text, s.relation) for s in name_match.syllables], what
+    assert [(population_fields(c.record), c.score) for c in answer.candidates] == [
+        (population_fields(c.record), c.score) for c in expected.candidates
+    ], what
 
 
 # ---------------------------------------------------------------- a generated province

@@ -26,8 +26,16 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from doichieu.v1 import verifier_pb2 as pb
-from doichieu.verifier.engine_adapter import VERDICT_NAMES
-from grpc_harness import InProcessServer, Province, generated_province, make_engine, spawn_server, stub
+from doichieu.verifier.service import VERDICT_NAMES
+from grpc_harness import (
+    InProcessServer,
+    Province,
+    assert_answers,
+    generated_province,
+    make_engine,
+    spawn_server,
+    stub,
+)
 
 SEVERITY = {pb.SEVERITY_INFO: "info", pb.SEVERITY_REVIEW: "review", pb.SEVERITY_ERROR: "error"}
 
@@ -301,18 +309,21 @@ def test_doichieu_serve_answers_from_the_generated_files(province: Province, tmp
     assert "HT0" not in child.log()  # no member ids (nor names) in the server's log
 
 
-def test_fast_paths_answer_what_the_record_model_answers(province: Province, engine: Any) -> None:
+def test_the_wire_answers_what_the_record_model_answers(province: Province, engine: Any) -> None:
     """Verify and VerifyStream read the compiled index directly; their messages
-    equal the ones built from ``PopulationIndex.verify``'s verdict objects."""
-    from doichieu.verifier.engine_adapter import member_dict, verification_message
+    carry what ``PopulationIndex.verify`` answers for every member of the province."""
+    from doichieu.verifier.validation import FIELD_CAPS
 
     members = [message(m) for m in province.members]
-    for member in members:
-        slow = verification_message(engine.index.verify(member_dict(member)), engine.index.record)
-        assert engine.verify(member) == slow, member.member_id
-    columns = {name: [getattr(m, name) for m in members] for name in pb.MemberRecord.DESCRIPTOR.fields_by_name}
-    (bulk,) = engine.verify_chunks(columns, [len(members)])
-    for member, answer in zip(members, bulk.verifications):
-        one = engine.verify(member)
-        assert answer.verdict == one.verdict
-        assert list(answer.findings) == list(one.findings), member.member_id
+    for member, row in zip(members, province.members):
+        data = pb.VerifyRequest(member=member).SerializeToString()
+        one = pb.VerifyResponse.FromString(engine.wire.verify_request_bytes(data, FIELD_CAPS)).verification
+        assert_answers(one, engine.index.verify(row), what=member.member_id)
+    stream = pb.VerifyStreamRequest(members=members).SerializeToString()
+    (bulk,) = engine.wire.verify_stream_bytes([stream], 0, FIELD_CAPS, len(members))
+    answers = pb.VerifyStreamResponse.FromString(bulk).verifications
+    assert len(answers) == len(members)
+    for position, (answer, row) in enumerate(zip(answers, province.members)):
+        # Stream rows are keyed by position.
+        expected = engine.index.verify(row | {"member_id": str(position)})
+        assert_answers(answer, expected, bulk=True, what=row["member_id"])

@@ -18,7 +18,17 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from grpc_status import rpc_status
 
 from doichieu.v1 import verifier_pb2 as pb
-from grpc_harness import PEOPLE, InProcessServer, make_engine, member_message, stub, write_tables
+from grpc_harness import (
+    PEOPLE,
+    InProcessServer,
+    WrappedEngine,
+    finding_fields,
+    make_engine,
+    member,
+    member_message,
+    stub,
+    write_tables,
+)
 
 
 @pytest.fixture(scope="module")
@@ -213,14 +223,27 @@ def test_stream_answers_each_chunk_in_order(server: InProcessServer, engine: Any
     responses = list(verifier.VerifyStream(chunks(sizes), timeout=30))
     assert [len(r.verifications) for r in responses] == sizes
 
-    def essence(v: pb.Verification) -> tuple[int, list[bytes]]:
-        # Bulk answers carry verdicts and findings; matched record and name
-        # alignment are Verify's.
-        return v.verdict, sorted(f.SerializeToString() for f in v.findings)
+    # Bulk answers carry verdicts and findings; matched record and name alignment are Verify's.
+    def essence(v: pb.Verification) -> tuple[str, list[tuple[str, ...]]]:
+        return pb.Verdict.Name(v.verdict).removeprefix("VERDICT_").lower(), [finding_fields(f) for f in v.findings]
 
-    expected = [essence(engine.verify(member_message(i % len(PEOPLE)))) for i in range(max(sizes))]
+    # The reference is the record model's own verdict for each person.
+    people = [engine.index.verify(member(i)) for i in range(len(PEOPLE))]
+    expected = [
+        (
+            v.verdict,
+            [
+                (f.code, f.field, f.severity, f.owner, f.party_value, f.population_value, f.message_vi, f.message_en)
+                for f in v.findings
+            ],
+        )
+        for v in people
+    ]
     for response in responses:
-        assert [essence(v) for v in response.verifications] == expected[: len(response.verifications)]
+        assert response.verifications and not any(v.HasField("matched_record") for v in response.verifications)
+        assert [essence(v) for v in response.verifications] == [
+            expected[i % len(PEOPLE)] for i in range(len(response.verifications))
+        ]
 
 
 def test_stream_findings_stay_with_their_record(server: InProcessServer) -> None:
@@ -265,23 +288,18 @@ def test_stream_refuses_oversized_chunks_and_bad_records(server: InProcessServer
     assert set(bad_request(deep.value)) == {"requests[0].members[417].citizen_id", "requests[0].members[702].hometown"}
 
 
-class SlowEngine:
-    """The real engine, but every chunk takes a while: for deadlines and draining."""
+class SlowEngine(WrappedEngine):
+    """The real engine, but every stream chunk takes a while in the wire path:
+    for deadlines and draining."""
 
     def __init__(self, inner: Any, delay: float) -> None:
-        self.inner, self.delay, self.calls = inner, delay, 0
-        self.required = inner.required
+        super().__init__(inner, self._before)
+        self.delay, self.calls = delay, 0
 
-    def unit_of(self, member_id: str) -> Any:
-        return self.inner.unit_of(member_id)
-
-    def verify(self, member: pb.MemberRecord) -> pb.Verification:
-        return self.inner.verify(member)  # type: ignore[no-any-return]
-
-    def verify_many(self, members: Sequence[pb.MemberRecord]) -> list[pb.Verification]:
-        self.calls += 1
-        time.sleep(self.delay)
-        return self.inner.verify_many(members)  # type: ignore[no-any-return]
+    def _before(self, method: str, data: Any) -> None:
+        if method == "verify_stream_bytes":
+            self.calls += 1
+            time.sleep(self.delay)
 
 
 def test_stream_stops_working_when_the_deadline_passes(engine: Any, tmp_path: Path) -> None:
@@ -312,36 +330,66 @@ def test_shutdown_drains_calls_in_flight(engine: Any, tmp_path: Path) -> None:
     assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
 
 
-class ExplodingEngine(SlowEngine):
-    def verify(self, member: pb.MemberRecord) -> pb.Verification:
-        raise RuntimeError(f"bug while looking at {member.full_name}")
+def _name_in(method: str, data: Any) -> str:
+    """The first member's name in what the wire path is handed."""
+    if method == "verify_request_bytes":
+        return pb.VerifyRequest.FromString(data).member.full_name
+    return pb.VerifyStreamRequest.FromString(data[0]).members[0].full_name
+
+
+class ExplodingEngine(WrappedEngine):
+    """The real engine; its wire path fails with a message quoting the record."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__(inner, self._before)
+
+    def _before(self, method: str, data: Any) -> None:
+        raise RuntimeError(f"bug while looking at {_name_in(method, data)}")
 
 
 def test_unexpected_errors_become_internal_without_leaking(engine: Any, tmp_path: Path) -> None:
-    with InProcessServer(ExplodingEngine(engine, 0), f"sqlite:///{tmp_path / 'l.db'}") as running:
+    with InProcessServer(ExplodingEngine(engine), f"sqlite:///{tmp_path / 'l.db'}") as running:
+        verifier = stub(running.target)
         with pytest.raises(grpc.RpcError) as failure:
-            stub(running.target).Verify(pb.VerifyRequest(member=member_message(0)), timeout=10)
-    assert failure.value.code() == grpc.StatusCode.INTERNAL
-    assert "reference" in failure.value.details()
-    assert PEOPLE[0][1] not in failure.value.details()
+            verifier.Verify(pb.VerifyRequest(member=member_message(0)), timeout=10)
+        with pytest.raises(grpc.RpcError) as stream_failure:
+            list(verifier.VerifyStream(chunks([3]), timeout=10))
+        with pytest.raises(grpc.RpcError) as submit_failure:
+            verifier.Submit(submit_request(0), timeout=10)
+        assert running.ledger.count() == 0
+    for error in (failure.value, stream_failure.value, submit_failure.value):
+        assert error.code() == grpc.StatusCode.INTERNAL
+        assert "reference" in error.details()
+        assert PEOPLE[0][1] not in error.details()
 
 
 # PyO3 raises a Rust panic as this type: a BaseException, named so, from that module.
 EnginePanic = type("PanicException", (BaseException,), {"__module__": "pyo3_runtime"})
 
 
-class PanickingEngine(SlowEngine):
-    def verify(self, member: pb.MemberRecord) -> pb.Verification:
-        raise EnginePanic(f"index out of bounds while reading {member.full_name}")
+class PanickingEngine(WrappedEngine):
+    """The real engine; its wire path panics as the Rust engine would."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__(inner, self._before)
+
+    def _before(self, method: str, data: Any) -> None:
+        raise EnginePanic(f"index out of bounds while reading {_name_in(method, data)}")
 
 
 def test_an_engine_panic_becomes_internal_and_the_server_keeps_serving(engine: Any, tmp_path: Path) -> None:
-    with InProcessServer(PanickingEngine(engine, 0), f"sqlite:///{tmp_path / 'l.db'}") as running:
+    with InProcessServer(PanickingEngine(engine), f"sqlite:///{tmp_path / 'l.db'}") as running:
+        verifier = stub(running.target)
         for _ in range(2):
             with pytest.raises(grpc.RpcError) as failure:
-                stub(running.target).Verify(pb.VerifyRequest(member=member_message(0)), timeout=10)
-            assert failure.value.code() == grpc.StatusCode.INTERNAL
-            assert "reference" in failure.value.details() and PEOPLE[0][1] not in failure.value.details()
+                verifier.Verify(pb.VerifyRequest(member=member_message(0)), timeout=10)
+            with pytest.raises(grpc.RpcError) as stream_failure:
+                list(verifier.VerifyStream(chunks([3]), timeout=10))
+            for error in (failure.value, stream_failure.value):
+                assert error.code() == grpc.StatusCode.INTERNAL
+                assert "reference" in error.details() and PEOPLE[0][1] not in error.details()
+        health = health_pb2_grpc.HealthStub(grpc.insecure_channel(running.target))
+        assert health.Check(health_pb2.HealthCheckRequest(), timeout=5).status == health_pb2.HealthCheckResponse.SERVING
 
 
 # ---------------------------------------------------------------- progress

@@ -1,6 +1,7 @@
 """The compiled wire path (Verify and VerifyStream on raw bytes) answers what
-the Python message path answers, refuses what the server's checks refuse, and
-turns bytes that are not the message into INVALID_ARGUMENT, never a crash."""
+the record model (``PopulationIndex.verify``) answers, refuses bad fields by
+the rules docs/verifier.md states, and turns bytes that are not the message
+into INVALID_ARGUMENT, never a crash."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ import grpc
 import polars as pl
 import pytest
 
+from doichieu._engine import member_violations, text_violations
 from doichieu.errors import InvalidInputError
 from doichieu.v1 import verifier_pb2 as pb
-from doichieu.verifier.engine_adapter import FIELD_CAPS, MEMBER_FIELDS, EngineAdapter, member_dict, verification_message
-from doichieu.verifier.server import _check_member
-from grpc_harness import InProcessServer, member_message, write_tables
+from doichieu.verifier.engine_adapter import EngineAdapter
+from doichieu.verifier.validation import FIELD_CAPS, MEMBER_FIELDS
+from grpc_harness import InProcessServer, assert_answers, member_message, write_tables
 from grpc_harness import member as sample_member
 
 MEMBERS = 1500
@@ -82,25 +84,30 @@ def _wire(engine: EngineAdapter) -> Any:
     return wire
 
 
-def test_verify_bytes_equal_the_python_message_path(province: tuple[EngineAdapter, list[pb.MemberRecord]]) -> None:
+def member_dict(member: pb.MemberRecord) -> dict[str, str]:
+    return {name: getattr(member, name) for name in MEMBER_FIELDS}
+
+
+def test_verify_bytes_answer_the_record_models_verdict(province: tuple[EngineAdapter, list[pb.MemberRecord]]) -> None:
     engine, members = province
     wire = _wire(engine)
     kinds: set[str] = set()
     candidates = matched = 0
     for member in members:
-        reference = verification_message(engine.index.verify(member_dict(member)), engine.index.record)
-        answer = wire.verify_request_bytes(pb.VerifyRequest(member=member).SerializeToString(), FIELD_CAPS)
-        assert pb.VerifyResponse.FromString(answer).verification == reference, member.member_id
-        assert answer == pb.VerifyResponse(verification=reference).SerializeToString(), member.member_id
-        kinds.add(reference.name_alignment.kind)
-        candidates += len(reference.candidates) > 0
-        matched += reference.HasField("matched_record")
+        expected = engine.index.verify(member_dict(member))
+        answer = pb.VerifyResponse.FromString(
+            wire.verify_request_bytes(pb.VerifyRequest(member=member).SerializeToString(), FIELD_CAPS)
+        ).verification
+        assert_answers(answer, expected, what=member.member_id)
+        kinds.add(answer.name_alignment.kind)
+        candidates += len(answer.candidates) > 0
+        matched += answer.HasField("matched_record")
     # The comparison covered the interesting answers, not only clean matches.
     assert candidates > 20 and matched > MEMBERS
     assert {"identical", "diacritics_missing"} <= kinds and len(kinds) >= 4
 
 
-def test_stream_bytes_equal_the_python_message_path(province: tuple[EngineAdapter, list[pb.MemberRecord]]) -> None:
+def test_stream_bytes_answer_the_record_models_verdicts(province: tuple[EngineAdapter, list[pb.MemberRecord]]) -> None:
     engine, members = province
     wire = _wire(engine)
     sizes = [1, 999, 0, 500, 7, 1000, 493]
@@ -111,13 +118,43 @@ def test_stream_bytes_equal_the_python_message_path(province: tuple[EngineAdapte
     answers = wire.verify_stream_bytes(chunks, 0, FIELD_CAPS, 1000)
     assert [len(pb.VerifyStreamResponse.FromString(a).verifications) for a in answers] == sizes
     got = [v for a in answers for v in pb.VerifyStreamResponse.FromString(a).verifications]
+    assert len(got) == sum(sizes) <= len(members)
+    flagged = 0
     for position, (member, answer) in enumerate(zip(members, got)):
         # Stream rows are keyed by position, so a stream never lacks a member id.
         keyed = member_dict(member) | {"member_id": str(position)}
-        full = verification_message(engine.index.verify(keyed))
-        assert answer == pb.Verification(verdict=full.verdict, findings=full.findings), member.member_id
-    # The message-level form used by Submit's engine wrappers answers the same.
-    assert engine.verify_many(members[:300]) == got[:300]
+        assert_answers(answer, engine.index.verify(keyed), bulk=True, what=member.member_id)
+        flagged += len(answer.findings) > 0
+    assert flagged > MEMBERS // 2
+
+
+#: The input rules of docs/verifier.md, written out here as the test's own oracle.
+CONTROL = {chr(c) for c in range(0x20)} | {"\x7f"}
+
+
+def _text_rule(path: str, value: str, cap: int) -> list[tuple[str, str]]:
+    size = len(value.encode("utf-8"))
+    if size > cap:
+        return [(path, f"{size} bytes, longer than the cap of {cap}")]
+    if CONTROL & set(value):
+        return [(path, "contains control characters")]
+    return []
+
+
+def _blank(value: str) -> bool:
+    # Unicode White_Space and U+001C..U+001F: the characters str.strip() removes.
+    return not value.strip()
+
+
+def expected_violations(path: str, member: pb.MemberRecord) -> list[tuple[str, str]]:
+    out = [
+        v
+        for name, cap in zip(MEMBER_FIELDS, FIELD_CAPS)
+        for v in _text_rule(f"{path}.{name}", getattr(member, name), cap)
+    ]
+    if _blank(member.full_name):
+        out.append((f"{path}.full_name", "required: a record without a name cannot be checked"))
+    return out
 
 
 def _bad_members(rng: random.Random) -> Iterator[pb.MemberRecord]:
@@ -139,7 +176,7 @@ def _bad_members(rng: random.Random) -> Iterator[pb.MemberRecord]:
         yield pb.MemberRecord(**record)
 
 
-def test_bad_input_is_refused_exactly_as_the_server_checks_it(
+def test_bad_input_is_refused_by_the_stated_rules(
     province: tuple[EngineAdapter, list[pb.MemberRecord]],
 ) -> None:
     engine, _ = province
@@ -147,8 +184,9 @@ def test_bad_input_is_refused_exactly_as_the_server_checks_it(
     rng = random.Random(5)
     refused = 0
     for member in _bad_members(rng):
-        expected: list[tuple[str, str]] = []
-        _check_member("member", member, expected)
+        expected = expected_violations("member", member)
+        # Submit checks its member with the same rules, beside its other fields.
+        assert member_violations("member", member.SerializeToString(), FIELD_CAPS) == expected
         data = pb.VerifyRequest(member=member).SerializeToString()
         if not expected:
             wire.verify_request_bytes(data, FIELD_CAPS)
@@ -168,10 +206,13 @@ def test_bad_input_is_refused_exactly_as_the_server_checks_it(
         pb.VerifyStreamRequest(members=members[:25]).SerializeToString(),
         pb.VerifyStreamRequest(members=members[25:]).SerializeToString(),
     ]
-    expected = []
-    for k, part in enumerate([members[:25], members[25:]]):
-        for i, one in enumerate(part):
-            _check_member(f"requests[{k + 3}].members[{i}]", one, expected)
+    expected = [
+        v
+        for k, part in enumerate([members[:25], members[25:]])
+        for i, one in enumerate(part)
+        for v in expected_violations(f"requests[{k + 3}].members[{i}]", one)
+    ]
+    assert expected
     with pytest.raises(InvalidInputError) as stream_bad:
         wire.verify_stream_bytes(chunks, 3, FIELD_CAPS, 1000)
     assert stream_bad.value.violations == expected  # type: ignore[attr-defined]
@@ -181,6 +222,17 @@ def test_bad_input_is_refused_exactly_as_the_server_checks_it(
     assert too_big.value.violations == [  # type: ignore[attr-defined]
         ("requests[0].members", "25 records, more than the cap of 20 per message")
     ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", " ", "\u3000", "\x1f", " \x1c\xa0", "id-7", "\x00x", "a" * 129, "ế" * 43, "ế" * 42, " x "],
+)
+def test_text_rules_for_request_ids(value: str) -> None:
+    """Submit's IDs and GetProgress's ward: the same rules, from the same place."""
+    expected = [("id", "required")] if _blank(value) else _text_rule("id", value, 128)
+    assert text_violations("id", value, 128, True) == expected
+    assert text_violations("ward", value, 128) == _text_rule("ward", value, 128)
 
 
 def test_malformed_bytes_are_refused_not_crashed_on(province: tuple[EngineAdapter, list[pb.MemberRecord]]) -> None:
@@ -211,6 +263,8 @@ def test_malformed_bytes_are_refused_not_crashed_on(province: tuple[EngineAdapte
         wire.verify_request_bytes(b"\x0a\x03\x12\x01\xff", FIELD_CAPS)
     with pytest.raises(InvalidInputError, match=r"requests\[4\]: not a VerifyStreamRequest"):
         wire.verify_stream_bytes([b"\x0a\x03\x12\x01\xff"], 4, FIELD_CAPS, 1000)
+    with pytest.raises(InvalidInputError, match="not a MemberRecord"):
+        member_violations("member", b"\x12\x01\xff", FIELD_CAPS)
 
 
 def test_malformed_bytes_over_grpc_are_invalid_argument(tmp_path: Path) -> None:

@@ -24,5 +24,6 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     records::register(m)?;
     synth::register(m)?;
     vocabulary::register(m)?;
+    wire::register(m)?;
     Ok(())
 }

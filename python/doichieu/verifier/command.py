@@ -57,7 +57,7 @@ def _parse_deadline(text: str | None) -> datetime | None:
 def cmd_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     from doichieu.verifier import progress as progress_mod
-    from doichieu.verifier.server import ServerConfig, run
+    from doichieu.verifier.runner import ServerConfig, run
 
     config = ServerConfig(
         population=args.population,

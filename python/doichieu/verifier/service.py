@@ -1,0 +1,348 @@
+"""The verifier's service (``doichieu.v1.Verifier``): its four methods and their registration.
+
+Verify and VerifyStream take and answer raw bytes: the compiled index decodes,
+checks, verifies and encodes (``bindings/src/wire.rs``). Single records are
+checked on the event loop itself: the engine answers in microseconds, less
+than a hop to a worker thread would cost. Chunks of a stream go to a worker
+thread as one engine call that releases the GIL, so the loop keeps serving
+other calls meanwhile. Submit's ledger writes go to the ledger's writer thread
+(group commit); the answer waits for the commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol, TypeVar
+
+import grpc
+from google.protobuf import timestamp_pb2
+
+from doichieu import vocabulary
+from doichieu.v1 import verifier_pb2 as pb
+from doichieu.verifier import ledger as ledger_mod
+from doichieu.verifier import progress as progress_mod
+from doichieu.verifier.engine_adapter import WirePath
+from doichieu.verifier.status import with_error_status
+from doichieu.verifier.tls import peer_site
+from doichieu.verifier.validation import FIELD_CAPS, BadRequestError, progress_violations, submit_violations
+
+SERVICE_NAME = pb.DESCRIPTOR.services_by_name["Verifier"].full_name
+DEFAULT_MAX_CHUNK = 1000
+#: Chunks read ahead of the one being checked; beyond this the stream waits
+#: and HTTP/2 flow control slows the sender down.
+STREAM_READ_AHEAD = 4
+_EXCLUSION_NAMES = {
+    value.number: value.name.removeprefix("EXCLUSION_REASON_").lower()
+    for value in pb.DESCRIPTOR.enum_types_by_name["ExclusionReason"].values
+    if value.number != 0
+}
+_OUTCOMES = {
+    ledger_mod.OUTCOME_RECORDED: pb.SUBMIT_OUTCOME_RECORDED,
+    ledger_mod.OUTCOME_EXCLUDED: pb.SUBMIT_OUTCOME_EXCLUDED,
+    ledger_mod.OUTCOME_ALREADY_SUBMITTED: pb.SUBMIT_OUTCOME_ALREADY_SUBMITTED,
+}
+#: The ledger's verdict names of the answer's values: the proto's enum values are
+#: the vocabulary's codes behind the enum's prefix (tests/test_vocabulary.py holds them together).
+_VERDICTS = {code: pb.Verdict.Value(f"VERDICT_{code.upper()}") for code in vocabulary.VERDICTS}
+VERDICT_NAMES = {value: code for code, value in _VERDICTS.items()}
+
+
+def blocking_codes(verification: pb.Verification) -> str:
+    """Codes at review or error severity, the ones that hold a card back."""
+    return " ".join(
+        sorted({f.code for f in verification.findings if f.severity in (pb.SEVERITY_REVIEW, pb.SEVERITY_ERROR)})
+    )
+
+
+class Engine(Protocol):
+    """What the service needs from the record model (see ``engine_adapter.EngineAdapter``)."""
+
+    required: dict[tuple[str, str], int]
+
+    @property
+    def wire(self) -> WirePath: ...
+
+    def unit_of(self, member_id: str) -> tuple[str, str] | None: ...
+
+    def same_person_of(self, member_id: str) -> tuple[str, ...]: ...
+
+
+_Chunk = TypeVar("_Chunk")
+
+
+def _read_ahead(
+    requests: AsyncIterator[_Chunk],
+) -> tuple[asyncio.Queue[_Chunk | None], list[BaseException], asyncio.Task[None]]:
+    """Reads a stream's requests into a queue at most STREAM_READ_AHEAD deep, so
+    a sender faster than the checks waits on HTTP/2 flow control; None ends the
+    queue, and a failure to read is handed over to be raised after the chunks
+    before it are answered."""
+    chunks: asyncio.Queue[_Chunk | None] = asyncio.Queue(maxsize=STREAM_READ_AHEAD)
+    failure: list[BaseException] = []
+
+    async def read() -> None:
+        try:
+            async for chunk in requests:
+                await chunks.put(chunk)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            failure.append(exc)
+        # Not in a finally: a cancelled reader must not wait on a full queue.
+        await chunks.put(None)
+
+    return chunks, failure, asyncio.create_task(read())
+
+
+async def _waiting_batches(chunks: asyncio.Queue[_Chunk | None]) -> AsyncIterator[list[_Chunk]]:
+    """The stream's chunks in batches for one engine call each: a batch starts with
+    the next chunk and takes the chunks already waiting in the read-ahead queue;
+    the queue's None ends it."""
+    while True:
+        first = await chunks.get()
+        if first is None:
+            return
+        batch = [first]
+        while not chunks.empty():
+            nxt = chunks.get_nowait()
+            if nxt is None:
+                yield batch
+                return
+            batch.append(nxt)
+        yield batch
+
+
+def _timestamp(micros: int) -> timestamp_pb2.Timestamp:
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromMicroseconds(micros)
+    return stamp
+
+
+@dataclass
+class ServiceOptions:
+    require_client_site: bool = False
+    max_chunk: int = DEFAULT_MAX_CHUNK
+    shift: progress_mod.Shift = field(default_factory=lambda: progress_mod.Shift.parse("08:00-23:00"))
+    target_per_machine_per_day: int = progress_mod.DEFAULT_TARGET_PER_MACHINE_PER_DAY
+    deadline: datetime | None = None
+
+
+class VerifierService:
+    def __init__(self, engine: Engine, ledger: ledger_mod.Ledger, options: ServiceOptions) -> None:
+        self.engine = engine
+        self.ledger = ledger
+        self.options = options
+
+    @staticmethod
+    def _time_left(context: grpc.aio.ServicerContext[Any, Any]) -> float | None:
+        remaining = context.time_remaining()
+        return None if remaining is None else float(remaining)
+
+    async def _check_deadline(self, context: grpc.aio.ServicerContext[Any, Any]) -> None:
+        remaining = self._time_left(context)
+        if remaining is not None and remaining <= 0:
+            await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline exceeded before the check")
+
+    async def Verify(self, request: bytes, context: grpc.aio.ServicerContext[bytes, bytes]) -> bytes:
+        """Verify on raw bytes: the compiled index decodes, checks the input
+        (refusing it field by field), verifies and encodes the answer."""
+        await self._check_deadline(context)
+        return self.engine.wire.verify_request_bytes(request, FIELD_CAPS)
+
+    def _verification(self, member: pb.MemberRecord) -> pb.Verification:
+        """Verify's answer for Submit, from the same wire path."""
+        data = pb.VerifyRequest(member=member).SerializeToString()
+        return pb.VerifyResponse.FromString(self.engine.wire.verify_request_bytes(data, FIELD_CAPS)).verification
+
+    async def Submit(
+        self, request: pb.SubmitRequest, context: grpc.aio.ServicerContext[pb.SubmitRequest, pb.SubmitResponse]
+    ) -> pb.SubmitResponse:
+        site = request.site_id
+        if self.options.require_client_site:
+            certified = peer_site(context.auth_context())
+            if certified is None:
+                await context.abort(grpc.StatusCode.UNAUTHENTICATED, "a site certificate is required to submit")
+            assert certified is not None
+            if site and site != certified:
+                # The message names the claim, not the certificate's identity.
+                await context.abort(
+                    grpc.StatusCode.PERMISSION_DENIED,
+                    "site_id does not match the site of the client certificate; a site submits only as itself",
+                )
+            site = certified
+        now_us = ledger_mod.now_us()
+        violations = submit_violations(request, check_site=not self.options.require_client_site, now_us=now_us)
+        if violations:
+            raise BadRequestError(violations)
+        await self._check_deadline(context)
+        capture_us = request.capture_time.ToMicroseconds() if request.HasField("capture_time") else now_us
+        excluded = request.exclusion_reason != pb.EXCLUSION_REASON_UNSPECIFIED
+
+        member = request.member
+        verification = None if excluded else self._verification(member)
+        ward, unit = self.engine.unit_of(member.member_id) or (member.ward, member.party_unit)
+        intake = ledger_mod.Intake(
+            submission_id=request.submission_id,
+            member_id=member.member_id,
+            site_id=site,
+            machine_id=request.machine_id,
+            officer_id=request.officer_id,
+            ward=ward,
+            party_unit=unit,
+            capture_time_us=capture_us,
+            verdict="" if verification is None else VERDICT_NAMES.get(verification.verdict, ""),
+            exclusion_reason=_EXCLUSION_NAMES.get(request.exclusion_reason, ""),
+            blocking_codes="" if verification is None else blocking_codes(verification),
+            fingerprint=ledger_mod.fingerprint(site.encode(), request.SerializeToString(deterministic=True)),
+            same_person=self.engine.same_person_of(member.member_id),
+        )
+
+        def render(decision: ledger_mod.Decision) -> bytes:
+            response = pb.SubmitResponse(
+                submission_id=request.submission_id,
+                outcome=_OUTCOMES[decision.outcome],
+                record_time=_timestamp(decision.record_time_us),
+                site_id=site,
+            )
+            if verification is not None:
+                response.verification.CopyFrom(verification)
+            prior = decision.prior
+            if prior is not None:
+                response.prior_submission.CopyFrom(
+                    pb.PriorSubmission(
+                        submission_id=prior.submission_id,
+                        site_id=prior.site_id,
+                        machine_id=prior.machine_id,
+                        officer_id=prior.officer_id,
+                        capture_time=_timestamp(prior.capture_time_us),
+                        record_time=_timestamp(prior.record_time_us),
+                        outcome=_OUTCOMES.get(prior.outcome, pb.SUBMIT_OUTCOME_UNSPECIFIED),
+                        verdict=_VERDICTS.get(prior.verdict, pb.VERDICT_UNSPECIFIED),
+                    )
+                )
+            return response.SerializeToString()
+
+        pending = asyncio.wrap_future(self.ledger.submit(intake, render))
+        # If the caller gives up, the write still completes; its retry gets the
+        # stored answer.
+        stored = await asyncio.shield(pending)
+        return pb.SubmitResponse.FromString(stored.response)
+
+    async def VerifyStream(
+        self, request_iterator: AsyncIterator[bytes], context: grpc.aio.ServicerContext[bytes, bytes]
+    ) -> AsyncIterator[bytes]:
+        """VerifyStream on raw bytes: the chunks waiting when a call starts
+        (at most the read-ahead) go to the compiled index in one call on a
+        worker thread, one answer per chunk."""
+        wire = self.engine.wire
+        chunks, failure, reader = _read_ahead(request_iterator)
+        index = 0
+        try:
+            # The read-ahead bounds a batch; the records are counted in Rust.
+            async for batch in _waiting_batches(chunks):
+                await self._check_deadline(context)
+                responses = await asyncio.to_thread(
+                    wire.verify_stream_bytes, batch, index, FIELD_CAPS, self.options.max_chunk
+                )
+                for response in responses:
+                    yield response
+                index += len(batch)
+            if failure:
+                raise failure[0]
+        finally:
+            reader.cancel()
+
+    async def GetProgress(
+        self,
+        request: pb.GetProgressRequest,
+        context: grpc.aio.ServicerContext[pb.GetProgressRequest, pb.GetProgressResponse],
+    ) -> pb.GetProgressResponse:
+        violations = progress_violations(request)
+        if violations:
+            raise BadRequestError(violations)
+        as_of = request.as_of_time.ToDatetime(tzinfo=UTC) if request.HasField("as_of_time") else datetime.now(UTC)
+        since = progress_mod.start_of_day(as_of)
+        rows = await asyncio.to_thread(
+            self.ledger.progress_rows, request.ward or None, int(since.timestamp() * 1_000_000)
+        )
+        report = progress_mod.compute_progress(
+            rows,
+            self.engine.required,
+            as_of=as_of,
+            shift=self.options.shift,
+            target_per_machine_per_day=self.options.target_per_machine_per_day,
+            deadline=self.options.deadline,
+            ward=request.ward or None,
+        )
+        return _progress_message(report, as_of)
+
+
+def _counts_message(counts: progress_mod.Counts) -> pb.ProgressCounts:
+    message = pb.ProgressCounts(
+        key=counts.key,
+        required=counts.required,
+        done=counts.done,
+        excluded=counts.excluded,
+        blocked=counts.blocked,
+        remaining=counts.remaining,
+        recorded_today=counts.recorded_today,
+        excluded_by_reason=dict(counts.excluded_by_reason),
+        blocked_by_code=dict(counts.blocked_by_code),
+        intakes=counts.intakes,
+        observed_per_day=counts.observed_per_day,
+    )
+    if counts.first_intake_us is not None:
+        message.first_intake_time.CopyFrom(_timestamp(counts.first_intake_us))
+    if counts.last_intake_us is not None:
+        message.last_intake_time.CopyFrom(_timestamp(counts.last_intake_us))
+    if counts.projected_observed is not None:
+        message.projected_completion_observed.FromDatetime(counts.projected_observed)
+    return message
+
+
+def _progress_message(report: progress_mod.Progress, as_of: datetime) -> pb.GetProgressResponse:
+    message = pb.GetProgressResponse(
+        total=_counts_message(report.total),
+        wards=[_counts_message(c) for c in report.wards],
+        sites=[_counts_message(c) for c in report.sites],
+        machines=[_counts_message(c) for c in report.machines],
+        party_units=[_counts_message(c) for c in report.party_units],
+        target_per_machine_per_day=report.target_per_machine_per_day,
+        active_machines=report.active_machines,
+        shift=str(report.shift),
+        observed_per_machine_per_day=report.observed_per_machine_per_day,
+        on_track=report.on_track,
+    )
+    message.as_of_time.FromDatetime(as_of)
+    if report.deadline is not None:
+        message.deadline.FromDatetime(report.deadline)
+    if report.projected_at_target is not None:
+        message.projected_completion_at_target.FromDatetime(report.projected_at_target)
+    if report.projected_observed is not None:
+        message.projected_completion_observed.FromDatetime(report.projected_observed)
+    return message
+
+
+def add_verifier(service: VerifierService, server: grpc.aio.Server) -> None:
+    """The service's handlers, each wrapped by ``status.with_error_status``; Verify and
+    VerifyStream take and answer raw bytes (no protobuf object in Python)."""
+    handlers: dict[str, grpc.RpcMethodHandler[Any, Any]] = {
+        "Verify": grpc.unary_unary_rpc_method_handler(service.Verify),
+        "Submit": grpc.unary_unary_rpc_method_handler(
+            service.Submit,
+            request_deserializer=pb.SubmitRequest.FromString,
+            response_serializer=pb.SubmitResponse.SerializeToString,
+        ),
+        "VerifyStream": grpc.stream_stream_rpc_method_handler(service.VerifyStream),
+        "GetProgress": grpc.unary_unary_rpc_method_handler(
+            service.GetProgress,
+            request_deserializer=pb.GetProgressRequest.FromString,
+            response_serializer=pb.GetProgressResponse.SerializeToString,
+        ),
+    }
+    handlers = {name: with_error_status(handler) for name, handler in handlers.items()}
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE_NAME, handlers),))
+    server.add_registered_method_handlers(SERVICE_NAME, handlers)

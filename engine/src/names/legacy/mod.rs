@@ -24,7 +24,7 @@ pub use encoding::Encoding;
 pub use mojibake::mojibake;
 pub(crate) use repair::repair_flagged;
 pub use repair::{repair, Repaired};
-pub(crate) use signature::has_signature;
+pub(crate) use signature::{capitals_with_small_codes, has_signature};
 pub use tcvn3::encode_tcvn3;
 pub use telex::telex_decode;
 pub use viqr::encode_viqr;

@@ -67,6 +67,14 @@ pub(crate) fn has_signature(raw: &str) -> bool {
     })
 }
 
+/// Capitals with lowercase non-ASCII letters among them and no lowercase ASCII
+/// letter: TCVN3 writes toned capitals with its lowercase codes ("CAO Lý"), which
+/// the signature scan judges on the whole name, never on one token, so such a name
+/// takes the full path (so does the comparer's cached path).
+pub(crate) fn capitals_with_small_codes(raw: &str) -> bool {
+    !raw.bytes().any(|b| b.is_ascii_lowercase()) && raw.chars().any(|c| !c.is_ascii() && c.is_lowercase())
+}
+
 /// None when a combining mark makes the answer depend on composition.
 pub(super) fn signature_scan(raw: &str) -> Option<bool> {
     let mut prev = ' ';

@@ -29,14 +29,16 @@ demo: dev
 
 test: test-rust test-python
 
+# The synthetic generator sits behind the engine's `synth` feature; its tests run too.
 test-rust:
-	cargo test --locked --package doichieu-engine --release
+	cargo test --locked --package doichieu-engine --release --features synth
 
 # Format and lint, enforced in CI: rustfmt, clippy (warnings are errors), ruff
 # (lint and format), mypy. `make format` applies both formatters.
 lint: dev
 	cargo fmt --all --check
-	cargo clippy --locked --workspace --all-targets -- -D warnings
+	cargo clippy --locked --workspace --all-targets --all-features -- -D warnings
+	cargo clippy --locked --package doichieu-engine --all-targets -- -D warnings
 	$(VENV)/bin/ruff check python tests benches
 	$(VENV)/bin/ruff format --check python tests benches
 	$(PY) -m mypy

@@ -19,6 +19,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[pymodule]
 fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MAX_NAME_BYTES", doichieu_engine::MAX_NAME_BYTES)?;
+    errors::register(m)?;
     names::register(m)?;
     dedup::register(m)?;
     records::register(m)?;

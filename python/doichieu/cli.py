@@ -9,11 +9,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from importlib import resources
 from typing import TextIO
 
 from doichieu.errors import DoichieuError
-from doichieu.names import compare_names, compare_names_bulk, fold_keys, name_keys, normalize_names
+from doichieu.names_report import write_names_report
 
 
 def _read_lines(source: TextIO) -> list[str]:
@@ -37,7 +36,7 @@ def cmd_names(args: argparse.Namespace) -> int:
             f"{args.input}: not UTF-8 (byte {exc.start}); re-save the file as UTF-8 "
             "(legacy VNI/TCVN3 text inside a UTF-8 file is repaired automatically)"
         ) from exc
-    return _write_names_report(lines, sys.stdout, explain=args.explain)
+    return write_names_report(lines, sys.stdout, explain=args.explain)
 
 
 class _nullcontext:
@@ -49,38 +48,6 @@ class _nullcontext:
 
     def __exit__(self, *exc: object) -> None:
         return None
-
-
-def _write_names_report(lines: list[str], out: TextIO, explain: bool) -> int:
-    pairs = [line.split("\t") for line in lines]
-    if pairs and all(len(p) == 2 for p in pairs):
-        left = [p[0] for p in pairs]
-        right = [p[1] for p in pairs]
-        kinds, scores = compare_names_bulk(left, right)
-        shown_left = normalize_names(left)
-        shown_right = normalize_names(right)
-        out.write("left\tright\tkind\tscore\n")
-        for a, b, kind, score, raw_a, raw_b in zip(shown_left, shown_right, kinds, scores, left, right):
-            out.write(f"{a}\t{b}\t{kind}\t{score:.3f}\n")
-            if explain and kind not in ("identical", "equivalent"):
-                for syl in compare_names(raw_a, raw_b).syllables:
-                    if syl.relation not in ("same", "equivalent"):
-                        out.write(f"\t  {syl.left_text or '—'} ↔ {syl.right_text or '—'}: {syl.relation}\n")
-        return 0
-    if any(len(p) != 1 for p in pairs):
-        bad = next(i for i, p in enumerate(pairs, 1) if len(p) not in (1,))
-        raise DoichieuError(f"line {bad}: expected one name, or two names separated by one tab")
-    out.write("display\tname_key\tfold_key\n")
-    for row in zip(normalize_names(lines), name_keys(lines), fold_keys(lines)):
-        out.write("\t".join(row) + "\n")
-    return 0
-
-
-def cmd_demo_names(args: argparse.Namespace) -> int:
-    sample = resources.files("doichieu").joinpath("data/demo_names.tsv").read_text(encoding="utf-8")
-    print("doichieu demo — comparing synthetic name pairs (legacy encodings, tone styles, variants):\n")
-    lines = [line for line in sample.splitlines() if line.strip() and not line.startswith("#")]
-    return _write_names_report(lines, sys.stdout, explain=True)
 
 
 def cmd_dedupe(args: argparse.Namespace) -> int:

@@ -2,23 +2,23 @@
 
 Every error names the field or position and the value's problem, never the value
 itself when it may be personal data (a name, a citizen ID).
+
+The classes the engine raises are defined in the compiled module and re-exported
+here; the ones only Python raises derive from them.
 """
 
+from doichieu._engine import DoichieuError, InputTooLongError, InvalidInputError, NotAStringError
 
-class DoichieuError(Exception):
-    """Base class of every error doichieu raises on purpose."""
-
-
-class InvalidInputError(DoichieuError, ValueError):
-    """Input that cannot be processed as given (malformed, inconsistent)."""
-
-
-class InputTooLongError(InvalidInputError):
-    """A value longer than the documented cap (see ``doichieu.MAX_NAME_BYTES``)."""
-
-
-class NotAStringError(DoichieuError, TypeError):
-    """A value that should be text is something else (None, a number, bytes)."""
+__all__ = [
+    "ColumnError",
+    "DoichieuError",
+    "EmptyFileError",
+    "FileEncodingError",
+    "FileFormatError",
+    "InputTooLongError",
+    "InvalidInputError",
+    "NotAStringError",
+]
 
 
 class FileFormatError(InvalidInputError):

@@ -116,7 +116,7 @@ impl NameAnalysis {
     /// lowercase non-ASCII letters: TCVN3's toned capitals). Answers exactly what the
     /// full path would, without scanning the name for signatures again.
     fn analyse_known_clean(&mut self, raw: &str, scratch: &mut Scratch) -> bool {
-        if super::writer::capitals_with_small_codes(raw) {
+        if legacy::capitals_with_small_codes(raw) {
             return false;
         }
         scratch.tokens.split(raw);

@@ -309,7 +309,7 @@ impl Writer {
         // is legacy text is decided from what splitting saw and from each token's
         // cached verdict, so the common name is scanned once.
         self.scratch.tokens.split(raw);
-        if self.scratch.tokens.suspicious || capitals_with_small_codes(raw) {
+        if self.scratch.tokens.suspicious || legacy::capitals_with_small_codes(raw) {
             return self.write_analysed(raw, form, out);
         }
         let start = out.len();
@@ -359,14 +359,6 @@ impl Writer {
             }
         }
     }
-}
-
-/// Capitals with lowercase non-ASCII letters among them and no lowercase ASCII
-/// letter: TCVN3 writes toned capitals with its lowercase codes ("CAO Lý"), which
-/// the signature scan judges on the whole name, never on one token, so such a name
-/// takes the full path (so does the comparer's cached path).
-pub(super) fn capitals_with_small_codes(raw: &str) -> bool {
-    !raw.bytes().any(|b| b.is_ascii_lowercase()) && raw.chars().any(|c| !c.is_ascii() && c.is_lowercase())
 }
 
 fn render_token(token: &str, analysis: &mut NameAnalysis, scratch: &mut Scratch, arena: &mut String) -> Rendered {

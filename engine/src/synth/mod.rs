@@ -26,8 +26,6 @@ use org::Tree;
 use people::{Cells, People, OLD_SPACE, TAIL_SPACE};
 use rng::{rng, Permutation, Stream};
 
-pub use roster::{DuplicateType, Status};
-
 #[derive(Debug, thiserror::Error, Clone, PartialEq)]
 pub enum SynthError {
     #[error("{0}")]
@@ -543,7 +541,7 @@ impl Generator {
             }
             for f in &out.findings {
                 let id = &ids[usize::from(f.copy)];
-                for (i, v) in [id.as_str(), f.code, f.field, f.cause].into_iter().enumerate() {
+                for (i, v) in [id.as_str(), f.code.as_str(), f.field, f.cause].into_iter().enumerate() {
                     findings.push(i, Some(v));
                 }
             }

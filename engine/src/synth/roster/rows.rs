@@ -1,178 +1,21 @@
-//! The party side: each member's plan, the rows written for them, and the findings
-//! a correct cross-check must report on those rows.
-//!
-//! The expected findings are not a list of what was attempted: they are computed
-//! from the finished row and the population record its citizen number leads to,
-//! with the rules stated in docs/generator.md ("What the truth assumes"). A planted
-//! change that no check can see (a misspelt name on a member without a number) is
-//! therefore not claimed, and a change that shows up elsewhere (a borrowed number
-//! gives a name, date and gender mismatch) is claimed everywhere it shows.
+//! The rows written for each member: the roster's record of them and, for some, a
+//! second row (a duplicate), each with what the truth must claim about it.
 
 use rand::RngExt;
 use rand_pcg::Pcg64Mcg;
 
-use super::data::PROVINCES;
-use super::dates::{birthday, write_date, DateStyle, PartialDate};
-use super::noise::{self, write_form, ContentNoise, Form, Legacy};
-use super::people::{AliasPlace, People, Person, TAIL_SPACE};
-use super::population::{self, chance, hometown_text, PopRecord, PARTIAL_STYLES};
-use super::rng::{rng, Stream};
-use super::{Generator, Table};
-use crate::names::compare::MatchKind;
+use super::plan::{mistype, status_text, DupPlan, IdPlan, LATEST_OFFICIAL_DELAY, PROBATION_DAYS};
+use super::truth::{card_is_well_formed, expected_findings, Facts, Finding, IdGiven, Pair, PairEnd};
+use crate::dedup::DuplicateType;
 use crate::names::{kind_and_score, ToneStyle};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
-    Official,
-    Probationary,
-    Transferred,
-    Deceased,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Official => "official",
-            Status::Probationary => "probationary",
-            Status::Transferred => "transferred",
-            Status::Deceased => "deceased",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum IdPlan {
-    Own,
-    Missing,
-    Malformed,
-    Legacy,
-    Typo,
-    Borrowed,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum DupPlan {
-    None,
-    SameId,
-    OtherIdTypo,
-    OtherIdOld,
-    TransferMissing,
-    TransferOld,
-}
-
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Plan {
-    pub status: Status,
-    pub id: IdPlan,
-    pub dup: DupPlan,
-    pub not_in_population: bool,
-    /// Old enough to have passed probation: has an official date and a card.
-    pub has_official: bool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DuplicateType {
-    DuplicateCitizenId,
-    DuplicatePerson,
-    TransferDuplicate,
-}
-
-impl DuplicateType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DuplicateType::DuplicateCitizenId => "DUPLICATE_CITIZEN_ID",
-            DuplicateType::DuplicatePerson => "DUPLICATE_PERSON",
-            DuplicateType::TransferDuplicate => "TRANSFER_DUPLICATE",
-        }
-    }
-}
-
-/// Probation lasts twelve months; official dates fall up to two months after.
-const PROBATION_DAYS: i32 = 365;
-const LATEST_OFFICIAL_DELAY: i32 = 60;
-
-pub(crate) fn plan(people: &People<'_>, m: u64, single_unit: bool) -> Plan {
-    let config = people.config;
-    let rates = &config.rates;
-    let core = people.core(m);
-    let mut r = rng(config.seed, Stream::Plan, m);
-    let can_be_official = birthday(core.dob, 18) + 1 + PROBATION_DAYS + LATEST_OFFICIAL_DELAY <= config.as_of;
-    let (u_status, u_pop, u_id, u_dup, u_variant): (f64, f64, f64, f64, f64) =
-        (r.random(), r.random(), r.random(), r.random(), r.random());
-    let mut status = if u_status < rates.probationary {
-        Status::Probationary
-    } else if u_status < rates.probationary + rates.transferred {
-        Status::Transferred
-    } else if u_status < rates.probationary + rates.transferred + rates.deceased {
-        Status::Deceased
-    } else {
-        Status::Official
-    };
-    if status == Status::Official && !can_be_official {
-        status = Status::Probationary;
-    }
-    let has_official = can_be_official && status != Status::Probationary;
-    let not_in_population = u_pop < rates.not_in_population;
-    let old = people.old_number_of(m, &core);
-    // Only the lower of two people sharing an old number ever gives it, so no two
-    // roster rows of different people show the same 9-digit number.
-    let legacy_ok = !not_in_population && old.is_some_and(|o| o.shared_with.is_none_or(|p| p > m));
-    let unshared_old = !not_in_population && old.is_some_and(|o| o.shared_with.is_none());
-    let id_rates =
-        [rates.id_missing, rates.id_malformed, rates.legacy_id_only, rates.id_typo_not_found, rates.borrowed_id];
-    let kinds = [IdPlan::Missing, IdPlan::Malformed, IdPlan::Legacy, IdPlan::Typo, IdPlan::Borrowed];
-    let mut id = IdPlan::Own;
-    let mut acc = 0.0;
-    for (rate, kind) in id_rates.iter().zip(kinds) {
-        acc += rate;
-        if u_id < acc {
-            id = kind;
-            break;
-        }
-    }
-    if id == IdPlan::Legacy && !legacy_ok {
-        id = IdPlan::Own;
-    }
-    // Duplicates are drawn among official members with their own number; scaled so
-    // the configured rates hold per member.
-    let eligible = ((1.0 - rates.probationary - rates.transferred - rates.deceased)
-        * (1.0 - id_rates.iter().sum::<f64>()))
-    .max(0.2);
-    let mut dup = DupPlan::None;
-    if status == Status::Official && id == IdPlan::Own {
-        let u = u_dup * eligible;
-        if u < rates.duplicate_same_id {
-            dup = DupPlan::SameId;
-        } else if u < rates.duplicate_same_id + rates.duplicate_other_id {
-            dup = if unshared_old && u_variant < 0.4 { DupPlan::OtherIdOld } else { DupPlan::OtherIdTypo };
-        } else if u < rates.duplicate_same_id + rates.duplicate_other_id + rates.transfer_duplicate {
-            dup = if single_unit {
-                DupPlan::SameId
-            } else if unshared_old && u_variant < 0.3 {
-                DupPlan::TransferOld
-            } else {
-                DupPlan::TransferMissing
-            };
-        }
-    }
-    Plan { status, id, dup, not_in_population, has_official }
-}
-
-/// One slip in the six random digits: a digit replaced, or two neighbours swapped.
-/// The province, sex and year digits stay right, so only the lookup can fail.
-pub(crate) fn mistype(number: u64, r: &mut Pcg64Mcg) -> u64 {
-    let prefix = number - number % TAIL_SPACE;
-    let mut digits: Vec<u8> = format!("{:06}", number % TAIL_SPACE).bytes().map(|b| b - b'0').collect();
-    let i = r.random_range(0..5);
-    if r.random_bool(0.3) && digits[i] != digits[i + 1] {
-        digits.swap(i, i + 1);
-    } else {
-        let at = r.random_range(0..6);
-        let shift = r.random_range(1..10);
-        digits[at] = (digits[at] + shift) % 10;
-    }
-    prefix + digits.iter().fold(0u64, |acc, &d| acc * 10 + u64::from(d))
-}
+use crate::records::Status;
+use crate::synth::data::PROVINCES;
+use crate::synth::dates::{birthday, write_date, DateStyle, PartialDate};
+use crate::synth::noise::{self, write_form, ContentNoise, Form, Legacy};
+use crate::synth::people::{AliasPlace, People, Person};
+use crate::synth::population::{self, chance, hometown_text, PopRecord, PARTIAL_STYLES};
+use crate::synth::rng::{rng, Stream};
+use crate::synth::{Generator, Table};
 
 #[derive(Clone, Debug)]
 pub(crate) struct RosterRow<'g> {
@@ -205,7 +48,7 @@ impl RosterRow<'_> {
             Some(self.party_unit),
             Some(self.ward),
             Some(self.hometown.as_str()),
-            Some(self.status.as_str()),
+            Some(status_text(self.status)),
         ];
         for (i, v) in values.into_iter().enumerate() {
             table.push(i, v);
@@ -213,66 +56,10 @@ impl RosterRow<'_> {
     }
 }
 
-pub(crate) struct Finding {
-    /// On the member's duplicate row rather than its own.
-    pub copy: bool,
-    pub code: &'static str,
-    pub field: &'static str,
-    pub cause: &'static str,
-}
-
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum PairEnd {
-    Original,
-    Copy,
-    /// The member just before (who lent this member a number).
-    PreviousMember,
-}
-
-pub(crate) struct Pair {
-    pub a: PairEnd,
-    pub b: PairEnd,
-    pub kind: DuplicateType,
-    pub cause: &'static str,
-}
-
 pub(crate) struct MemberOutput<'g> {
     pub rows: Vec<RosterRow<'g>>,
     pub findings: Vec<Finding>,
     pub pairs: Vec<Pair>,
-}
-
-/// The citizen number as the roster gives it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum IdGiven {
-    Missing,
-    Malformed,
-    /// An old 9-digit number; the person who gave it.
-    Legacy(u64),
-    Twelve(u64),
-}
-
-/// What the oracle needs to know about one finished row.
-struct Facts {
-    name: String,
-    birth_name: Option<String>,
-    content: Option<ContentNoise>,
-    form: Form,
-    dob: PartialDate,
-    dob_cause: &'static str,
-    dob_year_off: bool,
-    male: bool,
-    gender_flipped: bool,
-    hometown: usize,
-    /// The hometown was written under the post-2025 name.
-    hometown_new: bool,
-    id: IdGiven,
-    id_cause: &'static str,
-    card: Option<String>,
-    card_cause: &'static str,
-    admission: i32,
-    official: Option<i32>,
-    status: Status,
 }
 
 fn format12(number: u64, separators: Option<usize>) -> String {
@@ -287,25 +74,6 @@ fn format12(number: u64, separators: Option<usize>) -> String {
 
 fn separators(r: &mut Pcg64Mcg, rate: f64) -> Option<usize> {
     chance(r, rate).then(|| r.random_range(0..3))
-}
-
-const MATCH_CODES: [(MatchKind, &str); 7] = [
-    (MatchKind::Equivalent, "NAME_EQUIVALENT_FORM"),
-    (MatchKind::DiacriticsMissing, "NAME_DIACRITICS_MISSING"),
-    (MatchKind::SpellingVariant, "NAME_SPELLING_VARIANT"),
-    (MatchKind::MiddleNameMissing, "NAME_MIDDLE_MISSING"),
-    (MatchKind::Reordered, "NAME_REORDERED"),
-    (MatchKind::Typo, "NAME_TYPO"),
-    (MatchKind::DifferentDiacritics, "NAME_MISMATCH"),
-];
-
-/// The finding code a name comparison of this kind gives; None for the same spelling.
-pub fn name_code(kind: MatchKind) -> Option<&'static str> {
-    match kind {
-        MatchKind::Identical => None,
-        MatchKind::Different => Some("NAME_MISMATCH"),
-        k => MATCH_CODES.iter().find(|(m, _)| *m == k).map(|(_, c)| *c),
-    }
 }
 
 fn apply_content(kind: ContentNoise, tokens: &mut Vec<String>, person: &Person, r: &mut Pcg64Mcg) -> bool {
@@ -352,7 +120,8 @@ fn apply_content(kind: ContentNoise, tokens: &mut Vec<String>, person: &Person, 
         }
         ContentNoise::SpellingVariant => noise::spelling_variant(tokens, r),
         ContentNoise::Mismatch => {
-            let list: &[&str] = if person.core.male { &super::data::MALE_GIVEN } else { &super::data::FEMALE_GIVEN };
+            let list: &[&str] =
+                if person.core.male { &crate::synth::data::MALE_GIVEN } else { &crate::synth::data::FEMALE_GIVEN };
             let replacement = list[r.random_range(0..list.len())];
             let last = tokens.len() - 1;
             noise::different_name(tokens, last, replacement, r)
@@ -360,7 +129,7 @@ fn apply_content(kind: ContentNoise, tokens: &mut Vec<String>, person: &Person, 
     }
 }
 
-fn draw_form(r: &mut Pcg64Mcg, rates: &super::Rates, allow_legacy: bool) -> Form {
+fn draw_form(r: &mut Pcg64Mcg, rates: &crate::synth::Rates, allow_legacy: bool) -> Form {
     let style = if chance(r, rates.roster_new_tone_style) { ToneStyle::New } else { ToneStyle::Old };
     let (upper, nfd, u_legacy): (bool, bool, f64) =
         (chance(r, rates.roster_upper), chance(r, rates.roster_nfd), r.random());
@@ -386,7 +155,7 @@ fn draw_form(r: &mut Pcg64Mcg, rates: &super::Rates, allow_legacy: bool) -> Form
 fn roster_name(
     person: &Person,
     pop: &PopRecord,
-    rates: &super::Rates,
+    rates: &crate::synth::Rates,
     r: &mut Pcg64Mcg,
     allow_changes: bool,
 ) -> (String, Form, Option<ContentNoise>) {
@@ -447,21 +216,6 @@ fn roster_name(
     (text, form, None)
 }
 
-fn equivalent_cause(roster: &Form, population: &Form) -> &'static str {
-    let styles_differ = roster.style != population.style;
-    match (roster.legacy, styles_differ) {
-        (Some(Legacy::Vni), false) => "vni_encoding",
-        (Some(Legacy::Vni), true) => "vni_encoding+tone_style",
-        (Some(Legacy::Tcvn3), false) => "tcvn3_encoding",
-        (Some(Legacy::Tcvn3), true) => "tcvn3_encoding+tone_style",
-        (None, true) => "tone_style",
-        // The name layer reads some decomposed marks (dot below before a circumflex)
-        // as another spelling of the same name.
-        (None, false) if roster.nfd || population.nfd => "nfd",
-        (None, false) => "equivalent_form",
-    }
-}
-
 fn gender_text(male: bool, r: &mut Pcg64Mcg, rate: f64) -> &'static str {
     if chance(r, rate) {
         let options: [(&str, &str); 5] = [("nam", "nữ"), ("Male", "Female"), ("M", "F"), ("1", "0"), ("NAM", "NỮ")];
@@ -495,8 +249,11 @@ fn admission_offset(r: &mut Pcg64Mcg) -> i32 {
 /// the year off by one.
 fn wrong_dob(dob: &PartialDate, r: &mut Pcg64Mcg) -> (PartialDate, &'static str) {
     let (y, m, d) = (dob.year, dob.month, dob.day);
-    let clamp =
-        |y: i32, m: u32, d: u32| PartialDate { year: y, month: m, day: d.min(super::dates::days_in_month(y, m)) };
+    let clamp = |y: i32, m: u32, d: u32| PartialDate {
+        year: y,
+        month: m,
+        day: d.min(crate::synth::dates::days_in_month(y, m)),
+    };
     match r.random_range(0..5) {
         0 if d <= 12 && d != m => (PartialDate { year: y, month: d, day: m }, "day_month_swapped"),
         0 | 1 => {
@@ -568,10 +325,6 @@ fn malformed_card(card: &str, r: &mut Pcg64Mcg) -> (String, &'static str) {
     }
 }
 
-fn card_is_well_formed(card: &str) -> bool {
-    card.len() == 8 && card.bytes().all(|b| b.is_ascii_digit())
-}
-
 /// The rows of member `m` and what a correct cross-check finds on them.
 pub(crate) fn member<'g>(g: &'g Generator, people: &People<'_>, m: u64) -> MemberOutput<'g> {
     let config = &g.config;
@@ -606,7 +359,11 @@ pub(crate) fn member<'g>(g: &'g Generator, people: &People<'_>, m: u64) -> Membe
     let mut dob_text = String::with_capacity(10);
     let oldest = true_dob.year < config.as_of_year() - 75;
     let mut dob = if oldest && chance(&mut rp, rates.partial_dob) {
-        super::dates::partial_text(&true_dob, PARTIAL_STYLES[rp.random_range(0..PARTIAL_STYLES.len())], &mut dob_text)
+        crate::synth::dates::partial_text(
+            &true_dob,
+            PARTIAL_STYLES[rp.random_range(0..PARTIAL_STYLES.len())],
+            &mut dob_text,
+        )
     } else {
         write_date(person.core.dob, date_style, &mut dob_text);
         true_dob
@@ -638,7 +395,7 @@ pub(crate) fn member<'g>(g: &'g Generator, people: &People<'_>, m: u64) -> Membe
                 dob = candidate;
                 dob_cause = cause;
                 dob_text.clear();
-                super::dates::write_partial(&dob, date_style, &mut dob_text);
+                crate::synth::dates::write_partial(&dob, date_style, &mut dob_text);
                 break;
             }
         }
@@ -871,167 +628,4 @@ pub(crate) fn member<'g>(g: &'g Generator, people: &People<'_>, m: u64) -> Membe
     });
     out.pairs.push(Pair { a: PairEnd::Original, b: PairEnd::Copy, kind, cause });
     out
-}
-
-/// The findings a correct cross-check reports on a row (rules in docs/generator.md).
-fn expected_findings(
-    g: &Generator,
-    people: &People<'_>,
-    f: &Facts,
-    own: &PopRecord,
-    copy: bool,
-    out: &mut Vec<Finding>,
-) {
-    let mut add =
-        |code: &'static str, field: &'static str, cause: &'static str| out.push(Finding { copy, code, field, cause });
-
-    // Party data, checked on the roster alone.
-    match &f.card {
-        Some(card) if !card_is_well_formed(card) => add("CARD_NUMBER_MALFORMED", "party_card_number", f.card_cause),
-        Some(_) => {}
-        // Members on probation hold no card yet; the record model reports the gap.
-        None => add("CARD_NUMBER_MALFORMED", "party_card_number", "no_card_yet"),
-    }
-    if f.official.is_some_and(|o| o < f.admission) {
-        add("OFFICIAL_BEFORE_ADMISSION", "official_date", "official_before_admission");
-    }
-    if f.dob.is_full() && f.admission < birthday(super::dates::days_from_civil(f.dob.year, f.dob.month, f.dob.day), 18)
-    {
-        add("UNDER_AGE_AT_ADMISSION", "admission_date", "admitted_under_18");
-    }
-    if f.status != Status::Official {
-        add("STATUS_NOT_ELIGIBLE", "status", f.status.as_str());
-    }
-
-    // The number: its shape, then where it leads.
-    let record = match f.id {
-        IdGiven::Missing => {
-            add("CITIZEN_ID_MISSING", "citizen_id", f.id_cause);
-            None
-        }
-        IdGiven::Malformed => {
-            add("CITIZEN_ID_MALFORMED", "citizen_id", f.id_cause);
-            None
-        }
-        IdGiven::Legacy(j) => {
-            add("LEGACY_ID_ONLY", "citizen_id", f.id_cause);
-            let holders: Vec<u64> = people
-                .old_number(j)
-                .map(|o| std::iter::once(j).chain(o.shared_with).filter(|&h| g.in_population(h)).collect())
-                .unwrap_or_default();
-            match holders.as_slice() {
-                [h] if *h == own.person => Some(None),
-                [h] => Some(Some(*h)),
-                _ => None,
-            }
-        }
-        IdGiven::Twelve(number) => {
-            let holder = g.cells.holder(number).filter(|&h| g.in_population(h));
-            let found =
-                holder.map(|h| if h == own.person { own.clone() } else { population::record(&g.config, people, h) });
-            let code = (number / 1_000_000_000) as u16;
-            if super::data::province_index(code).is_none() {
-                add("CITIZEN_ID_UNKNOWN_PROVINCE", "citizen_id", "issued_with_unknown_province_code");
-            }
-            // The structure is checked against the population record the number
-            // leads to, and against the roster only when it leads nowhere.
-            let (ref_male, ref_year) = found.as_ref().map_or((f.male, f.dob.year), |r| (r.male, r.dob.year));
-            let g_digit = (number / 100_000_000) % 10;
-            if (g_digit % 2 == 0) != ref_male {
-                let cause = if found.is_none() && f.gender_flipped {
-                    "roster_gender_flipped"
-                } else {
-                    "issued_with_wrong_sex_digit"
-                };
-                add("CITIZEN_ID_SEX_MISMATCH", "citizen_id", cause);
-            }
-            let year = 1900 + 100 * (g_digit / 2) as i32 + ((number / 1_000_000) % 100) as i32;
-            if year != ref_year {
-                let cause =
-                    if found.is_none() && f.dob_year_off { "roster_dob_year_off" } else { "issued_with_wrong_year" };
-                add("CITIZEN_ID_YEAR_MISMATCH", "citizen_id", cause);
-            }
-            match holder {
-                None => {
-                    let cause = if f.id_cause.is_empty() { "not_in_population" } else { f.id_cause };
-                    add("CITIZEN_NOT_FOUND", "citizen_id", cause);
-                    None
-                }
-                Some(h) if h == own.person => Some(None),
-                Some(h) => Some(Some(h)),
-            }
-        }
-    };
-    let Some(other) = record else { return };
-    let other_record;
-    let (rec, lent) = match other {
-        None => (own, false),
-        Some(h) => {
-            other_record = population::record(&g.config, people, h);
-            (&other_record, true)
-        }
-    };
-
-    // Cross-database checks against the record found. Names: the roster's name
-    // against the registered one; where they are not the same spelling, every pair
-    // of party name (in use, at birth) and population name (registered, other
-    // names) is tried and the closest decides, as the record model does. A match
-    // through an alias is NAME_ALIAS_MATCH.
-    let (kind, score) = kind_and_score(&f.name, &rec.name);
-    let mut best = (kind, score, true);
-    let mut via_alias = false;
-    if kind != MatchKind::Identical {
-        let party = std::iter::once((f.name.as_str(), true)).chain(f.birth_name.as_deref().map(|b| (b, false)));
-        for (party_name, in_use) in party {
-            let others = rec.other_names.as_deref().unwrap_or("");
-            let population_names = std::iter::once((rec.name.as_str(), true))
-                .chain(others.split(';').map(str::trim).filter(|o| !o.is_empty()).map(|o| (o, false)));
-            for (population_name, registered) in population_names {
-                if in_use && registered {
-                    continue;
-                }
-                let (k, sc) = kind_and_score(party_name, population_name);
-                if (k, -sc) < (best.0, -best.1) {
-                    best = (k, sc, in_use);
-                    via_alias = true;
-                }
-            }
-        }
-    }
-    let code = match best.0 {
-        MatchKind::Identical | MatchKind::Equivalent if via_alias => Some("NAME_ALIAS_MATCH"),
-        k => name_code(k),
-    };
-    if let Some(code) = code {
-        let cause = if lent {
-            "borrowed_id"
-        } else if code == "NAME_ALIAS_MATCH" {
-            "alias_recorded"
-        } else if let Some(c) = f.content {
-            c.cause()
-        } else if best.0 == MatchKind::Equivalent {
-            equivalent_cause(&f.form, &rec.form)
-        } else {
-            "name_form"
-        };
-        add(code, if best.2 { "full_name" } else { "birth_name" }, cause);
-    }
-    if !f.dob.agrees(&rec.dob) {
-        add("DOB_MISMATCH", "date_of_birth", if lent { "borrowed_id" } else { f.dob_cause });
-    }
-    if f.male != rec.male {
-        add("GENDER_MISMATCH", "gender", if lent { "borrowed_id" } else { "roster_gender_flipped" });
-    }
-    if place_set(f.hometown, f.hometown_new) & place_set(rec.hometown, rec.hometown_new) == 0 {
-        add("HOMETOWN_MISMATCH", "hometown", if lent { "borrowed_id" } else { "hometown_other_province" });
-    }
-}
-
-/// The provinces a written hometown can mean: every province that had the name
-/// written before 2025 or belongs to the province of that name since. Two
-/// hometowns agree when these overlap (Hà Giang and Tuyên Quang do; Bình Dương and
-/// Bà Rịa - Vũng Tàu, now both Hồ Chí Minh City, do not: they are two places).
-pub fn place_set(province: usize, written_new: bool) -> u64 {
-    let name = if written_new { PROVINCES[province].2 } else { PROVINCES[province].1 };
-    PROVINCES.iter().enumerate().filter(|(_, p)| p.1 == name || p.2 == name).fold(0u64, |set, (i, _)| set | 1 << i)
 }

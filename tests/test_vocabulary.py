@@ -9,7 +9,7 @@ from google.protobuf.descriptor import EnumDescriptor
 import doichieu
 from doichieu import _engine, names, records, report, revalidate, vocabulary
 from doichieu.v1 import verifier_pb2 as pb
-from doichieu.verifier import engine_adapter
+from doichieu.verifier import service, validation
 
 #: Each proto enum that carries a concept of the vocabulary: its value prefix and the codes.
 PROTO_CONCEPTS = {
@@ -45,15 +45,13 @@ def test_proto_records_carry_the_table_columns_in_order() -> None:
     assert tuple(f.name for f in pb.PopulationRecord.DESCRIPTOR.fields) == vocabulary.POPULATION_COLUMNS
 
 
-def test_the_adapter_maps_every_code_to_its_proto_value() -> None:
-    adapter = {
-        "Verdict": engine_adapter._VERDICTS,
-        "Severity": engine_adapter._SEVERITIES,
-        "Owner": engine_adapter._OWNERS,
-    }
-    for name, (prefix, codes) in PROTO_CONCEPTS.items():
-        by_name = _enum(name).values_by_name
-        assert adapter[name] == {code: by_name[f"{prefix}{code.upper()}"].number for code in codes}
+def test_the_service_maps_every_verdict_to_its_proto_value() -> None:
+    # The ledger stores verdict codes; the service turns the wire answer's enum
+    # value back into one (severities and owners are written by the wire path in Rust).
+    prefix, codes = PROTO_CONCEPTS["Verdict"]
+    by_name = _enum("Verdict").values_by_name
+    assert service._VERDICTS == {code: by_name[f"{prefix}{code.upper()}"].number for code in codes}
+    assert service.VERDICT_NAMES == {by_name[f"{prefix}{code.upper()}"].number: code for code in codes}
 
 
 def test_every_concept_is_exported_with_unique_codes_and_both_titles() -> None:
@@ -97,7 +95,7 @@ def test_the_old_names_are_the_vocabulary() -> None:
     assert doichieu.MATCH_KINDS is vocabulary.MATCH_KINDS
     assert report.VERDICT_TITLES is vocabulary.VERDICT_TITLES
     assert revalidate.DUPLICATE_TYPES is vocabulary.DUPLICATE_TYPES
-    assert engine_adapter.MEMBER_FIELDS == vocabulary.ROSTER_COLUMNS
+    assert validation.MEMBER_FIELDS == vocabulary.ROSTER_COLUMNS
 
 
 def test_labels_people_read() -> None:

@@ -9,6 +9,7 @@ pub mod error;
 pub mod names;
 pub mod records;
 pub mod synth;
+pub mod vocabulary;
 
 pub use column::StrColumn;
 pub use error::{EngineError, MAX_NAME_BYTES};

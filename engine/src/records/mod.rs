@@ -19,7 +19,8 @@ pub mod gender;
 mod index;
 pub mod places;
 
-pub use checks::{Code, Finding, FindingColumns, Owner, Severity, Status, Verdict};
+pub use crate::vocabulary::codes::Code;
+pub use checks::{Finding, FindingColumns, Owner, Severity, Status, Verdict};
 pub use dates::{parse_date, DateProblem, PartialDate};
 pub use gender::{parse_gender, Gender};
 pub use index::{BuildReport, Candidate, Options, PopulationIndex, PopulationView, Verification, VerificationColumns};

@@ -18,12 +18,14 @@ pub mod dates;
 pub mod gender;
 mod index;
 pub mod places;
+pub mod prepared;
 
 pub use crate::vocabulary::codes::Code;
 pub use checks::{Finding, FindingColumns, Owner, Severity, Status, Verdict};
 pub use dates::{parse_date, DateProblem, PartialDate};
 pub use gender::{parse_gender, Gender};
 pub use index::{BuildReport, Candidate, Options, PopulationIndex, PopulationView, Verification, VerificationColumns};
+pub use prepared::{DateReading, GenderReading, Given, IdReading, NameReading, PreparedMember, Read};
 
 use crate::column::StrColumn;
 

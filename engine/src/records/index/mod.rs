@@ -24,7 +24,7 @@ use super::checks::{Finding, FindingColumns, Verdict};
 use super::dates::{today, PartialDate};
 use super::gender::Gender;
 use super::places::Place;
-use super::{MemberRecord, RosterSource};
+use super::{MemberRecord, PreparedMember, RosterSource};
 use crate::names::{Comparer, MatchKind, NameMatch, Writer};
 
 /// Separates a row's fields in the text arena; removed from values on the way in.
@@ -312,7 +312,8 @@ impl PopulationIndex {
     pub fn verify(&self, member: &MemberRecord<'_>) -> Verification {
         with_work(|w| {
             let mut findings: Vec<Finding> = Vec::new();
-            let (worst, outcome) = self.check(member, w, &mut findings);
+            let prepared = PreparedMember::read(member, self.options.as_of, &mut w.buf);
+            let (worst, outcome) = self.check(&prepared, w, &mut findings);
             let name_match = outcome.name.map(|(_, _, a, b)| Comparer::default().compare(a, b, true));
             Verification {
                 verdict: Verdict::of(worst),
@@ -344,7 +345,8 @@ impl PopulationIndex {
                     for i in range {
                         out.findings.current = i as u32;
                         let member = roster.member(i);
-                        let (worst, outcome) = self.check(&member, w, &mut out.findings);
+                        let prepared = PreparedMember::read(&member, self.options.as_of, &mut w.buf);
+                        let (worst, outcome) = self.check(&prepared, w, &mut out.findings);
                         out.verdict.push(Verdict::of(worst));
                         out.matched.push(outcome.matched);
                         out.name_kind.push(outcome.name.map(|n| n.0));

@@ -155,14 +155,8 @@ fn templates_render_the_former_messages() {
     check(
         Message::HometownProvinceMismatch,
         &[Arg::text("party", "Hà Tĩnh"), Arg::text("population", "Hà Nội")],
-        format!(
-            "Quê quán khác nhau{}",
-            format!(": tỉnh {} và tỉnh {} (đã tính tên trước và sau sáp nhập)", "Hà Tĩnh", "Hà Nội")
-        ),
-        format!(
-            "Hometowns differ{}",
-            format!(": {} against {} (old and new province names reconciled)", "Hà Tĩnh", "Hà Nội")
-        ),
+        format!("Quê quán khác nhau: tỉnh {} và tỉnh {} (đã tính tên trước và sau sáp nhập)", "Hà Tĩnh", "Hà Nội"),
+        format!("Hometowns differ: {} against {} (old and new province names reconciled)", "Hà Tĩnh", "Hà Nội"),
     );
     let count = [Arg::count("count", 3)];
     let (cv, ce) = (Phrase::SomeCandidates.vi(&count), Phrase::SomeCandidates.en(&count));

@@ -5,30 +5,14 @@
 
 use super::{capitalised, report};
 use crate::records::checks::{shown, FindingSink};
-use crate::records::citizen_id::{self, clean, CleanId, Cleaned, Malformed};
+use crate::records::citizen_id::{self, CleanId};
 use crate::records::dates::{civil_from_days, PartialDate};
 use crate::records::gender::{gender_en, gender_vi, Gender};
 use crate::records::index::{Outcome, PopulationIndex, PopulationView, Search, Work, SHARED};
-use crate::records::{present, Owner, MAX_VALUE_BYTES};
+use crate::records::{IdReading, Owner};
 use crate::vocabulary::codes::{Arg, Message, Phrase};
 
 const FIELD: &str = "citizen_id";
-
-/// The number as typed and as read.
-pub(in crate::records::index) struct IdReading<'a> {
-    pub raw: &'a str,
-    pub cleaned: Cleaned,
-}
-
-pub(in crate::records::index) fn read(raw: Option<&str>) -> IdReading<'_> {
-    let raw = present(raw).unwrap_or("");
-    let cleaned = if raw.len() > MAX_VALUE_BYTES {
-        Cleaned { id: CleanId::Malformed(Malformed::Length(255)), zero_restored: false }
-    } else {
-        clean(raw)
-    };
-    IdReading { raw, cleaned }
-}
 
 pub(in crate::records::index) fn leading_zero<S: FindingSink>(id: &IdReading<'_>, t: &mut S) {
     if id.cleaned.zero_restored {

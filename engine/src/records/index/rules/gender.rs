@@ -3,27 +3,19 @@
 use super::{missing, report};
 use crate::records::checks::{shown, FindingSink};
 use crate::records::citizen_id;
-use crate::records::gender::{gender_en, gender_vi, parse_gender_with, Gender};
+use crate::records::gender::{gender_en, gender_vi, Gender};
 use crate::records::index::PopulationView;
-use crate::records::{present, Owner};
+use crate::records::{GenderReading, Owner, Read};
 use crate::vocabulary::codes::{Arg, Message};
 
-/// The party's gender, or None when missing or unreadable (both reported).
-pub(in crate::records::index) fn read<S: FindingSink>(
-    raw: Option<&str>,
-    buf: &mut String,
-    t: &mut S,
-) -> Option<Gender> {
-    let Some(raw) = present(raw) else {
-        missing(t, "gender");
-        return None;
-    };
-    match parse_gender_with(raw, buf) {
-        Ok(g) => g,
-        Err(_) => {
+/// A party gender missing or unreadable.
+pub(in crate::records::index) fn check<S: FindingSink>(gender: &Read<'_, GenderReading>, t: &mut S) {
+    match (gender.value, gender.raw) {
+        (GenderReading::Missing, _) => missing(t, "gender"),
+        (GenderReading::Unreadable, Some(raw)) => {
             report(t, Message::GenderUnreadable, "gender", Owner::PartyBoard, shown(raw), "", &[]);
-            None
         }
+        _ => {}
     }
 }
 
@@ -34,13 +26,12 @@ pub(in crate::records::index) fn population_unreadable<S: FindingSink>(p: &Popul
 /// When the 12-digit number's sex digit sides with the party record, the
 /// population record is the odd one out and the police correct it.
 pub(in crate::records::index) fn compare<S: FindingSink>(
-    raw: Option<&str>,
-    party: Option<Gender>,
+    gender: &Read<'_, GenderReading>,
     personal: Option<u64>,
     p: &PopulationView<'_>,
     t: &mut S,
 ) {
-    let (Some(a), Some(b)) = (party, p.sex) else { return };
+    let (Some(a), Some(b)) = (gender.value.gender(), p.sex) else { return };
     if a == b {
         return;
     }
@@ -49,5 +40,5 @@ pub(in crate::records::index) fn compare<S: FindingSink>(
         _ => Owner::PartyBoard,
     };
     let args = [Arg::each("party", gender_vi(a), gender_en(a)), Arg::each("population", gender_vi(b), gender_en(b))];
-    report(t, Message::GenderMismatch, "gender", owner, raw.unwrap_or("").trim(), p.gender, &args);
+    report(t, Message::GenderMismatch, "gender", owner, gender.raw.unwrap_or(""), p.gender, &args);
 }

@@ -6,21 +6,16 @@ use crate::records::checks::{shown, FindingSink};
 use crate::records::gender::fold_short;
 use crate::records::index::PopulationView;
 use crate::records::places::{self, Place};
-use crate::records::{present, Owner, MAX_VALUE_BYTES};
+use crate::records::{Owner, Read};
 use crate::vocabulary::codes::{Arg, Message};
 
-/// The province a hometown names (0 when none).
-pub(in crate::records::index) fn place_of(raw: Option<&str>) -> Place {
-    present(raw).filter(|h| h.len() <= MAX_VALUE_BYTES).map_or(0, places::resolve)
-}
-
 pub(in crate::records::index) fn compare<S: FindingSink>(
-    raw: Option<&str>,
-    party_place: Place,
+    hometown: &Read<'_, Place>,
     p: &PopulationView<'_>,
     t: &mut S,
 ) {
-    let (Some(party_home), false) = (present(raw), p.hometown.is_empty()) else { return };
+    let (Some(party_home), false) = (hometown.raw, p.hometown.is_empty()) else { return };
+    let party_place = hometown.value;
     let differs = if party_place != 0 && p.place != 0 {
         !places::agree(party_place, p.place)
     } else if party_place == 0 && p.place == 0 {

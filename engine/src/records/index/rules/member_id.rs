@@ -2,10 +2,9 @@
 
 use super::missing;
 use crate::records::checks::FindingSink;
-use crate::records::present;
 
-pub(in crate::records::index) fn check<S: FindingSink>(raw: Option<&str>, t: &mut S) {
-    if present(raw).is_none() {
+pub(in crate::records::index) fn check<S: FindingSink>(member_id: Option<&str>, t: &mut S) {
+    if member_id.is_none() {
         missing(t, "member_id");
     }
 }

@@ -5,34 +5,26 @@ use super::{capitalised, lower_first, missing, report};
 use crate::names::{self, MatchKind};
 use crate::records::checks::{field_vi, shown, FindingSink};
 use crate::records::index::PopulationView;
-use crate::records::{present, Code, MemberRecord, Owner};
+use crate::records::{Code, NameReading, Owner, PreparedMember};
 use crate::vocabulary::codes::{Arg, Message, Phrase};
 use crate::MAX_NAME_BYTES;
 
-/// The full name and the birth name, each when usable for comparison.
-pub(in crate::records::index) fn read<'a, S: FindingSink>(
-    m: &MemberRecord<'a>,
-    t: &mut S,
-) -> (Option<&'a str>, Option<&'a str>) {
-    let full_name = usable(m.full_name, "full_name", t);
-    let birth_name = usable(m.birth_name, "birth_name", t);
-    if present(m.full_name).is_none() {
+/// Party names too long to be names, and a missing full name.
+pub(in crate::records::index) fn check<S: FindingSink>(m: &PreparedMember<'_>, t: &mut S) {
+    too_long(m.full_name, "full_name", t);
+    too_long(m.birth_name, "birth_name", t);
+    if m.full_name == NameReading::Missing {
         missing(t, "full_name");
     }
-    (full_name, birth_name)
 }
 
-/// A party name usable for comparison, or a finding saying why not.
-fn usable<'a, S: FindingSink>(raw: Option<&'a str>, field: &'static str, t: &mut S) -> Option<&'a str> {
-    let name = present(raw)?;
-    if name.len() > MAX_NAME_BYTES {
+fn too_long<S: FindingSink>(name: NameReading<'_>, field: &'static str, t: &mut S) {
+    if let NameReading::TooLong(name) = name {
         let title = capitalised(field_vi(field));
         let args =
             [Arg::each("field", &title, field), Arg::count("bytes", name.len()), Arg::count("limit", MAX_NAME_BYTES)];
         report(t, Message::NameTooLong, field, Owner::PartyBoard, shown(name), "", &args);
-        return None;
     }
-    Some(name)
 }
 
 pub(in crate::records::index) fn population_missing<S: FindingSink>(t: &mut S) {
@@ -42,11 +34,11 @@ pub(in crate::records::index) fn population_missing<S: FindingSink>(t: &mut S) {
 /// Compares the party names with the population's, aliases included, and files
 /// the finding of the best pair. Returns the kind, score and the pair compared.
 pub(in crate::records::index) fn compare<'a, S: FindingSink>(
-    full_name: Option<&'a str>,
-    birth_name: Option<&'a str>,
+    m: &PreparedMember<'a>,
     p: &PopulationView<'a>,
     t: &mut S,
 ) -> Option<(MatchKind, f64, &'a str, &'a str)> {
+    let (full_name, birth_name) = (m.full_name.usable(), m.birth_name.usable());
     let primary_party = full_name.or(birth_name)?;
     if p.full_name.len() > MAX_NAME_BYTES {
         return None;

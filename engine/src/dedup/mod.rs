@@ -12,6 +12,7 @@ mod cluster;
 mod index;
 pub mod levels;
 pub mod model;
+mod person;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -21,6 +22,7 @@ pub use blocking::BlockKind;
 pub use index::{Candidate, IncrementalIndex, OwnedPerson};
 use levels::{Field, Pattern, FIELDS};
 pub use model::Model;
+pub use person::person_of;
 
 /// A date that may lack its day or month ("1950", "03/1950"); 0 means unknown.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

@@ -4,6 +4,7 @@
 
 use super::{OwnedPerson, PartialDate};
 use crate::names::{self, Form, Writer};
+use crate::records::checks::CardProblem;
 use crate::records::citizen_id::CleanId;
 use crate::records::PreparedMember;
 
@@ -11,7 +12,7 @@ use crate::records::PreparedMember;
 /// where they read and are plausible, the 12-digit number (a dropped leading zero
 /// put back), an old 9-digit number typed in the citizen-ID column as the old
 /// number, the hometown folded (no marks, lower case, one space), and the party
-/// card's 8 digits when it reads as a card number.
+/// card's digits when it holds nothing but digits and separators.
 pub fn person_of(m: &PreparedMember<'_>, writer: &mut Writer) -> OwnedPerson {
     let (citizen_id, old_id) = match m.citizen_id.cleaned.id {
         CleanId::Personal(id) => (Some(format!("{id:012}")), None),
@@ -23,9 +24,12 @@ pub fn person_of(m: &PreparedMember<'_>, writer: &mut Writer) -> OwnedPerson {
         names::write_name(h, Form::Fold, writer, &mut folded);
         folded
     });
+    // A card number of the wrong length still tells two records apart (seven
+    // digits is mostly an 8-digit number that lost its leading zero); the
+    // cross-check reports the length, deduplication compares the digits.
     let party_card = m
         .party_card_number
-        .filter(|c| c.value.is_ok())
+        .filter(|c| matches!(c.value, Ok(()) | Err(CardProblem::Length(1..))))
         .map(|c| c.raw.chars().filter(char::is_ascii_digit).collect::<String>());
     OwnedPerson {
         full_name: m.full_name.usable().unwrap_or("").to_string(),
@@ -90,7 +94,7 @@ mod tests {
             date_of_birth: Some("31/02/1960"),
             admission_date: Some("2030"),
             gender: Some("?"),
-            party_card_number: Some("1234567"),
+            party_card_number: Some("12A4567"),
             hometown: Some(" "),
             full_name: Some(Box::leak("Nguyễn ".repeat(200).into_boxed_str())),
             ..member()
@@ -103,5 +107,7 @@ mod tests {
         assert_eq!(p.hometown, None);
         assert_eq!(p.full_name, "");
         assert_eq!(p.view().full_name, "");
+        let short = person(MemberRecord { party_card_number: Some("1234567"), ..member() });
+        assert_eq!(short.party_card.as_deref(), Some("1234567"));
     }
 }

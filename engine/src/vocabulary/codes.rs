@@ -377,7 +377,7 @@ messages! {
         "Không tìm thấy người theo số đã ghi; {candidates}",
         "No one found by the number given; {candidates}";
     LegacyIdOnlyFound = LegacyIdOnly,
-        "Chỉ có số CMND 9 số; đã tìm được người qua số CMND cũ (duy nhất). Cần ghi số định danh 12 số",
+        "Chỉ có số CMND 9 số; đã tìm được người qua số CMND cũ (duy nhất). Cần ghi số định danh 12 số vào hồ sơ",
         "Only the old 9-digit number is given; it leads to one person. Record the 12-digit number";
     LegacyIdOnlyUnknown = LegacyIdOnly,
         "Chỉ có số CMND 9 số và số này không có trong CSDL dân cư; cần số định danh 12 số",

@@ -2,7 +2,7 @@
 //! row as the cross-check uses, so a member whose date, gender or number the
 //! cross-check reads is read the same way here.
 
-use super::{OwnedPerson, PartialDate};
+use super::OwnedPerson;
 use crate::names::{self, Form, Writer};
 use crate::records::checks::CardProblem;
 use crate::records::citizen_id::CleanId;
@@ -47,7 +47,7 @@ pub fn person_of(m: &PreparedMember<'_>, writer: &mut Writer) -> OwnedPerson {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dedup::Gender;
+    use crate::dedup::{Gender, PartialDate};
     use crate::records::dates::days_from_civil;
     use crate::records::MemberRecord;
 

@@ -13,6 +13,7 @@ mod index;
 pub mod levels;
 pub mod model;
 mod model_file;
+mod person;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -26,6 +27,7 @@ pub use index::{Candidate, IncrementalIndex, OwnedPerson};
 use levels::{Field, Pattern, FIELDS};
 pub use model::Model;
 pub use model_file::{ModelFileError, FORMAT as MODEL_FORMAT, VERSION as MODEL_VERSION};
+pub use person::person_of;
 
 /// One member as deduplication sees it; values already cleaned by the record
 /// layer (citizen IDs as bare digits, hometown as the current province's key).

@@ -16,13 +16,16 @@ pub mod checks;
 pub mod citizen_id;
 mod index;
 pub mod places;
+pub mod prepared;
 
-pub use checks::{Code, Finding, FindingColumns};
+pub use crate::vocabulary::codes::Code;
+pub use checks::{Finding, FindingColumns};
 pub use index::{BuildReport, Candidate, Options, PopulationIndex, PopulationView, Verification, VerificationColumns};
 // The value types and the vocabulary used to live here; these keep their old paths working.
 pub use crate::values::{dates, gender};
 pub use crate::values::{parse_date, parse_gender, DateProblem, Gender, PartialDate};
 pub use crate::vocabulary::{Owner, Severity, Status, Verdict, POPULATION_COLUMNS, ROSTER_COLUMNS};
+pub use prepared::{DateReading, GenderReading, Given, IdReading, NameReading, PreparedMember, Read};
 
 use crate::column::StrColumn;
 use crate::vocabulary::Field;

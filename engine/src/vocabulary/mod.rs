@@ -60,6 +60,7 @@ macro_rules! terms {
     };
 }
 
+pub mod codes;
 pub mod duplicate_types;
 pub mod fields;
 pub mod match_kinds;
@@ -68,6 +69,7 @@ pub mod severities;
 pub mod statuses;
 pub mod verdicts;
 
+pub use codes::{Code, Message, Phrase};
 pub use duplicate_types::DuplicateType;
 pub use fields::{Column, Field, POPULATION, POPULATION_COLUMNS, ROSTER, ROSTER_COLUMNS};
 pub use match_kinds::MatchKind;

@@ -1,0 +1,292 @@
+//! Reading the population table into the index, on all cores.
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use super::keys::{key_directory, keys_of};
+use super::{
+    PopulationIndex, RowInfo, CHUNK, DOB_UNREADABLE, GENDER_UNREADABLE, HAS_OTHER_NAMES, MAX_OTHER_NAMES, MAX_ROWS,
+    NAME_UNUSABLE, SEP, SHARED,
+};
+use crate::names::{self, Form, Writer};
+use crate::records::checks::shown;
+use crate::records::citizen_id::{clean, CleanId};
+use crate::records::dates::{parse_date, PartialDate};
+use crate::records::gender::{parse_gender_with, Gender};
+use crate::records::places::{self, Place};
+use crate::records::{present, Options, PopulationSource, RecordError, MAX_OTHER_NAMES_BYTES, MAX_VALUE_BYTES};
+use crate::MAX_NAME_BYTES;
+
+/// What building the index found in the population table; nothing here stops it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BuildReport {
+    pub rows: usize,
+    pub citizen_id_missing: usize,
+    /// Values in `citizen_id` that are not 12 digits (9-digit ones are also indexed as old numbers).
+    pub citizen_id_malformed: usize,
+    /// Numbers held by more than one row.
+    pub citizen_id_duplicated: usize,
+    /// Old 9-digit numbers held by more than one row (common: they were reused).
+    pub old_id_shared: usize,
+    pub date_of_birth_unreadable: usize,
+    pub gender_unreadable: usize,
+    /// Rows without a usable name (missing, or longer than the name limit).
+    pub name_unusable: usize,
+}
+
+impl BuildReport {
+    pub(super) fn add(&mut self, o: &BuildReport) {
+        self.rows += o.rows;
+        self.citizen_id_missing += o.citizen_id_missing;
+        self.citizen_id_malformed += o.citizen_id_malformed;
+        self.date_of_birth_unreadable += o.date_of_birth_unreadable;
+        self.gender_unreadable += o.gender_unreadable;
+        self.name_unusable += o.name_unusable;
+    }
+
+    /// One line per problem, with counts only (no personal data).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut say = |n: usize, what: &str| {
+            if n > 0 {
+                out.push(format!("population: {n} {what}"));
+            }
+        };
+        say(self.citizen_id_missing, "rows without a citizen ID (found only by name and date of birth)");
+        say(self.citizen_id_malformed, "rows whose citizen ID is not 12 digits (found only by name and date of birth)");
+        say(
+            self.citizen_id_duplicated,
+            "citizen IDs held by more than one row (members with them get POPULATION_DUPLICATE_ID)",
+        );
+        say(self.date_of_birth_unreadable, "rows with an unreadable date of birth");
+        say(self.gender_unreadable, "rows with an unreadable gender");
+        say(self.name_unusable, "rows without a usable name");
+        out
+    }
+}
+
+/// A built chunk of rows, before the chunks are stitched together.
+#[derive(Default)]
+struct Built {
+    text: String,
+    lens: Vec<u64>,
+    name_len: Vec<u16>,
+    dob: Vec<PartialDate>,
+    sex: Vec<Option<Gender>>,
+    place: Vec<Place>,
+    flags: Vec<u8>,
+    ids: Vec<(u64, u32)>,
+    old: Vec<(u64, u32)>,
+    keys: Vec<(u64, u32)>,
+    report: BuildReport,
+}
+
+fn clean_value(v: &str, limit: usize) -> (&str, bool) {
+    if v.len() > limit {
+        (shown(v), false)
+    } else {
+        (v, true)
+    }
+}
+
+impl PopulationIndex {
+    /// Reads the whole table on all cores. Problems in single rows are counted in
+    /// the report and never stop the build.
+    pub fn build<P: PopulationSource + ?Sized>(
+        population: &P,
+        options: Options,
+    ) -> Result<PopulationIndex, RecordError> {
+        let n = population.len();
+        if n > MAX_ROWS {
+            return Err(RecordError::TooManyRows { rows: n, limit: MAX_ROWS });
+        }
+        let chunks: Vec<Built> = (0..n.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                let range = c * CHUNK..((c + 1) * CHUNK).min(n);
+                let mut writer = Writer::default();
+                let mut fold = String::new();
+                let mut gbuf = String::new();
+                let mut b = Built { text: String::with_capacity(range.len() * 96), ..Default::default() };
+                for i in range {
+                    Self::build_row(population, i, &mut b, &mut writer, &mut fold, &mut gbuf);
+                }
+                b
+            })
+            .collect();
+        let mut report = BuildReport::default();
+        let mut texts: Vec<String> = Vec::with_capacity(chunks.len());
+        let mut rows: Vec<RowInfo> = Vec::with_capacity(n);
+        let mut ids = 0;
+        let mut keys = 0;
+        for c in &chunks {
+            ids += c.ids.len();
+            keys += c.keys.len();
+        }
+        let mut by_id: FxHashMap<u64, u32> = FxHashMap::default();
+        by_id.reserve(ids);
+        let mut by_old_id: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut old_shared: Vec<Vec<u32>> = Vec::new();
+        let mut all_keys: Vec<(u64, u32)> = Vec::with_capacity(keys);
+        for c in chunks {
+            report.add(&c.report);
+            let mut start = 0u64;
+            let mut chunk_text = c.text;
+            chunk_text.shrink_to_fit();
+            texts.push(chunk_text);
+            for k in 0..c.lens.len() {
+                rows.push(RowInfo {
+                    place: c.place[k],
+                    start,
+                    len: c.lens[k] as u32,
+                    dob: c.dob[k],
+                    name_len: c.name_len[k],
+                    sex: c.sex[k],
+                    flags: c.flags[k],
+                });
+                start += c.lens[k];
+            }
+            for (id, row) in c.ids {
+                match by_id.entry(id) {
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(row);
+                    }
+                    std::collections::hash_map::Entry::Occupied(mut e) => {
+                        if *e.get() & SHARED == 0 {
+                            report.citizen_id_duplicated += 1;
+                            *e.get_mut() |= SHARED;
+                        }
+                    }
+                }
+            }
+            for (old, row) in c.old {
+                match by_old_id.entry(old) {
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(row);
+                    }
+                    std::collections::hash_map::Entry::Occupied(mut e) => {
+                        let v = *e.get();
+                        if v & SHARED == 0 {
+                            report.old_id_shared += 1;
+                            old_shared.push(vec![v, row]);
+                            *e.get_mut() = SHARED | (old_shared.len() - 1) as u32;
+                        } else {
+                            old_shared[(v & !SHARED) as usize].push(row);
+                        }
+                    }
+                }
+            }
+            all_keys.extend_from_slice(&c.keys);
+        }
+        all_keys.par_sort_unstable();
+        all_keys.dedup();
+        let (block_keys, block_rows): (Vec<u64>, Vec<u32>) = all_keys.into_iter().unzip();
+        let (block_dir, block_shift) = key_directory(&block_keys);
+        Ok(PopulationIndex {
+            texts,
+            rows,
+            by_id,
+            by_old_id,
+            old_shared,
+            block_keys,
+            block_rows,
+            block_dir,
+            block_shift,
+            report,
+            options,
+        })
+    }
+
+    fn build_row<P: PopulationSource + ?Sized>(
+        population: &P,
+        i: usize,
+        b: &mut Built,
+        writer: &mut Writer,
+        fold: &mut String,
+        gbuf: &mut String,
+    ) {
+        let r = population.record(i);
+        let row = i as u32;
+        b.report.rows += 1;
+        let start = b.text.len();
+        let mut flags = 0u8;
+        // The name comes first and its length is kept, so scoring a candidate reads it without a scan.
+        let values = [r.full_name, r.citizen_id, r.other_names, r.date_of_birth, r.gender, r.hometown, r.old_id_number];
+        for (k, v) in values.iter().enumerate() {
+            if k == 1 {
+                b.name_len.push((b.text.len() - start) as u16);
+            }
+            if k > 0 {
+                b.text.push(SEP);
+            }
+            let v = present(*v).unwrap_or("");
+            let limit = if k == 2 { MAX_OTHER_NAMES_BYTES } else { MAX_VALUE_BYTES };
+            let (v, _) = clean_value(v, limit);
+            if v.contains(SEP) {
+                b.text.push_str(&v.replace(SEP, " "));
+            } else {
+                b.text.push_str(v);
+            }
+        }
+        b.lens.push((b.text.len() - start) as u64);
+
+        match present(r.citizen_id).map(|s| clean(s).id) {
+            None | Some(CleanId::Missing) => b.report.citizen_id_missing += 1,
+            Some(CleanId::Personal(id)) => b.ids.push((id, row)),
+            Some(CleanId::Legacy(old)) => {
+                b.report.citizen_id_malformed += 1;
+                b.old.push((old, row));
+            }
+            Some(CleanId::Malformed(_)) => b.report.citizen_id_malformed += 1,
+        }
+        if let Some(CleanId::Legacy(old)) = present(r.old_id_number).map(|s| clean(s).id) {
+            b.old.push((old, row));
+        }
+        let dob = match present(r.date_of_birth).map(parse_date) {
+            Some(Ok(d)) => d,
+            Some(Err(_)) => {
+                flags |= DOB_UNREADABLE;
+                b.report.date_of_birth_unreadable += 1;
+                None
+            }
+            None => None,
+        };
+        b.dob.push(dob.unwrap_or_default());
+        let sex = match present(r.gender).map(|g| parse_gender_with(g, gbuf)) {
+            Some(Ok(g)) => g,
+            Some(Err(_)) => {
+                flags |= GENDER_UNREADABLE;
+                b.report.gender_unreadable += 1;
+                None
+            }
+            None => None,
+        };
+        b.sex.push(sex);
+        b.place.push(present(r.hometown).filter(|h| h.len() <= MAX_VALUE_BYTES).map_or(0, places::resolve));
+        match present(r.full_name).filter(|n| n.len() <= MAX_NAME_BYTES) {
+            Some(name) => {
+                fold.clear();
+                names::write_name(name, Form::Fold, writer, fold);
+                keys_of(fold, dob, |k, _| b.keys.push((k, row)));
+            }
+            None => {
+                flags |= NAME_UNUSABLE;
+                b.report.name_unusable += 1;
+            }
+        }
+        if let Some(other) = present(r.other_names).filter(|o| o.len() <= MAX_OTHER_NAMES_BYTES) {
+            flags |= HAS_OTHER_NAMES;
+            for name in other
+                .split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty() && s.len() <= MAX_NAME_BYTES)
+                .take(MAX_OTHER_NAMES)
+            {
+                fold.clear();
+                names::write_name(name, Form::Fold, writer, fold);
+                keys_of(fold, dob, |k, _| b.keys.push((k, row)));
+            }
+        }
+        b.flags.push(flags);
+    }
+}

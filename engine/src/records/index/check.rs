@@ -1,0 +1,73 @@
+//! Every check of one member, in the order its findings are listed: the party
+//! record on its own, the citizen ID and the population record it leads to, the
+//! fields against that record, the number's structure, and the age at admission.
+
+use super::rules::{citizen_id, dates, gender, hometown, member_id, name, party_card, status};
+use super::{Outcome, PopulationIndex, Search, Work, DOB_UNREADABLE, GENDER_UNREADABLE};
+use crate::names::MatchKind;
+use crate::records::checks::{FindingSink, Tally};
+use crate::records::{PreparedMember, Severity};
+
+impl PopulationIndex {
+    /// Findings go to `sink`; candidates stay in `w`.
+    pub(super) fn check<'m, S: FindingSink>(
+        &'m self,
+        m: &PreparedMember<'m>,
+        w: &mut Work,
+        sink: &mut S,
+    ) -> (Option<Severity>, Outcome<'m>) {
+        let mut t = Tally { sink, worst: None, count: 0 };
+        w.candidates.clear();
+        let mut outcome = Outcome::default();
+
+        // The party record on its own.
+        member_id::check(m.member_id, &mut t);
+        status::check(m.status, &mut t);
+        party_card::check(m.party_card_number, &mut t);
+        dates::check_party_dates(m, &mut t);
+        gender::check(&m.gender, &mut t);
+        name::check(m, &mut t);
+        let search = Search {
+            name: m.search_name().unwrap_or(""),
+            dob: m.date_of_birth.value.date(),
+            sex: m.gender.value.gender(),
+            place: m.hometown.value,
+        };
+
+        // The citizen ID, and the population record it leads to.
+        citizen_id::leading_zero(&m.citizen_id, &mut t);
+        let personal = self.look_up_number(&m.citizen_id, &search, w, &mut t, &mut outcome);
+
+        // Cross-checks against the matched population record.
+        let matched = outcome.matched.map(|r| self.view(r as usize));
+        if let Some(p) = &matched {
+            let flags = self.rows[p.row].flags;
+            if flags & DOB_UNREADABLE != 0 {
+                dates::population_unreadable(p, &mut t);
+            }
+            if flags & GENDER_UNREADABLE != 0 {
+                gender::population_unreadable(p, &mut t);
+            }
+            if p.full_name.is_empty() {
+                name::population_missing(&mut t);
+            } else if let Some(result) = name::compare(m, p, &mut t) {
+                outcome.name = Some(result);
+                if result.0 >= MatchKind::DifferentDiacritics {
+                    // The number may belong to someone else: look for the member by name.
+                    self.find_candidates(&search, Some(p.row as u32), &[], w);
+                }
+            }
+            dates::compare_date_of_birth(m, p, &mut t);
+            gender::compare(&m.gender, personal, p, &mut t);
+            hometown::compare(&m.hometown, p, &mut t);
+        }
+
+        // The structure of a 12-digit number, against the person's data.
+        if let Some(number) = personal {
+            let (sex, dob) = (search.sex, search.dob);
+            citizen_id::check_structure(number, &m.citizen_id, matched.as_ref(), sex, dob, self.options.as_of, &mut t);
+        }
+        dates::age_at_admission(m, matched.as_ref(), &mut t);
+        (t.worst, outcome)
+    }
+}

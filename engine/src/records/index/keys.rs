@@ -1,0 +1,77 @@
+//! The blocking keys a name and a date of birth are filed under, and the
+//! directory that finds a key among the sorted ones.
+
+use std::hash::Hasher;
+
+use rustc_hash::FxHasher;
+
+use crate::records::dates::PartialDate;
+
+/// A directory over sorted keys by their top bits, about four keys a bucket.
+pub(super) fn key_directory(keys: &[u64]) -> (Vec<usize>, u32) {
+    let bits = (usize::BITS - keys.len().leading_zeros()).saturating_sub(2).clamp(1, 28);
+    let shift = 64 - bits;
+    let buckets = 1usize << bits;
+    let mut dir = Vec::with_capacity(buckets + 1);
+    let mut j = 0;
+    for b in 0..=buckets {
+        while j < keys.len() && ((keys[j] >> shift) as usize) < b {
+            j += 1;
+        }
+        dir.push(j);
+    }
+    (dir, shift)
+}
+
+/// Up to this many name tokens take part in blocking; more is not a name.
+const MAX_TOKENS: usize = 12;
+
+fn hash_key(tag: u8, words: &[&str], numbers: &[u16]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write_u8(tag);
+    for w in words {
+        h.write(w.as_bytes());
+        h.write_u8(0xFF);
+    }
+    for n in numbers {
+        h.write_u16(*n);
+    }
+    // Never 0, so 0 can mean "no key".
+    h.finish() | 1
+}
+
+/// The blocking keys of a folded name and a date of birth, each with the stage of
+/// the candidate search that looks at it:
+/// 0: sorted tokens + birth year (same name, marks lost, order changed), and
+///    given name + full date of birth (surname variants and typos);
+/// 1: surname + given name + birth year (a middle name missing or different);
+/// 2: sorted tokens alone (a wrong birth year).
+/// Later stages run only when the earlier ones found no strong candidate.
+pub(super) fn keys_of(fold: &str, dob: Option<PartialDate>, mut emit: impl FnMut(u64, u8)) {
+    let mut tokens: [&str; MAX_TOKENS] = [""; MAX_TOKENS];
+    let mut n = 0;
+    for t in fold.split(' ').filter(|t| !t.is_empty()) {
+        if n == MAX_TOKENS {
+            return;
+        }
+        tokens[n] = t;
+        n += 1;
+    }
+    if n == 0 {
+        return;
+    }
+    let (first, last) = (tokens[0], tokens[n - 1]);
+    let sorted = &mut tokens[..n];
+    sorted.sort_unstable();
+    let year = dob.filter(|d| d.is_known()).map(|d| d.year);
+    if let Some(y) = year {
+        emit(hash_key(1, sorted, &[y]), 0);
+        if n >= 2 {
+            emit(hash_key(2, &[first, last], &[y]), 1);
+        }
+    }
+    if let Some(d) = dob.filter(|d| d.is_full()) {
+        emit(hash_key(3, &[last], &[d.year, d.month as u16, d.day as u16]), 0);
+    }
+    emit(hash_key(4, sorted, &[]), 2);
+}

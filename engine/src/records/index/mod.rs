@@ -1,0 +1,377 @@
+//! The population index and the cross-check of one member against it.
+//!
+//! Built once (build.rs): every population row's text sits in one arena (fields
+//! separated by U+001F), its date of birth, gender and hometown are parsed, its
+//! 12-digit and old 9-digit numbers go into hash maps, and its folded name into a
+//! sorted blocking table (keys.rs). A member is then checked (check.rs) with a few
+//! hash lookups and one or two name comparisons (lookup.rs), by the rules of each
+//! field (rules/).
+
+mod build;
+mod check;
+mod keys;
+mod lookup;
+mod rules;
+
+use std::cell::RefCell;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+pub use build::BuildReport;
+
+use super::checks::{Finding, FindingColumns, Verdict};
+use super::dates::{today, PartialDate};
+use super::gender::Gender;
+use super::places::Place;
+use super::{MemberRecord, PreparedMember, RosterSource};
+use crate::names::{Comparer, MatchKind, NameMatch, Writer};
+
+/// Separates a row's fields in the text arena; removed from values on the way in.
+const SEP: char = '\u{1F}';
+/// Set on a map value when more than one row holds the number.
+const SHARED: u32 = 1 << 31;
+const MAX_ROWS: usize = (SHARED - 1) as usize;
+/// Rows per task: large enough to amortise scheduling, small enough to balance.
+const CHUNK: usize = 2048;
+/// Other names compared per person at most (the field is free text).
+const MAX_OTHER_NAMES: usize = 8;
+
+/// Per-row flags of population values that could not be read.
+const DOB_UNREADABLE: u8 = 1;
+const GENDER_UNREADABLE: u8 = 2;
+const NAME_UNUSABLE: u8 = 4;
+const HAS_OTHER_NAMES: u8 = 8;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Options {
+    /// The reference day (days since 1970-01-01): ages and "in the future" count to it.
+    pub as_of: i32,
+    /// Candidates offered per member at most.
+    pub max_candidates: usize,
+    /// Candidates scoring below this are not offered.
+    pub min_candidate_score: f64,
+    /// Blocks larger than this are skipped in candidate search (a very common name
+    /// with no birth year to narrow it would flood the officer).
+    pub max_block: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { as_of: today(), max_candidates: 5, min_candidate_score: 0.6, max_block: 256 }
+    }
+}
+
+/// One population row, read back from the index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PopulationView<'a> {
+    pub row: usize,
+    pub citizen_id: &'a str,
+    pub full_name: &'a str,
+    pub other_names: &'a str,
+    pub date_of_birth: &'a str,
+    pub gender: &'a str,
+    pub hometown: &'a str,
+    pub old_id_number: &'a str,
+    /// Parsed values; None where missing or unreadable.
+    pub dob: Option<PartialDate>,
+    pub sex: Option<Gender>,
+    pub place: Place,
+}
+
+impl<'a> PopulationView<'a> {
+    /// The other names, one at a time.
+    pub fn other_names_iter(&self) -> impl Iterator<Item = &'a str> {
+        self.other_names.split(';').map(str::trim).filter(|s| !s.is_empty()).take(MAX_OTHER_NAMES)
+    }
+}
+
+/// A possible population record for a member whose number did not lead to one.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Candidate {
+    pub row: usize,
+    /// In [0, 1]: name 55 %, date of birth 30 %, gender 8 %, hometown 7 %.
+    pub score: f64,
+    pub name_kind: MatchKind,
+}
+
+/// The full answer for one member.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verification {
+    pub verdict: Verdict,
+    pub findings: Vec<Finding>,
+    /// The population row the member was matched to (by number or by a unique old number).
+    pub matched: Option<usize>,
+    /// The comparison of the names that decided the name finding, with its alignment.
+    pub name_match: Option<NameMatch>,
+    /// The two names compared (party side, population side).
+    pub name_pair: Option<(String, String)>,
+    /// Offered when the number is missing or wrong; never accepted on their own.
+    pub candidates: Vec<Candidate>,
+}
+
+/// The answers for a whole roster, as columns (row i is roster row i).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VerificationColumns {
+    pub verdict: Vec<Verdict>,
+    pub matched: Vec<Option<u32>>,
+    pub name_kind: Vec<Option<MatchKind>>,
+    pub name_score: Vec<Option<f32>>,
+    pub findings: FindingColumns,
+    /// Candidates, flattened: `candidate_member[j]` is the roster row of candidate j.
+    pub candidate_member: Vec<u32>,
+    pub candidate_row: Vec<u32>,
+    pub candidate_score: Vec<f32>,
+    pub candidate_kind: Vec<MatchKind>,
+}
+
+impl VerificationColumns {
+    fn extend(&mut self, o: VerificationColumns) {
+        self.verdict.extend(o.verdict);
+        self.matched.extend(o.matched);
+        self.name_kind.extend(o.name_kind);
+        self.name_score.extend(o.name_score);
+        self.findings.extend(&o.findings);
+        self.candidate_member.extend(o.candidate_member);
+        self.candidate_row.extend(o.candidate_row);
+        self.candidate_score.extend(o.candidate_score);
+        self.candidate_kind.extend(o.candidate_kind);
+    }
+
+    pub fn len(&self) -> usize {
+        self.verdict.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.verdict.is_empty()
+    }
+}
+
+/// Reusable buffers of one thread.
+#[derive(Default)]
+struct Work {
+    writer: Writer,
+    fold: String,
+    buf: String,
+    text: String,
+    rows: Vec<u32>,
+    candidates: Vec<Candidate>,
+    /// Name comparisons of the current search, by population name: namesakes in a
+    /// block mostly share one spelling, so each spelling is compared once.
+    compared: Vec<(u64, u32, MatchKind, f64)>,
+}
+
+thread_local! {
+    static WORK: RefCell<Work> = RefCell::new(Work::default());
+}
+
+fn with_work<T>(f: impl FnOnce(&mut Work) -> T) -> T {
+    WORK.with(|w| match w.try_borrow_mut() {
+        Ok(mut work) => f(&mut work),
+        Err(_) => f(&mut Work::default()),
+    })
+}
+
+/// What the candidate search looks for: the member's name, date of birth, gender and hometown.
+#[derive(Clone, Copy)]
+struct Search<'a> {
+    name: &'a str,
+    dob: Option<PartialDate>,
+    sex: Option<Gender>,
+    place: Place,
+}
+
+/// What `check` decided besides the findings.
+#[derive(Default)]
+struct Outcome<'a> {
+    matched: Option<u32>,
+    name: Option<(MatchKind, f64, &'a str, &'a str)>,
+}
+
+/// What a check reads of one population row besides its text, side by side: a
+/// member's record and every candidate cost one cache line here, not one per
+/// column (at national size the table is far larger than the caches, and rows
+/// are reached in no useful order).
+#[derive(Clone, Copy, Debug, Default)]
+struct RowInfo {
+    place: Place,
+    /// Where the row's text starts in its chunk's arena, and its length.
+    start: u64,
+    len: u32,
+    dob: PartialDate,
+    name_len: u16,
+    sex: Option<Gender>,
+    flags: u8,
+}
+
+/// The population table, indexed for verification.
+pub struct PopulationIndex {
+    /// The rows' text, one arena per `CHUNK` rows as the build wrote it (joining
+    /// them would copy the whole table's text once more).
+    texts: Vec<String>,
+    rows: Vec<RowInfo>,
+    by_id: FxHashMap<u64, u32>,
+    by_old_id: FxHashMap<u64, u32>,
+    old_shared: Vec<Vec<u32>>,
+    block_keys: Vec<u64>,
+    block_rows: Vec<u32>,
+    /// `block_keys[block_dir[b]..block_dir[b + 1]]` are the keys whose top bits are
+    /// `b`: a lookup searches a handful of keys instead of the whole sorted table.
+    block_dir: Vec<usize>,
+    block_shift: u32,
+    report: BuildReport,
+    options: Options,
+}
+
+impl PopulationIndex {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn report(&self) -> &BuildReport {
+        &self.report
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Bytes held, roughly: for capacity planning.
+    pub fn memory_bytes(&self) -> usize {
+        self.texts.iter().map(String::capacity).sum::<usize>()
+            + self.texts.capacity() * std::mem::size_of::<String>()
+            + self.rows.capacity() * std::mem::size_of::<RowInfo>()
+            + self.block_dir.capacity() * std::mem::size_of::<usize>()
+            + self.by_id.capacity() * 16
+            + self.by_old_id.capacity() * 16
+            + self.old_shared.iter().map(|v| v.capacity() * 4 + 24).sum::<usize>()
+            + self.block_keys.capacity() * 8
+            + self.block_rows.capacity() * 4
+    }
+
+    /// One row as stored; panics when `row >= len()`.
+    pub fn view(&self, row: usize) -> PopulationView<'_> {
+        let info = &self.rows[row];
+        let text = &self.texts[row / CHUNK][info.start as usize..info.start as usize + info.len as usize];
+        let mut f = text.splitn(7, SEP);
+        let mut next = || f.next().unwrap_or("");
+        let dob = info.dob;
+        let full_name = next();
+        PopulationView {
+            row,
+            full_name,
+            citizen_id: next(),
+            other_names: next(),
+            date_of_birth: next(),
+            gender: next(),
+            hometown: next(),
+            old_id_number: next(),
+            dob: dob.is_known().then_some(dob),
+            sex: info.sex,
+            place: info.place,
+        }
+    }
+
+    /// One text field of many rows, as Arrow-style offsets and bytes in the order
+    /// asked (`None` rows give empty values; the caller marks them null). Field `k`
+    /// is numbered as in `POPULATION_COLUMNS`. The rows are read in table order:
+    /// at national size the rows a roster leads to are spread over the whole table,
+    /// and reading them in roster order misses the caches at nearly every row.
+    pub fn gather_field(&self, rows: &[Option<usize>], k: usize) -> (Vec<i64>, Vec<u8>) {
+        let mut order: Vec<(u32, u32)> =
+            rows.iter().enumerate().filter_map(|(i, r)| r.map(|r| (r as u32, i as u32))).collect();
+        order.par_sort_unstable();
+        let values: Vec<&str> = order.iter().map(|&(r, _)| self.field(r as usize, k)).collect();
+        let mut offsets = vec![0i64; rows.len() + 1];
+        for (&(_, i), v) in order.iter().zip(&values) {
+            offsets[i as usize + 1] = v.len() as i64;
+        }
+        for i in 0..rows.len() {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut data = vec![0u8; offsets[rows.len()] as usize];
+        for (&(_, i), v) in order.iter().zip(&values) {
+            let start = offsets[i as usize] as usize;
+            data[start..start + v.len()].copy_from_slice(v.as_bytes());
+        }
+        (offsets, data)
+    }
+
+    /// Field `k` (numbered as in `POPULATION_COLUMNS`) of one row.
+    pub(super) fn field(&self, row: usize, k: usize) -> &str {
+        let v = self.view(row);
+        [v.citizen_id, v.full_name, v.other_names, v.date_of_birth, v.gender, v.hometown, v.old_id_number][k]
+    }
+
+    /// Verifies one member: every finding, the verdict, the matched record and the
+    /// candidates, with the name alignment.
+    pub fn verify(&self, member: &MemberRecord<'_>) -> Verification {
+        with_work(|w| {
+            let mut findings: Vec<Finding> = Vec::new();
+            let prepared = PreparedMember::read(member, self.options.as_of, &mut w.buf);
+            let (worst, outcome) = self.check(&prepared, w, &mut findings);
+            let name_match = outcome.name.map(|(_, _, a, b)| Comparer::default().compare(a, b, true));
+            Verification {
+                verdict: Verdict::of(worst),
+                findings,
+                matched: outcome.matched.map(|r| r as usize),
+                name_match,
+                name_pair: outcome.name.map(|(_, _, a, b)| (a.to_string(), b.to_string())),
+                candidates: w.candidates.clone(),
+            }
+        })
+    }
+
+    /// Verifies a whole roster on all cores; row i of the answer is roster row i.
+    pub fn verify_all<R: RosterSource + ?Sized>(&self, roster: &R) -> VerificationColumns {
+        let n = roster.len();
+        let chunks: Vec<VerificationColumns> = (0..n.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                let range = c * CHUNK..((c + 1) * CHUNK).min(n);
+                let mut out = VerificationColumns {
+                    verdict: Vec::with_capacity(range.len()),
+                    matched: Vec::with_capacity(range.len()),
+                    name_kind: Vec::with_capacity(range.len()),
+                    name_score: Vec::with_capacity(range.len()),
+                    findings: FindingColumns::new(),
+                    ..Default::default()
+                };
+                with_work(|w| {
+                    for i in range {
+                        out.findings.current = i as u32;
+                        let member = roster.member(i);
+                        let prepared = PreparedMember::read(&member, self.options.as_of, &mut w.buf);
+                        let (worst, outcome) = self.check(&prepared, w, &mut out.findings);
+                        out.verdict.push(Verdict::of(worst));
+                        out.matched.push(outcome.matched);
+                        out.name_kind.push(outcome.name.map(|n| n.0));
+                        out.name_score.push(outcome.name.map(|n| n.1 as f32));
+                        for c in &w.candidates {
+                            out.candidate_member.push(i as u32);
+                            out.candidate_row.push(c.row as u32);
+                            out.candidate_score.push(c.score as f32);
+                            out.candidate_kind.push(c.name_kind);
+                        }
+                    }
+                });
+                out
+            })
+            .collect();
+        let mut out = VerificationColumns { findings: FindingColumns::new(), ..Default::default() };
+        for c in chunks {
+            out.extend(c);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+use {super::dates::days_from_civil, super::Owner, keys::key_directory};
+
+#[cfg(test)]
+mod tests;

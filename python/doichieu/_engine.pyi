@@ -48,6 +48,14 @@ def find_duplicates(
     strong_threshold: float = 0.99,
     max_block_size: int = 400,
 ) -> dict[str, Any]: ...
+def find_roster_duplicates(
+    columns: dict[str, Any],
+    threshold: float = 0.9,
+    strong_threshold: float = 0.99,
+    max_block_size: int = 400,
+    model: DedupModel | None = None,
+) -> dict[str, Any]: ...
+def dedup_columns(columns: dict[str, Any]) -> Any: ...
 
 @final
 class DuplicateIndex:
@@ -159,3 +167,11 @@ class PopulationIndex:
     ) -> list[bytes]: ...
 
 def finding_codes() -> list[dict[str, str]]: ...
+def revalidate(
+    index: PopulationIndex,
+    columns: dict[str, Any],
+    threshold: float = 0.9,
+    strong_threshold: float = 0.99,
+    max_block_size: int = 400,
+    model: DedupModel | None = None,
+) -> dict[str, Any]: ...

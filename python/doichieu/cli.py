@@ -85,9 +85,9 @@ def cmd_demo_names(args: argparse.Namespace) -> int:
 
 def cmd_dedupe(args: argparse.Namespace) -> int:
     """Duplicate pairs and clusters of one roster file → pairs.csv, clusters.csv."""
-    from doichieu.dedup import find_duplicates, read_table, write_outputs
+    from doichieu.dedup import find_duplicates, load_dedup_roster, write_outputs
 
-    roster = read_table(args.roster)
+    roster = load_dedup_roster(args.roster)
     result = find_duplicates(roster, threshold=args.threshold)
     pairs_path, clusters_path = write_outputs(result, args.out)
     people = result.clusters["cluster_id"].n_unique() if result.clusters.height else 0

@@ -27,7 +27,7 @@ pub struct FindingsTable {
 
 /// The candidates offered to each member, best first, as a list per roster row
 /// (`offsets[i]..offsets[i + 1]`; no list where `has_list[i]` is false).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct CandidateLists {
     pub offsets: Vec<i32>,
     pub has_list: Vec<bool>,
@@ -139,7 +139,17 @@ pub fn revalidate<R: RosterSource + ?Sized>(
     let (pairs, clusters) = cut(found.pairs, &found.clusters, &links);
 
     let v = &verification;
-    let mut candidates = CandidateLists { offsets: vec![0], ..CandidateLists::default() };
+    let texts = || StrColumn::with_capacity(v.candidate_row.len(), 16 * v.candidate_row.len());
+    let mut candidates = CandidateLists {
+        offsets: Vec::with_capacity(v.len() + 1),
+        has_list: Vec::with_capacity(v.len()),
+        citizen_id: texts(),
+        full_name: texts(),
+        date_of_birth: texts(),
+        score: Vec::with_capacity(v.candidate_row.len()),
+        name_kind: Vec::with_capacity(v.candidate_row.len()),
+    };
+    candidates.offsets.push(0);
     let mut j = 0;
     for i in 0..v.len() {
         let start = j;

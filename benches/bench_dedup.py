@@ -167,9 +167,9 @@ def _generated_province(members: int) -> Section:
 def _incremental_latency(roster: pl.DataFrame, model: Any, queries: int = 2_000) -> tuple[float, float, int]:
     """p50 and p99 in µs of one `DuplicateIndex.query` per call, members of the roster asked again."""
     from doichieu import _engine
-    from doichieu.dedup import prepare
+    from doichieu.dedup import dedup_columns
 
-    parsed = prepare(roster)
+    parsed = dedup_columns(roster)
     names = (
         "full_name",
         "birth_year",

@@ -8,7 +8,7 @@ import pytest
 
 import doichieu
 from doichieu.cli import main
-from doichieu.dedup import parse_dates
+from doichieu.dedup import dedup_columns
 from test_dedup_engine import synthetic
 
 
@@ -86,8 +86,9 @@ def test_bad_files_get_clear_errors(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_partial_and_odd_dates() -> None:
-    dates = pl.DataFrame({"d": ["00/00/1950", "03/1950", "1950", "12-3-1970", "25569", "nonsense"]})
-    parsed = dates.select(*parse_dates(pl.col("d"))).rows()
+    dates = ["00/00/1950", "03/1950", "1950", "12-3-1970", "25569", "nonsense"]
+    roster = pl.DataFrame({"member_id": [str(i) for i in range(len(dates))], "full_name": "A", "date_of_birth": dates})
+    parsed = dedup_columns(roster).select("birth_year", "birth_month", "birth_day").rows()
     assert parsed == [(1950, 0, 0), (1950, 3, 0), (1950, 0, 0), (1970, 3, 12), (1970, 1, 1), (0, 0, 0)]
 
 

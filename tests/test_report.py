@@ -238,18 +238,6 @@ def test_planted_duplicates_are_found(revalidated: Revalidated) -> None:
     assert precision >= 0.95
 
 
-def test_components_of_pairs() -> None:
-    from doichieu.revalidate import _components
-
-    edges = pl.DataFrame(
-        {"row_a": [5, 1, 2, 9, 7], "row_b": [6, 2, 3, 8, 3]}, schema={"row_a": pl.UInt32, "row_b": pl.UInt32}
-    )
-    got = dict(_components(edges).iter_rows())
-    assert got == {1: 1, 2: 1, 3: 1, 7: 1, 5: 5, 6: 5, 8: 8, 9: 8}
-    empty = _components(edges.clear())
-    assert empty.height == 0
-
-
 def test_clusters_hold_only_pairs_that_stay(revalidated: Revalidated) -> None:
     duplicates = pl.read_csv(revalidated.out / "duplicates.csv", infer_schema=False)
     clustered = duplicates.filter(pl.col("cluster_id").is_not_null())

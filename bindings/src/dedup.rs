@@ -4,16 +4,21 @@
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
-use arrow_array::{ArrayRef, Float64Array, StringArray, UInt32Array};
+use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray, UInt32Array};
+use arrow_schema::ArrowError;
 use doichieu_engine::dedup::{
     self, levels::FIELDS, Config, Gender, IncrementalIndex, Model, ModelFileError, PartialDate, Person, MODEL_FORMAT,
     MODEL_VERSION,
 };
+use doichieu_engine::records::{RosterColumns, RosterSource};
+use doichieu_engine::values::dates::today;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use pyo3_arrow::PyTable;
 
 use crate::columns::{self, arrow_out, extract_ints, Column};
 use crate::errors::InvalidInputError;
+use crate::revalidation;
 
 /// Parsed roster columns, all the same length. Strings stay in Arrow/Python memory.
 struct Columns {
@@ -118,7 +123,7 @@ fn read_columns(cols: &Bound<'_, PyDict>) -> PyResult<Columns> {
     })
 }
 
-fn config(threshold: f64, strong_threshold: f64, max_block_size: usize) -> PyResult<Config> {
+pub(crate) fn config(threshold: f64, strong_threshold: f64, max_block_size: usize) -> PyResult<Config> {
     if !(0.0..=1.0).contains(&threshold) || !(threshold..=1.0).contains(&strong_threshold) {
         return Err(InvalidInputError::new_err(format!(
             "thresholds must satisfy 0 <= threshold ({threshold}) <= strong_threshold ({strong_threshold}) <= 1"
@@ -145,6 +150,18 @@ fn model_error(err: ModelFileError) -> PyErr {
             std::io::Error::new(source.kind(), format!("{}: {source}", path.display())).into()
         }
         other => InvalidInputError::new_err(other.to_string()),
+    }
+}
+
+impl From<Model> for DedupModel {
+    fn from(inner: Model) -> Self {
+        DedupModel { inner }
+    }
+}
+
+impl DedupModel {
+    pub(crate) fn model(&self) -> Model {
+        self.inner.clone()
     }
 }
 
@@ -275,6 +292,115 @@ fn find_duplicates<'py>(
     out.set_item("candidate_pairs", result.candidate_pairs)?;
     out.set_item("model", DedupModel { inner: result.model })?;
     Ok(out)
+}
+
+const PAIR_LEVELS: [&str; 8] = [
+    "name_level",
+    "date_of_birth_level",
+    "gender_level",
+    "hometown_level",
+    "citizen_id_level",
+    "old_id_level",
+    "party_card_level",
+    "admission_date_level",
+];
+
+/// Duplicates in a roster given as the roster columns (as for
+/// `PopulationIndex.verify_all`), each member read by the engine's record
+/// parsers. Returns a dict: pairs (Arrow table: member_id_a, member_id_b,
+/// score, type, match_weight, name_kind, explanation, one `{field}_level` per
+/// field; highest score first), clusters (Arrow table: cluster_id, member_id,
+/// type), warnings, candidate_pairs and model (`model` when given, else one
+/// trained on the roster).
+#[pyfunction]
+#[pyo3(signature = (columns, threshold = 0.9, strong_threshold = 0.99, max_block_size = 400, model = None))]
+fn find_roster_duplicates<'py>(
+    py: Python<'py>,
+    columns: &Bound<'py, PyDict>,
+    threshold: f64,
+    strong_threshold: f64,
+    max_block_size: usize,
+    model: Option<&DedupModel>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let cfg = config(threshold, strong_threshold, max_block_size)?;
+    let sources = revalidation::roster_sources(columns)?;
+    let roster = revalidation::roster_columns(&sources)?;
+    let model = model.map(DedupModel::model);
+    let (tables, result) = py.detach(|| {
+        let mut result = dedup::find_roster_duplicates(&roster, today(), &cfg, model);
+        let pairs = std::mem::take(&mut result.pairs);
+        let clusters = std::mem::take(&mut result.clusters);
+        (roster_tables(&roster, &pairs, &clusters), result)
+    });
+    let [pairs, clusters] = tables.map_err(|e| InvalidInputError::new_err(format!("find_duplicates: {e}")))?;
+    let out = PyDict::new(py);
+    out.set_item("pairs", revalidation::table(pairs)?)?;
+    out.set_item("clusters", revalidation::table(clusters)?)?;
+    out.set_item("warnings", result.warnings)?;
+    out.set_item("candidate_pairs", result.candidate_pairs)?;
+    out.set_item("model", DedupModel { inner: result.model })?;
+    Ok(out)
+}
+
+/// The roster (a dict of the roster columns) as deduplication reads it, each
+/// member by the engine's record parsers: an Arrow table of the columns
+/// `find_duplicates` and `DuplicateIndex` take (full_name, birth_year,
+/// birth_month, birth_day, gender (1 male, 0 female, null unknown),
+/// citizen_id, old_id, hometown, party_unit, party_card, admission_year,
+/// admission_month, admission_day; 0 where a date part is unknown).
+#[pyfunction]
+fn dedup_columns(py: Python<'_>, columns: &Bound<'_, PyDict>) -> PyResult<PyTable> {
+    let sources = revalidation::roster_sources(columns)?;
+    let roster = revalidation::roster_columns(&sources)?;
+    let batch = py.detach(|| {
+        let people = dedup::people_from_roster(&roster, today());
+        let text = |f: &dyn Fn(&dedup::OwnedPerson) -> Option<&str>| -> ArrayRef {
+            Arc::new(people.iter().map(f).collect::<StringArray>())
+        };
+        let int = |f: &dyn Fn(&dedup::OwnedPerson) -> Option<i64>| -> ArrayRef {
+            Arc::new(people.iter().map(f).collect::<Int64Array>())
+        };
+        revalidation::batch(vec![
+            ("full_name", text(&|p| Some(&p.full_name))),
+            ("birth_year", int(&|p| Some(p.date_of_birth.year.into()))),
+            ("birth_month", int(&|p| Some(p.date_of_birth.month.into()))),
+            ("birth_day", int(&|p| Some(p.date_of_birth.day.into()))),
+            ("gender", int(&|p| p.gender.map(|g| i64::from(g == Gender::Male)))),
+            ("citizen_id", text(&|p| p.citizen_id.as_deref())),
+            ("old_id", text(&|p| p.old_id.as_deref())),
+            ("hometown", text(&|p| p.hometown.as_deref())),
+            ("party_unit", text(&|p| p.party_unit.as_deref())),
+            ("party_card", text(&|p| p.party_card.as_deref())),
+            ("admission_year", int(&|p| Some(p.admission_date.year.into()))),
+            ("admission_month", int(&|p| Some(p.admission_date.month.into()))),
+            ("admission_day", int(&|p| Some(p.admission_date.day.into()))),
+        ])
+    });
+    revalidation::table(batch.map_err(|e| InvalidInputError::new_err(format!("dedup_columns: {e}")))?)
+}
+
+fn roster_tables(
+    roster: &RosterColumns<'_>,
+    pairs: &[dedup::DuplicatePair],
+    clusters: &[dedup::ClusterMember],
+) -> Result<[RecordBatch; 2], ArrowError> {
+    let member_id = |i: usize| roster.member(i).member_id;
+    let mut columns: Vec<(&str, ArrayRef)> = vec![
+        ("member_id_a", Arc::new(pairs.iter().map(|p| member_id(p.a)).collect::<StringArray>())),
+        ("member_id_b", Arc::new(pairs.iter().map(|p| member_id(p.b)).collect::<StringArray>())),
+        ("score", Arc::new(pairs.iter().map(|p| p.score()).collect::<Float64Array>())),
+        ("type", revalidation::strs(pairs.iter().map(|p| p.kind.as_str()))),
+        ("match_weight", Arc::new(pairs.iter().map(|p| p.match_weight).collect::<Float64Array>())),
+        ("name_kind", revalidation::strs(pairs.iter().map(|p| p.name_kind.as_str()))),
+        ("explanation", Arc::new(pairs.iter().map(|p| Some(p.explanation())).collect::<StringArray>())),
+    ];
+    columns.extend(revalidation::level_columns(pairs.iter(), &PAIR_LEVELS));
+    let (cluster_id, _, kind) = revalidation::cluster_columns(clusters);
+    let cluster_member_id: ArrayRef = Arc::new(clusters.iter().map(|c| member_id(c.member)).collect::<StringArray>());
+    Ok([
+        revalidation::batch(columns)?,
+        revalidation::batch(vec![("cluster_id", cluster_id), ("member_id", cluster_member_id), ("type", kind)])?,
+    ])
 }
 
 /// Holds a province's members and answers "who is this likely to be?" for one
@@ -444,5 +570,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<DedupModel>()?;
     m.add_class::<DuplicateIndex>()?;
     m.add_function(wrap_pyfunction!(find_duplicates, m)?)?;
+    m.add_function(wrap_pyfunction!(find_roster_duplicates, m)?)?;
+    m.add_function(wrap_pyfunction!(dedup_columns, m)?)?;
     Ok(())
 }

@@ -7,6 +7,7 @@ mod dedup;
 mod errors;
 mod names;
 mod records;
+mod revalidation;
 mod synth;
 mod vocabulary;
 mod wire;
@@ -23,6 +24,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     names::register(m)?;
     dedup::register(m)?;
     records::register(m)?;
+    revalidation::register(m)?;
     synth::register(m)?;
     vocabulary::register(m)?;
     wire::register(m)?;

@@ -24,7 +24,7 @@ use crate::errors::{InvalidInputError, NotAStringError};
 use crate::wire::{self, Refusal};
 
 /// One chunk of an Arrow text column, typed once so reads need no downcast.
-enum Chunk {
+pub(crate) enum Chunk {
     View(StringViewArray),
     Large(LargeStringArray),
     Small(StringArray),
@@ -52,7 +52,7 @@ impl Chunk {
 }
 
 /// A text column read in place: Arrow chunks, or str/None values from a list.
-enum Source {
+pub(crate) enum Source {
     Arrow { chunks: Vec<Chunk>, starts: Vec<usize>, len: usize },
     Python(Vec<Option<PyBackedStr>>),
     Absent(Absent),
@@ -135,7 +135,7 @@ fn read_source(name: &str, obj: &Bound<'_, PyAny>) -> PyResult<Source> {
 
 /// The columns named in `names` from a dict; `required` ones must be there, the
 /// others count as all-missing when absent. Unknown keys are an error.
-fn read_table<const N: usize>(
+pub(crate) fn read_table<const N: usize>(
     table: &Bound<'_, PyDict>,
     names: &[&str; N],
     required: &[&str],
@@ -173,7 +173,7 @@ fn read_table<const N: usize>(
     Ok(sources.into_iter().map(|s| s.unwrap_or(Source::Absent(Absent(len)))).collect())
 }
 
-fn engine_err(e: records::RecordError) -> PyErr {
+pub(crate) fn engine_err(e: records::RecordError) -> PyErr {
     InvalidInputError::new_err(e.to_string())
 }
 
@@ -227,7 +227,7 @@ fn strings(values: Vec<&'static str>) -> ArrayRef {
 /// Immutable once built; safe to share between threads.
 #[pyclass(module = "doichieu._engine", frozen)]
 pub struct PopulationIndex {
-    inner: CoreIndex,
+    pub(crate) inner: CoreIndex,
 }
 
 #[pymethods]

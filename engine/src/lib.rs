@@ -8,6 +8,7 @@ pub mod dedup;
 pub mod error;
 pub mod names;
 pub mod records;
+pub mod revalidation;
 #[cfg(feature = "synth")]
 pub mod synth;
 pub mod values;

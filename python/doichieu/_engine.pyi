@@ -60,6 +60,14 @@ def find_duplicates(
     max_block_size: int = 400,
     model: DedupModel | None = None,
 ) -> dict[str, Any]: ...
+def find_roster_duplicates(
+    columns: dict[str, Any],
+    threshold: float = 0.9,
+    strong_threshold: float = 0.99,
+    max_block_size: int = 400,
+    model: DedupModel | None = None,
+) -> dict[str, Any]: ...
+def dedup_columns(columns: dict[str, Any]) -> Any: ...
 
 @final
 class DuplicateIndex:
@@ -177,3 +185,11 @@ class PopulationIndex:
 def finding_codes() -> list[dict[str, str]]: ...
 def text_violations(path: str, value: str, max_bytes: int, required: bool = False) -> list[tuple[str, str]]: ...
 def member_violations(path: str, data: bytes, field_caps: Sequence[int]) -> list[tuple[str, str]]: ...
+def revalidate(
+    index: PopulationIndex,
+    columns: dict[str, Any],
+    threshold: float = 0.9,
+    strong_threshold: float = 0.99,
+    max_block_size: int = 400,
+    model: DedupModel | None = None,
+) -> dict[str, Any]: ...

@@ -52,10 +52,10 @@ class _nullcontext:
 
 def cmd_dedupe(args: argparse.Namespace) -> int:
     """Duplicate pairs and clusters of one roster file → pairs.csv, clusters.csv."""
-    from doichieu.dedup import DedupModel, find_duplicates, read_table, write_outputs
+    from doichieu.dedup import DedupModel, find_duplicates, load_dedup_roster, write_outputs
 
     model = DedupModel.load(args.model) if args.model else None
-    roster = read_table(args.roster)
+    roster = load_dedup_roster(args.roster)
     result = find_duplicates(roster, threshold=args.threshold, model=model)
     pairs_path, clusters_path = write_outputs(result, args.out)
     if args.save_model:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jinja2
 import matplotlib
@@ -29,10 +29,8 @@ from markupsafe import Markup
 from matplotlib.figure import Figure
 
 from doichieu.records import finding_codes
+from doichieu.summary import Summary
 from doichieu.vocabulary import DUPLICATE_TITLES, OWNER_TITLES, OWNERS, SEVERITY_TITLES, VERDICT_TITLES
-
-if TYPE_CHECKING:
-    from doichieu.revalidate import Summary
 
 __all__ = ["VERDICT_TITLES", "render_report", "write_report"]
 

@@ -16,8 +16,9 @@ Writes into ``--out``:
   owner must act on (review and error), sorted by ward and party organisation,
   with the member's name and the candidates offered, and a legend of the codes;
 
-and prints a summary. The cross-check itself is one engine call per chunk of the
-roster, with a progress bar on the terminal.
+and prints a summary. Python reads the files (``doichieu.records``) and writes
+the outputs; the cross-check, the deduplication and the population data's word
+on each duplicate pair are one engine call (``revalidate``).
 """
 
 from __future__ import annotations
@@ -25,25 +26,31 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Literal, TextIO
 
 import polars as pl
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from doichieu.dedup import find_duplicates
+from doichieu import _engine
 from doichieu.errors import InvalidInputError
-from doichieu.records import FINDING_COLUMNS, PopulationIndex, finding_codes, load_roster
+from doichieu.records import (
+    FINDING_COLUMNS,
+    ROSTER_COLUMNS,
+    PopulationIndex,
+    finding_codes,
+    load_roster,
+)
+from doichieu.summary import Summary
 from doichieu.vocabulary import DUPLICATE_TYPES, OWNER_TITLES, OWNERS, VERDICTS
+
+__all__ = ["DUPLICATE_COLUMNS", "DUPLICATE_TYPES", "Revalidation", "Summary", "revalidate", "run"]
 
 #: Excel holds 1,048,576 rows a sheet; longer work lists continue on further sheets.
 SHEET_ROWS = 1_000_000
-
-#: A cluster takes the most specific type among its pairs (as the engine does).
-CLUSTER_TYPE_ORDER = DUPLICATE_TYPES
 
 #: Columns of ``duplicates.csv``, in order.
 DUPLICATE_COLUMNS = (
@@ -67,10 +74,6 @@ DUPLICATE_COLUMNS = (
     "explanation",
 )
 
-#: A member without a citizen-ID match is linked to its best population
-#: candidate only when that candidate scores at least this and is not tied.
-LINK_MIN_SCORE = 0.9
-
 WORKLIST_COLUMNS = (
     "ward",
     "party_unit",
@@ -87,20 +90,40 @@ WORKLIST_COLUMNS = (
 )
 
 
-@dataclass
-class Summary:
-    members: int
-    population: int
-    as_of: date
-    verdicts: dict[str, int]
-    codes: dict[str, int]
-    owners: dict[str, int]
-    duplicates: dict[str, int] = field(default_factory=dict)
-    duplicate_clusters: dict[str, int] = field(default_factory=dict)
-    duplicates_cleared: int = 0
-    files: list[Path] = field(default_factory=list)
-    seconds: float = 0.0
-    report_seconds: float = 0.0
+@dataclass(frozen=True)
+class Revalidation:
+    """What one engine call answers for a roster (``row`` is the roster row).
+
+    findings: ``FINDING_COLUMNS`` and row. verdicts: member_id, verdict,
+    matched_citizen_id, name_kind, name_score, candidates (list of
+    {citizen_id, full_name, date_of_birth, score, name_kind}, best first), row.
+    pairs: ``DUPLICATE_COLUMNS``, row_a, row_b: every pair deduplication scored
+    at or above its threshold, with ``population_check`` saying whether the two
+    members are tied to the same citizen (``same_citizen``), to two different
+    citizens (``different_citizens``) or not both tied (``unknown``), and
+    ``status`` ``duplicate``, or ``cleared`` where the population data shows
+    two people (never for ``DUPLICATE_CITIZEN_ID``); a pair's ``cluster_id`` is
+    null when it was cleared or is a weak link kept out of clusters. clusters:
+    cluster_id, type, member_id, ward, party_unit, row, rebuilt from the pairs
+    that stay (a cleared pair may split a cluster).
+    """
+
+    findings: pl.DataFrame
+    verdicts: pl.DataFrame
+    pairs: pl.DataFrame
+    clusters: pl.DataFrame
+
+
+def revalidate(index: PopulationIndex, roster: pl.DataFrame) -> Revalidation:
+    """Cross-checks and deduplicates a roster (as ``load_roster`` reads it) in
+    one engine call, the GIL released throughout."""
+    raw = _engine.revalidate(index.engine, {c: roster[c] for c in ROSTER_COLUMNS})
+    return Revalidation(
+        findings=pl.DataFrame(raw["findings"]),
+        verdicts=pl.DataFrame(raw["verdicts"]),
+        pairs=pl.DataFrame(raw["pairs"]),
+        clusters=pl.DataFrame(raw["clusters"]),
+    )
 
 
 def _worklist(owner: str, findings: pl.DataFrame, roster: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
@@ -131,156 +154,6 @@ def _worklist(owner: str, findings: pl.DataFrame, roster: pl.DataFrame, verdicts
     )
 
 
-def _population_links(verdicts: pl.DataFrame) -> pl.DataFrame:
-    """Per roster row, the citizen the cross-check tied the member to: the record
-    of the member's own citizen ID when the names agree, else (no ID match, or a
-    number that belongs to someone else) the best candidate when it is clear
-    (scores at least ``LINK_MIN_SCORE``, no tie); null when neither."""
-    candidates = pl.col("candidates")
-    top = candidates.list.first().struct.field("score")
-    second = candidates.list.get(1, null_on_oob=True).struct.field("score")
-    by_id = pl.when(pl.col("name_kind").is_not_null() & (pl.col("name_kind") != "different")).then(
-        pl.col("matched_citizen_id")
-    )
-    best = pl.when((top >= LINK_MIN_SCORE) & (second.is_null() | (second < top))).then(
-        candidates.list.first().struct.field("citizen_id")
-    )
-    matched = pl.col("matched_citizen_id").is_not_null()
-    return verdicts.select(
-        pl.col("row"),
-        pl.coalesce(pl.when(matched).then(by_id), best).alias("link"),
-    )
-
-
-def _components(edges: pl.DataFrame) -> pl.DataFrame:
-    """Connected components of an edge list (``row_a``, ``row_b``): ``row`` and
-    ``component`` (the smallest row in it), by label propagation in polars; one
-    round per step of the longest path, and clusters are small."""
-    both = pl.concat(
-        [
-            edges.select(pl.col("row_a").alias("row"), pl.col("row_b").alias("other")),
-            edges.select(pl.col("row_b").alias("row"), pl.col("row_a").alias("other")),
-        ]
-    )
-    labels = both.select("row").unique().with_columns(pl.col("row").alias("component")).sort("row")
-    while True:
-        nearest = (
-            both.join(labels.rename({"row": "other", "component": "theirs"}), on="other")
-            .group_by("row")
-            .agg(pl.col("theirs").min())
-        )
-        updated = (
-            labels.join(nearest, on="row", how="left")
-            .select("row", pl.min_horizontal("component", "theirs").alias("component"))
-            .sort("row")
-        )
-        if updated.equals(labels):
-            return labels
-        labels = updated
-
-
-def find_roster_duplicates(roster: pl.DataFrame, verdicts: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The roster's duplicates, checked against the population data.
-
-    Returns ``(pairs, clusters)``. ``pairs`` has ``DUPLICATE_COLUMNS`` (plus
-    ``row_a``/``row_b``): every pair ``find_duplicates`` scored at or above its
-    threshold, with ``population_check`` saying whether the two members are tied
-    to the same citizen (``same_citizen``), to two different citizens
-    (``different_citizens``) or not both tied (``unknown``), and ``status``
-    ``duplicate``, or ``cleared`` where the population data shows two people
-    (never for ``DUPLICATE_CITIZEN_ID``: one number on two members is always
-    reported). ``clusters``: cluster_id, type, member_id, ward, party_unit,
-    row: the engine's clusters rebuilt from the pairs that stay (a cleared pair
-    may split a cluster); a pair's ``cluster_id`` is null when it was cleared or
-    is a weak link the engine kept out of clusters.
-    """
-    rows = pl.int_range(0, roster.height, dtype=pl.UInt32)
-    # Row numbers stand in for member IDs, which a roster may hold twice.
-    result = find_duplicates(roster.with_columns(rows.cast(pl.String).alias("member_id")))
-    people = roster.select(rows.alias("row"), "member_id", "ward", "party_unit")
-    links = _population_links(verdicts)
-    engine_clusters = result.clusters.select(
-        pl.col("cluster_id").cast(pl.UInt32),
-        pl.col("member_id").cast(pl.UInt32).alias("row"),
-        pl.col("type").alias("cluster_type"),
-    )
-
-    def side(suffix: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-        who = people.join(links, on="row", how="left").rename(lambda c: f"{c}_{suffix}")
-        cluster = engine_clusters.select(
-            pl.col("row").alias(f"row_{suffix}"), pl.col("cluster_id").alias(f"cluster_{suffix}")
-        )
-        return who, cluster
-
-    who_a, cluster_a = side("a")
-    who_b, cluster_b = side("b")
-    pairs = (
-        result.pairs.with_columns(
-            pl.col("member_id_a").cast(pl.UInt32).alias("row_a"), pl.col("member_id_b").cast(pl.UInt32).alias("row_b")
-        )
-        .drop("member_id_a", "member_id_b")
-        .join(who_a, on="row_a", how="left")
-        .join(who_b, on="row_b", how="left")
-        .join(cluster_a, on="row_a", how="left")
-        .join(cluster_b, on="row_b", how="left")
-    )
-    both = pl.col("link_a").is_not_null() & pl.col("link_b").is_not_null()
-    check = (
-        pl.when(both & (pl.col("link_a") == pl.col("link_b")))
-        .then(pl.lit("same_citizen"))
-        .when(both)
-        .then(pl.lit("different_citizens"))
-        .otherwise(pl.lit("unknown"))
-    )
-    pairs = pairs.with_columns(
-        pl.when(pl.col("cluster_a") == pl.col("cluster_b")).then(pl.col("cluster_a")).alias("cluster_id"),
-        check.alias("population_check"),
-    ).with_columns(
-        pl.when((pl.col("population_check") == "different_citizens") & (pl.col("type") != "DUPLICATE_CITIZEN_ID"))
-        .then(pl.lit("cleared"))
-        .otherwise(pl.lit("duplicate"))
-        .alias("status")
-    )
-    # Clusters again, from the pairs that stay: the engine's clusters less the
-    # links the population data cut (a cluster may split or vanish).
-    linked = pairs.filter((pl.col("status") == "duplicate") & pl.col("cluster_id").is_not_null())
-    component = _components(linked.select("row_a", "row_b"))
-    rank = {kind: i for i, kind in enumerate(CLUSTER_TYPE_ORDER)}
-    kinds = (
-        linked.join(component.rename({"row": "row_a"}), on="row_a")
-        .group_by("component")
-        .agg(pl.col("type").replace_strict(rank, return_dtype=pl.UInt8).min().alias("rank"))
-        .with_columns(
-            pl.col("rank").replace_strict(dict(enumerate(CLUSTER_TYPE_ORDER)), return_dtype=pl.String).alias("type")
-        )
-    )
-    clusters = (
-        component.join(kinds.select("component", "type"), on="component")
-        .join(people, on="row", how="left")
-        .with_columns(pl.col("component").rank("dense").cast(pl.UInt32).sub(1).alias("cluster_id"))
-        .select("cluster_id", "type", "member_id", "ward", "party_unit", "row")
-        .sort("cluster_id", "row")
-    )
-    final = clusters.select("row", pl.col("cluster_id").alias("final_cluster"))
-    pairs = (
-        pairs.join(final.rename({"row": "row_a"}), on="row_a", how="left")
-        .with_columns(
-            pl.when(pl.col("cluster_id").is_not_null() & (pl.col("status") == "duplicate"))
-            .then(pl.col("final_cluster"))
-            .alias("cluster_id")
-        )
-        .sort(
-            pl.col("status") != "duplicate",
-            "cluster_id",
-            pl.col("score"),
-            descending=[False, False, True],
-            nulls_last=True,
-        )
-        .select(*DUPLICATE_COLUMNS, "row_a", "row_b")
-    )
-    return pairs, clusters
-
-
 def _write_xlsx(path: Path, owner: str, rows: pl.DataFrame, legend: pl.DataFrame) -> None:
     import xlsxwriter  # type: ignore[import-untyped]  # ships no type information
 
@@ -309,42 +182,41 @@ def run(
     extra_columns: Literal["error", "ignore"] = "error",
     console: Console | None = None,
 ) -> Summary:
-    """The whole command without the argument parsing; returns the summary."""
+    """The whole command without the argument parsing; returns the summary,
+    with the seconds of each stage in ``summary.stages``."""
     started = time.perf_counter()
+    stages: dict[str, float] = {}
+    clock = [started]
+
+    def lap(stage: str) -> None:
+        now = time.perf_counter()
+        stages[stage] = now - clock[0]
+        clock[0] = now
+
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise InvalidInputError(f"{out}: exists and is not a folder")
     console = console or Console(stderr=True)
-    columns = (
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as progress:
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True
+    ) as progress:
         step = progress.add_task("Đọc CSDL dân cư / reading the population data", total=None)
         index = PopulationIndex(population_path, as_of=as_of, extra_columns=extra_columns)
+        lap("read population")
         progress.update(step, description="Đọc danh sách đảng viên / reading the roster")
         roster = load_roster(roster_path, extra_columns=extra_columns)
-        progress.remove_task(step)
-        check = progress.add_task("Đối chiếu / cross-checking", total=roster.height)
-        findings, verdicts = index.verify_all(
-            roster, chunk_size=1 << 17, on_progress=lambda done, _total: progress.update(check, completed=done)
-        )
-        progress.remove_task(check)
-        step = progress.add_task("Tìm trùng lặp / finding duplicates", total=None)
-        pairs, clusters = find_roster_duplicates(roster, verdicts)
-        progress.remove_task(step)
-        writing = progress.add_task("Ghi kết quả / writing the results", total=4 + len(OWNERS))
+        lap("read roster")
+        progress.update(step, description="Đối chiếu và tìm trùng lặp / cross-checking and finding duplicates")
+        result = revalidate(index, roster)
+        findings, verdicts, pairs, clusters = result.findings, result.verdicts, result.pairs, result.clusters
+        lap("engine")
+        progress.update(step, description="Ghi kết quả / writing the results")
         out.mkdir(parents=True, exist_ok=True)
         files = [out / "verdicts.csv", out / "findings.csv", out / "duplicates.csv"]
         verdicts.select("member_id", "verdict").write_csv(files[0])
-        progress.advance(writing)
         findings.select(FINDING_COLUMNS).write_csv(files[1])
-        progress.advance(writing)
         pairs.select(DUPLICATE_COLUMNS).write_csv(files[2])
-        progress.advance(writing)
+        lap("csv")
         legend = finding_codes()
         owners: dict[str, int] = {}
         for owner in OWNERS:
@@ -353,7 +225,7 @@ def run(
             _write_xlsx(path, owner, rows, legend)
             owners[owner] = rows.height
             files.append(path)
-            progress.advance(writing)
+            lap(f"worklist {owner}")
         counts = verdicts.group_by("verdict").len()
         by_verdict = {v: 0 for v in VERDICTS} | dict(counts.iter_rows())
         by_code = dict(findings.group_by("code").len().sort("len", "code", descending=[True, False]).iter_rows())
@@ -374,13 +246,15 @@ def run(
             files=files,
             seconds=time.perf_counter() - started,
         )
+        lap("summary")
         report_started = time.perf_counter()
         from doichieu.report import write_report  # matplotlib and Jinja2 load only when a report is written
 
         write_report(files[-1], summary, roster, verdicts, findings, pairs, clusters)
         summary.report_seconds = time.perf_counter() - report_started
-        progress.advance(writing)
+        lap("report")
     summary.seconds = time.perf_counter() - started
+    summary.stages = stages
     return summary
 
 

@@ -50,29 +50,75 @@ pub(crate) fn cluster(people: &[Person<'_>], pairs: &[DuplicatePair], config: &C
             uf.union(ra, rb);
         }
     }
-    // Type of each cluster: the most specific type among its pairs.
+    numbered(&mut uf, pairs.iter().map(|p| (p.a, p.b, p.kind)))
+}
+
+/// The connected components of `edges` over `n` members, every edge joining
+/// (no guard: the edges are pairs already clustered once), numbered and typed
+/// as `cluster` does.
+pub fn components(n: usize, edges: &[(usize, usize, DuplicateType)]) -> Vec<ClusterMember> {
+    let mut uf = UnionFind::new(n);
+    for &(a, b, _) in edges {
+        uf.union(a, b);
+    }
+    numbered(&mut uf, edges.iter().copied())
+}
+
+/// Members of every group of two or more, in member order; groups numbered from
+/// 0 in the order of their smallest member, each typed by the most specific type
+/// among the pairs inside it.
+fn numbered(uf: &mut UnionFind, pairs: impl Iterator<Item = (usize, usize, DuplicateType)>) -> Vec<ClusterMember> {
     let mut kind_of_root: rustc_hash::FxHashMap<usize, DuplicateType> = Default::default();
-    for p in pairs {
-        let root = uf.find(p.a);
-        if root == uf.find(p.b) {
-            let entry = kind_of_root.entry(root).or_insert(p.kind);
-            *entry = (*entry).min(p.kind);
+    for (a, b, kind) in pairs {
+        let root = uf.find(a);
+        if root == uf.find(b) {
+            let entry = kind_of_root.entry(root).or_insert(kind);
+            *entry = (*entry).min(kind);
         }
     }
-    let mut roots: Vec<(usize, usize)> = Vec::new(); // (root, smallest member) in member order
     let mut cluster_of_root: rustc_hash::FxHashMap<usize, usize> = Default::default();
     let mut members = Vec::new();
-    for i in 0..people.len() {
+    for i in 0..uf.parent.len() {
         let root = uf.find(i);
         if uf.size[root] < 2 {
             continue;
         }
         let next_id = cluster_of_root.len();
-        let id = *cluster_of_root.entry(root).or_insert_with(|| {
-            roots.push((root, i));
-            next_id
-        });
+        let id = *cluster_of_root.entry(root).or_insert(next_id);
         members.push(ClusterMember { cluster_id: id, member: i, kind: kind_of_root[&root] });
     }
     members
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_are_numbered_by_their_smallest_member_and_typed_by_the_most_specific_pair() {
+        use DuplicateType::*;
+        let edges = [
+            (5, 6, DuplicatePerson),
+            (1, 2, TransferDuplicate),
+            (2, 3, DuplicatePerson),
+            (8, 9, DuplicatePerson),
+            (3, 7, DuplicateCitizenId),
+        ];
+        let got: Vec<(usize, usize, DuplicateType)> =
+            components(10, &edges).into_iter().map(|m| (m.cluster_id, m.member, m.kind)).collect();
+        assert_eq!(
+            got,
+            [
+                (0, 1, DuplicateCitizenId),
+                (0, 2, DuplicateCitizenId),
+                (0, 3, DuplicateCitizenId),
+                (1, 5, DuplicatePerson),
+                (1, 6, DuplicatePerson),
+                (0, 7, DuplicateCitizenId),
+                (2, 8, DuplicatePerson),
+                (2, 9, DuplicatePerson),
+            ]
+        );
+        assert!(components(4, &[]).is_empty());
+    }
 }

@@ -23,11 +23,12 @@ use crate::names::{self, Form, MatchKind, Writer};
 pub use crate::values::{Gender, PartialDate};
 pub use crate::vocabulary::DuplicateType;
 pub use blocking::BlockKind;
+pub use cluster::components;
 pub use index::{Candidate, IncrementalIndex, OwnedPerson};
 use levels::{Field, Pattern, FIELDS};
 pub use model::Model;
 pub use model_file::{ModelFileError, FORMAT as MODEL_FORMAT, VERSION as MODEL_VERSION};
-pub use person::person_of;
+pub use person::{people_from_roster, person_of};
 
 /// One member as deduplication sees it; values already cleaned by the record
 /// layer (citizen IDs as bare digits, hometown as the current province's key).
@@ -199,6 +200,11 @@ pub struct DuplicatePair {
 }
 
 impl DuplicatePair {
+    /// The probability as tables write it and order it: six decimals (ties to even).
+    pub fn score(&self) -> f64 {
+        (self.probability * 1e6).round_ties_even() / 1e6
+    }
+
     /// "name=same_name(+7.9) date_of_birth=exact(+11.2) …": why the pair scored as it did.
     pub fn explanation(&self) -> String {
         let mut parts = Vec::with_capacity(FIELDS.len());
@@ -444,6 +450,22 @@ pub fn find_duplicates_with(people: &[Person<'_>], config: &Config, model: Optio
         .collect();
     let clusters = cluster::cluster(people, &pairs, config);
     DedupResult { pairs, clusters, model, candidate_pairs: candidates.len(), warnings }
+}
+
+/// Duplicates in a roster as the record layer reads it ([`person_of`], dates
+/// plausible up to `as_of`), pairs ordered as tables show them: highest score
+/// first, then by row.
+pub fn find_roster_duplicates<R: crate::records::RosterSource + ?Sized>(
+    roster: &R,
+    as_of: i32,
+    config: &Config,
+    model: Option<Model>,
+) -> DedupResult {
+    let people = people_from_roster(roster, as_of);
+    let views: Vec<Person<'_>> = people.iter().map(OwnedPerson::view).collect();
+    let mut result = find_duplicates_with(&views, config, model);
+    result.pairs.sort_by(|x, y| y.score().total_cmp(&x.score()).then((x.a, x.b).cmp(&(y.a, y.b))));
+    result
 }
 
 #[cfg(test)]

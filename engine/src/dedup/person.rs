@@ -2,11 +2,13 @@
 //! row as the cross-check uses, so a member whose date, gender or number the
 //! cross-check reads is read the same way here.
 
+use rayon::prelude::*;
+
 use super::OwnedPerson;
 use crate::names::{self, Form, Writer};
 use crate::records::checks::CardProblem;
 use crate::records::citizen_id::CleanId;
-use crate::records::PreparedMember;
+use crate::records::{PreparedMember, RosterSource};
 
 /// The person as deduplication compares it: the full name as typed, dates only
 /// where they read and are plausible, the 12-digit number (a dropped leading zero
@@ -42,6 +44,22 @@ pub fn person_of(m: &PreparedMember<'_>, writer: &mut Writer) -> OwnedPerson {
         party_card,
         admission_date: m.admission_date.value.date().unwrap_or_default(),
     }
+}
+
+/// Every member of a roster as deduplication reads it, on all cores: each row read
+/// into a [`PreparedMember`] (dates plausible up to `as_of`, days since 1970-01-01)
+/// by the same rules the cross-check applies, then [`person_of`].
+pub fn people_from_roster<R: RosterSource + ?Sized>(roster: &R, as_of: i32) -> Vec<OwnedPerson> {
+    const CHUNK: usize = 4096;
+    (0..roster.len().div_ceil(CHUNK))
+        .into_par_iter()
+        .flat_map_iter(|c| {
+            let (mut writer, mut buf) = (Writer::default(), String::new());
+            (c * CHUNK..((c + 1) * CHUNK).min(roster.len()))
+                .map(|i| person_of(&PreparedMember::read(&roster.member(i), as_of, &mut buf), &mut writer))
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,0 +1,213 @@
+//! A whole revalidation in one call: roster columns and the population index
+//! in, four Arrow tables out (findings, verdicts, duplicate pairs, clusters),
+//! the work done by `doichieu_engine::revalidation` with the GIL released.
+
+use std::sync::Arc;
+
+use arrow_array::{Array, ArrayRef, Float64Array, ListArray, RecordBatch, StringArray, StructArray, UInt32Array};
+use arrow_buffer::{NullBuffer, OffsetBuffer};
+use arrow_schema::{ArrowError, DataType, Field, Schema};
+use doichieu_engine::dedup::{levels::FIELDS, ClusterMember, Config, DuplicatePair};
+use doichieu_engine::records::{RosterColumns, StrSource, ROSTER_COLUMNS};
+use doichieu_engine::revalidation::{self, Revalidation};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use pyo3_arrow::PyTable;
+
+use crate::columns::str_column_to_arrow;
+use crate::dedup::{config, DedupModel};
+use crate::errors::InvalidInputError;
+use crate::records::{engine_err, read_table, PopulationIndex, Source};
+
+/// Roster columns (a dict in `ROSTER_COLUMNS` names; absent ones all missing), read in place.
+pub(crate) fn roster_sources(columns: &Bound<'_, PyDict>) -> PyResult<Vec<Source>> {
+    read_table(columns, &ROSTER_COLUMNS, &[])
+}
+
+pub(crate) fn roster_columns(sources: &[Source]) -> PyResult<RosterColumns<'_>> {
+    let refs: Vec<&dyn StrSource> = sources.iter().map(|s| s as &dyn StrSource).collect();
+    let arr: [&dyn StrSource; 13] =
+        refs.try_into().map_err(|_| InvalidInputError::new_err("thirteen roster columns expected"))?;
+    RosterColumns::new(arr).map_err(engine_err)
+}
+
+/// A record batch of the given columns (every field nullable).
+pub(crate) fn batch(columns: Vec<(&str, ArrayRef)>) -> Result<RecordBatch, ArrowError> {
+    let fields: Vec<Field> = columns.iter().map(|(name, a)| Field::new(*name, a.data_type().clone(), true)).collect();
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns.into_iter().map(|(_, a)| a).collect())
+}
+
+/// An Arrow table for Python (any Arrow PyCapsule reader: polars, pyarrow, …).
+pub(crate) fn table(batch: RecordBatch) -> PyResult<PyTable> {
+    let schema = batch.schema();
+    PyTable::try_new(vec![batch], schema)
+}
+
+pub(crate) fn strs<'a>(values: impl Iterator<Item = &'a str>) -> ArrayRef {
+    Arc::new(StringArray::from_iter_values(values))
+}
+
+fn u32s(values: impl Iterator<Item = usize>) -> ArrayRef {
+    Arc::new(UInt32Array::from_iter_values(values.map(|v| v as u32)))
+}
+
+/// The level of each field in words, one column per field named `{field}_level`,
+/// for the fields in `fields` (null where a value was missing).
+pub(crate) fn level_columns<'p>(
+    pairs: impl Iterator<Item = &'p DuplicatePair> + Clone,
+    fields: &[&'static str],
+) -> Vec<(&'static str, ArrayRef)> {
+    FIELDS
+        .iter()
+        .zip(fields)
+        .map(|(f, name)| {
+            let levels: StringArray =
+                pairs.clone().map(|p| p.levels[f.index()].map(|l| f.levels()[l as usize])).collect();
+            (*name, Arc::new(levels) as ArrayRef)
+        })
+        .collect()
+}
+
+/// Cluster members: cluster_id, member (roster row), type.
+pub(crate) fn cluster_columns(members: &[ClusterMember]) -> (ArrayRef, ArrayRef, ArrayRef) {
+    (
+        u32s(members.iter().map(|m| m.cluster_id)),
+        u32s(members.iter().map(|m| m.member)),
+        strs(members.iter().map(|m| m.kind.as_str())),
+    )
+}
+
+const REVALIDATION_LEVELS: [&str; 6] =
+    ["name_level", "date_of_birth_level", "gender_level", "hometown_level", "citizen_id_level", "old_id_level"];
+
+/// The four tables, in the order `revalidate` names them.
+fn batches(r: Revalidation) -> Result<[RecordBatch; 4], ArrowError> {
+    let f = r.findings.columns;
+    let findings = batch(vec![
+        ("member_id", str_column_to_arrow(r.findings.member_id)),
+        ("code", strs(f.code.iter().map(|c| c.as_str()))),
+        ("field", strs(f.field.iter().copied())),
+        ("severity", strs(f.code.iter().map(|c| c.severity().as_str()))),
+        ("owner", strs(f.owner.iter().map(|o| o.as_str()))),
+        ("party_value", str_column_to_arrow(f.party_value)),
+        ("population_value", str_column_to_arrow(f.population_value)),
+        ("message_vi", str_column_to_arrow(f.message_vi)),
+        ("message_en", str_column_to_arrow(f.message_en)),
+        ("row", Arc::new(UInt32Array::from(f.member))),
+    ])?;
+
+    let v = r.verdicts;
+    let n = v.verdict.len();
+    let c = v.candidates;
+    let fields = vec![
+        Field::new("citizen_id", DataType::LargeUtf8, true),
+        Field::new("full_name", DataType::LargeUtf8, true),
+        Field::new("date_of_birth", DataType::LargeUtf8, true),
+        Field::new("score", DataType::Float64, true),
+        Field::new("name_kind", DataType::Utf8, true),
+    ];
+    let candidate = StructArray::try_new(
+        fields.into(),
+        vec![
+            str_column_to_arrow(c.citizen_id),
+            str_column_to_arrow(c.full_name),
+            str_column_to_arrow(c.date_of_birth),
+            Arc::new(Float64Array::from(c.score)),
+            strs(c.name_kind.iter().map(|k| k.as_str())),
+        ],
+        None,
+    )?;
+    let item = Arc::new(Field::new("item", candidate.data_type().clone(), true));
+    let lists = ListArray::try_new(
+        item,
+        OffsetBuffer::new(c.offsets.into()),
+        Arc::new(candidate),
+        Some(NullBuffer::from(c.has_list)),
+    )?;
+    let verdicts = batch(vec![
+        ("member_id", str_column_to_arrow(v.member_id)),
+        ("verdict", strs(v.verdict.iter().map(|x| x.as_str()))),
+        ("matched_citizen_id", str_column_to_arrow(v.matched_citizen_id)),
+        ("name_kind", Arc::new(v.name_kind.iter().map(|k| k.map(|k| k.as_str())).collect::<StringArray>())),
+        ("name_score", Arc::new(Float64Array::from(v.name_score))),
+        ("candidates", Arc::new(lists)),
+        ("row", u32s(0..n)),
+    ])?;
+
+    let p = r.pairs;
+    let pairs_iter = || p.pairs.iter();
+    let mut columns: Vec<(&str, ArrayRef)> = vec![
+        ("cluster_id", Arc::new(pairs_iter().map(|x| x.cluster_id).collect::<UInt32Array>())),
+        ("member_id_a", str_column_to_arrow(p.member_id_a)),
+        ("member_id_b", str_column_to_arrow(p.member_id_b)),
+        ("type", strs(pairs_iter().map(|x| x.pair.kind.as_str()))),
+        ("status", strs(pairs_iter().map(|x| x.status.as_str()))),
+        ("score", Arc::new(pairs_iter().map(|x| x.pair.score()).collect::<Float64Array>())),
+        ("population_check", strs(pairs_iter().map(|x| x.check.as_str()))),
+        ("ward_a", str_column_to_arrow(p.ward_a)),
+        ("party_unit_a", str_column_to_arrow(p.party_unit_a)),
+        ("ward_b", str_column_to_arrow(p.ward_b)),
+        ("party_unit_b", str_column_to_arrow(p.party_unit_b)),
+    ];
+    columns.extend(level_columns(pairs_iter().map(|x| &x.pair), &REVALIDATION_LEVELS));
+    columns.push((
+        "explanation",
+        strs(pairs_iter().map(|x| x.pair.explanation()).collect::<Vec<_>>().iter().map(String::as_str)),
+    ));
+    columns.push(("row_a", u32s(pairs_iter().map(|x| x.pair.a))));
+    columns.push(("row_b", u32s(pairs_iter().map(|x| x.pair.b))));
+    let pairs = batch(columns)?;
+
+    let cl = r.clusters;
+    let (cluster_id, row, kind) = cluster_columns(&cl.members);
+    let clusters = batch(vec![
+        ("cluster_id", cluster_id),
+        ("type", kind),
+        ("member_id", str_column_to_arrow(cl.member_id)),
+        ("ward", str_column_to_arrow(cl.ward)),
+        ("party_unit", str_column_to_arrow(cl.party_unit)),
+        ("row", row),
+    ])?;
+    Ok([findings, verdicts, pairs, clusters])
+}
+
+/// Cross-checks and deduplicates a roster (a dict of the roster columns)
+/// against `index` in one engine call. Returns a dict: findings, verdicts,
+/// pairs, clusters (Arrow tables), warnings (list of str), candidate_pairs
+/// (int) and model (the DedupModel that scored the pairs: `model` when given,
+/// else one trained on the roster).
+#[pyfunction]
+#[pyo3(signature = (index, columns, threshold = 0.9, strong_threshold = 0.99, max_block_size = 400, model = None))]
+fn revalidate<'py>(
+    py: Python<'py>,
+    index: &PopulationIndex,
+    columns: &Bound<'py, PyDict>,
+    threshold: f64,
+    strong_threshold: f64,
+    max_block_size: usize,
+    model: Option<&DedupModel>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let cfg: Config = config(threshold, strong_threshold, max_block_size)?;
+    let sources = roster_sources(columns)?;
+    let roster = roster_columns(&sources)?;
+    let model = model.map(DedupModel::model);
+    let (tables, model, warnings, candidate_pairs) = py.detach(|| {
+        let mut r = revalidation::revalidate(&index.inner, &roster, &cfg, model);
+        let (model, warnings, candidate_pairs) = (r.model.clone(), std::mem::take(&mut r.warnings), r.candidate_pairs);
+        (batches(r), model, warnings, candidate_pairs)
+    });
+    let tables = tables.map_err(|e| InvalidInputError::new_err(format!("revalidate: {e}")))?;
+    let out = PyDict::new(py);
+    for (name, batch) in ["findings", "verdicts", "pairs", "clusters"].into_iter().zip(tables) {
+        out.set_item(name, table(batch)?)?;
+    }
+    out.set_item("warnings", warnings)?;
+    out.set_item("candidate_pairs", candidate_pairs)?;
+    out.set_item("model", DedupModel::from(model))?;
+    Ok(out)
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(revalidate, m)?)?;
+    Ok(())
+}

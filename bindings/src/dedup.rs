@@ -7,11 +7,11 @@ use std::sync::{Arc, RwLock};
 use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray, UInt32Array};
 use arrow_schema::ArrowError;
 use doichieu_engine::dedup::{
-    self, levels::FIELDS, Config, Gender, IncrementalIndex, Model, ModelFileError, PartialDate, Person, MODEL_FORMAT,
-    MODEL_VERSION,
+    self, levels::FIELDS, Config, IncrementalIndex, Model, ModelFileError, Person, MODEL_FORMAT, MODEL_VERSION,
 };
 use doichieu_engine::records::{RosterColumns, RosterSource};
 use doichieu_engine::values::dates::today;
+use doichieu_engine::values::{Gender, PartialDate};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_arrow::PyTable;

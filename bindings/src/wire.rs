@@ -24,9 +24,9 @@
 
 use doichieu_engine::names::NameMatch;
 use doichieu_engine::records::{
-    Code, FindingColumns, MemberRecord, Owner, PopulationIndex as CoreIndex, PopulationView, Severity, Verdict,
-    Verification, ROSTER_COLUMNS,
+    FindingColumns, MemberRecord, PopulationIndex as CoreIndex, PopulationView, Verification,
 };
+use doichieu_engine::vocabulary::{Code, Owner, Severity, Verdict, ROSTER_COLUMNS};
 use prost::Message;
 use pyo3::prelude::*;
 

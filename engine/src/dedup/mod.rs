@@ -19,8 +19,9 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::names::{self, Form, MatchKind, Writer};
-// Re-exported where they used to be defined, so existing paths keep compiling.
-pub use crate::values::{Gender, PartialDate};
+use crate::values::{Gender, PartialDate};
+// Transitional: revalidation::cut imports it through dedup; remove once it
+// imports from vocabulary.
 pub use crate::vocabulary::DuplicateType;
 pub use blocking::BlockKind;
 pub use cluster::components;

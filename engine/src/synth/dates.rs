@@ -1,11 +1,11 @@
 //! Calendar dates as day numbers (days since 1970-01-01), and the partial dates of
 //! older members' records ("00/00/1950", "03/1950", "1950").
 
-pub use crate::records::dates::{civil_from_days, days_from_civil};
+pub use crate::values::dates::{civil_from_days, days_from_civil};
 
 /// Days in a month of the generator's (i32 year) calendar, from the record model's.
 pub fn days_in_month(y: i32, m: u32) -> u32 {
-    crate::records::dates::days_in_month(y.clamp(0, i32::from(u16::MAX)) as u16, m as u8) as u32
+    crate::values::dates::days_in_month(y.clamp(0, i32::from(u16::MAX)) as u16, m as u8) as u32
 }
 
 /// The day a person born on `dob` turns `years` old (29 February → 1 March).

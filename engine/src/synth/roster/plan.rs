@@ -4,10 +4,10 @@
 use rand::RngExt;
 use rand_pcg::Pcg64Mcg;
 
-use crate::records::Status;
 use crate::synth::dates::birthday;
 use crate::synth::people::{People, TAIL_SPACE};
 use crate::synth::rng::{rng, Stream};
+use crate::vocabulary::Status;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum IdPlan {

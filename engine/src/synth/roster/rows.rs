@@ -6,9 +6,7 @@ use rand_pcg::Pcg64Mcg;
 
 use super::plan::{mistype, status_text, DupPlan, IdPlan, LATEST_OFFICIAL_DELAY, PROBATION_DAYS};
 use super::truth::{card_is_well_formed, expected_findings, Facts, Finding, IdGiven, Pair, PairEnd};
-use crate::dedup::DuplicateType;
 use crate::names::{kind_and_score, ToneStyle};
-use crate::records::Status;
 use crate::synth::data::PROVINCES;
 use crate::synth::dates::{birthday, write_date, DateStyle, PartialDate};
 use crate::synth::noise::{self, write_form, ContentNoise, Form, Legacy};
@@ -16,6 +14,7 @@ use crate::synth::people::{AliasPlace, People, Person};
 use crate::synth::population::{self, chance, hometown_text, PopRecord, PARTIAL_STYLES};
 use crate::synth::rng::{rng, Stream};
 use crate::synth::{Generator, Table};
+use crate::vocabulary::{DuplicateType, Status};
 
 #[derive(Clone, Debug)]
 pub(crate) struct RosterRow<'g> {

@@ -9,16 +9,14 @@
 //! gives a name, date and gender mismatch) is claimed everywhere it shows.
 
 use super::plan::status_text;
-use crate::dedup::DuplicateType;
-use crate::names::compare::MatchKind;
 use crate::names::kind_and_score;
-use crate::records::{Code, Status};
 use crate::synth::data::PROVINCES;
 use crate::synth::dates::{birthday, PartialDate};
 use crate::synth::noise::{ContentNoise, Form, Legacy};
 use crate::synth::people::People;
 use crate::synth::population::{self, PopRecord};
 use crate::synth::Generator;
+use crate::vocabulary::{Code, DuplicateType, MatchKind, Status};
 
 pub(crate) struct Finding {
     /// On the member's duplicate row rather than its own.

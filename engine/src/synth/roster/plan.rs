@@ -125,16 +125,3 @@ pub(crate) fn mistype(number: u64, r: &mut Pcg64Mcg) -> u64 {
     }
     prefix + digits.iter().fold(0u64, |acc, &d| acc * 10 + u64::from(d))
 }
-
-/// How the roster writes a member's status; also the cause the truth gives for a
-/// status that is not eligible.
-pub(crate) fn status_text(status: Status) -> &'static str {
-    match status {
-        Status::Official => "official",
-        Status::Probationary => "probationary",
-        Status::Transferred => "transferred",
-        Status::Deceased => "deceased",
-        Status::Removed => "removed",
-        Status::Unrecognised => "unrecognised",
-    }
-}

@@ -4,7 +4,7 @@
 use rand::RngExt;
 use rand_pcg::Pcg64Mcg;
 
-use super::plan::{mistype, status_text, DupPlan, IdPlan, LATEST_OFFICIAL_DELAY, PROBATION_DAYS};
+use super::plan::{mistype, DupPlan, IdPlan, LATEST_OFFICIAL_DELAY, PROBATION_DAYS};
 use super::truth::{card_is_well_formed, expected_findings, Facts, Finding, IdGiven, Pair, PairEnd};
 use crate::names::{kind_and_score, ToneStyle};
 use crate::synth::data::PROVINCES;
@@ -48,7 +48,8 @@ impl RosterRow<'_> {
             Some(self.party_unit),
             Some(self.ward),
             Some(self.hometown.as_str()),
-            Some(status_text(self.status)),
+            // The vocabulary's code, which every roster reader takes.
+            Some(self.status.as_str()),
         ];
         for (i, v) in values.into_iter().enumerate() {
             table.push(i, v);

@@ -8,7 +8,6 @@
 //! therefore not claimed, and a change that shows up elsewhere (a borrowed number
 //! gives a name, date and gender mismatch) is claimed everywhere it shows.
 
-use super::plan::status_text;
 use crate::names::kind_and_score;
 use crate::synth::data::PROVINCES;
 use crate::synth::dates::{birthday, day_number};
@@ -138,7 +137,8 @@ pub(super) fn expected_findings(
         add(Code::UnderAgeAtAdmission, "admission_date", "admitted_under_18");
     }
     if f.status != Status::Official {
-        add(Code::StatusNotEligible, "status", status_text(f.status));
+        // The cause is the status as the roster writes it: its code.
+        add(Code::StatusNotEligible, "status", f.status.as_str());
     }
 
     // The number: its shape, then where it leads.

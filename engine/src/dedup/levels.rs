@@ -2,8 +2,8 @@
 //! the order Splink users know (exact → fuzzy → else), with "missing" kept apart
 //! so an absent value neither helps nor hurts.
 
-use crate::names::MatchKind;
 use crate::values::{Gender, PartialDate};
+use crate::vocabulary::MatchKind;
 
 /// The compared fields, in the order of a pattern.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -18,8 +18,9 @@ mod person;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::names::{self, Form, MatchKind, Writer};
+use crate::names::{self, Form, Writer};
 use crate::values::{Gender, PartialDate};
+use crate::vocabulary::MatchKind;
 // Transitional: revalidation::cut imports it through dedup; remove once it
 // imports from vocabulary.
 pub use crate::vocabulary::DuplicateType;

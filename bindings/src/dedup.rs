@@ -7,11 +7,11 @@ use std::sync::{Arc, RwLock};
 use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray, UInt32Array};
 use arrow_schema::ArrowError;
 use doichieu_engine::dedup::{
-    self, levels::FIELDS, Config, Gender, IncrementalIndex, Model, ModelFileError, PartialDate, Person, MODEL_FORMAT,
-    MODEL_VERSION,
+    self, levels::FIELDS, Config, IncrementalIndex, Model, ModelFileError, Person, MODEL_FORMAT, MODEL_VERSION,
 };
 use doichieu_engine::records::{RosterColumns, RosterSource};
 use doichieu_engine::values::dates::today;
+use doichieu_engine::values::{Gender, PartialDate};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_arrow::PyTable;
@@ -265,7 +265,7 @@ fn find_duplicates<'py>(
         let levels: Vec<Option<&str>> = p.iter().map(|x| x.levels[f.index()].map(|l| f.levels()[l as usize])).collect();
         let weights: Vec<Option<f64>> =
             p.iter().map(|x| Some(x.field_weights[f.index()]).filter(|w| !w.is_nan())).collect();
-        pairs.set_item(format!("{}_level", f.as_str()), arrow_out(py, Arc::new(StringArray::from(levels)))?)?;
+        pairs.set_item(f.level_column(), arrow_out(py, Arc::new(StringArray::from(levels)))?)?;
         pairs.set_item(format!("{}_weight", f.as_str()), arrow_out(py, Arc::new(Float64Array::from(weights)))?)?;
     }
     pairs.set_item(
@@ -293,17 +293,6 @@ fn find_duplicates<'py>(
     out.set_item("model", DedupModel { inner: result.model })?;
     Ok(out)
 }
-
-const PAIR_LEVELS: [&str; 8] = [
-    "name_level",
-    "date_of_birth_level",
-    "gender_level",
-    "hometown_level",
-    "citizen_id_level",
-    "old_id_level",
-    "party_card_level",
-    "admission_date_level",
-];
 
 /// Duplicates in a roster given as the roster columns (as for
 /// `PopulationIndex.verify_all`), each member read by the engine's record
@@ -394,7 +383,8 @@ fn roster_tables(
         ("name_kind", revalidation::strs(pairs.iter().map(|p| p.name_kind.as_str()))),
         ("explanation", Arc::new(pairs.iter().map(|p| Some(p.explanation())).collect::<StringArray>())),
     ];
-    columns.extend(revalidation::level_columns(pairs.iter(), &PAIR_LEVELS));
+    let level_names = FIELDS.map(|f| f.level_column());
+    columns.extend(revalidation::level_columns(pairs.iter(), &level_names));
     let (cluster_id, _, kind) = revalidation::cluster_columns(clusters);
     let cluster_member_id: ArrayRef = Arc::new(clusters.iter().map(|c| member_id(c.member)).collect::<StringArray>());
     Ok([

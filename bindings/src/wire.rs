@@ -24,9 +24,9 @@
 
 use doichieu_engine::names::NameMatch;
 use doichieu_engine::records::{
-    Code, FindingColumns, MemberRecord, Owner, PopulationIndex as CoreIndex, PopulationView, Severity, Verdict,
-    Verification, ROSTER_COLUMNS,
+    FindingColumns, MemberRecord, PopulationIndex as CoreIndex, PopulationView, Verification,
 };
+use doichieu_engine::vocabulary::{Code, Field, Owner, Severity, Verdict, ROSTER};
 use prost::Message;
 use pyo3::prelude::*;
 
@@ -48,23 +48,31 @@ pub enum Refusal {
     Internal(String),
 }
 
-/// A record's values in `ROSTER_COLUMNS` order.
-fn values(m: &pb::MemberRecord) -> [&str; 13] {
-    [
-        &m.member_id,
-        &m.full_name,
-        &m.birth_name,
-        &m.date_of_birth,
-        &m.gender,
-        &m.citizen_id,
-        &m.party_card_number,
-        &m.admission_date,
-        &m.official_date,
-        &m.party_unit,
-        &m.ward,
-        &m.hometown,
-        &m.status,
-    ]
+/// The request record's text of a roster field (None for a population-only
+/// field): the one place a proto field is tied to the vocabulary's field.
+fn roster_text(m: &pb::MemberRecord, field: Field) -> Option<&str> {
+    let text = match field {
+        Field::MemberId => &m.member_id,
+        Field::FullName => &m.full_name,
+        Field::BirthName => &m.birth_name,
+        Field::DateOfBirth => &m.date_of_birth,
+        Field::Gender => &m.gender,
+        Field::CitizenId => &m.citizen_id,
+        Field::PartyCardNumber => &m.party_card_number,
+        Field::AdmissionDate => &m.admission_date,
+        Field::OfficialDate => &m.official_date,
+        Field::PartyUnit => &m.party_unit,
+        Field::Ward => &m.ward,
+        Field::Hometown => &m.hometown,
+        Field::Status => &m.status,
+        Field::OtherNames | Field::OldIdNumber => return None,
+    };
+    Some(text)
+}
+
+/// A record's (field, text) in the roster's column order.
+fn roster_values(m: &pb::MemberRecord) -> impl Iterator<Item = (Field, &str)> + Clone {
+    ROSTER.iter().map(|column| (column.field, roster_text(m, column.field).unwrap_or_default()))
 }
 
 /// A character that leaves text blank (see the module's rules).
@@ -99,16 +107,16 @@ pub fn check_required(path: &str, value: &str, cap: usize, out: &mut Violations)
     }
 }
 
-/// A member's fields (caps in `ROSTER_COLUMNS` order) and a name to check.
-pub fn check_member(path: &str, m: &pb::MemberRecord, caps: &[usize; 13], out: &mut Violations) {
-    let fields = values(m);
+/// A member's fields (caps in the roster's column order) and a name to check.
+pub fn check_member(path: &str, m: &pb::MemberRecord, caps: &[usize; ROSTER.len()], out: &mut Violations) {
+    let fields = roster_values(m);
     let named = !trim_blank(&m.full_name).is_empty();
     // The common case is clean: one pass over the bytes before naming fields.
-    if named && fields.iter().zip(caps).all(|(v, &cap)| v.len() <= cap && !has_control(v)) {
+    if named && fields.clone().zip(caps).all(|((_, v), &cap)| v.len() <= cap && !has_control(v)) {
         return;
     }
-    for ((name, value), &cap) in ROSTER_COLUMNS.iter().zip(fields).zip(caps) {
-        check_text(&format!("{path}.{name}"), value, cap, out);
+    for ((field, value), &cap) in fields.zip(caps) {
+        check_text(&format!("{path}.{}", field.as_str()), value, cap, out);
     }
     if !named {
         out.push((format!("{path}.full_name"), "required: a record without a name cannot be checked".to_string()));
@@ -118,48 +126,36 @@ pub fn check_member(path: &str, m: &pb::MemberRecord, caps: &[usize; 13], out: &
 fn member_record<'a>(m: &'a pb::MemberRecord, member_id: &'a str) -> MemberRecord<'a> {
     // Empty text goes in as empty text (proto3 cannot tell it from absent); the
     // engine counts it as missing.
-    MemberRecord {
-        member_id: Some(member_id),
-        full_name: Some(&m.full_name),
-        birth_name: Some(&m.birth_name),
-        date_of_birth: Some(&m.date_of_birth),
-        gender: Some(&m.gender),
-        citizen_id: Some(&m.citizen_id),
-        party_card_number: Some(&m.party_card_number),
-        admission_date: Some(&m.admission_date),
-        official_date: Some(&m.official_date),
-        party_unit: Some(&m.party_unit),
-        ward: Some(&m.ward),
-        hometown: Some(&m.hometown),
-        status: Some(&m.status),
-    }
+    MemberRecord { member_id: Some(member_id), ..MemberRecord::from_fn(|field| roster_text(m, field)) }
 }
 
-fn verdict(v: Verdict) -> i32 {
-    let value = match v {
-        Verdict::Accept => pb::Verdict::Accept,
-        Verdict::Review => pb::Verdict::Review,
-        Verdict::Reject => pb::Verdict::Reject,
-    };
-    value as i32
+/// A vocabulary term's value in the proto's enum of the same concept.
+trait ProtoValue {
+    fn proto(self) -> i32;
 }
 
-fn severity(s: Severity) -> i32 {
-    let value = match s {
-        Severity::Info => pb::Severity::Info,
-        Severity::Review => pb::Severity::Review,
-        Severity::Error => pb::Severity::Error,
+/// The proto names each value after the vocabulary's term (`VERDICT_ACCEPT` for
+/// `Verdict::Accept`, code `accept`; tests/test_vocabulary.py holds the names to
+/// the codes), so one list of terms per concept maps both ways. The match has
+/// no catch-all: a term added to the vocabulary does not compile until it is
+/// listed here, and it cannot be listed before the proto has it.
+macro_rules! proto_values {
+    ($($concept:ident: $($term:ident),+;)+) => {
+        $(
+            impl ProtoValue for $concept {
+                fn proto(self) -> i32 {
+                    let value = match self { $( $concept::$term => pb::$concept::$term, )+ };
+                    value as i32
+                }
+            }
+        )+
     };
-    value as i32
 }
 
-fn owner(o: Owner) -> i32 {
-    let value = match o {
-        Owner::PartyBoard => pb::Owner::PartyBoard,
-        Owner::Police => pb::Owner::Police,
-        Owner::IntakeOfficer => pb::Owner::IntakeOfficer,
-    };
-    value as i32
+proto_values! {
+    Verdict: Accept, Review, Reject;
+    Severity: Info, Review, Error;
+    Owner: PartyBoard, Police, IntakeOfficer;
 }
 
 fn population(v: PopulationView<'_>) -> pb::PopulationRecord {
@@ -196,15 +192,15 @@ fn alignment(m: NameMatch) -> pb::NameAlignment {
 /// alignment and the candidates.
 fn full_verification(index: &CoreIndex, v: Verification) -> pb::Verification {
     pb::Verification {
-        verdict: verdict(v.verdict),
+        verdict: v.verdict.proto(),
         findings: v
             .findings
             .into_iter()
             .map(|f| pb::Finding {
                 code: f.code.as_str().to_owned(),
                 field: f.field.to_owned(),
-                severity: severity(f.severity),
-                owner: owner(f.owner),
+                severity: f.severity.proto(),
+                owner: f.owner.proto(),
                 party_value: f.party_value,
                 population_value: f.population_value,
                 message_vi: f.message_vi,
@@ -223,7 +219,7 @@ fn full_verification(index: &CoreIndex, v: Verification) -> pb::Verification {
 }
 
 /// A VerifyRequest's bytes to a VerifyResponse's bytes.
-pub fn verify_request(index: &CoreIndex, data: &[u8], caps: &[usize; 13]) -> Result<Vec<u8>, Refusal> {
+pub fn verify_request(index: &CoreIndex, data: &[u8], caps: &[usize; ROSTER.len()]) -> Result<Vec<u8>, Refusal> {
     let request =
         pb::VerifyRequest::decode(data).map_err(|e| Refusal::Malformed(format!("not a VerifyRequest: {e}")))?;
     let Some(member) = request.member else {
@@ -244,8 +240,8 @@ fn finding_at(f: &FindingColumns, j: usize) -> pb::Finding {
     pb::Finding {
         code: code.as_str().to_owned(),
         field: f.field[j].to_owned(),
-        severity: severity(code.severity()),
-        owner: owner(f.owner[j]),
+        severity: code.severity().proto(),
+        owner: f.owner[j].proto(),
         party_value: f.party_value.get(j).unwrap_or_default().to_owned(),
         population_value: f.population_value.get(j).unwrap_or_default().to_owned(),
         message_vi: f.message_vi.get(j).unwrap_or_default().to_owned(),
@@ -260,7 +256,7 @@ pub fn verify_stream(
     index: &CoreIndex,
     chunks: &[&[u8]],
     first: usize,
-    caps: &[usize; 13],
+    caps: &[usize; ROSTER.len()],
     max_chunk: usize,
 ) -> Result<Vec<Vec<u8>>, Refusal> {
     let requests = chunks
@@ -306,7 +302,7 @@ pub fn verify_stream(
         )));
     }
     let mut per: Vec<pb::Verification> =
-        answers.verdict.iter().map(|&v| pb::Verification { verdict: verdict(v), ..Default::default() }).collect();
+        answers.verdict.iter().map(|&v| pb::Verification { verdict: v.proto(), ..Default::default() }).collect();
     let found = &answers.findings;
     for (j, &member) in found.member.iter().enumerate() {
         per[member as usize].findings.push(finding_at(found, j));
@@ -338,7 +334,7 @@ fn text_violations(path: &str, value: &str, max_bytes: usize, required: bool) ->
 /// member, checked beside the request's other fields), its fields named under
 /// `path`. Bytes that are not the message raise InvalidInputError.
 #[pyfunction]
-fn member_violations(path: &str, data: &[u8], field_caps: [usize; 13]) -> PyResult<Violations> {
+fn member_violations(path: &str, data: &[u8], field_caps: [usize; ROSTER.len()]) -> PyResult<Violations> {
     let member =
         pb::MemberRecord::decode(data).map_err(|e| InvalidInputError::new_err(format!("not a MemberRecord: {e}")))?;
     let mut out = Violations::new();

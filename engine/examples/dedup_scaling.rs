@@ -5,7 +5,8 @@
 
 use std::time::Instant;
 
-use doichieu_engine::dedup::{find_duplicates, Config, Gender, PartialDate, Person};
+use doichieu_engine::dedup::{find_duplicates, Config, Person};
+use doichieu_engine::values::{Gender, PartialDate};
 
 fn main() {
     let n: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);

@@ -6,9 +6,10 @@ use rustc_hash::FxHashMap;
 
 use super::blocking::{block_key, BlockKind};
 use super::{duplicate_type, model, pattern_of, prepare, weigh, Model, Person, Prepared};
-use crate::names::{MatchKind, Writer};
+use crate::names::Writer;
 use crate::values::{Gender, PartialDate};
 use crate::vocabulary::DuplicateType;
+use crate::vocabulary::MatchKind;
 
 /// A person the index holds (owned copies of the values).
 #[derive(Clone, Debug, Default)]

@@ -2,8 +2,8 @@
 //! the order Splink users know (exact → fuzzy → else), with "missing" kept apart
 //! so an absent value neither helps nor hurts.
 
-use crate::names::MatchKind;
 use crate::values::{Gender, PartialDate};
+use crate::vocabulary::MatchKind;
 
 /// The compared fields, in the order of a pattern.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -33,20 +33,34 @@ pub const FIELDS: [Field; 8] = [
     Field::AdmissionDate,
 ];
 
-impl Field {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Field::Name => "name",
-            Field::DateOfBirth => "date_of_birth",
-            Field::Gender => "gender",
-            Field::Hometown => "hometown",
-            Field::CitizenId => "citizen_id",
-            Field::OldId => "old_id",
-            Field::PartyCard => "party_card",
-            Field::AdmissionDate => "admission_date",
-        }
-    }
+/// Each field's name and, from it, the name of its level column in the tables.
+macro_rules! field_names {
+    ($($field:ident = $name:literal),+ $(,)?) => {
+        impl Field {
+            pub fn as_str(self) -> &'static str {
+                match self { $( Field::$field => $name, )+ }
+            }
 
+            /// The column of the field's level in a table of pairs ("name_level").
+            pub fn level_column(self) -> &'static str {
+                match self { $( Field::$field => concat!($name, "_level"), )+ }
+            }
+        }
+    };
+}
+
+field_names! {
+    Name = "name",
+    DateOfBirth = "date_of_birth",
+    Gender = "gender",
+    Hometown = "hometown",
+    CitizenId = "citizen_id",
+    OldId = "old_id",
+    PartyCard = "party_card",
+    AdmissionDate = "admission_date",
+}
+
+impl Field {
     /// Level names, most similar first.
     pub fn levels(self) -> &'static [&'static str] {
         match self {

@@ -18,9 +18,11 @@ mod person;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::names::{self, Form, MatchKind, Writer};
-// Re-exported where they used to be defined, so existing paths keep compiling.
-pub use crate::values::{Gender, PartialDate};
+use crate::names::{self, Form, Writer};
+use crate::values::{Gender, PartialDate};
+use crate::vocabulary::MatchKind;
+// Transitional: revalidation::cut imports it through dedup; remove once it
+// imports from vocabulary.
 pub use crate::vocabulary::DuplicateType;
 pub use blocking::BlockKind;
 pub use cluster::components;

@@ -65,9 +65,9 @@ pub fn people_from_roster<R: RosterSource + ?Sized>(roster: &R, as_of: i32) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dedup::{Gender, PartialDate};
-    use crate::records::dates::days_from_civil;
     use crate::records::MemberRecord;
+    use crate::values::dates::days_from_civil;
+    use crate::values::{Gender, PartialDate};
 
     fn person(m: MemberRecord<'_>) -> OwnedPerson {
         let prepared = PreparedMember::read(&m, days_from_civil(2025, 9, 1), &mut String::new());

@@ -8,7 +8,7 @@ use super::legacy::telex_decode;
 use super::letters::{letters_of, Letter, Quality, Tone};
 use super::syllable::{parse_token, Syllable};
 
-pub use crate::vocabulary::MatchKind;
+use crate::vocabulary::MatchKind;
 
 /// How one syllable of the left name relates to its partner on the right.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

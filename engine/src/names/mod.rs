@@ -21,8 +21,10 @@ use rayon::prelude::*;
 
 use crate::column::StrColumn;
 use crate::error::{EngineError, MAX_NAME_BYTES};
+// The kind of a name pair is part of the name layer's answers (`NameMatch`, `kind_and_score`).
+pub use crate::vocabulary::MatchKind;
 pub use analysis::{NameAnalysis, Scratch};
-pub use compare::{compare_names, Comparer, MatchKind, NameMatch, SyllableAlignment, SyllableRelation};
+pub use compare::{compare_names, Comparer, NameMatch, SyllableAlignment, SyllableRelation};
 pub use syllable::{is_valid_syllable, ToneStyle};
 use writer::with_thread_writer;
 pub use writer::Writer;

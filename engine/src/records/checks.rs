@@ -6,9 +6,10 @@ use std::fmt;
 use crate::column::StrColumn;
 use crate::values::dates::days_from_civil;
 use crate::vocabulary::Field;
-// Re-exported where they used to be defined, so existing paths keep compiling.
-use crate::vocabulary::codes::Code;
-pub use crate::vocabulary::{Owner, Severity, Status, Verdict};
+use crate::vocabulary::{Code, Owner, Severity};
+// Transitional: records::prepared and records::index import these through
+// checks; remove once they import from vocabulary.
+pub use crate::vocabulary::{Status, Verdict};
 
 /// One finding, owned (the single-record path).
 #[derive(Clone, Debug, PartialEq, Eq)]

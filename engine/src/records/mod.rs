@@ -18,13 +18,13 @@ mod index;
 pub mod places;
 pub mod prepared;
 
-pub use crate::vocabulary::codes::Code;
 pub use checks::{Finding, FindingColumns};
 pub use index::{BuildReport, Candidate, Options, PopulationIndex, PopulationView, Verification, VerificationColumns};
-// The value types and the vocabulary used to live here; these keep their old paths working.
+// Transitional: records::index, records::prepared, revalidation and the
+// bindings' records and revalidation still import these through records.
+// Remove them once those files import from values and vocabulary.
 pub use crate::values::{dates, gender};
-pub use crate::values::{parse_date, parse_gender, DateProblem, Gender, PartialDate};
-pub use crate::vocabulary::{Owner, Severity, Status, Verdict, POPULATION_COLUMNS, ROSTER_COLUMNS};
+pub use crate::vocabulary::{Code, Owner, Severity, Status, Verdict, POPULATION_COLUMNS, ROSTER_COLUMNS};
 pub use prepared::{DateReading, GenderReading, Given, IdReading, NameReading, PreparedMember, Read};
 
 use crate::column::StrColumn;

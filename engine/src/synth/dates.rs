@@ -1,11 +1,12 @@
 //! Calendar dates as day numbers (days since 1970-01-01), and the partial dates of
 //! older members' records ("00/00/1950", "03/1950", "1950").
 
-pub use crate::records::dates::{civil_from_days, days_from_civil};
+pub use crate::values::dates::{civil_from_days, days_from_civil};
+use crate::values::PartialDate;
 
 /// Days in a month of the generator's (i32 year) calendar, from the record model's.
 pub fn days_in_month(y: i32, m: u32) -> u32 {
-    crate::records::dates::days_in_month(y.clamp(0, i32::from(u16::MAX)) as u16, m as u8) as u32
+    crate::values::dates::days_in_month(y.clamp(0, i32::from(u16::MAX)) as u16, m as u8) as u32
 }
 
 /// The day a person born on `dob` turns `years` old (29 February → 1 March).
@@ -19,39 +20,32 @@ pub fn birthday(dob: i32, years: i32) -> i32 {
     }
 }
 
-/// A date of birth as a record holds it: month and day 0 where unknown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct PartialDate {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
+// The generator's dates are the record model's `PartialDate`: full, month and
+// year (day 0), or year only (month and day 0). The model's `latest`, `agrees`
+// and `is_full` serve them as they are; the helpers below move between them and
+// the generator's day numbers and (i32, u32, u32) calendar parts.
+
+/// The date of the generator's calendar parts. Its years (1900s to 2000s) fit
+/// the model's; months and days are 0 where unknown.
+pub fn date(year: i32, month: u32, day: u32) -> PartialDate {
+    PartialDate { year: year as u16, month: month as u8, day: day as u8 }
 }
 
-impl PartialDate {
-    pub fn full(days: i32) -> Self {
-        let (year, month, day) = civil_from_days(days);
-        PartialDate { year, month, day }
-    }
+/// The full date of a day number.
+pub fn full_date(days: i32) -> PartialDate {
+    let (year, month, day) = civil_from_days(days);
+    date(year, month, day)
+}
 
-    pub fn is_full(&self) -> bool {
-        self.month != 0 && self.day != 0
-    }
+/// A date's calendar parts in the generator's types.
+pub fn parts(date: &PartialDate) -> (i32, u32, u32) {
+    (i32::from(date.year), u32::from(date.month), u32::from(date.day))
+}
 
-    /// The last day the record allows: what an age check must assume.
-    pub fn latest(&self) -> i32 {
-        match (self.month, self.day) {
-            (0, _) => days_from_civil(self.year, 12, 31),
-            (m, 0) => days_from_civil(self.year, m, days_in_month(self.year, m)),
-            (m, d) => days_from_civil(self.year, m, d),
-        }
-    }
-
-    /// A partial date agrees with every date it contains.
-    pub fn agrees(&self, other: &PartialDate) -> bool {
-        self.year == other.year
-            && (self.month == 0 || other.month == 0 || self.month == other.month)
-            && (self.day == 0 || other.day == 0 || self.day == other.day)
-    }
+/// The day number of a full date.
+pub fn day_number(date: &PartialDate) -> i32 {
+    let (year, month, day) = parts(date);
+    days_from_civil(year, month, day)
 }
 
 /// How a date is written in a file.
@@ -93,7 +87,7 @@ pub fn write_date(days: i32, style: DateStyle, out: &mut String) {
 pub fn write_partial(date: &PartialDate, full_style: DateStyle, out: &mut String) {
     use std::fmt::Write;
     if date.is_full() {
-        write_date(days_from_civil(date.year, date.month, date.day), full_style, out);
+        write_date(day_number(date), full_style, out);
     } else if date.month == 0 {
         let _ = write!(out, "{:04}", date.year);
     } else {
@@ -152,7 +146,7 @@ mod tests {
         s.clear();
         write_date(days_from_civil(1950, 1, 1), DateStyle::ExcelSerial, &mut s);
         assert_eq!(s, "18264");
-        let full = PartialDate::full(d);
+        let full = full_date(d);
         s.clear();
         let p = partial_text(&full, PartialStyle::MonthYear, &mut s);
         assert_eq!(s, "03/1962");

@@ -21,6 +21,8 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::column::StrColumn;
+// The generator writes the record model's columns, so its files load as any roster.
+use crate::vocabulary::{POPULATION_COLUMNS, ROSTER_COLUMNS};
 use dates::{birthday, days_from_civil};
 use org::Tree;
 use people::{Cells, People, OLD_SPACE, TAIL_SPACE};
@@ -353,8 +355,6 @@ impl Table {
     }
 }
 
-/// The generator writes the record model's columns, so its files load as any roster.
-pub use crate::records::{POPULATION_COLUMNS, ROSTER_COLUMNS};
 pub const FINDING_COLUMNS: [&str; 4] = ["member_id", "code", "field", "cause"];
 pub const DUPLICATE_COLUMNS: [&str; 4] = ["member_id_a", "member_id_b", "type", "cause"];
 

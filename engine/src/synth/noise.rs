@@ -7,11 +7,11 @@ use rand::RngExt;
 use rand_pcg::Pcg64Mcg;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::names::compare::MatchKind;
 use crate::names::legacy::{encode_tcvn3, encode_vni};
 use crate::names::letters::{compose, decompose, Quality, Tone};
 use crate::names::syllable::parse_token;
 use crate::names::ToneStyle;
+use crate::vocabulary::MatchKind;
 
 /// A change that makes a name a different string, with the comparison it must produce.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

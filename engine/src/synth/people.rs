@@ -15,7 +15,7 @@ use super::data::*;
 use super::dates::{birthday, days_from_civil};
 use super::rng::{cumulative, mix, pick_cumulative, rng, Permutation, Stream};
 use super::Config;
-use crate::names::compare::MatchKind;
+use crate::vocabulary::MatchKind;
 
 /// One cell of the number space: what digits 1–6 of a citizen number say.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,12 +4,13 @@ use rand::RngExt;
 use rand_pcg::Pcg64Mcg;
 
 use super::data::{is_city, PROVINCES};
-use super::dates::{partial_text, write_date, DateStyle, PartialDate, PartialStyle};
+use super::dates::{full_date, partial_text, write_date, DateStyle, PartialStyle};
 use super::noise::{render, write_form, Form};
 use super::people::{AliasPlace, OldNumber, People, Person};
 use super::rng::{rng, Stream};
 use super::{Config, Table};
 use crate::names::ToneStyle;
+use crate::values::PartialDate;
 
 #[derive(Clone)]
 pub struct PopRecord {
@@ -74,9 +75,9 @@ pub fn record_of(config: &Config, people: &People<'_>, j: u64, person: &Person) 
         }
         _ => None,
     };
-    let full = PartialDate::full(person.core.dob);
+    let full = full_date(person.core.dob);
     let mut dob_text = String::with_capacity(10);
-    let oldest = full.year < config.as_of_year() - 75;
+    let oldest = i32::from(full.year) < config.as_of_year() - 75;
     let dob = if oldest && chance(&mut r, rates.population_partial_dob) {
         partial_text(&full, PARTIAL_STYLES[r.random_range(0..PARTIAL_STYLES.len())], &mut dob_text)
     } else {

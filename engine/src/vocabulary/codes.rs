@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use crate::records::{Owner, Severity};
+use crate::vocabulary::{Owner, Severity};
 
 macro_rules! codes {
     ($( $variant:ident = $text:literal, $severity:ident, $owner:ident, $field:literal, $vi:literal, $en:literal; )*) => {

@@ -4,10 +4,10 @@
 use rand::RngExt;
 use rand_pcg::Pcg64Mcg;
 
-use crate::records::Status;
 use crate::synth::dates::birthday;
 use crate::synth::people::{People, TAIL_SPACE};
 use crate::synth::rng::{rng, Stream};
+use crate::vocabulary::Status;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum IdPlan {
@@ -124,17 +124,4 @@ pub(crate) fn mistype(number: u64, r: &mut Pcg64Mcg) -> u64 {
         digits[at] = (digits[at] + shift) % 10;
     }
     prefix + digits.iter().fold(0u64, |acc, &d| acc * 10 + u64::from(d))
-}
-
-/// How the roster writes a member's status; also the cause the truth gives for a
-/// status that is not eligible.
-pub(crate) fn status_text(status: Status) -> &'static str {
-    match status {
-        Status::Official => "official",
-        Status::Probationary => "probationary",
-        Status::Transferred => "transferred",
-        Status::Deceased => "deceased",
-        Status::Removed => "removed",
-        Status::Unrecognised => "unrecognised",
-    }
 }

@@ -4,18 +4,18 @@
 use rand::RngExt;
 use rand_pcg::Pcg64Mcg;
 
-use super::plan::{mistype, status_text, DupPlan, IdPlan, LATEST_OFFICIAL_DELAY, PROBATION_DAYS};
+use super::plan::{mistype, DupPlan, IdPlan, LATEST_OFFICIAL_DELAY, PROBATION_DAYS};
 use super::truth::{card_is_well_formed, expected_findings, Facts, Finding, IdGiven, Pair, PairEnd};
-use crate::dedup::DuplicateType;
 use crate::names::{kind_and_score, ToneStyle};
-use crate::records::Status;
 use crate::synth::data::PROVINCES;
-use crate::synth::dates::{birthday, write_date, DateStyle, PartialDate};
+use crate::synth::dates::{birthday, date, full_date, parts, write_date, DateStyle};
 use crate::synth::noise::{self, write_form, ContentNoise, Form, Legacy};
 use crate::synth::people::{AliasPlace, People, Person};
 use crate::synth::population::{self, chance, hometown_text, PopRecord, PARTIAL_STYLES};
 use crate::synth::rng::{rng, Stream};
 use crate::synth::{Generator, Table};
+use crate::values::PartialDate;
+use crate::vocabulary::{DuplicateType, Status};
 
 #[derive(Clone, Debug)]
 pub(crate) struct RosterRow<'g> {
@@ -48,7 +48,8 @@ impl RosterRow<'_> {
             Some(self.party_unit),
             Some(self.ward),
             Some(self.hometown.as_str()),
-            Some(status_text(self.status)),
+            // The vocabulary's code, which every roster reader takes.
+            Some(self.status.as_str()),
         ];
         for (i, v) in values.into_iter().enumerate() {
             table.push(i, v);
@@ -248,14 +249,10 @@ fn admission_offset(r: &mut Pcg64Mcg) -> i32 {
 /// A date of birth written wrong: day and month swapped, a day or month off, or
 /// the year off by one.
 fn wrong_dob(dob: &PartialDate, r: &mut Pcg64Mcg) -> (PartialDate, &'static str) {
-    let (y, m, d) = (dob.year, dob.month, dob.day);
-    let clamp = |y: i32, m: u32, d: u32| PartialDate {
-        year: y,
-        month: m,
-        day: d.min(crate::synth::dates::days_in_month(y, m)),
-    };
+    let (y, m, d) = parts(dob);
+    let clamp = |y: i32, m: u32, d: u32| date(y, m, d.min(crate::synth::dates::days_in_month(y, m)));
     match r.random_range(0..5) {
-        0 if d <= 12 && d != m => (PartialDate { year: y, month: d, day: m }, "day_month_swapped"),
+        0 if d <= 12 && d != m => (date(y, d, m), "day_month_swapped"),
         0 | 1 => {
             let shift = r.random_range(1..=3);
             let day = if d > shift { d - shift } else { d + shift };
@@ -350,14 +347,14 @@ pub(crate) fn member<'g>(g: &'g Generator, people: &People<'_>, m: u64) -> Membe
     let style = form.style.unwrap_or(ToneStyle::Old);
 
     // Date of birth: partial for some of the oldest, in the row's date format.
-    let true_dob = PartialDate::full(person.core.dob);
+    let true_dob = full_date(person.core.dob);
     let date_style = if chance(&mut rp, rates.date_format_variety) {
         [DateStyle::DmyShort, DateStyle::Iso, DateStyle::ExcelSerial][rp.random_range(0..3)]
     } else {
         DateStyle::Dmy
     };
     let mut dob_text = String::with_capacity(10);
-    let oldest = true_dob.year < config.as_of_year() - 75;
+    let oldest = i32::from(true_dob.year) < config.as_of_year() - 75;
     let mut dob = if oldest && chance(&mut rp, rates.partial_dob) {
         crate::synth::dates::partial_text(
             &true_dob,

@@ -8,17 +8,15 @@
 //! therefore not claimed, and a change that shows up elsewhere (a borrowed number
 //! gives a name, date and gender mismatch) is claimed everywhere it shows.
 
-use super::plan::status_text;
-use crate::dedup::DuplicateType;
-use crate::names::compare::MatchKind;
 use crate::names::kind_and_score;
-use crate::records::{Code, Status};
 use crate::synth::data::PROVINCES;
-use crate::synth::dates::{birthday, PartialDate};
+use crate::synth::dates::{birthday, day_number};
 use crate::synth::noise::{ContentNoise, Form, Legacy};
 use crate::synth::people::People;
 use crate::synth::population::{self, PopRecord};
 use crate::synth::Generator;
+use crate::values::PartialDate;
+use crate::vocabulary::{Code, DuplicateType, MatchKind, Status};
 
 pub(crate) struct Finding {
     /// On the member's duplicate row rather than its own.
@@ -135,13 +133,12 @@ pub(super) fn expected_findings(
     if f.official.is_some_and(|o| o < f.admission) {
         add(Code::OfficialBeforeAdmission, "official_date", "official_before_admission");
     }
-    if f.dob.is_full()
-        && f.admission < birthday(crate::synth::dates::days_from_civil(f.dob.year, f.dob.month, f.dob.day), 18)
-    {
+    if f.dob.is_full() && f.admission < birthday(day_number(&f.dob), 18) {
         add(Code::UnderAgeAtAdmission, "admission_date", "admitted_under_18");
     }
     if f.status != Status::Official {
-        add(Code::StatusNotEligible, "status", status_text(f.status));
+        // The cause is the status as the roster writes it: its code.
+        add(Code::StatusNotEligible, "status", f.status.as_str());
     }
 
     // The number: its shape, then where it leads.
@@ -187,7 +184,7 @@ pub(super) fn expected_findings(
                 add(Code::CitizenIdSexMismatch, "citizen_id", cause);
             }
             let year = 1900 + 100 * (g_digit / 2) as i32 + ((number / 1_000_000) % 100) as i32;
-            if year != ref_year {
+            if year != i32::from(ref_year) {
                 let cause =
                     if found.is_none() && f.dob_year_off { "roster_dob_year_off" } else { "issued_with_wrong_year" };
                 add(Code::CitizenIdYearMismatch, "citizen_id", cause);

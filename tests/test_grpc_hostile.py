@@ -425,3 +425,50 @@ def test_a_stream_past_its_deadline_ends_quietly(engine: Any, tmp_path: Path, ca
         time.sleep(0.5)  # the server notices after its current chunk
         assert_well_behaved_client_served(verifier)
     assert_quiet(caplog)
+
+
+class EndedCallContext:
+    """A servicer context whose call ended (its deadline passed) before the
+    handler answers: the status cannot be sent any more, as gRPC's own context
+    then behaves (the first abort fails, a second one is a usage error)."""
+
+    def __init__(self) -> None:
+        self.aborts = 0
+
+    def time_remaining(self) -> float:
+        return 0.0
+
+    def peer(self) -> str:
+        return "ipv4:127.0.0.1:50000"
+
+    def done(self) -> bool:
+        return False  # core has not told the loop yet
+
+    async def abort(self, code: grpc.StatusCode, details: str = "", trailing_metadata: Any = ()) -> None:
+        self.aborts += 1
+        raise RuntimeError("Abort already called!" if self.aborts > 1 else "the call already ended")
+
+
+def test_an_answer_to_a_call_that_already_ended_is_a_warning(engine: Any, caplog: pytest.LogCaptureFixture) -> None:
+    import asyncio
+
+    from doichieu.verifier.admission import StreamLimits
+    from doichieu.verifier.service import ServiceOptions, VerifierService
+    from doichieu.verifier.status import with_error_status
+
+    caplog.set_level(logging.DEBUG)
+    service = VerifierService(engine, None, ServiceOptions(streams=StreamLimits(idle_timeout=1, per_peer=1, total=1)))  # type: ignore[arg-type]
+    handler = with_error_status(grpc.stream_stream_rpc_method_handler(service.VerifyStream))
+    context = EndedCallContext()
+
+    async def requests() -> Any:
+        yield chunk(1).SerializeToString()
+
+    async def run() -> list[Any]:
+        return [answer async for answer in handler.stream_stream(requests(), context)]  # type: ignore[misc]
+
+    assert asyncio.run(run()) == []
+    assert context.aborts == 1
+    assert_quiet(caplog)
+    assert any("ended" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
+    assert service.streams.open == 0

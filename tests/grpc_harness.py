@@ -398,6 +398,8 @@ class Pki:
     server_cert: Path
     server_key: Path
     clients: dict[str, tuple[Path, Path]]
+    #: The CA's private key, for certificates with odd identities (``issue_client_certificate``).
+    ca_key: Path
 
 
 def make_pki(folder: Path, sites: list[str], *, ca_name: str = "doichieu test CA") -> Pki:
@@ -433,6 +435,8 @@ def make_pki(folder: Path, sites: list[str], *, ca_name: str = "doichieu test CA
     )
     ca_path = folder / "ca.pem"
     ca_path.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    ca_key_path = folder / "ca.key"
+    ca_key_path.write_bytes(key_pem(ca_key))
 
     def issue(cn: str, server: bool) -> tuple[Path, Path]:
         key = ec.generate_private_key(ec.SECP256R1())
@@ -465,4 +469,47 @@ def make_pki(folder: Path, sites: list[str], *, ca_name: str = "doichieu test CA
         return cert_path, key_path
 
     server_cert, server_key = issue("localhost", server=True)
-    return Pki(ca_path, server_cert, server_key, {site: issue(site, server=False) for site in sites})
+    return Pki(ca_path, server_cert, server_key, {site: issue(site, server=False) for site in sites}, ca_key_path)
+
+
+def issue_client_certificate(
+    pki: Pki, name: str, *, common_names: Sequence[str] = (), alternative_names: Sequence[str] = ()
+) -> tuple[Path, Path]:
+    """A client certificate signed by ``pki``'s CA with exactly these subject CNs
+    (none, one or several) and DNS subject alternative names: for identities a
+    well-run CA would never issue. Written beside the CA as ``name``.pem/.key."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    ca_cert = x509.load_pem_x509_certificate(pki.ca.read_bytes())
+    ca_key = serialization.load_pem_private_key(pki.ca_key.read_bytes(), password=None)
+    assert isinstance(ca_key, ec.EllipticCurvePrivateKey)
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = dt.datetime.now(dt.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn) for cn in common_names]))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+    )
+    if alternative_names:
+        builder = builder.add_extension(
+            # A certificate without a subject must mark its alternative names critical (RFC 5280).
+            x509.SubjectAlternativeName([x509.DNSName(san) for san in alternative_names]),
+            critical=not common_names,
+        )
+    cert = builder.sign(ca_key, hashes.SHA256())
+    folder = pki.ca.parent
+    cert_path, key_path = folder / f"{name}.pem", folder / f"{name}.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_path, key_path

@@ -9,6 +9,12 @@ import sys
 from datetime import datetime, timedelta, timezone
 
 from doichieu.errors import InvalidInputError
+from doichieu.verifier.admission import (
+    DEFAULT_MAX_CONCURRENT_RPCS,
+    DEFAULT_MAX_STREAMS_PER_PEER,
+    DEFAULT_STREAM_IDLE_TIMEOUT,
+    StreamLimits,
+)
 
 DEFAULT_MAX_CHUNK = 1000
 _VIETNAM = timezone(timedelta(hours=7), "ICT")
@@ -41,6 +47,31 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--deadline", help="campaign deadline, ISO 8601 (e.g. 2025-10-15T23:00+07:00)")
     parser.add_argument("--workers", type=int, default=1, help="server processes sharing the port (default 1)")
     parser.add_argument("--port-file", help="write the listening port to this file once serving")
+    parser.add_argument(
+        "--max-concurrent-rpcs",
+        type=int,
+        default=DEFAULT_MAX_CONCURRENT_RPCS,
+        help=f"calls served at once per process (default {DEFAULT_MAX_CONCURRENT_RPCS})",
+    )
+    parser.add_argument(
+        "--max-streams",
+        type=int,
+        help="open VerifyStream calls per process; the slots above it stay with Verify and Submit "
+        "(default: half of --max-concurrent-rpcs)",
+    )
+    parser.add_argument(
+        "--max-streams-per-peer",
+        type=int,
+        default=DEFAULT_MAX_STREAMS_PER_PEER,
+        help="open streams per client: its certificate's site, or its address without mutual TLS "
+        f"(default {DEFAULT_MAX_STREAMS_PER_PEER})",
+    )
+    parser.add_argument(
+        "--stream-idle-timeout",
+        type=float,
+        default=DEFAULT_STREAM_IDLE_TIMEOUT,
+        help=f"seconds a stream may go without a request before it is ended (default {DEFAULT_STREAM_IDLE_TIMEOUT:g})",
+    )
     parser.set_defaults(func=cmd_serve)
 
 
@@ -76,10 +107,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
         deadline=_parse_deadline(args.deadline),
         workers=args.workers,
         port_file=args.port_file,
+        max_concurrent_rpcs=args.max_concurrent_rpcs,
+        max_streams=args.max_streams,
+        max_streams_per_peer=args.max_streams_per_peer,
+        stream_idle_timeout=args.stream_idle_timeout,
     )
     if config.dedup_model is not None and config.roster is None:
         raise InvalidInputError("--dedup-model needs --roster: the model deduplicates the required list")
     if config.target_per_machine_per_day <= 0:
         raise InvalidInputError("--target must be positive")
     progress_mod.Shift.parse(config.shift)
+    StreamLimits.checked(
+        idle_timeout=config.stream_idle_timeout,
+        per_peer=config.max_streams_per_peer,
+        total=config.max_streams,
+        max_concurrent_rpcs=config.max_concurrent_rpcs,
+    )
     return run(config)

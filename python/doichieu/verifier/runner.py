@@ -27,6 +27,12 @@ from grpc_reflection.v1alpha import reflection
 from doichieu.errors import DoichieuError, InvalidInputError
 from doichieu.verifier import ledger as ledger_mod
 from doichieu.verifier import progress as progress_mod
+from doichieu.verifier.admission import (
+    DEFAULT_MAX_CONCURRENT_RPCS,
+    DEFAULT_MAX_STREAMS_PER_PEER,
+    DEFAULT_STREAM_IDLE_TIMEOUT,
+    StreamLimits,
+)
 from doichieu.verifier.service import (
     DEFAULT_MAX_CHUNK,
     SERVICE_NAME,
@@ -54,7 +60,13 @@ class ServerConfig:
     client_ca: str | None = None
     grace: float = 10.0
     max_chunk: int = DEFAULT_MAX_CHUNK
-    max_concurrent_rpcs: int = 1000
+    max_concurrent_rpcs: int = DEFAULT_MAX_CONCURRENT_RPCS
+    #: Open VerifyStream calls in all; None: half of ``max_concurrent_rpcs``, the
+    #: other half kept for Verify, Submit and GetProgress.
+    max_streams: int | None = None
+    max_streams_per_peer: int = DEFAULT_MAX_STREAMS_PER_PEER
+    #: Seconds a stream may wait for its client's next request before it is ended.
+    stream_idle_timeout: float = DEFAULT_STREAM_IDLE_TIMEOUT
     shift: str = "08:00-23:00"
     target_per_machine_per_day: int = progress_mod.DEFAULT_TARGET_PER_MACHINE_PER_DAY
     deadline: datetime | None = None
@@ -116,6 +128,12 @@ async def start_server(
         shift=progress_mod.Shift.parse(config.shift),
         target_per_machine_per_day=config.target_per_machine_per_day,
         deadline=config.deadline,
+        streams=StreamLimits.checked(
+            idle_timeout=config.stream_idle_timeout,
+            per_peer=config.max_streams_per_peer,
+            total=config.max_streams,
+            max_concurrent_rpcs=config.max_concurrent_rpcs,
+        ),
     )
     server = grpc.aio.server(
         options=_server_options(reuse_port),

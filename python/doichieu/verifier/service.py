@@ -12,20 +12,22 @@ other calls meanwhile. Submit's ledger writes go to the ledger's writer thread
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 import grpc
 from google.protobuf import timestamp_pb2
+from google.protobuf.message import DecodeError, Message
 
 from doichieu import vocabulary
 from doichieu.v1 import verifier_pb2 as pb
 from doichieu.verifier import ledger as ledger_mod
 from doichieu.verifier import progress as progress_mod
+from doichieu.verifier.admission import StreamAdmission, StreamIdleError, StreamLimits, peer_address
 from doichieu.verifier.engine_adapter import WirePath
-from doichieu.verifier.status import with_error_status
+from doichieu.verifier.status import DeadlinePassedError, with_error_status
 from doichieu.verifier.tls import peer_site
 from doichieu.verifier.validation import FIELD_CAPS, BadRequestError, progress_violations, submit_violations
 
@@ -74,21 +76,30 @@ _Chunk = TypeVar("_Chunk")
 
 
 def _read_ahead(
-    requests: AsyncIterator[_Chunk],
+    requests: AsyncIterator[_Chunk], idle_timeout: float
 ) -> tuple[asyncio.Queue[_Chunk | None], list[BaseException], asyncio.Task[None]]:
     """Reads a stream's requests into a queue at most STREAM_READ_AHEAD deep, so
     a sender faster than the checks waits on HTTP/2 flow control; None ends the
     queue, and a failure to read is handed over to be raised after the chunks
-    before it are answered."""
+    before it are answered. Waiting more than ``idle_timeout`` seconds for the
+    client's next request is such a failure (StreamIdleError); time spent
+    waiting for room in the queue is the server's and does not count."""
     chunks: asyncio.Queue[_Chunk | None] = asyncio.Queue(maxsize=STREAM_READ_AHEAD)
     failure: list[BaseException] = []
 
     async def read() -> None:
         try:
-            async for chunk in requests:
+            while True:
+                try:
+                    async with asyncio.timeout(idle_timeout):
+                        chunk = await anext(requests)
+                except StopAsyncIteration:
+                    break
                 await chunks.put(chunk)
         except asyncio.CancelledError:
             raise
+        except TimeoutError:
+            failure.append(StreamIdleError(idle_timeout))
         except Exception as exc:
             failure.append(exc)
         # Not in a finally: a cancelled reader must not wait on a full queue.
@@ -123,6 +134,7 @@ def _timestamp(micros: int) -> timestamp_pb2.Timestamp:
 
 @dataclass
 class ServiceOptions:
+    streams: StreamLimits
     require_client_site: bool = False
     max_chunk: int = DEFAULT_MAX_CHUNK
     shift: progress_mod.Shift = field(default_factory=lambda: progress_mod.Shift.parse("08:00-23:00"))
@@ -135,21 +147,30 @@ class VerifierService:
         self.engine = engine
         self.ledger = ledger
         self.options = options
+        self.streams = StreamAdmission(options.streams)
+
+    def _peer(self, context: grpc.aio.ServicerContext[Any, Any]) -> str:
+        """Who a stream counts against: the certificate's site under mutual TLS, else the address."""
+        if self.options.require_client_site:
+            site = peer_site(context.auth_context())
+            if site is not None:
+                return f"site:{site}"
+        return peer_address(context.peer())
 
     @staticmethod
     def _time_left(context: grpc.aio.ServicerContext[Any, Any]) -> float | None:
         remaining = context.time_remaining()
         return None if remaining is None else float(remaining)
 
-    async def _check_deadline(self, context: grpc.aio.ServicerContext[Any, Any]) -> None:
+    def _check_deadline(self, context: grpc.aio.ServicerContext[Any, Any]) -> None:
         remaining = self._time_left(context)
         if remaining is not None and remaining <= 0:
-            await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline exceeded before the check")
+            raise DeadlinePassedError()
 
     async def Verify(self, request: bytes, context: grpc.aio.ServicerContext[bytes, bytes]) -> bytes:
         """Verify on raw bytes: the compiled index decodes, checks the input
         (refusing it field by field), verifies and encodes the answer."""
-        await self._check_deadline(context)
+        self._check_deadline(context)
         return self.engine.wire.verify_request_bytes(request, FIELD_CAPS)
 
     def _verification(self, member: pb.MemberRecord) -> pb.Verification:
@@ -177,7 +198,7 @@ class VerifierService:
         violations = submit_violations(request, check_site=not self.options.require_client_site, now_us=now_us)
         if violations:
             raise BadRequestError(violations)
-        await self._check_deadline(context)
+        self._check_deadline(context)
         capture_us = request.capture_time.ToMicroseconds() if request.HasField("capture_time") else now_us
         excluded = request.exclusion_reason != pb.EXCLUSION_REASON_UNSPECIFIED
 
@@ -236,24 +257,27 @@ class VerifierService:
     ) -> AsyncIterator[bytes]:
         """VerifyStream on raw bytes: the chunks waiting when a call starts
         (at most the read-ahead) go to the compiled index in one call on a
-        worker thread, one answer per chunk."""
+        worker thread, one answer per chunk. A stream is admitted within the
+        server's stream caps (``admission``) and ends after the idle timeout
+        without a request."""
         wire = self.engine.wire
-        chunks, failure, reader = _read_ahead(request_iterator)
-        index = 0
-        try:
-            # The read-ahead bounds a batch; the records are counted in Rust.
-            async for batch in _waiting_batches(chunks):
-                await self._check_deadline(context)
-                responses = await asyncio.to_thread(
-                    wire.verify_stream_bytes, batch, index, FIELD_CAPS, self.options.max_chunk
-                )
-                for response in responses:
-                    yield response
-                index += len(batch)
-            if failure:
-                raise failure[0]
-        finally:
-            reader.cancel()
+        with self.streams.admitted(self._peer(context)):
+            chunks, failure, reader = _read_ahead(request_iterator, self.options.streams.idle_timeout)
+            index = 0
+            try:
+                # The read-ahead bounds a batch; the records are counted in Rust.
+                async for batch in _waiting_batches(chunks):
+                    self._check_deadline(context)
+                    responses = await asyncio.to_thread(
+                        wire.verify_stream_bytes, batch, index, FIELD_CAPS, self.options.max_chunk
+                    )
+                    for response in responses:
+                        yield response
+                    index += len(batch)
+                if failure:
+                    raise failure[0]
+            finally:
+                reader.cancel()
 
     async def GetProgress(
         self,
@@ -326,20 +350,40 @@ def _progress_message(report: progress_mod.Progress, as_of: datetime) -> pb.GetP
     return message
 
 
+_Request = TypeVar("_Request", bound=Message)
+_Response = TypeVar("_Response")
+
+
+def _decoding(
+    message: type[_Request], behaviour: Callable[[_Request, Any], Awaitable[_Response]]
+) -> Callable[[bytes, Any], Awaitable[_Response]]:
+    """``behaviour`` on the raw request bytes, decoded inside the handler: bytes that
+    are not the message become INVALID_ARGUMENT there. Left to gRPC's deserializer
+    they would be UNKNOWN, with a traceback in the server's log at ERROR."""
+
+    async def decoded(data: bytes, context: Any) -> _Response:
+        try:
+            request = message.FromString(data)
+        except DecodeError:
+            raise BadRequestError([("", f"not a {message.DESCRIPTOR.full_name} message")]) from None
+        return await behaviour(request, context)
+
+    return decoded
+
+
 def add_verifier(service: VerifierService, server: grpc.aio.Server) -> None:
     """The service's handlers, each wrapped by ``status.with_error_status``; Verify and
-    VerifyStream take and answer raw bytes (no protobuf object in Python)."""
+    VerifyStream take and answer raw bytes (no protobuf object in Python); Submit and
+    GetProgress decode theirs in the handler (``_decoding``)."""
     handlers: dict[str, grpc.RpcMethodHandler[Any, Any]] = {
         "Verify": grpc.unary_unary_rpc_method_handler(service.Verify),
         "Submit": grpc.unary_unary_rpc_method_handler(
-            service.Submit,
-            request_deserializer=pb.SubmitRequest.FromString,
+            _decoding(pb.SubmitRequest, service.Submit),
             response_serializer=pb.SubmitResponse.SerializeToString,
         ),
         "VerifyStream": grpc.stream_stream_rpc_method_handler(service.VerifyStream),
         "GetProgress": grpc.unary_unary_rpc_method_handler(
-            service.GetProgress,
-            request_deserializer=pb.GetProgressRequest.FromString,
+            _decoding(pb.GetProgressRequest, service.GetProgress),
             response_serializer=pb.GetProgressResponse.SerializeToString,
         ),
     }

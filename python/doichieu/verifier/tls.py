@@ -2,18 +2,31 @@
 
 With a client CA configured the server requires every client to present a
 certificate signed by it, and the intake site is the certificate's identity:
-its subject common name (CN), or, for a certificate without a CN, its only
-subject alternative name. A site cannot submit as another one.
+its subject common name (CN), or, for a certificate without a CN, its subject
+alternative name. The identity must be one site ID (``SITE_ID``): a certificate
+naming two, none, or text of another form (a line break, markup) is refused
+before anything is recorded under it. A site cannot submit as another one.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import grpc
 
-from doichieu.errors import InvalidInputError
+from doichieu.errors import DoichieuError, InvalidInputError
+
+#: A site ID: an ASCII letter or digit, then up to 63 more letters, digits, '.', '_' or '-'.
+SITE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+SITE_ID_FORM = "an ASCII letter or digit, then up to 63 letters, digits, '.', '_' or '-'"
+
+
+class SiteIdentityError(DoichieuError):
+    """A client certificate signed by the sites' CA that names no single valid
+    site ID; answered PERMISSION_DENIED. The message never repeats the
+    certificate's text (it may hold markup or line breaks)."""
 
 
 def _read(path: str | Path, what: str) -> bytes:
@@ -53,11 +66,25 @@ def channel_credentials(
 
 
 def peer_site(auth_context: Mapping[str, Iterable[bytes]]) -> str | None:
-    """The site identity of an authenticated peer, or None without a client certificate."""
-    names = list(auth_context.get("x509_common_name") or [])
-    if names:
-        return names[0].decode("utf-8", errors="replace")
-    alternatives = list(auth_context.get("x509_subject_alternative_name") or [])
-    if len(alternatives) == 1:
-        return alternatives[0].decode("utf-8", errors="replace")
-    return None
+    """The site identity of an authenticated peer, or None without a client
+    certificate: its subject CN, else its subject alternative name. Raises
+    SiteIdentityError when the certificate names no site, two different ones, or
+    one not of the form ``SITE_ID``."""
+    if not auth_context.get("x509_pem_cert"):
+        return None
+    # gRPC reports a certificate without a CN as one empty CN.
+    names = {name for name in auth_context.get("x509_common_name") or () if name}
+    where = "subject CN"
+    if not names:
+        names = {name for name in auth_context.get("x509_subject_alternative_name") or () if name}
+        where = "subject alternative name"
+    if not names:
+        raise SiteIdentityError("the client certificate names no site: it has no subject CN or alternative name")
+    if len(names) > 1:
+        raise SiteIdentityError(
+            f"the client certificate names two identities (more than one {where}); a site certificate names one site"
+        )
+    site = next(iter(names)).decode("utf-8", errors="replace")
+    if SITE_ID.fullmatch(site) is None:
+        raise SiteIdentityError(f"the client certificate's {where} is not a site ID ({SITE_ID_FORM})")
+    return site

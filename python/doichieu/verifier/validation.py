@@ -10,6 +10,8 @@ a capture time not in the future).
 
 from __future__ import annotations
 
+from google.protobuf import timestamp_pb2
+
 from doichieu import records
 from doichieu._engine import member_violations, text_violations
 from doichieu.errors import InvalidInputError
@@ -29,6 +31,12 @@ LONG_FIELDS = frozenset({"party_unit", "ward", "hometown"})
 ID_MAX_BYTES = 128
 #: Clock skew forgiven on a capture time.
 CAPTURE_SKEW_US = 300_000_000
+#: The range a google.protobuf.Timestamp may hold (0001-01-01 to 9999-12-31 UTC);
+#: a request's times must also lie within the years the progress arithmetic
+#: handles, a day's margin inside it.
+TIMESTAMP_MIN_SECONDS = -62_135_596_800
+TIMESTAMP_MAX_SECONDS = 253_402_300_799
+_DAY_SECONDS = 86_400
 
 
 def field_cap(name: str) -> int:
@@ -47,6 +55,17 @@ class BadRequestError(InvalidInputError):
     def __init__(self, violations: Violations) -> None:
         self.violations = violations
         super().__init__("; ".join(f"{path}: {why}" for path, why in violations))
+
+
+def timestamp_violations(path: str, stamp: timestamp_pb2.Timestamp) -> Violations:
+    """A Timestamp outside the range the type allows (a day's margin at each end,
+    so that the start of its day and the day after are dates too), or with its
+    nanoseconds outside one second."""
+    if not 0 <= stamp.nanos < 1_000_000_000:
+        return [(path, "nanos must lie between 0 and 999,999,999")]
+    if not TIMESTAMP_MIN_SECONDS + _DAY_SECONDS <= stamp.seconds <= TIMESTAMP_MAX_SECONDS - _DAY_SECONDS:
+        return [(path, "out of range: a time between the years 0001 and 9999 (UTC)")]
+    return []
 
 
 def _id(path: str, value: str) -> Violations:
@@ -69,10 +88,16 @@ def submit_violations(request: pb.SubmitRequest, *, check_site: bool, now_us: in
     reason = request.exclusion_reason
     if reason != pb.EXCLUSION_REASON_UNSPECIFIED and reason not in pb.ExclusionReason.values():
         violations.append(("exclusion_reason", "unknown value"))
-    if request.HasField("capture_time") and not 0 < request.capture_time.ToMicroseconds() <= now_us + CAPTURE_SKEW_US:
-        violations.append(("capture_time", "must not lie in the future (beyond 5 minutes of clock skew)"))
+    if request.HasField("capture_time"):
+        wrong_time = timestamp_violations("capture_time", request.capture_time)
+        if not wrong_time and not 0 < request.capture_time.ToMicroseconds() <= now_us + CAPTURE_SKEW_US:
+            wrong_time = [("capture_time", "must not lie in the future (beyond 5 minutes of clock skew)")]
+        violations += wrong_time
     return violations
 
 
 def progress_violations(request: pb.GetProgressRequest) -> Violations:
-    return text_violations("ward", request.ward, LONG_FIELD_BYTES)
+    violations = text_violations("ward", request.ward, LONG_FIELD_BYTES)
+    if request.HasField("as_of_time"):
+        violations += timestamp_violations("as_of_time", request.as_of_time)
+    return violations

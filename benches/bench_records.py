@@ -49,6 +49,9 @@ NATIONAL = 5_600_000
 FLOOR_100K_S = 1.0
 FLOOR_NATIONAL_S = 60.0
 FLOOR_NATIONAL_BYTES = 8 * 2**30
+# Issue 14: the same run, tighter.
+FLOOR_NATIONAL_14_S = 15.0
+FLOOR_NATIONAL_14_BYTES = 4 * 2**30
 
 
 def _members(mode: Mode) -> int:
@@ -696,12 +699,26 @@ def sections(mode: Mode, timings: Timings) -> list[Section]:
                 f"peak resident {peak / 2**30:.2f} GiB for the whole process "
                 f"({int(result['peak_above_bytes']) / 2**30:.2f} GiB above the interpreter)",
             ),
+            Floor(
+                14,
+                "national cross-check 5.6 M < 15 s on 2 threads",
+                seconds < FLOOR_NATIONAL_14_S,
+                f"{seconds:.1f} s on 2 threads, {result['findings']:,} findings",
+            ),
+            Floor(
+                14,
+                "national cross-check 5.6 M < 4 GiB peak",
+                peak < FLOOR_NATIONAL_14_BYTES,
+                f"peak resident {peak / 2**30:.2f} GiB for the whole process",
+            ),
         ]
     else:
         why = "national mode only (`benches/report.py --national`)"
         out[0].floors += [
             Floor(3, "5.6 M members, Parquet → findings < 60 s", None, why),
             Floor(3, "5.6 M members < 8 GiB of memory", None, why),
+            Floor(14, "national cross-check 5.6 M < 15 s on 2 threads", None, why),
+            Floor(14, "national cross-check 5.6 M < 4 GiB peak", None, why),
         ]
     return out
 

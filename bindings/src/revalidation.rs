@@ -1,6 +1,7 @@
 //! A whole revalidation in one call: roster columns and the population index
 //! in, four Arrow tables out (findings, verdicts, duplicate pairs, clusters),
-//! the work done by `doichieu_engine::revalidation` with the GIL released.
+//! the work done by `doichieu_engine::revalidation` with the GIL released. The
+//! plain cross-check (`verify_tables`) answers with the same first two tables.
 
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Schema};
 use doichieu_engine::dedup::{levels::FIELDS, ClusterMember, Config, DuplicatePair};
 use doichieu_engine::records::{RosterColumns, StrSource, ROSTER_COLUMNS};
-use doichieu_engine::revalidation::{self, Revalidation};
+use doichieu_engine::revalidation::{self, FindingsTable, Revalidation, VerdictsTable};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_arrow::PyTable;
@@ -80,11 +81,12 @@ pub(crate) fn cluster_columns(members: &[ClusterMember]) -> (ArrayRef, ArrayRef,
 const REVALIDATION_LEVELS: [&str; 6] =
     ["name_level", "date_of_birth_level", "gender_level", "hometown_level", "citizen_id_level", "old_id_level"];
 
-/// The four tables, in the order `revalidate` names them.
-fn batches(r: Revalidation) -> Result<[RecordBatch; 4], ArrowError> {
-    let f = r.findings.columns;
-    let findings = batch(vec![
-        ("member_id", str_column_to_arrow(r.findings.member_id)),
+/// The findings table; `row` is the roster row plus `row_offset` (the rows a
+/// caller's earlier calls covered).
+fn findings_batch(t: FindingsTable, row_offset: u32) -> Result<RecordBatch, ArrowError> {
+    let f = t.columns;
+    batch(vec![
+        ("member_id", str_column_to_arrow(t.member_id)),
         ("code", strs(f.code.iter().map(|c| c.as_str()))),
         ("field", strs(f.field.iter().copied())),
         ("severity", strs(f.code.iter().map(|c| c.severity().as_str()))),
@@ -93,11 +95,13 @@ fn batches(r: Revalidation) -> Result<[RecordBatch; 4], ArrowError> {
         ("population_value", str_column_to_arrow(f.population_value)),
         ("message_vi", str_column_to_arrow(f.message_vi)),
         ("message_en", str_column_to_arrow(f.message_en)),
-        ("row", Arc::new(UInt32Array::from(f.member))),
-    ])?;
+        ("row", Arc::new(UInt32Array::from_iter_values(f.member.iter().map(|m| m + row_offset)))),
+    ])
+}
 
-    let v = r.verdicts;
-    let n = v.verdict.len();
+/// The verdicts table, candidates as a list of structs; `row` as in `findings_batch`.
+fn verdicts_batch(v: VerdictsTable, row_offset: u32) -> Result<RecordBatch, ArrowError> {
+    let n = v.verdict.len() as u32;
     let c = v.candidates;
     let fields = vec![
         Field::new("citizen_id", DataType::LargeUtf8, true),
@@ -124,15 +128,21 @@ fn batches(r: Revalidation) -> Result<[RecordBatch; 4], ArrowError> {
         Arc::new(candidate),
         Some(NullBuffer::from(c.has_list)),
     )?;
-    let verdicts = batch(vec![
+    batch(vec![
         ("member_id", str_column_to_arrow(v.member_id)),
         ("verdict", strs(v.verdict.iter().map(|x| x.as_str()))),
         ("matched_citizen_id", str_column_to_arrow(v.matched_citizen_id)),
         ("name_kind", Arc::new(v.name_kind.iter().map(|k| k.map(|k| k.as_str())).collect::<StringArray>())),
         ("name_score", Arc::new(Float64Array::from(v.name_score))),
         ("candidates", Arc::new(lists)),
-        ("row", u32s(0..n)),
-    ])?;
+        ("row", Arc::new(UInt32Array::from_iter_values(row_offset..row_offset + n))),
+    ])
+}
+
+/// The four tables, in the order `revalidate` names them.
+fn batches(r: Revalidation) -> Result<[RecordBatch; 4], ArrowError> {
+    let findings = findings_batch(r.findings, 0)?;
+    let verdicts = verdicts_batch(r.verdicts, 0)?;
 
     let p = r.pairs;
     let pairs_iter = || p.pairs.iter();
@@ -207,7 +217,31 @@ fn revalidate<'py>(
     Ok(out)
 }
 
+/// Cross-checks a roster (a dict of the roster columns) against `index`: the
+/// findings and verdicts tables `revalidate` answers with, from the same
+/// builder. `row_offset` is added to the `row` columns, for a roster checked in
+/// slices.
+#[pyfunction]
+#[pyo3(signature = (index, columns, row_offset = 0))]
+fn verify_tables(
+    py: Python<'_>,
+    index: &PopulationIndex,
+    columns: &Bound<'_, PyDict>,
+    row_offset: u32,
+) -> PyResult<(PyTable, PyTable)> {
+    let sources = roster_sources(columns)?;
+    let roster = roster_columns(&sources)?;
+    let tables = py.detach(|| {
+        let verification = index.inner.verify_all(&roster);
+        let (findings, verdicts) = revalidation::verification_tables(&index.inner, &roster, verification);
+        Ok::<_, ArrowError>((findings_batch(findings, row_offset)?, verdicts_batch(verdicts, row_offset)?))
+    });
+    let (findings, verdicts) = tables.map_err(|e| InvalidInputError::new_err(format!("verify_tables: {e}")))?;
+    Ok((table(findings)?, table(verdicts)?))
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(revalidate, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_tables, m)?)?;
     Ok(())
 }

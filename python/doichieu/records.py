@@ -551,23 +551,6 @@ class PopulationIndex:
         # Series built from Arrow take the field's name, not the one given: alias them.
         return {name: pl.DataFrame([pl.Series(v).alias(k) for k, v in cols.items()]) for name, cols in raw.items()}
 
-    def _frames(
-        self, roster: pl.DataFrame, chunk_size: int, on_progress: Callable[[int, int], None] | None
-    ) -> dict[str, pl.DataFrame]:
-        if chunk_size < 1:
-            raise InvalidInputError(f"chunk_size must be at least 1, got {chunk_size}")
-        parts: list[dict[str, pl.DataFrame]] = []
-        total = roster.height
-        for start in range(0, max(total, 1), chunk_size):
-            part = self._run(roster.slice(start, chunk_size))
-            if start:
-                part["findings"] = part["findings"].with_columns(pl.col("member") + start)
-                part["candidates"] = part["candidates"].with_columns(pl.col("member") + start)
-            parts.append(part)
-            if on_progress is not None:
-                on_progress(min(start + chunk_size, total), total)
-        return {k: pl.concat([p[k] for p in parts], how="vertical") for k in parts[0]}
-
     def verify_all(
         self,
         roster: pl.DataFrame | str | Path,
@@ -583,53 +566,24 @@ class PopulationIndex:
         verdicts: member_id, verdict, matched_citizen_id, name_kind, name_score,
         candidates (list of {citizen_id, full_name, date_of_birth, score,
         name_kind}, best first), and ``row``. One engine call per ``chunk_size``
-        members; ``on_progress(done, total)`` after each.
+        members; ``on_progress(done, total)`` after each. The engine builds both
+        tables whole (the ones ``doichieu revalidate`` writes); the chunks'
+        tables are set end to end without copying.
         """
+        if chunk_size < 1:
+            raise InvalidInputError(f"chunk_size must be at least 1, got {chunk_size}")
         frame = load_roster(roster, extra_columns=extra_columns)
-        raw = self._frames(frame, chunk_size, on_progress)
-        ids = frame["member_id"]
-        f = raw["findings"]
-        findings = f.select(
-            ids.gather(f["member"]).alias("member_id") if f.height else pl.lit(None, pl.String).alias("member_id"),
-            *FINDING_COLUMNS[1:],
-            pl.col("member").alias("row"),
-        )
-        v = raw["verdicts"]
-        matched = (
-            pl.Series(self._index.gather(v["matched"], ["citizen_id"])["citizen_id"])
-            .cast(pl.String)
-            .alias("matched_citizen_id")
-        )
-        c = raw["candidates"]
-        if c.height:
-            wanted = ["citizen_id", "full_name", "date_of_birth"]
-            people = pl.DataFrame(
-                [pl.Series(col).cast(pl.String).alias(k) for k, col in self._index.gather(c["row"], wanted).items()]
-            )
-            c = pl.concat([c, people], how="horizontal")
-        else:
-            c = c.with_columns(
-                pl.lit(None, pl.String).alias("citizen_id"),
-                pl.lit(None, pl.String).alias("full_name"),
-                pl.lit(None, pl.String).alias("date_of_birth"),
-            )
-        per_member = c.group_by("member", maintain_order=True).agg(
-            pl.struct(
-                "citizen_id", "full_name", "date_of_birth", pl.col("score").cast(pl.Float64).round(3), "name_kind"
-            ).alias("candidates")
-        )
-        verdicts = (
-            pl.DataFrame({"member_id": ids, "verdict": v["verdict"]})
-            .with_columns(
-                matched,
-                v["name_kind"],
-                v["name_score"].cast(pl.Float64).round(3),
-                pl.int_range(0, v.height, dtype=pl.UInt32).alias("row"),
-            )
-            .join(per_member.rename({"member": "row"}), on="row", how="left")
-            .select("member_id", "verdict", "matched_citizen_id", "name_kind", "name_score", "candidates", "row")
-        )
-        return findings, verdicts
+        findings: list[pl.DataFrame] = []
+        verdicts: list[pl.DataFrame] = []
+        total = frame.height
+        for start in range(0, max(total, 1), chunk_size):
+            part = frame.slice(start, chunk_size)
+            f, v = _engine.verify_tables(self._index, {c: part[c] for c in ROSTER_COLUMNS}, row_offset=start)
+            findings.append(pl.DataFrame(f))
+            verdicts.append(pl.DataFrame(v))
+            if on_progress is not None:
+                on_progress(min(start + chunk_size, total), total)
+        return pl.concat(findings, how="vertical", rechunk=False), pl.concat(verdicts, how="vertical", rechunk=False)
 
     def verify_rows(self, roster: pl.DataFrame) -> list[Verdict]:
         """One ``Verdict`` per roster row, from one engine call (for callers that

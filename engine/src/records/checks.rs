@@ -105,6 +105,35 @@ impl FindingColumns {
         self.code[i].severity()
     }
 
+    /// The chunks workers produced, as one set of columns, each chunk's text
+    /// let go as soon as it is copied: at national size the findings' text is
+    /// the largest thing the cross-check writes, and growing one buffer chunk
+    /// by chunk would hold it up to three times over.
+    pub fn concat(mut parts: Vec<FindingColumns>) -> FindingColumns {
+        fn join<T: Copy>(parts: &mut [FindingColumns], column: fn(&mut FindingColumns) -> &mut Vec<T>) -> Vec<T> {
+            let mut out = Vec::with_capacity(parts.iter_mut().map(|p| column(p).len()).sum());
+            for p in parts.iter_mut() {
+                out.extend_from_slice(&std::mem::take(column(p)));
+            }
+            out
+        }
+        fn text(parts: &mut [FindingColumns], column: fn(&mut FindingColumns) -> &mut StrColumn) -> StrColumn {
+            let taken: Vec<StrColumn> = parts.iter_mut().map(|p| std::mem::take(column(p))).collect();
+            StrColumn::concat(&taken)
+        }
+        FindingColumns {
+            member: join(&mut parts, |p| &mut p.member),
+            code: join(&mut parts, |p| &mut p.code),
+            field: join(&mut parts, |p| &mut p.field),
+            owner: join(&mut parts, |p| &mut p.owner),
+            party_value: text(&mut parts, |p| &mut p.party_value),
+            population_value: text(&mut parts, |p| &mut p.population_value),
+            message_vi: text(&mut parts, |p| &mut p.message_vi),
+            message_en: text(&mut parts, |p| &mut p.message_en),
+            current: 0,
+        }
+    }
+
     /// Appends another set of columns (the chunks workers produced).
     pub fn extend(&mut self, other: &FindingColumns) {
         self.member.extend_from_slice(&other.member);

@@ -77,6 +77,26 @@ impl<'a> MemberRecord<'a> {
         }
     }
 
+    /// The value of one field; None for a field the roster does not hold.
+    pub fn get(&self, field: Field) -> Option<&'a str> {
+        match field {
+            Field::MemberId => self.member_id,
+            Field::FullName => self.full_name,
+            Field::BirthName => self.birth_name,
+            Field::DateOfBirth => self.date_of_birth,
+            Field::Gender => self.gender,
+            Field::CitizenId => self.citizen_id,
+            Field::PartyCardNumber => self.party_card_number,
+            Field::AdmissionDate => self.admission_date,
+            Field::OfficialDate => self.official_date,
+            Field::PartyUnit => self.party_unit,
+            Field::Ward => self.ward,
+            Field::Hometown => self.hometown,
+            Field::Status => self.status,
+            _ => None,
+        }
+    }
+
     /// The record from its values in `ROSTER_COLUMNS` order.
     #[inline]
     pub fn from_columns(values: &[Option<&'a str>; ROSTER_COLUMNS.len()]) -> Self {
@@ -165,6 +185,11 @@ impl StrSource for Absent {
 pub trait RosterSource: Sync {
     fn len(&self) -> usize;
     fn member(&self, i: usize) -> MemberRecord<'_>;
+    /// One field of row `i` (`field` one of the roster's): a source that keeps
+    /// columns reads that column alone, where `member` reads all thirteen.
+    fn value(&self, i: usize, field: Field) -> Option<&str> {
+        self.member(i).get(field)
+    }
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -218,6 +243,9 @@ impl RosterSource for RosterColumns<'_> {
         let c = &self.columns;
         MemberRecord::from_fn(|field| field.roster_position().and_then(|p| c[p].get(i)))
     }
+    fn value(&self, i: usize, field: Field) -> Option<&str> {
+        field.roster_position().and_then(|p| self.columns[p].get(i))
+    }
 }
 
 /// A population table as 7 columns (in `POPULATION_COLUMNS` order).
@@ -263,4 +291,18 @@ pub enum RecordError {
 /// The text of a value, or None when it is missing or blank.
 pub(crate) fn present(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_is_read_where_the_record_is_built_from_it() {
+        let record = MemberRecord::from_fn(|f| Some(f.as_str()));
+        for &field in Field::ALL.iter() {
+            let expected = field.roster_position().map(|_| field.as_str());
+            assert_eq!(record.get(field), expected, "{field:?}");
+        }
+    }
 }

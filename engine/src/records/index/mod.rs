@@ -126,16 +126,35 @@ pub struct VerificationColumns {
 }
 
 impl VerificationColumns {
-    fn extend(&mut self, o: VerificationColumns) {
-        self.verdict.extend(o.verdict);
-        self.matched.extend(o.matched);
-        self.name_kind.extend(o.name_kind);
-        self.name_score.extend(o.name_score);
-        self.findings.extend(&o.findings);
-        self.candidate_member.extend(o.candidate_member);
-        self.candidate_row.extend(o.candidate_row);
-        self.candidate_score.extend(o.candidate_score);
-        self.candidate_kind.extend(o.candidate_kind);
+    /// The chunks workers produced, in order, as one set of columns.
+    fn concat(parts: Vec<VerificationColumns>) -> VerificationColumns {
+        let rows: usize = parts.iter().map(VerificationColumns::len).sum();
+        let candidates: usize = parts.iter().map(|p| p.candidate_row.len()).sum();
+        let mut out = VerificationColumns {
+            verdict: Vec::with_capacity(rows),
+            matched: Vec::with_capacity(rows),
+            name_kind: Vec::with_capacity(rows),
+            name_score: Vec::with_capacity(rows),
+            findings: FindingColumns::new(),
+            candidate_member: Vec::with_capacity(candidates),
+            candidate_row: Vec::with_capacity(candidates),
+            candidate_score: Vec::with_capacity(candidates),
+            candidate_kind: Vec::with_capacity(candidates),
+        };
+        let mut findings = Vec::with_capacity(parts.len());
+        for o in parts {
+            out.verdict.extend(o.verdict);
+            out.matched.extend(o.matched);
+            out.name_kind.extend(o.name_kind);
+            out.name_score.extend(o.name_score);
+            out.candidate_member.extend(o.candidate_member);
+            out.candidate_row.extend(o.candidate_row);
+            out.candidate_score.extend(o.candidate_score);
+            out.candidate_kind.extend(o.candidate_kind);
+            findings.push(o.findings);
+        }
+        out.findings = FindingColumns::concat(findings);
+        out
     }
 
     pub fn len(&self) -> usize {
@@ -276,6 +295,27 @@ impl PopulationIndex {
         }
     }
 
+    /// The first `N` fields of a row's text in the arena's order (full name,
+    /// citizen ID, other names, date of birth, …), the rest left unread.
+    fn leading<const N: usize>(&self, row: usize) -> [&str; N] {
+        let info = &self.rows[row];
+        let text = &self.texts[row / CHUNK][info.start as usize..info.start as usize + info.len as usize];
+        let mut f = text.splitn(N + 1, SEP);
+        std::array::from_fn(|_| f.next().unwrap_or(""))
+    }
+
+    /// The citizen ID of one row as the population table writes it.
+    pub fn citizen_id(&self, row: usize) -> &str {
+        let [_, citizen_id] = self.leading(row);
+        citizen_id
+    }
+
+    /// What tells one row's citizen apart for an officer: citizen ID, full name and date of birth.
+    pub fn identity(&self, row: usize) -> (&str, &str, &str) {
+        let [full_name, citizen_id, _, date_of_birth] = self.leading(row);
+        (citizen_id, full_name, date_of_birth)
+    }
+
     /// One text field of many rows, as Arrow-style offsets and bytes in the order
     /// asked (`None` rows give empty values; the caller marks them null). Field `k`
     /// is numbered as in `POPULATION_COLUMNS`. The rows are read in table order:
@@ -328,8 +368,21 @@ impl PopulationIndex {
 
     /// Verifies a whole roster on all cores; row i of the answer is roster row i.
     pub fn verify_all<R: RosterSource + ?Sized>(&self, roster: &R) -> VerificationColumns {
+        self.verify_all_with(roster, |_, _| ()).0
+    }
+
+    /// Verifies a whole roster as `verify_all` does and hands each member, as the
+    /// check read it, to `each` as well: a caller that needs the members read
+    /// (deduplication) reads each row once, not once more beside the check.
+    /// Element i of the second answer is `each` of roster row i.
+    pub fn verify_all_with<R, T, F>(&self, roster: &R, each: F) -> (VerificationColumns, Vec<T>)
+    where
+        R: RosterSource + ?Sized,
+        T: Send,
+        F: Fn(&PreparedMember<'_>, &mut Writer) -> T + Sync,
+    {
         let n = roster.len();
-        let chunks: Vec<VerificationColumns> = (0..n.div_ceil(CHUNK))
+        let chunks: Vec<(VerificationColumns, Vec<T>)> = (0..n.div_ceil(CHUNK))
             .into_par_iter()
             .map(|c| {
                 let range = c * CHUNK..((c + 1) * CHUNK).min(n);
@@ -341,6 +394,7 @@ impl PopulationIndex {
                     findings: FindingColumns::new(),
                     ..Default::default()
                 };
+                let mut extra = Vec::with_capacity(range.len());
                 with_work(|w| {
                     for i in range {
                         out.findings.current = i as u32;
@@ -357,16 +411,19 @@ impl PopulationIndex {
                             out.candidate_score.push(c.score as f32);
                             out.candidate_kind.push(c.name_kind);
                         }
+                        extra.push(each(&prepared, &mut w.writer));
                     }
                 });
-                out
+                (out, extra)
             })
             .collect();
-        let mut out = VerificationColumns { findings: FindingColumns::new(), ..Default::default() };
-        for c in chunks {
-            out.extend(c);
+        let mut parts = Vec::with_capacity(chunks.len());
+        let mut extra = Vec::with_capacity(n);
+        for (c, e) in chunks {
+            parts.push(c);
+            extra.extend(e);
         }
-        out
+        (VerificationColumns::concat(parts), extra)
     }
 }
 

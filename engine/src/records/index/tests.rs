@@ -364,6 +364,20 @@ fn bulk_matches_single_and_runs_in_parallel() {
 }
 
 #[test]
+fn members_handed_on_are_the_ones_checked_in_roster_order() {
+    let idx = index();
+    let names = ["Nguyễn Văn Hùng", "Trần Thị Thủy", "", "Lê Văn An"];
+    let dates = ["05/03/1960", "1975", "31/02/1980", ""];
+    let members: Vec<MemberRecord> = (0..5000)
+        .map(|i| MemberRecord { full_name: Some(names[i % 4]), date_of_birth: Some(dates[i % 3]), ..member() })
+        .collect();
+    let (cols, people) = idx.verify_all_with(members.as_slice(), crate::dedup::person_of);
+    assert_eq!(cols, idx.verify_all(members.as_slice()));
+    let apart = crate::dedup::people_from_roster(members.as_slice(), idx.options().as_of);
+    assert_eq!(format!("{people:?}"), format!("{apart:?}"));
+}
+
+#[test]
 fn report_counts_problems_without_stopping() {
     let rows = vec![
         PopulationRecord { citizen_id: Some("042060001234"), full_name: Some("A B"), ..Default::default() },

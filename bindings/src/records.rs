@@ -9,10 +9,10 @@ use std::sync::Arc;
 use arrow_array::{Array, ArrayRef, Float32Array, LargeStringArray, StringArray, StringViewArray, UInt32Array};
 use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer};
 use doichieu_engine::records::{
-    self, dates::days_from_civil, Absent, Code, MemberRecord, Options, PopulationColumns, PopulationIndex as CoreIndex,
-    RosterColumns, StrSource, POPULATION_COLUMNS, ROSTER_COLUMNS,
+    self, Absent, MemberRecord, Options, PopulationColumns, PopulationIndex as CoreIndex, RosterColumns, StrSource,
 };
-use doichieu_engine::vocabulary::{self, fields::required_codes, Field};
+use doichieu_engine::values::dates::{self, days_from_civil};
+use doichieu_engine::vocabulary::{self, fields::required_codes, Code, Field, POPULATION_COLUMNS, ROSTER_COLUMNS};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::pybacked::PyBackedStr;
@@ -191,7 +191,7 @@ fn options(as_of: Option<(i32, u32, u32)>, max_candidates: usize, min_candidate_
         if !(1900..=2200).contains(&y)
             || !(1..=12).contains(&m)
             || d < 1
-            || d > u32::from(records::dates::days_in_month(y as u16, m as u8))
+            || d > u32::from(dates::days_in_month(y as u16, m as u8))
         {
             return Err(InvalidInputError::new_err(format!("as_of is not a date: {y:04}-{m:02}-{d:02}")));
         }
@@ -293,7 +293,7 @@ impl PopulationIndex {
     /// The reference date (year, month, day).
     #[getter]
     fn as_of(&self) -> (i32, u32, u32) {
-        records::dates::civil_from_days(self.inner.options().as_of)
+        dates::civil_from_days(self.inner.options().as_of)
     }
 
     /// One population row as a dict of its text values.

@@ -9,8 +9,9 @@ use arrow_array::{Array, ArrayRef, Float64Array, ListArray, RecordBatch, StringA
 use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Schema};
 use doichieu_engine::dedup::{levels::FIELDS, ClusterMember, Config, DuplicatePair};
-use doichieu_engine::records::{RosterColumns, StrSource, ROSTER_COLUMNS};
+use doichieu_engine::records::{RosterColumns, StrSource};
 use doichieu_engine::revalidation::{self, FindingsTable, Revalidation, VerdictsTable};
+use doichieu_engine::vocabulary::ROSTER_COLUMNS;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_arrow::PyTable;

@@ -20,10 +20,7 @@ use rustc_hash::FxHashMap;
 
 use crate::names::{self, Form, Writer};
 use crate::values::{Gender, PartialDate};
-use crate::vocabulary::MatchKind;
-// Transitional: revalidation::cut imports it through dedup; remove once it
-// imports from vocabulary.
-pub use crate::vocabulary::DuplicateType;
+use crate::vocabulary::{DuplicateType, MatchKind};
 pub use blocking::BlockKind;
 pub use cluster::components;
 pub use index::{Candidate, IncrementalIndex, OwnedPerson};

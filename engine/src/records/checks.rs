@@ -7,9 +7,6 @@ use crate::column::StrColumn;
 use crate::values::dates::days_from_civil;
 use crate::vocabulary::Field;
 use crate::vocabulary::{Code, Owner, Severity};
-// Transitional: records::prepared and records::index import these through
-// checks; remove once they import from vocabulary.
-pub use crate::vocabulary::{Status, Verdict};
 
 /// One finding, owned (the single-record path).
 #[derive(Clone, Debug, PartialEq, Eq)]

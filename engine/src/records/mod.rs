@@ -20,15 +20,10 @@ pub mod prepared;
 
 pub use checks::{Finding, FindingColumns};
 pub use index::{BuildReport, Candidate, Options, PopulationIndex, PopulationView, Verification, VerificationColumns};
-// Transitional: records::index, records::prepared, revalidation and the
-// bindings' records and revalidation still import these through records.
-// Remove them once those files import from values and vocabulary.
-pub use crate::values::{dates, gender};
-pub use crate::vocabulary::{Code, Owner, Severity, Status, Verdict, POPULATION_COLUMNS, ROSTER_COLUMNS};
 pub use prepared::{DateReading, GenderReading, Given, IdReading, NameReading, PreparedMember, Read};
 
 use crate::column::StrColumn;
-use crate::vocabulary::Field;
+use crate::vocabulary::{Field, POPULATION_COLUMNS, ROSTER_COLUMNS};
 
 /// The longest value of any field, in UTF-8 bytes, that is read as data; longer
 /// ones are reported as unreadable (a wrong column, or an attack), never compared.

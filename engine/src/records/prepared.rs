@@ -3,12 +3,14 @@
 //! nothing; each reading keeps the value as typed (trimmed) beside what was made
 //! of it, so a rule can say why a value did not read.
 
-use super::checks::{check_card, party_founded, CardProblem, Status};
+use super::checks::{check_card, party_founded, CardProblem};
+
 use super::citizen_id::{clean, CleanId, Cleaned, Malformed};
-use super::dates::{civil_from_days, days_from_civil, parse_date, DateProblem, PartialDate};
-use super::gender::{parse_gender_with, Gender};
 use super::places::{self, Place};
 use super::{present, MemberRecord, MAX_VALUE_BYTES};
+use crate::values::dates::{civil_from_days, days_from_civil, parse_date, DateProblem, PartialDate};
+use crate::values::gender::{parse_gender_with, Gender};
+use crate::vocabulary::Status;
 use crate::MAX_NAME_BYTES;
 
 /// A name field.

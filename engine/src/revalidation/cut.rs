@@ -2,7 +2,9 @@
 //! from the pairs that stay: two members tied to two different citizens are two
 //! people, so their pair is cleared and a cluster it held together may split.
 
-use crate::dedup::{components, ClusterMember, DuplicatePair, DuplicateType};
+use crate::dedup::{components, ClusterMember, DuplicatePair};
+
+use crate::vocabulary::DuplicateType;
 
 /// Whether the two members of a pair are tied to one citizen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -51,7 +51,8 @@ pub fn population_links<'i>(index: &'i PopulationIndex, v: &VerificationColumns)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::records::{Options, PopulationRecord, Verdict};
+    use crate::records::{Options, PopulationRecord};
+    use crate::vocabulary::Verdict;
 
     fn index() -> PopulationIndex {
         let citizen = |id, name| PopulationRecord {

@@ -8,8 +8,9 @@ use rayon::prelude::*;
 use super::link::shown_score;
 use crate::column::StrColumn;
 use crate::names::MatchKind;
-use crate::records::{FindingColumns, PopulationIndex, RosterSource, Verdict, VerificationColumns};
+use crate::records::{FindingColumns, PopulationIndex, RosterSource, VerificationColumns};
 use crate::vocabulary::Field;
+use crate::vocabulary::Verdict;
 
 /// The findings: one row per finding, `columns.member` its roster row.
 #[derive(Debug)]

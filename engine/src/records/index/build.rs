@@ -11,10 +11,10 @@ use super::{
 use crate::names::{self, Form, Writer};
 use crate::records::checks::shown;
 use crate::records::citizen_id::{clean, CleanId};
-use crate::records::dates::{parse_date, PartialDate};
-use crate::records::gender::{parse_gender_with, Gender};
 use crate::records::places::{self, Place};
 use crate::records::{present, Options, PopulationSource, RecordError, MAX_OTHER_NAMES_BYTES, MAX_VALUE_BYTES};
+use crate::values::dates::{parse_date, PartialDate};
+use crate::values::gender::{parse_gender_with, Gender};
 use crate::MAX_NAME_BYTES;
 
 /// What building the index found in the population table; nothing here stops it.

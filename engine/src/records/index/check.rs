@@ -6,7 +6,8 @@ use super::rules::{citizen_id, dates, gender, hometown, member_id, name, party_c
 use super::{Outcome, PopulationIndex, Search, Work, DOB_UNREADABLE, GENDER_UNREADABLE};
 use crate::names::MatchKind;
 use crate::records::checks::{FindingSink, Tally};
-use crate::records::{PreparedMember, Severity};
+use crate::records::PreparedMember;
+use crate::vocabulary::Severity;
 
 impl PopulationIndex {
     /// Findings go to `sink`; candidates stay in `w`.

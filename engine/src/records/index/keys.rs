@@ -5,7 +5,7 @@ use std::hash::Hasher;
 
 use rustc_hash::FxHasher;
 
-use crate::records::dates::PartialDate;
+use crate::values::dates::PartialDate;
 
 /// A directory over sorted keys by their top bits, about four keys a bucket.
 pub(super) fn key_directory(keys: &[u64]) -> (Vec<usize>, u32) {

@@ -7,10 +7,10 @@ use super::keys::keys_of;
 use super::{with_work, Candidate, PopulationIndex, Search, Work, CHUNK, HAS_OTHER_NAMES, NAME_UNUSABLE, SHARED};
 use crate::names::{self, Form, MatchKind};
 use crate::records::citizen_id::{clean, CleanId};
-use crate::records::dates::{parse_date, PartialDate};
-use crate::records::gender::{parse_gender_with, Gender};
 use crate::records::places::{self, Place};
 use crate::records::MAX_VALUE_BYTES;
+use crate::values::dates::{parse_date, PartialDate};
+use crate::values::gender::{parse_gender_with, Gender};
 use crate::MAX_NAME_BYTES;
 
 /// A candidate this good stops the search from widening (same name, same date of birth).

@@ -20,12 +20,14 @@ use rustc_hash::FxHashMap;
 
 pub use build::BuildReport;
 
-use super::checks::{Finding, FindingColumns, Verdict};
-use super::dates::{today, PartialDate};
-use super::gender::Gender;
+use super::checks::{Finding, FindingColumns};
+
 use super::places::Place;
 use super::{MemberRecord, PreparedMember, RosterSource};
 use crate::names::{Comparer, MatchKind, NameMatch, Writer};
+use crate::values::dates::{today, PartialDate};
+use crate::values::gender::Gender;
+use crate::vocabulary::Verdict;
 
 /// Separates a row's fields in the text arena; removed from values on the way in.
 const SEP: char = '\u{1F}';
@@ -428,7 +430,7 @@ impl PopulationIndex {
 }
 
 #[cfg(test)]
-use {super::dates::days_from_civil, super::Owner, keys::key_directory};
+use {crate::values::dates::days_from_civil, crate::vocabulary::Owner, keys::key_directory};
 
 #[cfg(test)]
 mod tests;

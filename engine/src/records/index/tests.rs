@@ -1,7 +1,8 @@
 //! Each finding code planted in a small synthetic table (made-up people).
 
 use super::*;
-use crate::records::{MemberRecord, PopulationRecord, Severity};
+use crate::records::{MemberRecord, PopulationRecord};
+use crate::vocabulary::Severity;
 
 fn as_of() -> i32 {
     days_from_civil(2025, 9, 1)

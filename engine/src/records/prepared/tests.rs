@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::records::citizen_id::CleanId;
-use crate::records::dates::days_from_civil;
+use crate::values::dates::days_from_civil;
 
 fn as_of() -> i32 {
     days_from_civil(2025, 9, 1)

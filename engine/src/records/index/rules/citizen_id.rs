@@ -6,11 +6,12 @@
 use super::{capitalised, report};
 use crate::records::checks::{shown, FindingSink};
 use crate::records::citizen_id::{self, CleanId};
-use crate::records::dates::{civil_from_days, PartialDate};
-use crate::records::gender::{gender_en, gender_vi, Gender};
 use crate::records::index::{Outcome, PopulationIndex, PopulationView, Search, Work, SHARED};
-use crate::records::{IdReading, Owner};
+use crate::records::IdReading;
+use crate::values::dates::{civil_from_days, PartialDate};
+use crate::values::gender::{gender_en, gender_vi, Gender};
 use crate::vocabulary::codes::{Arg, Message, Phrase};
+use crate::vocabulary::Owner;
 
 const FIELD: &str = "citizen_id";
 

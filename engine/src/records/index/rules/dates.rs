@@ -4,10 +4,11 @@
 
 use super::{missing, report};
 use crate::records::checks::{field_vi, shown, side_en, side_vi, FindingSink};
-use crate::records::dates::PartialDate;
 use crate::records::index::PopulationView;
-use crate::records::{DateReading, Owner, PreparedMember, Read, Status};
+use crate::records::{DateReading, PreparedMember, Read};
+use crate::values::dates::PartialDate;
 use crate::vocabulary::codes::{Arg, Message};
+use crate::vocabulary::{Owner, Status};
 
 /// Reports each date that did not read, those missing (the official date only
 /// for an official member) and an official date not after admission.

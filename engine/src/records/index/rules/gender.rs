@@ -3,10 +3,11 @@
 use super::{missing, report};
 use crate::records::checks::{shown, FindingSink};
 use crate::records::citizen_id;
-use crate::records::gender::{gender_en, gender_vi, Gender};
 use crate::records::index::PopulationView;
-use crate::records::{GenderReading, Owner, Read};
+use crate::records::{GenderReading, Read};
+use crate::values::gender::{gender_en, gender_vi, Gender};
 use crate::vocabulary::codes::{Arg, Message};
+use crate::vocabulary::Owner;
 
 /// A party gender missing or unreadable.
 pub(in crate::records::index) fn check<S: FindingSink>(gender: &Read<'_, GenderReading>, t: &mut S) {

@@ -3,11 +3,12 @@
 
 use super::report;
 use crate::records::checks::{shown, FindingSink};
-use crate::records::gender::fold_short;
 use crate::records::index::PopulationView;
 use crate::records::places::{self, Place};
-use crate::records::{Owner, Read};
+use crate::records::Read;
+use crate::values::gender::fold_short;
 use crate::vocabulary::codes::{Arg, Message};
+use crate::vocabulary::Owner;
 
 pub(in crate::records::index) fn compare<S: FindingSink>(
     hometown: &Read<'_, Place>,

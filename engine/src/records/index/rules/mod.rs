@@ -12,8 +12,8 @@ pub(super) mod party_card;
 pub(super) mod status;
 
 use crate::records::checks::{field_vi, FindingSink};
-use crate::records::Owner;
 use crate::vocabulary::codes::{Arg, Message};
+use crate::vocabulary::Owner;
 
 /// Files one finding under its message's code.
 pub(super) fn report<S: FindingSink>(

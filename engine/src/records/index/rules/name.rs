@@ -5,8 +5,9 @@ use super::{capitalised, lower_first, missing, report};
 use crate::names::{self, MatchKind};
 use crate::records::checks::{field_vi, shown, FindingSink};
 use crate::records::index::PopulationView;
-use crate::records::{Code, NameReading, Owner, PreparedMember};
+use crate::records::{NameReading, PreparedMember};
 use crate::vocabulary::codes::{Arg, Message, Phrase};
+use crate::vocabulary::{Code, Owner};
 use crate::MAX_NAME_BYTES;
 
 /// Party names too long to be names, and a missing full name.

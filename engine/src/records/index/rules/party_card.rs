@@ -2,8 +2,9 @@
 
 use super::report;
 use crate::records::checks::{shown, CardProblem, FindingSink};
-use crate::records::{Given, Owner};
+use crate::records::Given;
 use crate::vocabulary::codes::{Arg, Message};
+use crate::vocabulary::Owner;
 
 const FIELD: &str = "party_card_number";
 

@@ -2,8 +2,9 @@
 
 use super::{missing, report};
 use crate::records::checks::{shown, FindingSink};
-use crate::records::{Given, Owner, Status};
+use crate::records::Given;
 use crate::vocabulary::codes::{Arg, Message};
+use crate::vocabulary::{Owner, Status};
 
 pub(in crate::records::index) fn check<S: FindingSink>(status: Option<Given<'_, Status>>, t: &mut S) {
     let Some(Given { raw, value: status }) = status else {

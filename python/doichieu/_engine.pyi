@@ -193,3 +193,14 @@ def revalidate(
     max_block_size: int = 400,
     model: DedupModel | None = None,
 ) -> dict[str, Any]: ...
+def write_worklist(
+    path: str | PathLike[str],
+    rows: dict[str, Any],
+    legend: dict[str, Any],
+    info: Sequence[tuple[str, str | float]],
+    *,
+    rows_sheet: str,
+    legend_sheet: str,
+    info_sheet: str,
+    sheet_rows: int,
+) -> None: ...

@@ -51,6 +51,11 @@ __all__ = ["DUPLICATE_COLUMNS", "DUPLICATE_TYPES", "Revalidation", "Summary", "r
 
 #: Excel holds 1,048,576 rows a sheet; longer work lists continue on further sheets.
 SHEET_ROWS = 1_000_000
+#: A work list's sheets: its rows (numbered past ``SHEET_ROWS``), the legend of
+#: the codes, and whose list it is.
+ROWS_SHEET = "Việc cần làm"
+LEGEND_SHEET = "Mã lỗi (codes)"
+INFO_SHEET = "Thông tin"
 
 #: Columns of ``duplicates.csv``, in order.
 DUPLICATE_COLUMNS = (
@@ -154,23 +159,47 @@ def _worklist(owner: str, findings: pl.DataFrame, roster: pl.DataFrame, verdicts
     )
 
 
-def _write_xlsx(path: Path, owner: str, rows: pl.DataFrame, legend: pl.DataFrame) -> None:
+def _info(owner: str, rows: pl.DataFrame) -> list[tuple[str, str | float]]:
+    return [("Danh sách việc cho / Work list for", OWNER_TITLES[owner]), ("Số dòng / Rows", rows.height)]
+
+
+def write_worklist(path: Path, owner: str, rows: pl.DataFrame, legend: pl.DataFrame) -> None:
+    """Writes ``owner``'s work list (rows as ``_worklist`` builds them) with the
+    engine's xlsx writer, the GIL released: every value a text cell (a leading
+    "=" stays text), the rows as a table under a frozen header, split across
+    sheets past ``SHEET_ROWS``, then the legend and the information sheet."""
+    _engine.write_worklist(
+        path,
+        {c: rows[c] for c in rows.columns},
+        {c: legend[c] for c in legend.columns},
+        _info(owner, rows),
+        rows_sheet=ROWS_SHEET,
+        legend_sheet=LEGEND_SHEET,
+        info_sheet=INFO_SHEET,
+        sheet_rows=SHEET_ROWS,
+    )
+
+
+def write_worklist_xlsxwriter(path: Path, owner: str, rows: pl.DataFrame, legend: pl.DataFrame) -> None:
+    """The same workbook through polars ``write_excel`` and the Python
+    ``xlsxwriter`` package: the writer ``write_worklist`` replaced, kept as the
+    reference the engine's writer is tested and measured against. Unlike it,
+    this one lets xlsxwriter turn text that starts with "=" into a formula."""
     import xlsxwriter  # type: ignore[import-untyped]  # ships no type information
 
     with xlsxwriter.Workbook(path) as workbook:
         if rows.height == 0:
-            rows.write_excel(workbook, worksheet="Việc cần làm", autofit=True)
+            rows.write_excel(workbook, worksheet=ROWS_SHEET, autofit=True)
         for part, start in enumerate(range(0, rows.height, SHEET_ROWS), 1):
-            name = "Việc cần làm" if rows.height <= SHEET_ROWS else f"Việc cần làm {part}"
+            name = ROWS_SHEET if rows.height <= SHEET_ROWS else f"{ROWS_SHEET} {part}"
             rows.slice(start, SHEET_ROWS).write_excel(
                 workbook, worksheet=name, autofit=rows.height <= 50_000, freeze_panes=(1, 0), autofilter=True
             )
-        legend.write_excel(workbook, worksheet="Mã lỗi (codes)", autofit=True)
-        info = workbook.add_worksheet("Thông tin")
-        info.write(0, 0, "Danh sách việc cho / Work list for")
-        info.write(0, 1, OWNER_TITLES[owner])
-        info.write(1, 0, "Số dòng / Rows")
-        info.write(1, 1, rows.height)
+        legend.write_excel(workbook, worksheet=LEGEND_SHEET, autofit=True)
+        info = workbook.add_worksheet(INFO_SHEET)
+        for row, (label, value) in enumerate(_info(owner, rows)):
+            info.write(row, 0, label)
+            info.write(row, 1, value)
 
 
 def run(
@@ -222,7 +251,7 @@ def run(
         for owner in OWNERS:
             rows = _worklist(owner, findings, roster, verdicts)
             path = out / f"worklist_{owner}.xlsx"
-            _write_xlsx(path, owner, rows, legend)
+            write_worklist(path, owner, rows, legend)
             owners[owner] = rows.height
             files.append(path)
             lap(f"worklist {owner}")

@@ -176,3 +176,88 @@ fn width(header: &str, column: &dyn StrSource, rows: std::ops::Range<usize>) -> 
     let chars = longest.max(header.chars().count() + 3);
     (chars as f64 + 1.0).clamp(MIN_WIDTH, MAX_WIDTH)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::StrColumn;
+
+    fn column(values: &[Option<&str>]) -> StrColumn {
+        let mut c = StrColumn::with_capacity(values.len(), 0);
+        for v in values {
+            match v {
+                Some(v) => {
+                    c.data.push_str(v);
+                    c.finish_value();
+                }
+                None => c.push_null(),
+            }
+        }
+        c
+    }
+
+    fn list<'a>(rows: &'a [&'a StrColumn], sheet_rows: usize) -> WorkList<'a> {
+        let headers = ["a", "b", "c"][..rows.len()].to_vec();
+        WorkList {
+            rows_sheet: "rows",
+            sheet_rows,
+            rows: TextTable { headers, columns: rows.iter().map(|c| *c as &dyn StrSource).collect() },
+            legend_sheet: "legend",
+            legend: TextTable { headers: vec![], columns: vec![] },
+            info_sheet: "info",
+            info: vec![("count", InfoValue::Number(2.0)), ("owner", InfoValue::Text("=x"))],
+        }
+    }
+
+    fn temp(name: &str) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("doichieu-worklist-{}-{name}.xlsx", std::process::id()))
+    }
+
+    #[test]
+    fn writes_a_zip_with_formula_like_text() {
+        let a = column(&[Some("=1+1"), None]);
+        let b = column(&[Some(""), Some("x")]);
+        let path = temp("ok");
+        write(&path, &list(&[&a, &b], 1)).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(&bytes[..2], b"PK");
+    }
+
+    #[test]
+    fn refuses_columns_of_different_lengths_and_bad_sheet_sizes() {
+        let a = column(&[Some("x"), Some("y")]);
+        let b = column(&[Some("z")]);
+        let path = temp("bad");
+        assert!(matches!(write(&path, &list(&[&a, &b], 5)), Err(WorklistError::ColumnLength { len: 1, rows: 2, .. })));
+        assert!(matches!(write(&path, &list(&[&a], 0)), Err(WorklistError::SheetRows(0))));
+        assert!(matches!(write(&path, &list(&[&a], MAX_SHEET_ROWS)), Err(WorklistError::SheetRows(_))));
+        let one = [&a];
+        let mut headers_short = list(&one, 5);
+        headers_short.rows.headers.clear();
+        assert!(matches!(write(&path, &headers_short), Err(WorklistError::HeaderCount { headers: 0, columns: 1 })));
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn a_missing_folder_is_an_io_error() {
+        let a = column(&[Some("x")]);
+        let path = std::env::temp_dir().join("doichieu-no-such-folder").join("x.xlsx");
+        assert!(matches!(write(&path, &list(&[&a], 5)), Err(WorklistError::Io(_))));
+    }
+
+    #[test]
+    fn long_text_is_cut_at_excels_limit_on_a_character_boundary() {
+        let long = "ế".repeat(MAX_CELL_CHARS + 5);
+        assert_eq!(cell_text(&long).chars().count(), MAX_CELL_CHARS);
+        assert_eq!(cell_text("short"), "short");
+    }
+
+    #[test]
+    fn widths_follow_the_longest_value_within_bounds() {
+        let c = column(&[Some("ab"), Some(&"x".repeat(200)), None]);
+        assert_eq!(width("h", &c, 0..1), MIN_WIDTH);
+        assert_eq!(width("h", &c, 0..3), MAX_WIDTH);
+        assert_eq!(width("a long header", &c, 0..1), 17.0);
+    }
+}

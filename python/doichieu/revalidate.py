@@ -24,12 +24,14 @@ on each duplicate pair are one engine call (``revalidate``).
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import TYPE_CHECKING, Literal, TextIO
 
 import polars as pl
 from rich.console import Console
@@ -46,6 +48,9 @@ from doichieu.records import (
 )
 from doichieu.summary import Summary
 from doichieu.vocabulary import DUPLICATE_TYPES, OWNER_TITLES, OWNERS, VERDICTS
+
+if TYPE_CHECKING:
+    from doichieu.report import Prepared
 
 __all__ = ["DUPLICATE_COLUMNS", "DUPLICATE_TYPES", "Revalidation", "Summary", "revalidate", "run"]
 
@@ -202,6 +207,12 @@ def write_worklist_xlsxwriter(path: Path, owner: str, rows: pl.DataFrame, legend
             info.write(row, 1, value)
 
 
+def _prepare_report(r: Revalidation, roster: pl.DataFrame) -> Prepared:
+    from doichieu.report import prepare
+
+    return prepare(roster, r.verdicts, r.findings, r.pairs, r.clusters)
+
+
 def run(
     roster_path: str | Path,
     population_path: str | Path,
@@ -226,9 +237,16 @@ def run(
     if out.exists() and not out.is_dir():
         raise InvalidInputError(f"{out}: exists and is not a folder")
     console = console or Console(stderr=True)
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True
-    ) as progress:
+    # A second thread loads the report's libraries (matplotlib, Jinja2) while the
+    # files are read and the engine runs, then draws the report's charts while
+    # the writers run: both hold the GIL, which the engine and writers release.
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="doichieu-report") as background,
+        Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True
+        ) as progress,
+    ):
+        background.submit(importlib.import_module, "doichieu.report")
         step = progress.add_task("Đọc CSDL dân cư / reading the population data", total=None)
         index = PopulationIndex(population_path, as_of=as_of, extra_columns=extra_columns)
         lap("read population")
@@ -239,6 +257,7 @@ def run(
         result = revalidate(index, roster)
         findings, verdicts, pairs, clusters = result.findings, result.verdicts, result.pairs, result.clusters
         lap("engine")
+        report_drawn = background.submit(_prepare_report, result, roster)
         progress.update(step, description="Ghi kết quả / writing the results")
         out.mkdir(parents=True, exist_ok=True)
         files = [out / "verdicts.csv", out / "findings.csv", out / "duplicates.csv"]
@@ -277,9 +296,9 @@ def run(
         )
         lap("summary")
         report_started = time.perf_counter()
-        from doichieu.report import write_report  # matplotlib and Jinja2 load only when a report is written
+        from doichieu.report import write_report
 
-        write_report(files[-1], summary, roster, verdicts, findings, pairs, clusters)
+        write_report(files[-1], summary, roster, verdicts, findings, pairs, clusters, report_drawn.result())
         summary.report_seconds = time.perf_counter() - report_started
         lap("report")
     summary.seconds = time.perf_counter() - started

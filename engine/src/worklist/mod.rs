@@ -154,7 +154,7 @@ fn table_sheet(
             }
         }
     }
-    if rows.len() > 0 {
+    if !rows.is_empty() {
         sheet.set_freeze_panes(1, 0)?;
     }
     Ok(())

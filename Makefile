@@ -29,9 +29,10 @@ demo: dev
 
 test: test-rust test-python
 
-# The synthetic generator sits behind the engine's `synth` feature; its tests run too.
+# The synthetic generator (`synth`) and the work lists' xlsx writer (`xlsx`) sit
+# behind engine features; their tests run too.
 test-rust:
-	cargo test --locked --package doichieu-engine --release --features synth
+	cargo test --locked --package doichieu-engine --release --features synth,xlsx
 
 # Format and lint, enforced in CI: rustfmt, clippy (warnings are errors), ruff
 # (lint and format), mypy. `make format` applies both formatters.

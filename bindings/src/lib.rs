@@ -11,6 +11,7 @@ mod revalidation;
 mod synth;
 mod vocabulary;
 mod wire;
+mod worklist;
 
 use pyo3::prelude::*;
 
@@ -28,5 +29,6 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     synth::register(m)?;
     vocabulary::register(m)?;
     wire::register(m)?;
+    worklist::register(m)?;
     Ok(())
 }

@@ -82,7 +82,7 @@ impl StrSource for Source {
     }
 }
 
-fn read_source(name: &str, obj: &Bound<'_, PyAny>) -> PyResult<Source> {
+pub(crate) fn read_source(name: &str, obj: &Bound<'_, PyAny>) -> PyResult<Source> {
     let py = obj.py();
     if obj.is_instance_of::<PyString>() {
         return Err(NotAStringError::new_err(format!("column {name}: expected a column of text, got a single str")));

@@ -13,6 +13,8 @@ pub mod revalidation;
 pub mod synth;
 pub mod values;
 pub mod vocabulary;
+#[cfg(feature = "xlsx")]
+pub mod worklist;
 
 pub use column::StrColumn;
 pub use error::{EngineError, MAX_NAME_BYTES};

@@ -194,3 +194,14 @@ def revalidate(
     model: DedupModel | None = None,
 ) -> dict[str, Any]: ...
 def verify_tables(index: PopulationIndex, columns: dict[str, Any], row_offset: int = 0) -> tuple[Any, Any]: ...
+def write_worklist(
+    path: str | PathLike[str],
+    rows: dict[str, Any],
+    legend: dict[str, Any],
+    info: Sequence[tuple[str, str | float]],
+    *,
+    rows_sheet: str,
+    legend_sheet: str,
+    info_sheet: str,
+    sheet_rows: int,
+) -> None: ...

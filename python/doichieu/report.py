@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from doichieu.records import finding_codes
 from doichieu.summary import Summary
 from doichieu.vocabulary import DUPLICATE_TITLES, OWNER_TITLES, OWNERS, SEVERITY_TITLES, VERDICT_TITLES
 
-__all__ = ["VERDICT_TITLES", "render_report", "write_report"]
+__all__ = ["VERDICT_TITLES", "Prepared", "prepare", "render_report", "write_report"]
 
 VERDICT_COLOURS = {"accept": "#2e7d32", "review": "#f9a825", "reject": "#c62828"}
 SEVERITY_COLOURS = {"info": "#90a4ae", "review": "#f9a825", "error": "#c62828"}
@@ -263,20 +264,27 @@ def _duplicate_types(pairs: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFram
     )
 
 
-def build_context(
-    summary: Summary,
+@dataclass(frozen=True)
+class Prepared:
+    """What the page shows beside the summary: its tables and charts (``context``)
+    and the findings per owner and severity (``owners``, joined with the work
+    list counts of the summary)."""
+
+    context: dict[str, Any]
+    owners: list[dict[str, Any]]
+
+
+def prepare(
     roster: pl.DataFrame,
     verdicts: pl.DataFrame,
     findings: pl.DataFrame,
     pairs: pl.DataFrame,
     clusters: pl.DataFrame,
-) -> dict[str, Any]:
-    """Everything the template shows, as plain values and lists of dicts."""
-    members = summary.members
-    verdict_rows = [
-        {"verdict": v, "title": VERDICT_TITLES[v], "count": summary.verdicts.get(v, 0), "colour": VERDICT_COLOURS[v]}
-        for v in VERDICT_TITLES
-    ]
+) -> Prepared:
+    """The tables and charts, from the engine's tables alone: the costly part of
+    a report (the charts), which ``doichieu revalidate`` draws while it writes
+    its other files."""
+    by_verdict = dict(verdicts.group_by("verdict").len().iter_rows())
     legend = finding_codes()
     codes = (
         findings.group_by("code")
@@ -294,15 +302,6 @@ def build_context(
         .join(owners, on="owner", how="left")
         .with_columns(pl.col(*SEVERITY_TITLES).fill_null(0))
     )
-    owner_rows = [
-        {
-            **row,
-            "title": OWNER_TITLES.get(row["owner"], row["owner"]),
-            "action": row["review"] + row["error"],
-            "worklist": summary.owners.get(row["owner"], 0),
-        }
-        for row in owners.to_dicts()
-    ]
     wards = _by_area(verdicts, findings, roster, clusters, ["ward"])
     units = _by_area(verdicts, findings, roster, clusters, ["ward", "party_unit"])
     duplicate_types = _duplicate_types(pairs, clusters)
@@ -314,7 +313,7 @@ def build_context(
         "verdicts",
         "Kết luận / verdicts",
         [VERDICT_TITLES[v] for v in VERDICT_TITLES],
-        [summary.verdicts.get(v, 0) for v in VERDICT_TITLES],
+        [int(by_verdict.get(v, 0)) for v in VERDICT_TITLES],
         [VERDICT_COLOURS[v] for v in VERDICT_TITLES],
         "đảng viên / members",
     )
@@ -366,17 +365,12 @@ def build_context(
         )
 
     acting_members = int(findings.filter(pl.col("severity") != "info")["row"].n_unique()) if findings.height else 0
-    return {
-        "summary": summary,
-        "generated": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-        "members": members,
-        "verdict_rows": verdict_rows,
+    context = {
         "findings_total": findings.height,
         "acting_findings": int((findings["severity"] != "info").sum()) if findings.height else 0,
         "acting_members": acting_members,
         "codes": _records(codes),
         "severity_titles": SEVERITY_TITLES,
-        "owner_rows": owner_rows,
         "wards": _records(wards),
         "units": _records(units.head(TOP_PARTY_UNITS)),
         "units_total": units.height,
@@ -393,6 +387,32 @@ def build_context(
         "population_check_titles": POPULATION_CHECK_TITLES,
         "verdict_titles": VERDICT_TITLES,
         "charts": charts,
+    }
+    return Prepared(context, owners.to_dicts())
+
+
+def build_context(summary: Summary, prepared: Prepared) -> dict[str, Any]:
+    """Everything the template shows, as plain values and lists of dicts."""
+    verdict_rows = [
+        {"verdict": v, "title": VERDICT_TITLES[v], "count": summary.verdicts.get(v, 0), "colour": VERDICT_COLOURS[v]}
+        for v in VERDICT_TITLES
+    ]
+    owner_rows = [
+        {
+            **row,
+            "title": OWNER_TITLES.get(row["owner"], row["owner"]),
+            "action": row["review"] + row["error"],
+            "worklist": summary.owners.get(row["owner"], 0),
+        }
+        for row in prepared.owners
+    ]
+    return {
+        **prepared.context,
+        "summary": summary,
+        "generated": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "members": summary.members,
+        "verdict_rows": verdict_rows,
+        "owner_rows": owner_rows,
         "files": [p.name for p in summary.files],
     }
 
@@ -409,10 +429,14 @@ def write_report(
     findings: pl.DataFrame,
     pairs: pl.DataFrame,
     clusters: pl.DataFrame,
+    prepared: Prepared | None = None,
 ) -> Path:
-    """Writes ``report.html`` (UTF-8) and returns its path."""
+    """Writes ``report.html`` (UTF-8) and returns its path; ``prepared`` is what
+    ``prepare`` made of these tables, when it ran already."""
     path = Path(path)
-    page = render_report(build_context(summary, roster, verdicts, findings, pairs, clusters))
+    if prepared is None:
+        prepared = prepare(roster, verdicts, findings, pairs, clusters)
+    page = render_report(build_context(summary, prepared))
     path.write_text(page, encoding="utf-8")
     return path
 

@@ -24,12 +24,14 @@ on each duplicate pair are one engine call (``revalidate``).
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import TYPE_CHECKING, Literal, TextIO
 
 import polars as pl
 from rich.console import Console
@@ -47,10 +49,18 @@ from doichieu.records import (
 from doichieu.summary import Summary
 from doichieu.vocabulary import DUPLICATE_TYPES, OWNER_TITLES, OWNERS, VERDICTS
 
+if TYPE_CHECKING:
+    from doichieu.report import Prepared
+
 __all__ = ["DUPLICATE_COLUMNS", "DUPLICATE_TYPES", "Revalidation", "Summary", "revalidate", "run"]
 
 #: Excel holds 1,048,576 rows a sheet; longer work lists continue on further sheets.
 SHEET_ROWS = 1_000_000
+#: A work list's sheets: its rows (numbered past ``SHEET_ROWS``), the legend of
+#: the codes, and whose list it is.
+ROWS_SHEET = "Việc cần làm"
+LEGEND_SHEET = "Mã lỗi (codes)"
+INFO_SHEET = "Thông tin"
 
 #: Columns of ``duplicates.csv``, in order.
 DUPLICATE_COLUMNS = (
@@ -154,23 +164,53 @@ def _worklist(owner: str, findings: pl.DataFrame, roster: pl.DataFrame, verdicts
     )
 
 
-def _write_xlsx(path: Path, owner: str, rows: pl.DataFrame, legend: pl.DataFrame) -> None:
+def _info(owner: str, rows: pl.DataFrame) -> list[tuple[str, str | float]]:
+    return [("Danh sách việc cho / Work list for", OWNER_TITLES[owner]), ("Số dòng / Rows", rows.height)]
+
+
+def write_worklist(path: Path, owner: str, rows: pl.DataFrame, legend: pl.DataFrame) -> None:
+    """Writes ``owner``'s work list (rows as ``_worklist`` builds them) with the
+    engine's xlsx writer, the GIL released: every value a text cell (a leading
+    "=" stays text), the rows as a table under a frozen header, split across
+    sheets past ``SHEET_ROWS``, then the legend and the information sheet."""
+    _engine.write_worklist(
+        path,
+        {c: rows[c] for c in rows.columns},
+        {c: legend[c] for c in legend.columns},
+        _info(owner, rows),
+        rows_sheet=ROWS_SHEET,
+        legend_sheet=LEGEND_SHEET,
+        info_sheet=INFO_SHEET,
+        sheet_rows=SHEET_ROWS,
+    )
+
+
+def write_worklist_xlsxwriter(path: Path, owner: str, rows: pl.DataFrame, legend: pl.DataFrame) -> None:
+    """The same workbook through polars ``write_excel`` and the Python
+    ``xlsxwriter`` package: the writer ``write_worklist`` replaced, kept as the
+    reference the engine's writer is tested and measured against. Unlike it,
+    this one lets xlsxwriter turn text that starts with "=" into a formula."""
     import xlsxwriter  # type: ignore[import-untyped]  # ships no type information
 
     with xlsxwriter.Workbook(path) as workbook:
         if rows.height == 0:
-            rows.write_excel(workbook, worksheet="Việc cần làm", autofit=True)
+            rows.write_excel(workbook, worksheet=ROWS_SHEET, autofit=True)
         for part, start in enumerate(range(0, rows.height, SHEET_ROWS), 1):
-            name = "Việc cần làm" if rows.height <= SHEET_ROWS else f"Việc cần làm {part}"
+            name = ROWS_SHEET if rows.height <= SHEET_ROWS else f"{ROWS_SHEET} {part}"
             rows.slice(start, SHEET_ROWS).write_excel(
                 workbook, worksheet=name, autofit=rows.height <= 50_000, freeze_panes=(1, 0), autofilter=True
             )
-        legend.write_excel(workbook, worksheet="Mã lỗi (codes)", autofit=True)
-        info = workbook.add_worksheet("Thông tin")
-        info.write(0, 0, "Danh sách việc cho / Work list for")
-        info.write(0, 1, OWNER_TITLES[owner])
-        info.write(1, 0, "Số dòng / Rows")
-        info.write(1, 1, rows.height)
+        legend.write_excel(workbook, worksheet=LEGEND_SHEET, autofit=True)
+        info = workbook.add_worksheet(INFO_SHEET)
+        for row, (label, value) in enumerate(_info(owner, rows)):
+            info.write(row, 0, label)
+            info.write(row, 1, value)
+
+
+def _prepare_report(r: Revalidation, roster: pl.DataFrame) -> Prepared:
+    from doichieu.report import prepare
+
+    return prepare(roster, r.verdicts, r.findings, r.pairs, r.clusters)
 
 
 def run(
@@ -197,9 +237,16 @@ def run(
     if out.exists() and not out.is_dir():
         raise InvalidInputError(f"{out}: exists and is not a folder")
     console = console or Console(stderr=True)
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True
-    ) as progress:
+    # A second thread loads the report's libraries (matplotlib, Jinja2) while the
+    # files are read and the engine runs, then draws the report's charts while
+    # the writers run: both hold the GIL, which the engine and writers release.
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="doichieu-report") as background,
+        Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True
+        ) as progress,
+    ):
+        background.submit(importlib.import_module, "doichieu.report")
         step = progress.add_task("Đọc CSDL dân cư / reading the population data", total=None)
         index = PopulationIndex(population_path, as_of=as_of, extra_columns=extra_columns)
         lap("read population")
@@ -210,6 +257,7 @@ def run(
         result = revalidate(index, roster)
         findings, verdicts, pairs, clusters = result.findings, result.verdicts, result.pairs, result.clusters
         lap("engine")
+        report_drawn = background.submit(_prepare_report, result, roster)
         progress.update(step, description="Ghi kết quả / writing the results")
         out.mkdir(parents=True, exist_ok=True)
         files = [out / "verdicts.csv", out / "findings.csv", out / "duplicates.csv"]
@@ -222,7 +270,7 @@ def run(
         for owner in OWNERS:
             rows = _worklist(owner, findings, roster, verdicts)
             path = out / f"worklist_{owner}.xlsx"
-            _write_xlsx(path, owner, rows, legend)
+            write_worklist(path, owner, rows, legend)
             owners[owner] = rows.height
             files.append(path)
             lap(f"worklist {owner}")
@@ -248,9 +296,9 @@ def run(
         )
         lap("summary")
         report_started = time.perf_counter()
-        from doichieu.report import write_report  # matplotlib and Jinja2 load only when a report is written
+        from doichieu.report import write_report
 
-        write_report(files[-1], summary, roster, verdicts, findings, pairs, clusters)
+        write_report(files[-1], summary, roster, verdicts, findings, pairs, clusters, report_drawn.result())
         summary.report_seconds = time.perf_counter() - report_started
         lap("report")
     summary.seconds = time.perf_counter() - started

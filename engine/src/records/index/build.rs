@@ -180,7 +180,11 @@ impl PopulationIndex {
         }
         all_keys.par_sort_unstable();
         all_keys.dedup();
-        let (block_keys, block_rows): (Vec<u64>, Vec<u32>) = all_keys.into_iter().unzip();
+        // The rows are copied out and the keys kept in the pairs' own buffer (collected in
+        // place, then shrunk), so the sorted pairs are not held beside two fresh copies.
+        let block_rows: Vec<u32> = all_keys.iter().map(|&(_, row)| row).collect();
+        let mut block_keys: Vec<u64> = all_keys.into_iter().map(|(key, _)| key).collect();
+        block_keys.shrink_to_fit();
         let (block_dir, block_shift) = key_directory(&block_keys);
         Ok(PopulationIndex {
             texts,
@@ -211,7 +215,10 @@ impl PopulationIndex {
         let start = b.text.len();
         let mut flags = 0u8;
         // The name comes first and its length is kept, so scoring a candidate reads it without a scan.
-        let values = [r.full_name, r.citizen_id, r.other_names, r.date_of_birth, r.gender, r.hometown, r.old_id_number];
+        // Each value trimmed once, for the arena and for the readings below.
+        let values = [r.full_name, r.citizen_id, r.other_names, r.date_of_birth, r.gender, r.hometown, r.old_id_number]
+            .map(present);
+        let [full_name, citizen_id, other_names, date_of_birth, gender, hometown, old_id_number] = values;
         for (k, v) in values.iter().enumerate() {
             if k == 1 {
                 b.name_len.push((b.text.len() - start) as u16);
@@ -219,7 +226,7 @@ impl PopulationIndex {
             if k > 0 {
                 b.text.push(SEP);
             }
-            let v = present(*v).unwrap_or("");
+            let v = v.unwrap_or("");
             let limit = if k == 2 { MAX_OTHER_NAMES_BYTES } else { MAX_VALUE_BYTES };
             let (v, _) = clean_value(v, limit);
             if v.contains(SEP) {
@@ -230,7 +237,7 @@ impl PopulationIndex {
         }
         b.lens.push((b.text.len() - start) as u64);
 
-        match present(r.citizen_id).map(|s| clean(s).id) {
+        match citizen_id.map(|s| clean(s).id) {
             None | Some(CleanId::Missing) => b.report.citizen_id_missing += 1,
             Some(CleanId::Personal(id)) => b.ids.push((id, row)),
             Some(CleanId::Legacy(old)) => {
@@ -239,10 +246,10 @@ impl PopulationIndex {
             }
             Some(CleanId::Malformed(_)) => b.report.citizen_id_malformed += 1,
         }
-        if let Some(CleanId::Legacy(old)) = present(r.old_id_number).map(|s| clean(s).id) {
+        if let Some(CleanId::Legacy(old)) = old_id_number.map(|s| clean(s).id) {
             b.old.push((old, row));
         }
-        let dob = match present(r.date_of_birth).map(parse_date) {
+        let dob = match date_of_birth.map(parse_date) {
             Some(Ok(d)) => d,
             Some(Err(_)) => {
                 flags |= DOB_UNREADABLE;
@@ -252,7 +259,7 @@ impl PopulationIndex {
             None => None,
         };
         b.dob.push(dob.unwrap_or_default());
-        let sex = match present(r.gender).map(|g| parse_gender_with(g, gbuf)) {
+        let sex = match gender.map(|g| parse_gender_with(g, gbuf)) {
             Some(Ok(g)) => g,
             Some(Err(_)) => {
                 flags |= GENDER_UNREADABLE;
@@ -262,8 +269,8 @@ impl PopulationIndex {
             None => None,
         };
         b.sex.push(sex);
-        b.place.push(present(r.hometown).filter(|h| h.len() <= MAX_VALUE_BYTES).map_or(0, places::resolve));
-        match present(r.full_name).filter(|n| n.len() <= MAX_NAME_BYTES) {
+        b.place.push(hometown.filter(|h| h.len() <= MAX_VALUE_BYTES).map_or(0, places::resolve));
+        match full_name.filter(|n| n.len() <= MAX_NAME_BYTES) {
             Some(name) => {
                 fold.clear();
                 names::write_name(name, Form::Fold, writer, fold);
@@ -274,7 +281,7 @@ impl PopulationIndex {
                 b.report.name_unusable += 1;
             }
         }
-        if let Some(other) = present(r.other_names).filter(|o| o.len() <= MAX_OTHER_NAMES_BYTES) {
+        if let Some(other) = other_names.filter(|o| o.len() <= MAX_OTHER_NAMES_BYTES) {
             flags |= HAS_OTHER_NAMES;
             for name in other
                 .split(';')

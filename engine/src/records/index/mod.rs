@@ -193,6 +193,29 @@ fn with_work<T>(f: impl FnOnce(&mut Work) -> T) -> T {
     })
 }
 
+/// The first `N` fields of a row's text, empty where the row has fewer. A byte
+/// scan: SEP is one byte no value holds (the build replaces it) and never part of
+/// another character, and a row is short, so this beats a char searcher's setup
+/// per field (every matched member and every candidate is read this way).
+fn split_fields<const N: usize>(text: &str) -> [&str; N] {
+    let mut out = [""; N];
+    let (mut start, mut k) = (0, 0);
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if b == SEP as u8 {
+            out[k] = &text[start..i];
+            k += 1;
+            if k == N {
+                return out;
+            }
+            start = i + 1;
+        }
+    }
+    if k < N {
+        out[k] = &text[start..];
+    }
+    out
+}
+
 /// What the candidate search looks for: the member's name, date of birth, gender and hometown.
 #[derive(Clone, Copy)]
 struct Search<'a> {
@@ -278,19 +301,17 @@ impl PopulationIndex {
     pub fn view(&self, row: usize) -> PopulationView<'_> {
         let info = &self.rows[row];
         let text = &self.texts[row / CHUNK][info.start as usize..info.start as usize + info.len as usize];
-        let mut f = text.splitn(7, SEP);
-        let mut next = || f.next().unwrap_or("");
+        let [full_name, citizen_id, other_names, date_of_birth, gender, hometown, old_id_number] = split_fields(text);
         let dob = info.dob;
-        let full_name = next();
         PopulationView {
             row,
             full_name,
-            citizen_id: next(),
-            other_names: next(),
-            date_of_birth: next(),
-            gender: next(),
-            hometown: next(),
-            old_id_number: next(),
+            citizen_id,
+            other_names,
+            date_of_birth,
+            gender,
+            hometown,
+            old_id_number,
             dob: dob.is_known().then_some(dob),
             sex: info.sex,
             place: info.place,
@@ -302,8 +323,7 @@ impl PopulationIndex {
     fn leading<const N: usize>(&self, row: usize) -> [&str; N] {
         let info = &self.rows[row];
         let text = &self.texts[row / CHUNK][info.start as usize..info.start as usize + info.len as usize];
-        let mut f = text.splitn(N + 1, SEP);
-        std::array::from_fn(|_| f.next().unwrap_or(""))
+        split_fields(text)
     }
 
     /// The citizen ID of one row as the population table writes it.

@@ -43,17 +43,20 @@ pub(super) fn missing<S: FindingSink>(t: &mut S, field: &'static str) {
 }
 
 fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
+    with_first(s, char::to_uppercase)
 }
 
 fn lower_first(s: &str) -> String {
+    with_first(s, char::to_lowercase)
+}
+
+/// `s` with its first letter changed by `case`; the rest copied whole, not char by char.
+fn with_first<I: Iterator<Item = char>>(s: &str, case: fn(char) -> I) -> String {
     let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
+    let mut out = String::with_capacity(s.len() + 2);
+    if let Some(f) = c.next() {
+        out.extend(case(f));
+        out.push_str(c.as_str());
     }
+    out
 }

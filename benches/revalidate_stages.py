@@ -39,9 +39,9 @@ from doichieu.revalidate import (
     revalidate,
     run,
     write_worklist,
-    write_worklist_xlsxwriter,
 )
 from doichieu.summary import Summary
+from worklist_baseline import write_worklist_xlsxwriter
 
 AS_OF = date(2025, 9, 1)
 

@@ -232,7 +232,7 @@ fn find_duplicates<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let cfg = config(threshold, strong_threshold, max_block_size)?;
     let cols = read_columns(columns)?;
-    let given = model.map(|m| m.inner.clone());
+    let given = model.map(DedupModel::model);
     let result = {
         let people = cols.people()?;
         py.detach(|| dedup::find_duplicates_with(&people, &cfg, given))

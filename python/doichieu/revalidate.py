@@ -185,28 +185,6 @@ def write_worklist(path: Path, owner: str, rows: pl.DataFrame, legend: pl.DataFr
     )
 
 
-def write_worklist_xlsxwriter(path: Path, owner: str, rows: pl.DataFrame, legend: pl.DataFrame) -> None:
-    """The same workbook through polars ``write_excel`` and the Python
-    ``xlsxwriter`` package: the writer ``write_worklist`` replaced, kept as the
-    reference the engine's writer is tested and measured against. Unlike it,
-    this one lets xlsxwriter turn text that starts with "=" into a formula."""
-    import xlsxwriter  # type: ignore[import-untyped]  # ships no type information
-
-    with xlsxwriter.Workbook(path) as workbook:
-        if rows.height == 0:
-            rows.write_excel(workbook, worksheet=ROWS_SHEET, autofit=True)
-        for part, start in enumerate(range(0, rows.height, SHEET_ROWS), 1):
-            name = ROWS_SHEET if rows.height <= SHEET_ROWS else f"{ROWS_SHEET} {part}"
-            rows.slice(start, SHEET_ROWS).write_excel(
-                workbook, worksheet=name, autofit=rows.height <= 50_000, freeze_panes=(1, 0), autofilter=True
-            )
-        legend.write_excel(workbook, worksheet=LEGEND_SHEET, autofit=True)
-        info = workbook.add_worksheet(INFO_SHEET)
-        for row, (label, value) in enumerate(_info(owner, rows)):
-            info.write(row, 0, label)
-            info.write(row, 1, value)
-
-
 def _prepare_report(r: Revalidation, roster: pl.DataFrame) -> Prepared:
     from doichieu.report import prepare
 

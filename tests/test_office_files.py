@@ -61,6 +61,19 @@ def test_an_office_workbook_is_read_past_its_guide_title_and_footer(tmp_path: Pa
     assert roster.select(ROSTER_COLUMNS).drop("date_of_birth").equals(expected.drop("date_of_birth"))
 
 
+def test_members_with_few_values_stay_whatever_their_name(tmp_path: Path) -> None:
+    people = members()
+    sparse = {c: None for c in people[0]}
+    # Tống and Công are names; only Tổng and Cộng head a totals row.
+    people[2] = sparse | {"full_name": "Tống Văn Hải", "date_of_birth": "1970"}
+    people[4] = sparse | {"full_name": "Công Thị Hoa"}
+    made = office_workbook(tmp_path / "roster.xlsx", people)
+    roster, reading = read(made.path)
+    assert roster.height == len(people)
+    assert roster["full_name"][2] == "Tống Văn Hải" and roster["full_name"][4] == "Công Thị Hoa"
+    assert reading.skipped == made.skipped
+
+
 def test_excel_date_cells_read_as_dates_people_write(tmp_path: Path) -> None:
     made = office_workbook(tmp_path / "roster.xlsx")
     roster, _ = read(made.path)
@@ -112,6 +125,10 @@ def test_the_same_header_twice_is_an_error_naming_both_columns(tmp_path: Path) -
     with pytest.raises(ColumnError, match="'Ngày sinh' in columns D and I") as caught:
         read(made.path)
     assert "'Ngày sinh' ở cột D và cột I" in str(caught.value)
+    doubled = tmp_path / "doubled.csv"
+    doubled.write_text("Mã đảng viên;Họ và tên;Ngày sinh;Ngày sinh\nHT1;Lê Văn A;1960;1961\n", encoding="utf-8")
+    with pytest.raises(ColumnError, match="'Ngày sinh' in columns 3 and 4"):
+        read(doubled)
     headers[8] = "Ngày tháng năm sinh"  # another spelling of the same column
     made = office_workbook(tmp_path / "roster.xlsx", headers=headers)
     with pytest.raises(ColumnError, match="given twice: date_of_birth \\('Ngày sinh' and 'Ngày tháng năm sinh'\\)"):
@@ -123,13 +140,14 @@ def test_control_characters_are_removed_and_counted(tmp_path: Path) -> None:
     people[0]["full_name"] = "Nguyễn\x00 Văn\x07 Hùng"
     people[2]["hometown"] = "Hà\x1b Tây"
     people[3]["party_unit"] = "Chi bộ\tKhối phố 1"  # a tab is whitespace, kept
-    made = office_csv(tmp_path / "roster.csv", people)
-    roster, reading = read(made.path)
-    assert roster["full_name"][0] == "Nguyễn Văn Hùng"
-    assert roster["hometown"][2] == "Hà Tây"
-    assert roster["party_unit"][3] == "Chi bộ\tKhối phố 1"
-    assert (reading.control_characters, reading.control_cells) == (3, 2)
-    assert any("đã xoá 3 ký tự điều khiển (như NUL) trong 2 ô" in vi for vi, _ in reading.lines())
+    for made in (office_csv(tmp_path / "roster.csv", people), office_workbook(tmp_path / "roster.xlsx", people)):
+        roster, reading = read(made.path)
+        assert roster["full_name"][0] == "Nguyễn Văn Hùng"
+        assert roster["hometown"][2] == "Hà Tây"
+        assert roster["party_unit"][3] == "Chi bộ\tKhối phố 1"
+        assert dict(zip(roster["member_id"], roster["source_row"])) == made.rows
+        assert (reading.control_characters, reading.control_cells) == (3, 2)
+        assert any("đã xoá 3 ký tự điều khiển (như NUL) trong 2 ô" in vi for vi, _ in reading.lines())
 
 
 def test_text_encoded_twice_is_refused_as_a_whole(tmp_path: Path) -> None:
@@ -153,6 +171,13 @@ def test_a_table_without_title_reads_as_before(tmp_path: Path) -> None:
     table = read_table(path)
     assert table["source_row"].to_list() == list(range(2, len(members()) + 2))
     assert table.columns[-3:] == list(SOURCE_COLUMNS)
+    parquet = tmp_path / "plain.parquet"
+    pl.read_csv(path, infer_schema=False).write_parquet(parquet)
+    table = read_table(parquet)  # no header line: records numbered from 1
+    assert table["source_row"].to_list() == list(range(1, len(members()) + 1))
+    assert set(table["source_sheet"]) == {""} and set(table["source_file"]) == {"plain.parquet"}
+    with pytest.raises(InvalidInputError, match="--header-row is for CSV and Excel"):
+        read_table(parquet, header_row=2)
 
 
 def test_revalidate_says_what_it_read_and_findings_say_where(

@@ -46,6 +46,7 @@ from doichieu.table_layout import (
     MIN_KNOWN_HEADERS,
     SOURCE_COLUMNS,
     TableReading,
+    columns_with_controls,
     first_filled_row,
     header_index,
     header_names,
@@ -468,12 +469,14 @@ def _sheet_number(path: Path, names: Sequence[str], sheet: str | int) -> int:
     )
 
 
-def _line_breaks_before(raw: pl.DataFrame) -> pl.Series | None:
+def _line_breaks_before(raw: pl.DataFrame, suspects: Sequence[str]) -> pl.Series | None:
     """For each row of a text file's table, the line breaks inside quoted cells
     of the rows before it (each one puts the next rows a line further down);
-    None when no cell holds one."""
-    holding = raw.select(pl.col(c).str.contains("\n", literal=True).any() for c in raw.columns).row(0)
-    broken = [c for c, any_break in zip(raw.columns, holding) if any_break]
+    None when no cell of the ``suspects`` columns (``columns_with_controls``) holds one."""
+    if not suspects:
+        return None
+    holding = raw.select(pl.col(c).str.contains("\n", literal=True).any() for c in suspects).row(0)
+    broken = [c for c, any_break in zip(suspects, holding) if any_break]
     if not broken:
         return None
     breaks = raw.select(
@@ -489,10 +492,11 @@ def _table_below_header(
     row 0 on line ``first_line``), under the header names, with their
     ``source_row``, cleaned, without the rows that are not members."""
     refuse_double_encoding(raw, reading.file)
-    raw, reading.control_characters, reading.control_cells = remove_control_characters(raw)
+    suspects = columns_with_controls(raw)
+    breaks = None if excel else _line_breaks_before(raw, suspects)
+    raw, reading.control_characters, reading.control_cells = remove_control_characters(raw, suspects)
     names, set_aside = header_names(raw, at, classify_headers, reading.file, letters=excel)
     lines = pl.int_range(first_line, first_line + raw.height, dtype=pl.UInt32, eager=True)
-    breaks = None if excel else _line_breaks_before(raw)
     if breaks is not None:
         lines = lines + breaks
     body = raw.slice(at + 1).rename(dict(zip(raw.columns, names)))
@@ -557,7 +561,9 @@ def read_table(
                     f"{path.name}: not a readable Parquet file; it may be truncated ({detail})"
                 ) from exc
             refuse_double_encoding(frame, path.name)
-            frame, reading.control_characters, reading.control_cells = remove_control_characters(frame)
+            frame, reading.control_characters, reading.control_cells = remove_control_characters(
+                frame, columns_with_controls(frame)
+            )
             frame = frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.UInt32).alias("source_row"))
         elif suffix == ".xls":
             raise FileFormatError(

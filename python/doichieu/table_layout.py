@@ -36,6 +36,7 @@ __all__ = [
     "TableReading",
     "add_table_arguments",
     "column_letter",
+    "columns_with_controls",
     "first_filled_row",
     "header_names",
     "header_index",
@@ -71,6 +72,8 @@ SKIP_REASONS: dict[str, tuple[str, str]] = {
 # Control characters: C0 but tab, line feed and carriage return (whitespace the
 # value rules trim and fold), DEL, and C1 (what a mis-decoded byte leaves behind).
 _CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]"
+# Any of them, tab and line breaks included: one pass finds the few columns to look at closer.
+_ANY_CONTROL = r"[\x00-\x1F\x7F-\x9F]"
 
 # UTF-8 read as Windows-1252 (or Latin-1) and encoded again: the first byte of a
 # Vietnamese letter's sequence becomes Ã, Ä, Å or Æ, or á before º/» (U+1EA0–U+1EF9),
@@ -80,14 +83,16 @@ _DOUBLE_ENCODED = (
     r"\x{2013}\x{2014}\x{2018}-\x{201E}\x{2020}-\x{2022}\x{2026}\x{2030}\x{2039}\x{203A}\x{20AC}\x{2122}]"
 )
 #: Rows sampled to judge whether a whole file was encoded twice.
-DOUBLE_ENCODING_SAMPLE = 20_000
+DOUBLE_ENCODING_SAMPLE = 5_000
 
-# Footer rows, matched on the first cell that holds something, folded (no case,
-# no marks, đ as d, punctuation as spaces).
-_TOTAL = r"^(tong cong|tong so|tong|cong)( |$)"
+# Footer rows, matched on the first cell that holds something. Totals on the
+# text in lower case with its marks, so that "Tổng"/"Cộng" never take the
+# surname Tống or the name Công (unmarked, only "tong cong" itself); the rest on
+# the text folded (no case, no marks, đ as d, punctuation as spaces).
+_TOTAL = r"^(tổng cộng|tổng số|tổng|cộng)([\s:.,]|$)|^tong cong(\s|$)"
 _SIGNATURE = (
     r"^(nguoi lap( bieu| bang| danh sach| bao cao)?|thu truong( don vi| co quan)?|(pho )?bi thu|t/m|tm|"
-    r"xac nhan|ky( |$)|truong ban|chu tich)( |$)"
+    r"xac nhan|ky (ten|ghi|va|dong)|truong ban|chu tich)( |$)"
 )
 _PLACE_AND_DATE = r"(^|\s)ngay( .*)? thang( .*)? nam( |$)"
 
@@ -244,15 +249,26 @@ def refuse_double_encoding(frame: pl.DataFrame, file: str) -> None:
         )
 
 
-def remove_control_characters(frame: pl.DataFrame) -> tuple[pl.DataFrame, int, int]:
-    """``frame`` without control characters in its text cells (NUL and the like;
-    tabs and line breaks stay, as whitespace), with the number of characters
-    removed and of cells they were in."""
+def columns_with_controls(frame: pl.DataFrame) -> list[str]:
+    """The text columns with a control character in some cell (tabs and line
+    breaks included): the only ones ``remove_control_characters`` and the line
+    count of a text file need to look at."""
     text = [c for c, t in frame.schema.items() if t == pl.String]
     if not text:
+        return []
+    found = frame.select(pl.col(c).str.contains(_ANY_CONTROL).any() for c in text).row(0)
+    return [c for c, hit in zip(text, found) if hit]
+
+
+def remove_control_characters(frame: pl.DataFrame, suspects: Sequence[str]) -> tuple[pl.DataFrame, int, int]:
+    """``frame`` without control characters in the text cells of the
+    ``suspects`` columns (``columns_with_controls``; NUL and the like; tabs and
+    line breaks stay, as whitespace), with the number of characters removed and
+    of cells they were in."""
+    if not suspects:
         return frame, 0, 0
-    found = frame.select(pl.col(c).str.count_matches(_CONTROL).sum().alias(c) for c in text).row(0)
-    dirty = [c for c, n in zip(text, found) if n]
+    found = frame.select(pl.col(c).str.count_matches(_CONTROL).sum().alias(c) for c in suspects).row(0)
+    dirty = [c for c, n in zip(suspects, found) if n]
     if not dirty:
         return frame, 0, 0
     cells = frame.select(pl.sum_horizontal(pl.col(c).str.contains(_CONTROL).sum() for c in dirty)).item()
@@ -291,17 +307,23 @@ def members_only(body: pl.DataFrame, set_aside: Sequence[bool]) -> tuple[pl.Data
     if not data or body.height == 0:
         return body, {k: 0 for k in SKIP_REASONS}
     member_like = max(2, math.ceil(len(data) / 2))
+    # Cells that are not empty, counted cheaply; only the few short rows need a
+    # closer look, where a cell of spaces counts as empty.
+    nonempty = pl.sum_horizontal((pl.col(c).str.len_bytes().fill_null(0) > 0) for c in data)
     filled_cells = [pl.col(c).str.contains(r"\S").fill_null(False) for c in data]
-    sized = body.with_columns(pl.sum_horizontal(filled_cells).alias("__filled"))
-    # Only the few short rows need a closer look.
-    short = sized.with_row_index("__at").filter(pl.col("__filled") < member_like)
+    short = (
+        body.with_row_index("__at")
+        .filter(nonempty < member_like)
+        .with_columns(pl.sum_horizontal(filled_cells).alias("__filled"))
+    )
     first = pl.coalesce([pl.when(f).then(pl.col(c)) for f, c in zip(filled_cells, data)])
     looked = short.select(
         "__at",
         (pl.col("__filled") == 0).alias("blank"),
+        first.str.normalize("NFC").str.to_lowercase().str.strip_chars().alias("lower"),
         _folded(first).alias("first"),
     ).with_columns(
-        pl.col("first").str.contains(_TOTAL).fill_null(False).alias("total"),
+        pl.col("lower").str.contains(_TOTAL).fill_null(False).alias("total"),
         (pl.col("first").str.contains(_SIGNATURE) | pl.col("first").str.contains(_PLACE_AND_DATE))
         .fill_null(False)
         .alias("signs"),

@@ -94,7 +94,7 @@ def test_the_sheet_and_the_header_row_can_be_given(tmp_path: Path) -> None:
         assert reading.header_found == "given" and reading.sheets_passed == ()
     with pytest.raises(InvalidInputError, match=f"no sheet 'Sheet9'.*1: '{GUIDE_SHEET}', 2: '{SHEET}'"):
         read(made.path, sheet="Sheet9")
-    with pytest.raises(ColumnError):
+    with pytest.raises(ColumnError, match="no row of the first 50 holds known headers; row 1 was taken"):
         read(made.path, sheet=GUIDE_SHEET)
     with pytest.raises(InvalidInputError, match="--header-row 900"):
         read(made.path, header_row=900)
@@ -208,3 +208,20 @@ def test_dedupe_reads_an_office_workbook(tmp_path: Path, capsys: pytest.CaptureF
     printed = capsys.readouterr().out
     assert f"tiêu đề ở dòng {HEADER_ROW}" in printed
     assert f"{len(members())} members" in printed
+
+
+def test_serve_reads_office_files_where_it_is_told(tmp_path: Path) -> None:
+    from doichieu.cli import build_parser
+    from doichieu.verifier.engine_adapter import EngineAdapter
+
+    made = office_workbook(tmp_path / "roster.xlsx")
+    pop = tmp_path / "population.csv"
+    population().write_csv(pop)
+    args = build_parser().parse_args(
+        ["serve", "--population", str(pop), "--roster", str(made.path), "--sheet", SHEET, "--header-row", "7"]
+    )
+    assert (args.sheet, args.header_row, args.population_sheet, args.population_header_row) == (SHEET, 7, None, None)
+    engine = EngineAdapter(pop, made.path, roster_layout=(args.sheet, args.header_row))
+    assert sum(engine.required.values()) == len(members())
+    with pytest.raises(ColumnError, match="headers read on row 3, as --header-row says"):
+        EngineAdapter(pop, made.path, roster_layout=(None, 3))

@@ -597,9 +597,27 @@ def _as_frame(
     header_row: int | None,
     on_read: Callable[[TableReading], None] | None,
 ) -> tuple[pl.DataFrame, str]:
+    """The table and how errors name it: where no row held known headers, the
+    name says so and how to point at the right row."""
     if isinstance(source, pl.DataFrame):
         return source, "table"
-    return read_table(source, sheet=sheet, header_row=header_row, on_read=on_read), Path(source).name
+    seen: list[TableReading] = []
+    frame = read_table(source, sheet=sheet, header_row=header_row, on_read=seen.append)
+    reading = seen[0]
+    if on_read is None:
+        for vi, en in reading.lines():
+            log.info("%s / %s", vi.strip(), en.strip())
+    else:
+        on_read(reading)
+    what = reading.file
+    if reading.header_found == "given":
+        what += f" (headers read on row {reading.header_row}, as --header-row says)"
+    elif reading.header_found == "first":
+        what += (
+            f" (no row of the first {HEADER_SEARCH_ROWS} holds known headers; row {reading.header_row} was taken: "
+            "--header-row N and --sheet NAME say where the table is)"
+        )
+    return frame, what
 
 
 def load_roster(

@@ -5,7 +5,8 @@ first, then the list under a title block of merged cells (the committee's name,
 "DANH SÁCH ĐẢNG VIÊN ĐỀ NGHỊ ĐỔI THẺ ĐẢNG", blank lines), the headers with an
 STT column, dates of birth as Excel date cells, a blank line, a pre-numbered
 empty row and a subtotal between the members, and below them the totals, the
-place-and-date line and the signature block. ``office_csv`` writes the same as
+place-and-date line and the signature block; the row under the headers numbers
+the columns "(1)", "(2)", …, as forms do. ``office_csv`` writes the same as
 a CSV file. Each returns where every member is (the row Excel or a text editor
 shows) and what the reader should set aside, so tests compare the reader's
 account with the writer's. The people are ``records_fixtures``' made-up ones.
@@ -85,7 +86,8 @@ def _lines(people: list[dict[str, str | None]]) -> tuple[list[list[object]], Off
     cells), and where each member lands (rows counted from the header row + 1)."""
     width = len(OFFICE_HEADERS)
     made = OfficeFile(Path())
-    rows: list[list[object]] = []
+    # Forms number their columns under the headers.
+    rows: list[list[object]] = [[f"({n})" for n in range(1, width + 1)]]
     blank, totals, signature = 0, 0, 0
     for n, person in enumerate(people, start=1):
         cells: list[object] = [n]
@@ -121,7 +123,7 @@ def _lines(people: list[dict[str, str | None]]) -> tuple[list[list[object]], Off
         line[column] = text
         rows.append(line)
         signature += 1
-    made.skipped = {"blank": blank, "total": totals, "signature": signature}
+    made.skipped = {"numbers": 1, "blank": blank, "total": totals, "signature": signature}
     return rows, made
 
 

@@ -50,11 +50,12 @@ def test_an_office_workbook_is_read_past_its_guide_title_and_footer(tmp_path: Pa
     assert f"sheet '{SHEET}', headers on row {HEADER_ROW}" in told
     assert f"bỏ qua trang '{GUIDE_SHEET}'" in told
     blank, totals, signature = made.skipped["blank"], made.skipped["total"], made.skipped["signature"]
+    every = 1 + blank + totals + signature
     assert (
-        f"bỏ qua {blank + totals + signature} dòng không phải đảng viên: {blank} dòng trống, "
+        f"bỏ qua {every} dòng không phải đảng viên: 1 dòng đánh số cột, {blank} dòng trống, "
         f"{totals} dòng tổng cộng, {signature} dòng ngày tháng, chữ ký" in told
     )
-    assert f"skipped {blank + totals + signature} rows that are not members: {blank} blank" in told
+    assert f"skipped {every} rows that are not members: 1 column numbering, {blank} blank" in told
     assert f"bỏ qua {HEADER_ROW - 1} dòng tiêu đề phía trên" in told
     # Every value as the office wrote it (the signers and the totals are no members).
     expected = pl.DataFrame(members(), schema={c: pl.String for c in ROSTER_COLUMNS})

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -64,6 +65,7 @@ HeaderClassifier = Callable[[Sequence[str]], list[str | None]]
 
 # Why a row below the headers is not a member (key → Vietnamese, English).
 SKIP_REASONS: dict[str, tuple[str, str]] = {
+    "numbers": ("dòng đánh số cột", "column numbering"),
     "blank": ("dòng trống", "blank"),
     "total": ("dòng tổng cộng", "totals"),
     "signature": ("dòng ngày tháng, chữ ký", "place-and-date and signature"),
@@ -95,6 +97,9 @@ _SIGNATURE = (
     r"xac nhan|ky (ten|ghi|va|dong)|truong ban|chu tich)( |$)"
 )
 _PLACE_AND_DATE = r"(^|\s)ngay( .*)? thang( .*)? nam( |$)"
+
+# A column's number in the row under the headers: "(1)", "1", "[1]".
+_COLUMN_NUMBER = re.compile(r"[(\[]?(\d{1,3})[)\]]?")
 
 # An Excel date cell as calamine renders it for a text column.
 _EXCEL_DATE = r"^(\d{4})-(\d{2})-(\d{2}) 00:00:00$"
@@ -294,10 +299,22 @@ def _folded(expr: pl.Expr) -> pl.Expr:
     )
 
 
+def _numbers_columns(cells: Sequence[str | None]) -> bool:
+    """Whether a row numbers the columns under the headers, as forms do:
+    "(1)", "(2)", "(3)", … (or 1, 2, 3, …) from left to right, at least three."""
+    filled = [c.strip() for c in cells if c is not None and c.strip()]
+    numbers = [m.group(1) for m in (_COLUMN_NUMBER.fullmatch(c) for c in filled) if m]
+    if len(filled) < 3 or len(numbers) != len(filled):
+        return False
+    values = [int(n) for n in numbers]
+    return all(b == a + 1 for a, b in zip(values, values[1:]))
+
+
 def members_only(body: pl.DataFrame, set_aside: Sequence[bool]) -> tuple[pl.DataFrame, dict[str, int]]:
     """The rows of ``body`` (text cells below the headers, a ``source_row``
     column last) that may be members, and how many of the others were set aside
-    by reason: blank (nothing but in set-aside columns such as STT), totals
+    by reason: the row numbering the columns right under the headers ("(1)",
+    "(2)", …), blank (nothing but in set-aside columns such as STT), totals
     ("Tổng cộng", "Cộng"), and from the first place-and-date or signature line
     on, every row that does not look like a member (the signers' titles and names).
 
@@ -306,6 +323,9 @@ def members_only(body: pl.DataFrame, set_aside: Sequence[bool]) -> tuple[pl.Data
     data = [c for c, aside in zip(body.columns, set_aside) if not aside and c not in SOURCE_COLUMNS]
     if not data or body.height == 0:
         return body, {k: 0 for k in SKIP_REASONS}
+    numbered = _numbers_columns(body.select(pl.exclude(SOURCE_COLUMNS)).row(0))
+    if numbered:
+        body = body.slice(1)
     member_like = max(2, math.ceil(len(data) / 2))
     # Cells that are not empty, counted cheaply; only the few short rows need a
     # closer look, where a cell of spaces counts as empty.
@@ -334,6 +354,7 @@ def members_only(body: pl.DataFrame, set_aside: Sequence[bool]) -> tuple[pl.Data
     marked = marked.with_columns((pl.col("total") & ~pl.col("signature") & ~pl.col("blank")).alias("total"))
     drop = marked.filter(pl.col("blank") | pl.col("total") | pl.col("signature"))["__at"]
     counts = {
+        "numbers": int(numbered),
         "blank": int(marked["blank"].sum()),
         "total": int(marked["total"].sum()),
         "signature": int(marked["signature"].sum()),

@@ -93,6 +93,15 @@ def compare(name: str, old: Path, new: Path, key: list[str]) -> tuple[bool, set[
         print(f"  {name}: identical ({rows:,} rows)")
         return True, set()
     fa, fb = pl.read_csv(old, infer_schema=False), pl.read_csv(new, infer_schema=False)
+    # Columns this build adds (findings.csv's source_file, source_sheet, source_row)
+    # are named; the rows are compared on the columns both have.
+    added = [c for c in fb.columns if c not in fa.columns]
+    if added and set(fa.columns) <= set(fb.columns):
+        print(f"  {name}: columns added: {', '.join(added)}")
+        fb = fb.select(fa.columns)
+        if fa.equals(fb):
+            print(f"  {name}: identical in the old columns ({fa.height:,} rows)")
+            return True, set()
     if fa.columns != fb.columns:
         print(f"  {name}: columns differ: {fa.columns} / {fb.columns}")
         return False, set()

@@ -63,10 +63,10 @@ def roster_members(roster: str | Path, limit: int = 5000) -> list[Any]:
     """The first ``limit`` members of a roster as MemberRecord messages."""
     import polars as pl
 
-    from doichieu.records import load_roster
+    from doichieu.records import SOURCE_COLUMNS, load_roster
     from doichieu.v1 import verifier_pb2 as pb
 
-    frame = load_roster(roster).head(limit).with_columns(pl.all().fill_null(""))
+    frame = load_roster(roster).head(limit).drop(SOURCE_COLUMNS).with_columns(pl.all().fill_null(""))
     return [pb.MemberRecord(**row) for row in frame.iter_rows(named=True)]
 
 

@@ -12,7 +12,7 @@ import pytest
 import doichieu
 from doichieu.cli import main
 from doichieu.errors import ColumnError, EmptyFileError, FileEncodingError, FileFormatError
-from doichieu.records import FINDING_COLUMNS, POPULATION_COLUMNS, ROSTER_COLUMNS
+from doichieu.records import FINDING_COLUMNS, POPULATION_COLUMNS, ROSTER_COLUMNS, SOURCE_COLUMNS
 from records_fixtures import AS_OF, PLANTED, clean_member, population
 
 VIETNAMESE_ROSTER_HEADERS = {
@@ -51,8 +51,8 @@ def write(frame: pl.DataFrame, path: Path) -> Path:
 def test_vietnamese_headers_in_every_format(tmp_path: Path, suffix: str) -> None:
     frame = roster_frame().rename(VIETNAMESE_ROSTER_HEADERS).with_columns(pl.lit("1").alias("STT"))
     loaded = doichieu.load_roster(write(frame, tmp_path / f"roster{suffix}"))
-    assert loaded.columns == list(ROSTER_COLUMNS)
-    assert loaded.equals(roster_frame())
+    assert loaded.columns == [*ROSTER_COLUMNS, *SOURCE_COLUMNS]
+    assert loaded.drop(SOURCE_COLUMNS).equals(roster_frame())
 
 
 def test_headers_without_marks_and_in_other_cases(tmp_path: Path) -> None:
@@ -68,8 +68,8 @@ def test_headers_without_marks_and_in_other_cases(tmp_path: Path) -> None:
         }
     )
     loaded = doichieu.load_population(write(frame, tmp_path / "p.csv"))
-    assert loaded.columns == list(POPULATION_COLUMNS)
-    assert loaded.equals(population())
+    assert loaded.columns == [*POPULATION_COLUMNS, *SOURCE_COLUMNS]
+    assert loaded.drop(SOURCE_COLUMNS).equals(population())
 
 
 def test_optional_columns_may_be_absent() -> None:
@@ -124,7 +124,7 @@ def test_utf8_with_bom_and_semicolons(tmp_path: Path) -> None:
     path = tmp_path / "roster.csv"
     text = roster_frame().write_csv(separator=";")
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
-    assert doichieu.load_roster(path).equals(roster_frame())
+    assert doichieu.load_roster(path).drop(SOURCE_COLUMNS).equals(roster_frame())
 
 
 def test_empty_files(tmp_path: Path) -> None:
@@ -225,7 +225,7 @@ def test_revalidate_command(tmp_path: Path, suffix: str, capsys: pytest.CaptureF
     assert verdicts.height == roster_frame().height
     assert set(verdicts["verdict"].to_list()) == {"accept", "review", "reject"}
     findings = pl.read_csv(out / "findings.csv", infer_schema=False)
-    assert findings.columns == list(FINDING_COLUMNS)
+    assert findings.columns == [*FINDING_COLUMNS, *SOURCE_COLUMNS]
     assert set(PLANTED) - {"POPULATION_DUPLICATE_ID"} <= set(findings["code"].to_list())
     for owner in ("party_board", "police", "intake_officer"):
         work = pl.read_excel(out / f"worklist_{owner}.xlsx", infer_schema_length=0)

@@ -13,6 +13,7 @@ from typing import TextIO
 
 from doichieu.errors import DoichieuError
 from doichieu.names_report import write_names_report
+from doichieu.table_layout import add_table_arguments
 
 
 def _read_lines(source: TextIO) -> list[str]:
@@ -53,9 +54,14 @@ class _nullcontext:
 def cmd_dedupe(args: argparse.Namespace) -> int:
     """Duplicate pairs and clusters of one roster file → pairs.csv, clusters.csv."""
     from doichieu.dedup import DedupModel, find_duplicates, load_dedup_roster, write_outputs
+    from doichieu.records import TableReading
+
+    def tell(reading: TableReading) -> None:
+        for vi, en in reading.lines():
+            print(f"{vi}\n{en}")
 
     model = DedupModel.load(args.model) if args.model else None
-    roster = load_dedup_roster(args.roster)
+    roster = load_dedup_roster(args.roster, sheet=args.sheet, header_row=args.header_row, on_read=tell)
     result = find_duplicates(roster, threshold=args.threshold, model=model)
     pairs_path, clusters_path = write_outputs(result, args.out)
     if args.save_model:
@@ -92,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     dedupe.add_argument(
         "--save-model", metavar="FILE", help="save the model used (trained or given) to FILE (mode 0600)"
     )
+    add_table_arguments(dedupe, "the roster's")
     dedupe.set_defaults(func=cmd_dedupe)
 
     from doichieu.verifier.command import add_serve_arguments

@@ -16,6 +16,7 @@ see docs/dedup.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -23,7 +24,7 @@ from typing import Any, Literal
 import polars as pl
 
 from doichieu import _engine
-from doichieu.records import ROSTER_COLUMNS, canonical_columns, read_table
+from doichieu.records import ROSTER_COLUMNS, TableReading, canonical_columns, read_table
 
 #: A trained model: ``save``/``load`` a file, ``to_dict``/``from_dict``.
 DedupModel = _engine.DedupModel
@@ -61,16 +62,22 @@ class DuplicateResult:
 
 
 def load_dedup_roster(
-    source: str | Path | pl.DataFrame, *, extra_columns: Literal["error", "ignore"] = "ignore"
+    source: str | Path | pl.DataFrame,
+    *,
+    extra_columns: Literal["error", "ignore"] = "ignore",
+    sheet: str | int | None = None,
+    header_row: int | None = None,
+    on_read: Callable[[TableReading], None] | None = None,
 ) -> pl.DataFrame:
     """A roster as deduplication reads it: ``doichieu.records``' reader and
     header names, only ``REQUIRED`` columns required (the others are missing
     where absent); unrecognised columns are set aside unless ``extra_columns``
-    is ``"error"``."""
+    is ``"error"``. ``sheet``, ``header_row`` and ``on_read`` are ``read_table``'s."""
     if isinstance(source, pl.DataFrame):
         frame, what = source, "table"
     else:
-        frame, what = read_table(source), Path(source).name
+        frame = read_table(source, sheet=sheet, header_row=header_row, on_read=on_read)
+        what = Path(source).name
     return canonical_columns(frame, ROSTER_COLUMNS, REQUIRED, f"roster {what}", extra_columns)
 
 

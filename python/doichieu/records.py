@@ -3,7 +3,9 @@
 ``load_roster(path)`` and ``load_population(path)`` read CSV (UTF-8), Excel
 ``.xlsx`` or Parquet into polars tables of text columns under their canonical
 names, recognising English snake_case and Vietnamese headers ("Họ và tên",
-"Ngày sinh", "Số CCCD", …) whatever their case and accents.
+"Ngày sinh", "Số CCCD", …) whatever their case and accents, wherever the header
+row is and whichever sheet holds it (``doichieu.table_layout``); every row keeps
+where it came from (``SOURCE_COLUMNS``).
 ``PopulationIndex(population)`` indexes the population table once in the Rust
 engine; ``.verify(member)`` checks one record and ``.verify_all(roster)`` the
 whole roster on all cores, answering with a findings table and a verdicts table.
@@ -27,6 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+import fastexcel
 import polars as pl
 
 from doichieu import _engine
@@ -38,6 +41,20 @@ from doichieu.errors import (
     InvalidInputError,
 )
 from doichieu.names import NameMatch, compare_names, fold_keys
+from doichieu.table_layout import (
+    HEADER_SEARCH_ROWS,
+    MIN_KNOWN_HEADERS,
+    SOURCE_COLUMNS,
+    TableReading,
+    columns_with_controls,
+    first_filled_row,
+    header_index,
+    header_names,
+    members_only,
+    refuse_double_encoding,
+    remove_control_characters,
+    render_excel_dates,
+)
 from doichieu.vocabulary import (
     OWNER_TITLES,
     OWNERS,
@@ -56,11 +73,13 @@ __all__ = [
     "POPULATION_COLUMNS",
     "ROSTER_COLUMNS",
     "SEVERITIES",
+    "SOURCE_COLUMNS",
     "VERDICTS",
     "Candidate",
     "Finding",
     "PopulationIndex",
     "PopulationRecord",
+    "TableReading",
     "Verdict",
     "finding_codes",
     "load_population",
@@ -200,10 +219,12 @@ def canonical_columns(
     extra_columns: Literal["error", "ignore"] = "error",
 ) -> pl.DataFrame:
     """``frame`` with its headers mapped onto ``columns`` (all present, text, in
-    order; optional ones added empty). One ``ColumnError`` names every missing,
-    unrecognised and doubly-mapped column."""
+    order; optional ones added empty), then the ``SOURCE_COLUMNS`` the frame
+    carries. One ``ColumnError`` names every missing, unrecognised and
+    doubly-mapped column."""
     aliases = _alias_table()
-    headers = list(frame.columns)
+    sources = [c for c in SOURCE_COLUMNS if c in frame.columns]
+    headers = [h for h in frame.columns if h not in SOURCE_COLUMNS]
     folds = _header_folds(headers)
     chosen: dict[str, str] = {}
     unknown: list[str] = []
@@ -251,11 +272,18 @@ def canonical_columns(
             else pl.repeat(None, height, dtype=pl.String).alias(c)
         )
         for c in columns
-    )
+    ).with_columns(frame[c] for c in sources)
 
 
-def _sniff_text(path: Path) -> str:
-    """Checks the start of a text file is UTF-8 and returns its separator."""
+def classify_headers(cells: Sequence[str]) -> list[str | None]:
+    """For each header: the column it names, "" when it is set aside (STT, ghi
+    chú, …), None when it is not recognised."""
+    aliases = _alias_table()
+    return [aliases.get(fold) for fold in _header_folds(cells)]
+
+
+def _head_text(path: Path) -> str:
+    """The start of a text file, checked to be UTF-8 (not UTF-16, not a legacy encoding)."""
     with open(path, "rb") as f:
         head = f.read(1 << 16)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
@@ -268,9 +296,41 @@ def _sniff_text(path: Path) -> str:
         text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError as exc:
         raise FileEncodingError(_encoding_message(path, exc.start)) from exc
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
-    counts = {sep: first.count(sep) for sep in (",", ";", "\t")}
+    return text.lstrip("\ufeff")
+
+
+def _separator_of(line: str) -> str:
+    counts = {sep: line.count(sep) for sep in (",", ";", "\t")}
     return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
+
+
+def _csv_header_line(text: str, header_row: int | None) -> tuple[str, int, str]:
+    """The separator, the header's line (1-based) and how it was chosen ("given",
+    "found", or "first" when no line of the start holds known headers): the
+    first record, for the separator that reads the most known headers in it."""
+    if header_row is not None:
+        lines = text.splitlines()
+        if header_row > len(lines):
+            raise InvalidInputError(f"--header-row {header_row}: the start of the file has {len(lines)} lines")
+        return _separator_of(lines[header_row - 1]), header_row, "given"
+    best: tuple[int, int, str] | None = None
+    for separator in (",", ";", "\t"):
+        reader = csv.reader(io.StringIO(text), delimiter=separator)
+        line = 1
+        try:
+            for _, record in zip(range(HEADER_SEARCH_ROWS), reader):
+                cells = [c.strip() for c in record if c.strip()]
+                known = sum(1 for kind in classify_headers(cells) if kind) if len(cells) >= MIN_KNOWN_HEADERS else 0
+                if known >= MIN_KNOWN_HEADERS:
+                    if best is None or known > best[0]:
+                        best = (known, line, separator)
+                    break
+                line = reader.line_num + 1
+        except csv.Error:
+            continue
+    if best is None:
+        return _separator_of(text.split("\n", 1)[0]), 1, "first"
+    return best[2], best[1], "found"
 
 
 def _encoding_message(path: Path, offset: int | None) -> str:
@@ -300,9 +360,171 @@ def _check_not_truncated(path: Path, separator: str, columns: int) -> None:
         )
 
 
-def read_table(path: str | Path) -> pl.DataFrame:
-    """A table file as text columns, headers as written: CSV (UTF-8, comma,
-    semicolon or tab), Excel .xlsx (first sheet) or Parquet."""
+def _read_csv(path: Path, header_row: int | None) -> tuple[pl.DataFrame, int, int, str]:
+    """Every cell of a CSV file from its header line on, as text without headers;
+    the header's line, its index in the frame (0 unless no header was found) and how it was chosen."""
+    separator, line, how = _csv_header_line(_head_text(path), header_row)
+    try:
+        raw = pl.read_csv(
+            path, has_header=False, infer_schema=False, separator=separator, encoding="utf8", skip_lines=line - 1
+        )
+    except pl.exceptions.NoDataError as exc:
+        raise EmptyFileError(f"{path.name}: the file has no header and no rows") from exc
+    except pl.exceptions.ComputeError as exc:
+        message = str(exc)
+        if "utf-8" in message.lower() or "utf8" in message.lower():
+            raise FileEncodingError(_encoding_message(path, None)) from exc
+        if "not properly escaped" in message or "more fields" in message:
+            first = message.split("\n\n")[-1].strip().splitlines()[-1] if "\n" in message else message
+            raise FileFormatError(
+                f"{path.name}: broken CSV (an unclosed quote or a row with more fields than the header, as in a "
+                f"file cut short or edited by hand): {first[:200]}"
+            ) from exc
+        raise FileFormatError(f"{path.name}: cannot be read as CSV ({message.splitlines()[0][:200]})") from exc
+    _check_not_truncated(path, separator, raw.width)
+    at = 0
+    if how == "first":
+        at = first_filled_row(raw.head(HEADER_SEARCH_ROWS))
+        line += at
+    return raw, line, at, how
+
+
+def _excel_failure(path: Path, exc: Exception) -> FileFormatError:
+    detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    return FileFormatError(
+        f"{path.name}: cannot be opened as an Excel workbook; it may be truncated, password-protected or "
+        f"another format saved as .xlsx ({detail})"
+    )
+
+
+def _read_xlsx(
+    path: Path, sheet: str | int | None, header_row: int | None
+) -> tuple[pl.DataFrame, str, tuple[str, ...], int, str]:
+    """Every cell of the sheet holding the roster, as text without headers (row
+    0 is the sheet's first row), its name, the sheets passed over before it, the
+    header's index and how it was chosen.
+
+    Without ``sheet``, the first visible sheet whose first ``HEADER_SEARCH_ROWS``
+    rows hold known headers (a guide or cover sheet is passed over), else the
+    first visible sheet; ``sheet`` is a name or a number from 1."""
+    try:
+        workbook = fastexcel.read_excel(path)
+        names = workbook.sheet_names
+
+        def load(at: int, rows: int | None = None) -> fastexcel.ExcelSheet:
+            return workbook.load_sheet(at, header_row=None, skip_rows=0, n_rows=rows, dtypes="string")
+
+        passed: list[str] = []
+        chosen: int | None = None
+        found: int | None = None
+        if sheet is not None:
+            chosen = _sheet_number(path, names, sheet)
+        else:
+            for at, name in enumerate(names):
+                head = load(at, HEADER_SEARCH_ROWS)
+                if head.visible != "visible":
+                    continue
+                frame = head.to_polars()
+                found = header_index(frame, classify_headers) if frame.width else None
+                if found is not None:
+                    chosen = at
+                    break
+                passed.append(name)
+            if chosen is None:
+                visible = [at for at, name in enumerate(names) if name in passed]
+                chosen, passed = (visible[0] if visible else 0), []
+        raw = load(chosen).to_polars()
+    except (FileFormatError, MemoryError, InvalidInputError):
+        raise
+    except Exception as exc:  # fastexcel raises its own types for corrupt workbooks
+        raise _excel_failure(path, exc) from exc
+    name = names[chosen]
+    if raw.width == 0 or raw.height == 0:
+        raise EmptyFileError(f"{path.name}: the sheet '{name}' is empty")
+    if header_row is not None:
+        if header_row > raw.height:
+            raise InvalidInputError(f"--header-row {header_row}: the sheet '{name}' has {raw.height} rows")
+        return raw, name, tuple(passed), header_row - 1, "given"
+    if found is None:
+        found = header_index(raw.head(HEADER_SEARCH_ROWS), classify_headers)
+    if found is None:
+        return raw, name, tuple(passed), first_filled_row(raw.head(HEADER_SEARCH_ROWS)), "first"
+    return raw, name, tuple(passed), found, "found"
+
+
+def _sheet_number(path: Path, names: Sequence[str], sheet: str | int) -> int:
+    """The index of ``sheet`` (a name, any case, or a number from 1) among ``names``."""
+    text = str(sheet).strip()
+    for at, name in enumerate(names):
+        if name == text:
+            return at
+    for at, name in enumerate(names):
+        if name.casefold() == text.casefold():
+            return at
+    if text.isdigit() and 1 <= int(text) <= len(names):
+        return int(text) - 1
+    listed = ", ".join(f"{i}: '{n}'" for i, n in enumerate(names, start=1))
+    raise InvalidInputError(
+        f"{path.name}: không có trang '{text}' (các trang: {listed}) / no sheet '{text}' (the sheets: {listed})"
+    )
+
+
+def _line_breaks_before(raw: pl.DataFrame, suspects: Sequence[str]) -> pl.Series | None:
+    """For each row of a text file's table, the line breaks inside quoted cells
+    of the rows before it (each one puts the next rows a line further down);
+    None when no cell of the ``suspects`` columns (``columns_with_controls``) holds one."""
+    if not suspects:
+        return None
+    holding = raw.select(pl.col(c).str.contains("\n", literal=True).any() for c in suspects).row(0)
+    broken = [c for c, any_break in zip(suspects, holding) if any_break]
+    if not broken:
+        return None
+    breaks = raw.select(
+        pl.sum_horizontal(pl.col(c).str.count_matches("\n", literal=True).fill_null(0) for c in broken)
+    ).to_series()
+    return (breaks.cum_sum() - breaks).cast(pl.UInt32)
+
+
+def _table_below_header(
+    raw: pl.DataFrame, at: int, first_line: int, reading: TableReading, *, excel: bool
+) -> pl.DataFrame:
+    """The rows below the header row ``at`` of ``raw`` (text cells, no headers,
+    row 0 on line ``first_line``), under the header names, with their
+    ``source_row``, cleaned, without the rows that are not members."""
+    refuse_double_encoding(raw, reading.file)
+    suspects = columns_with_controls(raw)
+    breaks = None if excel else _line_breaks_before(raw, suspects)
+    raw, reading.control_characters, reading.control_cells = remove_control_characters(raw, suspects)
+    names, set_aside = header_names(raw, at, classify_headers, reading.file, letters=excel)
+    lines = pl.int_range(first_line, first_line + raw.height, dtype=pl.UInt32, eager=True)
+    if breaks is not None:
+        lines = lines + breaks
+    body = raw.slice(at + 1).rename(dict(zip(raw.columns, names)))
+    body = body.with_columns(lines.slice(at + 1).alias("source_row"))
+    if excel:
+        body = render_excel_dates(body)
+    body, reading.skipped = members_only(body, set_aside)
+    return body
+
+
+def read_table(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    header_row: int | None = None,
+    on_read: Callable[[TableReading], None] | None = None,
+) -> pl.DataFrame:
+    """A table file as text columns under its headers as written, with
+    ``SOURCE_COLUMNS`` last: CSV (UTF-8, comma, semicolon or tab), Excel .xlsx
+    or Parquet.
+
+    In CSV and xlsx files the header row is found (``header_row``, as Excel or
+    a text editor numbers it, says which it is), the rows above it and the blank,
+    totals and signature rows below the members are set aside, control characters
+    are removed and Excel's date cells read as dd/mm/yyyy (``doichieu.table_layout``).
+    In a workbook, the first sheet with known headers is read unless ``sheet``
+    (a name or a number from 1) says which. ``on_read`` is told what was chosen
+    and set aside (logged at info level when it is None)."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
@@ -310,41 +532,27 @@ def read_table(path: str | Path) -> pl.DataFrame:
         raise FileFormatError(f"{path}: is a folder, not a file")
     if path.stat().st_size == 0:
         raise EmptyFileError(f"{path.name}: the file is empty (0 bytes)")
+    if header_row is not None and header_row < 1:
+        raise InvalidInputError(f"--header-row {header_row}: rows are numbered from 1")
     suffix = path.suffix.lower()
+    excel = suffix in (".xlsx", ".xlsm")
+    if sheet is not None and not excel:
+        raise InvalidInputError(f"{path.name}: --sheet is for Excel workbooks (.xlsx); this file has no sheets")
+    reading = TableReading(file=path.name)
     try:
         if suffix in (".csv", ".txt", ".tsv"):
-            separator = _sniff_text(path)
-            try:
-                frame = pl.read_csv(path, infer_schema=False, separator=separator, encoding="utf8")
-            except pl.exceptions.NoDataError as exc:
-                raise EmptyFileError(f"{path.name}: the file has no header and no rows") from exc
-            except pl.exceptions.ComputeError as exc:
-                message = str(exc)
-                if "utf-8" in message.lower() or "utf8" in message.lower():
-                    raise FileEncodingError(_encoding_message(path, None)) from exc
-                if "not properly escaped" in message or "more fields" in message:
-                    first = message.split("\n\n")[-1].strip().splitlines()[-1] if "\n" in message else message
-                    raise FileFormatError(
-                        f"{path.name}: broken CSV (an unclosed quote or a row with more fields than the header, as in a "
-                        f"file cut short or edited by hand): {first[:200]}"
-                    ) from exc
-                raise FileFormatError(f"{path.name}: cannot be read as CSV ({message.splitlines()[0][:200]})") from exc
-            frame = frame.rename(lambda c: c.lstrip("\ufeff"))
-            _check_not_truncated(path, separator, frame.width)
-        elif suffix in (".xlsx", ".xlsm"):
-            try:
-                frame = pl.read_excel(path, engine="calamine", infer_schema_length=0)
-            except pl.exceptions.NoDataError as exc:
-                raise EmptyFileError(f"{path.name}: the first sheet is empty") from exc
-            except Exception as exc:  # fastexcel raises its own types for corrupt workbooks
-                if isinstance(exc, (FileFormatError, MemoryError)):
-                    raise
-                detail = str(exc).splitlines()[0][:200]
-                raise FileFormatError(
-                    f"{path.name}: cannot be opened as an Excel workbook; it may be truncated, password-protected or "
-                    f"another format saved as .xlsx ({detail})"
-                ) from exc
+            raw, line, at, reading.header_found = _read_csv(path, header_row)
+            reading.header_row = line
+            frame = _table_below_header(raw, at, line - at, reading, excel=False)
+        elif excel:
+            raw, reading.sheet, reading.sheets_passed, at, reading.header_found = _read_xlsx(path, sheet, header_row)
+            reading.header_row = at + 1
+            frame = _table_below_header(raw, at, 1, reading, excel=True)
         elif suffix in (".parquet", ".pq"):
+            if header_row is not None:
+                raise InvalidInputError(
+                    f"{path.name}: --header-row is for CSV and Excel files; Parquet has no rows of titles"
+                )
             try:
                 frame = pl.read_parquet(path)
             except (pl.exceptions.ComputeError, OSError) as exc:
@@ -352,6 +560,11 @@ def read_table(path: str | Path) -> pl.DataFrame:
                 raise FileFormatError(
                     f"{path.name}: not a readable Parquet file; it may be truncated ({detail})"
                 ) from exc
+            refuse_double_encoding(frame, path.name)
+            frame, reading.control_characters, reading.control_cells = remove_control_characters(
+                frame, columns_with_controls(frame)
+            )
+            frame = frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.UInt32).alias("source_row"))
         elif suffix == ".xls":
             raise FileFormatError(
                 f"{path.name}: the old Excel 97–2003 format is not read; open it in Excel and save as .xlsx"
@@ -362,33 +575,78 @@ def read_table(path: str | Path) -> pl.DataFrame:
             )
     except pl.exceptions.PolarsError as exc:
         raise FileFormatError(f"{path.name}: cannot be read ({str(exc).splitlines()[0][:200]})") from exc
-    if frame.width == 0:
+    if frame.width <= 1:
         raise EmptyFileError(f"{path.name}: the file has no columns")
     if frame.height == 0:
         raise EmptyFileError(f"{path.name}: the file has column headers but no rows")
+    reading.rows = frame.height
+    frame = frame.with_columns(
+        pl.lit(path.name).alias("source_file"), pl.lit(reading.sheet).alias("source_sheet")
+    ).select(pl.exclude(SOURCE_COLUMNS), *SOURCE_COLUMNS)
+    if on_read is None:
+        for vi, en in reading.lines():
+            log.info("%s / %s", vi.strip(), en.strip())
+    else:
+        on_read(reading)
     return frame
 
 
-def _as_frame(source: str | Path | pl.DataFrame) -> tuple[pl.DataFrame, str]:
+def _as_frame(
+    source: str | Path | pl.DataFrame,
+    sheet: str | int | None,
+    header_row: int | None,
+    on_read: Callable[[TableReading], None] | None,
+) -> tuple[pl.DataFrame, str]:
+    """The table and how errors name it: where no row held known headers, the
+    name says so and how to point at the right row."""
     if isinstance(source, pl.DataFrame):
         return source, "table"
-    return read_table(source), Path(source).name
+    seen: list[TableReading] = []
+    frame = read_table(source, sheet=sheet, header_row=header_row, on_read=seen.append)
+    reading = seen[0]
+    if on_read is None:
+        for vi, en in reading.lines():
+            log.info("%s / %s", vi.strip(), en.strip())
+    else:
+        on_read(reading)
+    what = reading.file
+    if reading.header_found == "given":
+        what += f" (headers read on row {reading.header_row}, as --header-row says)"
+    elif reading.header_found == "first":
+        what += (
+            f" (no row of the first {HEADER_SEARCH_ROWS} holds known headers; row {reading.header_row} was taken: "
+            "--header-row N and --sheet NAME say where the table is)"
+        )
+    return frame, what
 
 
 def load_roster(
-    source: str | Path | pl.DataFrame, *, extra_columns: Literal["error", "ignore"] = "error"
+    source: str | Path | pl.DataFrame,
+    *,
+    extra_columns: Literal["error", "ignore"] = "error",
+    sheet: str | int | None = None,
+    header_row: int | None = None,
+    on_read: Callable[[TableReading], None] | None = None,
 ) -> pl.DataFrame:
     """The roster (party side) as a table of text columns named as in
-    ``ROSTER_COLUMNS``, from a file or a DataFrame with recognisable headers."""
-    frame, what = _as_frame(source)
+    ``ROSTER_COLUMNS``, from a file or a DataFrame with recognisable headers,
+    then ``SOURCE_COLUMNS`` (always from a file; from a DataFrame when it has
+    them). ``sheet``, ``header_row`` and ``on_read`` are ``read_table``'s."""
+    frame, what = _as_frame(source, sheet, header_row, on_read)
     return canonical_columns(frame, ROSTER_COLUMNS, ROSTER_REQUIRED, f"roster {what}", extra_columns)
 
 
 def load_population(
-    source: str | Path | pl.DataFrame, *, extra_columns: Literal["error", "ignore"] = "error"
+    source: str | Path | pl.DataFrame,
+    *,
+    extra_columns: Literal["error", "ignore"] = "error",
+    sheet: str | int | None = None,
+    header_row: int | None = None,
+    on_read: Callable[[TableReading], None] | None = None,
 ) -> pl.DataFrame:
-    """The population table as text columns named as in ``POPULATION_COLUMNS``."""
-    frame, what = _as_frame(source)
+    """The population table as text columns named as in ``POPULATION_COLUMNS``,
+    then ``SOURCE_COLUMNS`` as ``load_roster`` has them."""
+    frame, what = _as_frame(source, sheet, header_row, on_read)
     return canonical_columns(frame, POPULATION_COLUMNS, POPULATION_REQUIRED, f"population {what}", extra_columns)
 
 

@@ -4,7 +4,8 @@ Writes into ``--out``:
 
 * ``verdicts.csv``: member_id, verdict (accept, review, reject);
 * ``findings.csv``: member_id, code, field, severity, owner, party_value,
-  population_value, message_vi, message_en;
+  population_value, message_vi, message_en, and where the member is in the
+  roster file (source_file, source_sheet, source_row);
 * ``duplicates.csv``: the roster's duplicate pairs (``doichieu.find_duplicates``)
   with their cluster, type, score and per-field evidence, checked against the
   population data (two members linked to two different citizens are cleared);
@@ -43,10 +44,13 @@ from doichieu.records import (
     FINDING_COLUMNS,
     ROSTER_COLUMNS,
     PopulationIndex,
+    TableReading,
     finding_codes,
+    load_population,
     load_roster,
 )
 from doichieu.summary import Summary
+from doichieu.table_layout import SOURCE_COLUMNS, add_table_arguments, with_source
 from doichieu.vocabulary import DUPLICATE_TYPES, OWNER_TITLES, OWNERS, VERDICTS
 
 if TYPE_CHECKING:
@@ -199,9 +203,15 @@ def run(
     as_of: date | None = None,
     extra_columns: Literal["error", "ignore"] = "error",
     console: Console | None = None,
+    sheet: str | int | None = None,
+    header_row: int | None = None,
+    population_sheet: str | int | None = None,
+    population_header_row: int | None = None,
 ) -> Summary:
     """The whole command without the argument parsing; returns the summary,
-    with the seconds of each stage in ``summary.stages``."""
+    with the seconds of each stage in ``summary.stages``. ``sheet`` and
+    ``header_row`` say where the roster's table is, ``population_sheet`` and
+    ``population_header_row`` the population's, when the reader cannot find it."""
     started = time.perf_counter()
     stages: dict[str, float] = {}
     clock = [started]
@@ -226,10 +236,20 @@ def run(
     ):
         background.submit(importlib.import_module, "doichieu.report")
         step = progress.add_task("Đọc CSDL dân cư / reading the population data", total=None)
-        index = PopulationIndex(population_path, as_of=as_of, extra_columns=extra_columns)
+        readings: list[TableReading] = []
+        population = load_population(
+            population_path,
+            extra_columns=extra_columns,
+            sheet=population_sheet,
+            header_row=population_header_row,
+            on_read=readings.append,
+        )
+        index = PopulationIndex(population, as_of=as_of, extra_columns=extra_columns)
         lap("read population")
         progress.update(step, description="Đọc danh sách đảng viên / reading the roster")
-        roster = load_roster(roster_path, extra_columns=extra_columns)
+        roster = load_roster(
+            roster_path, extra_columns=extra_columns, sheet=sheet, header_row=header_row, on_read=readings.append
+        )
         lap("read roster")
         progress.update(step, description="Đối chiếu và tìm trùng lặp / cross-checking and finding duplicates")
         result = revalidate(index, roster)
@@ -240,7 +260,7 @@ def run(
         out.mkdir(parents=True, exist_ok=True)
         files = [out / "verdicts.csv", out / "findings.csv", out / "duplicates.csv"]
         verdicts.select("member_id", "verdict").write_csv(files[0])
-        findings.select(FINDING_COLUMNS).write_csv(files[1])
+        with_source(findings, roster).select(*FINDING_COLUMNS, *SOURCE_COLUMNS).write_csv(files[1])
         pairs.select(DUPLICATE_COLUMNS).write_csv(files[2])
         lap("csv")
         legend = finding_codes()
@@ -271,6 +291,7 @@ def run(
             duplicates_cleared=pairs.height - kept.height,
             files=files,
             seconds=time.perf_counter() - started,
+            readings=readings,
         )
         lap("summary")
         report_started = time.perf_counter()
@@ -286,6 +307,11 @@ def run(
 
 def print_summary(summary: Summary, out: TextIO) -> None:
     n = max(summary.members, 1)
+    for reading in summary.readings:
+        for vi, en in reading.lines():
+            out.write(f"{vi}\n{en}\n")
+    if summary.readings:
+        out.write("\n")
     out.write(
         f"Đối chiếu {summary.members:,} đảng viên với {summary.population:,} bản ghi dân cư "
         f"(ngày đối chiếu {summary.as_of.isoformat()}), {summary.seconds:.1f} s\n"
@@ -329,6 +355,10 @@ def cmd_revalidate(args: argparse.Namespace) -> int:
         args.out,
         as_of=args.as_of,
         extra_columns="ignore" if args.ignore_unknown_columns else "error",
+        sheet=args.sheet,
+        header_row=args.header_row,
+        population_sheet=args.population_sheet,
+        population_header_row=args.population_header_row,
     )
     print_summary(summary, sys.stdout)
     return 0
@@ -342,4 +372,6 @@ def add_revalidate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ignore-unknown-columns", action="store_true", help="set unrecognised columns aside instead of stopping"
     )
+    add_table_arguments(parser, "the roster's")
+    add_table_arguments(parser, "the population's", prefix="population-")
     parser.set_defaults(func=cmd_revalidate)

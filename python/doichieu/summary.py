@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from doichieu.table_layout import TableReading
+
 
 @dataclass
 class Summary:
@@ -24,3 +26,5 @@ class Summary:
     report_seconds: float = 0.0
     #: Seconds per stage of the run (reading, the engine, each writer, the report), in order.
     stages: dict[str, float] = field(default_factory=dict)
+    #: What was read from each input file: sheet, header row, rows set aside, characters removed.
+    readings: list[TableReading] = field(default_factory=list)

@@ -9,6 +9,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 
 from doichieu.errors import InvalidInputError
+from doichieu.table_layout import add_table_arguments
 from doichieu.verifier.admission import (
     DEFAULT_MAX_CONCURRENT_RPCS,
     DEFAULT_MAX_STREAMS_PER_PEER,
@@ -28,6 +29,8 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="duplicate model saved by `doichieu dedupe --save-model`: used on --roster instead of training one",
     )
+    add_table_arguments(parser, "the roster's")
+    add_table_arguments(parser, "the population's", prefix="population-")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=50051, help="port (default 50051; 0 picks a free one)")
     parser.add_argument(
@@ -94,6 +97,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         population=args.population,
         roster=args.roster,
         dedup_model=args.dedup_model,
+        sheet=args.sheet,
+        header_row=args.header_row,
+        population_sheet=args.population_sheet,
+        population_header_row=args.population_header_row,
         host=args.host,
         port=args.port,
         ledger=args.ledger,

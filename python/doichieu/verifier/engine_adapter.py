@@ -40,14 +40,23 @@ class EngineAdapter:
     """The population index and the required list the server answers from."""
 
     def __init__(
-        self, population: str | Path, roster: str | Path | None, dedup_model: str | Path | None = None
+        self,
+        population: str | Path,
+        roster: str | Path | None,
+        dedup_model: str | Path | None = None,
+        roster_layout: tuple[str | None, int | None] = (None, None),
+        population_layout: tuple[str | None, int | None] = (None, None),
     ) -> None:
-        self.index = records.PopulationIndex(records.load_population(population))
+        """``roster_layout`` and ``population_layout`` are each file's sheet and
+        header row when given (``doichieu.records.read_table``)."""
+        sheet, header_row = population_layout
+        self.index = records.PopulationIndex(records.load_population(population, sheet=sheet, header_row=header_row))
         self._units: dict[str, tuple[str, str]] = {}
         self._same_person: dict[str, tuple[str, ...]] = {}
         self.required: dict[tuple[str, str], int] = {}
         if roster is not None:
-            table = records.load_roster(roster)
+            sheet, header_row = roster_layout
+            table = records.load_roster(roster, sheet=sheet, header_row=header_row)
             self._load_required(table)
             self._load_same_person(table, dedup_model)
 

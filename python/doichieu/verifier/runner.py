@@ -74,6 +74,12 @@ class ServerConfig:
     port_file: str | None = None
     #: A saved duplicate model for the required list; None trains one at start.
     dedup_model: str | None = None
+    #: Where the roster's and the population's tables are in their files, when
+    #: the reader cannot find them (sheet by name or number from 1, header row).
+    sheet: str | None = None
+    header_row: int | None = None
+    population_sheet: str | None = None
+    population_header_row: int | None = None
 
 
 def _server_options(reuse_port: bool) -> list[tuple[str, Any]]:
@@ -161,7 +167,13 @@ async def start_server(
 def load_engine(config: ServerConfig) -> Engine:
     from doichieu.verifier.engine_adapter import EngineAdapter
 
-    return EngineAdapter(config.population, config.roster, dedup_model=config.dedup_model)
+    return EngineAdapter(
+        config.population,
+        config.roster,
+        dedup_model=config.dedup_model,
+        roster_layout=(config.sheet, config.header_row),
+        population_layout=(config.population_sheet, config.population_header_row),
+    )
 
 
 EngineFactory = Callable[[ServerConfig], Engine]

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import io
 import logging
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -227,21 +229,14 @@ def canonical_columns(
     else:
         unknown_reported = unknown
     if missing or unknown_reported or duplicated:
-        parts = []
-        if missing:
-            parts.append(f"missing required column(s): {', '.join(missing)}")
-        if unknown_reported:
-            parts.append(f"unrecognised column(s): {', '.join(repr(u) for u in unknown_reported)}")
-        if duplicated:
-            parts.append(f"column(s) given twice: {'; '.join(duplicated)}")
         shown = missing or [c for c in columns if c not in chosen] or list(columns)
         accepted = "; ".join(f"{c}: {', '.join(repr(s) for s in _HEADERS[c][1:5])}" for c in shown)
         raise ColumnError(
-            f"{what}: {'; '.join(parts)}. Headers accepted (case and accents do not matter) include {accepted}. "
-            "Pass extra_columns='ignore' (CLI: --ignore-unknown-columns) to set unrecognised columns aside.",
+            what,
             missing=tuple(missing),
             unknown=tuple(unknown_reported),
             duplicated=tuple(duplicated),
+            accepted=accepted,
         )
     height = frame.height
     return frame.select(
@@ -261,24 +256,20 @@ def _sniff_text(path: Path) -> str:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
         len(head) > 3 and head[1:2] == b"\x00" and head[3:4] == b"\x00"
     ):
-        raise FileEncodingError(
-            f"{path.name}: the file is UTF-16 (Excel's 'Unicode Text'); save it as 'CSV UTF-8 (Comma delimited)'"
-        )
+        raise FileEncodingError("file.utf16", file=path.name)
     try:
         text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError as exc:
-        raise FileEncodingError(_encoding_message(path, exc.start)) from exc
+        raise _encoding_error(path, exc.start) from exc
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     counts = {sep: first.count(sep) for sep in (",", ";", "\t")}
     return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
 
 
-def _encoding_message(path: Path, offset: int | None) -> str:
-    where = f" (byte {offset})" if offset is not None else ""
-    return (
-        f"{path.name}: not UTF-8{where}; it looks like Windows-1258/1252 or a legacy Vietnamese font's bytes. "
-        "Re-save it as 'CSV UTF-8' (Excel: File › Save As › CSV UTF-8), or send the .xlsx file itself"
-    )
+def _encoding_error(path: Path, offset: int | None) -> FileEncodingError:
+    if offset is None:
+        return FileEncodingError("file.not_utf8", file=path.name)
+    return FileEncodingError("file.not_utf8_at", file=path.name, offset=offset)
 
 
 def _check_not_truncated(path: Path, separator: str, columns: int) -> None:
@@ -294,10 +285,7 @@ def _check_not_truncated(path: Path, separator: str, columns: int) -> None:
     last = tail.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace")
     fields = next(csv.reader([last], delimiter=separator), [])
     if len(fields) < columns:
-        raise FileFormatError(
-            f"{path.name}: the file looks truncated: its last line has {len(fields)} of {columns} fields and no line end; "
-            "copy or export it again"
-        )
+        raise FileFormatError("file.truncated", file=path.name, fields=len(fields), columns=columns)
 
 
 def read_table(path: str | Path) -> pl.DataFrame:
@@ -305,11 +293,11 @@ def read_table(path: str | Path) -> pl.DataFrame:
     semicolon or tab), Excel .xlsx (first sheet) or Parquet."""
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file")
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
     if path.is_dir():
-        raise FileFormatError(f"{path}: is a folder, not a file")
+        raise FileFormatError("file.is_folder", path=path)
     if path.stat().st_size == 0:
-        raise EmptyFileError(f"{path.name}: the file is empty (0 bytes)")
+        raise EmptyFileError("file.empty", file=path.name)
     suffix = path.suffix.lower()
     try:
         if suffix in (".csv", ".txt", ".tsv"):
@@ -317,55 +305,45 @@ def read_table(path: str | Path) -> pl.DataFrame:
             try:
                 frame = pl.read_csv(path, infer_schema=False, separator=separator, encoding="utf8")
             except pl.exceptions.NoDataError as exc:
-                raise EmptyFileError(f"{path.name}: the file has no header and no rows") from exc
+                raise EmptyFileError("file.no_header", file=path.name) from exc
             except pl.exceptions.ComputeError as exc:
                 message = str(exc)
                 if "utf-8" in message.lower() or "utf8" in message.lower():
-                    raise FileEncodingError(_encoding_message(path, None)) from exc
+                    raise _encoding_error(path, None) from exc
                 if "not properly escaped" in message or "more fields" in message:
                     first = message.split("\n\n")[-1].strip().splitlines()[-1] if "\n" in message else message
-                    raise FileFormatError(
-                        f"{path.name}: broken CSV (an unclosed quote or a row with more fields than the header, as in a "
-                        f"file cut short or edited by hand): {first[:200]}"
-                    ) from exc
-                raise FileFormatError(f"{path.name}: cannot be read as CSV ({message.splitlines()[0][:200]})") from exc
+                    raise FileFormatError("file.broken_csv", file=path.name, detail=first[:200]) from exc
+                raise FileFormatError(
+                    "file.unreadable_csv", file=path.name, detail=message.splitlines()[0][:200]
+                ) from exc
             frame = frame.rename(lambda c: c.lstrip("\ufeff"))
             _check_not_truncated(path, separator, frame.width)
         elif suffix in (".xlsx", ".xlsm"):
             try:
                 frame = pl.read_excel(path, engine="calamine", infer_schema_length=0)
             except pl.exceptions.NoDataError as exc:
-                raise EmptyFileError(f"{path.name}: the first sheet is empty") from exc
+                raise EmptyFileError("file.sheet_empty", file=path.name) from exc
             except Exception as exc:  # fastexcel raises its own types for corrupt workbooks
                 if isinstance(exc, (FileFormatError, MemoryError)):
                     raise
                 detail = str(exc).splitlines()[0][:200]
-                raise FileFormatError(
-                    f"{path.name}: cannot be opened as an Excel workbook; it may be truncated, password-protected or "
-                    f"another format saved as .xlsx ({detail})"
-                ) from exc
+                raise FileFormatError("file.unreadable_xlsx", file=path.name, detail=detail) from exc
         elif suffix in (".parquet", ".pq"):
             try:
                 frame = pl.read_parquet(path)
             except (pl.exceptions.ComputeError, OSError) as exc:
                 detail = str(exc).splitlines()[0][:200]
-                raise FileFormatError(
-                    f"{path.name}: not a readable Parquet file; it may be truncated ({detail})"
-                ) from exc
+                raise FileFormatError("file.unreadable_parquet", file=path.name, detail=detail) from exc
         elif suffix == ".xls":
-            raise FileFormatError(
-                f"{path.name}: the old Excel 97–2003 format is not read; open it in Excel and save as .xlsx"
-            )
+            raise FileFormatError("file.xls", file=path.name)
         else:
-            raise FileFormatError(
-                f"{path.name}: unsupported file type {suffix or '(none)'}; use .csv, .xlsx or .parquet"
-            )
+            raise FileFormatError("file.unsupported", file=path.name, suffix=suffix or "—")
     except pl.exceptions.PolarsError as exc:
-        raise FileFormatError(f"{path.name}: cannot be read ({str(exc).splitlines()[0][:200]})") from exc
+        raise FileFormatError("file.unreadable", file=path.name, detail=str(exc).splitlines()[0][:200]) from exc
     if frame.width == 0:
-        raise EmptyFileError(f"{path.name}: the file has no columns")
+        raise EmptyFileError("file.no_columns", file=path.name)
     if frame.height == 0:
-        raise EmptyFileError(f"{path.name}: the file has column headers but no rows")
+        raise EmptyFileError("file.no_rows", file=path.name)
     return frame
 
 

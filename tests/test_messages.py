@@ -261,3 +261,39 @@ def test_summaries_use_the_vocabulary_titles(capsys: pytest.CaptureFixture[str])
                 assert messages.title(term) in shown
         assert messages.title(OWNER_TERMS["police"]) in shown
         assert messages.text("revalidate.verdicts") in shown
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_progress_and_simulation_tables_speak_the_language(lang: str) -> None:
+    import io
+    from collections import Counter
+    from datetime import UTC, datetime, timedelta
+
+    from rich.console import Console
+
+    from doichieu.progress_cli import render
+    from doichieu.simulate import Summary, print_summary
+    from doichieu.v1 import verifier_pb2 as pb
+
+    messages.set_language(lang)
+    report = pb.GetProgressResponse(shift="08:00-23:00", target_per_machine_per_day=250, active_machines=1)
+    report.total.required, report.total.done, report.total.remaining = 10, 4, 6
+    ward = report.wards.add(key="Phường A", required=10, done=4, remaining=6, intakes=4)
+    ward.observed_per_day = 1.0
+    report.machines.add(key="site-1/m-01", intakes=4, done=4)
+    report.sites.add(key="site-1", done=4)
+    report.party_units.add(key="Chi bộ 1", required=10, done=4, remaining=6)
+    shown = io.StringIO()
+    render(report, Console(file=shown, width=200), deadline=datetime.now(UTC) + timedelta(hours=1))
+    machine_counts = Counter(accept=3, review=1)
+    print_summary(
+        Summary(members_booked=10, verdicts=Counter(accept=3, review=1), per_machine={"site-1/m-01": machine_counts}),
+        Console(file=shown, width=200),
+    )
+    printed = shown.getvalue()
+    for key in ("progress.wards", "progress.sites", "progress.machines_title", "progress.units_title"):
+        assert messages.text(key) in printed
+    assert messages.text("progress.wards_missing", deadline="").split("(")[0] in printed
+    assert messages.text("simulate.title") in printed and messages.text("simulate.per_machine") in printed
+    english_only = ("Wards", "Sites", "Campaign progress", "Intake simulation", "Per machine", "Will miss")
+    assert lang == "en" or not any(word in printed for word in english_only)

@@ -65,7 +65,7 @@ def test_each_duplicate_type_is_found() -> None:
 def test_cli_writes_pairs_and_clusters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "roster.csv"
     planted().write_csv(path)
-    assert main(["dedupe", "--roster", str(path), "--out", str(tmp_path / "out")]) == 0
+    assert main(["--lang", "en", "dedupe", "--roster", str(path), "--out", str(tmp_path / "out")]) == 0
     pairs = pl.read_csv(tmp_path / "out" / "pairs.csv", infer_schema=False)
     assert pairs.columns[:4] == ["member_id_a", "member_id_b", "score", "type"]
     assert "citizen_id=exact" in " ".join(pairs["explanation"].to_list())
@@ -81,7 +81,7 @@ def test_bad_files_get_clear_errors(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "member_id" in capsys.readouterr().err
     odd = tmp_path / "roster.json"
     odd.write_text("{}")
-    assert main(["dedupe", "--roster", str(odd), "--out", str(tmp_path)]) == 2
+    assert main(["--lang", "en", "dedupe", "--roster", str(odd), "--out", str(tmp_path)]) == 2
     assert "unsupported file type" in capsys.readouterr().err
 
 

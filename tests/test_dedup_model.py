@@ -166,5 +166,5 @@ def test_the_verifier_uses_a_saved_model_instead_of_training(tmp_path: Path, mon
 
 
 def test_serve_refuses_a_model_without_a_roster(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["serve", "--population", "p.csv", "--dedup-model", str(tmp_path / "m.json")]) == 2
+    assert main(["--lang", "en", "serve", "--population", "p.csv", "--dedup-model", str(tmp_path / "m.json")]) == 2
     assert "--dedup-model needs --roster" in capsys.readouterr().err

@@ -69,7 +69,7 @@ def read(path: Path) -> pl.DataFrame:
 
 
 def run_cli(*args: str) -> int:
-    return main(["generate", *args])
+    return main(["--lang", "en", "generate", *args])
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet"])

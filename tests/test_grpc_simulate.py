@@ -90,7 +90,7 @@ def test_simulated_day_reaches_the_server_and_progress_shows_it(
 
     # The province is far from done: a deadline two hours away will be missed.
     deadline = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
-    assert main(["progress", "--target", server.target, "--deadline", deadline, "--units", "3"]) == 0
+    assert main(["--lang", "en", "progress", "--server", server.target, "--deadline", deadline, "--units", "3"]) == 0
     shown = capsys.readouterr().out
     assert "Will miss the deadline" in shown
     for ward in report.wards:
@@ -101,7 +101,7 @@ def test_simulated_day_reaches_the_server_and_progress_shows_it(
 def test_progress_says_when_the_server_is_not_there(capsys: pytest.CaptureFixture[str]) -> None:
     from grpc_harness import free_port
 
-    assert main(["progress", "--target", f"127.0.0.1:{free_port()}", "--timeout", "2"]) == 2
+    assert main(["progress", "--server", f"127.0.0.1:{free_port()}", "--timeout", "2"]) == 2
     assert "GetProgress" in capsys.readouterr().err
 
 
@@ -119,8 +119,10 @@ def test_simulate_refuses_a_window_in_the_future(province: Province) -> None:
 def test_simulate_command_line(province: Province, server: InProcessServer, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(
         [
+            "--lang",
+            "en",
             "simulate",
-            "--target",
+            "--server",
             server.target,
             "--roster",
             str(province.roster),

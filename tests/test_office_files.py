@@ -125,7 +125,7 @@ def test_the_same_header_twice_is_an_error_naming_both_columns(tmp_path: Path) -
     made = office_workbook(tmp_path / "roster.xlsx", headers=headers)
     with pytest.raises(ColumnError, match="'Ngày sinh' in columns D and I") as caught:
         read(made.path)
-    assert "'Ngày sinh' ở cột D và cột I" in str(caught.value)
+    assert "'Ngày sinh' ở cột D và cột I" in caught.value.message("vi")
     doubled = tmp_path / "doubled.csv"
     doubled.write_text("Mã đảng viên;Họ và tên;Ngày sinh;Ngày sinh\nHT1;Lê Văn A;1960;1961\n", encoding="utf-8")
     with pytest.raises(ColumnError, match="'Ngày sinh' in columns 3 and 4"):
@@ -158,7 +158,7 @@ def test_text_encoded_twice_is_refused_as_a_whole(tmp_path: Path) -> None:
     assert "Nguyá»…n" in made.path.read_text(encoding="utf-8")
     with pytest.raises(FileEncodingError, match="encoded as UTF-8 twice") as caught:
         read(made.path)
-    assert "mã hoá UTF-8 hai lần" in str(caught.value)
+    assert "mã hoá UTF-8 hai lần" in caught.value.message("vi")
     # One pasted cell is not a file encoded twice.
     people = members()
     people[0]["hometown"] = encoded_twice("Hà Tĩnh").decode("utf-8")
@@ -192,13 +192,16 @@ def test_revalidate_says_what_it_read_and_findings_say_where(
     assert main(["revalidate", *args]) == 0
     printed = capsys.readouterr().out
     assert f"đọc roster.xlsx, trang '{SHEET}', tiêu đề ở dòng {HEADER_ROW}" in printed
-    assert f"read roster.xlsx, sheet '{SHEET}', headers on row {HEADER_ROW}" in printed
     findings = pl.read_csv(out / "findings.csv", infer_schema=False)
     assert findings.columns[-3:] == list(SOURCE_COLUMNS)
     assert findings.height > 0
     for member_id, file, sheet, row in findings.select("member_id", *SOURCE_COLUMNS).iter_rows():
         assert (file, sheet, int(row)) == ("roster.xlsx", SHEET, made.rows[member_id])
     assert main(["revalidate", *args, "--sheet", "Sheet9"]) == 2
+    assert "không có trang 'Sheet9'" in capsys.readouterr().err
+    assert main(["--lang", "en", "revalidate", *args]) == 0
+    assert f"read roster.xlsx, sheet '{SHEET}', headers on row {HEADER_ROW}" in capsys.readouterr().out
+    assert main(["--lang", "en", "revalidate", *args, "--sheet", "Sheet9"]) == 2
     assert "no sheet 'Sheet9'" in capsys.readouterr().err
 
 
@@ -208,7 +211,7 @@ def test_dedupe_reads_an_office_workbook(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["dedupe", "--roster", str(made.path), "--out", str(out), "--sheet", SHEET]) == 0
     printed = capsys.readouterr().out
     assert f"tiêu đề ở dòng {HEADER_ROW}" in printed
-    assert f"{len(members())} members" in printed
+    assert f"{len(members())} đảng viên" in printed
 
 
 def test_serve_reads_office_files_where_it_is_told(tmp_path: Path) -> None:

@@ -240,13 +240,40 @@ def test_revalidate_command(tmp_path: Path, suffix: str, capsys: pytest.CaptureF
 def test_revalidate_reports_bad_files_clearly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     roster = write(roster_frame().drop("status"), tmp_path / "roster.csv")
     pop = write(population(), tmp_path / "population.csv")
-    code = main(["revalidate", "--roster", str(roster), "--population", str(pop), "--out", str(tmp_path / "out")])
+    code = main(
+        [
+            "--lang",
+            "en",
+            "revalidate",
+            "--roster",
+            str(roster),
+            "--population",
+            str(pop),
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
     assert code == 2
     err = capsys.readouterr().err
     assert "missing required column(s): status" in err
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
-    assert main(["revalidate", "--roster", str(empty), "--population", str(pop), "--out", str(tmp_path / "out")]) == 2
+    assert (
+        main(
+            [
+                "--lang",
+                "en",
+                "revalidate",
+                "--roster",
+                str(empty),
+                "--population",
+                str(pop),
+                "--out",
+                str(tmp_path / "out"),
+            ]
+        )
+        == 2
+    )
     assert "empty" in capsys.readouterr().err
     assert (
         main(

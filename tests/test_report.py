@@ -48,6 +48,8 @@ def revalidated(tmp_path_factory: pytest.TempPathFactory) -> Revalidated:
     with contextlib.redirect_stdout(printed):
         code = main(
             [
+                "--lang",
+                "vi",
                 "revalidate",
                 "--roster",
                 str(province.roster),
@@ -88,11 +90,11 @@ def test_outputs_and_terminal_summary(revalidated: Revalidated) -> None:
     # One citizen number on two members is always reported, whatever else is found.
     assert duplicates.filter((pl.col("type") == "DUPLICATE_CITIZEN_ID") & (pl.col("status") == "cleared")).height == 0
     printed = revalidated.printed
-    assert "Trùng lặp / duplicates:" in printed
+    assert "\nTrùng lặp: " in printed
     kept = duplicates.filter(pl.col("status") == "duplicate")
     for kind in DUPLICATE_TYPES:
         pairs = kept.filter(pl.col("type") == kind).height
-        assert re.search(rf"{kind}\s+[\d,]+ nhóm / clusters\s+{pairs:,} cặp / pairs", printed), kind
+        assert re.search(rf"\({kind}\)\s+[\d,]+ nhóm\s+{pairs:,} cặp", printed), kind
     assert str(revalidated.out / "report.html") in printed
     # Log and terminal lines never carry a member's name.
     roster = pl.read_csv(revalidated.province / "roster.csv", infer_schema=False)

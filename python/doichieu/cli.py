@@ -1,54 +1,46 @@
 """The ``doichieu`` command line.
 
 Each sub-command is a thin driver over the library; bulk work goes to the engine
-in one call per batch.
+in one call per batch. Everything it prints comes from ``doichieu.messages``, in
+Vietnamese unless ``--lang en`` or the environment asks for English; an error
+is one line on stderr and exit status 2, Ctrl-C one line and 130.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from importlib import metadata
 from typing import TextIO
 
-from doichieu.errors import DoichieuError
+from doichieu import messages
+from doichieu.errors import CataloguedError, ColumnError, DoichieuError
+from doichieu.messages import text, title
 from doichieu.names_report import write_names_report
 from doichieu.table_layout import add_table_arguments
+
+PROG = "doichieu"
 
 
 def _read_lines(source: TextIO) -> list[str]:
     return [line.rstrip("\r\n") for line in source if line.strip() and not line.startswith("#")]
 
 
-def _open_input(path: str | None) -> TextIO:
-    if path is None or path == "-":
-        return sys.stdin
-    return open(path, encoding="utf-8", errors="strict")
-
-
 def cmd_names(args: argparse.Namespace) -> int:
     """One name per line → TSV of display form, same-name key and blocking key;
     two tab-separated names per line → TSV of kind, score and the differing syllables."""
     try:
-        with _open_input(args.input) if args.input not in (None, "-") else _nullcontext(sys.stdin) as src:
-            lines = _read_lines(src)
+        if args.input in (None, "-"):
+            lines = _read_lines(sys.stdin)
+        else:
+            with open(args.input, encoding="utf-8", errors="strict") as src:
+                lines = _read_lines(src)
     except UnicodeDecodeError as exc:
-        raise DoichieuError(
-            f"{args.input}: not UTF-8 (byte {exc.start}); re-save the file as UTF-8 "
-            "(legacy VNI/TCVN3 text inside a UTF-8 file is repaired automatically)"
-        ) from exc
+        raise CataloguedError("file.names_not_utf8", file=args.input or "stdin", offset=exc.start) from exc
     return write_names_report(lines, sys.stdout, explain=args.explain)
-
-
-class _nullcontext:
-    def __init__(self, value: TextIO) -> None:
-        self.value = value
-
-    def __enter__(self) -> TextIO:
-        return self.value
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def cmd_dedupe(args: argparse.Namespace) -> int:
@@ -57,8 +49,10 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
     from doichieu.records import TableReading
 
     def tell(reading: TableReading) -> None:
-        for vi, en in reading.lines():
-            print(f"{vi}\n{en}")
+        for line in reading.shown():
+            print(line)
+
+    from doichieu.vocabulary import DUPLICATE_TERMS
 
     model = DedupModel.load(args.model) if args.model else None
     roster = load_dedup_roster(args.roster, sheet=args.sheet, header_row=args.header_row, on_read=tell)
@@ -66,88 +60,191 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
     pairs_path, clusters_path = write_outputs(result, args.out)
     if args.save_model:
         result.model.save(args.save_model)
-        print(f"wrote the model to {args.save_model}")
+        print(text("dedupe.saved_model", path=args.save_model))
     people = result.clusters["cluster_id"].n_unique() if result.clusters.height else 0
     by_type = result.pairs.group_by("type").len().sort("type").iter_rows() if result.pairs.height else []
-    print(f"{roster.height} members, {result.candidate_pairs} candidate pairs compared")
-    print(f"{result.pairs.height} duplicate pairs, {people} clusters of one person")
+    print(text("dedupe.compared", members=roster.height, candidates=result.candidate_pairs))
+    print(text("dedupe.found", pairs=result.pairs.height, clusters=people))
     for kind, count in by_type:
-        print(f"  {kind}: {count}")
+        print(text("dedupe.by_type", type=f"{title(DUPLICATE_TERMS[kind])} ({kind})", count=count))
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    print(f"wrote {pairs_path} and {clusters_path}")
+        print(text("dedupe.warning", warning=warning), file=sys.stderr)
+    print(text("dedupe.wrote", pairs=pairs_path, clusters=clusters_path))
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="doichieu", description="Cross-check party rosters against population records."
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
+class _Parser(argparse.ArgumentParser):
+    """argparse, with an error told in one line (no usage block) and exit status 2."""
 
-    names = sub.add_parser("names", help="normalise names, or compare tab-separated pairs, from a file or stdin")
-    names.add_argument("input", nargs="?", help="UTF-8 text file (default: stdin)")
-    names.add_argument("--explain", action="store_true", help="show which syllable differs and how")
+    def error(self, message: str) -> None:  # type: ignore[override]
+        line = text("error.line", prog=self.prog, message=message)
+        self.exit(2, f"{line} {text('error.see_help', prog=self.prog)}\n")
+
+
+def _command(sub: argparse._SubParsersAction[_Parser], name: str, parents: list[_Parser]) -> _Parser:
+    return sub.add_parser(
+        name,
+        help=text(f"{name}.help"),
+        description=text(f"{name}.help"),
+        epilog=text(f"{name}.epilog"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=parents,
+    )
+
+
+def _version() -> str:
+    try:
+        return metadata.version("doichieu")
+    except metadata.PackageNotFoundError:  # pragma: no cover - a source tree never installed
+        return "0+unknown"
+
+
+def _language_option(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument("--lang", choices=messages.LANGUAGES, default=default, help=text("cli.lang"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, its texts in the language in force."""
+    parser = _Parser(
+        prog=PROG,
+        description=text("cli.description"),
+        epilog=text("cli.epilog"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {_version()}", help=text("cli.version"))
+    _language_option(parser, messages.language())
+    # Each command takes --lang too, after its name; SUPPRESS keeps the global value.
+    language = _Parser(add_help=False)
+    _language_option(language, argparse.SUPPRESS)
+    common = [language]
+    sub = parser.add_subparsers(
+        dest="command", required=True, title=text("cli.commands"), metavar=text("cli.command_metavar")
+    )
+
+    names = _command(sub, "names", common)
+    names.add_argument("input", nargs="?", help=text("names.input"))
+    names.add_argument("--explain", action="store_true", help=text("names.explain"))
     names.set_defaults(func=cmd_names)
 
-    dedupe = sub.add_parser("dedupe", help="find members held twice in one roster (CSV, xlsx or Parquet)")
-    dedupe.add_argument("--roster", required=True, help="roster file")
-    dedupe.add_argument("--out", required=True, help="folder for pairs.csv and clusters.csv")
-    dedupe.add_argument("--threshold", type=float, default=0.9, help="match probability for a duplicate (default 0.9)")
-    dedupe.add_argument("--model", metavar="FILE", help="score with this saved model instead of training one")
-    dedupe.add_argument(
-        "--save-model", metavar="FILE", help="save the model used (trained or given) to FILE (mode 0600)"
-    )
-    add_table_arguments(dedupe, "the roster's")
+    dedupe = _command(sub, "dedupe", common)
+    file = text("metavar.file")
+    dedupe.add_argument("--roster", required=True, help=text("dedupe.roster"))
+    dedupe.add_argument("--out", required=True, help=text("dedupe.out"))
+    dedupe.add_argument("--threshold", type=float, default=0.9, help=text("dedupe.threshold"))
+    dedupe.add_argument("--model", metavar=file, help=text("dedupe.model"))
+    dedupe.add_argument("--save-model", metavar=file, help=text("dedupe.save_model"))
+    add_table_arguments(dedupe, "roster")
     dedupe.set_defaults(func=cmd_dedupe)
 
     from doichieu.verifier.command import add_serve_arguments
 
-    serve = sub.add_parser("serve", help="run the gRPC verifier that intake sites call (see docs/verifier.md)")
-    add_serve_arguments(serve)
+    add_serve_arguments(_command(sub, "serve", common))
 
     from doichieu import generate as generate_module
 
-    generate = sub.add_parser("generate", help="write a synthetic province: roster, population and the planted truth")
+    generate = _command(sub, "generate", common)
     generate_module.add_arguments(generate)
     generate.set_defaults(func=generate_module.main)
 
     from doichieu.revalidate import add_revalidate_arguments
 
-    revalidate = sub.add_parser(
-        "revalidate", help="cross-check a roster against the population data (see docs/records.md)"
-    )
-    add_revalidate_arguments(revalidate)
+    add_revalidate_arguments(_command(sub, "revalidate", common))
 
     from doichieu.progress_cli import add_progress_arguments
 
-    progress = sub.add_parser(
-        "progress", help="campaign progress from a running verifier (GetProgress), with the deadline"
-    )
-    add_progress_arguments(progress)
+    add_progress_arguments(_command(sub, "progress", common))
 
     from doichieu.simulate import add_simulate_arguments
 
-    simulate = sub.add_parser(
-        "simulate", help="intake sites driving a running verifier over gRPC, on a compressed clock"
-    )
-    add_simulate_arguments(simulate)
+    add_simulate_arguments(_command(sub, "simulate", common))
 
     from doichieu import demo as demo_module
 
-    demo = sub.add_parser(
-        "demo",
-        help="the whole campaign on a synthetic province: names, revalidation and report, "
-        "verifier, a simulated intake day, progress",
-    )
-    demo_module.add_arguments(demo)
+    demo_module.add_arguments(_command(sub, "demo", common))
     return parser
 
 
+def _language_asked(argv: Sequence[str]) -> str | None:
+    """The value of the last ``--lang`` before ``--``, if any."""
+    asked = None
+    for k, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and k + 1 < len(argv):
+            asked = argv[k + 1]
+        elif arg.startswith("--lang="):
+            asked = arg.partition("=")[2]
+    return asked
+
+
+@contextlib.contextmanager
+def _argparse_in_language() -> Iterator[None]:
+    """argparse's own words ("usage:", "options", its errors) through the
+    catalogue, by its gettext hooks, for as long as the command line is read."""
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._, argparse.ngettext = messages.argparse_gettext, messages.argparse_ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+def _os_error(exc: OSError) -> str:
+    path = exc.filename if exc.filename is not None else ""
+    if not path:
+        return text("error.other", detail=exc.strerror or str(exc))
+    keys = {
+        errno.ENOENT: "file.not_found",
+        errno.EACCES: "file.permission",
+        errno.EPERM: "file.permission",
+        errno.EISDIR: "file.is_folder",
+        errno.ENOTDIR: "file.not_folder",
+        errno.EEXIST: "file.not_folder",
+        errno.ENOSPC: "file.no_space",
+    }
+    key = keys.get(exc.errno or 0)
+    if key is None:
+        return text("file.os_error", path=path, reason=exc.strerror or type(exc).__name__)
+    return text(key, path=path)
+
+
+def _message(exc: BaseException, args: argparse.Namespace) -> str:
+    """What went wrong, in the language in force."""
+    if isinstance(exc, CataloguedError):
+        told = exc.message()
+        if isinstance(exc, ColumnError) and exc.unknown and hasattr(args, "ignore_unknown_columns"):
+            told += text("columns.ignore_hint")
+        return told
+    if isinstance(exc, OSError):
+        return _os_error(exc)
+    # The engine's own errors (a value it refuses) carry no catalogue key.
+    return text("error.other", detail=str(exc))
+
+
+def _one_line(message: str) -> str:
+    return " ".join(part.strip() for part in message.splitlines() if part.strip())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    asked = _language_asked(argv)
+    messages.set_language(asked if asked in messages.LANGUAGES else messages.language_from_environment())
+    try:
+        with _argparse_in_language():
+            args = build_parser().parse_args(argv)
+    except SystemExit as done:  # --help, --version, or a mistake argparse has reported
+        return done.code if isinstance(done.code, int) else 2
+    prog = f"{PROG} {args.command}"
     try:
         return int(args.func(args))
+    except KeyboardInterrupt:
+        print(text("error.interrupted", prog=prog), file=sys.stderr)
+        return 130
     except (DoichieuError, OSError) as exc:
-        print(f"doichieu: error: {exc}", file=sys.stderr)
-        return 2
+        message = _message(exc, args)
+    except Exception as exc:  # a person reads one line, never a traceback
+        if sys.flags.dev_mode:
+            raise
+        message = text("error.unexpected", kind=type(exc).__name__)
+    print(_one_line(text("error.line", prog=prog, message=message)), file=sys.stderr)
+    return 2

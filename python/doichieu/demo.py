@@ -19,6 +19,9 @@ from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 
+from doichieu import messages
+from doichieu.errors import CataloguedError
+from doichieu.messages import text
 from doichieu.names_report import write_names_report
 
 #: The province of the field report: one province's member count.
@@ -26,21 +29,13 @@ DEFAULT_MEMBERS = 102_235
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", default="demo-out", help="folder for everything the demo writes (default demo-out)")
+    parser.add_argument("--out", default="demo-out", help=text("demo.out"))
     parser.add_argument(
-        "--members",
-        type=int,
-        default=DEFAULT_MEMBERS,
-        help=f"members in the synthetic province (default {DEFAULT_MEMBERS:,})",
+        "--members", type=int, default=DEFAULT_MEMBERS, help=text("demo.members", default=f"{DEFAULT_MEMBERS:,}")
     )
-    parser.add_argument("--seed", type=int, default=7, help="generator seed (default 7)")
-    parser.add_argument(
-        "--speed",
-        type=float,
-        default=900.0,
-        help="simulated seconds per real second for the intake day (default 900: a 15-hour shift in a minute)",
-    )
-    parser.add_argument("--names-only", action="store_true", help="only the name-comparison walk-through")
+    parser.add_argument("--seed", type=int, default=7, help=text("demo.seed"))
+    parser.add_argument("--speed", type=float, default=900.0, help=text("demo.speed"))
+    parser.add_argument("--names-only", action="store_true", help=text("demo.names_only"))
     parser.set_defaults(func=main)
 
 
@@ -50,10 +45,10 @@ def _step(title: str) -> None:
 
 def _run(*args: str) -> None:
     """One doichieu command in its own process; its output goes straight to the terminal."""
-    command = [sys.executable, "-m", "doichieu", *args]
+    command = [sys.executable, "-m", "doichieu", "--lang", messages.language(), *args]
     completed = subprocess.run(command, check=False)
     if completed.returncode != 0:
-        raise SystemExit(f"demo stopped: `doichieu {args[0]}` exited with {completed.returncode}")
+        raise CataloguedError("demo.step_failed", command=args[0], code=completed.returncode)
 
 
 def _start_server(province: Path, out: Path, deadline: date) -> tuple[subprocess.Popen[bytes], str]:
@@ -66,6 +61,8 @@ def _start_server(province: Path, out: Path, deadline: date) -> tuple[subprocess
             sys.executable,
             "-m",
             "doichieu",
+            "--lang",
+            messages.language(),
             "serve",
             "--population",
             str(province / "population.parquet"),
@@ -84,23 +81,23 @@ def _start_server(province: Path, out: Path, deadline: date) -> tuple[subprocess
     started = time.monotonic()
     while not port_file.exists() or not port_file.read_text().strip():
         if server.poll() is not None:
-            raise SystemExit(f"demo stopped: the verifier exited with {server.returncode} while starting")
+            raise CataloguedError("demo.server_exited", code=server.returncode)
         if time.monotonic() - started > 120:
             server.terminate()
-            raise SystemExit("demo stopped: the verifier did not start within 120 s")
+            raise CataloguedError("demo.server_slow")
         time.sleep(0.2)
     return server, f"127.0.0.1:{port_file.read_text().strip()}"
 
 
 def _compare_sample_names() -> int:
     sample = resources.files("doichieu").joinpath("data/demo_names.tsv").read_text(encoding="utf-8")
-    print("doichieu demo — comparing synthetic name pairs (legacy encodings, tone styles, variants):\n")
+    print(text("demo.names_intro") + "\n")
     lines = [line for line in sample.splitlines() if line.strip() and not line.startswith("#")]
     return write_names_report(lines, sys.stdout, explain=True)
 
 
 def main(args: argparse.Namespace) -> int:
-    _step("1. Names: the same name written differently, and different people written alike")
+    _step(text("demo.step_names"))
     _compare_sample_names()
     if args.names_only:
         return 0
@@ -110,7 +107,7 @@ def main(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     begun = time.monotonic()
 
-    _step(f"2. A synthetic province of {args.members:,} members (no real person's data)")
+    _step(text("demo.step_generate", members=f"{args.members:,}"))
     _run(
         "generate",
         "--members",
@@ -123,7 +120,7 @@ def main(args: argparse.Namespace) -> int:
         str(province),
     )
 
-    _step("3. Revalidation: the roster against the population data, duplicates, work lists, report")
+    _step(text("demo.step_revalidate"))
     _run(
         "revalidate",
         "--roster",
@@ -136,15 +133,15 @@ def main(args: argparse.Namespace) -> int:
 
     # The deadline sits a week ahead so the projection has something to say.
     deadline = date.today() + timedelta(days=7)
-    _step("4. The verifier, as intake sites call it (gRPC on a loopback port)")
+    _step(text("demo.step_serve"))
     server, target = _start_server(province, out, deadline)
-    print(f"verifier listening on {target}", flush=True)
+    print(text("demo.listening", address=target), flush=True)
     try:
         first_ward = _largest_ward(province / "roster.parquet")
-        _step(f"5. A compressed intake day: 2 sites x 7 machines, 250 records per machine, ward {first_ward!r}")
+        _step(text("demo.step_simulate", ward=repr(first_ward)))
         _run(
             "simulate",
-            "--target",
+            "--server",
             target,
             "--roster",
             str(province / "roster.parquet"),
@@ -161,8 +158,8 @@ def main(args: argparse.Namespace) -> int:
             "--queue-dir",
             str(out / "offline-queues"),
         )
-        _step("6. Progress against the target and the deadline")
-        _run("progress", "--target", target, "--ward", first_ward, "--deadline", deadline.isoformat())
+        _step(text("demo.step_progress"))
+        _run("progress", "--server", target, "--ward", first_ward, "--deadline", deadline.isoformat())
     finally:
         server.terminate()
         try:
@@ -170,9 +167,9 @@ def main(args: argparse.Namespace) -> int:
         except subprocess.TimeoutExpired:
             server.kill()
 
-    print(f"\nDemo finished in {time.monotonic() - begun:.0f} s.")
-    print(f"Report for the provincial data team: {revalidation / 'report.html'}")
-    print(f"Work lists and findings: {revalidation}/   Synthetic province and its planted truth: {province}/")
+    print("\n" + text("demo.finished", seconds=f"{time.monotonic() - begun:.0f}"))
+    print(text("demo.report", path=revalidation / "report.html"))
+    print(text("demo.outputs", results=f"{revalidation}/", province=f"{province}/"))
     return 0
 
 
@@ -182,11 +179,11 @@ def _largest_ward(roster: Path) -> str:
 
     wards = pl.read_parquet(roster, columns=["ward"]).group_by("ward").len().sort("len", descending=True)
     if wards.height == 0:
-        raise SystemExit("demo stopped: the generated roster has no wards")
+        raise CataloguedError("demo.no_wards")
     return str(wards["ward"][0])
 
 
 if __name__ == "__main__":  # pragma: no cover
-    parser = argparse.ArgumentParser(prog="doichieu demo")
-    add_arguments(parser)
-    sys.exit(main(parser.parse_args()))
+    from doichieu.cli import main as doichieu
+
+    sys.exit(doichieu(["demo", *sys.argv[1:]]))

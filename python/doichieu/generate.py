@@ -35,7 +35,8 @@ import polars as pl
 from polars.io.plugins import register_io_source
 
 from doichieu import _engine
-from doichieu.errors import DoichieuError, InvalidInputError
+from doichieu.errors import CataloguedError, InvalidInputError
+from doichieu.messages import text
 from doichieu.records import POPULATION_COLUMNS, ROSTER_COLUMNS
 
 FINDING_COLUMNS = ("member_id", "code", "field", "cause")
@@ -109,10 +110,7 @@ def province(
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
         raise InvalidInputError(f"seed must be an integer between 0 and 2**64 - 1, got {seed!r}")
     if members < 1 or members > _engine.SYNTHETIC_MAX_MEMBERS:
-        raise InvalidInputError(
-            f"members must be between 1 and {_engine.SYNTHETIC_MAX_MEMBERS:,} "
-            f"(the national roster is about 5.6 million), got {members:,}"
-        )
+        raise CataloguedError("value.members_range", most=f"{_engine.SYNTHETIC_MAX_MEMBERS:,}", value=f"{members:,}")
     clean_rates = None if rates is None else {str(k): float(v) for k, v in rates.items()}
     return _engine.SyntheticProvince(
         members,
@@ -225,10 +223,7 @@ def _check_format(fmt: str, roster_rows: int, population_rows: int) -> None:
     if fmt == "xlsx":
         largest = max(roster_rows, population_rows)
         if largest + 1 > EXCEL_MAX_ROWS:
-            raise InvalidInputError(
-                f"an Excel sheet holds at most {EXCEL_MAX_ROWS:,} rows with its header, and this province needs "
-                f"{largest:,}; use --format parquet or csv (xlsx is for provinces up to about a million members)"
-            )
+            raise CataloguedError("value.xlsx_too_big", most=f"{EXCEL_MAX_ROWS:,}", rows=f"{largest:,}")
 
 
 def generate_province(
@@ -265,7 +260,7 @@ def generate_province(
     _check_format(fmt, gen.roster_rows, gen.population_rows)
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
-        raise InvalidInputError(f"{folder} exists and is not a folder")
+        raise CataloguedError("file.not_folder", path=folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = {
         "roster": folder / f"roster.{fmt}",
@@ -345,52 +340,32 @@ def generate_province(
     )
 
 
-def _parse_rate(text: str) -> tuple[str, float]:
-    name, sep, value = text.partition("=")
+def _parse_rate(value: str) -> tuple[str, float]:
+    name, sep, number = value.partition("=")
     if not sep:
-        raise InvalidInputError(f"--rate takes NAME=VALUE (e.g. typo=0.02), got {text!r}")
+        raise CataloguedError("value.rate_form", value=value)
     try:
-        return name.strip(), float(value)
+        return name.strip(), float(number)
     except ValueError:
-        raise InvalidInputError(f"--rate {name.strip()}: {value!r} is not a number") from None
+        raise CataloguedError("value.rate_number", name=name.strip(), value=number) from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``doichieu generate`` options."""
     parser.add_argument(
-        "--members",
-        type=int,
-        default=DEFAULT_MEMBERS,
-        help=f"party members (default {DEFAULT_MEMBERS:,}, Hà Tĩnh's count); duplicate rows come on top",
+        "--members", type=int, default=DEFAULT_MEMBERS, help=text("generate.members", default=f"{DEFAULT_MEMBERS:,}")
     )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=text("generate.seed", default=DEFAULT_SEED))
+    parser.add_argument("--out", help=text("generate.out"))
+    parser.add_argument("--format", choices=FORMATS, default="csv", help=text("generate.format"))
+    parser.add_argument("--province", default=DEFAULT_PROVINCE, help=text("generate.province"))
+    parser.add_argument("--as-of", default=DEFAULT_AS_OF, help=text("generate.as_of", default=DEFAULT_AS_OF))
+    parser.add_argument("--population-extra", type=float, default=0.2, help=text("generate.population_extra"))
+    parser.add_argument("--noise-scale", type=float, default=1.0, help=text("generate.noise_scale"))
     parser.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help=f"the same seed gives the same files (default {DEFAULT_SEED})"
+        "--rate", action="append", default=[], metavar=text("generate.rate_metavar"), help=text("generate.rate")
     )
-    parser.add_argument("--out", help="folder to write roster, population, truth files and manifest.json into")
-    parser.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="csv",
-        help="roster and population format (default csv; truth is always CSV)",
-    )
-    parser.add_argument(
-        "--province", default=DEFAULT_PROVINCE, help="province code or name from the 63-province list (default Hà Tĩnh)"
-    )
-    parser.add_argument("--as-of", default=DEFAULT_AS_OF, help=f"reference date, yyyy-mm-dd (default {DEFAULT_AS_OF})")
-    parser.add_argument(
-        "--population-extra", type=float, default=0.2, help="population records of non-members per member (default 0.2)"
-    )
-    parser.add_argument(
-        "--noise-scale", type=float, default=1.0, help="multiply every noise rate (0 gives clean data; default 1)"
-    )
-    parser.add_argument(
-        "--rate",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="set one rate after scaling (repeatable); --list-rates shows them",
-    )
-    parser.add_argument("--list-rates", action="store_true", help="print the rates and their defaults, then stop")
+    parser.add_argument("--list-rates", action="store_true", help=text("generate.list_rates"))
     parser.add_argument("--chunk-members", type=int, default=DEFAULT_CHUNK_MEMBERS, help=argparse.SUPPRESS)
 
 
@@ -401,13 +376,14 @@ def main(args: argparse.Namespace) -> int:
             print(f"{name}\t{value:g}")
         return 0
     if not args.out:
-        raise DoichieuError("generate: --out FOLDER is required")
+        raise CataloguedError("value.out_required")
     rates = dict(_parse_rate(text) for text in args.rate)
     interactive = sys.stderr.isatty()
 
     def show(table: str, done: int, total: int) -> None:
         if interactive:
-            print(f"\r{table}: {done:,}/{total:,} rows", end="", file=sys.stderr, flush=True)
+            shown = text("generate.progress", table=table, done=f"{done:,}", total=f"{total:,}")
+            print(f"\r{shown}", end="", file=sys.stderr, flush=True)
 
     result = generate_province(
         args.out,
@@ -424,11 +400,15 @@ def main(args: argparse.Namespace) -> int:
     )
     if interactive:
         print(file=sys.stderr)
-    print(
-        f"{result.members:,} members in {result.roster_rows:,} roster rows, {result.population_rows:,} population records"
+    made = text(
+        "generate.made",
+        members=f"{result.members:,}",
+        roster_rows=f"{result.roster_rows:,}",
+        population_rows=f"{result.population_rows:,}",
     )
-    print(f"{result.findings:,} planted findings, {result.duplicate_pairs:,} duplicate pairs")
+    print(made)
+    print(text("generate.planted", findings=f"{result.findings:,}", pairs=f"{result.duplicate_pairs:,}"))
     for path in (result.roster, result.population, result.truth_findings, result.truth_duplicates, result.manifest):
-        print(f"wrote {path}")
-    print(f"in {result.seconds:.1f} s")
+        print(text("generate.wrote", path=path))
+    print(text("generate.took", seconds=f"{result.seconds:.1f}"))
     return 0

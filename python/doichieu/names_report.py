@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from doichieu.errors import DoichieuError
+from doichieu.errors import CataloguedError
 from doichieu.names import compare_names, compare_names_bulk, fold_keys, name_keys, normalize_names
 
 
@@ -27,7 +27,7 @@ def write_names_report(lines: list[str], out: TextIO, explain: bool) -> int:
         return 0
     if any(len(p) != 1 for p in pairs):
         bad = next(i for i, p in enumerate(pairs, 1) if len(p) not in (1,))
-        raise DoichieuError(f"line {bad}: expected one name, or two names separated by one tab")
+        raise CataloguedError("value.names_line", line=bad)
     out.write("display\tname_key\tfold_key\n")
     for row in zip(normalize_names(lines), name_keys(lines), fold_keys(lines)):
         out.write("\t".join(row) + "\n")

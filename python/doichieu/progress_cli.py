@@ -5,7 +5,7 @@ organisation, the members required, done, excluded and blocked, the intake
 rate against the target (250 per machine per day by default), the projected
 completion against the deadline, and the wards that will miss it.
 
-    doichieu progress --target verifier.tinh.example:50051 --deadline 2025-10-15
+    doichieu progress --server verifier.tinh.example:50051 --deadline 2025-10-15
 
 Counts only: no name or ID number is ever asked for or printed.
 """
@@ -13,11 +13,13 @@ Counts only: no name or ID number is ever asked for or printed.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from doichieu.errors import DoichieuError, InvalidInputError
+from doichieu.errors import CataloguedError
+from doichieu.messages import text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -29,33 +31,25 @@ VIETNAM = timezone(timedelta(hours=7), "ICT")
 
 
 def add_progress_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--target", default="127.0.0.1:50051", help="the verifier's address (default 127.0.0.1:50051)")
-    parser.add_argument("--ward", help="only this ward")
-    parser.add_argument(
-        "--deadline",
-        help="campaign deadline: YYYY-MM-DD (the end of that day's shift) or an ISO 8601 time; default: the server's",
-    )
-    parser.add_argument("--as-of", help="project from this moment (ISO 8601; default now)")
-    parser.add_argument(
-        "--units",
-        type=int,
-        default=15,
-        help="party organisations to list, those with the most members remaining first (default 15; 0: all)",
-    )
-    parser.add_argument("--ca", help="the server's CA certificate (PEM): use TLS")
-    parser.add_argument("--cert", help="this machine's client certificate (PEM), under mutual TLS")
-    parser.add_argument("--key", help="its private key (PEM)")
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the answer (default 30)")
+    parser.add_argument("--server", default="127.0.0.1:50051", help=text("client.server"))
+    parser.add_argument("--ward", help=text("progress.ward"))
+    parser.add_argument("--deadline", help=text("progress.deadline"))
+    parser.add_argument("--as-of", help=text("progress.as_of"))
+    parser.add_argument("--units", type=int, default=15, help=text("progress.units"))
+    parser.add_argument("--ca", help=text("client.ca"))
+    parser.add_argument("--cert", help=text("progress.cert"))
+    parser.add_argument("--key", help=text("client.key"))
+    parser.add_argument("--timeout", type=float, default=30.0, help=text("progress.timeout"))
     parser.set_defaults(func=cmd_progress)
 
 
-def _moment(text: str, what: str, end_of_day: time | None = None) -> datetime:
+def _moment(value: str, what: str, end_of_day: time | None = None) -> datetime:
     try:
-        if end_of_day is not None and len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), end_of_day, VIETNAM)
-        moment = datetime.fromisoformat(text)
+        if end_of_day is not None and len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), end_of_day, VIETNAM)
+        moment = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise InvalidInputError(f"{what}: expected YYYY-MM-DD or ISO 8601, got {text!r}") from exc
+        raise CataloguedError("value.date_or_time", flag=what, value=value) from exc
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=VIETNAM)
 
 
@@ -81,7 +75,9 @@ def fetch(
     except grpc.RpcError as error:
         code = error.code() if hasattr(error, "code") else None
         details = error.details() if hasattr(error, "details") else ""
-        raise DoichieuError(f"GetProgress on {target} failed: {getattr(code, 'name', code)} {details}") from error
+        raise CataloguedError(
+            "grpc.failed", method="GetProgress", address=target, code=getattr(code, "name", code), details=details
+        ) from error
     finally:
         channel.close()
     return answer
@@ -96,11 +92,11 @@ def cmd_progress(args: argparse.Namespace) -> int:
 
         credentials = channel_credentials(args.ca, args.cert, args.key)
     elif args.cert or args.key:
-        raise InvalidInputError("--cert and --key need --ca (the server's CA)")
+        raise CataloguedError("value.needs", flag="--cert/--key", other="--ca", why=text("value.client_cert_why"))
     if args.units < 0:
-        raise InvalidInputError("--units must be 0 (all) or more")
+        raise CataloguedError("value.units")
     as_of = _moment(args.as_of, "--as-of") if args.as_of else None
-    report = fetch(args.target, ward=args.ward, as_of=as_of, credentials=credentials, timeout=args.timeout)
+    report = fetch(args.server, ward=args.ward, as_of=as_of, credentials=credentials, timeout=args.timeout)
     deadline = None
     if args.deadline:
         from doichieu.verifier.progress import Shift
@@ -135,19 +131,21 @@ def _pct(part: float, whole: float) -> str:
 
 def _verdict(projected: datetime | None, deadline: datetime | None, remaining: int, started: bool) -> str:
     if remaining == 0:
-        return "[green]done[/green]"
+        return f"[green]{text('progress.done')}[/green]"
     if not started:
-        return "[yellow]not started[/yellow]"
+        return f"[yellow]{text('progress.not_started')}[/yellow]"
     if projected is None:
         return "—"
     if deadline is None:
         return ""
-    return "[green]on track[/green]" if projected <= deadline else "[bold red]will miss[/bold red]"
+    if projected <= deadline:
+        return f"[green]{text('progress.on_track')}[/green]"
+    return f"[bold red]{text('progress.will_miss')}[/bold red]"
 
 
 def _counts_columns(table: Table) -> None:
     for name in ("required", "done", "excluded", "blocked", "remaining", "handled"):
-        table.add_column(name, justify="right")
+        table.add_column(text(f"progress.{name}"), justify="right")
 
 
 def _counts_cells(row: pb.ProgressCounts) -> list[str]:
@@ -165,7 +163,7 @@ def _counts_cells(row: pb.ProgressCounts) -> list[str]:
 def _top(mapping: Iterable[tuple[str, int]], n: int = 3) -> str:
     items = sorted(mapping, key=lambda kv: (-kv[1], kv[0]))
     shown = ", ".join(f"{key} {count:,}" for key, count in items[:n])
-    return shown + (f", +{len(items) - n} more" if len(items) > n else "")
+    return shown + (text("progress.more", count=len(items) - n) if len(items) > n else "")
 
 
 def render(
@@ -181,42 +179,49 @@ def render(
     at_observed = _stamp(report, "projected_completion_observed")
     basis = at_observed if at_observed is not None else at_target
 
-    summary = Table(title=f"Campaign progress{f' — {total.key}' if total.key else ''}", show_header=False, box=None)
+    heading = text("progress.title", key=f" — {total.key}" if total.key else "")
+    summary = Table(title=heading, show_header=False, box=None)
     summary.add_column(style="bold")
     summary.add_column()
-    summary.add_row("as of", _when(as_of))
-    summary.add_row("required", f"{total.required:,}")
-    summary.add_row("done (accepted)", f"{total.done:,} ({_pct(total.done, total.required)})")
+    summary.add_row(text("progress.row_as_of"), _when(as_of))
+    summary.add_row(text("progress.required"), f"{total.required:,}")
+    summary.add_row(text("progress.done_accepted"), f"{total.done:,} ({_pct(total.done, total.required)})")
     summary.add_row(
-        "excluded",
+        text("progress.excluded"),
         f"{total.excluded:,}" + (f"  ({_top(total.excluded_by_reason.items(), 7)})" if total.excluded else ""),
     )
     summary.add_row(
-        "blocked", f"{total.blocked:,}" + (f"  ({_top(total.blocked_by_code.items(), 4)})" if total.blocked else "")
+        text("progress.blocked"),
+        f"{total.blocked:,}" + (f"  ({_top(total.blocked_by_code.items(), 4)})" if total.blocked else ""),
     )
-    summary.add_row("remaining", f"{total.remaining:,}")
-    summary.add_row("shift", report.shift)
-    summary.add_row("active machines", f"{report.active_machines}")
+    summary.add_row(text("progress.remaining"), f"{total.remaining:,}")
+    summary.add_row(text("progress.shift"), report.shift)
+    summary.add_row(text("progress.active_machines"), f"{report.active_machines}")
     summary.add_row(
-        "rate per machine per day",
-        f"{observed:,.0f} observed against a target of {target:,} ({_pct(observed, target)})"
+        text("progress.rate"),
+        text("progress.rate_observed", observed=f"{observed:,.0f}", target=f"{target:,}", share=_pct(observed, target))
         if observed
-        else f"target {target:,} (under an hour of shift history: nothing observed yet)",
+        else text("progress.rate_target_only", target=f"{target:,}"),
     )
-    summary.add_row("projected at the target", _when(at_target))
-    summary.add_row("projected at the observed rate", _when(at_observed))
-    summary.add_row("deadline", _when(deadline))
+    summary.add_row(text("progress.projected_target"), _when(at_target))
+    summary.add_row(text("progress.projected_observed"), _when(at_observed))
+    summary.add_row(text("progress.row_deadline"), _when(deadline))
     if deadline is not None and total.remaining:
         ok = basis is not None and basis <= deadline
-        summary.add_row("campaign", "[green]on track[/green]" if ok else "[bold red]will miss the deadline[/bold red]")
+        summary.add_row(
+            text("progress.campaign"),
+            f"[green]{text('progress.on_track')}[/green]"
+            if ok
+            else f"[bold red]{text('progress.will_miss_deadline')}[/bold red]",
+        )
     console.print(summary)
 
-    wards = Table(title="Wards", title_justify="left")
-    wards.add_column("ward", no_wrap=True)
+    wards = Table(title=text("progress.wards"), title_justify="left")
+    wards.add_column(text("progress.col_ward"), no_wrap=True)
     _counts_columns(wards)
-    wards.add_column("per day", justify="right")
-    wards.add_column("projected", justify="right")
-    wards.add_column("deadline")
+    wards.add_column(text("progress.per_day"), justify="right")
+    wards.add_column(text("progress.projected"), justify="right")
+    wards.add_column(text("progress.row_deadline"))
     missing: list[str] = []
     not_started: list[str] = []
     for ward in report.wards:
@@ -236,15 +241,15 @@ def render(
         )
     console.print(wards)
 
-    sites = Table(title="Sites", title_justify="left")
-    sites.add_column("site", no_wrap=True)
+    sites = Table(title=text("progress.sites"), title_justify="left")
+    sites.add_column(text("progress.site"), no_wrap=True)
     machines_at: dict[str, int] = {}
     for machine in report.machines:
         if machine.intakes:
             site_id = machine.key.split("/", 1)[0]
             machines_at[site_id] = machines_at.get(site_id, 0) + 1
-    for name in ("machines", "done", "excluded", "blocked", "today", "per day", "vs target"):
-        sites.add_column(name, justify="right")
+    for name in ("machines", "done", "excluded", "blocked", "today", "per_day", "vs_target"):
+        sites.add_column(text(f"progress.{name}"), justify="right")
     for site in report.sites:
         count = machines_at.get(site.key, 0)
         sites.add_row(
@@ -259,10 +264,10 @@ def render(
         )
     console.print(sites)
 
-    machines = Table(title="Machines", title_justify="left")
-    machines.add_column("site/machine", no_wrap=True)
-    for name in ("intakes", "done", "blocked", "excluded", "today", "first", "last", "per day", "vs target"):
-        machines.add_column(name, justify="right")
+    machines = Table(title=text("progress.machines_title"), title_justify="left")
+    machines.add_column(text("progress.site_machine"), no_wrap=True)
+    for name in ("intakes", "done", "blocked", "excluded", "today", "first", "last", "per_day", "vs_target"):
+        machines.add_column(text(f"progress.{name}"), justify="right")
     for machine in report.machines:
         rate = machine.observed_per_day
         machines.add_row(
@@ -282,32 +287,31 @@ def render(
     shown = sorted(report.party_units, key=lambda u: (-u.remaining, u.key))
     if units:
         shown = shown[:units]
-    title = "Party organisations" + (
-        f" (the {len(shown)} with the most remaining of {len(report.party_units)})"
+    title = text("progress.units_title") + (
+        text("progress.units_some", shown=len(shown), total=len(report.party_units))
         if len(shown) < len(report.party_units)
         else ""
     )
     cells = Table(title=title, title_justify="left")
-    cells.add_column("party organisation", no_wrap=True)
+    cells.add_column(text("progress.unit"), no_wrap=True)
     _counts_columns(cells)
-    cells.add_column("blocked by", justify="left")
+    cells.add_column(text("progress.blocked_by"), justify="left")
     for unit in shown:
         cells.add_row(unit.key, *_counts_cells(unit), _top(unit.blocked_by_code.items(), 2) if unit.blocked else "")
     console.print(cells)
 
     if deadline is not None:
         if missing:
-            console.print(f"[bold red]Will miss the deadline ({_when(deadline)}):[/bold red] " + ", ".join(missing))
+            late = text("progress.wards_missing", deadline=_when(deadline))
+            console.print(f"[bold red]{late}[/bold red] " + ", ".join(missing))
         if not_started:
-            console.print("[yellow]No intake yet:[/yellow] " + ", ".join(not_started))
+            console.print(f"[yellow]{text('progress.wards_not_started')}[/yellow] " + ", ".join(not_started))
         if not missing and not not_started:
-            console.print(f"[green]Every ward is on track for {_when(deadline)}.[/green]")
+            console.print(f"[green]{text('progress.all_on_track', deadline=_when(deadline))}[/green]")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="doichieu progress", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    add_progress_arguments(parser)
-    args = parser.parse_args(argv)
-    return int(args.func(args))
+    """``doichieu progress`` on its own: the command line's parser, texts and errors."""
+    from doichieu.cli import main as doichieu
+
+    return doichieu(["progress", *(sys.argv[1:] if argv is None else argv)])

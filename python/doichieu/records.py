@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import io
 import logging
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,8 +34,9 @@ from typing import Literal
 import fastexcel
 import polars as pl
 
-from doichieu import _engine
+from doichieu import _engine, messages
 from doichieu.errors import (
+    CataloguedError,
     ColumnError,
     EmptyFileError,
     FileEncodingError,
@@ -88,6 +91,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+#: A message catalogue key and its values, told after a table's name in a ``ColumnError``.
+Hint = tuple[str, dict[str, object]]
 
 #: The columns of a findings table (``findings.csv``), in order.
 FINDING_COLUMNS: tuple[str, ...] = (
@@ -217,11 +223,12 @@ def canonical_columns(
     required: Sequence[str],
     what: str,
     extra_columns: Literal["error", "ignore"] = "error",
+    hint: Hint | None = None,
 ) -> pl.DataFrame:
     """``frame`` with its headers mapped onto ``columns`` (all present, text, in
     order; optional ones added empty), then the ``SOURCE_COLUMNS`` the frame
     carries. One ``ColumnError`` names every missing, unrecognised and
-    doubly-mapped column."""
+    doubly-mapped column, with ``hint`` (how the header row was chosen) after the table's name."""
     aliases = _alias_table()
     sources = [c for c in SOURCE_COLUMNS if c in frame.columns]
     headers = [h for h in frame.columns if h not in SOURCE_COLUMNS]
@@ -248,21 +255,15 @@ def canonical_columns(
     else:
         unknown_reported = unknown
     if missing or unknown_reported or duplicated:
-        parts = []
-        if missing:
-            parts.append(f"missing required column(s): {', '.join(missing)}")
-        if unknown_reported:
-            parts.append(f"unrecognised column(s): {', '.join(repr(u) for u in unknown_reported)}")
-        if duplicated:
-            parts.append(f"column(s) given twice: {'; '.join(duplicated)}")
         shown = missing or [c for c in columns if c not in chosen] or list(columns)
         accepted = "; ".join(f"{c}: {', '.join(repr(s) for s in _HEADERS[c][1:5])}" for c in shown)
         raise ColumnError(
-            f"{what}: {'; '.join(parts)}. Headers accepted (case and accents do not matter) include {accepted}. "
-            "Pass extra_columns='ignore' (CLI: --ignore-unknown-columns) to set unrecognised columns aside.",
+            what,
             missing=tuple(missing),
             unknown=tuple(unknown_reported),
             duplicated=tuple(duplicated),
+            accepted=accepted,
+            hint=hint,
         )
     height = frame.height
     return frame.select(
@@ -289,13 +290,11 @@ def _head_text(path: Path) -> str:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
         len(head) > 3 and head[1:2] == b"\x00" and head[3:4] == b"\x00"
     ):
-        raise FileEncodingError(
-            f"{path.name}: the file is UTF-16 (Excel's 'Unicode Text'); save it as 'CSV UTF-8 (Comma delimited)'"
-        )
+        raise FileEncodingError("file.utf16", file=path.name)
     try:
         text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError as exc:
-        raise FileEncodingError(_encoding_message(path, exc.start)) from exc
+        raise _encoding_error(path, exc.start) from exc
     return text.lstrip("\ufeff")
 
 
@@ -311,7 +310,7 @@ def _csv_header_line(text: str, header_row: int | None) -> tuple[str, int, str]:
     if header_row is not None:
         lines = text.splitlines()
         if header_row > len(lines):
-            raise InvalidInputError(f"--header-row {header_row}: the start of the file has {len(lines)} lines")
+            raise CataloguedError("file.header_row_past_lines", row=header_row, lines=len(lines))
         return _separator_of(lines[header_row - 1]), header_row, "given"
     best: tuple[int, int, str] | None = None
     for separator in (",", ";", "\t"):
@@ -333,12 +332,10 @@ def _csv_header_line(text: str, header_row: int | None) -> tuple[str, int, str]:
     return best[2], best[1], "found"
 
 
-def _encoding_message(path: Path, offset: int | None) -> str:
-    where = f" (byte {offset})" if offset is not None else ""
-    return (
-        f"{path.name}: not UTF-8{where}; it looks like Windows-1258/1252 or a legacy Vietnamese font's bytes. "
-        "Re-save it as 'CSV UTF-8' (Excel: File › Save As › CSV UTF-8), or send the .xlsx file itself"
-    )
+def _encoding_error(path: Path, offset: int | None) -> FileEncodingError:
+    if offset is None:
+        return FileEncodingError("file.not_utf8", file=path.name)
+    return FileEncodingError("file.not_utf8_at", file=path.name, offset=offset)
 
 
 def _check_not_truncated(path: Path, separator: str, columns: int) -> None:
@@ -354,10 +351,7 @@ def _check_not_truncated(path: Path, separator: str, columns: int) -> None:
     last = tail.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace")
     fields = next(csv.reader([last], delimiter=separator), [])
     if len(fields) < columns:
-        raise FileFormatError(
-            f"{path.name}: the file looks truncated: its last line has {len(fields)} of {columns} fields and no line end; "
-            "copy or export it again"
-        )
+        raise FileFormatError("file.truncated", file=path.name, fields=len(fields), columns=columns)
 
 
 def _read_csv(path: Path, header_row: int | None) -> tuple[pl.DataFrame, int, int, str]:
@@ -369,18 +363,15 @@ def _read_csv(path: Path, header_row: int | None) -> tuple[pl.DataFrame, int, in
             path, has_header=False, infer_schema=False, separator=separator, encoding="utf8", skip_lines=line - 1
         )
     except pl.exceptions.NoDataError as exc:
-        raise EmptyFileError(f"{path.name}: the file has no header and no rows") from exc
+        raise EmptyFileError("file.no_header", file=path.name) from exc
     except pl.exceptions.ComputeError as exc:
         message = str(exc)
         if "utf-8" in message.lower() or "utf8" in message.lower():
-            raise FileEncodingError(_encoding_message(path, None)) from exc
+            raise _encoding_error(path, None) from exc
         if "not properly escaped" in message or "more fields" in message:
             first = message.split("\n\n")[-1].strip().splitlines()[-1] if "\n" in message else message
-            raise FileFormatError(
-                f"{path.name}: broken CSV (an unclosed quote or a row with more fields than the header, as in a "
-                f"file cut short or edited by hand): {first[:200]}"
-            ) from exc
-        raise FileFormatError(f"{path.name}: cannot be read as CSV ({message.splitlines()[0][:200]})") from exc
+            raise FileFormatError("file.broken_csv", file=path.name, detail=first[:200]) from exc
+        raise FileFormatError("file.unreadable_csv", file=path.name, detail=message.splitlines()[0][:200]) from exc
     _check_not_truncated(path, separator, raw.width)
     at = 0
     if how == "first":
@@ -391,10 +382,7 @@ def _read_csv(path: Path, header_row: int | None) -> tuple[pl.DataFrame, int, in
 
 def _excel_failure(path: Path, exc: Exception) -> FileFormatError:
     detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-    return FileFormatError(
-        f"{path.name}: cannot be opened as an Excel workbook; it may be truncated, password-protected or "
-        f"another format saved as .xlsx ({detail})"
-    )
+    return FileFormatError("file.unreadable_xlsx", file=path.name, detail=detail)
 
 
 def _read_xlsx(
@@ -440,10 +428,10 @@ def _read_xlsx(
         raise _excel_failure(path, exc) from exc
     name = names[chosen]
     if raw.width == 0 or raw.height == 0:
-        raise EmptyFileError(f"{path.name}: the sheet '{name}' is empty")
+        raise EmptyFileError("file.named_sheet_empty", file=path.name, sheet=name)
     if header_row is not None:
         if header_row > raw.height:
-            raise InvalidInputError(f"--header-row {header_row}: the sheet '{name}' has {raw.height} rows")
+            raise CataloguedError("file.header_row_past_sheet", row=header_row, sheet=name, rows=raw.height)
         return raw, name, tuple(passed), header_row - 1, "given"
     if found is None:
         found = header_index(raw.head(HEADER_SEARCH_ROWS), classify_headers)
@@ -464,9 +452,7 @@ def _sheet_number(path: Path, names: Sequence[str], sheet: str | int) -> int:
     if text.isdigit() and 1 <= int(text) <= len(names):
         return int(text) - 1
     listed = ", ".join(f"{i}: '{n}'" for i, n in enumerate(names, start=1))
-    raise InvalidInputError(
-        f"{path.name}: không có trang '{text}' (các trang: {listed}) / no sheet '{text}' (the sheets: {listed})"
-    )
+    raise CataloguedError("file.no_such_sheet", file=path.name, sheet=text, sheets=listed)
 
 
 def _line_breaks_before(raw: pl.DataFrame, suspects: Sequence[str]) -> pl.Series | None:
@@ -527,17 +513,17 @@ def read_table(
     and set aside (logged at info level when it is None)."""
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file")
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
     if path.is_dir():
-        raise FileFormatError(f"{path}: is a folder, not a file")
+        raise FileFormatError("file.is_folder", path=path)
     if path.stat().st_size == 0:
-        raise EmptyFileError(f"{path.name}: the file is empty (0 bytes)")
+        raise EmptyFileError("file.empty", file=path.name)
     if header_row is not None and header_row < 1:
-        raise InvalidInputError(f"--header-row {header_row}: rows are numbered from 1")
+        raise CataloguedError("file.header_row_from_one", row=header_row)
     suffix = path.suffix.lower()
     excel = suffix in (".xlsx", ".xlsm")
     if sheet is not None and not excel:
-        raise InvalidInputError(f"{path.name}: --sheet is for Excel workbooks (.xlsx); this file has no sheets")
+        raise CataloguedError("file.sheet_not_excel", file=path.name)
     reading = TableReading(file=path.name)
     try:
         if suffix in (".csv", ".txt", ".tsv"):
@@ -550,35 +536,27 @@ def read_table(
             frame = _table_below_header(raw, at, 1, reading, excel=True)
         elif suffix in (".parquet", ".pq"):
             if header_row is not None:
-                raise InvalidInputError(
-                    f"{path.name}: --header-row is for CSV and Excel files; Parquet has no rows of titles"
-                )
+                raise CataloguedError("file.header_row_parquet", file=path.name)
             try:
                 frame = pl.read_parquet(path)
             except (pl.exceptions.ComputeError, OSError) as exc:
                 detail = str(exc).splitlines()[0][:200]
-                raise FileFormatError(
-                    f"{path.name}: not a readable Parquet file; it may be truncated ({detail})"
-                ) from exc
+                raise FileFormatError("file.unreadable_parquet", file=path.name, detail=detail) from exc
             refuse_double_encoding(frame, path.name)
             frame, reading.control_characters, reading.control_cells = remove_control_characters(
                 frame, columns_with_controls(frame)
             )
             frame = frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.UInt32).alias("source_row"))
         elif suffix == ".xls":
-            raise FileFormatError(
-                f"{path.name}: the old Excel 97–2003 format is not read; open it in Excel and save as .xlsx"
-            )
+            raise FileFormatError("file.xls", file=path.name)
         else:
-            raise FileFormatError(
-                f"{path.name}: unsupported file type {suffix or '(none)'}; use .csv, .xlsx or .parquet"
-            )
+            raise FileFormatError("file.unsupported", file=path.name, suffix=suffix or "—")
     except pl.exceptions.PolarsError as exc:
-        raise FileFormatError(f"{path.name}: cannot be read ({str(exc).splitlines()[0][:200]})") from exc
+        raise FileFormatError("file.unreadable", file=path.name, detail=str(exc).splitlines()[0][:200]) from exc
     if frame.width <= 1:
-        raise EmptyFileError(f"{path.name}: the file has no columns")
+        raise EmptyFileError("file.no_columns", file=path.name)
     if frame.height == 0:
-        raise EmptyFileError(f"{path.name}: the file has column headers but no rows")
+        raise EmptyFileError("file.no_rows", file=path.name)
     reading.rows = frame.height
     frame = frame.with_columns(
         pl.lit(path.name).alias("source_file"), pl.lit(reading.sheet).alias("source_sheet")
@@ -596,11 +574,11 @@ def _as_frame(
     sheet: str | int | None,
     header_row: int | None,
     on_read: Callable[[TableReading], None] | None,
-) -> tuple[pl.DataFrame, str]:
-    """The table and how errors name it: where no row held known headers, the
-    name says so and how to point at the right row."""
+) -> tuple[pl.DataFrame, str, Hint | None]:
+    """The table, how errors name it and, where the header row was given or no
+    row held known headers, a hint saying so and how to point at the right row."""
     if isinstance(source, pl.DataFrame):
-        return source, "table"
+        return source, "table", None
     seen: list[TableReading] = []
     frame = read_table(source, sheet=sheet, header_row=header_row, on_read=seen.append)
     reading = seen[0]
@@ -609,15 +587,11 @@ def _as_frame(
             log.info("%s / %s", vi.strip(), en.strip())
     else:
         on_read(reading)
-    what = reading.file
     if reading.header_found == "given":
-        what += f" (headers read on row {reading.header_row}, as --header-row says)"
-    elif reading.header_found == "first":
-        what += (
-            f" (no row of the first {HEADER_SEARCH_ROWS} holds known headers; row {reading.header_row} was taken: "
-            "--header-row N and --sheet NAME say where the table is)"
-        )
-    return frame, what
+        return frame, reading.file, ("file.header_given", {"row": reading.header_row})
+    if reading.header_found == "first":
+        return frame, reading.file, ("file.header_not_found", {"rows": HEADER_SEARCH_ROWS, "row": reading.header_row})
+    return frame, reading.file, None
 
 
 def load_roster(
@@ -632,8 +606,8 @@ def load_roster(
     ``ROSTER_COLUMNS``, from a file or a DataFrame with recognisable headers,
     then ``SOURCE_COLUMNS`` (always from a file; from a DataFrame when it has
     them). ``sheet``, ``header_row`` and ``on_read`` are ``read_table``'s."""
-    frame, what = _as_frame(source, sheet, header_row, on_read)
-    return canonical_columns(frame, ROSTER_COLUMNS, ROSTER_REQUIRED, f"roster {what}", extra_columns)
+    frame, what, hint = _as_frame(source, sheet, header_row, on_read)
+    return canonical_columns(frame, ROSTER_COLUMNS, ROSTER_REQUIRED, f"roster {what}", extra_columns, hint)
 
 
 def load_population(
@@ -646,8 +620,8 @@ def load_population(
 ) -> pl.DataFrame:
     """The population table as text columns named as in ``POPULATION_COLUMNS``,
     then ``SOURCE_COLUMNS`` as ``load_roster`` has them."""
-    frame, what = _as_frame(source, sheet, header_row, on_read)
-    return canonical_columns(frame, POPULATION_COLUMNS, POPULATION_REQUIRED, f"population {what}", extra_columns)
+    frame, what, hint = _as_frame(source, sheet, header_row, on_read)
+    return canonical_columns(frame, POPULATION_COLUMNS, POPULATION_REQUIRED, f"population {what}", extra_columns, hint)
 
 
 def finding_codes() -> pl.DataFrame:

@@ -39,7 +39,8 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from doichieu import _engine
-from doichieu.errors import InvalidInputError
+from doichieu.errors import CataloguedError
+from doichieu.messages import text, title
 from doichieu.records import (
     FINDING_COLUMNS,
     ROSTER_COLUMNS,
@@ -51,7 +52,16 @@ from doichieu.records import (
 )
 from doichieu.summary import Summary
 from doichieu.table_layout import SOURCE_COLUMNS, add_table_arguments, with_source
-from doichieu.vocabulary import DUPLICATE_TYPES, OWNER_TITLES, OWNERS, VERDICTS
+from doichieu.vocabulary import (
+    DUPLICATE_TERMS,
+    DUPLICATE_TYPES,
+    OWNER_TERMS,
+    OWNER_TITLES,
+    OWNERS,
+    VERDICT_TERMS,
+    VERDICTS,
+    Term,
+)
 
 if TYPE_CHECKING:
     from doichieu.report import Prepared
@@ -223,7 +233,7 @@ def run(
 
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise InvalidInputError(f"{out}: exists and is not a folder")
+        raise CataloguedError("file.not_folder", path=out)
     console = console or Console(stderr=True)
     # A second thread loads the report's libraries (matplotlib, Jinja2) while the
     # files are read and the engine runs, then draws the report's charts while
@@ -231,11 +241,17 @@ def run(
     with (
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="doichieu-report") as background,
         Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            # A file or a pipe gets no progress line (rich would leave a blank line in it).
+            disable=not console.is_terminal,
         ) as progress,
     ):
         background.submit(importlib.import_module, "doichieu.report")
-        step = progress.add_task("Đọc CSDL dân cư / reading the population data", total=None)
+        step = progress.add_task(text("revalidate.reading_population"), total=None)
         readings: list[TableReading] = []
         population = load_population(
             population_path,
@@ -246,17 +262,17 @@ def run(
         )
         index = PopulationIndex(population, as_of=as_of, extra_columns=extra_columns)
         lap("read population")
-        progress.update(step, description="Đọc danh sách đảng viên / reading the roster")
+        progress.update(step, description=text("revalidate.reading_roster"))
         roster = load_roster(
             roster_path, extra_columns=extra_columns, sheet=sheet, header_row=header_row, on_read=readings.append
         )
         lap("read roster")
-        progress.update(step, description="Đối chiếu và tìm trùng lặp / cross-checking and finding duplicates")
+        progress.update(step, description=text("revalidate.checking"))
         result = revalidate(index, roster)
         findings, verdicts, pairs, clusters = result.findings, result.verdicts, result.pairs, result.clusters
         lap("engine")
         report_drawn = background.submit(_prepare_report, result, roster)
-        progress.update(step, description="Ghi kết quả / writing the results")
+        progress.update(step, description=text("revalidate.writing"))
         out.mkdir(parents=True, exist_ok=True)
         files = [out / "verdicts.csv", out / "findings.csv", out / "duplicates.csv"]
         verdicts.select("member_id", "verdict").write_csv(files[0])
@@ -305,47 +321,68 @@ def run(
     return summary
 
 
+def _label(term: Term) -> str:
+    """A term as the summary shows it: its title, and the code the files carry."""
+    shown = title(term)
+    return shown if shown == term.code else f"{shown} ({term.code})"
+
+
 def print_summary(summary: Summary, out: TextIO) -> None:
     n = max(summary.members, 1)
     for reading in summary.readings:
-        for vi, en in reading.lines():
-            out.write(f"{vi}\n{en}\n")
+        for line in reading.shown():
+            out.write(f"{line}\n")
     if summary.readings:
         out.write("\n")
-    out.write(
-        f"Đối chiếu {summary.members:,} đảng viên với {summary.population:,} bản ghi dân cư "
-        f"(ngày đối chiếu {summary.as_of.isoformat()}), {summary.seconds:.1f} s\n"
-        f"Cross-checked {summary.members:,} members against {summary.population:,} population records\n\n"
+    head = text(
+        "revalidate.summary_head",
+        members=f"{summary.members:,}",
+        population=f"{summary.population:,}",
+        as_of=summary.as_of.isoformat(),
+        seconds=f"{summary.seconds:.1f}",
     )
-    out.write("Kết luận / verdicts:\n")
-    for verdict in VERDICTS:
-        count = summary.verdicts.get(verdict, 0)
-        out.write(f"  {verdict:<8} {count:>10,}  {100 * count / n:5.1f} %\n")
+    out.write(f"{head}\n\n{text('revalidate.verdicts')}\n")
+    verdicts = {_label(VERDICT_TERMS[v]): summary.verdicts.get(v, 0) for v in VERDICTS}
+    width = max(map(len, verdicts))
+    for label, count in verdicts.items():
+        out.write(f"  {label:<{width}} {count:>10,}  {100 * count / n:5.1f} %\n")
     if summary.codes:
-        out.write("\nPhát hiện theo mã / findings by code:\n")
+        out.write(f"\n{text('revalidate.findings_by_code')}\n")
+        width = max(map(len, summary.codes))
         for code, count in summary.codes.items():
-            out.write(f"  {code:<28} {count:>10,}\n")
+            out.write(f"  {code:<{width}} {count:>10,}\n")
     pairs, groups = sum(summary.duplicates.values()), sum(summary.duplicate_clusters.values())
-    out.write(f"\nTrùng lặp / duplicates: {groups:,} nhóm / clusters, {pairs:,} cặp / pairs")
-    out.write(f" ({summary.duplicates_cleared:,} cặp loại nhờ CSDL dân cư / pairs cleared by the population data)\n")
-    for kind in DUPLICATE_TYPES:
-        out.write(
-            f"  {kind:<28} {summary.duplicate_clusters.get(kind, 0):>10,} nhóm / clusters"
-            f" {summary.duplicates.get(kind, 0):>8,} cặp / pairs\n"
+    totals = text(
+        "revalidate.duplicates",
+        clusters=f"{groups:,}",
+        pairs=f"{pairs:,}",
+        cleared=f"{summary.duplicates_cleared:,}",
+    )
+    out.write(f"\n{totals}\n")
+    kinds = {_label(DUPLICATE_TERMS[kind]): kind for kind in DUPLICATE_TYPES}
+    width = max(map(len, kinds))
+    for label, kind in kinds.items():
+        counts = text(
+            "revalidate.duplicate_row",
+            clusters=f"{summary.duplicate_clusters.get(kind, 0):>10,}",
+            pairs=f"{summary.duplicates.get(kind, 0):>8,}",
         )
-    out.write("\nDanh sách việc / work lists (review and error findings):\n")
-    for owner, count in summary.owners.items():
-        out.write(f"  {owner:<15} {count:>10,}  worklist_{owner}.xlsx\n")
-    out.write("\nĐã ghi / wrote:\n")
+        out.write(f"  {label:<{width}} {counts}\n")
+    out.write(f"\n{text('revalidate.worklists')}\n")
+    owners = {_label(OWNER_TERMS[owner]): (owner, count) for owner, count in summary.owners.items()}
+    width = max(map(len, owners), default=0)
+    for label, (owner, count) in owners.items():
+        out.write(f"  {label:<{width}} {count:>10,}  worklist_{owner}.xlsx\n")
+    out.write(f"\n{text('revalidate.wrote')}\n")
     for path in summary.files:
         out.write(f"  {path}\n")
 
 
-def _date(text: str) -> date:
+def _date(value: str) -> date:
     try:
-        return date.fromisoformat(text)
+        return date.fromisoformat(value)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from exc
+        raise argparse.ArgumentTypeError(text("value.date", value=value)) from exc
 
 
 def cmd_revalidate(args: argparse.Namespace) -> int:
@@ -365,13 +402,11 @@ def cmd_revalidate(args: argparse.Namespace) -> int:
 
 
 def add_revalidate_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--roster", required=True, help="party roster (CSV UTF-8, .xlsx or .parquet)")
-    parser.add_argument("--population", required=True, help="population table (CSV UTF-8, .xlsx or .parquet)")
-    parser.add_argument("--out", required=True, help="folder for verdicts.csv, findings.csv and the work lists")
-    parser.add_argument("--as-of", type=_date, default=None, help="reference date YYYY-MM-DD for ages (default: today)")
-    parser.add_argument(
-        "--ignore-unknown-columns", action="store_true", help="set unrecognised columns aside instead of stopping"
-    )
-    add_table_arguments(parser, "the roster's")
-    add_table_arguments(parser, "the population's", prefix="population-")
+    parser.add_argument("--roster", required=True, help=text("revalidate.roster"))
+    parser.add_argument("--population", required=True, help=text("revalidate.population"))
+    parser.add_argument("--out", required=True, help=text("revalidate.out"))
+    parser.add_argument("--as-of", type=_date, default=None, help=text("revalidate.as_of"))
+    parser.add_argument("--ignore-unknown-columns", action="store_true", help=text("revalidate.ignore_unknown_columns"))
+    add_table_arguments(parser, "roster")
+    add_table_arguments(parser, "population", prefix="population-")
     parser.set_defaults(func=cmd_revalidate)

@@ -40,8 +40,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from doichieu.errors import InvalidInputError
-from doichieu.vocabulary import ROSTER_COLUMNS
+from doichieu.errors import CataloguedError
+from doichieu.messages import text, title
+from doichieu.vocabulary import ROSTER_COLUMNS, VERDICT_TERMS, VERDICTS
 
 log = logging.getLogger("doichieu.simulate")
 
@@ -191,7 +192,7 @@ def load_members(roster: str, ward: str | None) -> list[dict[str, str]]:
     if ward:
         frame = frame.filter(pl.col("ward") == ward)
         if frame.height == 0:
-            raise InvalidInputError(f"--ward: no member of the roster is in {ward!r}")
+            raise CataloguedError("value.no_ward", ward=ward)
     frame = frame.unique(subset="member_id", keep="first", maintain_order=True)
     frame = frame.with_row_index("_row").sort("ward", "party_unit", "_row").drop("_row")
     return [{k: str(v) for k, v in row.items() if k in MEMBER_FIELDS} for row in frame.iter_rows(named=True)]
@@ -202,7 +203,7 @@ def plan(members: list[dict[str, str]], sites: int, machines: int) -> list[Machi
     whole party organisations, the biggest first to the emptiest site) and deals
     each site's list to its machines in booking order."""
     if sites < 1 or machines < sites:
-        raise InvalidInputError("--sites must be at least 1 and --machines at least --sites")
+        raise CataloguedError("value.sites")
     wards = sorted({m["ward"] for m in members})
     key = "ward" if len(wards) >= sites else "party_unit"
     groups: dict[tuple[str, str], list[dict[str, str]]] = {}
@@ -466,16 +467,16 @@ class Shared:
 
 def run(config: SimulationConfig) -> Summary:
     if config.days <= 0 or config.per_day <= 0:
-        raise InvalidInputError("--days and --per-day must be positive")
+        raise CataloguedError("value.positive", flag="--days/--per-day")
     if not config.as_fast_as_possible and config.speed <= 0:
-        raise InvalidInputError("--speed must be positive")
+        raise CataloguedError("value.positive", flag="--speed")
     for name in ("exclude", "duplicates", "outages", "lost_answers"):
         if not 0.0 <= getattr(config, name) <= 1.0:
-            raise InvalidInputError(f"--{name.replace('_', '-')} must be a share between 0 and 1")
+            raise CataloguedError("value.share", flag=f"--{name.replace('_', '-')}")
     shift = _shift(config.shift)
     end = (config.end or datetime.now(VIETNAM)).astimezone(VIETNAM)
     if end > datetime.now(VIETNAM) + timedelta(minutes=1):
-        raise InvalidInputError("--end must not lie in the future: the server refuses capture times ahead of its clock")
+        raise CataloguedError("value.future_end")
     working_hours = config.days * shift.hours
     start = subtract_working_hours(shift, end, working_hours)
     slots = int(config.days * config.per_day)
@@ -539,7 +540,7 @@ def print_summary(summary: Summary, console: Any = None) -> None:
         console = Console()
         if not console.is_terminal:
             console = Console(width=120)
-    table = Table(title="Intake simulation", show_header=False)
+    table = Table(title=text("simulate.title"), show_header=False)
     table.add_column(style="bold")
     table.add_column(justify="right")
     window = ""
@@ -547,35 +548,40 @@ def print_summary(summary: Summary, console: Any = None) -> None:
         window = f"{summary.simulated_from:%Y-%m-%d %H:%M} → {summary.simulated_to:%Y-%m-%d %H:%M} (ICT)"
     rows = [
         ("simulated", window),
-        ("wall time", f"{summary.wall_seconds:,.1f} s"),
-        ("members booked", f"{summary.members_booked:,}"),
-        ("intake slots used", f"{summary.slots:,}"),
+        ("wall_time", text("simulate.seconds", seconds=f"{summary.wall_seconds:,.1f}")),
+        ("members_booked", f"{summary.members_booked:,}"),
+        ("slots", f"{summary.slots:,}"),
         ("submissions", f"{summary.submitted:,}"),
-        ("accepted", f"{summary.verdicts['accept']:,}"),
-        ("review", f"{summary.verdicts['review']:,}"),
-        ("reject", f"{summary.verdicts['reject']:,}"),
+        *((verdict, f"{summary.verdicts[verdict]:,}") for verdict in VERDICTS),
         ("excluded", f"{summary.excluded:,}"),
-        ("duplicates sent from another site", f"{summary.duplicates_sent:,}"),
-        ("duplicates caught (ALREADY_SUBMITTED)", f"{summary.duplicates_caught:,}"),
+        ("duplicates_sent", f"{summary.duplicates_sent:,}"),
+        ("duplicates_caught", f"{summary.duplicates_caught:,}"),
         (
-            "answers lost and resent",
-            f"{summary.lost_answers_resent:,} ({summary.resent_same_answer:,} got the same answer)",
+            "row_lost_answers",
+            text(
+                "simulate.same_answer",
+                resent=f"{summary.lost_answers_resent:,}",
+                same=f"{summary.resent_same_answer:,}",
+            ),
         ),
-        ("retries after UNAVAILABLE", f"{summary.retries:,}"),
-        ("line outages", f"{summary.outages:,}"),
-        ("queued offline", f"{summary.offline_queued:,}"),
+        ("retries", f"{summary.retries:,}"),
+        ("row_outages", f"{summary.outages:,}"),
+        ("queued", f"{summary.offline_queued:,}"),
         ("replayed", f"{summary.replayed:,}"),
         ("refused", f"{summary.failed:,}"),
-        ("still queued", f"{summary.still_queued:,}"),
+        ("still_queued", f"{summary.still_queued:,}"),
     ]
     for label, value in rows:
-        table.add_row(label, value)
+        shown = title(VERDICT_TERMS[label]) if label in VERDICT_TERMS else text(f"simulate.{label}")
+        table.add_row(shown, value)
     console.print(table)
-    machines = Table(title="Per machine")
-    machines.add_column("site/machine", no_wrap=True)
+    machines = Table(title=text("simulate.per_machine"))
+    machines.add_column(text("progress.site_machine"), no_wrap=True)
     columns = ("accept", "review", "reject", "excluded", "already submitted", "queued offline")
+    headings = {"excluded": "excluded", "already submitted": "already_submitted", "queued offline": "queued"}
     for name in columns:
-        machines.add_column(name, justify="right")
+        heading = title(VERDICT_TERMS[name]) if name in VERDICT_TERMS else text(f"simulate.{headings[name]}")
+        machines.add_column(heading, justify="right")
     for key in sorted(summary.per_machine):
         counts = summary.per_machine[key]
         machines.add_row(key, *(f"{counts[name]:,}" for name in columns))
@@ -586,58 +592,29 @@ def print_summary(summary: Summary, console: Any = None) -> None:
 
 
 def add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--target", default="127.0.0.1:50051", help="the verifier's address (default 127.0.0.1:50051)")
-    parser.add_argument("--roster", required=True, help="the roster the server was started with (the members to take)")
-    parser.add_argument("--ward", help="only the members of this ward")
-    parser.add_argument("--sites", type=int, default=2, help="intake sites (default 2)")
-    parser.add_argument(
-        "--machines", type=int, default=7, help="intake machines, shared out among the sites (default 7)"
-    )
-    parser.add_argument(
-        "--days",
-        type=float,
-        default=1.0,
-        help="working days (shifts) to simulate, the ones just before --end (default 1)",
-    )
-    parser.add_argument("--per-day", type=int, default=250, help="intakes per machine per working day (default 250)")
-    parser.add_argument("--shift", default="08:00-23:00", help="working hours, Vietnam time (default 08:00-23:00)")
+    parser.add_argument("--server", default="127.0.0.1:50051", help=text("client.server"))
+    parser.add_argument("--roster", required=True, help=text("simulate.roster"))
+    parser.add_argument("--ward", help=text("simulate.ward"))
+    parser.add_argument("--sites", type=int, default=2, help=text("simulate.sites"))
+    parser.add_argument("--machines", type=int, default=7, help=text("simulate.machines"))
+    parser.add_argument("--days", type=float, default=1.0, help=text("simulate.days"))
+    parser.add_argument("--per-day", type=int, default=250, help=text("simulate.per_day", default=250))
+    parser.add_argument("--shift", default="08:00-23:00", help=text("simulate.shift"))
     pace = parser.add_mutually_exclusive_group()
-    pace.add_argument(
-        "--speed",
-        type=float,
-        default=600.0,
-        help="simulated seconds per real second (default 600: a 15-hour shift in 90 s)",
-    )
-    pace.add_argument("--as-fast-as-possible", action="store_true", help="no waiting between intakes")
-    parser.add_argument("--end", help="the simulated days end here (ISO 8601, not in the future; default now)")
-    parser.add_argument(
-        "--exclude", type=float, default=0.03, help="share of members excluded by the party board (0.03)"
-    )
-    parser.add_argument(
-        "--duplicates",
-        type=float,
-        default=0.01,
-        help="share of intakes that are a member already taken at another site (0.01)",
-    )
-    parser.add_argument(
-        "--outages",
-        type=float,
-        default=0.3,
-        help="chance a machine loses its line for 20-120 minutes, per working day (0.3)",
-    )
-    parser.add_argument(
-        "--lost-answers",
-        type=float,
-        default=0.01,
-        help="share of answers lost on the way back, so the submission is resent (0.01)",
-    )
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--queue-dir", help="keep the machines' offline queues here (default: a temporary folder)")
-    parser.add_argument("--timeout", type=float, default=5.0, help="seconds per call (default 5)")
-    parser.add_argument("--ca", help="the server's CA certificate (PEM): use TLS")
-    parser.add_argument("--cert", help="client certificate (PEM) under mutual TLS (CN = the site)")
-    parser.add_argument("--key", help="its private key (PEM)")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="-v: progress lines; -vv: debug")
+    pace.add_argument("--speed", type=float, default=600.0, help=text("simulate.speed"))
+    pace.add_argument("--as-fast-as-possible", action="store_true", help=text("simulate.as_fast_as_possible"))
+    parser.add_argument("--end", help=text("simulate.end"))
+    parser.add_argument("--exclude", type=float, default=0.03, help=text("simulate.exclude"))
+    parser.add_argument("--duplicates", type=float, default=0.01, help=text("simulate.duplicates"))
+    parser.add_argument("--outages", type=float, default=0.3, help=text("simulate.outages"))
+    parser.add_argument("--lost-answers", type=float, default=0.01, help=text("simulate.lost_answers"))
+    parser.add_argument("--seed", type=int, default=7, help=text("simulate.seed"))
+    parser.add_argument("--queue-dir", help=text("simulate.queue_dir"))
+    parser.add_argument("--timeout", type=float, default=5.0, help=text("simulate.timeout"))
+    parser.add_argument("--ca", help=text("client.ca"))
+    parser.add_argument("--cert", help=text("simulate.cert"))
+    parser.add_argument("--key", help=text("client.key"))
+    parser.add_argument("-v", "--verbose", action="count", default=0, help=text("simulate.verbose"))
     parser.set_defaults(func=cmd_simulate)
 
 
@@ -656,10 +633,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         try:
             end = datetime.fromisoformat(args.end)
         except ValueError as exc:
-            raise InvalidInputError(f"--end: expected ISO 8601, got {args.end!r}") from exc
+            raise CataloguedError("value.iso_time", flag="--end", value=args.end) from exc
         end = end if end.tzinfo is not None else end.replace(tzinfo=VIETNAM)
     config = SimulationConfig(
-        target=args.target,
+        target=args.server,
         roster=args.roster,
         sites=args.sites,
         machines=args.machines,
@@ -685,9 +662,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="doichieu simulate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    add_simulate_arguments(parser)
-    args = parser.parse_args(argv)
-    return int(args.func(args))
+    """``doichieu simulate`` on its own: the command line's parser, texts and errors."""
+    import sys
+
+    from doichieu.cli import main as doichieu
+
+    return doichieu(["simulate", *(sys.argv[1:] if argv is None else argv)])

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from doichieu.errors import ColumnError, FileEncodingError
+from doichieu import messages
+from doichieu.errors import DuplicateHeaderError, FileEncodingError
 
 __all__ = [
     "HEADER_SEARCH_ROWS",
@@ -123,6 +124,11 @@ class TableReading:
     control_characters: int = 0
     control_cells: int = 0
 
+    def shown(self) -> list[str]:
+        """What to tell the user, in the language in force."""
+        english = messages.language() == "en"
+        return [en if english else vi for vi, en in self.lines()]
+
     def lines(self) -> list[tuple[str, str]]:
         """What to tell the user, each line as (Vietnamese, English)."""
         where_vi, where_en = f"đọc {self.file}", f"read {self.file}"
@@ -203,7 +209,7 @@ def header_names(
 ) -> tuple[list[str], list[bool]]:
     """The headers on ``row`` as column names, and which columns are set aside
     (STT, ghi chú, …). A blank header is named after its column, so it is set
-    aside too; the same header written twice is a ``ColumnError`` naming both columns."""
+    aside too; the same header written twice is a ``DuplicateHeaderError`` naming both columns."""
     cells = _cells(frame, row)
 
     def where(i: int) -> str:
@@ -222,13 +228,7 @@ def header_names(
         seen.setdefault(cell, i)
         names.append(cell if cell not in names else f"{cell} ({where(i)})")
     if doubled:
-        vi = "; ".join(f"'{h}' ở cột {where(a)} và cột {where(b)}" for h, a, b in doubled)
-        en = "; ".join(f"{h!r} in columns {where(a)} and {where(b)}" for h, a, b in doubled)
-        raise ColumnError(
-            f"{file}: tiêu đề cột bị trùng: {vi}; hãy đổi tên hoặc xoá một cột / "
-            f"the same header written twice: {en}; rename or remove one of them",
-            duplicated=tuple(f"{h} ({where(a)} and {where(b)})" for h, a, b in doubled),
-        )
+        raise DuplicateHeaderError(file, tuple((h, where(a), where(b)) for h, a, b in doubled))
     return names, [k == "" for k in kinds]
 
 
@@ -246,12 +246,7 @@ def refuse_double_encoding(frame: pl.DataFrame, file: str) -> None:
     ).row(0)
     twice, accented = int(counts[0] or 0), int(counts[1] or 0)
     if twice and 2 * twice >= accented:
-        raise FileEncodingError(
-            f"{file}: chữ trong tệp đã bị mã hoá UTF-8 hai lần ({twice:,} trên {accented:,} ô có dấu hiện như "
-            "'Nguyá»…n' thay cho 'Nguyễn'); hãy xuất lại tệp từ bản gốc dưới dạng CSV UTF-8 hoặc gửi tệp .xlsx / "
-            f"the text was encoded as UTF-8 twice ({twice:,} of {accented:,} cells with accents read like "
-            "'Nguyá»…n' for 'Nguyễn'); export the file again from the original as CSV UTF-8, or send the .xlsx file"
-        )
+        raise FileEncodingError("file.encoded_twice", file=file, twice=twice, accented=accented)
 
 
 def columns_with_controls(frame: pl.DataFrame) -> list[str]:
@@ -378,26 +373,26 @@ def _row_number(text: str) -> int:
     try:
         number = int(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a row number") from exc
+        raise argparse.ArgumentTypeError(messages.text("value.row_number", value=text)) from exc
     if number < 1:
-        raise argparse.ArgumentTypeError(f"rows are numbered from 1, got {number}")
+        raise argparse.ArgumentTypeError(messages.text("value.row_from_one", value=number))
     return number
 
 
-def add_table_arguments(parser: argparse.ArgumentParser, whose: str, prefix: str = "") -> None:
+def add_table_arguments(parser: argparse.ArgumentParser, table: str, prefix: str = "") -> None:
     """``--{prefix}sheet`` and ``--{prefix}header-row``: where a table is when
-    the reader cannot find it by itself."""
+    the reader cannot find it by itself. ``table`` is "roster" or "population"."""
+    whose = messages.text(f"table.whose_{table}")
     parser.add_argument(
         f"--{prefix}sheet",
         metavar="NAME|N",
         default=None,
-        help=f"{whose} sheet in an .xlsx workbook, by name or number from 1 "
-        "(default: the first sheet with known column headers)",
+        help=messages.text("table.sheet", whose=whose),
     )
     parser.add_argument(
         f"--{prefix}header-row",
         metavar="N",
         type=_row_number,
         default=None,
-        help=f"the row of {whose} column headers, as Excel or a text editor numbers it (default: found by itself)",
+        help=messages.text("table.header_row", whose=whose),
     )

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 # No gRPC here: the CLI reads the defaults without loading it.
-from doichieu.errors import DoichieuError, InvalidInputError
+from doichieu.errors import CataloguedError, DoichieuError
 
 DEFAULT_MAX_CONCURRENT_RPCS = 1000
 DEFAULT_STREAM_IDLE_TIMEOUT = 60.0
@@ -55,15 +55,12 @@ class StreamLimits:
         """The limits of a server with ``max_concurrent_rpcs`` call slots; ``total``
         None keeps half of them for the unary calls."""
         if not idle_timeout > 0:
-            raise InvalidInputError("--stream-idle-timeout must be a positive number of seconds")
+            raise CataloguedError("value.positive", flag="--stream-idle-timeout")
         if per_peer < 1:
-            raise InvalidInputError("--max-streams-per-peer must be at least 1")
+            raise CataloguedError("value.at_least_one", flag="--max-streams-per-peer")
         streams = max_concurrent_rpcs // 2 if total is None else total
         if not 1 <= streams < max_concurrent_rpcs:
-            raise InvalidInputError(
-                "--max-streams must be at least 1 and below --max-concurrent-rpcs "
-                f"({max_concurrent_rpcs}): the slots above it are kept for Verify and Submit"
-            )
+            raise CataloguedError("value.max_streams", most=max_concurrent_rpcs)
         return cls(idle_timeout=idle_timeout, per_peer=per_peer, total=streams)
 
 

@@ -8,7 +8,8 @@ import logging
 import sys
 from datetime import datetime, timedelta, timezone
 
-from doichieu.errors import InvalidInputError
+from doichieu.errors import CataloguedError
+from doichieu.messages import text
 from doichieu.table_layout import add_table_arguments
 from doichieu.verifier.admission import (
     DEFAULT_MAX_CONCURRENT_RPCS,
@@ -18,73 +19,63 @@ from doichieu.verifier.admission import (
 )
 
 DEFAULT_MAX_CHUNK = 1000
+#: The target of intakes per machine per working day.
+DEFAULT_PER_DAY = 250
 _VIETNAM = timezone(timedelta(hours=7), "ICT")
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--population", required=True, help="population table (CSV, xlsx or Parquet)")
-    parser.add_argument("--roster", help="roster table: the required list for progress reports")
+    parser.add_argument("--population", required=True, help=text("serve.population"))
+    parser.add_argument("--roster", help=text("serve.roster"))
+    parser.add_argument("--dedup-model", metavar=text("metavar.file"), help=text("serve.dedup_model"))
+    parser.add_argument("--host", default="127.0.0.1", help=text("serve.host"))
+    parser.add_argument("--port", type=int, default=50051, help=text("serve.port"))
+    parser.add_argument("--ledger", default="sqlite:///doichieu-ledger.db", help=text("serve.ledger"))
+    parser.add_argument("--tls-cert", help=text("serve.tls_cert"))
+    parser.add_argument("--tls-key", help=text("serve.tls_key"))
+    parser.add_argument("--client-ca", help=text("serve.client_ca"))
+    parser.add_argument("--grace", type=float, default=10.0, help=text("serve.grace"))
     parser.add_argument(
-        "--dedup-model",
-        metavar="FILE",
-        help="duplicate model saved by `doichieu dedupe --save-model`: used on --roster instead of training one",
+        "--max-chunk", type=int, default=DEFAULT_MAX_CHUNK, help=text("serve.max_chunk", default=DEFAULT_MAX_CHUNK)
     )
-    add_table_arguments(parser, "the roster's")
-    add_table_arguments(parser, "the population's", prefix="population-")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=50051, help="port (default 50051; 0 picks a free one)")
+    add_table_arguments(parser, "roster")
+    add_table_arguments(parser, "population", prefix="population-")
+    parser.add_argument("--shift", default="08:00-23:00", help=text("serve.shift"))
     parser.add_argument(
-        "--ledger",
-        default="sqlite:///doichieu-ledger.db",
-        help="sqlite:///path.db (default ./doichieu-ledger.db) or postgresql://… shared by several replicas",
+        "--per-day", type=int, default=DEFAULT_PER_DAY, help=text("serve.per_day", default=DEFAULT_PER_DAY)
     )
-    parser.add_argument("--tls-cert", help="server certificate chain (PEM)")
-    parser.add_argument("--tls-key", help="server private key (PEM)")
-    parser.add_argument("--client-ca", help="CA of the sites' client certificates: turns on mutual TLS")
-    parser.add_argument("--grace", type=float, default=10.0, help="seconds to drain calls on shutdown (default 10)")
-    parser.add_argument(
-        "--max-chunk", type=int, default=DEFAULT_MAX_CHUNK, help="records per stream message (default 1000)"
-    )
-    parser.add_argument("--shift", default="08:00-23:00", help="working hours, local time (default 08:00-23:00)")
-    parser.add_argument("--target", type=int, default=250, help="target intakes per machine per day (default 250)")
-    parser.add_argument("--deadline", help="campaign deadline, ISO 8601 (e.g. 2025-10-15T23:00+07:00)")
-    parser.add_argument("--workers", type=int, default=1, help="server processes sharing the port (default 1)")
-    parser.add_argument("--port-file", help="write the listening port to this file once serving")
+    parser.add_argument("--deadline", help=text("serve.deadline"))
+    parser.add_argument("--workers", type=int, default=1, help=text("serve.workers"))
+    parser.add_argument("--port-file", help=text("serve.port_file"))
     parser.add_argument(
         "--max-concurrent-rpcs",
         type=int,
         default=DEFAULT_MAX_CONCURRENT_RPCS,
-        help=f"calls served at once per process (default {DEFAULT_MAX_CONCURRENT_RPCS})",
+        help=text("serve.max_concurrent_rpcs", default=DEFAULT_MAX_CONCURRENT_RPCS),
     )
-    parser.add_argument(
-        "--max-streams",
-        type=int,
-        help="open VerifyStream calls per process; the slots above it stay with Verify and Submit "
-        "(default: half of --max-concurrent-rpcs)",
-    )
+    parser.add_argument("--max-streams", type=int, help=text("serve.max_streams"))
     parser.add_argument(
         "--max-streams-per-peer",
         type=int,
         default=DEFAULT_MAX_STREAMS_PER_PEER,
-        help="open streams per client: its certificate's site, or its address without mutual TLS "
-        f"(default {DEFAULT_MAX_STREAMS_PER_PEER})",
+        help=text("serve.max_streams_per_peer", default=DEFAULT_MAX_STREAMS_PER_PEER),
     )
     parser.add_argument(
         "--stream-idle-timeout",
         type=float,
         default=DEFAULT_STREAM_IDLE_TIMEOUT,
-        help=f"seconds a stream may go without a request before it is ended (default {DEFAULT_STREAM_IDLE_TIMEOUT:g})",
+        help=text("serve.stream_idle_timeout", default=f"{DEFAULT_STREAM_IDLE_TIMEOUT:g}"),
     )
     parser.set_defaults(func=cmd_serve)
 
 
-def _parse_deadline(text: str | None) -> datetime | None:
-    if text is None:
+def _parse_deadline(value: str | None) -> datetime | None:
+    if value is None:
         return None
     try:
-        moment = datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise InvalidInputError(f"--deadline: expected ISO 8601, got {text!r}") from exc
+        raise CataloguedError("value.iso_time", flag="--deadline", value=value) from exc
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=_VIETNAM)
 
 
@@ -110,7 +101,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         grace=args.grace,
         max_chunk=args.max_chunk,
         shift=args.shift,
-        target_per_machine_per_day=args.target,
+        target_per_machine_per_day=args.per_day,
         deadline=_parse_deadline(args.deadline),
         workers=args.workers,
         port_file=args.port_file,
@@ -120,9 +111,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         stream_idle_timeout=args.stream_idle_timeout,
     )
     if config.dedup_model is not None and config.roster is None:
-        raise InvalidInputError("--dedup-model needs --roster: the model deduplicates the required list")
+        raise CataloguedError("value.needs", flag="--dedup-model", other="--roster", why=text("value.dedup_model_why"))
     if config.target_per_machine_per_day <= 0:
-        raise InvalidInputError("--target must be positive")
+        raise CataloguedError("value.positive", flag="--per-day")
     progress_mod.Shift.parse(config.shift)
     StreamLimits.checked(
         idle_timeout=config.stream_idle_timeout,

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlparse
 
-from doichieu.errors import DoichieuError, InvalidInputError
+from doichieu.errors import CataloguedError, DoichieuError, InvalidInputError
 
 log = logging.getLogger(__name__)
 
@@ -558,10 +558,10 @@ def open_ledger(url: str) -> SqliteLedger | PostgresLedger:
         parsed = urlparse(url)
         path = unquote(parsed.path if parsed.netloc == "" else parsed.netloc + parsed.path)
         if not path:
-            raise InvalidInputError("ledger: sqlite URL without a path (use sqlite:///abs/path.db)")
+            raise CataloguedError("value.ledger_no_path")
         return SqliteLedger(path)
     if "://" in url:
-        raise InvalidInputError("ledger: expected sqlite:///path or postgresql://…, got another scheme")
+        raise CataloguedError("value.ledger_scheme")
     return SqliteLedger(url)
 
 

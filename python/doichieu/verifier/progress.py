@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
-from doichieu.errors import InvalidInputError
+from doichieu.errors import CataloguedError, InvalidInputError
 from doichieu.verifier.ledger import OUTCOME_EXCLUDED, OUTCOME_RECORDED, ProgressRow, iter_blocking_codes
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
@@ -37,9 +37,9 @@ class Shift:
             start = time.fromisoformat(start_text.strip())
             end = time.fromisoformat(end_text.strip())
         except ValueError as exc:
-            raise InvalidInputError(f"shift: expected HH:MM-HH:MM, got {text!r}") from exc
+            raise CataloguedError("value.shift_form", value=text) from exc
         if end <= start:
-            raise InvalidInputError(f"shift: the end must come after the start on the same day, got {text!r}")
+            raise CataloguedError("value.shift_order", value=text)
         return cls(start, end)
 
     @property

@@ -24,7 +24,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 
-from doichieu.errors import DoichieuError, InvalidInputError
+from doichieu.errors import CataloguedError, DoichieuError
 from doichieu.verifier import ledger as ledger_mod
 from doichieu.verifier import progress as progress_mod
 from doichieu.verifier.admission import (
@@ -123,11 +123,11 @@ async def start_server(
     config: ServerConfig, engine: Engine, ledger: ledger_mod.Ledger, *, reuse_port: bool = False
 ) -> RunningServer:
     if (config.tls_cert is None) != (config.tls_key is None):
-        raise InvalidInputError("--tls-cert and --tls-key go together")
+        raise CataloguedError("value.together", flags="--tls-cert, --tls-key")
     if config.client_ca is not None and config.tls_cert is None:
-        raise InvalidInputError("--client-ca (mutual TLS) needs --tls-cert and --tls-key")
+        raise CataloguedError("value.client_ca")
     if not 1 <= config.max_chunk <= 100_000:
-        raise InvalidInputError("max chunk must be between 1 and 100000 records")
+        raise CataloguedError("value.max_chunk")
     options = ServiceOptions(
         require_client_site=config.client_ca is not None,
         max_chunk=config.max_chunk,

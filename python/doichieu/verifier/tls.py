@@ -16,7 +16,7 @@ from pathlib import Path
 
 import grpc
 
-from doichieu.errors import DoichieuError, InvalidInputError
+from doichieu.errors import CataloguedError, DoichieuError
 
 #: A site ID: an ASCII letter or digit, then up to 63 more letters, digits, '.', '_' or '-'.
 SITE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -33,9 +33,9 @@ def _read(path: str | Path, what: str) -> bytes:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise InvalidInputError(f"{what}: cannot read {path}: {exc.strerror}") from exc
+        raise CataloguedError("file.pem_unreadable", flag=what, path=path, reason=exc.strerror) from exc
     if b"-----BEGIN" not in data:
-        raise InvalidInputError(f"{what}: {path} is not a PEM file")
+        raise CataloguedError("file.not_pem", flag=what, path=path)
     return data
 
 
@@ -57,7 +57,7 @@ def channel_credentials(
 ) -> grpc.ChannelCredentials:
     """What an intake machine uses: the server's CA, and its own site certificate under mTLS."""
     if (cert is None) != (key is None):
-        raise InvalidInputError("a client certificate needs its key, and a key its certificate")
+        raise CataloguedError("value.client_key_pair")
     return grpc.ssl_channel_credentials(
         root_certificates=_read(ca, "CA certificate"),
         private_key=None if key is None else _read(key, "client key"),

@@ -1,0 +1,943 @@
+"""Every text a person reads on the terminal, Vietnamese first, with its English
+form: one catalogue of keys to ``(vi, en)`` templates.
+
+``text(key, **values)`` fills a template in the language in force:
+``set_language`` sets it (the command line does, from ``--lang`` or the
+environment through ``language_from_environment``), Vietnamese otherwise.
+Templates take ``{name}`` placeholders; the ``argparse.`` entries keep
+argparse's own ``%`` placeholders, because argparse fills them itself (see
+``argparse_gettext``). Codes, owners, verdicts and duplicate types are shown by
+their titles from ``doichieu.vocabulary`` (``title``), never spelled here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final, NamedTuple
+
+from doichieu.vocabulary import Term
+
+__all__ = [
+    "ARGPARSE_MESSAGES",
+    "LANGUAGES",
+    "MESSAGES",
+    "Message",
+    "argparse_gettext",
+    "argparse_ngettext",
+    "language",
+    "language_from_environment",
+    "set_language",
+    "text",
+    "text_in",
+    "title",
+]
+
+LANGUAGES: Final = ("vi", "en")
+
+
+class Message(NamedTuple):
+    vi: str
+    en: str
+
+
+#: The command line: descriptions, examples and the help of every argument.
+_HELP: Final = {
+    # --- the program
+    "cli.description": Message(
+        "Đối chiếu danh sách đảng viên với Cơ sở dữ liệu quốc gia về dân cư.",
+        "Cross-check party rosters against the national population data.",
+    ),
+    "cli.epilog": Message(
+        "Ví dụ:\n"
+        "  doichieu revalidate --roster dang_vien.xlsx --population dan_cu.parquet --out ket_qua\n"
+        "  doichieu dedupe --roster dang_vien.xlsx --out trung_lap\n"
+        "  doichieu --lang en revalidate --help\n"
+        "\n"
+        "Ngôn ngữ: tiếng Việt, trừ khi --lang en hoặc LANGUAGE/LC_ALL/LC_MESSAGES/LANG chọn tiếng Anh.",
+        "Examples:\n"
+        "  doichieu revalidate --roster dang_vien.xlsx --population dan_cu.parquet --out results\n"
+        "  doichieu dedupe --roster dang_vien.xlsx --out duplicates\n"
+        "  doichieu --lang vi revalidate --help\n"
+        "\n"
+        "Language: Vietnamese, unless --lang en or LANGUAGE/LC_ALL/LC_MESSAGES/LANG choose English.",
+    ),
+    "cli.commands": Message("lệnh", "commands"),
+    "cli.command_metavar": Message("LỆNH", "COMMAND"),
+    "cli.help": Message("in hướng dẫn này rồi dừng", "show this help message and exit"),
+    "cli.version": Message("in phiên bản của doichieu rồi dừng", "show doichieu's version and exit"),
+    "cli.lang": Message(
+        "ngôn ngữ hiển thị: vi (tiếng Việt, mặc định) hoặc en (tiếng Anh)",
+        "language shown: vi (Vietnamese, the default) or en (English)",
+    ),
+    # --- names
+    "names.help": Message(
+        "chuẩn hoá họ tên, hoặc so sánh từng cặp tên cách nhau bằng dấu tab, từ tệp hoặc stdin",
+        "normalise names, or compare tab-separated pairs, from a file or stdin",
+    ),
+    "names.epilog": Message(
+        "Ví dụ:\n  doichieu names ho_ten.txt\n  printf 'Nguyễn Văn A\\tNguyen Van A\\n' | doichieu names --explain",
+        "Examples:\n  doichieu names names.txt\n  printf 'Nguyễn Văn A\\tNguyen Van A\\n' | doichieu names --explain",
+    ),
+    "names.input": Message("tệp văn bản UTF-8 (mặc định: stdin)", "UTF-8 text file (default: stdin)"),
+    "names.explain": Message("chỉ ra âm tiết nào khác và khác thế nào", "show which syllable differs and how"),
+    # --- dedupe
+    "dedupe.help": Message(
+        "tìm đảng viên có hai bản ghi trong cùng một danh sách (CSV, xlsx hoặc Parquet)",
+        "find members held twice in one roster (CSV, xlsx or Parquet)",
+    ),
+    "dedupe.epilog": Message(
+        "Ví dụ:\n"
+        "  doichieu dedupe --roster dang_vien.xlsx --out trung_lap\n"
+        "  doichieu dedupe --roster dang_vien.xlsx --out trung_lap --save-model mo_hinh.json",
+        "Examples:\n"
+        "  doichieu dedupe --roster dang_vien.xlsx --out duplicates\n"
+        "  doichieu dedupe --roster dang_vien.xlsx --out duplicates --save-model model.json",
+    ),
+    "dedupe.roster": Message("tệp danh sách đảng viên", "roster file"),
+    "dedupe.out": Message("thư mục ghi pairs.csv và clusters.csv", "folder for pairs.csv and clusters.csv"),
+    "dedupe.threshold": Message(
+        "xác suất trùng tối thiểu để coi là trùng lặp (mặc định 0.9)",
+        "match probability for a duplicate (default 0.9)",
+    ),
+    "dedupe.model": Message(
+        "chấm điểm bằng mô hình đã lưu trong TỆP thay vì huấn luyện mô hình mới",
+        "score with this saved model instead of training one",
+    ),
+    "dedupe.save_model": Message(
+        "lưu mô hình đã dùng (vừa huấn luyện hoặc được cho) vào TỆP (quyền 0600)",
+        "save the model used (trained or given) to FILE (mode 0600)",
+    ),
+    "metavar.file": Message("TỆP", "FILE"),
+    # --- serve
+    "serve.help": Message(
+        "chạy máy chủ đối chiếu gRPC mà các điểm tiếp nhận gọi tới (xem docs/verifier.md)",
+        "run the gRPC verifier that intake sites call (see docs/verifier.md)",
+    ),
+    "serve.epilog": Message(
+        "Ví dụ:\n"
+        "  doichieu serve --population dan_cu.parquet --roster dang_vien.parquet "
+        "--deadline 2025-10-15T23:00+07:00\n"
+        "  doichieu serve --population dan_cu.parquet --tls-cert may_chu.pem --tls-key may_chu.key "
+        "--client-ca ca_diem.pem",
+        "Examples:\n"
+        "  doichieu serve --population dan_cu.parquet --roster dang_vien.parquet "
+        "--deadline 2025-10-15T23:00+07:00\n"
+        "  doichieu serve --population dan_cu.parquet --tls-cert server.pem --tls-key server.key "
+        "--client-ca sites-ca.pem",
+    ),
+    "serve.population": Message(
+        "bảng dữ liệu dân cư (CSV, xlsx hoặc Parquet)", "population table (CSV, xlsx or Parquet)"
+    ),
+    "serve.roster": Message(
+        "danh sách đảng viên: danh sách phải tiếp nhận, dùng cho báo cáo tiến độ",
+        "roster table: the required list for progress reports",
+    ),
+    "serve.dedup_model": Message(
+        "mô hình trùng lặp đã lưu bằng `doichieu dedupe --save-model`: dùng cho --roster thay vì huấn luyện mới",
+        "duplicate model saved by `doichieu dedupe --save-model`: used on --roster instead of training one",
+    ),
+    "serve.host": Message("địa chỉ lắng nghe (mặc định 127.0.0.1)", "address to listen on (default 127.0.0.1)"),
+    "serve.port": Message("cổng (mặc định 50051; 0: chọn một cổng trống)", "port (default 50051; 0 picks a free one)"),
+    "serve.ledger": Message(
+        "sqlite:///duong_dan.db (mặc định ./doichieu-ledger.db) hoặc postgresql://… dùng chung cho nhiều bản sao",
+        "sqlite:///path.db (default ./doichieu-ledger.db) or postgresql://… shared by several replicas",
+    ),
+    "serve.tls_cert": Message("chuỗi chứng chỉ của máy chủ (PEM)", "server certificate chain (PEM)"),
+    "serve.tls_key": Message("khoá riêng của máy chủ (PEM)", "server private key (PEM)"),
+    "serve.client_ca": Message(
+        "CA của chứng chỉ máy khách các điểm: bật TLS hai chiều",
+        "CA of the sites' client certificates: turns on mutual TLS",
+    ),
+    "serve.grace": Message(
+        "số giây chờ các lời gọi kết thúc khi dừng (mặc định 10)", "seconds to drain calls on shutdown (default 10)"
+    ),
+    "serve.max_chunk": Message(
+        "số bản ghi mỗi thông điệp luồng (mặc định {default})", "records per stream message (default {default})"
+    ),
+    "serve.shift": Message(
+        "giờ làm việc, giờ địa phương (mặc định 08:00-23:00)", "working hours, local time (default 08:00-23:00)"
+    ),
+    "serve.per_day": Message(
+        "chỉ tiêu lượt tiếp nhận mỗi máy mỗi ngày làm việc (mặc định {default})",
+        "target intakes per machine per working day (default {default})",
+    ),
+    "serve.deadline": Message(
+        "hạn chót của đợt, ISO 8601 (ví dụ 2025-10-15T23:00+07:00)",
+        "campaign deadline, ISO 8601 (e.g. 2025-10-15T23:00+07:00)",
+    ),
+    "serve.workers": Message(
+        "số tiến trình máy chủ dùng chung cổng (mặc định 1)", "server processes sharing the port (default 1)"
+    ),
+    "serve.port_file": Message(
+        "ghi cổng đang lắng nghe vào tệp này khi đã sẵn sàng", "write the listening port to this file once serving"
+    ),
+    "serve.max_concurrent_rpcs": Message(
+        "số lời gọi phục vụ cùng lúc mỗi tiến trình (mặc định {default})",
+        "calls served at once per process (default {default})",
+    ),
+    "serve.max_streams": Message(
+        "số lời gọi VerifyStream mở cùng lúc mỗi tiến trình; phần còn lại dành cho Verify và Submit "
+        "(mặc định: một nửa --max-concurrent-rpcs)",
+        "open VerifyStream calls per process; the slots above it stay with Verify and Submit "
+        "(default: half of --max-concurrent-rpcs)",
+    ),
+    "serve.max_streams_per_peer": Message(
+        "số luồng mở cùng lúc mỗi máy khách: điểm ghi trong chứng chỉ, hoặc địa chỉ khi không có TLS hai chiều "
+        "(mặc định {default})",
+        "open streams per client: its certificate's site, or its address without mutual TLS (default {default})",
+    ),
+    "serve.stream_idle_timeout": Message(
+        "số giây một luồng được phép không có yêu cầu trước khi bị đóng (mặc định {default})",
+        "seconds a stream may go without a request before it is ended (default {default})",
+    ),
+    # --- generate
+    "generate.help": Message(
+        "tạo một tỉnh giả lập: danh sách đảng viên, dữ liệu dân cư và đáp án các sai lệch đã cài",
+        "write a synthetic province: roster, population and the planted truth",
+    ),
+    "generate.epilog": Message(
+        "Ví dụ:\n  doichieu generate --members 10000 --out tinh_gia_lap\n  doichieu generate --list-rates",
+        "Examples:\n  doichieu generate --members 10000 --out synthetic\n  doichieu generate --list-rates",
+    ),
+    "generate.members": Message(
+        "số đảng viên (mặc định {default}, số của Hà Tĩnh); các dòng trùng lặp tính thêm",
+        "party members (default {default}, Hà Tĩnh's count); duplicate rows come on top",
+    ),
+    "generate.seed": Message(
+        "cùng một hạt giống cho cùng các tệp (mặc định {default})",
+        "the same seed gives the same files (default {default})",
+    ),
+    "generate.out": Message(
+        "thư mục ghi danh sách, dữ liệu dân cư, các tệp đáp án và manifest.json",
+        "folder to write roster, population, truth files and manifest.json into",
+    ),
+    "generate.format": Message(
+        "định dạng danh sách và dữ liệu dân cư (mặc định csv; tệp đáp án luôn là CSV)",
+        "roster and population format (default csv; truth is always CSV)",
+    ),
+    "generate.province": Message(
+        "mã hoặc tên tỉnh trong danh sách 63 tỉnh (mặc định Hà Tĩnh)",
+        "province code or name from the 63-province list (default Hà Tĩnh)",
+    ),
+    "generate.as_of": Message(
+        "ngày đối chiếu, yyyy-mm-dd (mặc định {default})", "reference date, yyyy-mm-dd (default {default})"
+    ),
+    "generate.population_extra": Message(
+        "số bản ghi dân cư không phải đảng viên trên mỗi đảng viên (mặc định 0.2)",
+        "population records of non-members per member (default 0.2)",
+    ),
+    "generate.noise_scale": Message(
+        "nhân mọi tỉ lệ nhiễu (0 cho dữ liệu sạch; mặc định 1)",
+        "multiply every noise rate (0 gives clean data; default 1)",
+    ),
+    "generate.rate": Message(
+        "đặt một tỉ lệ sau khi nhân (dùng nhiều lần được); --list-rates liệt kê các tỉ lệ",
+        "set one rate after scaling (repeatable); --list-rates shows them",
+    ),
+    "generate.rate_metavar": Message("TÊN=GIÁ_TRỊ", "NAME=VALUE"),
+    "generate.list_rates": Message(
+        "in các tỉ lệ và giá trị mặc định rồi dừng", "print the rates and their defaults, then stop"
+    ),
+    # --- revalidate
+    "revalidate.help": Message(
+        "đối chiếu danh sách đảng viên với dữ liệu dân cư (xem docs/records.md)",
+        "cross-check a roster against the population data (see docs/records.md)",
+    ),
+    "revalidate.epilog": Message(
+        "Ví dụ:\n"
+        "  doichieu revalidate --roster dang_vien.xlsx --population dan_cu.parquet --out ket_qua\n"
+        "  doichieu revalidate --roster dang_vien.csv --population dan_cu.csv --out ket_qua "
+        "--as-of 2025-09-01 --ignore-unknown-columns",
+        "Examples:\n"
+        "  doichieu revalidate --roster dang_vien.xlsx --population dan_cu.parquet --out results\n"
+        "  doichieu revalidate --roster dang_vien.csv --population dan_cu.csv --out results "
+        "--as-of 2025-09-01 --ignore-unknown-columns",
+    ),
+    "revalidate.roster": Message(
+        "danh sách đảng viên (CSV UTF-8, .xlsx hoặc .parquet)", "party roster (CSV UTF-8, .xlsx or .parquet)"
+    ),
+    "revalidate.population": Message(
+        "bảng dữ liệu dân cư (CSV UTF-8, .xlsx hoặc .parquet)", "population table (CSV UTF-8, .xlsx or .parquet)"
+    ),
+    "revalidate.out": Message(
+        "thư mục ghi verdicts.csv, findings.csv và các danh sách việc",
+        "folder for verdicts.csv, findings.csv and the work lists",
+    ),
+    "revalidate.as_of": Message(
+        "ngày đối chiếu YYYY-MM-DD để tính tuổi (mặc định: hôm nay)",
+        "reference date YYYY-MM-DD for ages (default: today)",
+    ),
+    "revalidate.ignore_unknown_columns": Message(
+        "để riêng các cột không nhận ra thay vì dừng lại", "set unrecognised columns aside instead of stopping"
+    ),
+    # --- progress
+    "progress.help": Message(
+        "tiến độ đợt tiếp nhận từ máy chủ đối chiếu đang chạy (GetProgress), so với hạn chót",
+        "campaign progress from a running verifier (GetProgress), with the deadline",
+    ),
+    "progress.epilog": Message(
+        "Ví dụ:\n"
+        "  doichieu progress --server verifier.tinh.example:50051 --deadline 2025-10-15\n"
+        "  doichieu progress --ward 'Phường Bắc Hà' --units 0\n"
+        "\nChỉ có số đếm: không hỏi và không in họ tên hay số định danh nào.",
+        "Examples:\n"
+        "  doichieu progress --server verifier.tinh.example:50051 --deadline 2025-10-15\n"
+        "  doichieu progress --ward 'Phường Bắc Hà' --units 0\n"
+        "\nCounts only: no name or ID number is ever asked for or printed.",
+    ),
+    "client.server": Message(
+        "địa chỉ máy chủ đối chiếu (mặc định 127.0.0.1:50051)", "the verifier's address (default 127.0.0.1:50051)"
+    ),
+    "client.ca": Message("chứng chỉ CA của máy chủ (PEM): dùng TLS", "the server's CA certificate (PEM): use TLS"),
+    "client.key": Message("khoá riêng của chứng chỉ đó (PEM)", "its private key (PEM)"),
+    "progress.ward": Message("chỉ xã/phường này", "only this ward"),
+    "progress.deadline": Message(
+        "hạn chót: YYYY-MM-DD (hết ca làm việc ngày đó) hoặc thời điểm ISO 8601; mặc định: của máy chủ",
+        "campaign deadline: YYYY-MM-DD (the end of that day's shift) or an ISO 8601 time; default: the server's",
+    ),
+    "progress.as_of": Message(
+        "dự báo tính từ thời điểm này (ISO 8601; mặc định bây giờ)", "project from this moment (ISO 8601; default now)"
+    ),
+    "progress.units": Message(
+        "số tổ chức đảng liệt kê, nơi còn nhiều đảng viên chưa tiếp nhận nhất trước (mặc định 15; 0: tất cả)",
+        "party organisations to list, those with the most members remaining first (default 15; 0: all)",
+    ),
+    "progress.cert": Message(
+        "chứng chỉ máy khách của máy này (PEM), khi dùng TLS hai chiều",
+        "this machine's client certificate (PEM), under mutual TLS",
+    ),
+    "progress.timeout": Message("số giây chờ câu trả lời (mặc định 30)", "seconds to wait for the answer (default 30)"),
+    # --- simulate
+    "simulate.help": Message(
+        "các điểm tiếp nhận giả lập gọi máy chủ đối chiếu đang chạy qua gRPC, trên đồng hồ tua nhanh",
+        "intake sites driving a running verifier over gRPC, on a compressed clock",
+    ),
+    "simulate.epilog": Message(
+        "Ví dụ:\n"
+        "  doichieu simulate --server 127.0.0.1:50051 --roster dang_vien.parquet --sites 2 --machines 7\n"
+        "  doichieu simulate --roster dang_vien.parquet --days 0.1 --as-fast-as-possible",
+        "Examples:\n"
+        "  doichieu simulate --server 127.0.0.1:50051 --roster dang_vien.parquet --sites 2 --machines 7\n"
+        "  doichieu simulate --roster dang_vien.parquet --days 0.1 --as-fast-as-possible",
+    ),
+    "simulate.roster": Message(
+        "danh sách máy chủ đã được khởi động cùng (các đảng viên sẽ tiếp nhận)",
+        "the roster the server was started with (the members to take)",
+    ),
+    "simulate.ward": Message("chỉ các đảng viên của xã/phường này", "only the members of this ward"),
+    "simulate.sites": Message("số điểm tiếp nhận (mặc định 2)", "intake sites (default 2)"),
+    "simulate.machines": Message(
+        "số máy tiếp nhận, chia cho các điểm (mặc định 7)", "intake machines, shared out among the sites (default 7)"
+    ),
+    "simulate.days": Message(
+        "số ngày làm việc (ca) giả lập, ngay trước --end (mặc định 1)",
+        "working days (shifts) to simulate, the ones just before --end (default 1)",
+    ),
+    "simulate.per_day": Message(
+        "số lượt tiếp nhận mỗi máy mỗi ngày làm việc (mặc định {default})",
+        "intakes per machine per working day (default {default})",
+    ),
+    "simulate.shift": Message(
+        "giờ làm việc, giờ Việt Nam (mặc định 08:00-23:00)", "working hours, Vietnam time (default 08:00-23:00)"
+    ),
+    "simulate.speed": Message(
+        "số giây giả lập trên mỗi giây thật (mặc định 600: ca 15 giờ trong 90 giây)",
+        "simulated seconds per real second (default 600: a 15-hour shift in 90 s)",
+    ),
+    "simulate.as_fast_as_possible": Message("không chờ giữa các lượt tiếp nhận", "no waiting between intakes"),
+    "simulate.end": Message(
+        "các ngày giả lập kết thúc lúc này (ISO 8601, không ở tương lai; mặc định bây giờ)",
+        "the simulated days end here (ISO 8601, not in the future; default now)",
+    ),
+    "simulate.exclude": Message(
+        "tỉ lệ đảng viên được cấp ủy cho miễn (0.03)", "share of members excluded by the party board (0.03)"
+    ),
+    "simulate.duplicates": Message(
+        "tỉ lệ lượt tiếp nhận là đảng viên đã được tiếp nhận ở điểm khác (0.01)",
+        "share of intakes that are a member already taken at another site (0.01)",
+    ),
+    "simulate.outages": Message(
+        "xác suất một máy mất kết nối 20-120 phút, mỗi ngày làm việc (0.3)",
+        "chance a machine loses its line for 20-120 minutes, per working day (0.3)",
+    ),
+    "simulate.lost_answers": Message(
+        "tỉ lệ câu trả lời bị mất trên đường về, nên hồ sơ được gửi lại (0.01)",
+        "share of answers lost on the way back, so the submission is resent (0.01)",
+    ),
+    "simulate.seed": Message(
+        "hạt giống cho các sự kiện ngẫu nhiên (mặc định 7)", "seed of the random events (default 7)"
+    ),
+    "simulate.queue_dir": Message(
+        "giữ hàng đợi ngoại tuyến của các máy ở đây (mặc định: một thư mục tạm)",
+        "keep the machines' offline queues here (default: a temporary folder)",
+    ),
+    "simulate.timeout": Message("số giây cho mỗi lời gọi (mặc định 5)", "seconds per call (default 5)"),
+    "simulate.cert": Message(
+        "chứng chỉ máy khách (PEM) khi dùng TLS hai chiều (CN = mã điểm)",
+        "client certificate (PEM) under mutual TLS (CN = the site)",
+    ),
+    "simulate.verbose": Message("-v: dòng tiến trình; -vv: gỡ lỗi", "-v: progress lines; -vv: debug"),
+    # --- demo
+    "demo.help": Message(
+        "toàn bộ đợt trên một tỉnh giả lập: họ tên, đối chiếu và báo cáo, máy chủ đối chiếu, "
+        "một ngày tiếp nhận giả lập, tiến độ",
+        "the whole campaign on a synthetic province: names, revalidation and report, "
+        "verifier, a simulated intake day, progress",
+    ),
+    "demo.epilog": Message(
+        "Ví dụ:\n  doichieu demo\n  doichieu demo --members 20000 --out demo-nho\n  doichieu demo --names-only",
+        "Examples:\n  doichieu demo\n  doichieu demo --members 20000 --out demo-small\n  doichieu demo --names-only",
+    ),
+    "demo.out": Message(
+        "thư mục ghi mọi thứ bản trình diễn tạo ra (mặc định demo-out)",
+        "folder for everything the demo writes (default demo-out)",
+    ),
+    "demo.members": Message(
+        "số đảng viên của tỉnh giả lập (mặc định {default})", "members in the synthetic province (default {default})"
+    ),
+    "demo.seed": Message("hạt giống của bộ sinh dữ liệu (mặc định 7)", "generator seed (default 7)"),
+    "demo.speed": Message(
+        "số giây giả lập trên mỗi giây thật cho ngày tiếp nhận (mặc định 900: ca 15 giờ trong một phút)",
+        "simulated seconds per real second for the intake day (default 900: a 15-hour shift in a minute)",
+    ),
+    "demo.names_only": Message("chỉ phần so sánh họ tên", "only the name-comparison walk-through"),
+}
+
+#: What the commands print while they work and when they finish.
+_OUTPUT: Final = {
+    # --- dedupe
+    "dedupe.saved_model": Message("đã ghi mô hình vào {path}", "wrote the model to {path}"),
+    "dedupe.compared": Message(
+        "{members} đảng viên, đã so sánh {candidates} cặp ứng viên",
+        "{members} members, {candidates} candidate pairs compared",
+    ),
+    "dedupe.found": Message(
+        "{pairs} cặp trùng lặp, {clusters} nhóm là cùng một người",
+        "{pairs} duplicate pairs, {clusters} clusters of one person",
+    ),
+    "dedupe.by_type": Message("  {type}: {count}", "  {type}: {count}"),
+    "dedupe.warning": Message("cảnh báo: {warning}", "warning: {warning}"),
+    "dedupe.wrote": Message("đã ghi {pairs} và {clusters}", "wrote {pairs} and {clusters}"),
+    # --- revalidate: the progress line and the summary
+    "revalidate.reading_population": Message("Đọc dữ liệu dân cư", "Reading the population data"),
+    "revalidate.reading_roster": Message("Đọc danh sách đảng viên", "Reading the roster"),
+    "revalidate.checking": Message("Đối chiếu và tìm trùng lặp", "Cross-checking and finding duplicates"),
+    "revalidate.writing": Message("Ghi kết quả", "Writing the results"),
+    "revalidate.summary_head": Message(
+        "Đã đối chiếu {members} đảng viên với {population} bản ghi dân cư (ngày đối chiếu {as_of}), {seconds} giây",
+        "Cross-checked {members} members against {population} population records (as of {as_of}) in {seconds} s",
+    ),
+    "revalidate.verdicts": Message("Kết luận:", "Verdicts:"),
+    "revalidate.findings_by_code": Message("Phát hiện theo mã:", "Findings by code:"),
+    "revalidate.duplicates": Message(
+        "Trùng lặp: {clusters} nhóm, {pairs} cặp ({cleared} cặp được loại nhờ dữ liệu dân cư)",
+        "Duplicates: {clusters} clusters, {pairs} pairs ({cleared} pairs cleared by the population data)",
+    ),
+    "revalidate.duplicate_row": Message("{clusters} nhóm {pairs} cặp", "{clusters} clusters {pairs} pairs"),
+    "revalidate.worklists": Message(
+        "Danh sách việc (các phát hiện cần xem xét và lỗi):", "Work lists (review and error findings):"
+    ),
+    "revalidate.wrote": Message("Đã ghi:", "Wrote:"),
+    # --- generate
+    "generate.progress": Message("{table}: {done}/{total} dòng", "{table}: {done}/{total} rows"),
+    "generate.made": Message(
+        "{members} đảng viên trong {roster_rows} dòng danh sách, {population_rows} bản ghi dân cư",
+        "{members} members in {roster_rows} roster rows, {population_rows} population records",
+    ),
+    "generate.planted": Message(
+        "{findings} phát hiện đã cài, {pairs} cặp trùng lặp", "{findings} planted findings, {pairs} duplicate pairs"
+    ),
+    "generate.wrote": Message("đã ghi {path}", "wrote {path}"),
+    "generate.took": Message("trong {seconds} giây", "in {seconds} s"),
+    # --- progress
+    "progress.title": Message("Tiến độ đợt tiếp nhận{key}", "Campaign progress{key}"),
+    "progress.row_as_of": Message("tính đến", "as of"),
+    "progress.required": Message("phải tiếp nhận", "required"),
+    "progress.done_accepted": Message("đã xong (chấp nhận)", "done (accepted)"),
+    "progress.done": Message("đã xong", "done"),
+    "progress.excluded": Message("được miễn", "excluded"),
+    "progress.blocked": Message("bị chặn", "blocked"),
+    "progress.remaining": Message("còn lại", "remaining"),
+    "progress.handled": Message("đã xử lý", "handled"),
+    "progress.shift": Message("ca làm việc", "shift"),
+    "progress.active_machines": Message("máy đang hoạt động", "active machines"),
+    "progress.rate": Message("tốc độ mỗi máy mỗi ngày", "rate per machine per day"),
+    "progress.rate_observed": Message(
+        "{observed} thực tế so với chỉ tiêu {target} ({share})",
+        "{observed} observed against a target of {target} ({share})",
+    ),
+    "progress.rate_target_only": Message(
+        "chỉ tiêu {target} (ca làm việc chưa đủ một giờ: chưa đo được)",
+        "target {target} (under an hour of shift history: nothing observed yet)",
+    ),
+    "progress.projected_target": Message("dự kiến xong theo chỉ tiêu", "projected at the target"),
+    "progress.projected_observed": Message("dự kiến xong theo tốc độ thực tế", "projected at the observed rate"),
+    "progress.row_deadline": Message("hạn chót", "deadline"),
+    "progress.campaign": Message("đợt tiếp nhận", "campaign"),
+    "progress.on_track": Message("kịp tiến độ", "on track"),
+    "progress.will_miss": Message("sẽ trễ", "will miss"),
+    "progress.will_miss_deadline": Message("sẽ trễ hạn chót", "will miss the deadline"),
+    "progress.not_started": Message("chưa bắt đầu", "not started"),
+    "progress.more": Message(", +{count} mục khác", ", +{count} more"),
+    "progress.wards": Message("Xã/phường", "Wards"),
+    "progress.col_ward": Message("xã/phường", "ward"),
+    "progress.per_day": Message("mỗi ngày", "per day"),
+    "progress.projected": Message("dự kiến xong", "projected"),
+    "progress.sites": Message("Điểm tiếp nhận", "Sites"),
+    "progress.site": Message("điểm", "site"),
+    "progress.machines": Message("máy", "machines"),
+    "progress.today": Message("hôm nay", "today"),
+    "progress.vs_target": Message("so với chỉ tiêu", "vs target"),
+    "progress.machines_title": Message("Máy tiếp nhận", "Machines"),
+    "progress.site_machine": Message("điểm/máy", "site/machine"),
+    "progress.intakes": Message("lượt tiếp nhận", "intakes"),
+    "progress.first": Message("lượt đầu", "first"),
+    "progress.last": Message("lượt cuối", "last"),
+    "progress.units_title": Message("Tổ chức đảng", "Party organisations"),
+    "progress.units_some": Message(
+        " ({shown} nơi còn nhiều nhất trong {total})", " (the {shown} with the most remaining of {total})"
+    ),
+    "progress.unit": Message("tổ chức đảng", "party organisation"),
+    "progress.blocked_by": Message("bị chặn do", "blocked by"),
+    "progress.wards_missing": Message("Sẽ trễ hạn chót ({deadline}):", "Will miss the deadline ({deadline}):"),
+    "progress.wards_not_started": Message("Chưa có lượt tiếp nhận nào:", "No intake yet:"),
+    "progress.all_on_track": Message("Mọi xã/phường đều kịp hạn {deadline}.", "Every ward is on track for {deadline}."),
+    # --- simulate
+    "simulate.title": Message("Giả lập tiếp nhận", "Intake simulation"),
+    "simulate.simulated": Message("khoảng giả lập", "simulated"),
+    "simulate.wall_time": Message("thời gian thực", "wall time"),
+    "simulate.seconds": Message("{seconds} giây", "{seconds} s"),
+    "simulate.members_booked": Message("đảng viên được xếp lịch", "members booked"),
+    "simulate.slots": Message("lượt tiếp nhận đã dùng", "intake slots used"),
+    "simulate.submissions": Message("hồ sơ đã gửi", "submissions"),
+    "simulate.excluded": Message("được miễn", "excluded"),
+    "simulate.duplicates_sent": Message("trùng lặp gửi từ điểm khác", "duplicates sent from another site"),
+    "simulate.duplicates_caught": Message(
+        "trùng lặp bị phát hiện (ALREADY_SUBMITTED)", "duplicates caught (ALREADY_SUBMITTED)"
+    ),
+    "simulate.row_lost_answers": Message("câu trả lời bị mất và gửi lại", "answers lost and resent"),
+    "simulate.same_answer": Message("{resent} ({same} nhận cùng câu trả lời)", "{resent} ({same} got the same answer)"),
+    "simulate.retries": Message("gửi lại sau UNAVAILABLE", "retries after UNAVAILABLE"),
+    "simulate.row_outages": Message("lần mất kết nối", "line outages"),
+    "simulate.queued": Message("xếp hàng ngoại tuyến", "queued offline"),
+    "simulate.replayed": Message("đã gửi lại từ hàng đợi", "replayed"),
+    "simulate.refused": Message("bị từ chối", "refused"),
+    "simulate.still_queued": Message("vẫn trong hàng đợi", "still queued"),
+    "simulate.per_machine": Message("Theo từng máy", "Per machine"),
+    "simulate.already_submitted": Message("đã gửi trước đó", "already submitted"),
+    # --- demo
+    "demo.step_names": Message(
+        "1. Họ tên: cùng một tên viết khác nhau, và những người khác nhau có tên viết giống nhau",
+        "1. Names: the same name written differently, and different people written alike",
+    ),
+    "demo.names_intro": Message(
+        "doichieu demo — so sánh các cặp họ tên giả lập (bảng mã cũ, kiểu đặt dấu, biến thể):",
+        "doichieu demo — comparing synthetic name pairs (legacy encodings, tone styles, variants):",
+    ),
+    "demo.step_generate": Message(
+        "2. Một tỉnh giả lập có {members} đảng viên (không có dữ liệu của người thật)",
+        "2. A synthetic province of {members} members (no real person's data)",
+    ),
+    "demo.step_revalidate": Message(
+        "3. Đối chiếu: danh sách đảng viên với dữ liệu dân cư, trùng lặp, danh sách việc, báo cáo",
+        "3. Revalidation: the roster against the population data, duplicates, work lists, report",
+    ),
+    "demo.step_serve": Message(
+        "4. Máy chủ đối chiếu, như các điểm tiếp nhận gọi tới (gRPC trên cổng nội bộ)",
+        "4. The verifier, as intake sites call it (gRPC on a loopback port)",
+    ),
+    "demo.listening": Message("máy chủ đối chiếu đang lắng nghe ở {address}", "verifier listening on {address}"),
+    "demo.step_simulate": Message(
+        "5. Một ngày tiếp nhận tua nhanh: 2 điểm x 7 máy, 250 hồ sơ mỗi máy, xã/phường {ward}",
+        "5. A compressed intake day: 2 sites x 7 machines, 250 records per machine, ward {ward}",
+    ),
+    "demo.step_progress": Message(
+        "6. Tiến độ so với chỉ tiêu và hạn chót", "6. Progress against the target and the deadline"
+    ),
+    "demo.finished": Message("Bản trình diễn xong sau {seconds} giây.", "Demo finished in {seconds} s."),
+    "demo.report": Message("Báo cáo cho tổ dữ liệu của tỉnh: {path}", "Report for the provincial data team: {path}"),
+    "demo.outputs": Message(
+        "Danh sách việc và phát hiện: {results}   Tỉnh giả lập và đáp án: {province}",
+        "Work lists and findings: {results}   Synthetic province and its planted truth: {province}",
+    ),
+    "demo.step_failed": Message(
+        "bản trình diễn dừng: `doichieu {command}` kết thúc với mã {code}",
+        "demo stopped: `doichieu {command}` exited with {code}",
+    ),
+    "demo.server_exited": Message(
+        "bản trình diễn dừng: máy chủ đối chiếu kết thúc với mã {code} khi đang khởi động",
+        "demo stopped: the verifier exited with {code} while starting",
+    ),
+    "demo.server_slow": Message(
+        "bản trình diễn dừng: máy chủ đối chiếu không khởi động được trong 120 giây",
+        "demo stopped: the verifier did not start within 120 s",
+    ),
+    "demo.no_wards": Message(
+        "bản trình diễn dừng: danh sách vừa tạo không có xã/phường nào",
+        "demo stopped: the generated roster has no wards",
+    ),
+}
+
+#: What goes wrong, one line each: the errors the package raises by key
+#: (``doichieu.errors.CataloguedError``) and what the command line wraps.
+_ERRORS: Final = {
+    "error.line": Message("{prog}: lỗi: {message}", "{prog}: error: {message}"),
+    "error.interrupted": Message("{prog}: đã dừng theo yêu cầu (Ctrl-C)", "{prog}: stopped (Ctrl-C)"),
+    "error.other": Message("dữ liệu không dùng được: {detail}", "input that cannot be used: {detail}"),
+    "error.unexpected": Message(
+        "lỗi không lường trước ({kind}); chạy lại với PYTHONDEVMODE=1 để xem chi tiết",
+        "unexpected failure ({kind}); run again with PYTHONDEVMODE=1 for the details",
+    ),
+    "error.see_help": Message("(xem {prog} --help)", "(see {prog} --help)"),
+    # files
+    "file.not_found": Message("{path}: không có tệp này", "{path}: no such file"),
+    "file.permission": Message("{path}: không có quyền đọc/ghi", "{path}: permission denied"),
+    "file.is_folder": Message("{path}: là thư mục, không phải tệp", "{path}: is a folder, not a file"),
+    "file.not_folder": Message("{path}: đã có và không phải thư mục", "{path}: exists and is not a folder"),
+    "file.no_space": Message("{path}: ổ đĩa đã đầy", "{path}: no space left on the disk"),
+    "file.os_error": Message("{path}: không truy cập được ({reason})", "{path}: cannot be accessed ({reason})"),
+    "file.empty": Message("{file}: tệp rỗng (0 byte)", "{file}: the file is empty (0 bytes)"),
+    "file.no_header": Message(
+        "{file}: tệp không có dòng tiêu đề và không có dòng nào", "{file}: the file has no header and no rows"
+    ),
+    "file.no_columns": Message("{file}: tệp không có cột nào", "{file}: the file has no columns"),
+    "file.no_rows": Message(
+        "{file}: tệp có tiêu đề cột nhưng không có dòng dữ liệu", "{file}: the file has column headers but no rows"
+    ),
+    "file.sheet_empty": Message("{file}: trang tính đầu tiên trống", "{file}: the first sheet is empty"),
+    "file.utf16": Message(
+        "{file}: tệp ở dạng UTF-16 ('Unicode Text' của Excel); hãy lưu lại dạng 'CSV UTF-8 (Comma delimited)'",
+        "{file}: the file is UTF-16 (Excel's 'Unicode Text'); save it as 'CSV UTF-8 (Comma delimited)'",
+    ),
+    "file.not_utf8": Message(
+        "{file}: không phải UTF-8; có vẻ là Windows-1258/1252 hoặc bảng mã phông tiếng Việt cũ. "
+        "Hãy lưu lại dạng 'CSV UTF-8' (Excel: File › Save As › CSV UTF-8), hoặc gửi chính tệp .xlsx",
+        "{file}: not UTF-8; it looks like Windows-1258/1252 or a legacy Vietnamese font's bytes. "
+        "Re-save it as 'CSV UTF-8' (Excel: File › Save As › CSV UTF-8), or send the .xlsx file itself",
+    ),
+    "file.not_utf8_at": Message(
+        "{file}: không phải UTF-8 (byte {offset}); có vẻ là Windows-1258/1252 hoặc bảng mã phông tiếng Việt cũ. "
+        "Hãy lưu lại dạng 'CSV UTF-8' (Excel: File › Save As › CSV UTF-8), hoặc gửi chính tệp .xlsx",
+        "{file}: not UTF-8 (byte {offset}); it looks like Windows-1258/1252 or a legacy Vietnamese font's bytes. "
+        "Re-save it as 'CSV UTF-8' (Excel: File › Save As › CSV UTF-8), or send the .xlsx file itself",
+    ),
+    "file.truncated": Message(
+        "{file}: tệp có vẻ bị cắt cụt: dòng cuối có {fields}/{columns} trường và không có ký tự xuống dòng; "
+        "hãy sao chép hoặc xuất lại",
+        "{file}: the file looks truncated: its last line has {fields} of {columns} fields and no line end; "
+        "copy or export it again",
+    ),
+    "file.broken_csv": Message(
+        "{file}: CSV hỏng (dấu ngoặc kép chưa đóng hoặc một dòng nhiều trường hơn tiêu đề, như tệp bị cắt "
+        "hoặc sửa tay): {detail}",
+        "{file}: broken CSV (an unclosed quote or a row with more fields than the header, as in a file cut short "
+        "or edited by hand): {detail}",
+    ),
+    "file.unreadable_csv": Message(
+        "{file}: không đọc được dạng CSV ({detail})", "{file}: cannot be read as CSV ({detail})"
+    ),
+    "file.unreadable_xlsx": Message(
+        "{file}: không mở được dạng sổ tính Excel; có thể tệp bị cắt, có mật khẩu hoặc là định dạng khác "
+        "được lưu đuôi .xlsx ({detail})",
+        "{file}: cannot be opened as an Excel workbook; it may be truncated, password-protected or another "
+        "format saved as .xlsx ({detail})",
+    ),
+    "file.unreadable_parquet": Message(
+        "{file}: không phải tệp Parquet đọc được; có thể bị cắt ({detail})",
+        "{file}: not a readable Parquet file; it may be truncated ({detail})",
+    ),
+    "file.xls": Message(
+        "{file}: không đọc định dạng Excel 97–2003 cũ; hãy mở bằng Excel và lưu thành .xlsx",
+        "{file}: the old Excel 97–2003 format is not read; open it in Excel and save as .xlsx",
+    ),
+    "file.unsupported": Message(
+        "{file}: không hỗ trợ loại tệp {suffix}; hãy dùng .csv, .xlsx hoặc .parquet",
+        "{file}: unsupported file type {suffix}; use .csv, .xlsx or .parquet",
+    ),
+    "file.header_row_past_lines": Message(
+        "--header-row {row}: phần đầu tệp chỉ có {lines} dòng",
+        "--header-row {row}: the start of the file has {lines} lines",
+    ),
+    "file.named_sheet_empty": Message("{file}: trang '{sheet}' trống", "{file}: the sheet '{sheet}' is empty"),
+    "file.header_row_past_sheet": Message(
+        "--header-row {row}: trang '{sheet}' chỉ có {rows} dòng",
+        "--header-row {row}: the sheet '{sheet}' has {rows} rows",
+    ),
+    "file.header_row_from_one": Message(
+        "--header-row {row}: dòng được đánh số từ 1", "--header-row {row}: rows are numbered from 1"
+    ),
+    "file.sheet_not_excel": Message(
+        "{file}: --sheet chỉ dùng cho tệp Excel (.xlsx); tệp này không có trang tính",
+        "{file}: --sheet is for Excel workbooks (.xlsx); this file has no sheets",
+    ),
+    "file.no_such_sheet": Message(
+        "{file}: không có trang '{sheet}' (các trang: {sheets})", "{file}: no sheet '{sheet}' (the sheets: {sheets})"
+    ),
+    "file.header_row_parquet": Message(
+        "{file}: --header-row chỉ dùng cho tệp CSV và Excel; Parquet không có dòng tiêu đề phụ",
+        "{file}: --header-row is for CSV and Excel files; Parquet has no rows of titles",
+    ),
+    "file.header_given": Message(
+        " (tiêu đề đọc ở dòng {row}, theo --header-row)", " (headers read on row {row}, as --header-row says)"
+    ),
+    "file.header_not_found": Message(
+        " (không dòng nào trong {rows} dòng đầu có tiêu đề nhận ra được; đã lấy dòng {row}: "
+        "--header-row N và --sheet TÊN chỉ chỗ của bảng)",
+        " (no row of the first {rows} holds known headers; row {row} was taken: "
+        "--header-row N and --sheet NAME say where the table is)",
+    ),
+    "file.encoded_twice": Message(
+        "{file}: chữ trong tệp đã bị mã hoá UTF-8 hai lần ({twice:,} trên {accented:,} ô có dấu hiện như "
+        "'Nguyá»…n' thay cho 'Nguyễn'); hãy xuất lại tệp từ bản gốc dưới dạng CSV UTF-8 hoặc gửi tệp .xlsx",
+        "{file}: the text was encoded as UTF-8 twice ({twice:,} of {accented:,} cells with accents read like "
+        "'Nguyá»…n' for 'Nguyễn'); export the file again from the original as CSV UTF-8, or send the .xlsx file",
+    ),
+    "file.unreadable": Message("{file}: không đọc được ({detail})", "{file}: cannot be read ({detail})"),
+    "file.names_not_utf8": Message(
+        "{file}: không phải UTF-8 (byte {offset}); hãy lưu lại dạng UTF-8 "
+        "(chữ bảng mã VNI/TCVN3 cũ bên trong tệp UTF-8 được tự sửa)",
+        "{file}: not UTF-8 (byte {offset}); re-save the file as UTF-8 "
+        "(legacy VNI/TCVN3 text inside a UTF-8 file is repaired automatically)",
+    ),
+    # columns
+    "columns.problem": Message(
+        "{what}: {problems}. Tiêu đề được chấp nhận (không phân biệt hoa thường và dấu) gồm {accepted}",
+        "{what}: {problems}. Headers accepted (case and accents do not matter) include {accepted}",
+    ),
+    "columns.missing": Message("thiếu cột bắt buộc: {columns}", "missing required column(s): {columns}"),
+    "columns.unknown": Message("cột không nhận ra: {columns}", "unrecognised column(s): {columns}"),
+    "columns.duplicated": Message("cột được cho hai lần: {columns}", "column(s) given twice: {columns}"),
+    "columns.ignore_hint": Message(
+        "; dùng --ignore-unknown-columns để để riêng các cột không nhận ra",
+        "; use --ignore-unknown-columns to set unrecognised columns aside",
+    ),
+    "columns.same_header": Message(
+        "{file}: tiêu đề cột bị trùng: {pairs}; hãy đổi tên hoặc xoá một cột",
+        "{file}: the same header written twice: {pairs}; rename or remove one of them",
+    ),
+    "columns.same_header_pair": Message(
+        "'{header}' ở cột {first} và cột {second}", "'{header}' in columns {first} and {second}"
+    ),
+    "columns.roster": Message("danh sách {what}", "roster {what}"),
+    "columns.population": Message("dữ liệu dân cư {what}", "population {what}"),
+    # command-line values
+    "value.date": Message("{value!r} không phải ngày dạng YYYY-MM-DD", "{value!r} is not a date as YYYY-MM-DD"),
+    "value.iso_time": Message(
+        "{flag}: cần thời điểm ISO 8601, nhận được {value!r}", "{flag}: expected ISO 8601, got {value!r}"
+    ),
+    "value.date_or_time": Message(
+        "{flag}: cần YYYY-MM-DD hoặc ISO 8601, nhận được {value!r}",
+        "{flag}: expected YYYY-MM-DD or ISO 8601, got {value!r}",
+    ),
+    "value.row_number": Message("{value!r} không phải số dòng", "{value!r} is not a row number"),
+    "value.row_from_one": Message("dòng được đánh số từ 1, nhận được {value}", "rows are numbered from 1, got {value}"),
+    "table.sheet": Message(
+        "trang tính của {whose} trong tệp .xlsx, theo tên hoặc số thứ tự từ 1 "
+        "(mặc định: trang đầu tiên có tiêu đề cột nhận ra được)",
+        "{whose} sheet in an .xlsx workbook, by name or number from 1 "
+        "(default: the first sheet with known column headers)",
+    ),
+    "table.header_row": Message(
+        "dòng tiêu đề cột của {whose}, đánh số như Excel hoặc trình soạn thảo hiện (mặc định: tự tìm)",
+        "the row of {whose} column headers, as Excel or a text editor numbers it (default: found by itself)",
+    ),
+    "table.whose_roster": Message("danh sách đảng viên", "the roster's"),
+    "table.whose_population": Message("dữ liệu dân cư", "the population's"),
+    "value.positive": Message("{flag} phải lớn hơn 0", "{flag} must be positive"),
+    "value.share": Message("{flag} phải là tỉ lệ từ 0 đến 1", "{flag} must be a share between 0 and 1"),
+    "value.units": Message("--units phải là 0 (tất cả) hoặc lớn hơn", "--units must be 0 (all) or more"),
+    "value.needs": Message("{flag} cần có {other}: {why}", "{flag} needs {other}: {why}"),
+    "value.dedup_model_why": Message(
+        "mô hình dùng để tìm trùng lặp trong danh sách phải tiếp nhận", "the model deduplicates the required list"
+    ),
+    "value.client_cert_why": Message("CA của máy chủ", "the server's CA"),
+    "value.rate_form": Message(
+        "--rate cần dạng TÊN=GIÁ_TRỊ (ví dụ typo=0.02), nhận được {value!r}",
+        "--rate takes NAME=VALUE (e.g. typo=0.02), got {value!r}",
+    ),
+    "value.rate_number": Message("--rate {name}: {value!r} không phải số", "--rate {name}: {value!r} is not a number"),
+    "value.members_range": Message(
+        "--members phải từ 1 đến {most} (cả nước khoảng 5,6 triệu đảng viên), nhận được {value}",
+        "--members must be between 1 and {most} (the national roster is about 5.6 million), got {value}",
+    ),
+    "value.xlsx_too_big": Message(
+        "một trang tính Excel chứa nhiều nhất {most} dòng kể cả tiêu đề, tỉnh này cần {rows}; "
+        "hãy dùng --format parquet hoặc csv (xlsx dành cho tỉnh tới khoảng một triệu đảng viên)",
+        "an Excel sheet holds at most {most} rows with its header, and this province needs {rows}; "
+        "use --format parquet or csv (xlsx is for provinces up to about a million members)",
+    ),
+    "value.out_required": Message("generate: cần --out THƯ_MỤC", "generate: --out FOLDER is required"),
+    "value.sites": Message(
+        "--sites phải ít nhất là 1 và --machines ít nhất bằng --sites",
+        "--sites must be at least 1 and --machines at least --sites",
+    ),
+    "value.future_end": Message(
+        "--end không được ở tương lai: máy chủ từ chối thời điểm tiếp nhận sau đồng hồ của nó",
+        "--end must not lie in the future: the server refuses capture times ahead of its clock",
+    ),
+    "value.no_ward": Message(
+        "--ward: không có đảng viên nào của danh sách ở {ward!r}", "--ward: no member of the roster is in {ward!r}"
+    ),
+    "value.names_line": Message(
+        "dòng {line}: cần một họ tên, hoặc hai họ tên cách nhau bằng một dấu tab",
+        "line {line}: expected one name, or two names separated by one tab",
+    ),
+    # the verifier, seen from the command line
+    "value.shift_form": Message(
+        "ca làm việc: cần dạng HH:MM-HH:MM, nhận được {value!r}", "shift: expected HH:MM-HH:MM, got {value!r}"
+    ),
+    "value.shift_order": Message(
+        "ca làm việc: giờ kết thúc phải sau giờ bắt đầu trong cùng ngày, nhận được {value!r}",
+        "shift: the end must come after the start on the same day, got {value!r}",
+    ),
+    "value.together": Message("{flags}: phải dùng cùng nhau", "{flags}: go together"),
+    "value.client_key_pair": Message(
+        "chứng chỉ máy khách cần khoá của nó, và khoá cần chứng chỉ của nó (--cert, --key)",
+        "a client certificate needs its key, and a key its certificate (--cert, --key)",
+    ),
+    "value.client_ca": Message(
+        "--client-ca (TLS hai chiều) cần --tls-cert và --tls-key",
+        "--client-ca (mutual TLS) needs --tls-cert and --tls-key",
+    ),
+    "value.max_chunk": Message(
+        "--max-chunk phải từ 1 đến 100000 bản ghi", "--max-chunk must be between 1 and 100000 records"
+    ),
+    "value.at_least_one": Message("{flag} phải ít nhất là 1", "{flag} must be at least 1"),
+    "value.max_streams": Message(
+        "--max-streams phải ít nhất là 1 và nhỏ hơn --max-concurrent-rpcs ({most}): "
+        "các chỗ còn lại dành cho Verify và Submit",
+        "--max-streams must be at least 1 and below --max-concurrent-rpcs ({most}): "
+        "the slots above it are kept for Verify and Submit",
+    ),
+    "value.ledger_no_path": Message(
+        "--ledger: địa chỉ sqlite không có đường dẫn (dùng sqlite:///duong/dan/tuyet/doi.db)",
+        "--ledger: sqlite URL without a path (use sqlite:///abs/path.db)",
+    ),
+    "value.ledger_scheme": Message(
+        "--ledger: cần sqlite:///duong_dan hoặc postgresql://…, nhận được loại địa chỉ khác (scheme)",
+        "--ledger: expected sqlite:///path or postgresql://…, got another scheme",
+    ),
+    "file.pem_unreadable": Message("{flag}: không đọc được {path}: {reason}", "{flag}: cannot read {path}: {reason}"),
+    "file.not_pem": Message("{flag}: {path} không phải tệp PEM", "{flag}: {path} is not a PEM file"),
+    "grpc.failed": Message(
+        "gọi {method} tới {address} không thành công: {code} {details}",
+        "{method} on {address} failed: {code} {details}",
+    ),
+}
+
+#: argparse's own words (its msgids, looked up by ``argparse_gettext``), with
+#: its ``%`` placeholders kept as they are.
+ARGPARSE_MESSAGES: Final = MappingProxyType(
+    {
+        "usage: ": Message("cách dùng: ", "usage: "),
+        "options": Message("tuỳ chọn", "options"),
+        "positional arguments": Message("tham số vị trí", "positional arguments"),
+        "show this help message and exit": Message("in hướng dẫn này rồi dừng", "show this help message and exit"),
+        "%(prog)s: error: %(message)s\n": Message("%(prog)s: lỗi: %(message)s\n", "%(prog)s: error: %(message)s\n"),
+        "argument %(argument_name)s: %(message)s": Message(
+            "tham số %(argument_name)s: %(message)s", "argument %(argument_name)s: %(message)s"
+        ),
+        "unrecognized arguments: %s": Message("tham số không nhận ra: %s", "unrecognized arguments: %s"),
+        "the following arguments are required: %s": Message(
+            "thiếu các tham số bắt buộc: %s", "the following arguments are required: %s"
+        ),
+        "one of the arguments %s is required": Message(
+            "cần một trong các tham số %s", "one of the arguments %s is required"
+        ),
+        "not allowed with argument %s": Message("không dùng cùng tham số %s được", "not allowed with argument %s"),
+        "ignored explicit argument %r": Message("bỏ qua giá trị %r", "ignored explicit argument %r"),
+        "expected one argument": Message("cần một giá trị", "expected one argument"),
+        "expected at most one argument": Message("cần nhiều nhất một giá trị", "expected at most one argument"),
+        "expected at least one argument": Message("cần ít nhất một giá trị", "expected at least one argument"),
+        "expected %s argument": Message("cần %s giá trị", "expected %s argument"),
+        "expected %s arguments": Message("cần %s giá trị", "expected %s arguments"),
+        "ambiguous option: %(option)s could match %(matches)s": Message(
+            "tuỳ chọn chưa rõ: %(option)s có thể là %(matches)s",
+            "ambiguous option: %(option)s could match %(matches)s",
+        ),
+        "unexpected option string: %s": Message("tuỳ chọn không mong đợi: %s", "unexpected option string: %s"),
+        "invalid %(type)s value: %(value)r": Message(
+            "giá trị %(type)s không hợp lệ: %(value)r", "invalid %(type)s value: %(value)r"
+        ),
+        "invalid choice: %(value)r (choose from %(choices)s)": Message(
+            "lựa chọn không hợp lệ: %(value)r (chọn trong %(choices)s)",
+            "invalid choice: %(value)r (choose from %(choices)s)",
+        ),
+        "can't open '%(filename)s': %(error)s": Message(
+            "không mở được '%(filename)s': %(error)s", "can't open '%(filename)s': %(error)s"
+        ),
+        "show program's version number and exit": Message(
+            "in phiên bản của chương trình rồi dừng", "show program's version number and exit"
+        ),
+    }
+)
+
+
+def _merged(*parts: Mapping[str, Message]) -> MappingProxyType[str, Message]:
+    merged: dict[str, Message] = {}
+    for part in parts:
+        doubled = merged.keys() & part.keys()
+        if doubled:
+            raise AssertionError(f"message keys defined twice: {sorted(doubled)}")
+        merged.update(part)
+    return MappingProxyType(merged)
+
+
+MESSAGES: Final = _merged(_HELP, _OUTPUT, _ERRORS)
+
+_language = ["vi"]
+
+
+def set_language(lang: str) -> None:
+    """Sets the language ``text`` answers in: ``vi`` or ``en``."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language {lang!r} is not one of {LANGUAGES}")
+    _language[0] = lang
+
+
+def language() -> str:
+    return _language[0]
+
+
+def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
+    """The language the usual variables ask for, in gettext's order (LANGUAGE,
+    LC_ALL, LC_MESSAGES, LANG): the first that names a language decides; English
+    if it is English, Vietnamese otherwise and when none is set. ``C`` and
+    ``POSIX`` name no language and are passed over."""
+    environ = os.environ if environ is None else environ
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        for value in environ.get(variable, "").split(":"):
+            name = value.split(".", 1)[0].split("@", 1)[0].strip().lower()
+            if name in ("", "c", "posix"):
+                continue
+            return "en" if name == "en" or name.startswith("en_") else "vi"
+    return "vi"
+
+
+def text(key: str, /, **values: object) -> str:
+    """The message ``key`` in the language in force, its placeholders filled."""
+    return text_in(language(), key, **values)
+
+
+def text_in(lang: str, key: str, /, **values: object) -> str:
+    """The message ``key`` in ``lang``, its placeholders filled."""
+    template: str = getattr(MESSAGES[key], lang)
+    return template.format(**values) if values else template
+
+
+def title(term: Term) -> str:
+    """A vocabulary term's title in the language in force."""
+    return term.title_vi if language() == "vi" else term.title_en
+
+
+def argparse_gettext(message: str) -> str:
+    """argparse's ``_``: its own words in the language in force."""
+    known = ARGPARSE_MESSAGES.get(message)
+    return message if known is None else str(getattr(known, language()))
+
+
+def argparse_ngettext(singular: str, plural: str, n: int) -> str:
+    """argparse's ``ngettext``: Vietnamese has one form for every count."""
+    return argparse_gettext(singular if n == 1 else plural)

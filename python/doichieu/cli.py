@@ -52,12 +52,16 @@ class _nullcontext:
 
 def cmd_dedupe(args: argparse.Namespace) -> int:
     """Duplicate pairs and clusters of one roster file → pairs.csv, clusters.csv."""
-    from doichieu.dedup import DedupModel, find_duplicates, load_dedup_roster, write_outputs
+    from doichieu.dedup import OUTPUT_PATTERNS, DedupModel, find_duplicates, load_dedup_roster, write_outputs
+    from doichieu.output_folder import OutputFolder
 
     model = DedupModel.load(args.model) if args.model else None
     roster = load_dedup_roster(args.roster)
+    # A folder that cannot take the outputs is refused before the work, not after.
+    folder = OutputFolder(args.out, "dedupe", expected=OUTPUT_PATTERNS)
     result = find_duplicates(roster, threshold=args.threshold, model=model)
-    pairs_path, clusters_path = write_outputs(result, args.out)
+    with folder:
+        pairs_path, clusters_path = write_outputs(result, folder)
     if args.save_model:
         result.model.save(args.save_model)
         print(f"wrote the model to {args.save_model}")
@@ -144,3 +148,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (DoichieuError, OSError) as exc:
         print(f"doichieu: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("doichieu: đã dừng / interrupted", file=sys.stderr)
+        return 130

@@ -9,8 +9,11 @@ as SVG and embedded inline; the page is a Jinja2 template shipped in
 ``doichieu/templates``. Nothing is fetched when the page is opened: no scripts,
 no fonts, no images from elsewhere.
 
-Labels are Vietnamese first with English beside them. The page lists member IDs
-(it is the team's work product) but never names.
+Labels are Vietnamese first with English beside them: codes, duplicate types and
+owners by their titles (``doichieu.vocabulary``), duplicate evidence as the
+fields that agree or differ, times in Vietnam's time (ICT). The text this module
+adds is in ``TEXT``. The page lists member IDs (it is the team's work product)
+but never names.
 """
 
 from __future__ import annotations

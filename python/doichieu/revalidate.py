@@ -18,8 +18,8 @@ Writes into ``--out``:
 
 all written as a whole or not at all, readable by their owner only
 (``doichieu.output_folder``), the CSV cells safe to open in a spreadsheet
-(``doichieu.csv_cells``); and prints a summary. Python reads the files (``doichieu.records``) and writes
-the outputs; the cross-check, the deduplication and the population data's word
+(``doichieu.csv_cells``); and prints a summary. Python reads the files
+(``doichieu.records``) and writes the outputs; the cross-check, the deduplication and the population data's word
 on each duplicate pair are one engine call (``revalidate``).
 """
 

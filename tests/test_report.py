@@ -9,7 +9,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import polars as pl
@@ -271,3 +271,97 @@ def test_report_of_a_clean_roster_without_findings_or_duplicates(tmp_path: Path)
     assert _value(page, "total-findings") == 0
     assert "No findings." in page
     assert pl.read_csv(tmp_path / "out" / "duplicates.csv").columns == list(DUPLICATE_COLUMNS)
+
+
+#: Added to a copy of the page: measures, once laid out, the smallest chart text in
+#: CSS pixels (an SVG's font size times its scale on the page) and writes it into the DOM.
+_MEASURE_FONTS = """<script>
+const sizes = [...document.querySelectorAll("svg.chart text")].map((t) => {
+  const svg = t.ownerSVGElement, box = svg.viewBox.baseVal;
+  const scale = box && box.width ? svg.getBoundingClientRect().width / box.width : 1;
+  return parseFloat(getComputedStyle(t).fontSize) * scale;
+});
+document.body.dataset.chartTexts = sizes.length;
+document.body.dataset.smallestChartFont = Math.min(...sizes).toFixed(1);
+</script>"""
+
+
+def test_report_reads_in_vietnamese_in_headless_chromium(revalidated: Revalidated, tmp_path: Path) -> None:
+    """The page as a browser lays it out: codes and duplicate types with their
+    Vietnamese titles, owners by title, duplicate evidence in words, the time in
+    Vietnam's zone, a legend for the chart coloured by severity, chart text of
+    13 pixels or more."""
+    from doichieu.report import EVIDENCE_FIELDS, TEXT
+    from doichieu.vocabulary import CODE_TERMS, DUPLICATE_TERMS, FIELD_TERMS, OWNER_TERMS, SEVERITY_TERMS
+
+    browser = _chromium()
+    if browser is None:
+        if REQUIRE_CHROMIUM:
+            pytest.fail("DOICHIEU_REQUIRE_CHROMIUM is set but chromium is not installed (apt-get install chromium)")
+        pytest.skip("chromium is not installed (Debian: apt-get install chromium); CI installs it and runs this test")
+    page = _page(revalidated).replace("</body>", _MEASURE_FONTS + "</body>")
+    measured = tmp_path / "report.html"
+    measured.write_text(page, encoding="utf-8")
+    done = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-extensions",
+            "--window-size=1280,900",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            measured.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    dom = done.stdout
+    fonts = re.search(r'data-chart-texts="(\d+)" data-smallest-chart-font="([\d.]+)"', dom)
+    assert fonts, "the measuring script did not run"
+    assert int(fonts.group(1)) > 50 and float(fonts.group(2)) >= 13.0, fonts.groups()
+
+    findings = pl.read_csv(revalidated.out / "findings.csv", infer_schema=False)
+    for code in findings["code"].unique().to_list():
+        row = re.search(rf'<tr data-code="{code}">(.*?)</tr>', dom, re.S)
+        assert row and CODE_TERMS[code].title_vi in row.group(1), code
+        assert any(f"<td>{OWNER_TERMS[o].title_vi}<br>" in row.group(1) for o in OWNER_TERMS), code
+    codes_chart = re.search(r'<svg[^>]*data-chart="codes".*?</svg>', dom, re.S)
+    assert codes_chart
+    for code in findings["code"].unique().to_list():
+        assert CODE_TERMS[code].title_vi.split()[0] in codes_chart.group(0), code
+    for severity in SEVERITY_TERMS.values():
+        assert severity.title_vi in codes_chart.group(0), "the codes chart has no legend of its colours"
+    duplicates = re.search(r'<table id="clusters">.*?</table>', dom, re.S)
+    assert duplicates
+    clusters = duplicates.group(0)
+    shown_types = set(re.findall(r'<tr data-cluster="\d+" data-type="(\w+)"', clusters))
+    assert shown_types
+    for kind in shown_types:
+        assert DUPLICATE_TERMS[kind].title_vi in clusters, kind
+    # The evidence a person reads: field titles under "agree"/"differ", no level codes or weights.
+    words = re.findall(r'<li data-evidence="(\w+)"><strong>([^<]+)</strong>: ([^<]+)', clusters)
+    assert words and {group for group, _, _ in words} >= {"agree"}
+    titles = {FIELD_TERMS[f].title_vi for f in EVIDENCE_FIELDS.values()}
+    for group, label, fields in words:
+        assert label == TEXT[group][0]
+        assert set(fields.strip().split(", ")) <= titles, fields
+    visible = re.sub(r"<details.*?</details>", "", clusters, flags=re.S)
+    assert not re.search(r"same_name|\bexact\b|\(\+\d", visible)
+    assert re.search(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2} \(giờ Việt Nam / Vietnam time, UTC\+7\)", dom)
+
+
+def test_report_time_is_vietnam_time_whatever_the_machines_zone() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from doichieu.report import generated_at
+
+    utc_evening = datetime(2026, 12, 5, 20, 30, tzinfo=UTC)
+    assert generated_at(utc_evening) == "06/12/2026 03:30 (giờ Việt Nam / Vietnam time, UTC+7)"
+    new_york = utc_evening.astimezone(timezone(timedelta(hours=-5)))
+    assert generated_at(new_york) == generated_at(utc_evening)

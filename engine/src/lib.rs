@@ -7,6 +7,7 @@ pub mod column;
 pub mod dedup;
 pub mod error;
 pub mod names;
+pub mod private_file;
 pub mod records;
 pub mod revalidation;
 #[cfg(feature = "synth")]

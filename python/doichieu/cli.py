@@ -45,19 +45,22 @@ def cmd_names(args: argparse.Namespace) -> int:
 
 def cmd_dedupe(args: argparse.Namespace) -> int:
     """Duplicate pairs and clusters of one roster file → pairs.csv, clusters.csv."""
-    from doichieu.dedup import DedupModel, find_duplicates, load_dedup_roster, write_outputs
+    from doichieu.dedup import OUTPUT_PATTERNS, DedupModel, find_duplicates, load_dedup_roster, write_outputs
+    from doichieu.output_folder import OutputFolder
     from doichieu.records import TableReading
+    from doichieu.vocabulary import DUPLICATE_TERMS
 
     def tell(reading: TableReading) -> None:
         for line in reading.shown():
             print(line)
 
-    from doichieu.vocabulary import DUPLICATE_TERMS
-
     model = DedupModel.load(args.model) if args.model else None
     roster = load_dedup_roster(args.roster, sheet=args.sheet, header_row=args.header_row, on_read=tell)
+    # A folder that cannot take the outputs is refused before the work, not after.
+    folder = OutputFolder(args.out, "dedupe", expected=OUTPUT_PATTERNS)
     result = find_duplicates(roster, threshold=args.threshold, model=model)
-    pairs_path, clusters_path = write_outputs(result, args.out)
+    with folder:
+        pairs_path, clusters_path = write_outputs(result, folder)
     if args.save_model:
         result.model.save(args.save_model)
         print(text("dedupe.saved_model", path=args.save_model))
@@ -221,6 +224,11 @@ def _message(exc: BaseException, args: argparse.Namespace) -> str:
     return text("error.other", detail=str(exc))
 
 
+def _notes(exc: BaseException) -> list[str]:
+    """What was added on the way out (an output folder says its previous outputs stay)."""
+    return [str(note) for note in getattr(exc, "__notes__", ())]
+
+
 def _one_line(message: str) -> str:
     return " ".join(part.strip() for part in message.splitlines() if part.strip())
 
@@ -237,14 +245,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     prog = f"{PROG} {args.command}"
     try:
         return int(args.func(args))
-    except KeyboardInterrupt:
-        print(text("error.interrupted", prog=prog), file=sys.stderr)
+    except KeyboardInterrupt as stop:
+        print(_one_line(" ".join([text("error.interrupted", prog=prog), *_notes(stop)])), file=sys.stderr)
         return 130
     except (DoichieuError, OSError) as exc:
-        message = _message(exc, args)
+        told = [_message(exc, args), *_notes(exc)]
     except Exception as exc:  # a person reads one line, never a traceback
         if sys.flags.dev_mode:
             raise
-        message = text("error.unexpected", kind=type(exc).__name__)
-    print(_one_line(text("error.line", prog=prog, message=message)), file=sys.stderr)
+        told = [text("error.unexpected", kind=type(exc).__name__), *_notes(exc)]
+    print(_one_line(text("error.line", prog=prog, message=" ".join(told))), file=sys.stderr)
     return 2

@@ -24,6 +24,8 @@ from typing import Any, Literal
 import polars as pl
 
 from doichieu import _engine
+from doichieu.csv_cells import write_csv_for_people
+from doichieu.output_folder import OutputFolder
 from doichieu.records import ROSTER_COLUMNS, TableReading, canonical_columns, read_table
 
 #: A trained model: ``save``/``load`` a file, ``to_dict``/``from_dict``.
@@ -31,6 +33,9 @@ DedupModel = _engine.DedupModel
 
 #: The roster columns deduplication cannot do without.
 REQUIRED = ("member_id", "full_name", "date_of_birth")
+
+#: The files ``doichieu dedupe`` writes (``doichieu.output_folder``).
+OUTPUT_PATTERNS = ("pairs.csv", "clusters.csv")
 
 #: Pair columns written to ``pairs.csv``, in order.
 PAIR_COLUMNS = (
@@ -119,10 +124,16 @@ def find_duplicates(
     )
 
 
-def write_outputs(result: DuplicateResult, out: str | Path) -> tuple[Path, Path]:
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    pairs_path, clusters_path = out / "pairs.csv", out / "clusters.csv"
-    result.pairs.select(PAIR_COLUMNS).write_csv(pairs_path)
-    result.clusters.write_csv(clusters_path)
-    return pairs_path, clusters_path
+def write_outputs(result: DuplicateResult, out: str | Path | OutputFolder) -> tuple[Path, Path]:
+    """Writes ``pairs.csv`` and ``clusters.csv`` into ``out`` as a whole, readable
+    by their owner only (``doichieu.output_folder``), every text cell safe to open
+    in a spreadsheet (``doichieu.csv_cells``); returns their paths. ``out`` may
+    be a folder already entered, to which more files are added."""
+    if not isinstance(out, OutputFolder):
+        with OutputFolder(out, "dedupe", expected=OUTPUT_PATTERNS) as folder:
+            return write_outputs(result, folder)
+    tables = {"pairs.csv": result.pairs.select(PAIR_COLUMNS), "clusters.csv": result.clusters}
+    for name, table in tables.items():
+        with out.writing(name) as path:
+            write_csv_for_people(table, path)
+    return out.path("pairs.csv"), out.path("clusters.csv")

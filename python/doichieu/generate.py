@@ -27,7 +27,9 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -37,11 +39,14 @@ from polars.io.plugins import register_io_source
 from doichieu import _engine
 from doichieu.errors import CataloguedError, InvalidInputError
 from doichieu.messages import text
+from doichieu.output_folder import OutputFolder
 from doichieu.records import POPULATION_COLUMNS, ROSTER_COLUMNS
 
 FINDING_COLUMNS = ("member_id", "code", "field", "cause")
 DUPLICATE_COLUMNS = ("member_id_a", "member_id_b", "type", "cause")
 FORMATS = ("csv", "xlsx", "parquet")
+#: The files a province is written as (``doichieu.output_folder``).
+OUTPUT_PATTERNS = ("roster.*", "population.*", "truth_findings.csv", "truth_duplicates.csv", "manifest.json")
 #: Rows an Excel sheet holds, header included.
 EXCEL_MAX_ROWS = 1_048_576
 #: Members per engine call: big enough to keep both cores busy, small enough that
@@ -172,21 +177,26 @@ def generate_frames(members: int, seed: int = DEFAULT_SEED, **options: Any) -> S
 
 
 class _CsvAppender:
-    """One CSV file written chunk by chunk, header once."""
+    """One CSV file written chunk by chunk, header once; an error names the file
+    (``naming()``: ``OutputFolder.naming`` of its name)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, naming: Callable[[], AbstractContextManager[None]] = nullcontext) -> None:
         self.path = path
+        self.naming = naming
+        # The file exists already, created with mode 0600; opening it keeps the mode.
         self.handle: IO[bytes] = open(path, "wb")
         self.header = True
         self.rows = 0
 
     def write(self, frame: pl.DataFrame) -> None:
-        frame.write_csv(self.handle, include_header=self.header)
+        with self.naming():
+            frame.write_csv(self.handle, include_header=self.header)
         self.header = False
         self.rows += frame.height
 
     def close(self) -> None:
-        self.handle.close()
+        with self.naming():
+            self.handle.close()
 
 
 def _sink(frames: Iterator[pl.DataFrame], columns: tuple[str, ...], path: Path, fmt: str) -> None:
@@ -198,7 +208,7 @@ def _sink(frames: Iterator[pl.DataFrame], columns: tuple[str, ...], path: Path, 
             for frame in frames:
                 out.write(frame)
             if out.header:
-                pl.DataFrame(schema=_schema(columns)).write_csv(out.handle)
+                out.write(pl.DataFrame(schema=_schema(columns)))
         finally:
             out.close()
     elif fmt == "parquet":
@@ -259,71 +269,76 @@ def generate_province(
     )
     _check_format(fmt, gen.roster_rows, gen.population_rows)
     folder = Path(out)
-    if folder.exists() and not folder.is_dir():
-        raise CataloguedError("file.not_folder", path=folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = {
-        "roster": folder / f"roster.{fmt}",
-        "population": folder / f"population.{fmt}",
-        "truth_findings": folder / "truth_findings.csv",
-        "truth_duplicates": folder / "truth_duplicates.csv",
-        "manifest": folder / "manifest.json",
+    names = {
+        "roster": f"roster.{fmt}",
+        "population": f"population.{fmt}",
+        "truth_findings": "truth_findings.csv",
+        "truth_duplicates": "truth_duplicates.csv",
+        "manifest": "manifest.json",
     }
-    findings = _CsvAppender(paths["truth_findings"])
-    duplicates = _CsvAppender(paths["truth_duplicates"])
-    try:
-        done = 0
+    paths = {k: folder / name for k, name in names.items()}
+    with OutputFolder(folder, "generate", expected=OUTPUT_PATTERNS) as output:
+        written_to = {k: output.create(name) for k, name in names.items()}
+        findings = _CsvAppender(written_to["truth_findings"], partial(output.naming, names["truth_findings"]))
+        duplicates = _CsvAppender(written_to["truth_duplicates"], partial(output.naming, names["truth_duplicates"]))
+        try:
+            done = 0
 
-        def roster_frames() -> Iterator[pl.DataFrame]:
-            nonlocal done
-            for roster, found, pairs in roster_chunks(gen, chunk_members):
-                findings.write(found)
-                duplicates.write(pairs)
-                done += roster.height
+            def roster_frames() -> Iterator[pl.DataFrame]:
+                nonlocal done
+                for roster, found, pairs in roster_chunks(gen, chunk_members):
+                    findings.write(found)
+                    duplicates.write(pairs)
+                    done += roster.height
+                    if progress:
+                        progress("roster", done, gen.roster_rows)
+                    yield roster
+
+            with output.naming(names["roster"]):
+                _sink(roster_frames(), ROSTER_COLUMNS, written_to["roster"], fmt)
+            for appender, columns in ((findings, FINDING_COLUMNS), (duplicates, DUPLICATE_COLUMNS)):
+                if appender.header:
+                    appender.write(pl.DataFrame(schema=_schema(columns)))
+        finally:
+            findings.close()
+            duplicates.close()
+
+        written = 0
+
+        def population_frames() -> Iterator[pl.DataFrame]:
+            nonlocal written
+            for frame in population_chunks(gen, chunk_members):
+                written += frame.height
                 if progress:
-                    progress("roster", done, gen.roster_rows)
-                yield roster
+                    progress("population", written, gen.population_rows)
+                yield frame
 
-        _sink(roster_frames(), ROSTER_COLUMNS, paths["roster"], fmt)
-        for appender, columns in ((findings, FINDING_COLUMNS), (duplicates, DUPLICATE_COLUMNS)):
-            if appender.header:
-                appender.write(pl.DataFrame(schema=_schema(columns)))
-    finally:
-        findings.close()
-        duplicates.close()
-
-    written = 0
-
-    def population_frames() -> Iterator[pl.DataFrame]:
-        nonlocal written
-        for frame in population_chunks(gen, chunk_members):
-            written += frame.height
-            if progress:
-                progress("population", written, gen.population_rows)
-            yield frame
-
-    _sink(population_frames(), POPULATION_COLUMNS, paths["population"], fmt)
-    manifest = {
-        "generator": "doichieu generate",
-        "members": gen.members,
-        "seed": gen.seed,
-        "province": gen.province,
-        "as_of": as_of,
-        "population_extra": population_extra,
-        "noise_scale": noise_scale,
-        "format": fmt,
-        "rates": gen.rates(),
-        "rows": {
-            "roster": gen.roster_rows,
-            "population": gen.population_rows,
-            "truth_findings": findings.rows,
-            "truth_duplicates": duplicates.rows,
-        },
-        "wards": gen.wards,
-        "party_units": gen.party_units,
-        "files": {k: v.name for k, v in paths.items() if k != "manifest"},
-    }
-    paths["manifest"].write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        with output.naming(names["population"]):
+            _sink(population_frames(), POPULATION_COLUMNS, written_to["population"], fmt)
+        manifest = {
+            "generator": "doichieu generate",
+            "members": gen.members,
+            "seed": gen.seed,
+            "province": gen.province,
+            "as_of": as_of,
+            "population_extra": population_extra,
+            "noise_scale": noise_scale,
+            "format": fmt,
+            "rates": gen.rates(),
+            "rows": {
+                "roster": gen.roster_rows,
+                "population": gen.population_rows,
+                "truth_findings": findings.rows,
+                "truth_duplicates": duplicates.rows,
+            },
+            "wards": gen.wards,
+            "party_units": gen.party_units,
+            "files": {k: v.name for k, v in paths.items() if k != "manifest"},
+        }
+        with output.naming(names["manifest"]):
+            written_to["manifest"].write_text(
+                json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
     return GeneratedProvince(
         out=folder,
         roster=paths["roster"],

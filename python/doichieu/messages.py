@@ -701,6 +701,27 @@ _ERRORS: Final = {
         "{file}: not UTF-8 (byte {offset}); re-save the file as UTF-8 "
         "(legacy VNI/TCVN3 text inside a UTF-8 file is repaired automatically)",
     ),
+    # output folders
+    "output.not_a_folder": Message(
+        "{out}: đã có và không phải thư mục",
+        "{out}: exists and is not a folder",
+    ),
+    "output.foreign": Message(
+        "{out}: thư mục có tệp không phải kết quả của doichieu ({names}); hãy chọn thư mục khác hoặc dọn thư mục này",
+        "{out}: the folder holds files that are not doichieu outputs ({names}); choose another folder or empty it",
+    ),
+    "output.writing": Message(
+        "lỗi khi ghi {path}: {error}",
+        "could not write {path}: {error}",
+    ),
+    "output.kept": Message(
+        "chưa ghi gì vào {out}: kết quả lần chạy trước vẫn nguyên vẹn, thư mục tạm đã được xoá",
+        "nothing written to {out}: the previous outputs are untouched and the temporary folder was removed",
+    ),
+    "output.old_left": Message(
+        "kết quả mới đã ở {out}; không xoá được bản cũ {old}: {error}",
+        "the new outputs are in {out}; the previous ones could not be removed from {old}: {error}",
+    ),
     # columns
     "columns.problem": Message(
         "{what}: {problems}. Tiêu đề được chấp nhận (không phân biệt hoa thường và dấu) gồm {accepted}",

@@ -34,7 +34,7 @@ from typing import Literal
 import fastexcel
 import polars as pl
 
-from doichieu import _engine, messages
+from doichieu import _engine
 from doichieu.errors import (
     CataloguedError,
     ColumnError,

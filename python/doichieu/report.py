@@ -9,17 +9,21 @@ as SVG and embedded inline; the page is a Jinja2 template shipped in
 ``doichieu/templates``. Nothing is fetched when the page is opened: no scripts,
 no fonts, no images from elsewhere.
 
-Labels are Vietnamese first with English beside them. The page lists member IDs
-(it is the team's work product) but never names.
+Labels are Vietnamese first with English beside them: codes, duplicate types and
+owners by their titles (``doichieu.vocabulary``), duplicate evidence as the
+fields that agree or differ, times in Vietnam's time (ICT). The text this module
+adds is in ``TEXT``. The page lists member IDs (it is the team's work product)
+but never names.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +32,21 @@ import matplotlib
 import polars as pl
 from markupsafe import Markup
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from doichieu.records import finding_codes
 from doichieu.summary import Summary
-from doichieu.vocabulary import DUPLICATE_TITLES, OWNER_TITLES, OWNERS, SEVERITY_TITLES, VERDICT_TITLES
+from doichieu.vocabulary import (
+    CODE_TERMS,
+    DUPLICATE_TERMS,
+    DUPLICATE_TITLES,
+    FIELD_TERMS,
+    OWNER_TERMS,
+    OWNER_TITLES,
+    OWNERS,
+    SEVERITY_TITLES,
+    VERDICT_TITLES,
+)
 
 __all__ = ["VERDICT_TITLES", "Prepared", "prepare", "render_report", "write_report"]
 
@@ -43,6 +58,42 @@ POPULATION_CHECK_TITLES = {
     "different_citizens": "hai công dân khác nhau / two different citizens",
     "unknown": "chưa xác định / not known",
 }
+
+#: The page's times: Vietnam's time (ICT, UTC+7, no daylight saving), wherever the report is made.
+ICT = timezone(timedelta(hours=7), "ICT")
+
+#: Text this module adds to the page, Vietnamese first (to move into the message catalogue).
+TEXT = {
+    "local_time": ("giờ Việt Nam", "Vietnam time"),
+    "agree": ("Giống nhau", "agree"),
+    "close": ("Gần giống", "nearly agree"),
+    "differ": ("Khác nhau", "differ"),
+    "missing": ("Thiếu ở một bên", "missing on one side"),
+    "technical": ("Điểm theo từng trường (kỹ thuật)", "per-field scores (technical)"),
+    "severity_legend": ("Màu theo mức", "colour by severity"),
+}
+
+#: Duplicate evidence: each level column of a pair, the field it compares, and
+#: the levels that mean the field agrees or differs (the dedup model's level
+#: names, docs/dedup.md); any other level is a near agreement.
+EVIDENCE_FIELDS = {
+    "name_level": "full_name",
+    "date_of_birth_level": "date_of_birth",
+    "gender_level": "gender",
+    "hometown_level": "hometown",
+    "citizen_id_level": "citizen_id",
+    "old_id_level": "old_id_number",
+}
+AGREEING_LEVELS = ("same_name", "exact", "agree")
+DIFFERING_LEVELS = ("different", "disagree")
+
+#: Font sizes of the charts, in points (an SVG point shows as 1.33 CSS pixels at
+#: the page's width): the smallest text stays at 13 pixels or more.
+TICK_FONT = 10.5
+LABEL_FONT = 11
+TITLE_FONT = 13
+#: Characters a chart label holds on one line before it wraps.
+LABEL_CHARS = 46
 
 #: Rows shown in the page's longer tables; the CSV files hold the rest.
 TOP_PARTY_UNITS = 60
@@ -98,14 +149,23 @@ def _attr(text: str) -> str:
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
-def _figure(rows: int, width: float = 7.5) -> Figure:
-    figure = Figure(figsize=(width, max(1.6, 0.32 * rows + 0.9)), layout="constrained")
+def _figure(bars: int, lines: int = 0, width: float = 8.5) -> Figure:
+    """A figure tall enough for ``bars`` bars whose labels take ``lines`` lines in all."""
+    figure = Figure(figsize=(width, max(1.9, max(0.42 * bars, 0.3 * lines) + 1.1)), layout="constrained")
     return figure
+
+
+def _wrapped(label: str) -> str:
+    return "\n".join(textwrap.wrap(label, LABEL_CHARS)) or label
+
+
+def _lines(labels: Sequence[str]) -> int:
+    return sum(label.count("\n") + 1 for label in labels)
 
 
 def _style(axes: Any) -> None:
     axes.spines[["top", "right"]].set_visible(False)
-    axes.tick_params(labelsize=8)
+    axes.tick_params(labelsize=TICK_FONT)
     axes.grid(axis="x", color="#e0e0e0", linewidth=0.6)
     axes.set_axisbelow(True)
 
@@ -117,16 +177,25 @@ def _hbar(
     values: Sequence[int],
     colours: Sequence[str],
     xlabel: str,
+    legend: dict[str, str] | None = None,
 ) -> Markup:
-    figure = _figure(len(labels))
+    """Horizontal bars; ``legend`` (label → colour) explains colours that the
+    labels do not."""
+    labels = [_wrapped(label) for label in labels]
+    figure = _figure(len(labels) + (1 if legend else 0), _lines(labels))
     axes = figure.add_subplot()
     positions = list(range(len(labels)))[::-1]
     bars = axes.barh(positions, values, color=list(colours), height=0.7)
     axes.set_yticks(positions, labels=list(labels))
-    axes.bar_label(bars, labels=[_number(v) for v in values], padding=3, fontsize=7)
-    axes.set_xlabel(xlabel, fontsize=8)
-    axes.set_title(title, fontsize=10, loc="left")
+    axes.bar_label(bars, labels=[_number(v) for v in values], padding=3, fontsize=TICK_FONT)
+    axes.set_xlabel(xlabel, fontsize=LABEL_FONT)
+    axes.set_title(title, fontsize=TITLE_FONT, loc="left")
     axes.margins(x=0.12)
+    if legend:
+        handles = [Patch(color=colour, label=label) for label, colour in legend.items()]
+        figure.legend(
+            handles=handles, fontsize=TICK_FONT, loc="outside lower center", ncols=len(handles), frameon=False
+        )
     _style(axes)
     return _inline_svg(figure, key, title)
 
@@ -140,7 +209,8 @@ def _stacked(
     names: dict[str, str],
     xlabel: str,
 ) -> Markup:
-    figure = _figure(len(labels) + 1)
+    labels = [_wrapped(label) for label in labels]
+    figure = _figure(len(labels) + 1, _lines(labels))
     axes = figure.add_subplot()
     positions = list(range(len(labels)))[::-1]
     left = [0.0] * len(labels)
@@ -148,9 +218,9 @@ def _stacked(
         axes.barh(positions, values, left=left, color=colours[name], label=names[name], height=0.7)
         left = [a + float(b) for a, b in zip(left, values)]
     axes.set_yticks(positions, labels=list(labels))
-    axes.set_xlabel(xlabel, fontsize=8)
-    axes.set_title(title, fontsize=10, loc="left")
-    figure.legend(fontsize=7, loc="outside lower center", ncols=len(series), frameon=False)
+    axes.set_xlabel(xlabel, fontsize=LABEL_FONT)
+    axes.set_title(title, fontsize=TITLE_FONT, loc="left")
+    figure.legend(fontsize=TICK_FONT, loc="outside lower center", ncols=len(series), frameon=False)
     _style(axes)
     return _inline_svg(figure, key, title)
 
@@ -159,9 +229,9 @@ def _histogram(key: str, title: str, values: Sequence[float], xlabel: str, ylabe
     figure = _figure(7)
     axes = figure.add_subplot()
     axes.hist(list(values), bins=[i * 5 for i in range(21)], color="#f9a825", edgecolor="white")
-    axes.set_xlabel(xlabel, fontsize=8)
-    axes.set_ylabel(ylabel, fontsize=8)
-    axes.set_title(title, fontsize=10, loc="left")
+    axes.set_xlabel(xlabel, fontsize=LABEL_FONT)
+    axes.set_ylabel(ylabel, fontsize=LABEL_FONT)
+    axes.set_title(title, fontsize=TITLE_FONT, loc="left")
     _style(axes)
     return _inline_svg(figure, key, title)
 
@@ -213,6 +283,38 @@ def _by_area(
     )
 
 
+def _fields_where(condition: Any, language: int) -> pl.Expr:
+    """The titles of the fields whose level meets ``condition``, comma-separated."""
+    titles = [
+        pl.when(condition(pl.col(column))).then(
+            pl.lit(FIELD_TERMS[field].title_vi if language == 0 else FIELD_TERMS[field].title_en)
+        )
+        for column, field in EVIDENCE_FIELDS.items()
+    ]
+    return pl.concat_list(titles).list.drop_nulls().list.join(", ")
+
+
+def _with_evidence(pairs: pl.DataFrame) -> pl.DataFrame:
+    """``pairs`` with the evidence in words: the fields that agree, nearly agree,
+    differ or are missing on one side (``agree_vi``, ``agree_en``, …)."""
+    groups = {
+        "agree": lambda c: c.is_in(AGREEING_LEVELS),
+        "close": lambda c: c.is_not_null() & ~c.is_in(AGREEING_LEVELS) & ~c.is_in(DIFFERING_LEVELS),
+        "differ": lambda c: c.is_in(DIFFERING_LEVELS),
+        "missing": lambda c: c.is_null(),
+    }
+    return pairs.with_columns(
+        _fields_where(condition, language).alias(f"{group}_{suffix}")
+        for group, condition in groups.items()
+        for language, suffix in enumerate(("vi", "en"))
+    )
+
+
+def _evidence_words() -> list[dict[str, str]]:
+    """The evidence groups in the order the page shows them, with their titles."""
+    return [{"group": g, "vi": TEXT[g][0], "en": TEXT[g][1]} for g in ("agree", "close", "differ", "missing")]
+
+
 def _clusters_table(pairs: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
     """One row per cluster with its members and the evidence of its pairs."""
     members = clusters.group_by("cluster_id").agg(
@@ -221,7 +323,7 @@ def _clusters_table(pairs: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame
         pl.struct("member_id", "ward", "party_unit").alias("members"),
     )
     evidence = (
-        pairs.filter(pl.col("cluster_id").is_not_null())
+        _with_evidence(pairs.filter(pl.col("cluster_id").is_not_null()))
         .sort("score", descending=True)
         .group_by("cluster_id", maintain_order=True)
         .agg(
@@ -238,6 +340,7 @@ def _clusters_table(pairs: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame
                 "hometown_level",
                 "citizen_id_level",
                 "explanation",
+                *(f"{g}_{lang}" for g in ("agree", "close", "differ", "missing") for lang in ("vi", "en")),
             ).alias("pairs"),
         )
     )
@@ -290,6 +393,14 @@ def prepare(
         findings.group_by("code")
         .agg(pl.len().alias("count"), pl.col("row").n_unique().alias("members"))
         .join(legend, on="code", how="left")
+        .with_columns(
+            pl.col("owner")
+            .replace_strict({o: t.title_vi for o, t in OWNER_TERMS.items()}, default=pl.col("owner"))
+            .alias("owner_vi"),
+            pl.col("owner")
+            .replace_strict({o: t.title_en for o, t in OWNER_TERMS.items()}, default=pl.col("owner"))
+            .alias("owner_en"),
+        )
         .with_columns(pl.col("severity").replace_strict({"error": 0, "review": 1, "info": 2}, default=3).alias("rank"))
         .sort("count", "code", descending=[True, False])
     )
@@ -306,7 +417,7 @@ def prepare(
     units = _by_area(verdicts, findings, roster, clusters, ["ward", "party_unit"])
     duplicate_types = _duplicate_types(pairs, clusters)
     cluster_table = _clusters_table(pairs, clusters)
-    cleared = pairs.filter(pl.col("status") == "cleared")
+    cleared = _with_evidence(pairs.filter(pl.col("status") == "cleared"))
 
     charts: dict[str, Markup] = {}
     charts["verdicts"] = _hbar(
@@ -321,10 +432,11 @@ def prepare(
         charts["codes"] = _hbar(
             "codes",
             "Phát hiện theo mã / findings by code",
-            codes["code"].to_list(),
+            [_code_label(code) for code in codes["code"].to_list()],
             codes["count"].to_list(),
             [SEVERITY_COLOURS.get(s or "", "#777") for s in codes["severity"].to_list()],
             "phát hiện / findings",
+            legend={SEVERITY_TITLES[s]: SEVERITY_COLOURS[s] for s in SEVERITY_TITLES},
         )
     charts["owners"] = _stacked(
         "owners",
@@ -358,7 +470,7 @@ def prepare(
         charts["duplicates"] = _hbar(
             "duplicates",
             "Trùng lặp theo loại (cặp) / duplicates by type (pairs)",
-            duplicate_types["type"].to_list(),
+            [f"{DUPLICATE_TERMS[t].title_vi} ({t})" for t in duplicate_types["type"].to_list()],
             duplicate_types["pairs"].to_list(),
             [DUPLICATE_COLOURS[t] for t in duplicate_types["type"].to_list()],
             "cặp / pairs",
@@ -385,10 +497,27 @@ def prepare(
         "cleared": _records(cleared.head(MAX_CLEARED_SHOWN)),
         "max_clusters_shown": MAX_CLUSTERS_SHOWN,
         "population_check_titles": POPULATION_CHECK_TITLES,
+        "duplicate_terms": DUPLICATE_TERMS,
+        "code_terms": CODE_TERMS,
+        "evidence_words": _evidence_words(),
+        "text": TEXT,
         "verdict_titles": VERDICT_TITLES,
         "charts": charts,
     }
     return Prepared(context, owners.to_dicts())
+
+
+def _code_label(code: str) -> str:
+    """A chart's label for a finding code: its Vietnamese title, the code beside it."""
+    term = CODE_TERMS.get(code)
+    return f"{term.title_vi} ({code})" if term else code
+
+
+def generated_at(now: datetime | None = None) -> str:
+    """When the report was made, in Vietnam's time whatever the machine's zone."""
+    moment = (now or datetime.now(ICT)).astimezone(ICT).strftime("%d/%m/%Y %H:%M")
+    vi, en = TEXT["local_time"]
+    return f"{moment} ({vi} / {en}, UTC+7)"
 
 
 def build_context(summary: Summary, prepared: Prepared) -> dict[str, Any]:
@@ -409,7 +538,7 @@ def build_context(summary: Summary, prepared: Prepared) -> dict[str, Any]:
     return {
         **prepared.context,
         "summary": summary,
-        "generated": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "generated": generated_at(),
         "members": summary.members,
         "verdict_rows": verdict_rows,
         "owner_rows": owner_rows,

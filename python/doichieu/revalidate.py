@@ -17,8 +17,10 @@ Writes into ``--out``:
   owner must act on (review and error), sorted by ward and party organisation,
   with the member's name and the candidates offered, and a legend of the codes;
 
-and prints a summary. Python reads the files (``doichieu.records``) and writes
-the outputs; the cross-check, the deduplication and the population data's word
+all written as a whole or not at all, readable by their owner only
+(``doichieu.output_folder``), the CSV cells safe to open in a spreadsheet
+(``doichieu.csv_cells``); and prints a summary. Python reads the files
+(``doichieu.records``) and writes the outputs; the cross-check, the deduplication and the population data's word
 on each duplicate pair are one engine call (``revalidate``).
 """
 
@@ -39,8 +41,9 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from doichieu import _engine
-from doichieu.errors import CataloguedError
+from doichieu.csv_cells import write_csv_for_people
 from doichieu.messages import text, title
+from doichieu.output_folder import OutputFolder
 from doichieu.records import (
     FINDING_COLUMNS,
     ROSTER_COLUMNS,
@@ -75,6 +78,9 @@ SHEET_ROWS = 1_000_000
 ROWS_SHEET = "Việc cần làm"
 LEGEND_SHEET = "Mã lỗi (codes)"
 INFO_SHEET = "Thông tin"
+
+#: The files a revalidation writes, as name patterns (``doichieu.output_folder``).
+OUTPUT_PATTERNS = ("verdicts.csv", "findings.csv", "duplicates.csv", "worklist_*.xlsx", "report.html")
 
 #: Columns of ``duplicates.csv``, in order.
 DUPLICATE_COLUMNS = (
@@ -232,14 +238,14 @@ def run(
         clock[0] = now
 
     out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise CataloguedError("file.not_folder", path=out)
+    folder = OutputFolder(out, "revalidate", expected=OUTPUT_PATTERNS)
     console = console or Console(stderr=True)
     # A second thread loads the report's libraries (matplotlib, Jinja2) while the
     # files are read and the engine runs, then draws the report's charts while
     # the writers run: both hold the GIL, which the engine and writers release.
     with (
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="doichieu-report") as background,
+        folder,
         Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -273,20 +279,26 @@ def run(
         lap("engine")
         report_drawn = background.submit(_prepare_report, result, roster)
         progress.update(step, description=text("revalidate.writing"))
-        out.mkdir(parents=True, exist_ok=True)
-        files = [out / "verdicts.csv", out / "findings.csv", out / "duplicates.csv"]
-        verdicts.select("member_id", "verdict").write_csv(files[0])
-        with_source(findings, roster).select(*FINDING_COLUMNS, *SOURCE_COLUMNS).write_csv(files[1])
-        pairs.select(DUPLICATE_COLUMNS).write_csv(files[2])
+        tables = {
+            "verdicts.csv": verdicts.select("member_id", "verdict"),
+            "findings.csv": with_source(findings, roster).select(*FINDING_COLUMNS, *SOURCE_COLUMNS),
+            "duplicates.csv": pairs.select(DUPLICATE_COLUMNS),
+        }
+        files = []
+        for name, table in tables.items():
+            with folder.writing(name) as path:
+                write_csv_for_people(table, path)
+            files.append(folder.path(name))
         lap("csv")
         legend = finding_codes()
         owners: dict[str, int] = {}
         for owner in OWNERS:
             rows = _worklist(owner, findings, roster, verdicts)
-            path = out / f"worklist_{owner}.xlsx"
-            write_worklist(path, owner, rows, legend)
+            name = f"worklist_{owner}.xlsx"
+            with folder.writing(name, created=False) as path:
+                write_worklist(path, owner, rows, legend)
             owners[owner] = rows.height
-            files.append(path)
+            files.append(folder.path(name))
             lap(f"worklist {owner}")
         counts = verdicts.group_by("verdict").len()
         by_verdict = {v: 0 for v in VERDICTS} | dict(counts.iter_rows())
@@ -294,7 +306,7 @@ def run(
         kept = pairs.filter(pl.col("status") == "duplicate")
         by_pairs = dict(kept.group_by("type").len().iter_rows())
         by_clusters = dict(clusters.group_by("type").agg(pl.col("cluster_id").n_unique()).iter_rows())
-        files.append(out / "report.html")
+        files.append(folder.path("report.html"))
         summary = Summary(
             members=roster.height,
             population=len(index),
@@ -313,7 +325,8 @@ def run(
         report_started = time.perf_counter()
         from doichieu.report import write_report
 
-        write_report(files[-1], summary, roster, verdicts, findings, pairs, clusters, report_drawn.result())
+        with folder.writing("report.html") as path:
+            write_report(path, summary, roster, verdicts, findings, pairs, clusters, report_drawn.result())
         summary.report_seconds = time.perf_counter() - report_started
         lap("report")
     summary.seconds = time.perf_counter() - started

@@ -4,7 +4,8 @@ and its Vietnamese and English titles, defined once in the engine
 
 Each concept is a tuple of codes in the engine's order (``VERDICTS``,
 ``SEVERITIES``, ``OWNERS``, ``DUPLICATE_TYPES``, ``MATCH_KINDS``, ``STATUSES``),
-a mapping of code to ``Term`` (``VERDICT_TERMS``, …) and a mapping of code to
+a mapping of code to ``Term`` (``VERDICT_TERMS``, …; ``CODE_TERMS`` for the
+finding codes, titled by their summaries) and a mapping of code to
 its label as work lists and the report show it, Vietnamese first
 (``VERDICT_TITLES``: ``{"accept": "Chấp nhận / accept", …}``). The tables'
 columns: ``ROSTER_COLUMNS``, ``POPULATION_COLUMNS`` (in file order), the ones a
@@ -21,6 +22,7 @@ from typing import Final
 from doichieu import _engine
 
 __all__ = [
+    "CODE_TERMS",
     "DUPLICATE_TERMS",
     "DUPLICATE_TITLES",
     "DUPLICATE_TYPES",
@@ -85,6 +87,11 @@ MATCH_KIND_TERMS: Final = _terms("match_kinds")
 STATUS_TERMS: Final = _terms("statuses")
 #: Every field of either table; the Vietnamese title is the running-text form.
 FIELD_TERMS: Final = _terms("fields")
+
+#: Every finding code, titled by its one-line summary (``_engine.finding_codes``).
+CODE_TERMS: Final = MappingProxyType(
+    {c["code"]: Term(c["code"], c["summary_vi"], c["summary_en"]) for c in _engine.finding_codes()}
+)
 
 VERDICTS: Final[tuple[str, ...]] = tuple(VERDICT_TERMS)
 SEVERITIES: Final[tuple[str, ...]] = tuple(SEVERITY_TERMS)

@@ -8,11 +8,10 @@
 //! score every pair wrongly without a word.
 
 use std::fmt;
-use std::fs::{self, File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Read, Write};
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
@@ -20,6 +19,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::levels::FIELDS;
 use super::Model;
+use crate::private_file;
 
 /// What the `format` key of every model file says.
 pub const FORMAT: &str = "doichieu.dedup-model";
@@ -162,31 +162,12 @@ impl Model {
     }
 
     /// Writes the model to `path`, readable and writable by its owner only, through
-    /// a temporary file renamed into place: a reader sees the old file or the new
-    /// one, never half of one.
+    /// a temporary file renamed into place (`crate::private_file`): a reader sees
+    /// the old file or the new one, never half of one.
     pub fn save(&self, path: &Path) -> Result<(), ModelFileError> {
         let text = self.to_json();
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let file_name = path.file_name().ok_or_else(|| ModelFileError::Io {
-            path: path.to_path_buf(),
-            source: io::Error::new(io::ErrorKind::InvalidInput, "not a file name"),
-        })?;
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-        let temp = dir.join(format!(".{}.{}.{nanos}.tmp", file_name.to_string_lossy(), std::process::id()));
-        let written = write_private(&temp, text.as_bytes()).and_then(|()| fs::rename(&temp, path));
-        if let Err(source) = written {
-            let _ = fs::remove_file(&temp);
-            return Err(ModelFileError::Io { path: path.to_path_buf(), source });
-        }
-        // The rename is durable once the directory is; a failure here loses nothing
-        // already written, so it is not reported.
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
+        private_file::replace(path, |file| file.write_all(text.as_bytes()))
+            .map_err(|source| ModelFileError::Io { path: path.to_path_buf(), source })
     }
 
     /// Reads a model written by `save` (or by hand in the same format).
@@ -202,20 +183,6 @@ impl Model {
         let text = String::from_utf8(bytes).map_err(|_| ModelFileError::NotAModel("the file is not UTF-8".into()))?;
         Model::from_json(&text)
     }
-}
-
-/// Creates `path` (which must not exist) with mode 0600 and writes `bytes` to disk.
-fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
 }
 
 impl<V> Ordered<V> {
@@ -276,6 +243,8 @@ impl Document {
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
     use rustc_hash::FxHashMap;
 

@@ -16,6 +16,7 @@ use std::path::Path;
 
 use rust_xlsxwriter::{ColNum, RowNum, Table, TableColumn, Workbook, Worksheet, XlsxError};
 
+use crate::private_file;
 use crate::records::StrSource;
 
 /// Excel's longest cell text, in characters; longer values are cut there.
@@ -83,7 +84,8 @@ impl From<XlsxError> for WorklistError {
     }
 }
 
-/// Writes `list` to `path` (the file is replaced).
+/// Writes `list` to `path`: the file is replaced as a whole, and readable by its
+/// owner only (`crate::private_file`), for it names members.
 pub fn write(path: &Path, list: &WorkList<'_>) -> Result<(), WorklistError> {
     check(&list.rows)?;
     check(&list.legend)?;
@@ -110,8 +112,7 @@ pub fn write(path: &Path, list: &WorkList<'_>) -> Result<(), WorklistError> {
             InfoValue::Number(n) => info.write_number(row, 1, *n)?,
         };
     }
-    workbook.save(path)?;
-    Ok(())
+    private_file::replace(path, |file| workbook.save_to_writer(file).map_err(WorklistError::from))
 }
 
 fn check(table: &TextTable<'_>) -> Result<(), WorklistError> {
@@ -220,6 +221,13 @@ mod tests {
         let path = temp("ok");
         write(&path, &list(&[&a, &b], 1)).unwrap();
         let bytes = std::fs::read(&path).unwrap();
+        #[cfg(unix)]
+        {
+            // A work list names members: its owner alone may read it, whatever the umask.
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, crate::private_file::FILE_MODE);
+        }
         std::fs::remove_file(&path).unwrap();
         assert_eq!(&bytes[..2], b"PK");
     }

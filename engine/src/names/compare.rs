@@ -4,7 +4,7 @@
 use std::hash::BuildHasher;
 
 use super::analysis::{NameAnalysis, Scratch};
-use super::legacy::telex_decode;
+use super::legacy::keystrokes_decode;
 use super::letters::{letters_of, Letter, Quality, Tone};
 use super::syllable::{parse_token, Syllable};
 
@@ -96,8 +96,33 @@ struct RelationScratch {
     folds_b: Vec<u64>,
 }
 
-/// True when every mark of `x` is also on `y` (x may lack some): "Hung" lacks what
-/// "Hưng" has; "Hùng" and "Hưng" conflict.
+/// A letter as a name typed without marks shows it: no vowel-quality mark and no
+/// tone. The stroke of đ does not count: stripping marks after NFD keeps it
+/// ("Đặng" becomes "Đang"), so a name whose marks were stripped still has it.
+fn bare_letter(l: &Letter) -> bool {
+    matches!(l.quality, Quality::Plain | Quality::Stroke) && l.tone == Tone::Level
+}
+
+/// True when `x` is bare of every mark (see `bare_letter`) and each letter agrees
+/// with `y`'s but for marks: "Hung" lacks what "Hưng" has. A syllable that carries
+/// marks was typed with marks, so any it lacks make another name: "Tuân" is not
+/// "Tuấn" with its tone lost, and "Hùng" and "Hưng" conflict.
+fn marks_absent(
+    x_syl: Option<&Syllable>,
+    y_syl: Option<&Syllable>,
+    x_letters: &[Letter],
+    y_letters: &[Letter],
+    x_is_ascii: bool,
+) -> bool {
+    match (x_syl, x_letters.is_empty()) {
+        (Some(s), _) if s.tone != Tone::Level || !s.letters().iter().all(bare_letter) => return false,
+        (None, false) if !x_letters.iter().all(bare_letter) => return false,
+        _ => {}
+    }
+    marks_within(x_syl, y_syl, x_letters, y_letters, x_is_ascii)
+}
+
+/// True when every mark of `x` is also on `y` (x may lack some).
 fn marks_within(
     x_syl: Option<&Syllable>,
     y_syl: Option<&Syllable>,
@@ -242,9 +267,9 @@ impl Pair<'_> {
             }
             let x_ascii = a.raw_token_text(x).is_some_and(str::is_ascii);
             let y_ascii = b.raw_token_text(y).is_some_and(str::is_ascii);
-            let within = marks_within(x.syllable.as_ref(), y.syllable.as_ref(), &rs.letters_x, &rs.letters_y, x_ascii)
-                || marks_within(y.syllable.as_ref(), x.syllable.as_ref(), &rs.letters_y, &rs.letters_x, y_ascii);
-            return if within { SyllableRelation::DiacriticsMissing } else { SyllableRelation::DifferentDiacritics };
+            let absent = marks_absent(x.syllable.as_ref(), y.syllable.as_ref(), &rs.letters_x, &rs.letters_y, x_ascii)
+                || marks_absent(y.syllable.as_ref(), x.syllable.as_ref(), &rs.letters_y, &rs.letters_x, y_ascii);
+            return if absent { SyllableRelation::DiacriticsMissing } else { SyllableRelation::DifferentDiacritics };
         }
         a.fold_token_into(x, &mut rs.fold_x);
         b.fold_token_into(y, &mut rs.fold_y);
@@ -257,7 +282,8 @@ impl Pair<'_> {
         SyllableRelation::Different
     }
 
-    /// y/i variants, Hoàng/Huỳnh, Vũ/Võ, and Telex residue (folds already in `rs`).
+    /// y/i variants, Hoàng/Huỳnh, Vũ/Võ, and keystrokes typed with no input method
+    /// running, Telex or VNI (folds already in `rs`).
     fn is_spelling_variant(&self, i: usize, j: usize, rs: &RelationScratch) -> bool {
         let (a, b) = (self.a, self.b);
         let (x, y) = (&a.tokens[i], &b.tokens[j]);
@@ -270,14 +296,14 @@ impl Pair<'_> {
         if SURNAME_VARIANTS.iter().any(|&(p, q)| folds == (p, q) || folds == (q, p)) {
             return true;
         }
-        let telex_matches = |from: Option<&str>, to: &Option<Syllable>| {
+        let keys_match = |from: Option<&str>, to: &Option<Syllable>| {
             let (Some(text), Some(target)) = (from, to) else { return false };
-            telex_decode(text).is_some_and(|decoded| {
+            keystrokes_decode(text).is_some_and(|decoded| {
                 let mut letters = Vec::new();
                 parse_token(&decoded, &mut letters).is_some_and(|s| s == *target)
             })
         };
-        telex_matches(a.raw_token_text(x), &y.syllable) || telex_matches(b.raw_token_text(y), &x.syllable)
+        keys_match(a.raw_token_text(x), &y.syllable) || keys_match(b.raw_token_text(y), &x.syllable)
     }
 
     fn display(name: &NameAnalysis, i: Option<usize>) -> String {
@@ -646,6 +672,59 @@ mod tests {
         assert_eq!(kind("Hoa", "Hòa"), MatchKind::DiacriticsMissing);
         assert_eq!(kind("Hùng", "Hưng"), MatchKind::DifferentDiacritics);
         assert_eq!(kind("Đào", "Dao"), MatchKind::DiacriticsMissing);
+    }
+
+    #[test]
+    fn marks_are_missing_only_where_a_syllable_is_bare_of_them() {
+        // Bare of every mark: typed without marks, so it cannot tell.
+        for (bare, marked) in [
+            ("Long", "Lòng"),
+            ("Van", "Văn"),
+            ("Hung", "Hưng"),
+            ("Dao", "Đào"),
+            ("Đang", "Đặng"),
+            ("Nguyen Van Tuan", "Nguyễn Văn Tuấn"),
+            ("NGUYEN THI PHUONG", "Nguyễn Thị Phượng"),
+            ("Nguyễn Van Tuấn", "Nguyễn Văn Tuấn"),
+            ("Nie", "Niê"),
+        ] {
+            assert_eq!(kind(bare, marked), MatchKind::DiacriticsMissing, "{bare}/{marked}");
+        }
+        // Typed with marks, not the same ones: another name.
+        for (a, b) in [
+            ("Tuân", "Tuấn"),
+            ("Phương", "Phượng"),
+            ("Hưng", "Hừng"),
+            ("Đao", "Dào"),
+            ("Nguyễn Văn Tuân", "Nguyễn Văn Tuấn"),
+            ("Nguyen Van Tuân", "Nguyễn Văn Tuấn"),
+            ("Hoà", "Hoạ"),
+        ] {
+            let m = compare_names(a, b);
+            assert_eq!(kind(a, b), MatchKind::DifferentDiacritics, "{a}/{b}");
+            assert!(m.syllables.iter().any(|s| s.relation == SyllableRelation::DifferentDiacritics), "{a}/{b}");
+        }
+        // "Lan"/"Lân": Lan is bare, so the marks of Lân may be lost ones.
+        assert_eq!(kind("Lan", "Lân"), MatchKind::DiacriticsMissing);
+    }
+
+    #[test]
+    fn names_typed_as_keys_are_spelling_variants() {
+        for (typed, name) in [
+            ("Nguyeenx Vawn Hufng", "Nguyễn Văn Hùng"),
+            ("Nguye6n4 Va8n Hu2ng", "Nguyễn Văn Hùng"),
+            ("Nguyễn Vawn Hùng", "Nguyễn Văn Hùng"),
+            ("Tra62n Thi5 Lan", "Trần Thị Lan"),
+        ] {
+            assert_eq!(kind(typed, name), MatchKind::SpellingVariant, "{typed}");
+            // A candidate, never a rewrite.
+            assert_eq!(crate::names::normalize_name(typed).ok().as_deref(), Some(typed));
+        }
+        // Typed without marks is not typed as keys: the marks are missing.
+        assert_eq!(kind("Nguyen Van Hung", "Nguyễn Văn Hùng"), MatchKind::DiacriticsMissing);
+        assert_eq!(kind("Van Long", "Văn Lòng"), MatchKind::DiacriticsMissing);
+        // Keys that read as another name are not that name.
+        assert_ne!(kind("Nguyeenx Vawn Hufng", "Nguyễn Văn Hưng"), MatchKind::SpellingVariant);
     }
 
     #[test]

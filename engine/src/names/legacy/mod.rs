@@ -26,6 +26,6 @@ pub(crate) use repair::repair_flagged;
 pub use repair::{repair, Repaired};
 pub(crate) use signature::{capitals_with_small_codes, has_signature};
 pub use tcvn3::encode_tcvn3;
-pub use telex::telex_decode;
+pub use telex::keystrokes_decode;
 pub use viqr::encode_viqr;
 pub use vni::encode_vni;

@@ -4,7 +4,7 @@
 use std::hash::BuildHasher;
 
 use super::analysis::{NameAnalysis, Scratch};
-use super::legacy::keystrokes_decode;
+use super::legacy::{keystrokes_decode, read_preferring, Encoding};
 use super::letters::{letters_of, Letter, Quality, Tone};
 use super::syllable::{parse_token, Syllable};
 
@@ -68,6 +68,34 @@ pub struct NameMatch {
     /// kind says more than the number.
     pub score: f64,
     pub syllables: Vec<SyllableAlignment>,
+    /// Set when a legacy syllable of one side reads as a syllable in two 8-bit fonts
+    /// and the comparison took the reading the other side supports.
+    pub reading: Option<Reading>,
+}
+
+/// Which side of a comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Left,
+    Right,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Left => "left",
+            Side::Right => "right",
+        }
+    }
+}
+
+/// The reading a comparison took for one side's legacy text: the font, and the
+/// name as read in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reading {
+    pub side: Side,
+    pub encoding: Encoding,
+    pub text: String,
 }
 
 /// Reusable state for comparing many pairs on one thread.
@@ -76,6 +104,8 @@ pub struct Comparer {
     scratch: Scratch,
     left: NameAnalysis,
     right: NameAnalysis,
+    /// One side read another way (see `compare`).
+    other: NameAnalysis,
     relation_scratch: RelationScratch,
 }
 
@@ -449,7 +479,59 @@ impl Comparer {
         self.left.analyse(a, &mut self.scratch);
         self.right.analyse(b, &mut self.scratch);
         let pair = Pair { a: &self.left, b: &self.right };
-        compare_analysed(&pair, with_alignment, &mut self.relation_scratch)
+        let mut best = compare_analysed(&pair, with_alignment, &mut self.relation_scratch);
+        if best.kind.is_same_name() || !(self.left.was_repaired() || self.right.was_repaired()) {
+            return best;
+        }
+        // A legacy syllable that reads as a syllable in both 8-bit fonts ("Thuû": VNI
+        // Thủ, TCVN3 Thuỷ) is a tie the repair breaks in VNI's favour: here the other
+        // side breaks it. Both sides are tried, so the answer stays symmetric.
+        for side in [Side::Left, Side::Right] {
+            let (raw, repaired) = match side {
+                Side::Left => (a, self.left.was_repaired()),
+                Side::Right => (b, self.right.was_repaired()),
+            };
+            if !repaired {
+                continue;
+            }
+            for font in [Encoding::Vni, Encoding::Tcvn3] {
+                let Some(read) = read_preferring(raw, font) else { continue };
+                self.other.analyse(&read.text, &mut self.scratch);
+                let pair = match side {
+                    Side::Left => Pair { a: &self.other, b: &self.right },
+                    Side::Right => Pair { a: &self.left, b: &self.other },
+                };
+                let mut m = compare_analysed(&pair, with_alignment, &mut self.relation_scratch);
+                // Read another way, the text is never the same spelling as typed.
+                if m.kind == MatchKind::Identical {
+                    m.kind = MatchKind::Equivalent;
+                    m.score = cap(MatchKind::Equivalent);
+                }
+                let typed = match side {
+                    Side::Left => &self.left,
+                    Side::Right => &self.right,
+                };
+                for row in &mut m.syllables {
+                    let index = match side {
+                        Side::Left => row.left,
+                        Side::Right => row.right,
+                    };
+                    if row.relation == SyllableRelation::Same
+                        && index.is_some_and(|i| Pair::display(&self.other, Some(i)) != Pair::display(typed, Some(i)))
+                    {
+                        row.relation = SyllableRelation::Equivalent;
+                    }
+                }
+                // Another reading must bring the names closer in kind; between such
+                // readings the closer score wins.
+                let better =
+                    m.kind < best.kind || (best.reading.is_some() && m.kind == best.kind && m.score > best.score);
+                if better {
+                    best = NameMatch { reading: Some(Reading { side, encoding: font, text: read.text }), ..m };
+                }
+            }
+        }
+        best
     }
 }
 
@@ -457,7 +539,7 @@ fn compare_analysed(p: &Pair<'_>, with_alignment: bool, rs: &mut RelationScratch
     let (a, b) = (p.a, p.b);
     if a.is_empty() || b.is_empty() {
         // A missing name agrees with nothing, not even another missing name.
-        return NameMatch { kind: MatchKind::Different, score: 0.0, syllables: Vec::new() };
+        return NameMatch { kind: MatchKind::Different, score: 0.0, syllables: Vec::new(), reading: None };
     }
     // Spelling is compared on the raw text when legacy repair was involved, and two
     // spellings that differ only in case can repair differently: require the same
@@ -475,7 +557,7 @@ fn compare_analysed(p: &Pair<'_>, with_alignment: bool, rs: &mut RelationScratch
         } else {
             Vec::new()
         };
-        return NameMatch { kind, score: cap(kind), syllables };
+        return NameMatch { kind, score: cap(kind), syllables, reading: None };
     }
     if a.len() == b.len() {
         let n = a.len();
@@ -509,14 +591,14 @@ fn compare_analysed(p: &Pair<'_>, with_alignment: bool, rs: &mut RelationScratch
                 } else {
                     Vec::new()
                 };
-                return NameMatch { kind: MatchKind::Reordered, score, syllables };
+                return NameMatch { kind: MatchKind::Reordered, score, syllables, reading: None };
             }
         }
         let total: f64 = (0..n).map(|i| weight(i, n)).sum();
         let score = (0..n).map(|i| weight(i, n) * p.pair_similarity(rels[i], i, i, rs)).sum::<f64>() / total;
         let syllables =
             if with_alignment { (0..n).map(|i| p.row(Some(i), Some(i), rels[i])).collect() } else { Vec::new() };
-        return NameMatch { kind: positional_kind, score: score.min(cap(positional_kind)), syllables };
+        return NameMatch { kind: positional_kind, score: score.min(cap(positional_kind)), syllables, reading: None };
     }
 
     let long_is_left = a.len() > b.len();
@@ -567,6 +649,7 @@ fn compare_analysed(p: &Pair<'_>, with_alignment: bool, rs: &mut RelationScratch
                 kind: MatchKind::MiddleNameMissing,
                 score: score.min(cap(MatchKind::MiddleNameMissing)),
                 syllables,
+                reading: None,
             };
         }
     }
@@ -600,7 +683,7 @@ fn compare_analysed(p: &Pair<'_>, with_alignment: bool, rs: &mut RelationScratch
     } else {
         Vec::new()
     };
-    NameMatch { kind: MatchKind::Different, score: score.min(cap(MatchKind::Different)), syllables }
+    NameMatch { kind: MatchKind::Different, score: score.min(cap(MatchKind::Different)), syllables, reading: None }
 }
 
 thread_local! {
@@ -725,6 +808,30 @@ mod tests {
         assert_eq!(kind("Van Long", "Văn Lòng"), MatchKind::DiacriticsMissing);
         // Keys that read as another name are not that name.
         assert_ne!(kind("Nguyeenx Vawn Hufng", "Nguyễn Văn Hưng"), MatchKind::SpellingVariant);
+    }
+
+    #[test]
+    fn a_syllable_with_two_legacy_readings_reads_as_the_other_side_writes_it() {
+        // "Thuû" is VNI Thủ and TCVN3 Thuỷ; "Khæn" VNI Khỉn and TCVN3 Khổn.
+        for (typed, other, font) in [
+            ("Đỗ Thị Thuû", "Đỗ Thị Thuỷ", Some(Encoding::Tcvn3)),
+            ("Đỗ Thị Thuû", "Đỗ Thị Thủ", None),
+            ("Khæn", "Khổn", Some(Encoding::Tcvn3)),
+            ("Khæn", "Khỉn", None),
+        ] {
+            assert_eq!(kind(typed, other), MatchKind::Equivalent, "{typed}/{other}");
+            let m = compare_names(typed, other);
+            assert_eq!(m.reading.as_ref().map(|r| (r.side, r.encoding)), font.map(|f| (Side::Left, f)), "{typed}");
+            let r = compare_names(other, typed);
+            assert_eq!(r.reading.as_ref().map(|r| (r.side, r.encoding)), font.map(|f| (Side::Right, f)), "{typed}");
+            if font.is_some() {
+                // The alignment shows the reading taken.
+                assert_eq!(m.syllables.last().map(|s| s.left_text.as_str()), other.split(' ').next_back());
+            }
+        }
+        // A reading neither side supports is not taken; names without legacy text never read.
+        assert_eq!(compare_names("Đỗ Thị Thuû", "Đỗ Thị Thu").reading, None);
+        assert_eq!(compare_names("Nguyễn Thị Thuỷ", "Nguyễn Thị Thủ").reading, None);
     }
 
     #[test]

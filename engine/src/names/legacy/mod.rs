@@ -23,7 +23,7 @@ mod vni;
 pub use encoding::Encoding;
 pub use mojibake::mojibake;
 pub(crate) use repair::repair_flagged;
-pub use repair::{repair, Repaired};
+pub use repair::{read_preferring, repair, Repaired};
 pub(crate) use signature::{capitals_with_small_codes, has_signature};
 pub use tcvn3::encode_tcvn3;
 pub use telex::keystrokes_decode;

@@ -160,7 +160,28 @@ pub(crate) fn repair_flagged(raw: &str) -> Option<Repaired> {
     } else {
         Cow::Owned(raw.nfc().collect())
     };
-    repair_mojibake(&text).or_else(|| repair_tokens(&text))
+    repair_mojibake(&text).or_else(|| repair_tokens(&text, None))
+}
+
+/// The name read with `font`'s reading taken wherever a legacy syllable reads as a
+/// syllable in both 8-bit fonts ("Thuû": VNI Thủ, TCVN3 Thuỷ), when that gives
+/// another name than `repair`. The tie `repair` breaks in VNI's favour, a comparison
+/// breaks by the other name (see `Comparer`).
+pub fn read_preferring(raw: &str, font: Encoding) -> Option<Repaired> {
+    if raw.len() > crate::MAX_NAME_BYTES || !has_signature(raw) {
+        return None;
+    }
+    let text: Cow<str> = if unicode_normalization::is_nfc_quick(raw.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        Cow::Borrowed(raw)
+    } else {
+        Cow::Owned(raw.nfc().collect())
+    };
+    if repair_mojibake(&text).is_some() {
+        return None;
+    }
+    let preferred = repair_tokens(&text, Some(font)).filter(|r| r.encodings.contains(&font))?;
+    (Some(&preferred) != repair_tokens(&text, None).as_ref()).then_some(preferred)
 }
 
 /// Mojibake is undone on the whole string: NBSP (0xA0) may be one of its bytes.
@@ -209,7 +230,9 @@ impl CaseContext {
     }
 }
 
-fn repair_tokens(text: &str) -> Option<Repaired> {
+/// `prefer`: the encoding a token read as a syllable in several encodings takes
+/// (otherwise the best supported by the name's other tokens).
+fn repair_tokens(text: &str, prefer: Option<Encoding>) -> Option<Repaired> {
     let spans = token_spans(text);
     let count = |t: &str, f: fn(&char) -> bool| t.chars().filter(f).count();
     // Capitals are letters: VNI's mark characters include capitals that are no
@@ -269,7 +292,7 @@ fn repair_tokens(text: &str) -> Option<Repaired> {
     // TCVN3 Lệ rather than VNI LƯ; in "CAO Vò", TCVN3 VŨ rather than VNI Vị.
     let rank = |c: &Candidate, context: CaseContext| {
         let k = TOKEN_ENCODINGS.iter().position(|&e| e == c.encoding).unwrap_or(0);
-        (votes[k], context.fits(c), std::cmp::Reverse(k))
+        (Some(c.encoding) == prefer, votes[k], context.fits(c), std::cmp::Reverse(k))
     };
     // A sure token takes its best-supported encoding; any other token is decoded
     // only from an encoding that some sure token of this name used.
@@ -278,7 +301,7 @@ fn repair_tokens(text: &str) -> Option<Repaired> {
     let mut unsure: Vec<(usize, Vec<Candidate>, CaseContext, bool)> = Vec::new();
     for (i, (found, context, reads_as_typed)) in candidates.into_iter().enumerate() {
         if found.iter().any(|c| c.sure) {
-            let best = found.into_iter().filter(|c| c.sure && rank(c, context).0 > 0).max_by_key(|c| rank(c, context));
+            let best = found.into_iter().filter(|c| c.sure && rank(c, context).1 > 0).max_by_key(|c| rank(c, context));
             if let Some(c) = &best {
                 sure_encodings.push(c.encoding);
             }

@@ -720,6 +720,9 @@ mod tests {
             "Y Phen Ktla",
             "Ksor Y Bú",
             "Kpă Thị Hú",
+            "Kơ Sa Hà",
+            "Ka Hồng",
+            "Phạm Văn Kõ", // TCVN3 would be Kừ, which no one writes
         ] {
             assert_eq!(fixed(name), name, "{name}");
         }

@@ -159,8 +159,8 @@ pub(super) fn signature_scan(raw: &str) -> Option<bool> {
                         || (small_after_capital && letter.upper)
                         || (!letter.upper && prev_upper && before_upper)
                         || breaks_glide(before, prev, &letter)
-                        // k stands only before i, e, ê and y: "Kú" is TCVN3's Kỳ, "Kù" its Kự.
-                        || (matches!(prev, 'k' | 'K') && matches!(c, 'ú' | 'ù' | 'Ú' | 'Ù'))
+                        // k stands only before i, e, ê and y: "Kú" is TCVN3's Kỳ.
+                        || (matches!(prev, 'k' | 'K') && matches!(c, 'ú' | 'Ú'))
                         // Đ only begins a syllable: inside a word Ð is TCVN3's é ("NGHÐN").
                         || (letter.quality == Quality::Stroke && prev.is_alphabetic())
                     {

@@ -34,6 +34,9 @@ pub struct NameMatch {
     kind: &'static str,
     score: f64,
     syllables: Vec<Py<SyllableAlignment>>,
+    /// (side, font, name as read) where a legacy word reads as a syllable in both
+    /// 8-bit fonts and the comparison took the reading the other side supports.
+    reading: Option<(&'static str, &'static str, String)>,
 }
 
 #[pymethods]
@@ -66,7 +69,8 @@ fn to_py_match(py: Python<'_>, m: CoreMatch) -> PyResult<NameMatch> {
             )
         })
         .collect::<PyResult<_>>()?;
-    Ok(NameMatch { kind: m.kind.as_str(), score: m.score, syllables })
+    let reading = m.reading.map(|r| (r.side.as_str(), r.encoding.as_str(), r.text));
+    Ok(NameMatch { kind: m.kind.as_str(), score: m.score, syllables, reading })
 }
 
 fn one(

@@ -248,6 +248,11 @@ impl NameAnalysis {
         info
     }
 
+    /// Whether legacy-encoding repair rewrote the text this analysis was made from.
+    pub fn was_repaired(&self) -> bool {
+        self.raw_spelling.is_some()
+    }
+
     pub fn len(&self) -> usize {
         self.tokens.len()
     }

@@ -4,7 +4,7 @@
 use std::hash::BuildHasher;
 
 use super::analysis::{NameAnalysis, Scratch};
-use super::legacy::telex_decode;
+use super::legacy::{keystrokes_decode, read_preferring, Encoding};
 use super::letters::{letters_of, Letter, Quality, Tone};
 use super::syllable::{parse_token, Syllable};
 
@@ -68,6 +68,34 @@ pub struct NameMatch {
     /// kind says more than the number.
     pub score: f64,
     pub syllables: Vec<SyllableAlignment>,
+    /// Set when a legacy syllable of one side reads as a syllable in two 8-bit fonts
+    /// and the comparison took the reading the other side supports.
+    pub reading: Option<Reading>,
+}
+
+/// Which side of a comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Left,
+    Right,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Left => "left",
+            Side::Right => "right",
+        }
+    }
+}
+
+/// The reading a comparison took for one side's legacy text: the font, and the
+/// name as read in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reading {
+    pub side: Side,
+    pub encoding: Encoding,
+    pub text: String,
 }
 
 /// Reusable state for comparing many pairs on one thread.
@@ -76,6 +104,8 @@ pub struct Comparer {
     scratch: Scratch,
     left: NameAnalysis,
     right: NameAnalysis,
+    /// One side read another way (see `compare`).
+    other: NameAnalysis,
     relation_scratch: RelationScratch,
 }
 
@@ -96,8 +126,33 @@ struct RelationScratch {
     folds_b: Vec<u64>,
 }
 
-/// True when every mark of `x` is also on `y` (x may lack some): "Hung" lacks what
-/// "Hưng" has; "Hùng" and "Hưng" conflict.
+/// A letter as a name typed without marks shows it: no vowel-quality mark and no
+/// tone. The stroke of đ does not count: stripping marks after NFD keeps it
+/// ("Đặng" becomes "Đang"), so a name whose marks were stripped still has it.
+fn bare_letter(l: &Letter) -> bool {
+    matches!(l.quality, Quality::Plain | Quality::Stroke) && l.tone == Tone::Level
+}
+
+/// True when `x` is bare of every mark (see `bare_letter`) and each letter agrees
+/// with `y`'s but for marks: "Hung" lacks what "Hưng" has. A syllable that carries
+/// marks was typed with marks, so any it lacks make another name: "Tuân" is not
+/// "Tuấn" with its tone lost, and "Hùng" and "Hưng" conflict.
+fn marks_absent(
+    x_syl: Option<&Syllable>,
+    y_syl: Option<&Syllable>,
+    x_letters: &[Letter],
+    y_letters: &[Letter],
+    x_is_ascii: bool,
+) -> bool {
+    match (x_syl, x_letters.is_empty()) {
+        (Some(s), _) if s.tone != Tone::Level || !s.letters().iter().all(bare_letter) => return false,
+        (None, false) if !x_letters.iter().all(bare_letter) => return false,
+        _ => {}
+    }
+    marks_within(x_syl, y_syl, x_letters, y_letters, x_is_ascii)
+}
+
+/// True when every mark of `x` is also on `y` (x may lack some).
 fn marks_within(
     x_syl: Option<&Syllable>,
     y_syl: Option<&Syllable>,
@@ -242,9 +297,9 @@ impl Pair<'_> {
             }
             let x_ascii = a.raw_token_text(x).is_some_and(str::is_ascii);
             let y_ascii = b.raw_token_text(y).is_some_and(str::is_ascii);
-            let within = marks_within(x.syllable.as_ref(), y.syllable.as_ref(), &rs.letters_x, &rs.letters_y, x_ascii)
-                || marks_within(y.syllable.as_ref(), x.syllable.as_ref(), &rs.letters_y, &rs.letters_x, y_ascii);
-            return if within { SyllableRelation::DiacriticsMissing } else { SyllableRelation::DifferentDiacritics };
+            let absent = marks_absent(x.syllable.as_ref(), y.syllable.as_ref(), &rs.letters_x, &rs.letters_y, x_ascii)
+                || marks_absent(y.syllable.as_ref(), x.syllable.as_ref(), &rs.letters_y, &rs.letters_x, y_ascii);
+            return if absent { SyllableRelation::DiacriticsMissing } else { SyllableRelation::DifferentDiacritics };
         }
         a.fold_token_into(x, &mut rs.fold_x);
         b.fold_token_into(y, &mut rs.fold_y);
@@ -257,7 +312,8 @@ impl Pair<'_> {
         SyllableRelation::Different
     }
 
-    /// y/i variants, Hoàng/Huỳnh, Vũ/Võ, and Telex residue (folds already in `rs`).
+    /// y/i variants, Hoàng/Huỳnh, Vũ/Võ, and keystrokes typed with no input method
+    /// running, Telex or VNI (folds already in `rs`).
     fn is_spelling_variant(&self, i: usize, j: usize, rs: &RelationScratch) -> bool {
         let (a, b) = (self.a, self.b);
         let (x, y) = (&a.tokens[i], &b.tokens[j]);
@@ -270,14 +326,14 @@ impl Pair<'_> {
         if SURNAME_VARIANTS.iter().any(|&(p, q)| folds == (p, q) || folds == (q, p)) {
             return true;
         }
-        let telex_matches = |from: Option<&str>, to: &Option<Syllable>| {
+        let keys_match = |from: Option<&str>, to: &Option<Syllable>| {
             let (Some(text), Some(target)) = (from, to) else { return false };
-            telex_decode(text).is_some_and(|decoded| {
+            keystrokes_decode(text).is_some_and(|decoded| {
                 let mut letters = Vec::new();
                 parse_token(&decoded, &mut letters).is_some_and(|s| s == *target)
             })
         };
-        telex_matches(a.raw_token_text(x), &y.syllable) || telex_matches(b.raw_token_text(y), &x.syllable)
+        keys_match(a.raw_token_text(x), &y.syllable) || keys_match(b.raw_token_text(y), &x.syllable)
     }
 
     fn display(name: &NameAnalysis, i: Option<usize>) -> String {
@@ -423,7 +479,59 @@ impl Comparer {
         self.left.analyse(a, &mut self.scratch);
         self.right.analyse(b, &mut self.scratch);
         let pair = Pair { a: &self.left, b: &self.right };
-        compare_analysed(&pair, with_alignment, &mut self.relation_scratch)
+        let mut best = compare_analysed(&pair, with_alignment, &mut self.relation_scratch);
+        if best.kind.is_same_name() || !(self.left.was_repaired() || self.right.was_repaired()) {
+            return best;
+        }
+        // A legacy syllable that reads as a syllable in both 8-bit fonts ("Thuû": VNI
+        // Thủ, TCVN3 Thuỷ) is a tie the repair breaks in VNI's favour: here the other
+        // side breaks it. Both sides are tried, so the answer stays symmetric.
+        for side in [Side::Left, Side::Right] {
+            let (raw, repaired) = match side {
+                Side::Left => (a, self.left.was_repaired()),
+                Side::Right => (b, self.right.was_repaired()),
+            };
+            if !repaired {
+                continue;
+            }
+            for font in [Encoding::Vni, Encoding::Tcvn3] {
+                let Some(read) = read_preferring(raw, font) else { continue };
+                self.other.analyse(&read.text, &mut self.scratch);
+                let pair = match side {
+                    Side::Left => Pair { a: &self.other, b: &self.right },
+                    Side::Right => Pair { a: &self.left, b: &self.other },
+                };
+                let mut m = compare_analysed(&pair, with_alignment, &mut self.relation_scratch);
+                // Read another way, the text is never the same spelling as typed.
+                if m.kind == MatchKind::Identical {
+                    m.kind = MatchKind::Equivalent;
+                    m.score = cap(MatchKind::Equivalent);
+                }
+                let typed = match side {
+                    Side::Left => &self.left,
+                    Side::Right => &self.right,
+                };
+                for row in &mut m.syllables {
+                    let index = match side {
+                        Side::Left => row.left,
+                        Side::Right => row.right,
+                    };
+                    if row.relation == SyllableRelation::Same
+                        && index.is_some_and(|i| Pair::display(&self.other, Some(i)) != Pair::display(typed, Some(i)))
+                    {
+                        row.relation = SyllableRelation::Equivalent;
+                    }
+                }
+                // Another reading must bring the names closer in kind; between such
+                // readings the closer score wins.
+                let better =
+                    m.kind < best.kind || (best.reading.is_some() && m.kind == best.kind && m.score > best.score);
+                if better {
+                    best = NameMatch { reading: Some(Reading { side, encoding: font, text: read.text }), ..m };
+                }
+            }
+        }
+        best
     }
 }
 
@@ -431,7 +539,7 @@ fn compare_analysed(p: &Pair<'_>, with_alignment: bool, rs: &mut RelationScratch
     let (a, b) = (p.a, p.b);
     if a.is_empty() || b.is_empty() {
         // A missing name agrees with nothing, not even another missing name.
-        return NameMatch { kind: MatchKind::Different, score: 0.0, syllables: Vec::new() };
+        return NameMatch { kind: MatchKind::Different, score: 0.0, syllables: Vec::new(), reading: None };
     }
     // Spelling is compared on the raw text when legacy repair was involved, and two
     // spellings that differ only in case can repair differently: require the same
@@ -449,7 +557,7 @@ fn compare_analysed(p: &Pair<'_>, with_alignment: bool, rs: &mut RelationScratch
         } else {
             Vec::new()
         };
-        return NameMatch { kind, score: cap(kind), syllables };
+        return NameMatch { kind, score: cap(kind), syllables, reading: None };
     }
     if a.len() == b.len() {
         let n = a.len();
@@ -483,14 +591,14 @@ fn compare_analysed(p: &Pair<'_>, with_alignment: bool, rs: &mut RelationScratch
                 } else {
                     Vec::new()
                 };
-                return NameMatch { kind: MatchKind::Reordered, score, syllables };
+                return NameMatch { kind: MatchKind::Reordered, score, syllables, reading: None };
             }
         }
         let total: f64 = (0..n).map(|i| weight(i, n)).sum();
         let score = (0..n).map(|i| weight(i, n) * p.pair_similarity(rels[i], i, i, rs)).sum::<f64>() / total;
         let syllables =
             if with_alignment { (0..n).map(|i| p.row(Some(i), Some(i), rels[i])).collect() } else { Vec::new() };
-        return NameMatch { kind: positional_kind, score: score.min(cap(positional_kind)), syllables };
+        return NameMatch { kind: positional_kind, score: score.min(cap(positional_kind)), syllables, reading: None };
     }
 
     let long_is_left = a.len() > b.len();
@@ -541,6 +649,7 @@ fn compare_analysed(p: &Pair<'_>, with_alignment: bool, rs: &mut RelationScratch
                 kind: MatchKind::MiddleNameMissing,
                 score: score.min(cap(MatchKind::MiddleNameMissing)),
                 syllables,
+                reading: None,
             };
         }
     }
@@ -574,7 +683,7 @@ fn compare_analysed(p: &Pair<'_>, with_alignment: bool, rs: &mut RelationScratch
     } else {
         Vec::new()
     };
-    NameMatch { kind: MatchKind::Different, score: score.min(cap(MatchKind::Different)), syllables }
+    NameMatch { kind: MatchKind::Different, score: score.min(cap(MatchKind::Different)), syllables, reading: None }
 }
 
 thread_local! {
@@ -646,6 +755,83 @@ mod tests {
         assert_eq!(kind("Hoa", "Hòa"), MatchKind::DiacriticsMissing);
         assert_eq!(kind("Hùng", "Hưng"), MatchKind::DifferentDiacritics);
         assert_eq!(kind("Đào", "Dao"), MatchKind::DiacriticsMissing);
+    }
+
+    #[test]
+    fn marks_are_missing_only_where_a_syllable_is_bare_of_them() {
+        // Bare of every mark: typed without marks, so it cannot tell.
+        for (bare, marked) in [
+            ("Long", "Lòng"),
+            ("Van", "Văn"),
+            ("Hung", "Hưng"),
+            ("Dao", "Đào"),
+            ("Đang", "Đặng"),
+            ("Nguyen Van Tuan", "Nguyễn Văn Tuấn"),
+            ("NGUYEN THI PHUONG", "Nguyễn Thị Phượng"),
+            ("Nguyễn Van Tuấn", "Nguyễn Văn Tuấn"),
+            ("Nie", "Niê"),
+        ] {
+            assert_eq!(kind(bare, marked), MatchKind::DiacriticsMissing, "{bare}/{marked}");
+        }
+        // Typed with marks, not the same ones: another name.
+        for (a, b) in [
+            ("Tuân", "Tuấn"),
+            ("Phương", "Phượng"),
+            ("Hưng", "Hừng"),
+            ("Đao", "Dào"),
+            ("Nguyễn Văn Tuân", "Nguyễn Văn Tuấn"),
+            ("Nguyen Van Tuân", "Nguyễn Văn Tuấn"),
+            ("Hoà", "Hoạ"),
+        ] {
+            let m = compare_names(a, b);
+            assert_eq!(kind(a, b), MatchKind::DifferentDiacritics, "{a}/{b}");
+            assert!(m.syllables.iter().any(|s| s.relation == SyllableRelation::DifferentDiacritics), "{a}/{b}");
+        }
+        // "Lan"/"Lân": Lan is bare, so the marks of Lân may be lost ones.
+        assert_eq!(kind("Lan", "Lân"), MatchKind::DiacriticsMissing);
+    }
+
+    #[test]
+    fn names_typed_as_keys_are_spelling_variants() {
+        for (typed, name) in [
+            ("Nguyeenx Vawn Hufng", "Nguyễn Văn Hùng"),
+            ("Nguye6n4 Va8n Hu2ng", "Nguyễn Văn Hùng"),
+            ("Nguyễn Vawn Hùng", "Nguyễn Văn Hùng"),
+            ("Tra62n Thi5 Lan", "Trần Thị Lan"),
+        ] {
+            assert_eq!(kind(typed, name), MatchKind::SpellingVariant, "{typed}");
+            // A candidate, never a rewrite.
+            assert_eq!(crate::names::normalize_name(typed).ok().as_deref(), Some(typed));
+        }
+        // Typed without marks is not typed as keys: the marks are missing.
+        assert_eq!(kind("Nguyen Van Hung", "Nguyễn Văn Hùng"), MatchKind::DiacriticsMissing);
+        assert_eq!(kind("Van Long", "Văn Lòng"), MatchKind::DiacriticsMissing);
+        // Keys that read as another name are not that name.
+        assert_ne!(kind("Nguyeenx Vawn Hufng", "Nguyễn Văn Hưng"), MatchKind::SpellingVariant);
+    }
+
+    #[test]
+    fn a_syllable_with_two_legacy_readings_reads_as_the_other_side_writes_it() {
+        // "Thuû" is VNI Thủ and TCVN3 Thuỷ; "Khæn" VNI Khỉn and TCVN3 Khổn.
+        for (typed, other, font) in [
+            ("Đỗ Thị Thuû", "Đỗ Thị Thuỷ", Some(Encoding::Tcvn3)),
+            ("Đỗ Thị Thuû", "Đỗ Thị Thủ", None),
+            ("Khæn", "Khổn", Some(Encoding::Tcvn3)),
+            ("Khæn", "Khỉn", None),
+        ] {
+            assert_eq!(kind(typed, other), MatchKind::Equivalent, "{typed}/{other}");
+            let m = compare_names(typed, other);
+            assert_eq!(m.reading.as_ref().map(|r| (r.side, r.encoding)), font.map(|f| (Side::Left, f)), "{typed}");
+            let r = compare_names(other, typed);
+            assert_eq!(r.reading.as_ref().map(|r| (r.side, r.encoding)), font.map(|f| (Side::Right, f)), "{typed}");
+            if font.is_some() {
+                // The alignment shows the reading taken.
+                assert_eq!(m.syllables.last().map(|s| s.left_text.as_str()), other.split(' ').next_back());
+            }
+        }
+        // A reading neither side supports is not taken; names without legacy text never read.
+        assert_eq!(compare_names("Đỗ Thị Thuû", "Đỗ Thị Thu").reading, None);
+        assert_eq!(compare_names("Nguyễn Thị Thuỷ", "Nguyễn Thị Thủ").reading, None);
     }
 
     #[test]

@@ -24,7 +24,7 @@ use crate::error::{EngineError, MAX_NAME_BYTES};
 // The kind of a name pair is part of the name layer's answers (`NameMatch`, `kind_and_score`).
 pub use crate::vocabulary::MatchKind;
 pub use analysis::{NameAnalysis, Scratch};
-pub use compare::{compare_names, Comparer, NameMatch, SyllableAlignment, SyllableRelation};
+pub use compare::{compare_names, Comparer, NameMatch, Reading, Side, SyllableAlignment, SyllableRelation};
 pub use syllable::{is_valid_syllable, ToneStyle};
 use writer::with_thread_writer;
 pub use writer::Writer;
@@ -164,6 +164,17 @@ fn check_lengths(names: &[Option<&str>], first_row: usize) -> Result<(), EngineE
 /// the fast path for callers that compare many pairs themselves.
 pub fn kind_and_score(a: &str, b: &str) -> (MatchKind, f64) {
     compare::with_thread_comparer(|c| c.kind_and_score(a, b))
+}
+
+/// The reading `kind_and_score` took for a legacy syllable of `a` or `b` that reads
+/// as a syllable in both 8-bit fonts, when it took the one the other name supports;
+/// for the explanation of a comparison. One scan and nothing more for names
+/// without legacy text.
+pub fn reading_taken(a: &str, b: &str) -> Option<Reading> {
+    if !(legacy::has_signature(a) || legacy::has_signature(b)) {
+        return None;
+    }
+    compare::with_thread_comparer(|c| c.compare(a, b, false).reading)
 }
 
 /// Column results of `compare_names_bulk`.

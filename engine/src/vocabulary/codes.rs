@@ -441,6 +441,14 @@ phrases! {
     ViaOtherName,
         " (so với tên gọi khác trong CSDL dân cư)",
         " (through another name in the population data)";
+    /// Which font a legacy word that reads as a syllable in both 8-bit fonts was
+    /// read in: the one the other side's name supports.
+    ReadAsTcvn3,
+        " (một chữ gõ bằng phông cũ được đọc theo bảng mã TCVN3, như bên kia viết)",
+        " (a word typed in an old font read as TCVN3, as the other side writes it)";
+    ReadAsVni,
+        " (một chữ gõ bằng phông cũ được đọc theo bảng mã VNI, như bên kia viết)",
+        " (a word typed in an old font read as VNI, as the other side writes it)";
     /// Why two names are a mismatch.
     DifferentMarks,
         "khác dấu nên là hai tên khác nhau",

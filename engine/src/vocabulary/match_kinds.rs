@@ -7,7 +7,8 @@ terms! {
         Identical = "identical", "Giống hệt", "identical";
         /// Same name after tone placement, mark order or legacy-encoding repair (relation 2).
         Equivalent = "equivalent", "Cùng một tên, viết khác kiểu", "the same name written differently";
-        /// One side lacks marks the other has, and nothing conflicts: cannot tell.
+        /// A syllable on one side is bare of every mark (Long/Lòng, Van/Văn, a whole
+        /// name typed without marks) and nothing conflicts: cannot tell.
         DiacriticsMissing = "diacritics_missing", "Một bên thiếu dấu", "diacritics missing on one side";
         /// y/i variants, Hoàng/Huỳnh, Vũ/Võ, Telex residue: likely the same, to review.
         SpellingVariant = "spelling_variant", "Biến thể chính tả", "spelling variant";
@@ -17,7 +18,8 @@ terms! {
         Reordered = "reordered", "Cùng các tiếng, khác thứ tự", "the same syllables in another order";
         /// One small edit that is not a change of marks.
         Typo = "typo", "Sai một ký tự", "one character off";
-        /// The same letters with different marks (Hùng/Hưng): different names.
+        /// The same letters, and both sides typed with marks that are not the same
+        /// (Hùng/Hưng, Tuân/Tuấn, Phương/Phượng): different names.
         DifferentDiacritics = "different_diacritics", "Khác dấu: hai tên khác nhau", "different marks: different names";
         Different = "different", "Khác nhau", "different";
     }

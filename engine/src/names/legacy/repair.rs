@@ -112,6 +112,12 @@ fn decode_token(token: &str, encoding: Encoding, unicode_valid: bool, signed: bo
     Some(Candidate { encoding, text, sure, loose_case })
 }
 
+/// Whether `token` is ASCII letters and TCVN3 codes, at least one of them a code.
+fn all_tcvn3_codes(token: &str) -> bool {
+    let table = tcvn3_table();
+    !token.is_ascii() && token.chars().all(|c| c.is_ascii_alphabetic() || table.contains_key(&c))
+}
+
 /// Byte ranges of the tokens of `text`: runs between separators, where characters
 /// legacy text uses as letters or marks do not separate.
 fn token_spans(text: &str) -> Vec<(usize, usize)> {
@@ -154,7 +160,28 @@ pub(crate) fn repair_flagged(raw: &str) -> Option<Repaired> {
     } else {
         Cow::Owned(raw.nfc().collect())
     };
-    repair_mojibake(&text).or_else(|| repair_tokens(&text))
+    repair_mojibake(&text).or_else(|| repair_tokens(&text, None))
+}
+
+/// The name read with `font`'s reading taken wherever a legacy syllable reads as a
+/// syllable in both 8-bit fonts ("Thuû": VNI Thủ, TCVN3 Thuỷ), when that gives
+/// another name than `repair`. The tie `repair` breaks in VNI's favour, a comparison
+/// breaks by the other name (see `Comparer`).
+pub fn read_preferring(raw: &str, font: Encoding) -> Option<Repaired> {
+    if raw.len() > crate::MAX_NAME_BYTES || !has_signature(raw) {
+        return None;
+    }
+    let text: Cow<str> = if unicode_normalization::is_nfc_quick(raw.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        Cow::Borrowed(raw)
+    } else {
+        Cow::Owned(raw.nfc().collect())
+    };
+    if repair_mojibake(&text).is_some() {
+        return None;
+    }
+    let preferred = repair_tokens(&text, Some(font)).filter(|r| r.encodings.contains(&font))?;
+    (Some(&preferred) != repair_tokens(&text, None).as_ref()).then_some(preferred)
 }
 
 /// Mojibake is undone on the whole string: NBSP (0xA0) may be one of its bytes.
@@ -203,7 +230,9 @@ impl CaseContext {
     }
 }
 
-fn repair_tokens(text: &str) -> Option<Repaired> {
+/// `prefer`: the encoding a token read as a syllable in several encodings takes
+/// (otherwise the best supported by the name's other tokens).
+fn repair_tokens(text: &str, prefer: Option<Encoding>) -> Option<Repaired> {
     let spans = token_spans(text);
     let count = |t: &str, f: fn(&char) -> bool| t.chars().filter(f).count();
     // Capitals are letters: VNI's mark characters include capitals that are no
@@ -213,7 +242,7 @@ fn repair_tokens(text: &str) -> Option<Repaired> {
         c.is_uppercase() && (c.is_ascii() || vietnamese_letter(*c).is_some())
     }
     let (name_lower, name_upper) = (count(text, |c| c.is_lowercase()), count(text, capital));
-    let mut candidates: Vec<(Vec<Candidate>, CaseContext)> = Vec::with_capacity(spans.len());
+    let mut candidates: Vec<(Vec<Candidate>, CaseContext, bool)> = Vec::with_capacity(spans.len());
     let mut votes = [0usize; TOKEN_ENCODINGS.len()];
     // A toned capital that no 8-bit font has ("Ễ" in "NGUYỄN") means the name was
     // typed in Unicode, where a capitals name may hold an ordinary title-case word.
@@ -230,6 +259,7 @@ fn repair_tokens(text: &str) -> Option<Repaired> {
             CaseContext::Unknown
         };
         let mut found = Vec::new();
+        let mut reads_as_typed = false;
         // Plain ASCII letters decode to themselves, except VIQR's DD.
         let plain = token.bytes().all(|b| b.is_ascii_alphanumeric()) && !token.to_ascii_lowercase().contains("dd");
         if !plain {
@@ -237,17 +267,23 @@ fn repair_tokens(text: &str) -> Option<Repaired> {
             // for toned capitals ("CAO Lý"), not how Unicode would write it.
             let odd_case = context == CaseContext::Capitals && lower > 0 && !unicode_capitals;
             let unicode_valid = !odd_case && reads_as_unicode(token);
+            reads_as_typed = unicode_valid;
             // One character alone is too little to call a token legacy text: reading
             // TCVN3 "ë" as ở would make "Ë" and its own key two different names.
             let signed = (odd_case || signature_scan(token).unwrap_or(true)) && token.chars().nth(1).is_some();
+            // TCVN3's codes for ỳ ỷ ỹ ự and others are accented Latin-1 letters (ú û ü ù):
+            // "Huúnh" carries no signature, yet as Unicode it is no syllable and as
+            // TCVN3 it is Huỳnh. The decoding must still be a syllable to be taken.
+            let tcvn3_signed = signed || (!unicode_valid && token.chars().nth(1).is_some() && all_tcvn3_codes(token));
             for (k, &encoding) in TOKEN_ENCODINGS.iter().enumerate() {
+                let signed = if encoding == Encoding::Tcvn3 { tcvn3_signed } else { signed };
                 if let Some(c) = decode_token(token, encoding, unicode_valid, signed) {
                     votes[k] += c.sure as usize;
                     found.push(c);
                 }
             }
         }
-        candidates.push((found, context));
+        candidates.push((found, context, reads_as_typed));
     }
     if votes.iter().all(|&v| v == 0) {
         return None;
@@ -256,29 +292,38 @@ fn repair_tokens(text: &str) -> Option<Repaired> {
     // TCVN3 Lệ rather than VNI LƯ; in "CAO Vò", TCVN3 VŨ rather than VNI Vị.
     let rank = |c: &Candidate, context: CaseContext| {
         let k = TOKEN_ENCODINGS.iter().position(|&e| e == c.encoding).unwrap_or(0);
-        (votes[k], context.fits(c), std::cmp::Reverse(k))
+        (Some(c.encoding) == prefer, votes[k], context.fits(c), std::cmp::Reverse(k))
     };
     // A sure token takes its best-supported encoding; any other token is decoded
     // only from an encoding that some sure token of this name used.
     let mut sure_encodings: Vec<Encoding> = Vec::new();
     let mut chosen: Vec<Option<Candidate>> = Vec::with_capacity(candidates.len());
-    let mut unsure: Vec<(usize, Vec<Candidate>, CaseContext)> = Vec::new();
-    for (i, (found, context)) in candidates.into_iter().enumerate() {
+    let mut unsure: Vec<(usize, Vec<Candidate>, CaseContext, bool)> = Vec::new();
+    for (i, (found, context, reads_as_typed)) in candidates.into_iter().enumerate() {
         if found.iter().any(|c| c.sure) {
-            let best = found.into_iter().filter(|c| c.sure && rank(c, context).0 > 0).max_by_key(|c| rank(c, context));
+            let best = found.into_iter().filter(|c| c.sure && rank(c, context).1 > 0).max_by_key(|c| rank(c, context));
             if let Some(c) = &best {
                 sure_encodings.push(c.encoding);
             }
             chosen.push(best);
         } else {
             chosen.push(None);
-            unsure.push((i, found, context));
+            unsure.push((i, found, context, reads_as_typed));
         }
     }
+    // A letter no 8-bit font shows (ă, ơ, ư, đ, ễ…) means the name was typed in
+    // Unicode: a legacy token in it is one syllable pasted or typed in another
+    // font ("Lê Văn Mü"), and its neighbours that read as Unicode stay as typed
+    // (Lê, not TCVN3 Lờ).
+    let typed_in_unicode =
+        text.chars().any(|c| (c as u32) > 0xFF && !is_legacy_char(c) && vietnamese_letter(c).is_some());
     // Only from an encoding a sure token was read in, not one it merely allowed:
     // in "Phuû Hùng" Phuû is VNI Phủ (TCVN3 would be Phuỷ), so Hùng stays Hùng
     // rather than TCVN3 Hựng.
-    for (i, found, context) in unsure {
+    for (i, found, context, reads_as_typed) in unsure {
+        if typed_in_unicode && reads_as_typed {
+            continue;
+        }
         chosen[i] = found.into_iter().filter(|c| sure_encodings.contains(&c.encoding)).max_by_key(|c| rank(c, context));
     }
     if chosen.iter().all(Option::is_none) {
@@ -362,7 +407,7 @@ mod tests {
     use super::*;
     use crate::names::legacy::tables::TCVN3;
     use crate::names::legacy::vietnamese::MARKED_LETTERS;
-    use crate::names::legacy::{encode_tcvn3, encode_viqr, encode_vni, mojibake, telex_decode};
+    use crate::names::legacy::{encode_tcvn3, encode_viqr, encode_vni, keystrokes_decode, mojibake};
     use crate::names::syllable::is_valid_syllable;
 
     fn fixed(raw: &str) -> String {
@@ -642,6 +687,48 @@ mod tests {
     }
 
     #[test]
+    fn one_tcvn3_syllable_in_a_unicode_name() {
+        // TCVN3 writes ỳ as ú, ự as ù, ỷ as û and ỹ as ü: Latin-1 letters, some of them
+        // Vietnamese ones, so a syllable typed in it reads as Unicode text at first sight.
+        let cases = [
+            ("Nguyễn Thị Huúnh", "Nguyễn Thị Huỳnh"), // no rhyme holds uu
+            ("Trần Thị Thuú", "Trần Thị Thuỳ"),
+            ("Phạm Văn Kú", "Phạm Văn Kỳ"), // k stands only before i, e, ê, y
+            ("Nguyễn Văn Kû", "Nguyễn Văn Kỷ"),
+            ("Lê Văn Mü", "Lê Văn Mỹ"),               // Lê reads as Unicode: not TCVN3 Lờ
+            ("NGUYỄN THỊ HUúNH", "NGUYỄN THỊ HUỲNH"), // VN3 fonts write the capital with the small code
+        ];
+        for (raw, want) in cases {
+            assert_eq!(fixed(raw), want, "{raw}");
+        }
+        // The whole name in TCVN3 still decodes every word.
+        assert_eq!(fixed("Lª V¨n Mü"), "Lê Văn Mỹ");
+        // The Unicode reading is a syllable, or no reading is: nothing to repair.
+        for name in [
+            "Nguyễn Thị Thuý",
+            "Nguyễn Thị Thúy",
+            "Lê Thị Lú",
+            "Lê Văn Vú",
+            "Hà Văn Tú",
+            "Nguyễn Văn Phúc",
+            "Võ Văn Cù",
+            "Trần Thị Mùi",
+            "Hơ Niê",
+            "Ksor",
+            "Y Moan",
+            "H'Hen Niê",
+            "Y Phen Ktla",
+            "Ksor Y Bú",
+            "Kpă Thị Hú",
+            "Kơ Sa Hà",
+            "Ka Hồng",
+            "Phạm Văn Kõ", // TCVN3 would be Kừ, which no one writes
+        ] {
+            assert_eq!(fixed(name), name, "{name}");
+        }
+    }
+
+    #[test]
     fn decomposed_text_is_judged_as_composed() {
         let mut samples: Vec<String> = NAMES.iter().map(|s| s.to_string()).collect();
         for name in NAMES {
@@ -715,7 +802,7 @@ mod tests {
             if let Some(r) = repair(input) {
                 assert!(unicode_normalization::is_nfc(&r.text));
             }
-            let _ = telex_decode(input);
+            let _ = keystrokes_decode(input);
             let _ = encode_vni(input);
             let _ = encode_tcvn3(input);
             let _ = encode_viqr(input);
@@ -737,7 +824,7 @@ mod tests {
             if let Some(r) = repair(&s) {
                 assert!(!r.encodings.is_empty());
             }
-            let _ = telex_decode(&s);
+            let _ = keystrokes_decode(&s);
             let nfc: String = s.nfc().collect();
             let nfd: String = s.nfd().collect();
             assert_eq!(has_signature(&nfc), has_signature(&nfd), "{s:?}");

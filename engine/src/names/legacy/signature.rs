@@ -159,6 +159,8 @@ pub(super) fn signature_scan(raw: &str) -> Option<bool> {
                         || (small_after_capital && letter.upper)
                         || (!letter.upper && prev_upper && before_upper)
                         || breaks_glide(before, prev, &letter)
+                        // k stands only before i, e, ê and y: "Kú" is TCVN3's Kỳ.
+                        || (matches!(prev, 'k' | 'K') && matches!(c, 'ú' | 'Ú'))
                         // Đ only begins a syllable: inside a word Ð is TCVN3's é ("NGHÐN").
                         || (letter.quality == Quality::Stroke && prev.is_alphabetic())
                     {
@@ -244,7 +246,8 @@ fn breaks_glide(before: char, prev: char, l: &Letter) -> bool {
     match prev {
         'y' | 'Y' => !e_hat,
         'i' | 'I' => !e_hat && !matches!(before, 'g' | 'G'),
-        'u' | 'U' => l.base == b'u' && matches!(before, 'q' | 'Q'),
+        // No rhyme holds uu (ưu has ư): "Huúnh" and "Quú" are TCVN3's ỳ (ú) after u.
+        'u' | 'U' => l.base == b'u',
         _ => false,
     }
 }

@@ -116,6 +116,37 @@ fn name_kinds_become_codes() {
 }
 
 #[test]
+fn a_legacy_word_that_reads_two_ways_reads_as_the_population_writes_it() {
+    let idx = index();
+    let thuy = MemberRecord {
+        citizen_id: Some("042165004321"),
+        date_of_birth: Some("20/07/1965"),
+        gender: Some("Nữ"),
+        hometown: Some("Huế"),
+        ..member()
+    };
+    // "Thuû" is VNI Thủ and TCVN3 Thuỷ: the population's Thuỷ decides, and says so.
+    let v = idx.verify(&MemberRecord { full_name: Some("Trần Thị Thuû"), ..thuy });
+    assert_eq!(codes(&v), vec!["NAME_EQUIVALENT_FORM"]);
+    let f = find(&v, "NAME_EQUIVALENT_FORM");
+    assert!(f.message_vi.contains("TCVN3") && f.message_en.contains("read as TCVN3"), "{}", f.message_en);
+    // A name without such a word says nothing of fonts.
+    let v = idx.verify(&MemberRecord { full_name: Some("Trần Thị Thủy"), ..thuy });
+    assert!(!find(&v, "NAME_EQUIVALENT_FORM").message_en.contains("font"));
+}
+
+#[test]
+fn marks_typed_but_not_the_same_are_a_mismatch() {
+    let idx = index();
+    // Nguyên carries marks, not Nguyễn's: typed with marks, so another name.
+    let v = idx.verify(&MemberRecord { full_name: Some("Nguyên Văn Hùng"), ..member() });
+    assert_eq!(codes(&v), vec!["NAME_MISMATCH"]);
+    // A word bare of every mark (Hung) is marks missing.
+    let v = idx.verify(&MemberRecord { full_name: Some("Nguyễn Văn Hung"), ..member() });
+    assert_eq!(codes(&v), vec!["NAME_DIACRITICS_MISSING"]);
+}
+
+#[test]
 fn an_alias_clears_a_name_mismatch() {
     let idx = index();
     let base = MemberRecord {

@@ -91,6 +91,12 @@ pub(in crate::records::index) fn compare<'a, S: FindingSink>(
             (true, false) => Some(Phrase::ViaOtherName),
         };
         let (via_vi, via_en) = via.map_or(("", ""), |v| (v.template_vi(), v.template_en()));
+        let read = names::reading_taken(a, b).map(|r| match r.encoding {
+            names::legacy::Encoding::Tcvn3 => Phrase::ReadAsTcvn3,
+            _ => Phrase::ReadAsVni,
+        });
+        let (read_vi, read_en) = read.map_or(("", ""), |r| (r.template_vi(), r.template_en()));
+        let (via_vi, via_en) = (format!("{via_vi}{read_vi}"), format!("{via_en}{read_en}"));
         let (summary_vi, summary_en) = match kind {
             MatchKind::DifferentDiacritics => {
                 (Phrase::DifferentMarks.template_vi(), Phrase::DifferentMarks.template_en())
@@ -103,7 +109,7 @@ pub(in crate::records::index) fn compare<'a, S: FindingSink>(
         let args = [
             Arg::each("field", &title, field),
             Arg::each("summary", &summary_vi, &summary_en),
-            Arg::each("via", via_vi, via_en),
+            Arg::each("via", &via_vi, &via_en),
         ];
         report(t, message, field, owner, a, b, &args);
     }

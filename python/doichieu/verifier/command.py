@@ -15,6 +15,8 @@ from doichieu.verifier.admission import (
     DEFAULT_STREAM_IDLE_TIMEOUT,
     StreamLimits,
 )
+from doichieu.verifier.budget import DEFAULT_STREAM_MEMORY_BUDGET, DEFAULT_STREAM_MEMORY_PER_STREAM, MIB, StreamBudget
+from doichieu.verifier.transport import check_transport
 
 DEFAULT_MAX_CHUNK = 1000
 _VIETNAM = timezone(timedelta(hours=7), "ICT")
@@ -72,6 +74,33 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_STREAM_IDLE_TIMEOUT,
         help=f"seconds a stream may go without a request before it is ended (default {DEFAULT_STREAM_IDLE_TIMEOUT:g})",
     )
+    parser.add_argument(
+        "--stream-memory-budget",
+        type=int,
+        default=DEFAULT_STREAM_MEMORY_BUDGET,
+        metavar="BYTES",
+        help="bytes of stream chunks and answers held at once per process; a new stream beyond it is refused "
+        f"RESOURCE_EXHAUSTED (default {DEFAULT_STREAM_MEMORY_BUDGET // MIB} MiB)",
+    )
+    parser.add_argument(
+        "--stream-memory-per-stream",
+        type=int,
+        default=DEFAULT_STREAM_MEMORY_PER_STREAM,
+        metavar="BYTES",
+        help="bytes one stream may hold before it stops reading until its answers are read "
+        f"(default {DEFAULT_STREAM_MEMORY_PER_STREAM // MIB} MiB)",
+    )
+    parser.add_argument(
+        "--full-disclosure-sites",
+        metavar="FILE",
+        help="site IDs (one a line) whose answers show the population data in full; needs --client-ca. "
+        "Others get the verdict, findings on what they sent and candidates by masked ID",
+    )
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="listen without TLS on an address other than loopback (a network protected some other way)",
+    )
     parser.set_defaults(func=cmd_serve)
 
 
@@ -111,6 +140,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_streams=args.max_streams,
         max_streams_per_peer=args.max_streams_per_peer,
         stream_idle_timeout=args.stream_idle_timeout,
+        stream_memory_budget=args.stream_memory_budget,
+        stream_memory_per_stream=args.stream_memory_per_stream,
+        full_disclosure_sites=args.full_disclosure_sites,
+        insecure=args.insecure,
     )
     if config.dedup_model is not None and config.roster is None:
         raise InvalidInputError("--dedup-model needs --roster: the model deduplicates the required list")
@@ -123,4 +156,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         total=config.max_streams,
         max_concurrent_rpcs=config.max_concurrent_rpcs,
     )
+    StreamBudget(config.stream_memory_budget, config.stream_memory_per_stream)
+    check_transport(config.host, tls=config.tls_cert is not None, insecure=config.insecure)
     return run(config)

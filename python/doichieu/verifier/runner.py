@@ -33,6 +33,8 @@ from doichieu.verifier.admission import (
     DEFAULT_STREAM_IDLE_TIMEOUT,
     StreamLimits,
 )
+from doichieu.verifier.budget import DEFAULT_STREAM_MEMORY_BUDGET, DEFAULT_STREAM_MEMORY_PER_STREAM
+from doichieu.verifier.disclosure import load_full_disclosure_sites
 from doichieu.verifier.service import (
     DEFAULT_MAX_CHUNK,
     SERVICE_NAME,
@@ -42,6 +44,7 @@ from doichieu.verifier.service import (
     add_verifier,
 )
 from doichieu.verifier.tls import server_credentials
+from doichieu.verifier.transport import check_transport
 
 log = logging.getLogger("doichieu.verifier")
 
@@ -74,6 +77,13 @@ class ServerConfig:
     port_file: str | None = None
     #: A saved duplicate model for the required list; None trains one at start.
     dedup_model: str | None = None
+    #: Bytes of stream chunks and answers the process holds at once, in all and per stream.
+    stream_memory_budget: int = DEFAULT_STREAM_MEMORY_BUDGET
+    stream_memory_per_stream: int = DEFAULT_STREAM_MEMORY_PER_STREAM
+    #: A file of site IDs whose answers show the population data in full (``disclosure``).
+    full_disclosure_sites: str | None = None
+    #: Listen without TLS beyond loopback (``transport``).
+    insecure: bool = False
 
 
 def _server_options(reuse_port: bool) -> list[tuple[str, Any]]:
@@ -122,12 +132,23 @@ async def start_server(
         raise InvalidInputError("--client-ca (mutual TLS) needs --tls-cert and --tls-key")
     if not 1 <= config.max_chunk <= 100_000:
         raise InvalidInputError("max chunk must be between 1 and 100000 records")
+    check_transport(config.host, tls=config.tls_cert is not None, insecure=config.insecure)
+    full_disclosure_sites = frozenset[str]()
+    if config.full_disclosure_sites is not None:
+        if config.client_ca is None:
+            raise InvalidInputError(
+                "--full-disclosure-sites needs --client-ca: a site is known by its client certificate"
+            )
+        full_disclosure_sites = load_full_disclosure_sites(config.full_disclosure_sites)
     options = ServiceOptions(
         require_client_site=config.client_ca is not None,
         max_chunk=config.max_chunk,
         shift=progress_mod.Shift.parse(config.shift),
         target_per_machine_per_day=config.target_per_machine_per_day,
         deadline=config.deadline,
+        stream_memory_budget=config.stream_memory_budget,
+        stream_memory_per_stream=config.stream_memory_per_stream,
+        full_disclosure_sites=full_disclosure_sites,
         streams=StreamLimits.checked(
             idle_timeout=config.stream_idle_timeout,
             per_peer=config.max_streams_per_peer,

@@ -49,8 +49,8 @@ def big_chunk() -> bytes:
     """1,000 valid records of about 2.9 KB each (fields near their caps)."""
     from doichieu.v1 import verifier_pb2 as pb
 
-    long_name = ("Nguyễn Văn An " * 70)[:900].strip()
-    place = ("Phường Ba Đình " * 20)[:250].strip()
+    long_name = " ".join(["Nguyễn Văn An"] * 58)  # 985 bytes, under the name cap of 1,024
+    place = " ".join(["Phường Ba Đình"] * 12)  # 239 bytes, under the cap of 256
     record = pb.MemberRecord(
         member_id="M1",
         full_name=long_name,

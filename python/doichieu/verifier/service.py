@@ -42,6 +42,12 @@ DEFAULT_MAX_CHUNK = 1000
 #: Chunks read ahead of the one being checked; beyond this the stream waits
 #: and HTTP/2 flow control slows the sender down.
 STREAM_READ_AHEAD = 4
+#: Bytes of chunks merged into one engine call at most.
+STREAM_BATCH_BYTES = 4 * 1024 * 1024
+#: Stream batches checked at once: each engine call already uses every core, so
+#: more at once would only add their working memory (the engine's copies of the
+#: records, the answers being built) without adding speed.
+STREAM_CHECKS_AT_ONCE = 2
 _EXCLUSION_NAMES = {
     value.number: value.name.removeprefix("EXCLUSION_REASON_").lower()
     for value in pb.DESCRIPTOR.enum_types_by_name["ExclusionReason"].values
@@ -117,19 +123,26 @@ def _read_ahead(
 
 async def _waiting_batches(chunks: asyncio.Queue[bytes | None]) -> AsyncIterator[list[bytes]]:
     """The stream's chunks in batches for one engine call each: a batch starts with
-    the next chunk and takes the chunks already waiting in the read-ahead queue;
-    the queue's None ends it."""
+    the next chunk and takes the chunks already waiting in the read-ahead queue,
+    up to STREAM_BATCH_BYTES (small chunks merge, big ones go one at a time: the
+    engine's working memory grows with the batch); the queue's None ends it."""
+    carried: bytes | None = None
     while True:
-        first = await chunks.get()
+        first = carried if carried is not None else await chunks.get()
+        carried = None
         if first is None:
             return
-        batch = [first]
+        batch, size = [first], len(first)
         while not chunks.empty():
             nxt = chunks.get_nowait()
             if nxt is None:
                 yield batch
                 return
+            if size + len(nxt) > STREAM_BATCH_BYTES:
+                carried = nxt
+                break
             batch.append(nxt)
+            size += len(nxt)
         yield batch
 
 
@@ -161,6 +174,7 @@ class VerifierService:
         self.options = options
         self.streams = StreamAdmission(options.streams)
         self.budget = StreamBudget(options.stream_memory_budget, options.stream_memory_per_stream)
+        self._checking = asyncio.Semaphore(STREAM_CHECKS_AT_ONCE)
 
     def _peer(self, context: grpc.aio.ServicerContext[Any, Any]) -> str:
         """Who a stream counts against: the certificate's site under mutual TLS, else the address."""
@@ -292,15 +306,16 @@ class VerifierService:
             try:
                 # The read-ahead bounds a batch; the records are counted in Rust.
                 async for batch in _waiting_batches(chunks):
-                    self._check_deadline(context)
-                    responses = await asyncio.to_thread(
-                        wire.verify_stream_bytes,
-                        batch,
-                        index,
-                        FIELD_CAPS,
-                        self.options.max_chunk,
-                        full_disclosure=full_disclosure,
-                    )
+                    async with self._checking:
+                        self._check_deadline(context)
+                        responses = await asyncio.to_thread(
+                            wire.verify_stream_bytes,
+                            batch,
+                            index,
+                            FIELD_CAPS,
+                            self.options.max_chunk,
+                            full_disclosure=full_disclosure,
+                        )
                     hold.give(sum(map(len, batch)))
                     del batch
                     hold.take(sum(map(len, responses)))

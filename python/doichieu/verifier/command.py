@@ -101,6 +101,12 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="listen without TLS on an address other than loopback (a network protected some other way)",
     )
+    parser.add_argument(
+        "--log-level",
+        choices=["debug", "info", "warning"],
+        default="info",
+        help="least severe log records written (default info; names and ID numbers appear at debug only)",
+    )
     parser.set_defaults(func=cmd_serve)
 
 
@@ -115,7 +121,9 @@ def _parse_deadline(text: str | None) -> datetime | None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     from doichieu.verifier import progress as progress_mod
     from doichieu.verifier.runner import ServerConfig, run
 

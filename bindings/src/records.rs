@@ -497,7 +497,14 @@ impl PopulationIndex {
     ) -> PyResult<Vec<Bound<'py, PyBytes>>> {
         let answer = py.detach(|| {
             let slices: Vec<&[u8]> = chunks.iter().map(|c| c.as_ref()).collect();
-            wire::verify_stream(&self.inner, &slices, first_request, &field_caps, max_chunk, wire::disclosure(full_disclosure))
+            wire::verify_stream(
+                &self.inner,
+                &slices,
+                first_request,
+                &field_caps,
+                max_chunk,
+                wire::disclosure(full_disclosure),
+            )
         });
         match answer {
             Ok(responses) => Ok(responses.iter().map(|b| PyBytes::new(py, b)).collect()),

@@ -88,7 +88,7 @@ def _read_ahead(
     requests: AsyncIterator[bytes], idle_timeout: float, hold: StreamHold
 ) -> tuple[asyncio.Queue[bytes | None], list[BaseException], asyncio.Task[None]]:
     """Reads a stream's requests into a queue at most STREAM_READ_AHEAD deep and
-    within the stream's share of the memory budget (``budget``), so a sender
+    within the stream's share of the memory budget (``hold``), so a sender
     faster than the checks, or one that does not read its answers, waits on
     HTTP/2 flow control; None ends the queue, and a failure to read is handed
     over to be raised after the chunks before it are answered. Waiting more

@@ -37,8 +37,8 @@ from doichieu.verifier.admission import StreamRefusedError
 log = logging.getLogger("doichieu.verifier")
 
 MIB = 1024 * 1024
-DEFAULT_STREAM_MEMORY_BUDGET = 256 * MIB
-DEFAULT_STREAM_MEMORY_PER_STREAM = 16 * MIB
+DEFAULT_STREAM_MEMORY_BUDGET = 128 * MIB
+DEFAULT_STREAM_MEMORY_PER_STREAM = 8 * MIB
 #: Bytes that must have passed through the budget since the last trim before
 #: an empty budget asks the allocator to give memory back.
 TRIM_AFTER_BYTES = 64 * MIB
@@ -54,6 +54,26 @@ def _malloc_trim() -> None:
     trim = getattr(libc, "malloc_trim", None)
     if trim is not None:
         trim(0)
+
+
+#: glibc's mallopt parameter for the size from which a block gets its own mapping.
+_M_MMAP_THRESHOLD = -3
+#: Blocks this big or bigger (a stream chunk, an answer) are mapped on their own and
+#: unmapped when freed. glibc would otherwise raise its threshold to the size of
+#: the biggest block freed so far (up to 32 MiB) and keep chunk-sized blocks in
+#: its heaps, where freed ones stay part of the process.
+LARGE_BLOCK_BYTES = 256 * 1024
+
+
+def map_large_blocks_apart() -> None:
+    """Fixes glibc's mmap threshold at LARGE_BLOCK_BYTES (no-op elsewhere): a
+    chunk's bytes go back to the system when the chunk is done with."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    mallopt = getattr(ctypes.CDLL(name), "mallopt", None)
+    if mallopt is not None:
+        mallopt(_M_MMAP_THRESHOLD, LARGE_BLOCK_BYTES)
 
 
 class StreamBudget:

@@ -106,15 +106,22 @@ class WrappedWire:
     def __init__(self, inner: Any, before: Callable[[str, Any], None]) -> None:
         self.inner, self.before = inner, before
 
-    def verify_request_bytes(self, data: bytes, field_caps: Sequence[int]) -> bytes:
+    def verify_request_bytes(self, data: bytes, field_caps: Sequence[int], full_disclosure: bool = False) -> bytes:
         self.before("verify_request_bytes", data)
-        return self.inner.verify_request_bytes(data, field_caps)  # type: ignore[no-any-return]
+        return self.inner.verify_request_bytes(data, field_caps, full_disclosure=full_disclosure)  # type: ignore[no-any-return]
 
     def verify_stream_bytes(
-        self, chunks: Sequence[bytes], first_request: int, field_caps: Sequence[int], max_chunk: int
+        self,
+        chunks: Sequence[bytes],
+        first_request: int,
+        field_caps: Sequence[int],
+        max_chunk: int,
+        full_disclosure: bool = False,
     ) -> list[bytes]:
         self.before("verify_stream_bytes", chunks)
-        return self.inner.verify_stream_bytes(chunks, first_request, field_caps, max_chunk)  # type: ignore[no-any-return]
+        return self.inner.verify_stream_bytes(  # type: ignore[no-any-return]
+            chunks, first_request, field_caps, max_chunk, full_disclosure=full_disclosure
+        )
 
 
 class WrappedEngine:
@@ -167,11 +174,28 @@ def finding_fields(finding: Any) -> tuple[str, ...]:
     )
 
 
-def assert_answers(answer: pb.Verification, expected: Any, *, bulk: bool = False, what: str = "") -> None:
+def _summaries() -> dict[str, tuple[str, str]]:
+    """code -> (summary_vi, summary_en), the message of a finding under minimal disclosure."""
+    from doichieu._engine import finding_codes
+
+    return {row["code"]: (row["summary_vi"], row["summary_en"]) for row in finding_codes()}
+
+
+def masked(citizen_id: str) -> str:
+    """A citizen ID as minimal disclosure shows it: its last four digits behind eight stars."""
+    return "********" + (citizen_id[-4:] if len(citizen_id) > 4 else "")
+
+
+def assert_answers(
+    answer: pb.Verification, expected: Any, *, bulk: bool = False, full: bool = True, what: str = ""
+) -> None:
     """``answer`` (a wire answer) says what ``expected`` (``records.PopulationIndex.verify``'s
     ``Verdict`` for the same member) says: verdict, every finding field, and unless
     ``bulk`` (a stream answers verdicts and findings only) the matched record, the
-    name alignment and the candidates."""
+    name alignment and the candidates. Without ``full`` (minimal disclosure) no
+    population value: findings without theirs and with the code's summary for a
+    message, no matched record, no population syllables, candidates by masked ID."""
+    summaries = _summaries()
     assert _enum_name(pb.Verdict, answer.verdict, "VERDICT_") == expected.verdict, what
     assert [finding_fields(f) for f in answer.findings] == [
         (
@@ -180,9 +204,9 @@ def assert_answers(answer: pb.Verification, expected: Any, *, bulk: bool = False
             f.severity,
             f.owner,
             f.party_value or "",
-            f.population_value or "",
-            f.message_vi or "",
-            f.message_en or "",
+            (f.population_value or "") if full else "",
+            (f.message_vi or "") if full else summaries[f.code][0],
+            (f.message_en or "") if full else summaries[f.code][1],
         )
         for f in expected.findings
     ], what
@@ -190,7 +214,7 @@ def assert_answers(answer: pb.Verification, expected: Any, *, bulk: bool = False
         assert not answer.HasField("matched_record") and not answer.HasField("name_alignment"), what
         assert not answer.candidates, what
         return
-    if expected.matched is None:
+    if expected.matched is None or not full:
         assert not answer.HasField("matched_record"), what
     else:
         assert population_fields(answer.matched_record) == population_fields(expected.matched), what
@@ -208,10 +232,17 @@ def assert_answers(answer: pb.Verification, expected: Any, *, bulk: bool = False
                 s.relation,
             )
             for s in alignment.syllables
-        ] == [(s.left, s.right, s.left_text, s.right_text, s.relation) for s in name_match.syllables], what
-    assert [(population_fields(c.record), c.score) for c in answer.candidates] == [
-        (population_fields(c.record), c.score) for c in expected.candidates
-    ], what
+        ] == [(s.left, s.right, s.left_text, s.right_text if full else "", s.relation) for s in name_match.syllables], (
+            what
+        )
+    if full:
+        assert [(population_fields(c.record), c.score) for c in answer.candidates] == [
+            (population_fields(c.record), c.score) for c in expected.candidates
+        ], what
+    else:
+        assert [(c.record, c.score) for c in answer.candidates] == [
+            (pb.PopulationRecord(citizen_id=masked(c.record.citizen_id)), c.score) for c in expected.candidates
+        ], what
 
 
 # ---------------------------------------------------------------- a generated province

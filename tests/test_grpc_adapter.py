@@ -41,7 +41,7 @@ def test_bulk_answers_follow_row_positions_not_member_ids(adapter: EngineAdapter
         member(2, date_of_birth="1970"),
     ]
     data = pb.VerifyStreamRequest(members=[pb.MemberRecord(**row) for row in rows]).SerializeToString()
-    (answer,) = adapter.wire.verify_stream_bytes([data], 0, FIELD_CAPS, 10)
+    (answer,) = adapter.wire.verify_stream_bytes([data], 0, FIELD_CAPS, 10, full_disclosure=True)
     answers = pb.VerifyStreamResponse.FromString(answer).verifications
     assert [VERDICT_NAMES[a.verdict] for a in answers] == ["accept", "review", "accept", "review"]
     for position, (row, got) in enumerate(zip(rows, answers)):

@@ -472,3 +472,58 @@ def test_an_answer_to_a_call_that_already_ended_is_a_warning(engine: Any, caplog
     assert_quiet(caplog)
     assert any("ended" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
     assert service.streams.open == 0
+
+
+# ---------------------------------------------------------------- defect 8: bidirectional and invisible characters
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\u202a", "\u2066", "\u200f", "\u061c"])
+def test_bidirectional_controls_are_refused_in_every_field(engine: Any, tmp_path: Path, hidden: str) -> None:
+    with InProcessServer(engine, f"sqlite:///{tmp_path / 'l.db'}") as running:
+        verifier = stub(running.target)
+        for field in ("full_name", "birth_name", "citizen_id", "ward", "hometown", "party_unit"):
+            value = getattr(member_message(0), field) or "x"
+            tampered = member_message(0, **{field: value[:3] + hidden + value[3:]})
+            with pytest.raises(grpc.RpcError) as refused:
+                verifier.Verify(pb.VerifyRequest(member=tampered), timeout=5)
+            assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+            assert violations_of(refused.value) == [
+                (f"member.{field}", f"contains a bidirectional control character (U+{ord(hidden):04X})")
+            ]
+        bad_id = submit_request(1, "site-x")
+        bad_id.machine_id = f"m{hidden}1"
+        with pytest.raises(grpc.RpcError) as submit:
+            verifier.Submit(bad_id, timeout=5)
+        assert violations_of(submit.value) == [
+            ("machine_id", f"contains a bidirectional control character (U+{ord(hidden):04X})")
+        ]
+        assert_well_behaved_client_served(verifier)
+
+
+def test_the_name_layers_invisible_characters_pass_in_names_and_are_refused_elsewhere(
+    engine: Any, tmp_path: Path
+) -> None:
+    with InProcessServer(engine, f"sqlite:///{tmp_path / 'l.db'}") as running:
+        verifier = stub(running.target)
+        # The name layer reads past a zero-width space or joiner: the name still matches.
+        for name in ("Nguyễn\u200bVăn An", "Nguy\u200dễn Văn An", "\ufeffNguyễn Văn An"):
+            answer = verifier.Verify(pb.VerifyRequest(member=member_message(0, full_name=name)), timeout=5)
+            assert answer.verification.verdict == pb.VERDICT_ACCEPT, name
+        for field, value, hidden in [
+            ("citizen_id", "001070\u200b123456", 0x200B),
+            ("date_of_birth", "12/03\u2060/1970", 0x2060),
+            ("ward", "Phường\u00adBa Đình", 0xAD),
+            ("full_name", "Nguyễn Văn\u2062 An", 0x2062),
+            ("birth_name", "An\U000e0041", 0xE0041),
+        ]:
+            with pytest.raises(grpc.RpcError) as refused:
+                verifier.Verify(pb.VerifyRequest(member=member_message(0, **{field: value})), timeout=5)
+            assert violations_of(refused.value) == [
+                (f"member.{field}", f"contains an invisible format character (U+{hidden:04X})")
+            ], field
+        stream = chunk(3, citizen_id="00107\u202e0123456")
+        with pytest.raises(grpc.RpcError) as refused_stream:
+            list(verifier.VerifyStream(iter([stream]), timeout=10))
+        assert [path for path, _ in violations_of(refused_stream.value)] == [
+            f"requests[0].members[{i}].citizen_id" for i in range(3)
+        ]

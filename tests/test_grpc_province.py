@@ -107,7 +107,11 @@ def test_verify_answers_the_planted_findings_and_verdicts(province: Province, se
     assert planted >= 0.95 * len(chosen)
 
 
-def test_verify_shows_both_values_the_match_and_the_alignment(province: Province, server: InProcessServer) -> None:
+def test_verify_shows_what_was_sent_the_alignment_and_masked_candidates(
+    province: Province, server: InProcessServer
+) -> None:
+    """Minimal disclosure (the default since issue 16; it showed the population's
+    values, the matched record and whole candidate records before)."""
     verifier = stub(server.target)
 
     def first_with(code: str) -> pb.Verification:
@@ -120,17 +124,21 @@ def test_verify_shows_both_values_the_match_and_the_alignment(province: Province
 
     dob = first_with("DOB_MISMATCH")
     finding = next(f for f in dob.findings if f.code == "DOB_MISMATCH")
-    assert finding.field == "date_of_birth" and finding.party_value and finding.population_value
-    assert finding.party_value != finding.population_value
-    assert dob.matched_record.citizen_id and dob.matched_record.date_of_birth
+    assert finding.field == "date_of_birth" and finding.party_value and not finding.population_value
+    assert not dob.HasField("matched_record")
 
     lost = first_with("NAME_DIACRITICS_MISSING")
     assert lost.HasField("name_alignment")
     assert "diacritics_missing" in {s.relation for s in lost.name_alignment.syllables}
+    assert not any(s.population_text for s in lost.name_alignment.syllables)
 
     missing = first_with("CITIZEN_ID_MISSING")
-    assert not missing.matched_record.citizen_id
-    assert missing.candidates and all(c.record.citizen_id for c in missing.candidates)
+    assert not missing.HasField("matched_record")
+    assert missing.candidates
+    for candidate in missing.candidates:
+        shown = candidate.record.citizen_id
+        assert shown.startswith("********") and len(shown) == 12 and shown[-4:].isdigit()
+        assert candidate.record == pb.PopulationRecord(citizen_id=shown)
 
 
 def test_stream_answers_the_whole_roster_as_planted(province: Province, server: InProcessServer) -> None:
@@ -317,10 +325,12 @@ def test_the_wire_answers_what_the_record_model_answers(province: Province, engi
     members = [message(m) for m in province.members]
     for member, row in zip(members, province.members):
         data = pb.VerifyRequest(member=member).SerializeToString()
-        one = pb.VerifyResponse.FromString(engine.wire.verify_request_bytes(data, FIELD_CAPS)).verification
+        one = pb.VerifyResponse.FromString(
+            engine.wire.verify_request_bytes(data, FIELD_CAPS, full_disclosure=True)
+        ).verification
         assert_answers(one, engine.index.verify(row), what=member.member_id)
     stream = pb.VerifyStreamRequest(members=members).SerializeToString()
-    (bulk,) = engine.wire.verify_stream_bytes([stream], 0, FIELD_CAPS, len(members))
+    (bulk,) = engine.wire.verify_stream_bytes([stream], 0, FIELD_CAPS, len(members), full_disclosure=True)
     answers = pb.VerifyStreamResponse.FromString(bulk).verifications
     assert len(answers) == len(members)
     for position, (answer, row) in enumerate(zip(answers, province.members)):

@@ -17,6 +17,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from grpc_status import rpc_status
 
+from doichieu._engine import finding_codes
 from doichieu.v1 import verifier_pb2 as pb
 from grpc_harness import (
     PEOPLE,
@@ -77,21 +78,25 @@ def submit_request(
 # ---------------------------------------------------------------- Verify
 
 
-def test_verify_answers_verdict_findings_match_and_alignment(server: InProcessServer) -> None:
+def test_verify_answers_verdict_findings_and_alignment_without_population_values(server: InProcessServer) -> None:
+    """Minimal disclosure (the default; the rule changed deliberately in issue 16):
+    no matched record, no population value in a finding or its message."""
     verifier = stub(server.target)
     clean = verifier.Verify(pb.VerifyRequest(member=member_message(0)), timeout=10).verification
     assert clean.verdict == pb.VERDICT_ACCEPT
-    assert clean.matched_record.citizen_id == PEOPLE[0][4]
+    assert not clean.HasField("matched_record")
     assert clean.name_alignment.kind in ("identical", "equivalent")
     assert [s.relation for s in clean.name_alignment.syllables] == ["same"] * 3
+    assert [s.population_text for s in clean.name_alignment.syllables] == [""] * 3
 
     wrong_dob = verifier.Verify(pb.VerifyRequest(member=member_message(1, date_of_birth="05/11/1983")), timeout=10)
     findings = {f.code: f for f in wrong_dob.verification.findings}
     assert wrong_dob.verification.verdict == pb.VERDICT_REVIEW
     dob = findings["DOB_MISMATCH"]
     assert (dob.field, dob.severity, dob.owner) == ("date_of_birth", pb.SEVERITY_REVIEW, pb.OWNER_PARTY_BOARD)
-    assert "1983" in dob.party_value and "1982" in dob.population_value
+    assert "1983" in dob.party_value and dob.population_value == ""
     assert dob.message_vi and dob.message_en
+    assert "1982" not in wrong_dob.SerializeToString().decode("utf-8", errors="replace")
 
 
 def test_verify_has_no_side_effects(server: InProcessServer) -> None:
@@ -228,14 +233,13 @@ def test_stream_answers_each_chunk_in_order(server: InProcessServer, engine: Any
         return pb.Verdict.Name(v.verdict).removeprefix("VERDICT_").lower(), [finding_fields(f) for f in v.findings]
 
     # The reference is the record model's own verdict for each person.
+    # Minimal disclosure: no population value, the code's summary for a message.
+    summaries = {row["code"]: (row["summary_vi"], row["summary_en"]) for row in finding_codes()}
     people = [engine.index.verify(member(i)) for i in range(len(PEOPLE))]
     expected = [
         (
             v.verdict,
-            [
-                (f.code, f.field, f.severity, f.owner, f.party_value, f.population_value, f.message_vi, f.message_en)
-                for f in v.findings
-            ],
+            [(f.code, f.field, f.severity, f.owner, f.party_value, "", *summaries[f.code]) for f in v.findings],
         )
         for v in people
     ]

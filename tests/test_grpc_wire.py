@@ -95,10 +95,13 @@ def test_verify_bytes_answer_the_record_models_verdict(province: tuple[EngineAda
     candidates = matched = 0
     for member in members:
         expected = engine.index.verify(member_dict(member))
+        data = pb.VerifyRequest(member=member).SerializeToString()
         answer = pb.VerifyResponse.FromString(
-            wire.verify_request_bytes(pb.VerifyRequest(member=member).SerializeToString(), FIELD_CAPS)
+            wire.verify_request_bytes(data, FIELD_CAPS, full_disclosure=True)
         ).verification
         assert_answers(answer, expected, what=member.member_id)
+        minimal = pb.VerifyResponse.FromString(wire.verify_request_bytes(data, FIELD_CAPS)).verification
+        assert_answers(minimal, expected, full=False, what=member.member_id)
         kinds.add(answer.name_alignment.kind)
         candidates += len(answer.candidates) > 0
         matched += answer.HasField("matched_record")
@@ -115,15 +118,22 @@ def test_stream_bytes_answer_the_record_models_verdicts(province: tuple[EngineAd
     for size in sizes:
         chunks.append(pb.VerifyStreamRequest(members=members[start : start + size]).SerializeToString())
         start += size
-    answers = wire.verify_stream_bytes(chunks, 0, FIELD_CAPS, 1000)
+    answers = wire.verify_stream_bytes(chunks, 0, FIELD_CAPS, 1000, full_disclosure=True)
     assert [len(pb.VerifyStreamResponse.FromString(a).verifications) for a in answers] == sizes
     got = [v for a in answers for v in pb.VerifyStreamResponse.FromString(a).verifications]
-    assert len(got) == sum(sizes) <= len(members)
+    minimal = [
+        v
+        for a in wire.verify_stream_bytes(chunks, 0, FIELD_CAPS, 1000)
+        for v in pb.VerifyStreamResponse.FromString(a).verifications
+    ]
+    assert len(got) == len(minimal) == sum(sizes) <= len(members)
     flagged = 0
-    for position, (member, answer) in enumerate(zip(members, got)):
+    for position, (member, answer, short) in enumerate(zip(members, got, minimal)):
         # Stream rows are keyed by position, so a stream never lacks a member id.
         keyed = member_dict(member) | {"member_id": str(position)}
-        assert_answers(answer, engine.index.verify(keyed), bulk=True, what=member.member_id)
+        expected = engine.index.verify(keyed)
+        assert_answers(answer, expected, bulk=True, what=member.member_id)
+        assert_answers(short, expected, bulk=True, full=False, what=member.member_id)
         flagged += len(answer.findings) > 0
     assert flagged > MEMBERS // 2
 

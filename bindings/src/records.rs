@@ -459,17 +459,20 @@ impl PopulationIndex {
     /// alignment, candidates). `field_caps` are the byte caps of the member
     /// fields in roster-column order. Bad input raises InvalidInputError with
     /// `violations`, a list of (field path, why); bytes that are not the
-    /// message raise InvalidInputError without it.
+    /// message raise InvalidInputError without it. Without `full_disclosure`
+    /// the answer shows only what the intake needs (see `wire::Disclosure`).
+    #[pyo3(signature = (data, field_caps, full_disclosure = false))]
     fn verify_request_bytes<'py>(
         &self,
         py: Python<'py>,
         data: &[u8],
         field_caps: [usize; 13],
+        full_disclosure: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
         // The GIL stays held: one record is a few microseconds on the server's
         // event loop, and a release would let gRPC's own threads take the GIL,
         // to be waited for before the answer can go out.
-        let answer = wire::verify_request(&self.inner, data, &field_caps);
+        let answer = wire::verify_request(&self.inner, data, &field_caps, wire::disclosure(full_disclosure));
         match answer {
             Ok(bytes) => Ok(PyBytes::new(py, &bytes)),
             Err(r) => Err(refusal(py, r)),
@@ -481,7 +484,8 @@ impl PopulationIndex {
     /// `first_request`, for the field paths), one serialized
     /// `VerifyStreamResponse` per chunk (verdicts and findings), from one
     /// engine call on all cores. A chunk over `max_chunk` records, or any bad
-    /// field, refuses the call as `verify_request_bytes` does.
+    /// field, refuses the call as `verify_request_bytes` does; disclosure as there.
+    #[pyo3(signature = (chunks, first_request, field_caps, max_chunk, full_disclosure = false))]
     fn verify_stream_bytes<'py>(
         &self,
         py: Python<'py>,
@@ -489,10 +493,18 @@ impl PopulationIndex {
         first_request: usize,
         field_caps: [usize; 13],
         max_chunk: usize,
+        full_disclosure: bool,
     ) -> PyResult<Vec<Bound<'py, PyBytes>>> {
         let answer = py.detach(|| {
             let slices: Vec<&[u8]> = chunks.iter().map(|c| c.as_ref()).collect();
-            wire::verify_stream(&self.inner, &slices, first_request, &field_caps, max_chunk)
+            wire::verify_stream(
+                &self.inner,
+                &slices,
+                first_request,
+                &field_caps,
+                max_chunk,
+                wire::disclosure(full_disclosure),
+            )
         });
         match answer {
             Ok(responses) => Ok(responses.iter().map(|b| PyBytes::new(py, b)).collect()),

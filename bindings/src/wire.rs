@@ -6,7 +6,9 @@
 //! the engine's own work per record; here decoding, the input checks, the
 //! engine call and encoding run in one call (for a stream, with the GIL
 //! released, on all cores). The answers carry the engine's own verification
-//! (tests/test_grpc_wire.py holds them to `PopulationIndex.verify`).
+//! (tests/test_grpc_wire.py holds them to `PopulationIndex.verify`), in full
+//! for a site allowed to see the population data, otherwise only what the
+//! intake needs (`Disclosure`).
 //!
 //! The input rules, for every text field a request carries (a member's 13
 //! fields, Submit's IDs, GetProgress's ward):
@@ -14,6 +16,15 @@
 //!   "N bytes, longer than the cap of C";
 //! - otherwise no control character (U+0000..U+001F, U+007F), else
 //!   "contains control characters";
+//! - otherwise no bidirectional control (marks, embeddings, overrides,
+//!   isolates: U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069), else
+//!   "contains a bidirectional control character (U+202E)": they reorder what
+//!   a person reads, and no field needs them;
+//! - otherwise no other invisible format character (Unicode's category Cf),
+//!   else "contains an invisible format character (U+200B)", except, in a
+//!   name, the ones the name layer reads past (`names::is_invisible`: the
+//!   zero-width space, joiners, BOM, soft hyphen...), which it drops when it
+//!   reads the name, as it does for a roster file's names.
 //! - a required field that is blank is refused as well ("required"; a member's
 //!   full name: "required: a record without a name cannot be checked").
 //!
@@ -22,7 +33,7 @@
 //! and segment separators); the same characters are trimmed from a population
 //! record's other names, which are separated by ';'.
 
-use doichieu_engine::names::NameMatch;
+use doichieu_engine::names::{is_invisible, NameMatch};
 use doichieu_engine::records::{
     FindingColumns, MemberRecord, PopulationIndex as CoreIndex, PopulationView, Verification,
 };
@@ -88,12 +99,71 @@ fn has_control(value: &str) -> bool {
     value.bytes().any(|b| b < 0x20 || b == 0x7f)
 }
 
-/// The byte cap and the control characters, for any text field.
-pub fn check_text(path: &str, value: &str, cap: usize, out: &mut Violations) {
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Unicode's format characters (general category Cf, Unicode 15.1).
+fn is_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
+}
+
+/// Which rules a field's text answers to: a name lets through the characters
+/// the name layer reads past.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum TextKind {
+    Name,
+    Other,
+}
+
+/// Why `value` is refused for a hidden character (see the module's rules), if it is.
+fn hidden_character(value: &str, kind: TextKind) -> Option<String> {
+    if value.is_ascii() {
+        return None;
+    }
+    let mut format = None;
+    for c in value.chars() {
+        if is_bidi_control(c) {
+            return Some(format!("contains a bidirectional control character (U+{:04X})", c as u32));
+        }
+        if format.is_none() && is_format(c) && !(kind == TextKind::Name && is_invisible(c)) {
+            format = Some(c);
+        }
+    }
+    format.map(|c| format!("contains an invisible format character (U+{:04X})", c as u32))
+}
+
+/// The byte cap, the control characters and the hidden ones, for any text field.
+pub fn check_text(path: &str, value: &str, cap: usize, kind: TextKind, out: &mut Violations) {
     if value.len() > cap {
         out.push((path.to_owned(), format!("{} bytes, longer than the cap of {cap}", value.len())));
     } else if has_control(value) {
         out.push((path.to_owned(), "contains control characters".to_owned()));
+    } else if let Some(why) = hidden_character(value, kind) {
+        out.push((path.to_owned(), why));
     }
 }
 
@@ -103,7 +173,14 @@ pub fn check_required(path: &str, value: &str, cap: usize, out: &mut Violations)
     if trim_blank(value).is_empty() {
         out.push((path.to_owned(), "required".to_owned()));
     } else {
-        check_text(path, value, cap, out);
+        check_text(path, value, cap, TextKind::Other, out);
+    }
+}
+
+fn text_kind(field: Field) -> TextKind {
+    match field {
+        Field::FullName | Field::BirthName => TextKind::Name,
+        _ => TextKind::Other,
     }
 }
 
@@ -112,11 +189,14 @@ pub fn check_member(path: &str, m: &pb::MemberRecord, caps: &[usize; ROSTER.len(
     let fields = roster_values(m);
     let named = !trim_blank(&m.full_name).is_empty();
     // The common case is clean: one pass over the bytes before naming fields.
-    if named && fields.clone().zip(caps).all(|((_, v), &cap)| v.len() <= cap && !has_control(v)) {
+    let clean = |(field, value): (Field, &str), cap: usize| {
+        value.len() <= cap && !has_control(value) && hidden_character(value, text_kind(field)).is_none()
+    };
+    if named && fields.clone().zip(caps).all(|(text, &cap)| clean(text, cap)) {
         return;
     }
     for ((field, value), &cap) in fields.zip(caps) {
-        check_text(&format!("{path}.{}", field.as_str()), value, cap, out);
+        check_text(&format!("{path}.{}", field.as_str()), value, cap, text_kind(field), out);
     }
     if !named {
         out.push((format!("{path}.full_name"), "required: a record without a name cannot be checked".to_string()));
@@ -170,6 +250,45 @@ fn population(v: PopulationView<'_>) -> pb::PopulationRecord {
     }
 }
 
+/// How much of the population data an answer shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Disclosure {
+    /// What the intake needs and no more (the default): the verdict; findings
+    /// with the caller's own value and the code's summary in place of a message
+    /// that would quote the population value; the name alignment without the
+    /// population's syllables; candidates by their masked citizen ID and score.
+    /// No matched record: a citizen ID with any name must not read out a person.
+    Minimal,
+    /// Everything the engine found, for a site the server's configuration allows.
+    Full,
+}
+
+/// Full for a caller the server allows to see the population data, else minimal.
+pub fn disclosure(full: bool) -> Disclosure {
+    if full {
+        Disclosure::Full
+    } else {
+        Disclosure::Minimal
+    }
+}
+
+/// The last four characters of a citizen ID behind eight stars: enough for the
+/// officer to match a candidate to the card in front of them.
+fn masked_id(id: &str) -> String {
+    let tail: String = id.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    let shown = if id.chars().count() > 4 { tail } else { String::new() };
+    format!("********{shown}")
+}
+
+fn disclosed_finding(mut f: pb::Finding, code: Code, disclosure: Disclosure) -> pb::Finding {
+    if disclosure == Disclosure::Minimal {
+        f.population_value.clear();
+        f.message_vi = code.summary_vi().to_owned();
+        f.message_en = code.summary_en().to_owned();
+    }
+    f
+}
+
 fn alignment(m: NameMatch) -> pb::NameAlignment {
     pb::NameAlignment {
         kind: m.kind.as_str().to_owned(),
@@ -188,38 +307,61 @@ fn alignment(m: NameMatch) -> pb::NameAlignment {
     }
 }
 
-/// Everything Verify answers: verdict, findings, the matched record, the name
-/// alignment and the candidates.
-fn full_verification(index: &CoreIndex, v: Verification) -> pb::Verification {
+/// What Verify answers: verdict, findings, the matched record, the name
+/// alignment and the candidates, as far as `disclosure` allows.
+fn verification(index: &CoreIndex, v: Verification, disclosure: Disclosure) -> pb::Verification {
+    let full = disclosure == Disclosure::Full;
+    let mut alignment = v.name_match.map(alignment);
+    if !full {
+        for syllable in alignment.iter_mut().flat_map(|a| a.syllables.iter_mut()) {
+            syllable.population_text.clear();
+        }
+    }
     pb::Verification {
         verdict: v.verdict.proto(),
         findings: v
             .findings
             .into_iter()
-            .map(|f| pb::Finding {
-                code: f.code.as_str().to_owned(),
-                field: f.field.to_owned(),
-                severity: f.severity.proto(),
-                owner: f.owner.proto(),
-                party_value: f.party_value,
-                population_value: f.population_value,
-                message_vi: f.message_vi,
-                message_en: f.message_en,
+            .map(|f| {
+                let finding = pb::Finding {
+                    code: f.code.as_str().to_owned(),
+                    field: f.field.to_owned(),
+                    severity: f.severity.proto(),
+                    owner: f.owner.proto(),
+                    party_value: f.party_value,
+                    population_value: f.population_value,
+                    message_vi: f.message_vi,
+                    message_en: f.message_en,
+                };
+                disclosed_finding(finding, f.code, disclosure)
             })
             .collect(),
-        matched_record: v.matched.map(|row| population(index.view(row))),
+        matched_record: v.matched.filter(|_| full).map(|row| population(index.view(row))),
         // The engine's alignment is compare_names of the two names it compared.
-        name_alignment: v.name_match.map(alignment),
+        name_alignment: alignment,
         candidates: v
             .candidates
             .iter()
-            .map(|c| pb::Candidate { record: Some(population(index.view(c.row))), score: c.score })
+            .map(|c| {
+                let view = index.view(c.row);
+                let record = if full {
+                    population(view)
+                } else {
+                    pb::PopulationRecord { citizen_id: masked_id(view.citizen_id), ..Default::default() }
+                };
+                pb::Candidate { record: Some(record), score: c.score }
+            })
             .collect(),
     }
 }
 
 /// A VerifyRequest's bytes to a VerifyResponse's bytes.
-pub fn verify_request(index: &CoreIndex, data: &[u8], caps: &[usize; ROSTER.len()]) -> Result<Vec<u8>, Refusal> {
+pub fn verify_request(
+    index: &CoreIndex,
+    data: &[u8],
+    caps: &[usize; ROSTER.len()],
+    disclosure: Disclosure,
+) -> Result<Vec<u8>, Refusal> {
     let request =
         pb::VerifyRequest::decode(data).map_err(|e| Refusal::Malformed(format!("not a VerifyRequest: {e}")))?;
     let Some(member) = request.member else {
@@ -231,13 +373,13 @@ pub fn verify_request(index: &CoreIndex, data: &[u8], caps: &[usize; ROSTER.len(
         return Err(Refusal::Fields(violations));
     }
     let v = index.verify(&member_record(&member, &member.member_id));
-    let response = pb::VerifyResponse { verification: Some(full_verification(index, v)) };
+    let response = pb::VerifyResponse { verification: Some(verification(index, v, disclosure)) };
     Ok(response.encode_to_vec())
 }
 
-fn finding_at(f: &FindingColumns, j: usize) -> pb::Finding {
+fn finding_at(f: &FindingColumns, j: usize, disclosure: Disclosure) -> pb::Finding {
     let code: Code = f.code[j];
-    pb::Finding {
+    let finding = pb::Finding {
         code: code.as_str().to_owned(),
         field: f.field[j].to_owned(),
         severity: code.severity().proto(),
@@ -246,7 +388,8 @@ fn finding_at(f: &FindingColumns, j: usize) -> pb::Finding {
         population_value: f.population_value.get(j).unwrap_or_default().to_owned(),
         message_vi: f.message_vi.get(j).unwrap_or_default().to_owned(),
         message_en: f.message_en.get(j).unwrap_or_default().to_owned(),
-    }
+    };
+    disclosed_finding(finding, code, disclosure)
 }
 
 /// Consecutive chunks of one stream (VerifyStreamRequest bytes; the first is
@@ -258,6 +401,7 @@ pub fn verify_stream(
     first: usize,
     caps: &[usize; ROSTER.len()],
     max_chunk: usize,
+    disclosure: Disclosure,
 ) -> Result<Vec<Vec<u8>>, Refusal> {
     let requests = chunks
         .iter()
@@ -305,7 +449,7 @@ pub fn verify_stream(
         answers.verdict.iter().map(|&v| pb::Verification { verdict: v.proto(), ..Default::default() }).collect();
     let found = &answers.findings;
     for (j, &member) in found.member.iter().enumerate() {
-        per[member as usize].findings.push(finding_at(found, j));
+        per[member as usize].findings.push(finding_at(found, j, disclosure));
     }
     let mut per = per.into_iter();
     Ok(requests
@@ -325,7 +469,7 @@ fn text_violations(path: &str, value: &str, max_bytes: usize, required: bool) ->
     if required {
         check_required(path, value, max_bytes, &mut out);
     } else {
-        check_text(path, value, max_bytes, &mut out);
+        check_text(path, value, max_bytes, TextKind::Other, &mut out);
     }
     out
 }

@@ -192,6 +192,30 @@ _HELP: Final = {
         "số giây một luồng được phép không có yêu cầu trước khi bị đóng (mặc định {default})",
         "seconds a stream may go without a request before it is ended (default {default})",
     ),
+    "serve.stream_memory_budget": Message(
+        "số byte đoạn dữ liệu và câu trả lời của các luồng giữ cùng lúc trong một tiến trình; luồng mới vượt mức "
+        "bị từ chối RESOURCE_EXHAUSTED (mặc định {default} MiB)",
+        "bytes of stream chunks and answers held at once per process; a new stream beyond it is refused "
+        "RESOURCE_EXHAUSTED (default {default} MiB)",
+    ),
+    "serve.stream_memory_per_stream": Message(
+        "số byte một luồng được giữ trước khi ngừng đọc cho đến khi câu trả lời được đọc (mặc định {default} MiB)",
+        "bytes one stream may hold before it stops reading until its answers are read (default {default} MiB)",
+    ),
+    "serve.full_disclosure_sites": Message(
+        "tệp mã điểm tiếp nhận (mỗi dòng một mã) được xem đầy đủ dữ liệu dân cư trong câu trả lời; cần --client-ca. "
+        "Các điểm khác nhận kết luận, phát hiện về trường đã gửi và ứng viên với số định danh che bớt",
+        "site IDs (one a line) whose answers show the population data in full; needs --client-ca. "
+        "Others get the verdict, findings on what they sent and candidates by masked ID",
+    ),
+    "serve.insecure": Message(
+        "cho phép nghe không TLS trên địa chỉ khác loopback (mạng đã được bảo vệ cách khác)",
+        "listen without TLS on an address other than loopback (a network protected some other way)",
+    ),
+    "serve.log_level": Message(
+        "mức nhật ký thấp nhất được ghi (mặc định info; họ tên và số định danh chỉ xuất hiện ở mức debug)",
+        "least severe log records written (default info; names and ID numbers appear at debug only)",
+    ),
     # --- generate
     "generate.help": Message(
         "tạo một tỉnh giả lập: danh sách đảng viên, dữ liệu dân cư và đáp án các sai lệch đã cài",
@@ -766,6 +790,30 @@ _ERRORS: Final = {
     ),
     "table.whose_roster": Message("danh sách đảng viên", "the roster's"),
     "table.whose_population": Message("dữ liệu dân cư", "the population's"),
+    "value.full_disclosure_needs_ca": Message(
+        "--full-disclosure-sites cần --client-ca: điểm tiếp nhận được nhận biết qua chứng thư của nó",
+        "--full-disclosure-sites needs --client-ca: a site is known by its client certificate",
+    ),
+    "value.full_disclosure_unreadable": Message(
+        "--full-disclosure-sites: không đọc được {path}: {reason}",
+        "--full-disclosure-sites: cannot read {path}: {reason}",
+    ),
+    "value.full_disclosure_line": Message(
+        "--full-disclosure-sites: dòng {line} của {path} không phải mã điểm tiếp nhận ({form})",
+        "--full-disclosure-sites: line {line} of {path} is not a site ID ({form})",
+    ),
+    "value.stream_memory": Message(
+        "--stream-memory-budget phải ít nhất bằng --stream-memory-per-stream, và cả hai phải dương",
+        "--stream-memory-budget must be at least --stream-memory-per-stream, and both positive",
+    ),
+    "serve.plaintext_refused": Message(
+        "Không khởi động: {host} không phải địa chỉ loopback, họ tên, ngày sinh và số định danh sẽ đi qua mạng "
+        "không mã hoá. Dùng --tls-cert và --tls-key (và --client-ca cho TLS hai chiều), hoặc ghi rõ --insecure "
+        "nếu mạng đã được bảo vệ cách khác.",
+        "Not starting: {host} is not a loopback address, and names, dates of birth and citizen IDs would cross the "
+        "network unencrypted. Use --tls-cert and --tls-key (and --client-ca for mutual TLS), or say --insecure "
+        "explicitly if the network is protected some other way.",
+    ),
     "value.positive": Message("{flag} phải lớn hơn 0", "{flag} must be positive"),
     "value.share": Message("{flag} phải là tỉ lệ từ 0 đến 1", "{flag} must be a share between 0 and 1"),
     "value.units": Message("--units phải là 0 (tất cả) hoặc lớn hơn", "--units must be 0 (all) or more"),

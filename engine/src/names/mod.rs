@@ -26,6 +26,7 @@ pub use crate::vocabulary::MatchKind;
 pub use analysis::{NameAnalysis, Scratch};
 pub use compare::{compare_names, Comparer, NameMatch, Reading, Side, SyllableAlignment, SyllableRelation};
 pub use syllable::{is_valid_syllable, ToneStyle};
+pub use tokens::is_invisible;
 use writer::with_thread_writer;
 pub use writer::Writer;
 

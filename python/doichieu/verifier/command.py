@@ -17,6 +17,8 @@ from doichieu.verifier.admission import (
     DEFAULT_STREAM_IDLE_TIMEOUT,
     StreamLimits,
 )
+from doichieu.verifier.budget import DEFAULT_STREAM_MEMORY_BUDGET, DEFAULT_STREAM_MEMORY_PER_STREAM, MIB, StreamBudget
+from doichieu.verifier.transport import check_transport
 
 DEFAULT_MAX_CHUNK = 1000
 #: The target of intakes per machine per working day.
@@ -66,6 +68,36 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_STREAM_IDLE_TIMEOUT,
         help=text("serve.stream_idle_timeout", default=f"{DEFAULT_STREAM_IDLE_TIMEOUT:g}"),
     )
+    parser.add_argument(
+        "--stream-memory-budget",
+        type=int,
+        default=DEFAULT_STREAM_MEMORY_BUDGET,
+        metavar="BYTES",
+        help=text("serve.stream_memory_budget", default=DEFAULT_STREAM_MEMORY_BUDGET // MIB),
+    )
+    parser.add_argument(
+        "--stream-memory-per-stream",
+        type=int,
+        default=DEFAULT_STREAM_MEMORY_PER_STREAM,
+        metavar="BYTES",
+        help=text("serve.stream_memory_per_stream", default=DEFAULT_STREAM_MEMORY_PER_STREAM // MIB),
+    )
+    parser.add_argument(
+        "--full-disclosure-sites",
+        metavar=text("metavar.file"),
+        help=text("serve.full_disclosure_sites"),
+    )
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help=text("serve.insecure"),
+    )
+    parser.add_argument(
+        "--log-level",
+        choices=["debug", "info", "warning"],
+        default="info",
+        help=text("serve.log_level"),
+    )
     parser.set_defaults(func=cmd_serve)
 
 
@@ -80,7 +112,9 @@ def _parse_deadline(value: str | None) -> datetime | None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     from doichieu.verifier import progress as progress_mod
     from doichieu.verifier.runner import ServerConfig, run
 
@@ -109,6 +143,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_streams=args.max_streams,
         max_streams_per_peer=args.max_streams_per_peer,
         stream_idle_timeout=args.stream_idle_timeout,
+        stream_memory_budget=args.stream_memory_budget,
+        stream_memory_per_stream=args.stream_memory_per_stream,
+        full_disclosure_sites=args.full_disclosure_sites,
+        insecure=args.insecure,
     )
     if config.dedup_model is not None and config.roster is None:
         raise CataloguedError("value.needs", flag="--dedup-model", other="--roster", why=text("value.dedup_model_why"))
@@ -121,4 +159,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         total=config.max_streams,
         max_concurrent_rpcs=config.max_concurrent_rpcs,
     )
+    StreamBudget(config.stream_memory_budget, config.stream_memory_per_stream)
+    check_transport(config.host, tls=config.tls_cert is not None, insecure=config.insecure)
     return run(config)

@@ -23,10 +23,15 @@ class WirePath(Protocol):
     """The compiled index's bytes-in, bytes-out forms of Verify and VerifyStream
     (see ``doichieu._engine.PopulationIndex``)."""
 
-    def verify_request_bytes(self, data: bytes, field_caps: Sequence[int]) -> bytes: ...
+    def verify_request_bytes(self, data: bytes, field_caps: Sequence[int], full_disclosure: bool = False) -> bytes: ...
 
     def verify_stream_bytes(
-        self, chunks: Sequence[bytes], first_request: int, field_caps: Sequence[int], max_chunk: int
+        self,
+        chunks: Sequence[bytes],
+        first_request: int,
+        field_caps: Sequence[int],
+        max_chunk: int,
+        full_disclosure: bool = False,
     ) -> list[bytes]: ...
 
 

@@ -33,6 +33,12 @@ from doichieu.verifier.admission import (
     DEFAULT_STREAM_IDLE_TIMEOUT,
     StreamLimits,
 )
+from doichieu.verifier.budget import (
+    DEFAULT_STREAM_MEMORY_BUDGET,
+    DEFAULT_STREAM_MEMORY_PER_STREAM,
+    map_large_blocks_apart,
+)
+from doichieu.verifier.disclosure import load_full_disclosure_sites
 from doichieu.verifier.service import (
     DEFAULT_MAX_CHUNK,
     SERVICE_NAME,
@@ -42,6 +48,7 @@ from doichieu.verifier.service import (
     add_verifier,
 )
 from doichieu.verifier.tls import server_credentials
+from doichieu.verifier.transport import check_transport
 
 log = logging.getLogger("doichieu.verifier")
 
@@ -80,6 +87,13 @@ class ServerConfig:
     header_row: int | None = None
     population_sheet: str | None = None
     population_header_row: int | None = None
+    #: Bytes of stream chunks and answers the process holds at once, in all and per stream.
+    stream_memory_budget: int = DEFAULT_STREAM_MEMORY_BUDGET
+    stream_memory_per_stream: int = DEFAULT_STREAM_MEMORY_PER_STREAM
+    #: A file of site IDs whose answers show the population data in full (``disclosure``).
+    full_disclosure_sites: str | None = None
+    #: Listen without TLS beyond loopback (``transport``).
+    insecure: bool = False
 
 
 def _server_options(reuse_port: bool) -> list[tuple[str, Any]]:
@@ -87,6 +101,8 @@ def _server_options(reuse_port: bool) -> list[tuple[str, Any]]:
         ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
         ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
         ("grpc.so_reuseport", 1 if reuse_port else 0),
+        ("grpc.http2.bdp_probe", 0),
+        ("grpc.http2.lookahead_bytes", 64 * 1024),
         # Intake machines keep connections for a whole shift.
         ("grpc.keepalive_time_ms", 60_000),
         ("grpc.http2.min_ping_interval_without_data_ms", 30_000),
@@ -128,12 +144,21 @@ async def start_server(
         raise CataloguedError("value.client_ca")
     if not 1 <= config.max_chunk <= 100_000:
         raise CataloguedError("value.max_chunk")
+    check_transport(config.host, tls=config.tls_cert is not None, insecure=config.insecure)
+    full_disclosure_sites = frozenset[str]()
+    if config.full_disclosure_sites is not None:
+        if config.client_ca is None:
+            raise CataloguedError("value.full_disclosure_needs_ca")
+        full_disclosure_sites = load_full_disclosure_sites(config.full_disclosure_sites)
     options = ServiceOptions(
         require_client_site=config.client_ca is not None,
         max_chunk=config.max_chunk,
         shift=progress_mod.Shift.parse(config.shift),
         target_per_machine_per_day=config.target_per_machine_per_day,
         deadline=config.deadline,
+        stream_memory_budget=config.stream_memory_budget,
+        stream_memory_per_stream=config.stream_memory_per_stream,
+        full_disclosure_sites=full_disclosure_sites,
         streams=StreamLimits.checked(
             idle_timeout=config.stream_idle_timeout,
             per_peer=config.max_streams_per_peer,
@@ -186,6 +211,7 @@ def _settle_memory() -> None:
     and young collections come less often (answers are built of short-lived
     lists and dicts without cycles). Profiling VerifyStream showed a tenth of
     the server's time in the collector before this."""
+    map_large_blocks_apart()
     gc.collect()
     gc.freeze()
     gc.set_threshold(20_000, 50, 100)

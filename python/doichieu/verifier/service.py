@@ -26,6 +26,12 @@ from doichieu.v1 import verifier_pb2 as pb
 from doichieu.verifier import ledger as ledger_mod
 from doichieu.verifier import progress as progress_mod
 from doichieu.verifier.admission import StreamAdmission, StreamIdleError, StreamLimits, peer_address
+from doichieu.verifier.budget import (
+    DEFAULT_STREAM_MEMORY_BUDGET,
+    DEFAULT_STREAM_MEMORY_PER_STREAM,
+    StreamBudget,
+    StreamHold,
+)
 from doichieu.verifier.engine_adapter import WirePath
 from doichieu.verifier.status import DeadlinePassedError, with_error_status
 from doichieu.verifier.tls import peer_site
@@ -36,6 +42,12 @@ DEFAULT_MAX_CHUNK = 1000
 #: Chunks read ahead of the one being checked; beyond this the stream waits
 #: and HTTP/2 flow control slows the sender down.
 STREAM_READ_AHEAD = 4
+#: Bytes of chunks merged into one engine call at most.
+STREAM_BATCH_BYTES = 4 * 1024 * 1024
+#: Stream batches checked at once: each engine call already uses every core, so
+#: more at once would only add their working memory (the engine's copies of the
+#: records, the answers being built) without adding speed.
+STREAM_CHECKS_AT_ONCE = 2
 _EXCLUSION_NAMES = {
     value.number: value.name.removeprefix("EXCLUSION_REASON_").lower()
     for value in pb.DESCRIPTOR.enum_types_by_name["ExclusionReason"].values
@@ -72,29 +84,30 @@ class Engine(Protocol):
     def same_person_of(self, member_id: str) -> tuple[str, ...]: ...
 
 
-_Chunk = TypeVar("_Chunk")
-
-
 def _read_ahead(
-    requests: AsyncIterator[_Chunk], idle_timeout: float
-) -> tuple[asyncio.Queue[_Chunk | None], list[BaseException], asyncio.Task[None]]:
-    """Reads a stream's requests into a queue at most STREAM_READ_AHEAD deep, so
-    a sender faster than the checks waits on HTTP/2 flow control; None ends the
-    queue, and a failure to read is handed over to be raised after the chunks
-    before it are answered. Waiting more than ``idle_timeout`` seconds for the
-    client's next request is such a failure (StreamIdleError); time spent
-    waiting for room in the queue is the server's and does not count."""
-    chunks: asyncio.Queue[_Chunk | None] = asyncio.Queue(maxsize=STREAM_READ_AHEAD)
+    requests: AsyncIterator[bytes], idle_timeout: float, hold: StreamHold
+) -> tuple[asyncio.Queue[bytes | None], list[BaseException], asyncio.Task[None]]:
+    """Reads a stream's requests into a queue at most STREAM_READ_AHEAD deep and
+    within the stream's share of the memory budget (``hold``), so a sender
+    faster than the checks, or one that does not read its answers, waits on
+    HTTP/2 flow control; None ends the queue, and a failure to read is handed
+    over to be raised after the chunks before it are answered. Waiting more
+    than ``idle_timeout`` seconds for the client's next request is such a
+    failure (StreamIdleError); time spent waiting for room in the queue or in
+    the budget is the server's and does not count."""
+    chunks: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=STREAM_READ_AHEAD)
     failure: list[BaseException] = []
 
     async def read() -> None:
         try:
             while True:
+                await hold.room_to_read(idle_timeout)
                 try:
                     async with asyncio.timeout(idle_timeout):
                         chunk = await anext(requests)
                 except StopAsyncIteration:
                     break
+                hold.take(len(chunk))
                 await chunks.put(chunk)
         except asyncio.CancelledError:
             raise
@@ -108,21 +121,28 @@ def _read_ahead(
     return chunks, failure, asyncio.create_task(read())
 
 
-async def _waiting_batches(chunks: asyncio.Queue[_Chunk | None]) -> AsyncIterator[list[_Chunk]]:
+async def _waiting_batches(chunks: asyncio.Queue[bytes | None]) -> AsyncIterator[list[bytes]]:
     """The stream's chunks in batches for one engine call each: a batch starts with
-    the next chunk and takes the chunks already waiting in the read-ahead queue;
-    the queue's None ends it."""
+    the next chunk and takes the chunks already waiting in the read-ahead queue,
+    up to STREAM_BATCH_BYTES (small chunks merge, big ones go one at a time: the
+    engine's working memory grows with the batch); the queue's None ends it."""
+    carried: bytes | None = None
     while True:
-        first = await chunks.get()
+        first = carried if carried is not None else await chunks.get()
+        carried = None
         if first is None:
             return
-        batch = [first]
+        batch, size = [first], len(first)
         while not chunks.empty():
             nxt = chunks.get_nowait()
             if nxt is None:
                 yield batch
                 return
+            if size + len(nxt) > STREAM_BATCH_BYTES:
+                carried = nxt
+                break
             batch.append(nxt)
+            size += len(nxt)
         yield batch
 
 
@@ -140,6 +160,11 @@ class ServiceOptions:
     shift: progress_mod.Shift = field(default_factory=lambda: progress_mod.Shift.parse("08:00-23:00"))
     target_per_machine_per_day: int = progress_mod.DEFAULT_TARGET_PER_MACHINE_PER_DAY
     deadline: datetime | None = None
+    #: Bytes of stream chunks and answers held at once, in all and per stream (``budget``).
+    stream_memory_budget: int = DEFAULT_STREAM_MEMORY_BUDGET
+    stream_memory_per_stream: int = DEFAULT_STREAM_MEMORY_PER_STREAM
+    #: Sites (client certificate, under mutual TLS) whose answers show the population data in full.
+    full_disclosure_sites: frozenset[str] = frozenset()
 
 
 class VerifierService:
@@ -148,6 +173,8 @@ class VerifierService:
         self.ledger = ledger
         self.options = options
         self.streams = StreamAdmission(options.streams)
+        self.budget = StreamBudget(options.stream_memory_budget, options.stream_memory_per_stream)
+        self._checking = asyncio.Semaphore(STREAM_CHECKS_AT_ONCE)
 
     def _peer(self, context: grpc.aio.ServicerContext[Any, Any]) -> str:
         """Who a stream counts against: the certificate's site under mutual TLS, else the address."""
@@ -156,6 +183,13 @@ class VerifierService:
             if site is not None:
                 return f"site:{site}"
         return peer_address(context.peer())
+
+    def _full_disclosure(self, context: grpc.aio.ServicerContext[Any, Any]) -> bool:
+        """Whether the caller's site may see the population data in full: a site
+        the server was told to trust, proven by its certificate (docs/verifier.md)."""
+        if not self.options.full_disclosure_sites or not self.options.require_client_site:
+            return False
+        return peer_site(context.auth_context()) in self.options.full_disclosure_sites
 
     @staticmethod
     def _time_left(context: grpc.aio.ServicerContext[Any, Any]) -> float | None:
@@ -171,12 +205,15 @@ class VerifierService:
         """Verify on raw bytes: the compiled index decodes, checks the input
         (refusing it field by field), verifies and encodes the answer."""
         self._check_deadline(context)
-        return self.engine.wire.verify_request_bytes(request, FIELD_CAPS)
+        return self.engine.wire.verify_request_bytes(
+            request, FIELD_CAPS, full_disclosure=self._full_disclosure(context)
+        )
 
-    def _verification(self, member: pb.MemberRecord) -> pb.Verification:
+    def _verification(self, member: pb.MemberRecord, full_disclosure: bool) -> pb.Verification:
         """Verify's answer for Submit, from the same wire path."""
         data = pb.VerifyRequest(member=member).SerializeToString()
-        return pb.VerifyResponse.FromString(self.engine.wire.verify_request_bytes(data, FIELD_CAPS)).verification
+        answer = self.engine.wire.verify_request_bytes(data, FIELD_CAPS, full_disclosure=full_disclosure)
+        return pb.VerifyResponse.FromString(answer).verification
 
     async def Submit(
         self, request: pb.SubmitRequest, context: grpc.aio.ServicerContext[pb.SubmitRequest, pb.SubmitResponse]
@@ -203,7 +240,7 @@ class VerifierService:
         excluded = request.exclusion_reason != pb.EXCLUSION_REASON_UNSPECIFIED
 
         member = request.member
-        verification = None if excluded else self._verification(member)
+        verification = None if excluded else self._verification(member, self._full_disclosure(context))
         ward, unit = self.engine.unit_of(member.member_id) or (member.ward, member.party_unit)
         intake = ledger_mod.Intake(
             submission_id=request.submission_id,
@@ -261,23 +298,36 @@ class VerifierService:
         server's stream caps (``admission``) and ends after the idle timeout
         without a request."""
         wire = self.engine.wire
+        full_disclosure = self._full_disclosure(context)
         with self.streams.admitted(self._peer(context)):
-            chunks, failure, reader = _read_ahead(request_iterator, self.options.streams.idle_timeout)
+            hold = self.budget.stream()
+            chunks, failure, reader = _read_ahead(request_iterator, self.options.streams.idle_timeout, hold)
             index = 0
             try:
                 # The read-ahead bounds a batch; the records are counted in Rust.
                 async for batch in _waiting_batches(chunks):
-                    self._check_deadline(context)
-                    responses = await asyncio.to_thread(
-                        wire.verify_stream_bytes, batch, index, FIELD_CAPS, self.options.max_chunk
-                    )
+                    async with self._checking:
+                        self._check_deadline(context)
+                        responses = await asyncio.to_thread(
+                            wire.verify_stream_bytes,
+                            batch,
+                            index,
+                            FIELD_CAPS,
+                            self.options.max_chunk,
+                            full_disclosure=full_disclosure,
+                        )
+                    hold.give(sum(map(len, batch)))
+                    del batch
+                    hold.take(sum(map(len, responses)))
                     for response in responses:
                         yield response
-                    index += len(batch)
+                        hold.give(len(response))
+                    index += len(responses)
                 if failure:
                     raise failure[0]
             finally:
                 reader.cancel()
+                hold.close()
 
     async def GetProgress(
         self,

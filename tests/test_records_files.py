@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 import doichieu
+from doichieu import worklist
 from doichieu.cli import main
 from doichieu.errors import ColumnError, EmptyFileError, FileEncodingError, FileFormatError
 from doichieu.records import FINDING_COLUMNS, POPULATION_COLUMNS, ROSTER_COLUMNS, SOURCE_COLUMNS
@@ -228,13 +229,21 @@ def test_revalidate_command(tmp_path: Path, suffix: str, capsys: pytest.CaptureF
     assert findings.columns == [*FINDING_COLUMNS, *SOURCE_COLUMNS]
     assert set(PLANTED) - {"POPULATION_DUPLICATE_ID"} <= set(findings["code"].to_list())
     for owner in ("party_board", "police", "intake_officer"):
-        work = pl.read_excel(out / f"worklist_{owner}.xlsx", infer_schema_length=0)
+        work = _worklist_rows(out / f"worklist_{owner}.xlsx")
         expected = findings.filter((pl.col("owner") == owner) & (pl.col("severity") != "info"))
         assert work.height == expected.height
-        assert {"member_id", "code", "message_vi", "candidates", "ward", "party_unit"} <= set(work.columns)
-    intake = pl.read_excel(out / "worklist_intake_officer.xlsx", infer_schema_length=0)
-    missing = intake.filter(pl.col("code") == "CITIZEN_ID_MISSING")
-    assert "042060001234" in missing["candidates"][0]
+        columns = ("member_id", "code", "message_vi", "candidates", "ward", "party_unit")
+        assert {worklist.header(c) for c in columns} <= set(work.columns)
+    intake = _worklist_rows(out / "worklist_intake_officer.xlsx")
+    missing = intake.filter(pl.col(worklist.header("code")) == "CITIZEN_ID_MISSING")
+    assert "042060001234" in missing[worklist.header("candidates")][0]
+
+
+def _worklist_rows(path: Path) -> pl.DataFrame:
+    """Every row of a work list: its sheets but the legend and the information sheet, together."""
+    sheets = pl.read_excel(path, sheet_id=0, infer_schema_length=0)
+    tail = {worklist.LEGEND_SHEET, worklist.INFO_SHEET}
+    return pl.concat([frame for name, frame in sheets.items() if name not in tail])
 
 
 def test_revalidate_reports_bad_files_clearly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

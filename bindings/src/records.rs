@@ -566,7 +566,8 @@ impl PopulationIndex {
     }
 }
 
-/// Every finding code: a list of dicts (code, severity, owner, field, summary_vi, summary_en).
+/// Every finding code: a list of dicts (code, severity, owner, field, summary_vi,
+/// summary_en, action_vi, action_en).
 #[pyfunction]
 fn finding_codes(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
     Code::ALL
@@ -579,6 +580,8 @@ fn finding_codes(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
             d.set_item("field", c.default_field())?;
             d.set_item("summary_vi", c.summary_vi())?;
             d.set_item("summary_en", c.summary_en())?;
+            d.set_item("action_vi", c.action_vi())?;
+            d.set_item("action_en", c.action_en())?;
             Ok(d)
         })
         .collect()

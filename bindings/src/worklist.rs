@@ -25,11 +25,25 @@ fn columns(table: &Bound<'_, PyDict>) -> PyResult<(Vec<String>, Vec<Source>)> {
     Ok((headers, sources))
 }
 
-fn text_table<'a>(headers: &'a [String], sources: &'a [Source]) -> TextTable<'a> {
+fn text_table<'a>(headers: &'a [String], sources: &'a [Source], dates: Vec<usize>) -> TextTable<'a> {
     TextTable {
         headers: headers.iter().map(String::as_str).collect(),
         columns: sources.iter().map(|s| s as &dyn StrSource).collect(),
+        dates,
     }
+}
+
+/// The positions of the `dates` columns among `headers`.
+fn date_positions(headers: &[String], dates: &[String]) -> PyResult<Vec<usize>> {
+    dates
+        .iter()
+        .map(|d| {
+            headers
+                .iter()
+                .position(|h| h == d)
+                .ok_or_else(|| InvalidInputError::new_err(format!("date column {d:?} is not among the rows' columns")))
+        })
+        .collect()
 }
 
 /// A value of the information sheet: text, or a number.
@@ -46,32 +60,41 @@ fn worklist_err(e: WorklistError) -> PyErr {
     }
 }
 
-/// Writes a work list to `path`: `rows` (a dict of text columns, its keys the
-/// headers) on the sheet `rows_sheet` (numbered sheets of `sheet_rows` rows
-/// when longer), `legend` likewise on `legend_sheet`, and `info` (label, value
-/// pairs; a value is text or a number) on `info_sheet`. Every value is written
-/// as text, a leading "=" included.
+/// Writes a work list to `path`, readable by its owner only: `rows` (a dict of
+/// text columns, its keys the headers) one sheet per value of `sheets` (a text
+/// column as long as the rows: the ward, say), the sheets in the order their
+/// value first appears, a row with an empty value on `rows_sheet` (which also
+/// shows the headers of an empty list), numbered sheets of `sheet_rows` rows
+/// when longer; the `dates` columns written dd/mm/yyyy where the engine reads
+/// them; `legend` likewise on `legend_sheet`, and `info` (label, value pairs; a
+/// value is text or a number) on `info_sheet`. Sheet names are made valid for
+/// Excel. Every value is written as text, a leading "=" included.
 #[pyfunction]
-#[pyo3(signature = (path, rows, legend, info, *, rows_sheet, legend_sheet, info_sheet, sheet_rows))]
+#[pyo3(signature = (path, rows, legend, info, *, sheets, rows_sheet, legend_sheet, info_sheet, sheet_rows, dates=Vec::new()))]
 fn write_worklist(
     py: Python<'_>,
     path: PathBuf,
     rows: &Bound<'_, PyDict>,
     legend: &Bound<'_, PyDict>,
     info: Vec<(String, Info)>,
+    sheets: &Bound<'_, PyAny>,
     rows_sheet: &str,
     legend_sheet: &str,
     info_sheet: &str,
     sheet_rows: usize,
+    dates: Vec<String>,
 ) -> PyResult<()> {
     let (row_headers, row_sources) = columns(rows)?;
     let (legend_headers, legend_sources) = columns(legend)?;
+    let sheet_of_row = read_source("sheets", sheets)?;
+    let row_dates = date_positions(&row_headers, &dates)?;
     let list = WorkList {
+        rows: text_table(&row_headers, &row_sources, row_dates),
+        sheet_of_row: &sheet_of_row,
         rows_sheet,
         sheet_rows,
-        rows: text_table(&row_headers, &row_sources),
         legend_sheet,
-        legend: text_table(&legend_headers, &legend_sources),
+        legend: text_table(&legend_headers, &legend_sources, Vec::new()),
         info_sheet,
         info: info
             .iter()

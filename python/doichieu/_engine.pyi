@@ -207,8 +207,10 @@ def write_worklist(
     legend: dict[str, Any],
     info: Sequence[tuple[str, str | float]],
     *,
+    sheets: Any,
     rows_sheet: str,
     legend_sheet: str,
     info_sheet: str,
     sheet_rows: int,
+    dates: Sequence[str] = ...,
 ) -> None: ...

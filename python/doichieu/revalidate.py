@@ -14,8 +14,9 @@ Writes into ``--out``:
   clusters, charts), see ``doichieu.report``;
 * one work list per owner (``worklist_party_board.xlsx``,
   ``worklist_police.xlsx``, ``worklist_intake_officer.xlsx``): the findings that
-  owner must act on (review and error), sorted by ward and party organisation,
-  with the member's name and the candidates offered, and a legend of the codes;
+  owner must act on (review and error), one sheet per ward and one for the
+  members not eligible for a card, with what to do, the candidates offered and
+  columns for the officer, and a legend of the codes (``doichieu.worklist``);
 
 all written as a whole or not at all, readable by their owner only
 (``doichieu.output_folder``), the CSV cells safe to open in a spreadsheet
@@ -40,7 +41,7 @@ import polars as pl
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from doichieu import _engine
+from doichieu import _engine, worklist
 from doichieu.csv_cells import write_csv_for_people
 from doichieu.messages import text, title
 from doichieu.output_folder import OutputFolder
@@ -59,7 +60,6 @@ from doichieu.vocabulary import (
     DUPLICATE_TERMS,
     DUPLICATE_TYPES,
     OWNER_TERMS,
-    OWNER_TITLES,
     OWNERS,
     VERDICT_TERMS,
     VERDICTS,
@@ -70,14 +70,6 @@ if TYPE_CHECKING:
     from doichieu.report import Prepared
 
 __all__ = ["DUPLICATE_COLUMNS", "DUPLICATE_TYPES", "Revalidation", "Summary", "revalidate", "run"]
-
-#: Excel holds 1,048,576 rows a sheet; longer work lists continue on further sheets.
-SHEET_ROWS = 1_000_000
-#: A work list's sheets: its rows (numbered past ``SHEET_ROWS``), the legend of
-#: the codes, and whose list it is.
-ROWS_SHEET = "Việc cần làm"
-LEGEND_SHEET = "Mã lỗi (codes)"
-INFO_SHEET = "Thông tin"
 
 #: The files a revalidation writes, as name patterns (``doichieu.output_folder``).
 OUTPUT_PATTERNS = ("verdicts.csv", "findings.csv", "duplicates.csv", "worklist_*.xlsx", "report.html")
@@ -102,21 +94,6 @@ DUPLICATE_COLUMNS = (
     "citizen_id_level",
     "old_id_level",
     "explanation",
-)
-
-WORKLIST_COLUMNS = (
-    "ward",
-    "party_unit",
-    "member_id",
-    "full_name",
-    "code",
-    "field",
-    "severity",
-    "party_value",
-    "population_value",
-    "message_vi",
-    "message_en",
-    "candidates",
 )
 
 
@@ -157,52 +134,15 @@ def revalidate(index: PopulationIndex, roster: pl.DataFrame) -> Revalidation:
 
 
 def _worklist(owner: str, findings: pl.DataFrame, roster: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
-    mine = findings.filter((pl.col("owner") == owner) & (pl.col("severity") != "info"))
-    people = roster.select(
-        pl.int_range(0, roster.height, dtype=pl.UInt32).alias("row"), "ward", "party_unit", "full_name"
-    )
-    offered = verdicts.select(
-        "row",
-        pl.col("candidates")
-        .list.eval(
-            pl.format(
-                "{} {} {} ({})",
-                pl.element().struct.field("citizen_id").fill_null("—"),
-                pl.element().struct.field("full_name").fill_null(""),
-                pl.element().struct.field("date_of_birth").fill_null(""),
-                pl.element().struct.field("score"),
-            )
-        )
-        .list.join("; ")
-        .alias("candidates"),
-    )
-    return (
-        mine.join(people, on="row", how="left")
-        .join(offered, on="row", how="left")
-        .sort("ward", "party_unit", "member_id", "row", nulls_last=True)
-        .select(WORKLIST_COLUMNS)
-    )
-
-
-def _info(owner: str, rows: pl.DataFrame) -> list[tuple[str, str | float]]:
-    return [("Danh sách việc cho / Work list for", OWNER_TITLES[owner]), ("Số dòng / Rows", rows.height)]
+    """``owner``'s work-list rows (``doichieu.worklist.worklist_rows``)."""
+    return worklist.worklist_rows(owner, findings, roster, verdicts)
 
 
 def write_worklist(path: Path, owner: str, rows: pl.DataFrame, legend: pl.DataFrame) -> None:
-    """Writes ``owner``'s work list (rows as ``_worklist`` builds them) with the
-    engine's xlsx writer, the GIL released: every value a text cell (a leading
-    "=" stays text), the rows as a table under a frozen header, split across
-    sheets past ``SHEET_ROWS``, then the legend and the information sheet."""
-    _engine.write_worklist(
-        path,
-        {c: rows[c] for c in rows.columns},
-        {c: legend[c] for c in legend.columns},
-        _info(owner, rows),
-        rows_sheet=ROWS_SHEET,
-        legend_sheet=LEGEND_SHEET,
-        info_sheet=INFO_SHEET,
-        sheet_rows=SHEET_ROWS,
-    )
+    """Writes ``owner``'s work list: one sheet per ward, the members not eligible
+    for a card on their own, every cell text, the file readable by its owner
+    only (``doichieu.worklist.write_worklist``)."""
+    worklist.write_worklist(path, owner, rows, legend)
 
 
 def _prepare_report(r: Revalidation, roster: pl.DataFrame) -> Prepared:

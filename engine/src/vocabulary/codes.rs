@@ -1,6 +1,7 @@
 //! Every finding code, with its severity, usual owner and field, its one-line
-//! summary, and the message templates the rules fill in: one table, so a code's
-//! wording has one home and no rule spells a message of its own.
+//! summary, what the owner does about it (the work lists' action), and the
+//! message templates the rules fill in: one table, so a code's wording has one
+//! home and no rule spells a message of its own.
 //!
 //! A template names its values in braces (`{field}`, `{candidates}`); a rule
 //! passes each value once, as one text for both languages or one for each
@@ -12,7 +13,8 @@ use std::fmt;
 use crate::vocabulary::{Owner, Severity};
 
 macro_rules! codes {
-    ($( $variant:ident = $text:literal, $severity:ident, $owner:ident, $field:literal, $vi:literal, $en:literal; )*) => {
+    ($( $variant:ident = $text:literal, $severity:ident, $owner:ident, $field:literal, $vi:literal, $en:literal,
+        $action_vi:literal, $action_en:literal; )*) => {
         /// Every finding code. The strings are stable: work lists, dashboards and the
         /// gRPC verifier key on them.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -49,6 +51,15 @@ macro_rules! codes {
                 match self { $( Code::$variant => $en, )* }
             }
 
+            /// What the owner does about the finding: the work lists' "việc cần làm".
+            pub fn action_vi(self) -> &'static str {
+                match self { $( Code::$variant => $action_vi, )* }
+            }
+
+            pub fn action_en(self) -> &'static str {
+                match self { $( Code::$variant => $action_en, )* }
+            }
+
             pub fn from_code(s: &str) -> Option<Code> {
                 match s { $( $text => Some(Code::$variant), )* _ => None }
             }
@@ -59,82 +70,134 @@ macro_rules! codes {
 codes! {
     NameEquivalentForm = "NAME_EQUIVALENT_FORM", Info, PartyBoard, "full_name",
         "Cùng một tên, viết khác kiểu (vị trí dấu thanh, bảng mã, chữ hoa)",
-        "The same name written differently (tone-mark placement, legacy encoding, case)";
+        "The same name written differently (tone-mark placement, legacy encoding, case)",
+        "Không cần làm gì; có thể gõ lại họ tên trên hồ sơ bằng Unicode",
+        "Nothing; the roster name may be retyped in Unicode";
     NameAliasMatch = "NAME_ALIAS_MATCH", Info, PartyBoard, "full_name",
         "Tên khớp qua tên khai sinh hoặc tên gọi khác",
-        "The name matches through the birth name or another registered name";
+        "The name matches through the birth name or another registered name",
+        "Không cần làm gì; tên khai sinh hoặc tên gọi khác đã có trong hồ sơ",
+        "Nothing; the alias is on record";
     NameDiacriticsMissing = "NAME_DIACRITICS_MISSING", Review, PartyBoard, "full_name",
         "Một bên thiếu dấu tiếng Việt; không xác định được có phải cùng tên",
-        "One side lacks Vietnamese diacritics; cannot tell whether it is the same name";
+        "One side lacks Vietnamese diacritics; cannot tell whether it is the same name",
+        "Xem thẻ căn cước hoặc hồ sơ gốc; ghi họ tên đủ dấu ở bên thiếu dấu",
+        "Look at the ID card or the file; write the name with its marks on the side that lacks them";
     NameSpellingVariant = "NAME_SPELLING_VARIANT", Review, PartyBoard, "full_name",
         "Biến thể chính tả (y/i, Hoàng/Huỳnh, Vũ/Võ)",
-        "Spelling variant (y/i, Hoàng/Huỳnh, Vũ/Võ)";
+        "Spelling variant (y/i, Hoàng/Huỳnh, Vũ/Võ)",
+        "Xem giấy khai sinh ghi cách viết nào; sửa hồ sơ đảng viên nếu khác",
+        "Check which spelling the birth certificate has; correct the party file if it differs";
     NameMiddleMissing = "NAME_MIDDLE_MISSING", Review, PartyBoard, "full_name",
         "Thiếu tên đệm ở một bên",
-        "A middle name is missing on one side";
+        "A middle name is missing on one side",
+        "Xem thẻ căn cước; bổ sung tên đệm vào hồ sơ đảng viên",
+        "Check the ID card; complete the party file";
     NameReordered = "NAME_REORDERED", Review, PartyBoard, "full_name",
         "Cùng các tiếng nhưng khác thứ tự",
-        "The same syllables in another order";
+        "The same syllables in another order",
+        "Xem thẻ căn cước; sửa thứ tự họ, tên đệm, tên",
+        "Check the ID card; correct the order";
     NameTypo = "NAME_TYPO", Review, PartyBoard, "full_name",
         "Sai một ký tự (lỗi gõ)",
-        "One character off (a typing error)";
+        "One character off (a typing error)",
+        "Xem thẻ căn cước; sửa lỗi gõ trong họ tên",
+        "Check the ID card; correct the typing error";
     NameMismatch = "NAME_MISMATCH", Error, PartyBoard, "full_name",
         "Họ tên khác nhau (kể cả chỉ khác dấu: Hùng/Hưng là hai tên)",
-        "Different names (a different mark counts: Hùng/Hưng are two names)";
+        "Different names (a different mark counts: Hùng/Hưng are two names)",
+        "Xác minh nhân thân bằng thẻ căn cước; nếu số định danh là của người khác, chọn đúng người trong danh sách đề xuất",
+        "Confirm the person's identity with the ID card; if the number belongs to someone else, pick the right person among the candidates";
     DobMismatch = "DOB_MISMATCH", Review, PartyBoard, "date_of_birth",
         "Ngày sinh khác nhau; không tự sửa, cần người đối chiếu giấy tờ gốc",
-        "Different dates of birth; never corrected automatically, a person checks the documents";
+        "Different dates of birth; never corrected automatically, a person checks the documents",
+        "Đối chiếu giấy tờ gốc (thẻ căn cước, giấy khai sinh, hồ sơ đảng viên); sửa bên sai, không tự chép theo CSDL dân cư",
+        "Compare the original documents (ID card, birth certificate, party file); correct the side that is wrong, never copy the population data blindly";
     GenderMismatch = "GENDER_MISMATCH", Review, PartyBoard, "gender",
         "Giới tính khác nhau",
-        "Different gender";
+        "Different gender",
+        "Xem thẻ căn cước; bên sai sửa giới tính",
+        "Check the ID card; the side that is wrong corrects the gender";
     HometownMismatch = "HOMETOWN_MISMATCH", Review, PartyBoard, "hometown",
         "Quê quán khác tỉnh (đã tính cả tên tỉnh trước và sau sáp nhập)",
-        "Hometowns in different provinces (old and new province names already reconciled)";
+        "Hometowns in different provinces (old and new province names already reconciled)",
+        "Xem hồ sơ gốc; sửa quê quán ở bên sai",
+        "Check the file; correct the hometown on the side that is wrong";
     CitizenIdMissing = "CITIZEN_ID_MISSING", Review, IntakeOfficer, "citizen_id",
         "Thiếu số định danh cá nhân; đề xuất người phù hợp theo họ tên và ngày sinh",
-        "No citizen ID; candidates by name and date of birth are offered";
+        "No citizen ID; candidates by name and date of birth are offered",
+        "Lấy số định danh từ thẻ căn cước của đảng viên; người đề xuất chỉ để tham khảo, không tự chọn",
+        "Take the number from the member's ID card; the candidates offered are only suggestions, never chosen automatically";
     CitizenIdMalformed = "CITIZEN_ID_MALFORMED", Review, IntakeOfficer, "citizen_id",
         "Số định danh sai dạng (không đủ 12 chữ số, có chữ, chữ số toàn chiều rộng)",
-        "Malformed citizen ID (not 12 digits, letters, full-width digits)";
+        "Malformed citizen ID (not 12 digits, letters, full-width digits)",
+        "Gõ lại số định danh 12 chữ số theo thẻ căn cước; định dạng cột là Văn bản",
+        "Retype the 12-digit number from the ID card; format the column as Text";
     CitizenIdLeadingZero = "CITIZEN_ID_LEADING_ZERO", Info, IntakeOfficer, "citizen_id",
         "Đã bổ sung số 0 đầu bị bảng tính làm mất",
-        "A leading zero lost by a spreadsheet was put back";
+        "A leading zero lost by a spreadsheet was put back",
+        "Không cần làm gì; lần sau định dạng cột số định danh là Văn bản",
+        "Nothing; format the citizen ID column as Text next time";
     CitizenIdUnknownProvince = "CITIZEN_ID_UNKNOWN_PROVINCE", Error, Police, "citizen_id",
         "Ba số đầu không phải mã tỉnh nào trong 63 mã đăng ký khai sinh",
-        "The first three digits are none of the 63 birth-registration province codes";
+        "The first three digits are none of the 63 birth-registration province codes",
+        "Công an: huỷ và cấp lại số; cán bộ tiếp nhận: số không có trong CSDL dân cư thì có thể ghi sai, gõ lại theo thẻ căn cước",
+        "Police: cancel and re-issue the number; intake officer: a number not in the population data is probably mistyped, retype it from the ID card";
     CitizenIdSexMismatch = "CITIZEN_ID_SEX_MISMATCH", Error, Police, "citizen_id",
         "Chữ số giới tính trong số định danh trái với giới tính của người",
-        "The sex digit of the number contradicts the person's sex";
+        "The sex digit of the number contradicts the person's sex",
+        "Công an: huỷ và cấp lại số; cán bộ tiếp nhận: số không có trong CSDL dân cư thì có thể ghi sai, gõ lại theo thẻ căn cước",
+        "Police: cancel and re-issue the number; intake officer: a number not in the population data is probably mistyped, retype it from the ID card";
     CitizenIdYearMismatch = "CITIZEN_ID_YEAR_MISMATCH", Error, Police, "citizen_id",
         "Năm sinh mã hoá trong số định danh trái với năm sinh của người",
-        "The birth year coded in the number contradicts the person's";
+        "The birth year coded in the number contradicts the person's",
+        "Công an: huỷ và cấp lại số; cán bộ tiếp nhận: số không có trong CSDL dân cư thì có thể ghi sai, gõ lại theo thẻ căn cước",
+        "Police: cancel and re-issue the number; intake officer: a number not in the population data is probably mistyped, retype it from the ID card";
     CitizenNotFound = "CITIZEN_NOT_FOUND", Error, IntakeOfficer, "citizen_id",
         "Không có số định danh này trong CSDL dân cư; đề xuất người phù hợp",
-        "The number is not in the population data; candidates are offered";
+        "The number is not in the population data; candidates are offered",
+        "Gõ lại số định danh theo thẻ căn cước; người đề xuất chỉ để tham khảo, không tự chọn",
+        "Retype the number from the ID card; the candidates offered are only suggestions, never chosen automatically";
     LegacyIdOnly = "LEGACY_ID_ONLY", Review, IntakeOfficer, "citizen_id",
         "Chỉ có số CMND 9 số cũ; cần ghi số định danh 12 số",
-        "Only the old 9-digit number is given; the 12-digit number must be recorded";
+        "Only the old 9-digit number is given; the 12-digit number must be recorded",
+        "Ghi số định danh 12 số theo thẻ căn cước vào hồ sơ",
+        "Record the 12-digit number from the ID card";
     PopulationDuplicateId = "POPULATION_DUPLICATE_ID", Review, Police, "citizen_id",
         "Số định danh này có ở nhiều bản ghi dân cư",
-        "The population data holds this number on several records";
+        "The population data holds this number on several records",
+        "Công an xã kiểm tra các bản ghi dân cư cùng số và làm sạch CSDL",
+        "The commune police check the population records that share the number and clean them up";
     CardNumberMalformed = "CARD_NUMBER_MALFORMED", Error, PartyBoard, "party_card_number",
         "Số thẻ đảng viên thiếu hoặc sai dạng (8 chữ số)",
-        "Party card number missing or malformed (8 digits)";
+        "Party card number missing or malformed (8 digits)",
+        "Sửa số thẻ đảng viên theo thẻ hoặc hồ sơ (8 chữ số); định dạng cột là Văn bản",
+        "Correct the card number from the card or the file (8 digits); format the column as Text";
     OfficialBeforeAdmission = "OFFICIAL_BEFORE_ADMISSION", Error, PartyBoard, "official_date",
         "Ngày chính thức không sau ngày vào Đảng",
-        "The official date is not after the admission date";
+        "The official date is not after the admission date",
+        "Sửa ngày vào Đảng hoặc ngày chính thức theo quyết định trong hồ sơ",
+        "Correct the admission or official date from the decisions in the file";
     UnderAgeAtAdmission = "UNDER_AGE_AT_ADMISSION", Error, PartyBoard, "admission_date",
         "Chưa đủ 18 tuổi khi vào Đảng",
-        "Under 18 at admission";
+        "Under 18 at admission",
+        "Kiểm tra ngày sinh và ngày vào Đảng trong hồ sơ; sửa ngày sai",
+        "Check both dates in the file; correct the wrong one";
     StatusNotEligible = "STATUS_NOT_ELIGIBLE", Error, PartyBoard, "status",
         "Không phải đảng viên chính thức (dự bị, đã chuyển, từ trần, …)",
-        "Not an official member (probationary, transferred, deceased, …)";
+        "Not an official member (probationary, transferred, deceased, …)",
+        "Không làm thẻ đợt này: đưa đảng viên ra khỏi danh sách, hoặc sửa trạng thái nếu ghi sai",
+        "No card this round: take the member off the list, or correct the status if it is wrong";
     ValueMissing = "VALUE_MISSING", Review, PartyBoard, "",
         "Thiếu giá trị bắt buộc",
-        "A required value is missing";
+        "A required value is missing",
+        "Bổ sung giá trị còn thiếu theo hồ sơ gốc",
+        "Fill it in from the file";
     ValueUnreadable = "VALUE_UNREADABLE", Review, PartyBoard, "",
         "Giá trị không đọc được hoặc không hợp lý (ngày, giới tính, độ dài)",
-        "A value that cannot be read or is not plausible (date, gender, length)";
+        "A value that cannot be read or is not plausible (date, gender, length)",
+        "Ghi lại giá trị theo hồ sơ gốc như nội dung phát hiện hướng dẫn (ngày dd/mm/yyyy, giới tính Nam/Nữ)",
+        "Rewrite it from the file as the message says (dates dd/mm/yyyy, gender Nam/Nữ)";
 }
 
 /// A value filled into a template.

@@ -9,6 +9,7 @@ fn codes_are_unique_and_round_trip() {
         assert!(seen.insert(c.as_str()));
         assert_eq!(Code::from_code(c.as_str()), Some(*c));
         assert!(!c.summary_vi().is_empty() && !c.summary_en().is_empty());
+        assert!(!c.action_vi().is_empty() && !c.action_en().is_empty());
     }
     // The codes the issue names, exactly.
     for s in [

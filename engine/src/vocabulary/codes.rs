@@ -120,6 +120,9 @@ codes! {
     CardNumberMalformed = "CARD_NUMBER_MALFORMED", Error, PartyBoard, "party_card_number",
         "Số thẻ đảng viên thiếu hoặc sai dạng (8 chữ số)",
         "Party card number missing or malformed (8 digits)";
+    CardNumberLeadingZero = "CARD_NUMBER_LEADING_ZERO", Info, PartyBoard, "party_card_number",
+        "Đã bổ sung số 0 đầu của số thẻ đảng viên bị bảng tính làm mất",
+        "A leading zero of the party card number lost by a spreadsheet was put back";
     OfficialBeforeAdmission = "OFFICIAL_BEFORE_ADMISSION", Error, PartyBoard, "official_date",
         "Ngày chính thức không sau ngày vào Đảng",
         "The official date is not after the admission date";
@@ -355,6 +358,10 @@ messages! {
     CitizenIdLeadingZero = CitizenIdLeadingZero,
         "Số có {digits} chữ số: đã thêm số 0 đầu mà bảng tính làm mất; nên định dạng cột là Văn bản",
         "The number had {digits} digits: the leading zero a spreadsheet dropped was put back; format the column as Text";
+    /// Ten digits: provinces 001–009 lose two zeros.
+    CitizenIdLeadingZeros = CitizenIdLeadingZero,
+        "Số có {digits} chữ số: đã thêm hai số 0 đầu mà bảng tính làm mất; nên định dạng cột là Văn bản",
+        "The number had {digits} digits: the two leading zeros a spreadsheet dropped were put back; format the column as Text";
     CitizenIdUnknownProvince = CitizenIdUnknownProvince,
         "Mã tỉnh {province} không thuộc 63 mã nơi đăng ký khai sinh; {who}",
         "Province code {province} is none of the 63 birth-registration codes; {who}";
@@ -397,10 +404,10 @@ messages! {
     CardNumberLength = CardNumberMalformed,
         "Số thẻ đảng viên có {digits} chữ số; số thẻ gồm 8 chữ số",
         "The party card number has {digits} digits; it is 8";
-    /// Seven digits: most likely a leading zero a spreadsheet dropped.
-    CardNumberLostZero = CardNumberMalformed,
-        "Số thẻ đảng viên có {digits} chữ số; số thẻ gồm 8 chữ số (có thể bảng tính đã làm mất số 0 đầu)",
-        "The party card number has {digits} digits; it is 8 (a spreadsheet may have dropped a leading zero)";
+    /// One digit short and not starting with 0: the leading zero a spreadsheet dropped.
+    CardNumberLostZero = CardNumberLeadingZero,
+        "Số thẻ đảng viên có {digits} chữ số: đã thêm số 0 đầu mà bảng tính làm mất; nên định dạng cột là Văn bản",
+        "The party card number had {digits} digits: the leading zero a spreadsheet dropped was put back; format the column as Text";
     OfficialBeforeAdmission = OfficialBeforeAdmission,
         "Ngày chính thức ({official}) không sau ngày vào Đảng ({admission}); thời gian dự bị thường là 12 tháng",
         "The official date ({official}) is not after the admission date ({admission}); probation normally lasts 12 months";

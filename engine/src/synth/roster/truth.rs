@@ -9,6 +9,7 @@
 //! gives a name, date and gender mismatch) is claimed everywhere it shows.
 
 use crate::names::kind_and_score;
+use crate::records::checks::{check_card, Card};
 use crate::synth::data::PROVINCES;
 use crate::synth::dates::{birthday, day_number};
 use crate::synth::noise::{ContentNoise, Form, Legacy};
@@ -124,9 +125,12 @@ pub(super) fn expected_findings(
     let mut add = |code: Code, field: &'static str, cause: &'static str| out.push(Finding { copy, code, field, cause });
 
     // Party data, checked on the roster alone.
-    match &f.card {
-        Some(card) if !card_is_well_formed(card) => add(Code::CardNumberMalformed, "party_card_number", f.card_cause),
-        Some(_) => {}
+    // The record model's rule (`check_card`): seven digits not starting with 0 are
+    // read as a number that lost its leading zero, whatever digit was dropped.
+    match f.card.as_deref().map(check_card) {
+        Some(Ok(Card { zero_restored: false })) => {}
+        Some(Ok(Card { zero_restored: true })) => add(Code::CardNumberLeadingZero, "party_card_number", f.card_cause),
+        Some(Err(_)) => add(Code::CardNumberMalformed, "party_card_number", f.card_cause),
         // Members on probation hold no card yet; the record model reports the gap.
         None => add(Code::CardNumberMalformed, "party_card_number", "no_card_yet"),
     }

@@ -278,6 +278,7 @@ impl PopulationIndex {
         d.set_item("rows", r.rows)?;
         d.set_item("citizen_id_missing", r.citizen_id_missing)?;
         d.set_item("citizen_id_malformed", r.citizen_id_malformed)?;
+        d.set_item("citizen_id_zeros_restored", r.citizen_id_zeros_restored)?;
         d.set_item("citizen_id_duplicated", r.citizen_id_duplicated)?;
         d.set_item("old_id_shared", r.old_id_shared)?;
         d.set_item("date_of_birth_unreadable", r.date_of_birth_unreadable)?;

@@ -414,6 +414,7 @@ def build_context(summary: Summary, prepared: Prepared) -> dict[str, Any]:
         "verdict_rows": verdict_rows,
         "owner_rows": owner_rows,
         "files": [p.name for p in summary.files],
+        "not_run": summary.not_run_lines(),
     }
 
 

@@ -44,7 +44,7 @@ from doichieu.records import (
     ROSTER_COLUMNS,
     PopulationIndex,
     finding_codes,
-    load_roster,
+    read_roster,
 )
 from doichieu.summary import Summary
 from doichieu.vocabulary import DUPLICATE_TYPES, OWNER_TITLES, OWNERS, VERDICTS
@@ -115,24 +115,30 @@ class Revalidation:
     two people (never for ``DUPLICATE_CITIZEN_ID``); a pair's ``cluster_id`` is
     null when it was cleared or is a weak link kept out of clusters. clusters:
     cluster_id, type, member_id, ward, party_unit, row, rebuilt from the pairs
-    that stay (a cleared pair may split a cluster).
+    that stay (a cleared pair may split a cluster). checks_not_run: (check
+    code, absent column codes) for each check the roster's columns kept from
+    running.
     """
 
     findings: pl.DataFrame
     verdicts: pl.DataFrame
     pairs: pl.DataFrame
     clusters: pl.DataFrame
+    checks_not_run: list[tuple[str, tuple[str, ...]]]
 
 
-def revalidate(index: PopulationIndex, roster: pl.DataFrame) -> Revalidation:
-    """Cross-checks and deduplicates a roster (as ``load_roster`` reads it) in
-    one engine call, the GIL released throughout."""
-    raw = _engine.revalidate(index.engine, {c: roster[c] for c in ROSTER_COLUMNS})
+def revalidate(index: PopulationIndex, roster: pl.DataFrame, present: tuple[str, ...] = ROSTER_COLUMNS) -> Revalidation:
+    """Cross-checks and deduplicates a roster (as ``read_roster`` reads it) in
+    one engine call, the GIL released throughout. Only the ``present`` columns
+    (the ones the file has) go to the engine, which skips the checks needing
+    another."""
+    raw = _engine.revalidate(index.engine, {c: roster[c] for c in present})
     return Revalidation(
         findings=pl.DataFrame(raw["findings"]),
         verdicts=pl.DataFrame(raw["verdicts"]),
         pairs=pl.DataFrame(raw["pairs"]),
         clusters=pl.DataFrame(raw["clusters"]),
+        checks_not_run=[(check, tuple(columns)) for check, columns in raw["checks_not_run"]],
     )
 
 
@@ -229,10 +235,10 @@ def run(
         index = PopulationIndex(population_path, as_of=as_of, extra_columns=extra_columns)
         lap("read population")
         progress.update(step, description="Đọc danh sách đảng viên / reading the roster")
-        roster = load_roster(roster_path, extra_columns=extra_columns)
+        roster, present = read_roster(roster_path, extra_columns=extra_columns)
         lap("read roster")
         progress.update(step, description="Đối chiếu và tìm trùng lặp / cross-checking and finding duplicates")
-        result = revalidate(index, roster)
+        result = revalidate(index, roster, present)
         findings, verdicts, pairs, clusters = result.findings, result.verdicts, result.pairs, result.clusters
         lap("engine")
         report_drawn = background.submit(_prepare_report, result, roster)
@@ -271,6 +277,7 @@ def run(
             duplicates_cleared=pairs.height - kept.height,
             files=files,
             seconds=time.perf_counter() - started,
+            checks_not_run=result.checks_not_run,
         )
         lap("summary")
         report_started = time.perf_counter()
@@ -291,6 +298,12 @@ def print_summary(summary: Summary, out: TextIO) -> None:
         f"(ngày đối chiếu {summary.as_of.isoformat()}), {summary.seconds:.1f} s\n"
         f"Cross-checked {summary.members:,} members against {summary.population:,} population records\n\n"
     )
+    not_run = summary.not_run_lines()
+    if not_run:
+        out.write("Kiểm tra không chạy vì thiếu cột / checks not run for lack of a column:\n")
+        for vi, en in not_run:
+            out.write(f"  {vi}\n    {en}\n")
+        out.write("\n")
     out.write("Kết luận / verdicts:\n")
     for verdict in VERDICTS:
         count = summary.verdicts.get(verdict, 0)

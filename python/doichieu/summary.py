@@ -7,6 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from doichieu.vocabulary import FIELD_TERMS, ROSTER_CHECK_TERMS
+
+#: A check that did not run, Vietnamese first: the check, and the roster columns it lacked.
+NOT_RUN = {
+    "vi": "Không kiểm tra {check}: danh sách không có cột {columns}",
+    "en": "Not checked: {check}; the roster has no {columns} column",
+}
+
 
 @dataclass
 class Summary:
@@ -24,3 +32,15 @@ class Summary:
     report_seconds: float = 0.0
     #: Seconds per stage of the run (reading, the engine, each writer, the report), in order.
     stages: dict[str, float] = field(default_factory=dict)
+    #: The checks that did not run for lack of a column: (check code, the absent column codes).
+    checks_not_run: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+
+    def not_run_lines(self) -> list[tuple[str, str]]:
+        """Each check that did not run, in words: (Vietnamese, English)."""
+        lines = []
+        for check, columns in self.checks_not_run:
+            term = ROSTER_CHECK_TERMS[check]
+            vi = NOT_RUN["vi"].format(check=term.title_vi, columns=", ".join(FIELD_TERMS[c].title_vi for c in columns))
+            en = NOT_RUN["en"].format(check=term.title_en, columns=", ".join(FIELD_TERMS[c].title_en for c in columns))
+            lines.append((vi, en))
+        return lines

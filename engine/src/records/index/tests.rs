@@ -516,7 +516,8 @@ fn population_with_lost_zeros() -> Vec<PopulationRecord<'static>> {
 fn numbers_that_lost_their_zeros_are_read_with_them_on_both_sides() {
     let options = Options { as_of: as_of(), ..Options::default() };
     let idx = PopulationIndex::build(population_with_lost_zeros().as_slice(), options).unwrap();
-    assert_eq!(idx.report().citizen_id_malformed, 0);
+    assert_eq!((idx.report().citizen_id_malformed, idx.report().citizen_id_zeros_restored), (0, 2));
+    assert!(idx.report().warnings().iter().any(|w| w.starts_with("population: 2 citizen IDs stored as numbers")));
     assert_eq!(idx.lookup("001070005555"), Some(2));
     assert_eq!(idx.lookup("042090009999"), Some(6));
     let tuan = MemberRecord {
@@ -525,7 +526,8 @@ fn numbers_that_lost_their_zeros_are_read_with_them_on_both_sides() {
         hometown: Some("Hà Tây"),
         ..member()
     };
-    for (typed, zeros) in [("001070005555", None), ("1070005555", Some("hai số 0")), ("1070005555.0", Some("hai số 0"))] {
+    for (typed, zeros) in [("001070005555", None), ("1070005555", Some("hai số 0")), ("1070005555.0", Some("hai số 0"))]
+    {
         let v = idx.verify(&MemberRecord { citizen_id: Some(typed), ..tuan });
         assert_eq!(v.matched, Some(2), "{typed}");
         match zeros {
@@ -535,7 +537,11 @@ fn numbers_that_lost_their_zeros_are_read_with_them_on_both_sides() {
                 let f = find(&v, "CITIZEN_ID_LEADING_ZERO");
                 assert_eq!(f.severity, Severity::Info);
                 assert!(f.message_vi.contains(said) && f.message_vi.contains("Văn bản"), "{}", f.message_vi);
-                assert!(f.message_en.contains("two leading zeros") && f.message_en.contains("Text"), "{}", f.message_en);
+                assert!(
+                    f.message_en.contains("two leading zeros") && f.message_en.contains("Text"),
+                    "{}",
+                    f.message_en
+                );
             }
         }
         assert_eq!(v.verdict, Verdict::Accept);
@@ -561,7 +567,11 @@ fn a_short_number_starting_with_zero_is_missing_a_digit() {
     let v = idx.verify(&MemberRecord { citizen_id: Some("04206000123"), ..member() });
     assert_eq!(codes(&v), vec!["CITIZEN_ID_MALFORMED"]);
     let f = find(&v, "CITIZEN_ID_MALFORMED");
-    assert!(f.message_vi.contains("thiếu một chữ số") && f.message_en.contains("a digit is missing"), "{}", f.message_en);
+    assert!(
+        f.message_vi.contains("thiếu một chữ số") && f.message_en.contains("a digit is missing"),
+        "{}",
+        f.message_en
+    );
     assert_eq!(v.candidates.first().map(|c| c.row), Some(0));
     assert_eq!(v.matched, None);
 }

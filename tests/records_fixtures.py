@@ -144,7 +144,8 @@ PLANTED: dict[str, dict[str, str | None]] = {
     "CITIZEN_NOT_FOUND": clean_member(0, citizen_id="042060001299"),
     "LEGACY_ID_ONLY": clean_member(0, citizen_id="183456789"),
     "POPULATION_DUPLICATE_ID": clean_member(0, member_id="DUP"),  # needs a population with the number twice
-    "CARD_NUMBER_MALFORMED": clean_member(0, party_card_number="1234567"),
+    "CARD_NUMBER_MALFORMED": clean_member(0, party_card_number="123456"),
+    "CARD_NUMBER_LEADING_ZERO": clean_member(0, party_card_number="1234567"),
     "OFFICIAL_BEFORE_ADMISSION": clean_member(0, official_date="01/01/2009"),
     "UNDER_AGE_AT_ADMISSION": clean_member(0, admission_date="01/01/1977", official_date="01/01/1978"),
     "STATUS_NOT_ELIGIBLE": clean_member(0, status="Dự bị"),

@@ -56,6 +56,8 @@ FINDING_CODES = {
     "STATUS_NOT_ELIGIBLE",
     # Added by the record model: a name that matches only through a recorded alias.
     "NAME_ALIAS_MATCH",
+    # A card number with a digit dropped that does not start with 0 reads as one whose zero a spreadsheet dropped.
+    "CARD_NUMBER_LEADING_ZERO",
 }
 DUPLICATE_TYPES = {"DUPLICATE_CITIZEN_ID", "DUPLICATE_PERSON", "TRANSFER_DUPLICATE"}
 
@@ -132,6 +134,13 @@ def test_the_truth_agrees_with_the_files(tmp_path: Path) -> None:
         return set(truth.filter(pl.col("code") == code)["member_id"])
 
     roster = roster.with_columns(pl.col("citizen_id").str.replace_all(r"[\s.\-]", "").alias("id"))
+    # A malformed value of 10 or 11 digits not starting with 0 is read as a number
+    # whose leading zeros a spreadsheet dropped, with them put back.
+    lost_zeros = roster["id"].str.contains(r"^[1-9]\d{9,10}$")
+    assert members("CITIZEN_ID_LEADING_ZERO") == set(roster.filter(lost_zeros)["member_id"])
+    roster = roster.with_columns(
+        pl.when(lost_zeros).then(pl.col("id").str.zfill(12)).otherwise(pl.col("id")).alias("id")
+    )
     digits = roster["id"]
     assert members("CITIZEN_ID_MISSING") == set(roster.filter(digits.is_null())["member_id"])
     assert members("LEGACY_ID_ONLY") == set(roster.filter(digits.str.contains(r"^\d{9}$"))["member_id"])
@@ -149,7 +158,8 @@ def test_the_truth_agrees_with_the_files(tmp_path: Path) -> None:
     counts = twelve.group_by("id").len().filter(pl.col("len") > 1)
     assert counts.height == shared.height
     # Every code of the record model is planted somewhere in a province this size.
-    assert set(truth["code"]) == FINDING_CODES
+    # A lost-zero reading of a malformed value is occasional: planted where it happens.
+    assert FINDING_CODES <= set(truth["code"]) <= FINDING_CODES | {"CITIZEN_ID_LEADING_ZERO"}
     assert set(pairs["type"]) == DUPLICATE_TYPES
 
 

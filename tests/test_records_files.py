@@ -81,14 +81,15 @@ def test_optional_columns_may_be_absent() -> None:
 
 
 def test_missing_and_unknown_columns_are_named_in_one_error() -> None:
-    frame = roster_frame().drop("status", "gender").rename({"full_name": "Tên đầy đủ của đồng chí"})
+    frame = roster_frame().drop("status", "citizen_id").rename({"full_name": "Tên đầy đủ của đồng chí"})
     with pytest.raises(ColumnError) as caught:
         doichieu.load_roster(frame)
     err = caught.value
-    assert set(err.missing) == {"status", "gender", "full_name"}
+    # Only the name and the citizen ID are required: a roster without a status is read.
+    assert set(err.missing) == {"citizen_id", "full_name"}
     assert err.unknown == ("Tên đầy đủ của đồng chí",)
     text = str(err)
-    for name in ("status", "gender", "full_name", "Tên đầy đủ của đồng chí", "họ và tên", "giới tính"):
+    for name in ("citizen_id", "full_name", "Tên đầy đủ của đồng chí", "họ và tên"):
         assert name in text
 
 
@@ -247,7 +248,7 @@ def _worklist_rows(path: Path) -> pl.DataFrame:
 
 
 def test_revalidate_reports_bad_files_clearly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    roster = write(roster_frame().drop("status"), tmp_path / "roster.csv")
+    roster = write(roster_frame().drop("citizen_id"), tmp_path / "roster.csv")
     pop = write(population(), tmp_path / "population.csv")
     code = main(
         [
@@ -264,7 +265,7 @@ def test_revalidate_reports_bad_files_clearly(tmp_path: Path, capsys: pytest.Cap
     )
     assert code == 2
     err = capsys.readouterr().err
-    assert "missing required column(s): status" in err
+    assert "missing required column(s): citizen_id" in err
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     assert (

@@ -64,6 +64,7 @@ def test_every_concept_is_exported_with_unique_codes_and_both_titles() -> None:
         "match_kinds",
         "statuses",
         "fields",
+        "roster_checks",
     }
     for concept, terms in exported.items():
         codes = [code for code, _, _ in terms]
@@ -74,7 +75,7 @@ def test_every_concept_is_exported_with_unique_codes_and_both_titles() -> None:
 
 def test_tables_come_from_the_field_table() -> None:
     assert set(vocabulary.ROSTER_COLUMNS) | set(vocabulary.POPULATION_COLUMNS) == set(vocabulary.FIELDS)
-    assert [c for c in vocabulary.ROSTER_COLUMNS if c not in vocabulary.ROSTER_REQUIRED] == ["birth_name"]
+    assert vocabulary.ROSTER_REQUIRED == ("full_name", "citizen_id")
     assert [c for c in vocabulary.POPULATION_COLUMNS if c not in vocabulary.POPULATION_REQUIRED] == [
         "other_names",
         "old_id_number",

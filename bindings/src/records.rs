@@ -9,10 +9,13 @@ use std::sync::Arc;
 use arrow_array::{Array, ArrayRef, Float32Array, LargeStringArray, StringArray, StringViewArray, UInt32Array};
 use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer};
 use doichieu_engine::records::{
-    self, Absent, MemberRecord, Options, PopulationColumns, PopulationIndex as CoreIndex, RosterColumns, StrSource,
+    self, Absent, MemberRecord, Options, PopulationColumns, PopulationIndex as CoreIndex, RosterColumns, RosterSource,
+    StrSource,
 };
 use doichieu_engine::values::dates::{self, days_from_civil};
-use doichieu_engine::vocabulary::{self, fields::required_codes, Code, Field, POPULATION_COLUMNS, ROSTER_COLUMNS};
+use doichieu_engine::vocabulary::{
+    self, fields::required_codes, Code, Field, RosterCheck, POPULATION_COLUMNS, ROSTER_COLUMNS,
+};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::pybacked::PyBackedStr;
@@ -79,6 +82,10 @@ impl StrSource for Source {
             Source::Python(v) => v[i].as_deref(),
             Source::Absent(_) => None,
         }
+    }
+
+    fn is_absent(&self) -> bool {
+        matches!(self, Source::Absent(_))
     }
 }
 
@@ -271,6 +278,7 @@ impl PopulationIndex {
         d.set_item("rows", r.rows)?;
         d.set_item("citizen_id_missing", r.citizen_id_missing)?;
         d.set_item("citizen_id_malformed", r.citizen_id_malformed)?;
+        d.set_item("citizen_id_zeros_restored", r.citizen_id_zeros_restored)?;
         d.set_item("citizen_id_duplicated", r.citizen_id_duplicated)?;
         d.set_item("old_id_shared", r.old_id_shared)?;
         d.set_item("date_of_birth_unreadable", r.date_of_birth_unreadable)?;
@@ -516,13 +524,15 @@ impl PopulationIndex {
     /// Returns a dict of three dicts of Arrow columns: findings (member, code,
     /// field, severity, owner, party_value, population_value, message_vi,
     /// message_en), verdicts (verdict, matched, name_kind, name_score) and
-    /// candidates (member, row, score, name_kind); `member` is the roster row.
+    /// candidates (member, row, score, name_kind); `member` is the roster row;
+    /// and checks_not_run, as `revalidate` answers it.
     fn verify_all<'py>(&self, py: Python<'py>, columns: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyDict>> {
         let sources = read_table(columns, &ROSTER_COLUMNS, &[])?;
         let refs: Vec<&dyn StrSource> = sources.iter().map(|s| s as &dyn StrSource).collect();
         let arr: [&dyn StrSource; 13] =
             refs.try_into().map_err(|_| InvalidInputError::new_err("thirteen roster columns expected"))?;
         let roster = RosterColumns::new(arr).map_err(engine_err)?;
+        let not_run = checks_not_run(roster.fields().not_run());
         let (findings, verdicts, candidates) = py.detach(|| {
             let r = self.inner.verify_all(&roster);
             let f = r.findings;
@@ -562,8 +572,15 @@ impl PopulationIndex {
             }
             out.set_item(name, d)?;
         }
+        out.set_item("checks_not_run", not_run)?;
         Ok(out)
     }
+}
+
+/// The checks that did not run as Python reads them: (check code, [absent column
+/// codes]) in check order; their titles are in the vocabulary ("roster_checks").
+pub(crate) fn checks_not_run(not_run: Vec<(RosterCheck, Vec<Field>)>) -> Vec<(&'static str, Vec<&'static str>)> {
+    not_run.into_iter().map(|(check, fields)| (check.as_str(), fields.iter().map(|f| f.as_str()).collect())).collect()
 }
 
 /// Every finding code: a list of dicts (code, severity, owner, field, summary_vi,

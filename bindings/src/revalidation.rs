@@ -19,7 +19,7 @@ use pyo3_arrow::PyTable;
 use crate::columns::str_column_to_arrow;
 use crate::dedup::{config, DedupModel};
 use crate::errors::InvalidInputError;
-use crate::records::{engine_err, read_table, PopulationIndex, Source};
+use crate::records::{checks_not_run, engine_err, read_table, PopulationIndex, Source};
 
 /// Roster columns (a dict in `ROSTER_COLUMNS` names; absent ones all missing), read in place.
 pub(crate) fn roster_sources(columns: &Bound<'_, PyDict>) -> PyResult<Vec<Source>> {
@@ -185,8 +185,10 @@ fn batches(r: Revalidation) -> Result<[RecordBatch; 4], ArrowError> {
 /// Cross-checks and deduplicates a roster (a dict of the roster columns)
 /// against `index` in one engine call. Returns a dict: findings, verdicts,
 /// pairs, clusters (Arrow tables), warnings (list of str), candidate_pairs
-/// (int) and model (the DedupModel that scored the pairs: `model` when given,
-/// else one trained on the roster).
+/// (int), model (the DedupModel that scored the pairs: `model` when given,
+/// else one trained on the roster) and checks_not_run (list of (check code,
+/// [roster column codes]): the checks that did not run for lack of a column
+/// absent from `columns`).
 #[pyfunction]
 #[pyo3(signature = (index, columns, threshold = 0.9, strong_threshold = 0.99, max_block_size = 400, model = None))]
 fn revalidate<'py>(
@@ -202,10 +204,11 @@ fn revalidate<'py>(
     let sources = roster_sources(columns)?;
     let roster = roster_columns(&sources)?;
     let model = model.map(DedupModel::model);
-    let (tables, model, warnings, candidate_pairs) = py.detach(|| {
+    let (tables, model, warnings, candidate_pairs, not_run) = py.detach(|| {
         let mut r = revalidation::revalidate(&index.inner, &roster, &cfg, model);
         let (model, warnings, candidate_pairs) = (r.model.clone(), std::mem::take(&mut r.warnings), r.candidate_pairs);
-        (batches(r), model, warnings, candidate_pairs)
+        let not_run = checks_not_run(std::mem::take(&mut r.checks_not_run));
+        (batches(r), model, warnings, candidate_pairs, not_run)
     });
     let tables = tables.map_err(|e| InvalidInputError::new_err(format!("revalidate: {e}")))?;
     let out = PyDict::new(py);
@@ -215,6 +218,7 @@ fn revalidate<'py>(
     out.set_item("warnings", warnings)?;
     out.set_item("candidate_pairs", candidate_pairs)?;
     out.set_item("model", DedupModel::from(model))?;
+    out.set_item("checks_not_run", not_run)?;
     Ok(out)
 }
 

@@ -5,7 +5,7 @@ use doichieu_engine::vocabulary::{concepts, fields::required_codes, Column, Term
 use pyo3::prelude::*;
 
 /// Every concept of the vocabulary ("verdicts", "severities", "owners",
-/// "duplicate_types", "match_kinds", "statuses", "fields"), each a list of
+/// "duplicate_types", "match_kinds", "statuses", "fields", "roster_checks"), each a list of
 /// (code, Vietnamese title, English title) in the engine's order.
 #[pyfunction]
 fn vocabulary() -> Vec<(&'static str, Vec<TermRow>)> {

@@ -453,6 +453,11 @@ _OUTPUT: Final = {
         "Đã đối chiếu {members} đảng viên với {population} bản ghi dân cư (ngày đối chiếu {as_of}), {seconds} giây",
         "Cross-checked {members} members against {population} population records (as of {as_of}) in {seconds} s",
     ),
+    "revalidate.checks_not_run": Message("Kiểm tra không chạy vì thiếu cột:", "Checks not run for lack of a column:"),
+    "revalidate.check_not_run": Message(
+        "Không kiểm tra {check}: danh sách không có cột {columns}",
+        "Not checked: {check}; the roster has no {columns} column",
+    ),
     "revalidate.verdicts": Message("Kết luận:", "Verdicts:"),
     "revalidate.findings_by_code": Message("Phát hiện theo mã:", "Findings by code:"),
     "revalidate.duplicates": Message(

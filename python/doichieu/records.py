@@ -87,6 +87,7 @@ __all__ = [
     "finding_codes",
     "load_population",
     "load_roster",
+    "read_roster",
     "read_table",
 ]
 
@@ -610,6 +611,34 @@ def load_roster(
     return canonical_columns(frame, ROSTER_COLUMNS, ROSTER_REQUIRED, f"roster {what}", extra_columns, hint)
 
 
+def read_roster(
+    source: str | Path | pl.DataFrame,
+    *,
+    extra_columns: Literal["error", "ignore"] = "error",
+    sheet: str | int | None = None,
+    header_row: int | None = None,
+    on_read: Callable[[TableReading], None] | None = None,
+) -> tuple[pl.DataFrame, tuple[str, ...]]:
+    """The roster as ``load_roster`` reads it, and the roster columns the source
+    has, in ``ROSTER_COLUMNS`` order: the engine is handed only those, and skips
+    the checks that need another. A roster without ``member_id`` has each member
+    known by its row as the spreadsheet shows it, "dòng 7" (its ``source_row``; its
+    position under the header when the table has none)."""
+    frame, what, hint = _as_frame(source, sheet, header_row, on_read)
+    table = canonical_columns(frame, ROSTER_COLUMNS, ROSTER_REQUIRED, f"roster {what}", extra_columns, hint)
+    aliases = _alias_table()
+    has = {aliases.get(fold) for fold in _header_folds([c for c in frame.columns if c not in SOURCE_COLUMNS])}
+    if "member_id" not in has:
+        row = (
+            pl.col("source_row").cast(pl.String)
+            if "source_row" in table.columns
+            else pl.int_range(2, table.height + 2).cast(pl.String)
+        )
+        table = table.with_columns(pl.format("dòng {}", row).alias("member_id"))
+        has.add("member_id")
+    return table, tuple(c for c in ROSTER_COLUMNS if c in has)
+
+
 def load_population(
     source: str | Path | pl.DataFrame,
     *,
@@ -781,7 +810,8 @@ class PopulationIndex:
     def _run(self, roster: pl.DataFrame) -> dict[str, pl.DataFrame]:
         raw = self._index.verify_all({c: roster[c] for c in ROSTER_COLUMNS})
         # Series built from Arrow take the field's name, not the one given: alias them.
-        return {name: pl.DataFrame([pl.Series(v).alias(k) for k, v in cols.items()]) for name, cols in raw.items()}
+        tables = ("findings", "verdicts", "candidates")
+        return {name: pl.DataFrame([pl.Series(v).alias(k) for k, v in raw[name].items()]) for name in tables}
 
     def verify_all(
         self,
@@ -804,13 +834,13 @@ class PopulationIndex:
         """
         if chunk_size < 1:
             raise InvalidInputError(f"chunk_size must be at least 1, got {chunk_size}")
-        frame = load_roster(roster, extra_columns=extra_columns)
+        frame, present = read_roster(roster, extra_columns=extra_columns)
         findings: list[pl.DataFrame] = []
         verdicts: list[pl.DataFrame] = []
         total = frame.height
         for start in range(0, max(total, 1), chunk_size):
             part = frame.slice(start, chunk_size)
-            f, v = _engine.verify_tables(self._index, {c: part[c] for c in ROSTER_COLUMNS}, row_offset=start)
+            f, v = _engine.verify_tables(self._index, {c: part[c] for c in present}, row_offset=start)
             findings.append(pl.DataFrame(f))
             verdicts.append(pl.DataFrame(v))
             if on_progress is not None:

@@ -543,6 +543,7 @@ def build_context(summary: Summary, prepared: Prepared) -> dict[str, Any]:
         "verdict_rows": verdict_rows,
         "owner_rows": owner_rows,
         "files": [p.name for p in summary.files],
+        "not_run": list(zip(summary.not_run_lines("vi"), summary.not_run_lines("en"), strict=True)),
     }
 
 

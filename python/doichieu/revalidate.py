@@ -52,7 +52,7 @@ from doichieu.records import (
     TableReading,
     finding_codes,
     load_population,
-    load_roster,
+    read_roster,
 )
 from doichieu.summary import Summary
 from doichieu.table_layout import SOURCE_COLUMNS, add_table_arguments, with_source
@@ -112,24 +112,30 @@ class Revalidation:
     two people (never for ``DUPLICATE_CITIZEN_ID``); a pair's ``cluster_id`` is
     null when it was cleared or is a weak link kept out of clusters. clusters:
     cluster_id, type, member_id, ward, party_unit, row, rebuilt from the pairs
-    that stay (a cleared pair may split a cluster).
+    that stay (a cleared pair may split a cluster). checks_not_run: (check
+    code, absent column codes) for each check the roster's columns kept from
+    running.
     """
 
     findings: pl.DataFrame
     verdicts: pl.DataFrame
     pairs: pl.DataFrame
     clusters: pl.DataFrame
+    checks_not_run: list[tuple[str, tuple[str, ...]]]
 
 
-def revalidate(index: PopulationIndex, roster: pl.DataFrame) -> Revalidation:
-    """Cross-checks and deduplicates a roster (as ``load_roster`` reads it) in
-    one engine call, the GIL released throughout."""
-    raw = _engine.revalidate(index.engine, {c: roster[c] for c in ROSTER_COLUMNS})
+def revalidate(index: PopulationIndex, roster: pl.DataFrame, present: tuple[str, ...] = ROSTER_COLUMNS) -> Revalidation:
+    """Cross-checks and deduplicates a roster (as ``read_roster`` reads it) in
+    one engine call, the GIL released throughout. Only the ``present`` columns
+    (the ones the file has) go to the engine, which skips the checks needing
+    another."""
+    raw = _engine.revalidate(index.engine, {c: roster[c] for c in present})
     return Revalidation(
         findings=pl.DataFrame(raw["findings"]),
         verdicts=pl.DataFrame(raw["verdicts"]),
         pairs=pl.DataFrame(raw["pairs"]),
         clusters=pl.DataFrame(raw["clusters"]),
+        checks_not_run=[(check, tuple(columns)) for check, columns in raw["checks_not_run"]],
     )
 
 
@@ -209,12 +215,12 @@ def run(
         index = PopulationIndex(population, as_of=as_of, extra_columns=extra_columns)
         lap("read population")
         progress.update(step, description=text("revalidate.reading_roster"))
-        roster = load_roster(
+        roster, present = read_roster(
             roster_path, extra_columns=extra_columns, sheet=sheet, header_row=header_row, on_read=readings.append
         )
         lap("read roster")
         progress.update(step, description=text("revalidate.checking"))
-        result = revalidate(index, roster)
+        result = revalidate(index, roster, present)
         findings, verdicts, pairs, clusters = result.findings, result.verdicts, result.pairs, result.clusters
         lap("engine")
         report_drawn = background.submit(_prepare_report, result, roster)
@@ -260,6 +266,7 @@ def run(
             files=files,
             seconds=time.perf_counter() - started,
             readings=readings,
+            checks_not_run=result.checks_not_run,
         )
         lap("summary")
         report_started = time.perf_counter()
@@ -294,6 +301,12 @@ def print_summary(summary: Summary, out: TextIO) -> None:
         as_of=summary.as_of.isoformat(),
         seconds=f"{summary.seconds:.1f}",
     )
+    not_run = summary.not_run_lines()
+    if not_run:
+        out.write(f"{text('revalidate.checks_not_run')}\n")
+        for line in not_run:
+            out.write(f"  {line}\n")
+        out.write("\n")
     out.write(f"{head}\n\n{text('revalidate.verdicts')}\n")
     verdicts = {_label(VERDICT_TERMS[v]): summary.verdicts.get(v, 0) for v in VERDICTS}
     width = max(map(len, verdicts))

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from doichieu.messages import language, text_in
 from doichieu.table_layout import TableReading
+from doichieu.vocabulary import FIELD_TERMS, ROSTER_CHECK_TERMS
 
 
 @dataclass
@@ -28,3 +30,16 @@ class Summary:
     stages: dict[str, float] = field(default_factory=dict)
     #: What was read from each input file: sheet, header row, rows set aside, characters removed.
     readings: list[TableReading] = field(default_factory=list)
+    #: The checks that did not run for lack of a column: (check code, the absent column codes).
+    checks_not_run: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+
+    def not_run_lines(self, lang: str | None = None) -> list[str]:
+        """Each check that did not run, in words, in ``lang`` (default: the language in force)."""
+        lang = lang or language()
+        lines = []
+        for check, columns in self.checks_not_run:
+            term = ROSTER_CHECK_TERMS[check]
+            titles = [FIELD_TERMS[c].title_vi if lang == "vi" else FIELD_TERMS[c].title_en for c in columns]
+            check_title = term.title_vi if lang == "vi" else term.title_en
+            lines.append(text_in(lang, "revalidate.check_not_run", check=check_title, columns=", ".join(titles)))
+        return lines

@@ -9,8 +9,9 @@ finding codes, titled by their summaries) and a mapping of code to
 its label as work lists and the report show it, Vietnamese first
 (``VERDICT_TITLES``: ``{"accept": "Chấp nhận / accept", …}``). The tables'
 columns: ``ROSTER_COLUMNS``, ``POPULATION_COLUMNS`` (in file order), the ones a
-file must have (``ROSTER_REQUIRED``, ``POPULATION_REQUIRED``), and every
-field's titles (``FIELD_TERMS``, ``FIELD_TITLES``).
+file must have (``ROSTER_REQUIRED``, ``POPULATION_REQUIRED``), every
+field's titles (``FIELD_TERMS``, ``FIELD_TITLES``), and the checks of a roster
+that need columns a short list may lack (``ROSTER_CHECK_TERMS``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ __all__ = [
     "OWNER_TITLES",
     "POPULATION_COLUMNS",
     "POPULATION_REQUIRED",
+    "ROSTER_CHECK_TERMS",
     "ROSTER_COLUMNS",
     "ROSTER_REQUIRED",
     "SEVERITIES",
@@ -87,6 +89,8 @@ MATCH_KIND_TERMS: Final = _terms("match_kinds")
 STATUS_TERMS: Final = _terms("statuses")
 #: Every field of either table; the Vietnamese title is the running-text form.
 FIELD_TERMS: Final = _terms("fields")
+#: The cross-check's checks of the party record, each skipped where the roster lacks a column it reads.
+ROSTER_CHECK_TERMS: Final = _terms("roster_checks")
 
 #: Every finding code, titled by its one-line summary (``_engine.finding_codes``).
 CODE_TERMS: Final = MappingProxyType(
@@ -109,7 +113,7 @@ MATCH_KIND_TITLES: Final[dict[str, str]] = _titles(MATCH_KIND_TERMS)
 STATUS_TITLES: Final[dict[str, str]] = _titles(STATUS_TERMS)
 FIELD_TITLES: Final[dict[str, str]] = _titles(FIELD_TERMS)
 
-#: The roster's columns, in file order; all but ``birth_name`` are required.
+#: The roster's columns, in file order; a file must have ``full_name`` and ``citizen_id``.
 ROSTER_COLUMNS: Final[tuple[str, ...]] = tuple(_engine.ROSTER_COLUMNS)
 ROSTER_REQUIRED: Final[tuple[str, ...]] = tuple(_engine.ROSTER_REQUIRED)
 #: The population table's columns, in order; ``other_names`` (``;``-separated)

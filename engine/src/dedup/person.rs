@@ -31,7 +31,7 @@ pub fn person_of(m: &PreparedMember<'_>, writer: &mut Writer) -> OwnedPerson {
     // cross-check reports the length, deduplication compares the digits.
     let party_card = m
         .party_card_number
-        .filter(|c| matches!(c.value, Ok(()) | Err(CardProblem::Length(1..))))
+        .filter(|c| matches!(c.value, Ok(_) | Err(CardProblem::Length(1..))))
         .map(|c| c.raw.chars().filter(char::is_ascii_digit).collect::<String>());
     OwnedPerson {
         full_name: m.full_name.usable().unwrap_or("").to_string(),

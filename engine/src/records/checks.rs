@@ -202,21 +202,31 @@ pub enum CardProblem {
     Length(u8),
 }
 
+/// A card number that reads: 8 digits, or 7 whose leading zero a spreadsheet
+/// dropped (it stored the number as a number) and the reading put back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Card {
+    pub zero_restored: bool,
+}
+
 /// Party card numbers have had 8 digits since 2003; separators are forgiven.
-pub fn check_card(raw: &str) -> Result<(), CardProblem> {
+/// Seven digits starting with 0 lost no zero: a digit is missing.
+pub fn check_card(raw: &str) -> Result<Card, CardProblem> {
     let s = raw.trim().trim_start_matches('\'');
     let mut digits = 0u32;
+    let mut first = None;
     for c in s.chars() {
         if c.is_ascii_digit() {
             digits += 1;
+            first.get_or_insert(c);
         } else if !(c.is_whitespace() || matches!(c, '.' | '-')) {
             return Err(CardProblem::Characters);
         }
     }
-    if digits == 8 {
-        Ok(())
-    } else {
-        Err(CardProblem::Length(digits.min(255) as u8))
+    match digits {
+        8 => Ok(Card { zero_restored: false }),
+        7 if first != Some('0') => Ok(Card { zero_restored: true }),
+        n => Err(CardProblem::Length(n.min(255) as u8)),
     }
 }
 
@@ -264,11 +274,20 @@ mod tests {
 
     #[test]
     fn cards() {
-        assert_eq!(check_card("12345678"), Ok(()));
-        assert_eq!(check_card("1234 5678"), Ok(()));
-        assert_eq!(check_card("'12.345.678"), Ok(()));
-        assert_eq!(check_card("1234567"), Err(CardProblem::Length(7)));
+        let read = Ok(Card { zero_restored: false });
+        assert_eq!(check_card("12345678"), read);
+        assert_eq!(check_card("1234 5678"), read);
+        assert_eq!(check_card("'12.345.678"), read);
+        assert_eq!(check_card("01234567"), read);
         assert_eq!(check_card("1234567A"), Err(CardProblem::Characters));
+        assert_eq!(check_card("123456"), Err(CardProblem::Length(6)));
+    }
+
+    #[test]
+    fn a_card_number_one_digit_short_lost_its_zero_unless_it_starts_with_one() {
+        assert_eq!(check_card("1234567"), Ok(Card { zero_restored: true }));
+        assert_eq!(check_card("'123 4567"), Ok(Card { zero_restored: true }));
+        assert_eq!(check_card("0123456"), Err(CardProblem::Length(7)));
     }
 
     #[test]

@@ -29,8 +29,10 @@ pub enum Malformed {
     Characters,
     /// "4.2090001234E+10": a spreadsheet stored the number as a number.
     Scientific,
-    /// The count of digits, when it is neither 9 nor 12.
+    /// The count of digits, when it is neither 9 nor 12 nor a number that lost its zeros.
     Length(u8),
+    /// One digit short and starting with 0: no zero was lost, a digit is missing.
+    DigitMissing(u8),
 }
 
 impl Malformed {
@@ -45,6 +47,9 @@ impl Malformed {
                 "số CCCD bị bảng tính ghi dạng số mũ (vd. 4,2E+10) và mất chữ số; định dạng cột là Văn bản rồi nhập lại".into()
             }
             Malformed::Length(n) => format!("số CCCD có {n} chữ số; số định danh cá nhân có 12 chữ số (CMND cũ có 9)"),
+            Malformed::DigitMissing(n) => format!(
+                "số CCCD có {n} chữ số và bắt đầu bằng 0: thiếu một chữ số (không phải số 0 đầu bị bảng tính làm mất)"
+            ),
         }
     }
 
@@ -59,16 +64,27 @@ impl Malformed {
                 "a spreadsheet stored the citizen ID in scientific notation (e.g. 4.2E+10) and lost digits; format the column as Text and re-enter it".into()
             }
             Malformed::Length(n) => format!("the citizen ID has {n} digits; the personal number has 12 (the old CMND 9)"),
+            Malformed::DigitMissing(n) => format!(
+                "the citizen ID has {n} digits and starts with 0: a digit is missing (not a leading zero a spreadsheet dropped)"
+            ),
         }
     }
 }
 
-/// The cleaned number and whether a leading zero was put back (Excel drops it when
-/// it stores "042090001234" as the number 42090001234).
+/// The cleaned number and how many leading zeros were put back (Excel drops them
+/// when it stores "042090001234" as the number 42090001234, or "001185001234" as
+/// 1185001234).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cleaned {
     pub id: CleanId,
-    pub zero_restored: bool,
+    pub zeros_restored: u8,
+}
+
+impl Cleaned {
+    /// A number read as typed, no zero put back.
+    pub const fn read(id: CleanId) -> Cleaned {
+        Cleaned { id, zeros_restored: 0 }
+    }
 }
 
 fn is_separator(c: char) -> bool {
@@ -82,10 +98,10 @@ pub fn clean(raw: &str) -> Cleaned {
     let mut s = raw.trim();
     s = s.strip_prefix('\'').unwrap_or(s).trim();
     if s.is_empty() {
-        return Cleaned { id: CleanId::Missing, zero_restored: false };
+        return Cleaned::read(CleanId::Missing);
     }
     if s.contains(['e', 'E']) && s.contains('+') {
-        return Cleaned { id: CleanId::Malformed(Malformed::Scientific), zero_restored: false };
+        return Cleaned::read(CleanId::Malformed(Malformed::Scientific));
     }
     // "42090001234.0": a number rendered as a float. Thousand groups are 3 digits long.
     if let Some((int, frac)) = s.rsplit_once('.') {
@@ -117,19 +133,30 @@ pub fn clean(raw: &str) -> Cleaned {
         }
     }
     if let Some(p) = problem {
-        return Cleaned { id: CleanId::Malformed(p), zero_restored: false };
+        return Cleaned::read(CleanId::Malformed(p));
     }
-    let id = match digits {
-        0 => CleanId::Missing,
-        12 => CleanId::Personal(value),
-        9 => CleanId::Legacy(value),
-        // Every personal number starts with 0 (province codes 001–096), every CMND
-        // number of the northern provinces too: one digit short is a dropped zero.
-        11 => return Cleaned { id: CleanId::Personal(value), zero_restored: true },
-        8 => return Cleaned { id: CleanId::Legacy(value), zero_restored: true },
-        n => CleanId::Malformed(Malformed::Length(n.min(255) as u8)),
-    };
-    Cleaned { id, zero_restored: false }
+    let first_is_zero = s.trim_start_matches(|c: char| !c.is_ascii_digit()).starts_with('0');
+    lost_zeros(value, digits, first_is_zero)
+}
+
+/// What a count of digits makes of a number. Every personal number starts with
+/// 0 (province codes 001–096), two zeros for provinces 001–009; every CMND
+/// number of the northern provinces too. A spreadsheet that stored the number
+/// as a number dropped them, so a number short by as many digits as its
+/// province code's zeros, and starting with a digit other than 0, gets them
+/// back. Short by one and starting with 0, it lost no zero: a digit is missing.
+fn lost_zeros(value: u64, digits: u32, first_is_zero: bool) -> Cleaned {
+    let restored = |id, zeros| Cleaned { id, zeros_restored: zeros };
+    match (digits, first_is_zero) {
+        (0, _) => Cleaned::read(CleanId::Missing),
+        (12, _) => Cleaned::read(CleanId::Personal(value)),
+        (9, _) => Cleaned::read(CleanId::Legacy(value)),
+        (11 | 8, true) => Cleaned::read(CleanId::Malformed(Malformed::DigitMissing(digits as u8))),
+        (11, false) => restored(CleanId::Personal(value), 1),
+        (10, false) => restored(CleanId::Personal(value), 2),
+        (8, false) => restored(CleanId::Legacy(value), 1),
+        (n, _) => Cleaned::read(CleanId::Malformed(Malformed::Length(n.min(255) as u8))),
+    }
 }
 
 /// A 12-digit number written with its leading zeros.
@@ -187,15 +214,31 @@ mod tests {
     }
 
     #[test]
-    fn dropped_leading_zero_is_put_back_and_said() {
-        let c = clean("42090001234");
-        assert_eq!(c.id, CleanId::Personal(42_090_001_234));
-        assert!(c.zero_restored);
-        let c = clean("42090001234.0");
-        assert_eq!(c.id, CleanId::Personal(42_090_001_234));
-        assert!(c.zero_restored);
-        assert!(!clean("042090001234").zero_restored);
-        assert_eq!(clean("12345678").id, CleanId::Legacy(12_345_678));
+    fn dropped_leading_zeros_are_put_back_and_said() {
+        let zeros = |s: &str| {
+            let c = clean(s);
+            (c.id, c.zeros_restored)
+        };
+        // Provinces 010–099 lose one zero, 001–009 two.
+        assert_eq!(zeros("42090001234"), (CleanId::Personal(42_090_001_234), 1));
+        assert_eq!(zeros("42090001234.0"), (CleanId::Personal(42_090_001_234), 1));
+        assert_eq!(zeros("1185001234"), (CleanId::Personal(1_185_001_234), 2));
+        assert_eq!(zeros("1185001234.0"), (CleanId::Personal(1_185_001_234), 2));
+        assert_eq!(format_personal(1_185_001_234), "001185001234");
+        assert_eq!(zeros("042090001234"), (CleanId::Personal(42_090_001_234), 0));
+        assert_eq!(zeros("001185001234"), (CleanId::Personal(1_185_001_234), 0));
+        assert_eq!(zeros("12345678"), (CleanId::Legacy(12_345_678), 1));
+    }
+
+    #[test]
+    fn one_digit_short_and_starting_with_zero_lost_a_digit_not_a_zero() {
+        assert_eq!(clean("04209000123"), Cleaned::read(CleanId::Malformed(Malformed::DigitMissing(11))));
+        assert_eq!(clean("'0420 9000 123"), Cleaned::read(CleanId::Malformed(Malformed::DigitMissing(11))));
+        assert_eq!(clean("01234567"), Cleaned::read(CleanId::Malformed(Malformed::DigitMissing(8))));
+        // Ten digits starting with 0 are two short and no lost zeros either.
+        assert_eq!(clean("0118500123"), Cleaned::read(CleanId::Malformed(Malformed::Length(10))));
+        assert!(Malformed::DigitMissing(11).message_vi().contains("thiếu một chữ số"));
+        assert!(Malformed::DigitMissing(11).message_en().contains("a digit is missing"));
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub use index::{BuildReport, Candidate, Options, PopulationIndex, PopulationView
 pub use prepared::{DateReading, GenderReading, Given, IdReading, NameReading, PreparedMember, Read};
 
 use crate::column::StrColumn;
-use crate::vocabulary::{Field, POPULATION_COLUMNS, ROSTER_COLUMNS};
+use crate::vocabulary::{Field, RosterFields, POPULATION_COLUMNS, ROSTER_COLUMNS};
 
 /// The longest value of any field, in UTF-8 bytes, that is read as data; longer
 /// ones are reported as unreadable (a wrong column, or an attack), never compared.
@@ -135,6 +135,10 @@ pub trait StrSource: Sync {
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// True for a column the table does not have at all (not one whose values are all missing).
+    fn is_absent(&self) -> bool {
+        false
+    }
 }
 
 impl StrSource for StrColumn {
@@ -174,6 +178,9 @@ impl StrSource for Absent {
     fn get(&self, _: usize) -> Option<&str> {
         None
     }
+    fn is_absent(&self) -> bool {
+        true
+    }
 }
 
 /// Rows of a roster, however stored.
@@ -187,6 +194,10 @@ pub trait RosterSource: Sync {
     }
     fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+    /// The columns the roster has; the checks that read an absent one do not run.
+    fn fields(&self) -> RosterFields {
+        RosterFields::ALL
     }
 }
 
@@ -240,6 +251,9 @@ impl RosterSource for RosterColumns<'_> {
     }
     fn value(&self, i: usize, field: Field) -> Option<&str> {
         field.roster_position().and_then(|p| self.columns[p].get(i))
+    }
+    fn fields(&self) -> RosterFields {
+        RosterFields::from_fn(|field| field.roster_position().is_some_and(|p| !self.columns[p].is_absent()))
     }
 }
 

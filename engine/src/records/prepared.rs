@@ -3,7 +3,7 @@
 //! nothing; each reading keeps the value as typed (trimmed) beside what was made
 //! of it, so a rule can say why a value did not read.
 
-use super::checks::{check_card, party_founded, CardProblem};
+use super::checks::{check_card, party_founded, Card, CardProblem};
 
 use super::citizen_id::{clean, CleanId, Cleaned, Malformed};
 use super::places::{self, Place};
@@ -108,7 +108,7 @@ impl<'a> IdReading<'a> {
     fn read(raw: Option<&'a str>) -> IdReading<'a> {
         let raw = present(raw).unwrap_or("");
         let cleaned = if raw.len() > MAX_VALUE_BYTES {
-            Cleaned { id: CleanId::Malformed(Malformed::Length(255)), zero_restored: false }
+            Cleaned::read(CleanId::Malformed(Malformed::Length(255)))
         } else {
             clean(raw)
         };
@@ -140,8 +140,8 @@ pub struct PreparedMember<'a> {
     pub date_of_birth: Read<'a, DateReading>,
     pub gender: Read<'a, GenderReading>,
     pub citizen_id: IdReading<'a>,
-    /// Ok when the card number is 8 digits (separators forgiven).
-    pub party_card_number: Option<Given<'a, Result<(), CardProblem>>>,
+    /// Ok when the card number is 8 digits (separators forgiven), or 7 that lost their leading zero.
+    pub party_card_number: Option<Given<'a, Result<Card, CardProblem>>>,
     pub admission_date: Read<'a, DateReading>,
     pub official_date: Read<'a, DateReading>,
     pub party_unit: Option<&'a str>,

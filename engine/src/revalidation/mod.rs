@@ -16,7 +16,7 @@ pub mod tables;
 use crate::column::StrColumn;
 use crate::dedup::{self, ClusterMember, Config, Model};
 use crate::records::{PopulationIndex, RosterSource};
-use crate::vocabulary::Field;
+use crate::vocabulary::{Field, RosterCheck};
 pub use cut::{cut, CheckedPair, PairStatus, PopulationCheck};
 pub use link::{population_links, shown_score, LINK_MIN_SCORE};
 use tables::gather;
@@ -55,6 +55,8 @@ pub struct Revalidation {
     pub candidate_pairs: usize,
     /// Oversized blocks, described without personal data.
     pub warnings: Vec<String>,
+    /// The checks that did not run, each with the roster columns it lacked.
+    pub checks_not_run: Vec<(RosterCheck, Vec<Field>)>,
 }
 
 /// Cross-checks and deduplicates a roster against the population data (see the
@@ -99,5 +101,6 @@ pub fn revalidate<R: RosterSource + ?Sized>(
         model: found.model,
         candidate_pairs: found.candidate_pairs,
         warnings: found.warnings,
+        checks_not_run: roster.fields().not_run(),
     }
 }

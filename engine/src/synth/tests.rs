@@ -4,6 +4,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::*;
+use crate::records::checks::check_card;
+use crate::records::citizen_id::{clean, CleanId};
 
 fn generator(members: u64, seed: u64) -> Generator {
     Generator::new(Config::new(members, seed)).unwrap()
@@ -183,7 +185,10 @@ fn findings_come_at_roughly_the_configured_rates() {
     // Transfer copies without a number add theirs to the members without one.
     near("CITIZEN_ID_MISSING", rates.id_missing + rates.transfer_duplicate * 0.7);
     near("CITIZEN_ID_MALFORMED", rates.id_malformed);
-    near("CARD_NUMBER_MALFORMED", rates.card_malformed);
+    // A dropped digit that leaves 7 not starting with 0 reads as a lost leading zero.
+    let cards = share("CARD_NUMBER_MALFORMED") + share("CARD_NUMBER_LEADING_ZERO");
+    let expected = rates.card_malformed;
+    assert!(cards > expected * 0.7 && cards < expected * 1.3, "cards: {cards:.4} against {expected:.4}");
     near("OFFICIAL_BEFORE_ADMISSION", rates.official_before_admission);
     near("NAME_DIACRITICS_MISSING", rates.diacritics_lost);
     near("GENDER_MISMATCH", rates.gender_mismatch + rates.borrowed_id / 2.0);
@@ -287,6 +292,7 @@ fn the_truth_agrees_with_the_rows() {
     let r = &chunk.roster;
     let checked = [
         "CITIZEN_ID_MISSING",
+        "CITIZEN_ID_LEADING_ZERO",
         "CITIZEN_ID_MALFORMED",
         "LEGACY_ID_ONLY",
         "CITIZEN_ID_UNKNOWN_PROVINCE",
@@ -296,6 +302,7 @@ fn the_truth_agrees_with_the_rows() {
         "DOB_MISMATCH",
         "GENDER_MISMATCH",
         "CARD_NUMBER_MALFORMED",
+        "CARD_NUMBER_LEADING_ZERO",
         "OFFICIAL_BEFORE_ADMISSION",
         "UNDER_AGE_AT_ADMISSION",
         "STATUS_NOT_ELIGIBLE",
@@ -309,8 +316,10 @@ fn the_truth_agrees_with_the_rows() {
         let mut add = |code: &str| {
             expected.insert((mids[i].clone(), code.to_string()));
         };
-        if cards[i].as_ref().is_none_or(|card| card.len() != 8 || !card.bytes().all(|b| b.is_ascii_digit())) {
-            add("CARD_NUMBER_MALFORMED");
+        match cards[i].as_deref().map(check_card) {
+            None | Some(Err(_)) => add("CARD_NUMBER_MALFORMED"),
+            Some(Ok(card)) if card.zero_restored => add("CARD_NUMBER_LEADING_ZERO"),
+            Some(Ok(_)) => {}
         }
         let adm = parse_date(&adms[i]);
         let adm_day = dates::days_from_civil(adm.0, adm.1, adm.2);
@@ -327,7 +336,17 @@ fn the_truth_agrees_with_the_rows() {
         if statuses[i] != "official" {
             add("STATUS_NOT_ELIGIBLE");
         }
-        let number = cids[i].as_deref().map(digits).unwrap_or_default();
+        // Read as the record model reads it: zeros a spreadsheet dropped put back.
+        let cleaned = cids[i].as_deref().map(clean);
+        if cleaned.is_some_and(|c| c.zeros_restored > 0) {
+            add("CITIZEN_ID_LEADING_ZERO");
+        }
+        let number = match cleaned.map(|c| c.id) {
+            Some(CleanId::Personal(n)) => format!("{n:012}"),
+            Some(CleanId::Legacy(n)) => format!("{n:09}"),
+            Some(CleanId::Malformed(_)) => "?".into(),
+            Some(CleanId::Missing) | None => String::new(),
+        };
         let found = match number.len() {
             0 => {
                 add("CITIZEN_ID_MISSING");

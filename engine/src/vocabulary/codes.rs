@@ -173,6 +173,11 @@ codes! {
         "Party card number missing or malformed (8 digits)",
         "Sửa số thẻ đảng viên theo thẻ hoặc hồ sơ (8 chữ số); định dạng cột là Văn bản",
         "Correct the card number from the card or the file (8 digits); format the column as Text";
+    CardNumberLeadingZero = "CARD_NUMBER_LEADING_ZERO", Info, PartyBoard, "party_card_number",
+        "Đã bổ sung số 0 đầu của số thẻ đảng viên bị bảng tính làm mất",
+        "A leading zero of the party card number lost by a spreadsheet was put back",
+        "Không cần làm gì; lần sau định dạng cột số thẻ đảng viên là Văn bản",
+        "Nothing; format the party card number column as Text next time";
     OfficialBeforeAdmission = "OFFICIAL_BEFORE_ADMISSION", Error, PartyBoard, "official_date",
         "Ngày chính thức không sau ngày vào Đảng",
         "The official date is not after the admission date",
@@ -418,6 +423,10 @@ messages! {
     CitizenIdLeadingZero = CitizenIdLeadingZero,
         "Số có {digits} chữ số: đã thêm số 0 đầu mà bảng tính làm mất; nên định dạng cột là Văn bản",
         "The number had {digits} digits: the leading zero a spreadsheet dropped was put back; format the column as Text";
+    /// Ten digits: provinces 001–009 lose two zeros.
+    CitizenIdLeadingZeros = CitizenIdLeadingZero,
+        "Số có {digits} chữ số: đã thêm hai số 0 đầu mà bảng tính làm mất; nên định dạng cột là Văn bản",
+        "The number had {digits} digits: the two leading zeros a spreadsheet dropped were put back; format the column as Text";
     CitizenIdUnknownProvince = CitizenIdUnknownProvince,
         "Mã tỉnh {province} không thuộc 63 mã nơi đăng ký khai sinh; {who}",
         "Province code {province} is none of the 63 birth-registration codes; {who}";
@@ -460,10 +469,10 @@ messages! {
     CardNumberLength = CardNumberMalformed,
         "Số thẻ đảng viên có {digits} chữ số; số thẻ gồm 8 chữ số",
         "The party card number has {digits} digits; it is 8";
-    /// Seven digits: most likely a leading zero a spreadsheet dropped.
-    CardNumberLostZero = CardNumberMalformed,
-        "Số thẻ đảng viên có {digits} chữ số; số thẻ gồm 8 chữ số (có thể bảng tính đã làm mất số 0 đầu)",
-        "The party card number has {digits} digits; it is 8 (a spreadsheet may have dropped a leading zero)";
+    /// One digit short and not starting with 0: the leading zero a spreadsheet dropped.
+    CardNumberLostZero = CardNumberLeadingZero,
+        "Số thẻ đảng viên có {digits} chữ số: đã thêm số 0 đầu mà bảng tính làm mất; nên định dạng cột là Văn bản",
+        "The party card number had {digits} digits: the leading zero a spreadsheet dropped was put back; format the column as Text";
     OfficialBeforeAdmission = OfficialBeforeAdmission,
         "Ngày chính thức ({official}) không sau ngày vào Đảng ({admission}); thời gian dự bị thường là 12 tháng",
         "The official date ({official}) is not after the admission date ({admission}); probation normally lasts 12 months";

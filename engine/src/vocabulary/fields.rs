@@ -27,7 +27,10 @@ terms! {
 }
 
 /// A column of a table: its field, and whether a file must have it (a missing
-/// value in a column that is there is a finding, not a refusal).
+/// value in a column that is there is a finding, not a refusal). A roster
+/// column no file can do without is required; the others are read where a file
+/// has them, and the checks that need one that is absent do not run
+/// (`RosterCheck`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Column {
     pub field: Field,
@@ -42,21 +45,23 @@ const fn optional(field: Field) -> Column {
     Column { field, required: false }
 }
 
-/// The roster's columns, in the order files and tables carry them.
+/// The roster's columns, in the order files and tables carry them. The name
+/// and the citizen ID are required: without them no member can be looked up in
+/// the population data. A member without `member_id` is known by file and row.
 pub const ROSTER: [Column; 13] = [
-    required(Field::MemberId),
+    optional(Field::MemberId),
     required(Field::FullName),
     optional(Field::BirthName),
-    required(Field::DateOfBirth),
-    required(Field::Gender),
+    optional(Field::DateOfBirth),
+    optional(Field::Gender),
     required(Field::CitizenId),
-    required(Field::PartyCardNumber),
-    required(Field::AdmissionDate),
-    required(Field::OfficialDate),
-    required(Field::PartyUnit),
-    required(Field::Ward),
-    required(Field::Hometown),
-    required(Field::Status),
+    optional(Field::PartyCardNumber),
+    optional(Field::AdmissionDate),
+    optional(Field::OfficialDate),
+    optional(Field::PartyUnit),
+    optional(Field::Ward),
+    optional(Field::Hometown),
+    optional(Field::Status),
 ];
 
 /// The population table's columns, in order.
@@ -152,7 +157,7 @@ mod tests {
     #[test]
     fn required_columns() {
         assert_eq!(required_codes(&POPULATION), ["citizen_id", "full_name", "date_of_birth", "gender", "hometown"]);
-        assert_eq!(required_codes(&ROSTER).len(), 12);
+        assert_eq!(required_codes(&ROSTER), ["full_name", "citizen_id"]);
         assert!(!ROSTER[Field::BirthName.roster_position().unwrap()].required);
     }
 }

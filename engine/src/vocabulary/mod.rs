@@ -65,6 +65,7 @@ pub mod duplicate_types;
 pub mod fields;
 pub mod match_kinds;
 pub mod owners;
+pub mod roster_checks;
 pub mod severities;
 pub mod statuses;
 pub mod verdicts;
@@ -74,6 +75,7 @@ pub use duplicate_types::DuplicateType;
 pub use fields::{Column, Field, POPULATION, POPULATION_COLUMNS, ROSTER, ROSTER_COLUMNS};
 pub use match_kinds::MatchKind;
 pub use owners::Owner;
+pub use roster_checks::{RosterCheck, RosterFields};
 pub use severities::Severity;
 pub use statuses::Status;
 pub use verdicts::Verdict;
@@ -103,6 +105,7 @@ pub fn concepts() -> Vec<(&'static str, Vec<TermRow>)> {
         ("match_kinds", terms::<MatchKind>()),
         ("statuses", terms::<Status>()),
         ("fields", terms::<Field>()),
+        ("roster_checks", terms::<RosterCheck>()),
     ]
 }
 
@@ -133,6 +136,7 @@ mod tests {
         check(MatchKind::from_code);
         check(Status::from_code);
         check(Field::from_code);
+        check(RosterCheck::from_code);
     }
 
     #[test]

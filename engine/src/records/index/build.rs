@@ -24,6 +24,8 @@ pub struct BuildReport {
     pub citizen_id_missing: usize,
     /// Values in `citizen_id` that are not 12 digits (9-digit ones are also indexed as old numbers).
     pub citizen_id_malformed: usize,
+    /// Numbers read with the leading zeros a spreadsheet dropped put back.
+    pub citizen_id_zeros_restored: usize,
     /// Numbers held by more than one row.
     pub citizen_id_duplicated: usize,
     /// Old 9-digit numbers held by more than one row (common: they were reused).
@@ -39,6 +41,7 @@ impl BuildReport {
         self.rows += o.rows;
         self.citizen_id_missing += o.citizen_id_missing;
         self.citizen_id_malformed += o.citizen_id_malformed;
+        self.citizen_id_zeros_restored += o.citizen_id_zeros_restored;
         self.date_of_birth_unreadable += o.date_of_birth_unreadable;
         self.gender_unreadable += o.gender_unreadable;
         self.name_unusable += o.name_unusable;
@@ -54,6 +57,10 @@ impl BuildReport {
         };
         say(self.citizen_id_missing, "rows without a citizen ID (found only by name and date of birth)");
         say(self.citizen_id_malformed, "rows whose citizen ID is not 12 digits (found only by name and date of birth)");
+        say(
+            self.citizen_id_zeros_restored,
+            "citizen IDs stored as numbers, read with their leading zeros put back (format the column as Text)",
+        );
         say(
             self.citizen_id_duplicated,
             "citizen IDs held by more than one row (members with them get POPULATION_DUPLICATE_ID)",
@@ -237,7 +244,11 @@ impl PopulationIndex {
         }
         b.lens.push((b.text.len() - start) as u64);
 
-        match citizen_id.map(|s| clean(s).id) {
+        let cleaned = citizen_id.map(clean);
+        if cleaned.is_some_and(|c| c.zeros_restored > 0) {
+            b.report.citizen_id_zeros_restored += 1;
+        }
+        match cleaned.map(|c| c.id) {
             None | Some(CleanId::Missing) => b.report.citizen_id_missing += 1,
             Some(CleanId::Personal(id)) => b.ids.push((id, row)),
             Some(CleanId::Legacy(old)) => {

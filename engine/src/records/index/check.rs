@@ -7,13 +7,16 @@ use super::{Outcome, PopulationIndex, Search, Work, DOB_UNREADABLE, GENDER_UNREA
 use crate::names::MatchKind;
 use crate::records::checks::{FindingSink, Tally};
 use crate::records::PreparedMember;
-use crate::vocabulary::Severity;
+use crate::vocabulary::{RosterCheck, RosterFields, Severity};
 
 impl PopulationIndex {
-    /// Findings go to `sink`; candidates stay in `w`.
+    /// Findings go to `sink`; candidates stay in `w`. A check that reads a column
+    /// the roster lacks (`fields`) does not run: its values are not missing, the
+    /// file never had them.
     pub(super) fn check<'m, S: FindingSink>(
         &'m self,
         m: &PreparedMember<'m>,
+        fields: RosterFields,
         w: &mut Work,
         sink: &mut S,
     ) -> (Option<Severity>, Outcome<'m>) {
@@ -22,12 +25,23 @@ impl PopulationIndex {
         let mut outcome = Outcome::default();
 
         // The party record on its own.
-        member_id::check(m.member_id, &mut t);
-        status::check(m.status, &mut t);
-        party_card::check(m.party_card_number, &mut t);
-        dates::check_party_dates(m, &mut t);
-        gender::check(&m.gender, &mut t);
-        name::check(m, &mut t);
+        let runs = |check| fields.runs(check);
+        if runs(RosterCheck::MemberId) {
+            member_id::check(m.member_id, &mut t);
+        }
+        if runs(RosterCheck::Status) {
+            status::check(m.status, &mut t);
+        }
+        if runs(RosterCheck::PartyCardNumber) {
+            party_card::check(m.party_card_number, &mut t);
+        }
+        dates::check_party_dates(m, fields, &mut t);
+        if runs(RosterCheck::Gender) {
+            gender::check(&m.gender, &mut t);
+        }
+        if runs(RosterCheck::FullName) {
+            name::check(m, &mut t);
+        }
         let search = Search {
             name: m.search_name().unwrap_or(""),
             dob: m.date_of_birth.value.date(),
@@ -36,8 +50,12 @@ impl PopulationIndex {
         };
 
         // The citizen ID, and the population record it leads to.
-        citizen_id::leading_zero(&m.citizen_id, &mut t);
-        let personal = self.look_up_number(&m.citizen_id, &search, w, &mut t, &mut outcome);
+        let personal = if runs(RosterCheck::CitizenId) {
+            citizen_id::leading_zero(&m.citizen_id, &mut t);
+            self.look_up_number(&m.citizen_id, &search, w, &mut t, &mut outcome)
+        } else {
+            None
+        };
 
         // Cross-checks against the matched population record.
         let matched = outcome.matched.map(|r| self.view(r as usize));

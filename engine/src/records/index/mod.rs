@@ -27,7 +27,7 @@ use super::{MemberRecord, PreparedMember, RosterSource};
 use crate::names::{Comparer, MatchKind, NameMatch, Writer};
 use crate::values::dates::{today, PartialDate};
 use crate::values::gender::Gender;
-use crate::vocabulary::Verdict;
+use crate::vocabulary::{RosterFields, Verdict};
 
 /// Separates a row's fields in the text arena; removed from values on the way in.
 const SEP: char = '\u{1F}';
@@ -375,7 +375,7 @@ impl PopulationIndex {
         with_work(|w| {
             let mut findings: Vec<Finding> = Vec::new();
             let prepared = PreparedMember::read(member, self.options.as_of, &mut w.buf);
-            let (worst, outcome) = self.check(&prepared, w, &mut findings);
+            let (worst, outcome) = self.check(&prepared, RosterFields::ALL, w, &mut findings);
             let name_match = outcome.name.map(|(_, _, a, b)| Comparer::default().compare(a, b, true));
             Verification {
                 verdict: Verdict::of(worst),
@@ -404,6 +404,7 @@ impl PopulationIndex {
         F: Fn(&PreparedMember<'_>, &mut Writer) -> T + Sync,
     {
         let n = roster.len();
+        let fields = roster.fields();
         let chunks: Vec<(VerificationColumns, Vec<T>)> = (0..n.div_ceil(CHUNK))
             .into_par_iter()
             .map(|c| {
@@ -422,7 +423,7 @@ impl PopulationIndex {
                         out.findings.current = i as u32;
                         let member = roster.member(i);
                         let prepared = PreparedMember::read(&member, self.options.as_of, &mut w.buf);
-                        let (worst, outcome) = self.check(&prepared, w, &mut out.findings);
+                        let (worst, outcome) = self.check(&prepared, fields, w, &mut out.findings);
                         out.verdict.push(Verdict::of(worst));
                         out.matched.push(outcome.matched);
                         out.name_kind.push(outcome.name.map(|n| n.0));

@@ -427,7 +427,11 @@ pub(crate) fn member<'g>(g: &'g Generator, people: &People<'_>, m: u64) -> Membe
     let (citizen_id, id, id_cause) = match plan.id {
         IdPlan::Own => (Some(format12(number, separators(&mut rp, rates.id_separators))), IdGiven::Twelve(number), ""),
         IdPlan::Missing => (None, IdGiven::Missing, "id_missing"),
-        IdPlan::Malformed => (Some(malformed(number, &mut rp)), IdGiven::Malformed, "id_digits_wrong_count"),
+        IdPlan::Malformed => {
+            let value = malformed(number, &mut rp);
+            let given = IdGiven::malformed(&value);
+            (Some(value), given, "id_digits_wrong_count")
+        }
         IdPlan::Legacy => {
             let o = old.expect("planned only for holders of an old number");
             (Some(format!("{:09}", o.number)), IdGiven::Legacy(m), "old_number_given")

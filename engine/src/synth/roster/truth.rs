@@ -9,6 +9,8 @@
 //! gives a name, date and gender mismatch) is claimed everywhere it shows.
 
 use crate::names::kind_and_score;
+use crate::records::checks::{check_card, Card};
+use crate::records::citizen_id::{clean, CleanId, Cleaned};
 use crate::synth::data::PROVINCES;
 use crate::synth::dates::{birthday, day_number};
 use crate::synth::noise::{ContentNoise, Form, Legacy};
@@ -49,6 +51,19 @@ pub(super) enum IdGiven {
     /// An old 9-digit number; the person who gave it.
     Legacy(u64),
     Twelve(u64),
+    /// A malformed value the record model reads as a number whose leading zeros a
+    /// spreadsheet dropped (10 or 11 digits not starting with 0), with them put back.
+    ZerosLost(u64),
+}
+
+impl IdGiven {
+    /// A malformed value as the record model's reading (`citizen_id::clean`) takes it.
+    pub(super) fn malformed(value: &str) -> IdGiven {
+        match clean(value) {
+            Cleaned { id: CleanId::Personal(number), zeros_restored: 1.. } => IdGiven::ZerosLost(number),
+            _ => IdGiven::Malformed,
+        }
+    }
 }
 
 /// What the oracle needs to know about one finished row.
@@ -124,9 +139,12 @@ pub(super) fn expected_findings(
     let mut add = |code: Code, field: &'static str, cause: &'static str| out.push(Finding { copy, code, field, cause });
 
     // Party data, checked on the roster alone.
-    match &f.card {
-        Some(card) if !card_is_well_formed(card) => add(Code::CardNumberMalformed, "party_card_number", f.card_cause),
-        Some(_) => {}
+    // The record model's rule (`check_card`): seven digits not starting with 0 are
+    // read as a number that lost its leading zero, whatever digit was dropped.
+    match f.card.as_deref().map(check_card) {
+        Some(Ok(Card { zero_restored: false })) => {}
+        Some(Ok(Card { zero_restored: true })) => add(Code::CardNumberLeadingZero, "party_card_number", f.card_cause),
+        Some(Err(_)) => add(Code::CardNumberMalformed, "party_card_number", f.card_cause),
         // Members on probation hold no card yet; the record model reports the gap.
         None => add(Code::CardNumberMalformed, "party_card_number", "no_card_yet"),
     }
@@ -163,7 +181,10 @@ pub(super) fn expected_findings(
                 _ => None,
             }
         }
-        IdGiven::Twelve(number) => {
+        IdGiven::Twelve(number) | IdGiven::ZerosLost(number) => {
+            if f.id == IdGiven::ZerosLost(number) {
+                add(Code::CitizenIdLeadingZero, "citizen_id", f.id_cause);
+            }
             let holder = g.cells.holder(number).filter(|&h| g.in_population(h));
             let found =
                 holder.map(|h| if h == own.person { own.clone() } else { population::record(&g.config, people, h) });

@@ -102,20 +102,21 @@ fn templates_render_the_former_messages() {
         format!("Hồ sơ đảng viên thiếu {}", "ngày vào Đảng"),
         format!("The party record has no {}", "admission_date".replace('_', " ")),
     );
-    for (n, m) in [(7u8, Message::CardNumberLostZero), (5, Message::CardNumberLength)] {
-        check(
-            m,
-            &[Arg::number("digits", n)],
-            format!(
-                "Số thẻ đảng viên có {n} chữ số; số thẻ gồm 8 chữ số{}",
-                if n == 7 { " (có thể bảng tính đã làm mất số 0 đầu)" } else { "" }
-            ),
-            format!(
-                "The party card number has {n} digits; it is 8{}",
-                if n == 7 { " (a spreadsheet may have dropped a leading zero)" } else { "" }
-            ),
-        );
-    }
+    check(
+        Message::CardNumberLength,
+        &[Arg::number("digits", 5u8)],
+        "Số thẻ đảng viên có 5 chữ số; số thẻ gồm 8 chữ số".to_string(),
+        "The party card number has 5 digits; it is 8".to_string(),
+    );
+    check(
+        Message::CardNumberLostZero,
+        &[Arg::number("digits", 7u8)],
+        "Số thẻ đảng viên có 7 chữ số: đã thêm số 0 đầu mà bảng tính làm mất; nên định dạng cột là Văn bản".to_string(),
+        "The party card number had 7 digits: the leading zero a spreadsheet dropped was put back; format the column as Text"
+            .to_string(),
+    );
+    assert_eq!(Message::CardNumberLostZero.code().severity(), Severity::Info);
+    assert_eq!(Message::CitizenIdLeadingZeros.code(), Code::CitizenIdLeadingZero);
     check(
         Message::OfficialBeforeAdmission,
         &[Arg::text("official", "01/01/2000"), Arg::text("admission", "02/02/2000")],

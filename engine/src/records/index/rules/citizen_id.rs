@@ -15,12 +15,15 @@ use crate::vocabulary::Owner;
 
 const FIELD: &str = "citizen_id";
 
+/// Zeros a spreadsheet dropped and the reading put back (the rule is `citizen_id::clean`'s).
 pub(in crate::records::index) fn leading_zero<S: FindingSink>(id: &IdReading<'_>, t: &mut S) {
-    if id.cleaned.zero_restored {
-        let digits = id.raw.chars().filter(char::is_ascii_digit).count();
-        let raw = shown(id.raw);
-        report(t, Message::CitizenIdLeadingZero, FIELD, Owner::IntakeOfficer, raw, "", &[Arg::count("digits", digits)]);
-    }
+    let message = match id.cleaned.zeros_restored {
+        0 => return,
+        1 => Message::CitizenIdLeadingZero,
+        _ => Message::CitizenIdLeadingZeros,
+    };
+    let digits = id.raw.chars().filter(char::is_ascii_digit).count();
+    report(t, message, FIELD, Owner::IntakeOfficer, shown(id.raw), "", &[Arg::count("digits", digits)]);
 }
 
 /// How many people the candidate search offers, in words.

@@ -8,22 +8,28 @@ use crate::records::index::PopulationView;
 use crate::records::{DateReading, PreparedMember, Read};
 use crate::values::dates::PartialDate;
 use crate::vocabulary::codes::{Arg, Message};
-use crate::vocabulary::{Owner, Status};
+use crate::vocabulary::{Owner, RosterCheck, RosterFields, Status};
 
 /// Reports each date that did not read, those missing (the official date only
-/// for an official member) and an official date not after admission.
-pub(in crate::records::index) fn check_party_dates<S: FindingSink>(m: &PreparedMember<'_>, t: &mut S) {
+/// for an official member) and an official date not after admission; a date
+/// whose column the roster lacks is not reported missing.
+pub(in crate::records::index) fn check_party_dates<S: FindingSink>(
+    m: &PreparedMember<'_>,
+    fields: RosterFields,
+    t: &mut S,
+) {
     let pb = Owner::PartyBoard;
     report_reading(&m.date_of_birth, "date_of_birth", t);
     report_reading(&m.admission_date, "admission_date", t);
     report_reading(&m.official_date, "official_date", t);
-    if m.date_of_birth.raw.is_none() {
+    if m.date_of_birth.raw.is_none() && fields.runs(RosterCheck::DateOfBirth) {
         missing(t, "date_of_birth");
     }
-    if m.admission_date.raw.is_none() {
+    if m.admission_date.raw.is_none() && fields.runs(RosterCheck::AdmissionDate) {
         missing(t, "admission_date");
     }
-    if m.official_date.raw.is_none() && m.status.is_some_and(|s| s.value == Status::Official) {
+    let official = m.status.is_some_and(|s| s.value == Status::Official);
+    if m.official_date.raw.is_none() && official && fields.runs(RosterCheck::OfficialDate) {
         missing(t, "official_date");
     }
     if let (Some(a), Some(f)) = (m.admission_date.value.date(), m.official_date.value.date()) {

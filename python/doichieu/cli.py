@@ -99,6 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the gRPC verifier that intake sites call (see docs/verifier.md)")
     add_serve_arguments(serve)
 
+    from doichieu.audit_cli import add_audit_arguments
+
+    audit = sub.add_parser(
+        "audit", help="the verifier's audit trail: verify the chain, purge old entries, who looked up"
+    )
+    add_audit_arguments(audit)
+
     from doichieu import generate as generate_module
 
     generate = sub.add_parser("generate", help="write a synthetic province: roster, population and the planted truth")

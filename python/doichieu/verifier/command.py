@@ -4,8 +4,6 @@ the command line starts without importing gRPC."""
 from __future__ import annotations
 
 import argparse
-import logging
-import sys
 from datetime import datetime, timedelta, timezone
 
 from doichieu.errors import InvalidInputError
@@ -15,6 +13,7 @@ from doichieu.verifier.admission import (
     DEFAULT_STREAM_IDLE_TIMEOUT,
     StreamLimits,
 )
+from doichieu.verifier.operations_args import add_operations_arguments, operations_config
 
 DEFAULT_MAX_CHUNK = 1000
 _VIETNAM = timezone(timedelta(hours=7), "ICT")
@@ -72,6 +71,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_STREAM_IDLE_TIMEOUT,
         help=f"seconds a stream may go without a request before it is ended (default {DEFAULT_STREAM_IDLE_TIMEOUT:g})",
     )
+    add_operations_arguments(parser)
     parser.set_defaults(func=cmd_serve)
 
 
@@ -86,7 +86,9 @@ def _parse_deadline(text: str | None) -> datetime | None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    from doichieu.verifier import logs
+
+    logs.configure(args.log_format)
     from doichieu.verifier import progress as progress_mod
     from doichieu.verifier.runner import ServerConfig, run
 
@@ -111,6 +113,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_streams=args.max_streams,
         max_streams_per_peer=args.max_streams_per_peer,
         stream_idle_timeout=args.stream_idle_timeout,
+        **operations_config(args),
     )
     if config.dedup_model is not None and config.roster is None:
         raise InvalidInputError("--dedup-model needs --roster: the model deduplicates the required list")

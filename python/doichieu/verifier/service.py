@@ -23,10 +23,14 @@ from google.protobuf.message import DecodeError, Message
 
 from doichieu import vocabulary
 from doichieu.v1 import verifier_pb2 as pb
+from doichieu.verifier import audit as audit_mod
 from doichieu.verifier import ledger as ledger_mod
 from doichieu.verifier import progress as progress_mod
 from doichieu.verifier.admission import StreamAdmission, StreamIdleError, StreamLimits, peer_address
+from doichieu.verifier.at_rest import kept_verification
 from doichieu.verifier.engine_adapter import WirePath
+from doichieu.verifier.metrics import Metrics
+from doichieu.verifier.observe import observed
 from doichieu.verifier.status import DeadlinePassedError, with_error_status
 from doichieu.verifier.tls import peer_site
 from doichieu.verifier.validation import FIELD_CAPS, BadRequestError, progress_violations, submit_violations
@@ -143,10 +147,19 @@ class ServiceOptions:
 
 
 class VerifierService:
-    def __init__(self, engine: Engine, ledger: ledger_mod.Ledger, options: ServiceOptions) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        ledger: ledger_mod.Ledger,
+        options: ServiceOptions,
+        audit: audit_mod.AuditTrail | None = None,
+        metrics: Metrics | None = None,
+    ) -> None:
         self.engine = engine
         self.ledger = ledger
         self.options = options
+        self.audit = audit
+        self.metrics = metrics
         self.streams = StreamAdmission(options.streams)
 
     def _peer(self, context: grpc.aio.ServicerContext[Any, Any]) -> str:
@@ -171,7 +184,12 @@ class VerifierService:
         """Verify on raw bytes: the compiled index decodes, checks the input
         (refusing it field by field), verifies and encodes the answer."""
         self._check_deadline(context)
-        return self.engine.wire.verify_request_bytes(request, FIELD_CAPS)
+        answer = self.engine.wire.verify_request_bytes(request, FIELD_CAPS)
+        if self.audit is not None:
+            self.audit.looked_up(
+                audit_mod.caller_of(context, self.options.require_client_site), (request,), (answer,), stream=False
+            )
+        return answer
 
     def _verification(self, member: pb.MemberRecord) -> pb.Verification:
         """Verify's answer for Submit, from the same wire path."""
@@ -229,7 +247,7 @@ class VerifierService:
                 site_id=site,
             )
             if verification is not None:
-                response.verification.CopyFrom(verification)
+                response.verification.CopyFrom(kept_verification(verification))
             prior = decision.prior
             if prior is not None:
                 response.prior_submission.CopyFrom(
@@ -247,10 +265,23 @@ class VerifierService:
             return response.SerializeToString()
 
         pending = asyncio.wrap_future(self.ledger.submit(intake, render))
+        # The audit entry commits beside the ledger's write; the answer waits for both.
+        audited = None
+        if self.audit is not None:
+            caller = audit_mod.caller_of(context, self.options.require_client_site)
+            audited = asyncio.wrap_future(
+                self.audit.submitted(caller, member, site, request.machine_id, intake.verdict)
+            )
         # If the caller gives up, the write still completes; its retry gets the
         # stored answer.
         stored = await asyncio.shield(pending)
-        return pb.SubmitResponse.FromString(stored.response)
+        if audited is not None:
+            await asyncio.shield(audited)
+        answer = pb.SubmitResponse.FromString(stored.response)
+        if verification is not None:
+            # The ledger keeps no population values; the caller gets this call's full verification.
+            answer.verification.CopyFrom(verification)
+        return answer
 
     async def VerifyStream(
         self, request_iterator: AsyncIterator[bytes], context: grpc.aio.ServicerContext[bytes, bytes]
@@ -271,6 +302,9 @@ class VerifierService:
                     responses = await asyncio.to_thread(
                         wire.verify_stream_bytes, batch, index, FIELD_CAPS, self.options.max_chunk
                     )
+                    if self.audit is not None:
+                        caller = audit_mod.caller_of(context, self.options.require_client_site)
+                        self.audit.looked_up(caller, batch, responses, stream=True)
                     for response in responses:
                         yield response
                     index += len(batch)
@@ -387,6 +421,6 @@ def add_verifier(service: VerifierService, server: grpc.aio.Server) -> None:
             response_serializer=pb.GetProgressResponse.SerializeToString,
         ),
     }
-    handlers = {name: with_error_status(handler) for name, handler in handlers.items()}
+    handlers = {name: observed(name, with_error_status(handler), service.metrics) for name, handler in handlers.items()}
     server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE_NAME, handlers),))
     server.add_registered_method_handlers(SERVICE_NAME, handlers)

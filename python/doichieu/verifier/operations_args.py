@@ -1,0 +1,56 @@
+"""``doichieu serve``'s options for operating the server: the audit trail, metrics
+and the log's format (kept beside ``command``, which holds the serving options)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from doichieu.errors import InvalidInputError
+from doichieu.verifier.logs import LOG_FORMATS
+
+DEFAULT_AUDIT_KEY_FILE = "doichieu-audit.key"
+
+
+def default_audit_path(ledger: str) -> str:
+    """Beside a SQLite ledger (``ledger.db`` → ``ledger.audit.db``); for PostgreSQL, in
+    the working folder (each replica keeps its own trail)."""
+    if ledger.startswith(("postgresql://", "postgres://")):
+        return "doichieu-audit.db"
+    path = ledger.removeprefix("sqlite://").removeprefix("sqlite:") if ledger.startswith("sqlite:") else ledger
+    return str(Path(path).with_suffix(".audit.db"))
+
+
+def add_operations_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--audit",
+        metavar="FILE",
+        help="audit trail of every lookup and submission (default: beside the SQLite ledger, LEDGER.audit.db)",
+    )
+    parser.add_argument(
+        "--audit-key-file",
+        metavar="FILE",
+        default=DEFAULT_AUDIT_KEY_FILE,
+        help="key of the audit trail's citizen-ID hashes, mode 0600; created if missing "
+        f"(default ./{DEFAULT_AUDIT_KEY_FILE}; keep it off the ledger's volume)",
+    )
+    parser.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this port (default: no metrics)")
+    parser.add_argument(
+        "--metrics-address", default="127.0.0.1", help="address of the metrics port (default 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--log-format", choices=LOG_FORMATS, default="text", help="log lines as text or one JSON object each"
+    )
+
+
+def operations_config(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``ServerConfig`` fields of these options."""
+    if args.metrics_port is not None and not 0 < args.metrics_port < 65536:
+        raise InvalidInputError("--metrics-port must be between 1 and 65535")
+    return {
+        "audit": args.audit or default_audit_path(args.ledger),
+        "audit_key_file": args.audit_key_file,
+        "metrics_port": args.metrics_port,
+        "metrics_address": args.metrics_address,
+    }

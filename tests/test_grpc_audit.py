@@ -1,0 +1,196 @@
+"""The audit trail: every lookup and submission on one hash chain that survives
+kill -9 and several writer processes; its officers' tools (verify, purge, who)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from doichieu.cli import main
+from doichieu.v1 import verifier_pb2 as pb
+from doichieu.verifier import audit
+from doichieu.verifier import ledger as ledger_mod
+from grpc_harness import PEOPLE, member_message, spawn_server, stub, write_tables
+from test_grpc_crash import Storm
+
+KEY = b"0123456789abcdef0123456789abcdef"
+DAY_US = 86_400 * 1_000_000
+
+
+def audit_rows(path: Path) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(
+            "SELECT seq, method, member_id, citizen_hmac, verdict FROM audit_entries ORDER BY seq"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def cli(*argv: str) -> int:
+    return main(["audit", *argv])
+
+
+def caller(n: int = 0) -> audit.Caller:
+    return audit.Caller(site_id="site-a", peer=f"ipv4:10.0.0.{n}:5000", request_id=f"req{n}")
+
+
+def fill(path: Path, count: int) -> None:
+    """``count`` Submit entries through the server's writer."""
+    trail = audit.AuditTrail(path, KEY)
+    try:
+        for i in range(count):
+            member = member_message(i % len(PEOPLE), member_id=f"M{i}")
+            trail.submitted(caller(i), member, "site-a", f"m{i % 3}", "accept").result(timeout=10)
+    finally:
+        trail.close()
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(p) for p in (task / "children").read_text().split()]
+    return found
+
+
+def test_kill_9_of_all_workers_mid_storm_keeps_one_chain_with_every_acknowledged_submit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    population, roster = write_tables(tmp_path)
+    ledger_path = tmp_path / "ledger.db"
+    trail = tmp_path / "ledger.audit.db"
+    server = spawn_server(tmp_path, population, roster, f"sqlite:///{ledger_path}", "--workers", "2")
+    storm = Storm(server.target).start()
+    try:
+        # A few lookups interleave with the storm.
+        verifier = stub(server.target)
+        for i in range(20):
+            verifier.Verify(pb.VerifyRequest(member=member_message(i % len(PEOPLE))), timeout=5)
+        storm.wait_for_acks(300)
+        workers = children_of(server.process.pid)
+        assert len(workers) == 2
+        for pid in [server.process.pid, *workers]:
+            os.kill(pid, signal.SIGKILL)  # no shutdown code runs anywhere
+        server.process.wait(timeout=10)
+    finally:
+        storm.finish()
+    acked = dict(storm.acked)
+    assert len(acked) >= 300, f"storm too small: {len(acked)} acknowledged, errors {storm.errors}"
+
+    assert cli("verify", "--audit", str(trail)) == 0, capsys.readouterr().out
+    rows = audit_rows(trail)
+    submitted = {member for _, method, member, _, _ in rows if method == "Submit"}
+    acked_members = {storm.sent[sid].member.member_id for sid in acked}
+    assert acked_members <= submitted, "an acknowledged Submit has no audit entry"
+    assert sum(1 for row in rows if row[1] == "Verify") > 0
+    # Both workers wrote into the one chain.
+    assert [row[0] for row in rows] == list(range(1, len(rows) + 1))
+
+    # A restarted server appends to the same chain.
+    restarted = spawn_server(tmp_path, population, roster, f"sqlite:///{ledger_path}", name="restarted")
+    try:
+        stream = stub(restarted.target).VerifyStream(
+            iter([pb.VerifyStreamRequest(members=[member_message(i) for i in range(len(PEOPLE))])]), timeout=10
+        )
+        assert len(list(stream)) == 1
+        assert restarted.terminate() == 0
+    finally:
+        if restarted.process.poll() is None:
+            restarted.kill()
+    capsys.readouterr()
+    assert cli("verify", "--audit", str(trail)) == 0
+    after = audit_rows(trail)
+    assert sum(1 for row in after if row[1] == "VerifyStream") == len(PEOPLE)
+
+    # The officer with the key finds the lookups of a citizen; the trail holds no citizen ID.
+    citizen = member_message(0).citizen_id
+    capsys.readouterr()
+    assert (
+        cli("who", "--audit", str(trail), "--citizen-id", citizen, "--key-file", str(tmp_path / "doichieu-audit.key"))
+        == 0
+    )
+    lines = capsys.readouterr().out.splitlines()
+    methods = {line.split("\t")[1] for line in lines[1:]}
+    assert {"Verify", "VerifyStream", "Submit"} <= methods
+    assert citizen.encode() not in trail.read_bytes()
+
+
+def test_a_tampered_entry_is_reported_with_its_number(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    trail = tmp_path / "audit.db"
+    fill(trail, 10)
+    assert cli("verify", "--audit", str(trail)) == 0
+    assert "10" in capsys.readouterr().out
+
+    conn = sqlite3.connect(trail)
+    conn.execute("DROP TRIGGER audit_entries_no_update")  # what an intruder with the file can do
+    conn.execute("UPDATE audit_entries SET verdict = 'reject' WHERE seq = 6")
+    conn.commit()
+    conn.close()
+    assert cli("--lang", "en", "verify", "--audit", str(trail)) == 1
+    out = capsys.readouterr().out
+    assert "#6" in out and "altered" in out
+
+    fresh = tmp_path / "fresh.db"
+    fill(fresh, 10)
+    conn = sqlite3.connect(fresh)
+    conn.execute("DELETE FROM audit_entries WHERE seq = 4")
+    conn.commit()
+    conn.close()
+    assert cli("verify", "--audit", str(fresh)) == 1
+    assert "#4" in capsys.readouterr().out
+
+
+def test_the_trail_refuses_updates(tmp_path: Path) -> None:
+    trail = tmp_path / "audit.db"
+    fill(trail, 2)
+    conn = sqlite3.connect(trail)
+    try:
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            conn.execute("UPDATE audit_entries SET verdict = 'reject' WHERE seq = 1")
+    finally:
+        conn.close()
+
+
+def test_purge_keeps_the_chain_verifiable_from_its_new_first_entry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    trail = tmp_path / "audit.db"
+    old = ledger_mod.now_us() - 40 * DAY_US
+    conn = audit.open_store(trail)
+    conn.execute("BEGIN IMMEDIATE")
+    audit.append(
+        conn.cursor(),
+        [audit.Entry(old + i, "Verify", "", "m", "p", f"M{i}", "h", "accept", "r") for i in range(5)],
+    )
+    conn.execute("COMMIT")
+    conn.close()
+    fill(trail, 3)
+
+    assert cli("purge", "--audit", str(trail), "--older-than", "30") == 0
+    assert "5" in capsys.readouterr().out
+    rows = audit_rows(trail)
+    assert [row[0] for row in rows] == [6, 7, 8, 9]  # three Submits, then the purge entry
+    assert rows[-1][1] == audit.METHOD_PURGE
+    assert cli("verify", "--audit", str(trail)) == 0
+    # Nothing past the period: nothing removed, chain unchanged.
+    assert cli("purge", "--audit", str(trail), "--older-than", "30") == 0
+    assert len(audit_rows(trail)) == 4
+
+    # A second purge, of everything, still leaves a verifiable chain.
+    assert audit.purge(trail, ledger_mod.now_us() + 1) == 3
+    assert cli("verify", "--audit", str(trail)) == 0
+
+    # Removing the first entries without a purge entry is caught.
+    fill(trail, 3)
+    conn = sqlite3.connect(trail)
+    first = conn.execute("SELECT MIN(seq) FROM audit_entries").fetchone()[0]
+    conn.execute("DELETE FROM audit_entries WHERE seq <= ?", (first + 1,))
+    conn.commit()
+    conn.close()
+    capsys.readouterr()
+    assert cli("verify", "--audit", str(trail)) == 1

@@ -3,11 +3,13 @@ kill -9 and several writer processes; its officers' tools (verify, purge, who)."
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import os
 import signal
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -22,12 +24,15 @@ KEY = b"0123456789abcdef0123456789abcdef"
 DAY_US = 86_400 * 1_000_000
 
 
-def audit_rows(path: Path) -> list[tuple[Any, ...]]:
+def audit_rows(path: Path) -> list[tuple[int, str, str, str]]:
+    """(entry number, method, member ID, verdict) of every record."""
+    return [(r.seq, r.method, r.member_id, r.verdict) for r in audit.records(path)]
+
+
+def entry_numbers(path: Path) -> list[int]:
     conn = sqlite3.connect(path)
     try:
-        return conn.execute(
-            "SELECT seq, method, member_id, citizen_hmac, verdict FROM audit_entries ORDER BY seq"
-        ).fetchall()
+        return [seq for (seq,) in conn.execute("SELECT seq FROM audit_entries ORDER BY seq")]
     finally:
         conn.close()
 
@@ -84,12 +89,13 @@ def test_kill_9_of_all_workers_mid_storm_keeps_one_chain_with_every_acknowledged
 
     assert cli("verify", "--audit", str(trail)) == 0, capsys.readouterr().out
     rows = audit_rows(trail)
-    submitted = {member for _, method, member, _, _ in rows if method == "Submit"}
+    submitted = {member for _, method, member, _ in rows if method == "Submit"}
     acked_members = {storm.sent[sid].member.member_id for sid in acked}
     assert acked_members <= submitted, "an acknowledged Submit has no audit entry"
     assert sum(1 for row in rows if row[1] == "Verify") > 0
-    # Both workers wrote into the one chain.
-    assert [row[0] for row in rows] == list(range(1, len(rows) + 1))
+    # The entries of both workers form one chain, without gaps.
+    numbers = entry_numbers(trail)
+    assert numbers == list(range(1, len(numbers) + 1))
 
     # A restarted server appends to the same chain.
     restarted = spawn_server(tmp_path, population, roster, f"sqlite:///{ledger_path}", name="restarted")
@@ -128,7 +134,10 @@ def test_a_tampered_entry_is_reported_with_its_number(tmp_path: Path, capsys: py
 
     conn = sqlite3.connect(trail)
     conn.execute("DROP TRIGGER audit_entries_no_update")  # what an intruder with the file can do
-    conn.execute("UPDATE audit_entries SET verdict = 'reject' WHERE seq = 6")
+    (body,) = conn.execute("SELECT body FROM audit_entries WHERE seq = 6").fetchone()
+    altered = bytes(body).replace(b'"accept"', b'"reject"')
+    assert altered != bytes(body)
+    conn.execute("UPDATE audit_entries SET body = ? WHERE seq = 6", (altered,))
     conn.commit()
     conn.close()
     assert cli("--lang", "en", "verify", "--audit", str(trail)) == 1
@@ -151,7 +160,7 @@ def test_the_trail_refuses_updates(tmp_path: Path) -> None:
     conn = sqlite3.connect(trail)
     try:
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            conn.execute("UPDATE audit_entries SET verdict = 'reject' WHERE seq = 1")
+            conn.execute("UPDATE audit_entries SET time_us = 0 WHERE seq = 1")
     finally:
         conn.close()
 
@@ -163,23 +172,22 @@ def test_purge_keeps_the_chain_verifiable_from_its_new_first_entry(
     old = ledger_mod.now_us() - 40 * DAY_US
     conn = audit.open_store(trail)
     conn.execute("BEGIN IMMEDIATE")
-    audit.append(
-        conn.cursor(),
-        [audit.Entry(old + i, "Verify", "", "m", "p", f"M{i}", "h", "accept", "r") for i in range(5)],
-    )
+    for i in range(5):
+        call = {"time_us": old, "method": "Verify", "site": "", "machine": "m", "peer": "p", "request_id": "r"}
+        body = json.dumps([{**call, "records": [[f"M{i}", "h", "accept"]]}]).encode()
+        audit.append(conn.cursor(), old + i, audit.KIND_CALLS, body)
     conn.execute("COMMIT")
     conn.close()
     fill(trail, 3)
 
     assert cli("purge", "--audit", str(trail), "--older-than", "30") == 0
     assert "5" in capsys.readouterr().out
-    rows = audit_rows(trail)
-    assert [row[0] for row in rows] == [6, 7, 8, 9]  # three Submits, then the purge entry
-    assert rows[-1][1] == audit.METHOD_PURGE
+    assert entry_numbers(trail) == [6, 7, 8, 9]  # three Submits, then the purge entry
+    assert [row[1] for row in audit_rows(trail)] == ["Submit"] * 3
     assert cli("verify", "--audit", str(trail)) == 0
     # Nothing past the period: nothing removed, chain unchanged.
     assert cli("purge", "--audit", str(trail), "--older-than", "30") == 0
-    assert len(audit_rows(trail)) == 4
+    assert entry_numbers(trail) == [6, 7, 8, 9]
 
     # A second purge, of everything, still leaves a verifiable chain.
     assert audit.purge(trail, ledger_mod.now_us() + 1) == 3
@@ -194,3 +202,9 @@ def test_purge_keeps_the_chain_verifiable_from_its_new_first_entry(
     conn.close()
     capsys.readouterr()
     assert cli("verify", "--audit", str(trail)) == 1
+
+
+@pytest.mark.parametrize("key", [b"short key 16 byt", KEY, b"k" * 100])
+def test_citizen_hashes_are_hmac_sha256_of_the_id_without_spaces(key: bytes) -> None:
+    expected = hmac.new(key, b"001085012345", hashlib.sha256).hexdigest()
+    assert audit.CitizenHasher(key)(" 001 085 012345") == expected

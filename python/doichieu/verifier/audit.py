@@ -1,27 +1,31 @@
 """The audit trail: who looked up whom, when, and what the verifier answered.
 
-Every answered Verify, every Submit and every record of a VerifyStream becomes
-one entry: time, method, the site of the client certificate (empty without
-mutual TLS), the machine (Submit's machine_id; the peer address for lookups),
-the peer address, the member ID, a keyed hash of the citizen ID
-(HMAC-SHA256 under the server's audit key; the ID itself is never stored), the
-verdict and the call's request ID.
+Every answered Verify, every Submit and every record of a VerifyStream is
+recorded: time, method, the site of the client certificate (empty without
+mutual TLS; Submit's site as the ledger records it), the machine (Submit's
+machine_id; the peer address for lookups), the peer address, the member ID, a
+keyed hash of the citizen ID (HMAC-SHA256 under the server's audit key; the ID
+itself is never stored), the verdict and the call's request ID.
 
-Tamper evidence: entries form one hash chain. Each entry stores the previous
-entry's hash and its own, SHA-256 over the previous hash and the entry's
-fields; editing, removing or inserting an entry breaks the chain from there
-(``verify_chain`` names the first broken entry).
+Entries and the chain: the writer thread commits what is waiting as one
+transaction (group commit), and each commit is one chain entry holding its
+calls and their records as JSON. Each entry stores the previous entry's hash and
+its own, SHA-256 over the previous hash, its number, time and body; editing,
+removing or inserting an entry breaks the chain from there (``verify_chain``
+names the first broken entry). Hashing a commit rather than each record keeps
+the writer's work per record to a keyed hash and a JSON value: a stream's
+records cost the server little more than the engine's check.
 
 One chain, several processes: the writers of all server processes sharing the
 file append under SQLite's write lock (``BEGIN IMMEDIATE``), reading the last
-entry's hash inside the transaction, so their batches interleave on one chain.
+entry's hash inside the transaction, so their entries interleave on one chain.
 
 Durability: WAL with ``synchronous=FULL``, as the ledger. A Submit's answer
 waits for its entry's commit as it waits for the ledger's, so an acknowledged
-Submit has its audit entry after a kill -9. Lookups (Verify, VerifyStream) do
-not wait: their entries are decoded and committed by the writer thread in
-groups, a few milliseconds behind the answer; a kill -9 can lose the entries of
-the lookups answered in those last milliseconds.
+Submit has its audit record after a kill -9. Lookups (Verify, VerifyStream) do
+not wait: the writer decodes their request and answer bytes and commits them a
+few milliseconds behind the answer; a kill -9 can lose the records of the
+lookups answered in those last milliseconds.
 
 Retention: ``purge`` removes the entries older than a cut-off and appends a
 ``purge`` entry naming the last removed entry and its hash (the anchor), so the
@@ -31,10 +35,8 @@ chain stays verifiable from its new first entry.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import logging
-import os
 import queue
 import secrets
 import sqlite3
@@ -59,8 +61,9 @@ from doichieu.verifier.tls import peer_site
 log = logging.getLogger(__name__)
 
 GENESIS = bytes(32)
-METHOD_PURGE = "purge"
-#: Entries grouped into one transaction at most.
+KIND_CALLS = "calls"
+KIND_PURGE = "purge"
+#: Calls grouped into one entry at most.
 MAX_GROUP = 4096
 KEY_BYTES = 32
 #: Why ``verify_chain`` stopped: entries before the first are gone with no purge
@@ -76,24 +79,16 @@ _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS audit_entries (
         seq INTEGER PRIMARY KEY,
         time_us INTEGER NOT NULL,
-        method TEXT NOT NULL,
-        site_id TEXT NOT NULL,
-        machine_id TEXT NOT NULL,
-        peer TEXT NOT NULL,
-        member_id TEXT NOT NULL,
-        citizen_hmac TEXT NOT NULL,
-        verdict TEXT NOT NULL,
-        request_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        body BLOB NOT NULL,
         prev_hash BLOB NOT NULL,
         entry_hash BLOB NOT NULL
     )""",
-    "CREATE INDEX IF NOT EXISTS audit_by_citizen ON audit_entries (citizen_hmac)",
     "CREATE INDEX IF NOT EXISTS audit_by_time ON audit_entries (time_us)",
     # Append-only for the server and honest tools: an entry is never rewritten.
     """CREATE TRIGGER IF NOT EXISTS audit_entries_no_update BEFORE UPDATE ON audit_entries
         BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END""",
 )
-_FIELDS = "time_us, method, site_id, machine_id, peer, member_id, citizen_hmac, verdict, request_id"
 
 
 class AuditError(DoichieuError):
@@ -109,41 +104,38 @@ class Caller:
     request_id: str
 
 
-@dataclass(frozen=True)
-class Entry:
-    time_us: int
-    method: str
-    site_id: str
-    machine_id: str
-    peer: str
-    member_id: str
-    citizen_hmac: str
-    verdict: str
-    request_id: str
-
-    def fields(self) -> tuple[Any, ...]:
-        return (
-            self.time_us,
-            self.method,
-            self.site_id,
-            self.machine_id,
-            self.peer,
-            self.member_id,
-            self.citizen_hmac,
-            self.verdict,
-            self.request_id,
-        )
+#: One call in an entry's body: time_us, method, site, machine, peer, request ID and
+#: its records, each [member ID, citizen HMAC, verdict].
+_Call = dict[str, Any]
 
 
-def entry_hash(prev_hash: bytes, seq: int, fields: Sequence[Any]) -> bytes:
-    """SHA-256 over the previous hash, the sequence number and the fields (as a JSON array: unambiguous)."""
-    body = json.dumps([seq, *fields], ensure_ascii=False, separators=(",", ":")).encode()
-    return hashlib.sha256(prev_hash + body).digest()
+def entry_hash(prev_hash: bytes, seq: int, time_us: int, kind: str, body: bytes) -> bytes:
+    """SHA-256 over the previous hash, the entry's number, time and kind (a JSON array) and its body."""
+    header = json.dumps([seq, time_us, kind], separators=(",", ":")).encode()
+    return hashlib.sha256(prev_hash + header + b"\n" + body).digest()
+
+
+class CitizenHasher:
+    """HMAC-SHA256 of citizen IDs under one key (RFC 2104), its padded key states
+    hashed once: a copy per ID costs a third of ``hmac.digest``'s set-up."""
+
+    def __init__(self, key: bytes) -> None:
+        block = hashlib.sha256().block_size
+        padded = (hashlib.sha256(key).digest() if len(key) > block else key).ljust(block, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
+
+    def __call__(self, citizen_id: str) -> str:
+        """The keyed hash stored instead of the citizen ID (spaces removed, as the engine reads IDs)."""
+        inner = self._inner.copy()
+        inner.update("".join(citizen_id.split()).encode())
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
 
 
 def citizen_digest(key: bytes, citizen_id: str) -> str:
-    """The keyed hash stored instead of the citizen ID (spaces removed, as the engine reads IDs)."""
-    return hmac.new(key, "".join(citizen_id.split()).encode(), hashlib.sha256).hexdigest()
+    return CitizenHasher(key)(citizen_id)
 
 
 def load_key(path: str | Path) -> bytes:
@@ -191,25 +183,19 @@ def open_store(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
-def _head(cur: sqlite3.Cursor) -> tuple[int, bytes]:
-    """The last entry's number and hash, inside the caller's transaction."""
+def append(cur: sqlite3.Cursor, time_us: int, kind: str, body: bytes) -> int:
+    """Appends one entry to the chain inside the caller's write transaction; its number."""
     row = cur.execute("SELECT seq, entry_hash FROM audit_entries ORDER BY seq DESC LIMIT 1").fetchone()
-    return (0, GENESIS) if row is None else (int(row[0]), bytes(row[1]))
-
-
-def append(cur: sqlite3.Cursor, entries: Sequence[Entry]) -> int:
-    """Appends ``entries`` to the chain inside the caller's write transaction; the last number."""
-    seq, prev = _head(cur)
-    rows = []
-    for entry in entries:
-        seq += 1
-        digest = entry_hash(prev, seq, entry.fields())
-        rows.append((seq, *entry.fields(), prev, digest))
-        prev = digest
-    cur.executemany(
-        f"INSERT INTO audit_entries (seq, {_FIELDS}, prev_hash, entry_hash) VALUES ({', '.join('?' * 12)})", rows
+    seq, prev = (1, GENESIS) if row is None else (int(row[0]) + 1, bytes(row[1]))
+    cur.execute(
+        "INSERT INTO audit_entries (seq, time_us, kind, body, prev_hash, entry_hash) VALUES (?, ?, ?, ?, ?, ?)",
+        (seq, time_us, kind, body, prev, entry_hash(prev, seq, time_us, kind, body)),
     )
     return seq
+
+
+def _body(calls: list[_Call]) -> bytes:
+    return json.dumps(calls, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 # ------------------------------------------------------------------ the writer
@@ -221,32 +207,30 @@ def caller_of(context: grpc.aio.ServicerContext[Any, Any], mutual_tls: bool) -> 
     return Caller(site_id=site or "", peer=context.peer() or "", request_id=current_request_id())
 
 
+#: A lookup waiting for the writer: method, caller, time, request and answer bytes.
 _Lookup = tuple[str, Caller, int, Sequence[bytes], Sequence[bytes]]
-_Job = tuple[list[Entry], "Future[None] | None"] | _Lookup
-
-
-def _verdict(verification: pb.Verification) -> str:
-    return _VERDICT_CODES.get(verification.verdict, "")
+#: A Submit waiting for the writer: its call and the future its answer waits on.
+_Submitted = tuple[_Call, "Future[None]"]
 
 
 class AuditTrail:
-    """The server's side: entries queued by the handlers, committed by one writer thread in groups."""
+    """The server's side: calls queued by the handlers, committed by one writer thread in groups."""
 
     def __init__(self, path: str | Path, key: bytes) -> None:
         self.path = Path(path)
-        self._key = key
+        self._digest = CitizenHasher(key)
         self._conn = open_store(self.path)
-        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[_Lookup | _Submitted | None] = queue.SimpleQueue()
         self._closed = False
         self._close_lock = threading.Lock()
-        #: Called after each commit with the entries written, the seconds it took and the queue left.
+        #: Called after each commit with the records written, the seconds it took and the queue left.
         self.on_commit: Callable[[int, float, int], None] | None = None
         #: Called after each commit with the VerifyStream records it holds.
         self.on_streamed: Callable[[int], None] | None = None
         self._writer = threading.Thread(target=self._run, name="audit-writer", daemon=True)
         self._writer.start()
 
-    def _put(self, job: _Job) -> bool:
+    def _put(self, job: _Lookup | _Submitted) -> bool:
         with self._close_lock:
             if self._closed:
                 return False
@@ -255,7 +239,7 @@ class AuditTrail:
 
     def looked_up(self, caller: Caller, requests: Sequence[bytes], responses: Sequence[bytes], *, stream: bool) -> None:
         """Verify's request and answer (``stream``: a VerifyStream batch's chunks and
-        answers), decoded into entries by the writer thread, off the call's path."""
+        answers), decoded by the writer thread, off the call's path."""
         method = "VerifyStream" if stream else "Verify"
         if not self._put((method, caller, time.time_ns() // 1000, requests, responses)):
             log.warning("audit trail closed: a %s call was not recorded", method)
@@ -263,43 +247,42 @@ class AuditTrail:
     def submitted(
         self, caller: Caller, member: pb.MemberRecord, site_id: str, machine_id: str, verdict: str
     ) -> Future[None]:
-        """A Submit's entry; the future resolves once it is committed."""
+        """A Submit's record; the future resolves once it is committed."""
         done: Future[None] = Future()
-        entry = Entry(
-            time_us=time.time_ns() // 1000,
-            method="Submit",
-            site_id=site_id,
-            machine_id=machine_id,
-            peer=caller.peer,
-            member_id=member.member_id,
-            citizen_hmac=citizen_digest(self._key, member.citizen_id),
-            verdict=verdict,
-            request_id=caller.request_id,
-        )
-        if not self._put(([entry], done)):
+        call = {
+            "time_us": time.time_ns() // 1000,
+            "method": "Submit",
+            "site": site_id,
+            "machine": machine_id,
+            "peer": caller.peer,
+            "request_id": caller.request_id,
+            "records": [[member.member_id, self._digest(member.citizen_id), verdict]],
+        }
+        if not self._put((call, done)):
             done.set_exception(AuditError("the audit trail is closed (server shutting down)"))
         return done
 
-    def _lookup_entries(self, job: _Lookup) -> Iterator[Entry]:
+    def _lookup_call(self, job: _Lookup) -> _Call:
         method, caller, time_us, requests, responses = job
         if method == "Verify":
             members = [pb.VerifyRequest.FromString(data).member for data in requests]
-            verifications = [pb.VerifyResponse.FromString(data).verification for data in responses]
+            verdicts = [pb.VerifyResponse.FromString(data).verification.verdict for data in responses]
         else:
             members = [m for data in requests for m in pb.VerifyStreamRequest.FromString(data).members]
-            verifications = [v for data in responses for v in pb.VerifyStreamResponse.FromString(data).verifications]
-        for member, verification in zip(members, verifications):
-            yield Entry(
-                time_us=time_us,
-                method=method,
-                site_id=caller.site_id,
-                machine_id=caller.peer,
-                peer=caller.peer,
-                member_id=member.member_id,
-                citizen_hmac=citizen_digest(self._key, member.citizen_id),
-                verdict=_verdict(verification),
-                request_id=caller.request_id,
-            )
+            verdicts = [v.verdict for data in responses for v in pb.VerifyStreamResponse.FromString(data).verifications]
+        digest, codes = self._digest, _VERDICT_CODES
+        return {
+            "time_us": time_us,
+            "method": method,
+            "site": caller.site_id,
+            "machine": caller.peer,
+            "peer": caller.peer,
+            "request_id": caller.request_id,
+            "records": [
+                [member.member_id, digest(member.citizen_id), codes.get(verdict, "")]
+                for member, verdict in zip(members, verdicts)
+            ],
+        }
 
     def _run(self) -> None:
         stopping = False
@@ -319,29 +302,28 @@ class AuditTrail:
                 batch.append(job)
             self._commit(batch)
 
-    def _commit(self, batch: list[_Job]) -> None:
-        entries: list[Entry] = []
+    def _commit(self, batch: list[_Lookup | _Submitted]) -> None:
+        calls: list[_Call] = []
         waiting: list[Future[None]] = []
         started = time.perf_counter()
         try:
             for job in batch:
                 if len(job) == 2:
-                    entries.extend(job[0])
-                    if job[1] is not None:
-                        waiting.append(job[1])
+                    calls.append(job[0])
+                    waiting.append(job[1])
                 else:
-                    entries.extend(self._lookup_entries(job))
+                    calls.append(self._lookup_call(job))
             cur = self._conn.cursor()
             cur.execute("BEGIN IMMEDIATE")
             try:
-                append(cur, entries)
+                append(cur, time.time_ns() // 1000, KIND_CALLS, _body(calls))
                 cur.execute("COMMIT")
             except BaseException:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
                 raise
         except Exception as exc:
-            log.error("audit commit failed for %d entries: %s", len(entries), type(exc).__name__)
+            log.error("audit commit failed for %d calls: %s", len(batch), type(exc).__name__)
             log.debug("audit commit failure", exc_info=True)
             failure = AuditError(f"the audit trail could not commit ({type(exc).__name__}); retry the submission")
             for done in waiting:
@@ -350,9 +332,10 @@ class AuditTrail:
         for done in waiting:
             done.set_result(None)
         if self.on_commit is not None:
-            self.on_commit(len(entries), time.perf_counter() - started, self._jobs.qsize())
+            records = sum(len(call["records"]) for call in calls)
+            self.on_commit(records, time.perf_counter() - started, self._jobs.qsize())
         if self.on_streamed is not None:
-            self.on_streamed(sum(1 for entry in entries if entry.method == "VerifyStream"))
+            self.on_streamed(sum(len(call["records"]) for call in calls if call["method"] == "VerifyStream"))
 
     def close(self) -> None:
         """Commits everything queued, then stops the writer."""
@@ -385,48 +368,48 @@ class ChainReport:
 
 def _anchor(conn: sqlite3.Connection, first_seq: int) -> tuple[bytes, str]:
     """The hash the first remaining entry must carry: GENESIS for entry 1, else the
-    one a later ``purge`` entry recorded (its machine_id holds the last purged number,
-    its citizen_hmac that entry's hash)."""
+    one a later ``purge`` entry recorded for the entry before it."""
     if first_seq == 1:
         return GENESIS, ""
-    row = conn.execute(
-        "SELECT citizen_hmac FROM audit_entries WHERE method = ? AND machine_id = ? ORDER BY seq DESC LIMIT 1",
-        (METHOD_PURGE, str(first_seq - 1)),
-    ).fetchone()
-    if row is None:
-        return b"", PROBLEM_UNANCHORED
-    return bytes.fromhex(row[0]), ""
+    for (body,) in conn.execute("SELECT body FROM audit_entries WHERE kind = ? ORDER BY seq DESC", (KIND_PURGE,)):
+        purged = json.loads(bytes(body))
+        if purged.get("through") == first_seq - 1:
+            return bytes.fromhex(purged["hash"]), ""
+    return b"", PROBLEM_UNANCHORED
 
 
-def verify_chain(path: str | Path) -> ChainReport:
+def _open_existing(path: str | Path) -> sqlite3.Connection:
     audit_path = Path(path)
     if not audit_path.exists():
         raise InvalidInputError(f"no audit trail at {audit_path}")
-    conn = _connect(audit_path)
+    return _connect(audit_path)
+
+
+def verify_chain(path: str | Path) -> ChainReport:
+    conn = _open_existing(path)
     try:
-        rows = conn.execute(f"SELECT seq, {_FIELDS}, prev_hash, entry_hash FROM audit_entries ORDER BY seq")
-        count, first, prev_seq, prev = 0, None, 0, b""
-        for row in rows:
-            seq, fields, stored_prev, stored_hash = int(row[0]), row[1:10], bytes(row[10]), bytes(row[11])
+        rows = conn.execute("SELECT seq, time_us, kind, body, prev_hash, entry_hash FROM audit_entries ORDER BY seq")
+        count, first, prev_seq, prev = 0, None, 0, GENESIS
+        for seq, time_us, kind, body, stored_prev, stored_hash in rows:
             if first is None:
                 first = seq
                 prev, problem = _anchor(conn, seq)
                 if problem:
-                    return ChainReport(count, first, seq, prev.hex(), seq, problem)
+                    return ChainReport(count, first, seq, "", seq, problem)
             elif seq != prev_seq + 1:
                 return ChainReport(count, first, seq, prev.hex(), prev_seq + 1, PROBLEM_MISSING)
-            if stored_prev != prev:
+            if bytes(stored_prev) != prev:
                 return ChainReport(count, first, seq, prev.hex(), seq, PROBLEM_LINK)
-            if entry_hash(prev, seq, fields) != stored_hash:
+            if entry_hash(prev, seq, time_us, kind, bytes(body)) != bytes(stored_hash):
                 return ChainReport(count, first, seq, prev.hex(), seq, PROBLEM_ALTERED)
-            count, prev_seq, prev = count + 1, seq, stored_hash
-        return ChainReport(count, first, prev_seq or None, prev.hex() if prev else GENESIS.hex())
+            count, prev_seq, prev = count + 1, seq, bytes(stored_hash)
+        return ChainReport(count, first, prev_seq or None, prev.hex())
     finally:
         conn.close()
 
 
 def purge(path: str | Path, older_than_us: int) -> int:
-    """Removes the entries recorded before ``older_than_us``; the number removed.
+    """Removes the entries committed before ``older_than_us``; the number removed.
     The ``purge`` entry appended in the same transaction anchors the chain."""
     conn = open_store(path)
     try:
@@ -434,25 +417,15 @@ def purge(path: str | Path, older_than_us: int) -> int:
         cur.execute("BEGIN IMMEDIATE")
         try:
             row = cur.execute(
-                "SELECT seq, entry_hash FROM audit_entries WHERE time_us < ? AND method != ? ORDER BY seq DESC LIMIT 1",
-                (older_than_us, METHOD_PURGE),
+                "SELECT seq, entry_hash FROM audit_entries WHERE time_us < ? AND kind = ? ORDER BY seq DESC LIMIT 1",
+                (older_than_us, KIND_CALLS),
             ).fetchone()
             if row is None:
                 cur.execute("ROLLBACK")
                 return 0
             last_seq, last_hash = int(row[0]), bytes(row[1])
-            marker = Entry(
-                time_us=time.time_ns() // 1000,
-                method=METHOD_PURGE,
-                site_id="",
-                machine_id=str(last_seq),
-                peer=f"pid {os.getpid()}",
-                member_id="",
-                citizen_hmac=last_hash.hex(),
-                verdict="",
-                request_id="",
-            )
-            append(cur, [marker])
+            anchor = json.dumps({"through": last_seq, "hash": last_hash.hex()}).encode()
+            append(cur, time.time_ns() // 1000, KIND_PURGE, anchor)
             removed = cur.execute("DELETE FROM audit_entries WHERE seq <= ?", (last_seq,)).rowcount
             cur.execute("COMMIT")
         except BaseException:
@@ -465,29 +438,51 @@ def purge(path: str | Path, older_than_us: int) -> int:
 
 
 @dataclass(frozen=True)
-class Lookup:
+class Record:
+    """One recorded lookup or submission."""
+
+    seq: int
     time_us: int
     method: str
     site_id: str
     machine_id: str
     peer: str
-    member_id: str
-    verdict: str
     request_id: str
+    member_id: str
+    citizen_hmac: str
+    verdict: str
 
 
-def who(path: str | Path, key: bytes, citizen_id: str) -> list[Lookup]:
-    """Every entry about ``citizen_id``, oldest first."""
-    audit_path = Path(path)
-    if not audit_path.exists():
-        raise InvalidInputError(f"no audit trail at {audit_path}")
-    conn = _connect(audit_path)
+def records(path: str | Path, citizen_hmac: str | None = None) -> Iterator[Record]:
+    """The trail's records, oldest first; with ``citizen_hmac``, only that citizen's."""
+    conn = _open_existing(path)
     try:
-        rows = conn.execute(
-            "SELECT time_us, method, site_id, machine_id, peer, member_id, verdict, request_id "
-            "FROM audit_entries WHERE citizen_hmac = ? AND method != ? ORDER BY seq",
-            (citizen_digest(key, citizen_id), METHOD_PURGE),
-        ).fetchall()
+        sql = "SELECT seq, body FROM audit_entries WHERE kind = ?"
+        params: list[Any] = [KIND_CALLS]
+        if citizen_hmac is not None:
+            # A scan of the bodies at storage speed; the JSON is read only where the hash occurs.
+            sql += " AND instr(body, ?) > 0"
+            params.append(f'"{citizen_hmac}"'.encode())
+        for seq, body in conn.execute(sql + " ORDER BY seq", params):
+            for call in json.loads(bytes(body)):
+                for member_id, digest, verdict in call["records"]:
+                    if citizen_hmac is None or digest == citizen_hmac:
+                        yield Record(
+                            seq,
+                            call["time_us"],
+                            call["method"],
+                            call["site"],
+                            call["machine"],
+                            call["peer"],
+                            call["request_id"],
+                            member_id,
+                            digest,
+                            verdict,
+                        )
     finally:
         conn.close()
-    return [Lookup(*row) for row in rows]
+
+
+def who(path: str | Path, key: bytes, citizen_id: str) -> list[Record]:
+    """Every record about ``citizen_id``, oldest first."""
+    return list(records(path, citizen_digest(key, citizen_id)))

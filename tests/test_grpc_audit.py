@@ -117,7 +117,7 @@ def test_kill_9_of_all_workers_mid_storm_keeps_one_chain_with_every_acknowledged
     citizen = member_message(0).citizen_id
     capsys.readouterr()
     assert (
-        cli("who", "--audit", str(trail), "--citizen-id", citizen, "--key-file", str(tmp_path / "doichieu-audit.key"))
+        cli("who", "--audit", str(trail), "--citizen-id", citizen, "--key-file", str(tmp_path / "ledger.audit.key"))
         == 0
     )
     lines = capsys.readouterr().out.splitlines()

@@ -15,7 +15,7 @@ import argparse
 import sys
 from datetime import datetime, timedelta, timezone
 
-from doichieu.verifier.operations_args import DEFAULT_AUDIT_KEY_FILE
+from doichieu.verifier.operations_args import default_audit_key_path
 
 DEFAULT_AUDIT = "doichieu-ledger.audit.db"
 _VIETNAM = timezone(timedelta(hours=7), "ICT")
@@ -76,11 +76,7 @@ def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
     purge.set_defaults(func=cmd_purge)
     who = with_trail(commands.add_parser("who", help="who looked up a citizen, and when"))
     who.add_argument("--citizen-id", required=True, help="the citizen ID looked up")
-    who.add_argument(
-        "--key-file",
-        default=DEFAULT_AUDIT_KEY_FILE,
-        help=f"the server's audit key, mode 0600 (default ./{DEFAULT_AUDIT_KEY_FILE})",
-    )
+    who.add_argument("--key-file", help="the server's audit key, mode 0600 (default: beside the trail, AUDIT.key)")
     who.set_defaults(func=cmd_who)
 
 
@@ -123,7 +119,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
 def cmd_who(args: argparse.Namespace) -> int:
     from doichieu.verifier import audit
 
-    lookups = audit.who(args.audit, audit.load_key(args.key_file), args.citizen_id)
+    key_file = args.key_file or default_audit_key_path(args.audit)
+    lookups = audit.who(args.audit, audit.load_key(key_file), args.citizen_id)
     if not lookups:
         print(text("nobody", args.lang))
         return 0

@@ -10,8 +10,6 @@ from typing import Any
 from doichieu.errors import InvalidInputError
 from doichieu.verifier.logs import LOG_FORMATS
 
-DEFAULT_AUDIT_KEY_FILE = "doichieu-audit.key"
-
 
 def default_audit_path(ledger: str) -> str:
     """Beside a SQLite ledger (``ledger.db`` → ``ledger.audit.db``); for PostgreSQL, in
@@ -20,6 +18,12 @@ def default_audit_path(ledger: str) -> str:
         return "doichieu-audit.db"
     path = ledger.removeprefix("sqlite://").removeprefix("sqlite:") if ledger.startswith("sqlite:") else ledger
     return str(Path(path).with_suffix(".audit.db"))
+
+
+def default_audit_key_path(audit: str) -> str:
+    """Beside the audit trail (``ledger.audit.db`` → ``ledger.audit.key``): a start that
+    works out of the box; the docs and the server's warning say to move it."""
+    return str(Path(audit).with_suffix(".key"))
 
 
 def add_operations_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,9 +35,8 @@ def add_operations_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--audit-key-file",
         metavar="FILE",
-        default=DEFAULT_AUDIT_KEY_FILE,
         help="key of the audit trail's citizen-ID hashes, mode 0600; created if missing "
-        f"(default ./{DEFAULT_AUDIT_KEY_FILE}; keep it off the ledger's volume)",
+        "(default: beside the trail, LEDGER.audit.key; keep it off the ledger's volume)",
     )
     parser.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this port (default: no metrics)")
     parser.add_argument(
@@ -48,9 +51,10 @@ def operations_config(args: argparse.Namespace) -> dict[str, Any]:
     """The ``ServerConfig`` fields of these options."""
     if args.metrics_port is not None and not 0 < args.metrics_port < 65536:
         raise InvalidInputError("--metrics-port must be between 1 and 65535")
+    audit = args.audit or default_audit_path(args.ledger)
     return {
-        "audit": args.audit or default_audit_path(args.ledger),
-        "audit_key_file": args.audit_key_file,
+        "audit": audit,
+        "audit_key_file": args.audit_key_file or default_audit_key_path(audit),
         "metrics_port": args.metrics_port,
         "metrics_address": args.metrics_address,
     }

@@ -17,6 +17,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -268,6 +269,8 @@ def run(config: ServerConfig, engine_factory: EngineFactory = load_engine) -> in
     if config.audit is not None:
         # Made once here, not raced by the workers.
         audit_mod.load_or_create_key(_audit_key_file(config))
+        if Path(_audit_key_file(config)).resolve().parent == Path(config.audit).resolve().parent:
+            log.warning("the audit key is in the audit trail's folder: keep it on another volume (--audit-key-file)")
     # Named before any worker starts: each writes its values there.
     metrics_folder = None if config.metrics_port is None else metrics_mod.prepare_folder()
     try:

@@ -3,12 +3,14 @@ kill -9 and several writer processes; its officers' tools (verify, purge, who)."
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import os
 import signal
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -208,3 +210,28 @@ def test_purge_keeps_the_chain_verifiable_from_its_new_first_entry(
 def test_citizen_hashes_are_hmac_sha256_of_the_id_without_spaces(key: bytes) -> None:
     expected = hmac.new(key, b"001085012345", hashlib.sha256).hexdigest()
     assert audit.CitizenHasher(key)(" 001 085 012345") == expected
+
+
+def test_a_stream_waits_while_the_audit_writer_is_behind(tmp_path: Path) -> None:
+    path = tmp_path / "audit.db"
+    trail = audit.AuditTrail(path, KEY)
+    request = pb.VerifyRequest(member=member_message(0)).SerializeToString()
+    answer = pb.VerifyResponse(verification=pb.Verification(verdict=pb.VERDICT_ACCEPT)).SerializeToString()
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # the disk stalls: the writer cannot commit
+    try:
+        trail.looked_up(caller(), [request], [answer], stream=False)
+        deadline = time.monotonic() + 10
+        while trail.backlog() and time.monotonic() < deadline:  # the writer holds the first call
+            time.sleep(0.01)
+        for _ in range(audit.MAX_BACKLOG + 10):
+            trail.looked_up(caller(), [request], [answer], stream=False)
+        with pytest.raises(TimeoutError):
+            asyncio.run(asyncio.wait_for(trail.wait_for_room(), 0.2))
+    finally:
+        blocker.execute("COMMIT")
+        blocker.close()
+    asyncio.run(asyncio.wait_for(trail.wait_for_room(), 10))
+    trail.close()
+    assert len(audit_rows(path)) == audit.MAX_BACKLOG + 11
+    assert audit.verify_chain(path).ok

@@ -34,6 +34,7 @@ chain stays verifiable from its new first entry.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -65,6 +66,12 @@ KIND_CALLS = "calls"
 KIND_PURGE = "purge"
 #: Calls grouped into one entry at most.
 MAX_GROUP = 4096
+#: Calls waiting for the writer beyond which a stream waits for it (``wait_for_room``):
+#: its records are kept, so a writer that falls behind slows the stream instead of
+#: holding ever more answers in memory.
+MAX_BACKLOG = 64
+#: How often a waiting stream looks again.
+_BACKLOG_POLL_S = 0.002
 KEY_BYTES = 32
 #: Why ``verify_chain`` stopped: entries before the first are gone with no purge
 #: entry anchoring it; an entry is missing; an entry's previous hash is not its
@@ -243,6 +250,15 @@ class AuditTrail:
         method = "VerifyStream" if stream else "Verify"
         if not self._put((method, caller, time.time_ns() // 1000, requests, responses)):
             log.warning("audit trail closed: a %s call was not recorded", method)
+
+    def backlog(self) -> int:
+        """Calls waiting for the writer (not those of the commit under way)."""
+        return self._jobs.qsize()
+
+    async def wait_for_room(self) -> None:
+        """Returns once at most MAX_BACKLOG calls wait for the writer."""
+        while self.backlog() > MAX_BACKLOG:
+            await asyncio.sleep(_BACKLOG_POLL_S)
 
     def submitted(
         self, caller: Caller, member: pb.MemberRecord, site_id: str, machine_id: str, verdict: str

@@ -305,6 +305,7 @@ class VerifierService:
                     if self.audit is not None:
                         caller = audit_mod.caller_of(context, self.options.require_client_site)
                         self.audit.looked_up(caller, batch, responses, stream=True)
+                        await self.audit.wait_for_room()
                     for response in responses:
                         yield response
                     index += len(batch)

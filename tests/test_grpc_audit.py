@@ -58,6 +58,19 @@ def fill(path: Path, count: int) -> None:
         trail.close()
 
 
+def old_entries(path: Path, count: int, days: int = 40) -> None:
+    """``count`` entries of one Verify each, committed ``days`` ago."""
+    old = ledger_mod.now_us() - days * DAY_US
+    conn = audit.open_store(path)
+    conn.execute("BEGIN IMMEDIATE")
+    for i in range(count):
+        call = {"time_us": old, "method": "Verify", "site": "", "machine": "m", "peer": "p", "request_id": "r"}
+        body = json.dumps([{**call, "records": [[f"M{i}", "h", "accept"]]}]).encode()
+        audit.append(conn.cursor(), old + i, audit.KIND_CALLS, body)
+    conn.execute("COMMIT")
+    conn.close()
+
+
 def children_of(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
@@ -171,15 +184,7 @@ def test_purge_keeps_the_chain_verifiable_from_its_new_first_entry(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     trail = tmp_path / "audit.db"
-    old = ledger_mod.now_us() - 40 * DAY_US
-    conn = audit.open_store(trail)
-    conn.execute("BEGIN IMMEDIATE")
-    for i in range(5):
-        call = {"time_us": old, "method": "Verify", "site": "", "machine": "m", "peer": "p", "request_id": "r"}
-        body = json.dumps([{**call, "records": [[f"M{i}", "h", "accept"]]}]).encode()
-        audit.append(conn.cursor(), old + i, audit.KIND_CALLS, body)
-    conn.execute("COMMIT")
-    conn.close()
+    old_entries(trail, 5)
     fill(trail, 3)
 
     assert cli("purge", "--audit", str(trail), "--older-than", "30") == 0
@@ -235,3 +240,20 @@ def test_a_stream_waits_while_the_audit_writer_is_behind(tmp_path: Path) -> None
     trail.close()
     assert len(audit_rows(path)) == audit.MAX_BACKLOG + 11
     assert audit.verify_chain(path).ok
+
+
+def test_a_server_with_a_retention_period_purges_past_it(tmp_path: Path) -> None:
+    trail = tmp_path / "audit.db"
+    old_entries(trail, 4)
+    fill(trail, 2)
+
+    async def first_purge() -> None:
+        task = asyncio.create_task(audit.purge_periodically(trail, 30, every_s=3600))
+        deadline = time.monotonic() + 10
+        while len(entry_numbers(trail)) != 3 and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        task.cancel()
+
+    asyncio.run(first_purge())
+    assert entry_numbers(trail) == [5, 6, 7]  # the two Submits and the purge entry
+    assert audit.verify_chain(trail).ok

@@ -32,6 +32,7 @@ from grpc_harness import (
     stub,
     write_tables,
 )
+from test_grpc_audit import old_entries
 
 
 @pytest.fixture
@@ -100,6 +101,8 @@ def test_ledger_audit_and_key_files_are_private_whatever_the_umask(tmp_path: Pat
 def test_metrics_over_loopback_count_the_calls_of_every_worker(tmp_path: Path) -> None:
     population, roster = write_tables(tmp_path)
     port = free_port()
+    trail = tmp_path / "ledger.audit.db"
+    old_entries(trail, 3)  # past the retention period given below
     server = spawn_server(
         tmp_path,
         population,
@@ -111,6 +114,8 @@ def test_metrics_over_loopback_count_the_calls_of_every_worker(tmp_path: Path) -
         str(port),
         "--log-format",
         "json",
+        "--audit-retention-days",
+        "30",
     )
     try:
         # Both workers serving, so the calls may land on either.
@@ -163,6 +168,8 @@ def test_metrics_over_loopback_count_the_calls_of_every_worker(tmp_path: Path) -
     finally:
         if server.process.poll() is None:
             server.kill()
+    assert audit.verify_chain(trail).ok
+    assert all(record.member_id not in ("M0", "M1", "M2") for record in audit.records(trail))
     lines = [line for line in server.log().splitlines() if line.strip()]
     parsed = [json.loads(line) for line in lines]
     assert any("metrics on" in line["message"] for line in parsed)

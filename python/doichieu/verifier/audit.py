@@ -453,6 +453,27 @@ def purge(path: str | Path, older_than_us: int) -> int:
         conn.close()
 
 
+#: How often a server with a retention period purges its trail.
+PURGE_EVERY_S = 3600.0
+_US_PER_DAY = 86_400 * 1_000_000
+
+
+async def purge_periodically(path: str | Path, retention_days: float, every_s: float = PURGE_EVERY_S) -> None:
+    """Purges the entries older than ``retention_days`` now and every ``every_s`` seconds,
+    until cancelled. Several workers may do so at once: a purge that finds nothing past
+    the period changes nothing."""
+    while True:
+        cutoff = time.time_ns() // 1000 - int(retention_days * _US_PER_DAY)
+        try:
+            removed = await asyncio.to_thread(purge, path, cutoff)
+        except (sqlite3.Error, AuditError) as exc:
+            log.error("audit purge failed: %s", type(exc).__name__)
+        else:
+            if removed:
+                log.info("audit purge: %d entries older than %g days removed", removed, retention_days)
+        await asyncio.sleep(every_s)
+
+
 @dataclass(frozen=True)
 class Record:
     """One recorded lookup or submission."""

@@ -38,6 +38,13 @@ def add_operations_arguments(parser: argparse.ArgumentParser) -> None:
         help="key of the audit trail's citizen-ID hashes, mode 0600; created if missing "
         "(default: beside the trail, LEDGER.audit.key; keep it off the ledger's volume)",
     )
+    parser.add_argument(
+        "--audit-retention-days",
+        type=float,
+        metavar="DAYS",
+        help="purge audit entries older than DAYS at start and every hour "
+        "(default: keep them until `doichieu audit purge`)",
+    )
     parser.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this port (default: no metrics)")
     parser.add_argument(
         "--metrics-address", default="127.0.0.1", help="address of the metrics port (default 127.0.0.1)"
@@ -51,10 +58,13 @@ def operations_config(args: argparse.Namespace) -> dict[str, Any]:
     """The ``ServerConfig`` fields of these options."""
     if args.metrics_port is not None and not 0 < args.metrics_port < 65536:
         raise InvalidInputError("--metrics-port must be between 1 and 65535")
+    if args.audit_retention_days is not None and not args.audit_retention_days > 0:
+        raise InvalidInputError("--audit-retention-days must be a positive number of days")
     audit = args.audit or default_audit_path(args.ledger)
     return {
         "audit": audit,
         "audit_key_file": args.audit_key_file or default_audit_key_path(audit),
+        "audit_retention_days": args.audit_retention_days,
         "metrics_port": args.metrics_port,
         "metrics_address": args.metrics_address,
     }

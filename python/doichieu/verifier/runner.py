@@ -83,6 +83,8 @@ class ServerConfig:
     #: Prometheus metrics on this port (None: off), at ``metrics_address``.
     metrics_port: int | None = None
     metrics_address: str = "127.0.0.1"
+    #: Days the audit trail keeps its entries; None: kept until ``doichieu audit purge``.
+    audit_retention_days: float | None = None
 
 
 def _server_options(reuse_port: bool) -> list[tuple[str, Any]]:
@@ -229,11 +231,16 @@ async def _serve(config: ServerConfig, reuse_port: bool, engine_factory: EngineF
         with open(tmp, "w", encoding="ascii") as handle:
             handle.write(f"{running.port}\n")
         os.replace(tmp, config.port_file)
+    purging = None
+    if config.audit is not None and config.audit_retention_days is not None:
+        purging = asyncio.create_task(audit_mod.purge_periodically(config.audit, config.audit_retention_days))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     await stop.wait()
+    if purging is not None:
+        purging.cancel()
     log.info("shutting down: draining calls in flight for up to %.0f s", config.grace)
     await running.stop()
     log.info("stopped; ledger closed")

@@ -12,6 +12,7 @@ import stat
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -200,3 +201,11 @@ def test_an_errors_reference_is_the_request_id_of_its_json_log_lines(tmp_path: P
     errors = [line for line in lines if line["level"] == "ERROR"]
     assert errors and errors[0]["request_id"] == found.group(1)
     assert "a bug" not in written.getvalue()
+
+
+def test_replicas_starting_together_share_one_new_audit_key(tmp_path: Path) -> None:
+    path = tmp_path / "audit.key"
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(lambda _: audit.load_or_create_key(path), range(8)))
+    assert len(keys) == 1 and len(keys.pop()) == 2 * audit.KEY_BYTES
+    assert [p.name for p in tmp_path.iterdir()] == ["audit.key"]

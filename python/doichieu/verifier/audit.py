@@ -38,6 +38,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import os
 import queue
 import secrets
 import sqlite3
@@ -164,8 +165,17 @@ def load_or_create_key(path: str | Path) -> bytes:
     """The audit key; a missing key file is created (0600) with a new random key."""
     key_path = Path(path)
     if not key_path.exists():
-        write_private(key_path, secrets.token_hex(KEY_BYTES).encode() + b"\n")
-        log.info("created a new audit key in %s", key_path)
+        # Written whole under another name, then linked: replicas starting together
+        # never read a half-written key, and the first link wins.
+        draft = key_path.with_name(f"{key_path.name}.{os.getpid()}.new")
+        write_private(draft, secrets.token_hex(KEY_BYTES).encode() + b"\n")
+        try:
+            os.link(draft, key_path)
+            log.info("created a new audit key in %s", key_path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return load_key(key_path)
 
 

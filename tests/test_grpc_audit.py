@@ -10,16 +10,20 @@ import json
 import os
 import signal
 import sqlite3
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
+import grpc
 import pytest
 
 from doichieu.cli import main
 from doichieu.v1 import verifier_pb2 as pb
 from doichieu.verifier import audit
 from doichieu.verifier import ledger as ledger_mod
-from grpc_harness import PEOPLE, member_message, spawn_server, stub, write_tables
+from doichieu.verifier.runner import ServerConfig, start_server
+from grpc_harness import PEOPLE, make_engine, member_message, spawn_server, stub, write_tables
 from test_grpc_crash import Storm
 
 KEY = b"0123456789abcdef0123456789abcdef"
@@ -257,3 +261,42 @@ def test_a_server_with_a_retention_period_purges_past_it(tmp_path: Path) -> None
     asyncio.run(first_purge())
     assert entry_numbers(trail) == [5, 6, 7]  # the two Submits and the purge entry
     assert audit.verify_chain(trail).ok
+
+
+def test_a_submit_whose_audit_record_fails_is_unavailable_and_its_retry_is_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    population, roster = write_tables(tmp_path)
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    ledger = ledger_mod.open_ledger(str(tmp_path / "ledger.db"))
+    trail = audit.AuditTrail(tmp_path / "audit.db", KEY)
+    config = ServerConfig(population="", roster=None, port=0, ledger="")
+    running = asyncio.run_coroutine_threadsafe(
+        start_server(config, make_engine(population, roster), ledger, audit=trail), loop
+    ).result(timeout=30)
+    try:
+        verifier = stub(f"127.0.0.1:{running.port}")
+        request = pb.SubmitRequest(
+            submission_id="s1", member=member_message(0), site_id="site-a", machine_id="m1", officer_id="o1"
+        )
+        real_append = audit.append
+
+        def full_disk(*args: Any) -> int:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        monkeypatch.setattr(audit, "append", full_disk)
+        with pytest.raises(grpc.RpcError) as failed:
+            verifier.Submit(request, timeout=10)
+        assert failed.value.code() == grpc.StatusCode.UNAVAILABLE
+        monkeypatch.setattr(audit, "append", real_append)
+        first = verifier.Submit(request, timeout=10)
+        assert first.outcome == pb.SUBMIT_OUTCOME_RECORDED
+    finally:
+        asyncio.run_coroutine_threadsafe(running.stop(), loop).result(timeout=60)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+    assert [(method, member) for _, method, member, _ in audit_rows(tmp_path / "audit.db")] == [
+        ("Submit", member_message(0).member_id)
+    ]

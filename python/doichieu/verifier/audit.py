@@ -54,9 +54,10 @@ from typing import Any
 import grpc
 
 from doichieu import vocabulary
-from doichieu.errors import DoichieuError, InvalidInputError
+from doichieu.errors import InvalidInputError
 from doichieu.v1 import verifier_pb2 as pb
 from doichieu.verifier.at_rest import private_file, write_private
+from doichieu.verifier.ledger import LedgerError
 from doichieu.verifier.logs import current_request_id
 from doichieu.verifier.tls import peer_site
 
@@ -99,8 +100,9 @@ _SCHEMA = (
 )
 
 
-class AuditError(DoichieuError):
-    """The audit trail could not be opened, written or read."""
+class AuditError(LedgerError):
+    """The audit trail could not be opened, written or read. A ledger error: a Submit
+    whose audit record did not commit is answered UNAVAILABLE, and its retry records it."""
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,16 @@ def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
     who.set_defaults(func=cmd_who)
 
 
+def _verdict_title(code: str, lang: str) -> str:
+    """The vocabulary's title of a verdict code; empty for exclusions."""
+    from doichieu import vocabulary
+
+    term = vocabulary.VERDICT_TERMS.get(code)
+    if term is None:
+        return code
+    return term.title_vi if lang == "vi" else term.title_en
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from doichieu.verifier import audit
 
@@ -135,7 +145,7 @@ def cmd_who(args: argparse.Namespace) -> int:
             lookup.machine_id,
             lookup.peer,
             lookup.member_id,
-            lookup.verdict,
+            _verdict_title(lookup.verdict, args.lang),
             lookup.request_id,
         )
         out.write("\t".join(cells) + "\n")

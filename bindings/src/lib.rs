@@ -6,6 +6,7 @@ mod columns;
 mod dedup;
 mod errors;
 mod names;
+mod partition;
 mod records;
 mod revalidation;
 mod synth;
@@ -23,6 +24,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MAX_NAME_BYTES", doichieu_engine::MAX_NAME_BYTES)?;
     errors::register(m)?;
     names::register(m)?;
+    partition::register(m)?;
     dedup::register(m)?;
     records::register(m)?;
     revalidation::register(m)?;

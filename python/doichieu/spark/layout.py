@@ -108,8 +108,9 @@ def _read(
     columns, required = (
         (ROSTER_COLUMNS, ROSTER_REQUIRED) if kind == "roster" else (POPULATION_COLUMNS, POPULATION_REQUIRED)
     )
-    chosen = _mapping(head, tuple(columns), tuple(required), f"{kind} {parts[0].name}", extra_columns)
+    # In the single-machine reader's order: the cells' encoding, then the headers.
     refuse_double_encoding(head, parts[0].name)
+    chosen = _mapping(head, tuple(columns), tuple(required), f"{kind} {parts[0].name}", extra_columns)
     raw = spark.read.parquet(*(str(p) for p in parts)).select(
         *(F.col(f"`{h}`") for h in chosen.values()),
         F.col("_metadata.file_path").alias("_part"),

@@ -129,8 +129,10 @@ def revalidate(
         .groupBy("bucket")
         .cogroup(rows.groupBy("to"))
         .applyInArrow(checker(present, as_of, max_block, skip, by_number=False), ANSWER)
+        .persist()
     )
 
+    # Both passes' answers are kept (one row per member): findings and verdicts are read from them.
     answers = settled.unionByName(second)
     verdicts = answers.select(*VERDICT_COLUMNS)
     findings = answers.select("member_id", "row", F.posexplode("findings").alias("seq", "finding")).select(

@@ -24,6 +24,7 @@ import polars as pl
 import pytest
 
 from doichieu import _engine
+from doichieu.cli import main
 from doichieu.errors import ColumnError, FileEncodingError, FileFormatError
 from doichieu.generate import generate_province
 from doichieu.records import load_population, read_roster
@@ -49,6 +50,11 @@ def _province(folder: Path, members: int) -> Province:
 @pytest.fixture(scope="module")
 def province(tmp_path_factory: pytest.TempPathFactory) -> Province:
     return _province(tmp_path_factory.mktemp("province"), MEMBERS)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Province:
+    return _province(tmp_path_factory.mktemp("small"), 2_000)
 
 
 def single_machine(p: Province, max_block: int = 256) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -95,10 +101,7 @@ def test_spark_gives_the_single_machine_findings_and_verdicts(spark: Any, provin
     assert_same(expected, on_spark(spark, province))
 
 
-def test_blocks_too_large_in_the_whole_table_are_passed_over_in_every_slice(
-    spark: Any, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    small = _province(tmp_path_factory.mktemp("small"), 2_000)
+def test_blocks_too_large_in_the_whole_table_are_passed_over_in_every_slice(spark: Any, small: Province) -> None:
     max_block = 2
     population = load_population(small.population)
     keys = pl.DataFrame(_engine.population_keys({c: population[c] for c in POPULATION_COLUMNS}))
@@ -142,3 +145,18 @@ def test_bad_input_fails_on_the_driver_as_on_one_machine(spark: Any, province: P
     text.write_text("member_id,full_name\n1,An\n")
     with pytest.raises(FileFormatError):
         spark_roster(spark, text)
+
+
+def test_the_command_on_spark_writes_what_one_machine_writes(spark: Any, small: Province, tmp_path: Path) -> None:
+    """``doichieu revalidate --engine spark``: the same verdicts, findings (with
+    where each member is in the file) and duplicates (checked against the
+    members' ties to citizens, read from the Spark verdicts)."""
+    common = ["--roster", str(small.roster), "--population", str(small.population), "--as-of", AS_OF.isoformat()]
+    assert main(["revalidate", *common, "--out", str(tmp_path / "one")]) == 0
+    assert main(["revalidate", *common, "--out", str(tmp_path / "many"), "--engine", "spark"]) == 0
+    duplicates = pl.read_csv(tmp_path / "one" / "duplicates.csv", infer_schema=False)
+    assert duplicates.height > 20 and set(duplicates["population_check"]) >= {"same_citizen", "different_citizens"}
+    for name in ("verdicts.csv", "findings.csv", "duplicates.csv"):
+        assert (tmp_path / "many" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
+    for owner in ("party_board", "police", "intake_officer"):
+        assert (tmp_path / "many" / f"worklist_{owner}.xlsx").exists()

@@ -22,6 +22,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[pymodule]
 fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MAX_NAME_BYTES", doichieu_engine::MAX_NAME_BYTES)?;
+    m.add("LINK_MIN_SCORE", doichieu_engine::revalidation::LINK_MIN_SCORE)?;
     errors::register(m)?;
     names::register(m)?;
     partition::register(m)?;

@@ -8,9 +8,10 @@ use std::sync::Arc;
 use arrow_array::{Array, ArrayRef, Float64Array, ListArray, RecordBatch, StringArray, StructArray, UInt32Array};
 use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Schema};
+use doichieu_engine::dedup::people_from_roster;
 use doichieu_engine::dedup::{levels::FIELDS, ClusterMember, Config, DuplicatePair};
-use doichieu_engine::records::{RosterColumns, StrSource};
-use doichieu_engine::revalidation::{self, FindingsTable, Revalidation, VerdictsTable};
+use doichieu_engine::records::{RosterColumns, RosterSource, StrSource};
+use doichieu_engine::revalidation::{self, ClustersTable, FindingsTable, PairsTable, Revalidation, VerdictsTable};
 use doichieu_engine::vocabulary::ROSTER_COLUMNS;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -140,12 +141,8 @@ fn verdicts_batch(v: VerdictsTable, row_offset: u32) -> Result<RecordBatch, Arro
     ])
 }
 
-/// The four tables, in the order `revalidate` names them.
-fn batches(r: Revalidation) -> Result<[RecordBatch; 4], ArrowError> {
-    let findings = findings_batch(r.findings, 0)?;
-    let verdicts = verdicts_batch(r.verdicts, 0)?;
-
-    let p = r.pairs;
+/// The pairs and clusters tables of a revalidation.
+fn duplicate_batches(p: PairsTable, cl: ClustersTable) -> Result<[RecordBatch; 2], ArrowError> {
     let pairs_iter = || p.pairs.iter();
     let mut columns: Vec<(&str, ArrayRef)> = vec![
         ("cluster_id", Arc::new(pairs_iter().map(|x| x.cluster_id).collect::<UInt32Array>())),
@@ -169,7 +166,6 @@ fn batches(r: Revalidation) -> Result<[RecordBatch; 4], ArrowError> {
     columns.push(("row_b", u32s(pairs_iter().map(|x| x.pair.b))));
     let pairs = batch(columns)?;
 
-    let cl = r.clusters;
     let (cluster_id, row, kind) = cluster_columns(&cl.members);
     let clusters = batch(vec![
         ("cluster_id", cluster_id),
@@ -179,6 +175,14 @@ fn batches(r: Revalidation) -> Result<[RecordBatch; 4], ArrowError> {
         ("party_unit", str_column_to_arrow(cl.party_unit)),
         ("row", row),
     ])?;
+    Ok([pairs, clusters])
+}
+
+/// The four tables, in the order `revalidate` names them.
+fn batches(r: Revalidation) -> Result<[RecordBatch; 4], ArrowError> {
+    let findings = findings_batch(r.findings, 0)?;
+    let verdicts = verdicts_batch(r.verdicts, 0)?;
+    let [pairs, clusters] = duplicate_batches(r.pairs, r.clusters)?;
     Ok([findings, verdicts, pairs, clusters])
 }
 
@@ -245,8 +249,56 @@ fn verify_tables(
     Ok((table(findings)?, table(verdicts)?))
 }
 
+/// The roster's duplicates (a dict of the roster columns, read with the
+/// reference date `as_of`) checked against `links`: per roster row, the citizen
+/// ID of the citizen the member is tied to (text column; null when none), as a
+/// cross-check that ran elsewhere found them (`doichieu.spark`). Returns a dict
+/// as `revalidate` does, less findings, verdicts and checks_not_run.
+#[pyfunction]
+#[pyo3(signature = (columns, links, as_of = None, threshold = 0.9, strong_threshold = 0.99, max_block_size = 400, model = None))]
+#[allow(clippy::too_many_arguments)]
+fn checked_duplicates<'py>(
+    py: Python<'py>,
+    columns: &Bound<'py, PyDict>,
+    links: &Bound<'py, PyAny>,
+    as_of: Option<(i32, u32, u32)>,
+    threshold: f64,
+    strong_threshold: f64,
+    max_block_size: usize,
+    model: Option<&DedupModel>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let cfg: Config = config(threshold, strong_threshold, max_block_size)?;
+    let as_of = crate::records::options(as_of, 5, 0.6)?.as_of;
+    let sources = roster_sources(columns)?;
+    let roster = roster_columns(&sources)?;
+    let links = crate::records::read_source("links", links)?;
+    if links.len() != roster.len() {
+        return Err(InvalidInputError::new_err(format!(
+            "links has {} values; the roster has {} rows",
+            links.len(),
+            roster.len()
+        )));
+    }
+    let model = model.map(DedupModel::model);
+    let (tables, model, warnings, candidate_pairs) = py.detach(|| {
+        let people = people_from_roster(&roster, as_of);
+        let ties: Vec<Option<&str>> = (0..links.len()).map(|i| links.get(i)).collect();
+        let d = revalidation::checked_duplicates(&roster, &people, &ties, &cfg, model);
+        (duplicate_batches(d.pairs, d.clusters), d.model, d.warnings, d.candidate_pairs)
+    });
+    let [pairs, clusters] = tables.map_err(|e| InvalidInputError::new_err(format!("checked_duplicates: {e}")))?;
+    let out = PyDict::new(py);
+    out.set_item("pairs", table(pairs)?)?;
+    out.set_item("clusters", table(clusters)?)?;
+    out.set_item("warnings", warnings)?;
+    out.set_item("candidate_pairs", candidate_pairs)?;
+    out.set_item("model", DedupModel::from(model))?;
+    Ok(out)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(revalidate, m)?)?;
+    m.add_function(wrap_pyfunction!(checked_duplicates, m)?)?;
     m.add_function(wrap_pyfunction!(verify_tables, m)?)?;
     Ok(())
 }

@@ -5,6 +5,7 @@ from os import PathLike
 from typing import Any, Final, final
 
 MAX_NAME_BYTES: Final[int]
+LINK_MIN_SCORE: Final[float]
 
 class DoichieuError(Exception): ...
 class InvalidInputError(DoichieuError, ValueError): ...
@@ -197,6 +198,15 @@ def member_violations(path: str, data: bytes, field_caps: Sequence[int]) -> list
 def revalidate(
     index: PopulationIndex,
     columns: dict[str, Any],
+    threshold: float = 0.9,
+    strong_threshold: float = 0.99,
+    max_block_size: int = 400,
+    model: DedupModel | None = None,
+) -> dict[str, Any]: ...
+def checked_duplicates(
+    columns: dict[str, Any],
+    links: Any,
+    as_of: tuple[int, int, int] | None = None,
     threshold: float = 0.9,
     strong_threshold: float = 0.99,
     max_block_size: int = 400,

@@ -169,11 +169,16 @@ def run(
     header_row: int | None = None,
     population_sheet: str | int | None = None,
     population_header_row: int | None = None,
+    engine: Literal["local", "spark"] = "local",
+    master: str = "local[2]",
+    shuffle_partitions: int = 8,
 ) -> Summary:
     """The whole command without the argument parsing; returns the summary,
     with the seconds of each stage in ``summary.stages``. ``sheet`` and
     ``header_row`` say where the roster's table is, ``population_sheet`` and
-    ``population_header_row`` the population's, when the reader cannot find it."""
+    ``population_header_row`` the population's, when the reader cannot find it.
+    ``engine="spark"`` cross-checks on the Spark ``master`` (Parquet files or
+    folders; ``doichieu.spark.command``) and writes the same outputs."""
     started = time.perf_counter()
     stages: dict[str, float] = {}
     clock = [started]
@@ -203,26 +208,46 @@ def run(
         ) as progress,
     ):
         background.submit(importlib.import_module, "doichieu.report")
-        step = progress.add_task(text("revalidate.reading_population"), total=None)
         readings: list[TableReading] = []
-        population = load_population(
-            population_path,
-            extra_columns=extra_columns,
-            sheet=population_sheet,
-            header_row=population_header_row,
-            on_read=readings.append,
-        )
-        index = PopulationIndex(population, as_of=as_of, extra_columns=extra_columns)
-        lap("read population")
-        progress.update(step, description=text("revalidate.reading_roster"))
-        roster, present = read_roster(
-            roster_path, extra_columns=extra_columns, sheet=sheet, header_row=header_row, on_read=readings.append
-        )
-        lap("read roster")
-        progress.update(step, description=text("revalidate.checking"))
-        result = revalidate(index, roster, present)
+        if engine == "spark":
+            from doichieu.spark.command import revalidate_on_spark
+
+            step = progress.add_task(text("revalidate.checking"), total=None)
+            as_of = as_of or date.today()
+            checked = revalidate_on_spark(
+                roster_path,
+                population_path,
+                as_of=as_of,
+                extra_columns=extra_columns,
+                master=master,
+                shuffle_partitions=shuffle_partitions,
+            )
+            roster, population_rows = checked.roster, checked.population
+            result = Revalidation(
+                checked.findings, checked.verdicts, checked.pairs, checked.clusters, checked.checks_not_run
+            )
+            lap("spark")
+        else:
+            step = progress.add_task(text("revalidate.reading_population"), total=None)
+            population = load_population(
+                population_path,
+                extra_columns=extra_columns,
+                sheet=population_sheet,
+                header_row=population_header_row,
+                on_read=readings.append,
+            )
+            index = PopulationIndex(population, as_of=as_of, extra_columns=extra_columns)
+            population_rows, as_of = len(index), index.as_of
+            lap("read population")
+            progress.update(step, description=text("revalidate.reading_roster"))
+            roster, present = read_roster(
+                roster_path, extra_columns=extra_columns, sheet=sheet, header_row=header_row, on_read=readings.append
+            )
+            lap("read roster")
+            progress.update(step, description=text("revalidate.checking"))
+            result = revalidate(index, roster, present)
+            lap("engine")
         findings, verdicts, pairs, clusters = result.findings, result.verdicts, result.pairs, result.clusters
-        lap("engine")
         report_drawn = background.submit(_prepare_report, result, roster)
         progress.update(step, description=text("revalidate.writing"))
         tables = {
@@ -255,8 +280,8 @@ def run(
         files.append(folder.path("report.html"))
         summary = Summary(
             members=roster.height,
-            population=len(index),
-            as_of=index.as_of,
+            population=population_rows,
+            as_of=as_of,
             verdicts={str(k): int(v) for k, v in by_verdict.items()},
             codes={str(k): int(v) for k, v in by_code.items()},
             owners=owners,
@@ -362,6 +387,9 @@ def cmd_revalidate(args: argparse.Namespace) -> int:
         header_row=args.header_row,
         population_sheet=args.population_sheet,
         population_header_row=args.population_header_row,
+        engine=args.engine,
+        master=args.master,
+        shuffle_partitions=args.shuffle_partitions,
     )
     print_summary(summary, sys.stdout)
     return 0
@@ -373,6 +401,9 @@ def add_revalidate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, help=text("revalidate.out"))
     parser.add_argument("--as-of", type=_date, default=None, help=text("revalidate.as_of"))
     parser.add_argument("--ignore-unknown-columns", action="store_true", help=text("revalidate.ignore_unknown_columns"))
+    parser.add_argument("--engine", choices=("local", "spark"), default="local", help=text("revalidate.engine"))
+    parser.add_argument("--master", default="local[2]", help=text("revalidate.master"))
+    parser.add_argument("--shuffle-partitions", type=int, default=8, help=text("revalidate.shuffle_partitions"))
     add_table_arguments(parser, "roster")
     add_table_arguments(parser, "population", prefix="population-")
     parser.set_defaults(func=cmd_revalidate)

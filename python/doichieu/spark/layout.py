@@ -135,7 +135,7 @@ def _read(
     frame = raw.join(F.broadcast(starts), "_part").select(
         *(text(c) for c in columns),
         F.regexp_extract(F.col("_part"), r"([^/]*)$", 1).alias("source_file"),
-        F.lit(None).cast("string").alias("source_sheet"),
+        F.lit("").alias("source_sheet"),  # as TableReading has it for a file without sheets
         source_row.alias("source_row"),
         (F.col("_start") + F.col("_index")).alias("row"),
     )

@@ -1,0 +1,103 @@
+"""``doichieu revalidate --engine spark``: the cross-check on a Spark cluster,
+the outputs written as on one machine.
+
+The roster and the population table are Parquet files or folders of parts,
+checked on the driver before any task starts (``doichieu.spark.layout``). The
+cross-check runs on the cluster (``doichieu.spark.revalidate``); its findings
+and verdicts (one row per member, a roster's worth) come back to the driver,
+which deduplicates the roster with the engine and checks each pair against the
+members' ties to citizens read from the verdicts (``doichieu.spark.links``), so
+duplicates.csv, the work lists and the report are the single-machine ones.
+The population table never comes to the driver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from doichieu import _engine
+from doichieu.errors import CataloguedError
+from doichieu.table_layout import SOURCE_COLUMNS
+from doichieu.vocabulary import POPULATION_COLUMNS, ROSTER_COLUMNS
+
+__all__ = ["SparkChecked", "revalidate_on_spark"]
+
+
+@dataclass(frozen=True)
+class SparkChecked:
+    """What the cluster answered, on the driver: the roster (``ROSTER_COLUMNS``
+    then ``SOURCE_COLUMNS``, in table order), the roster columns the source has,
+    the four tables as ``doichieu.revalidate.revalidate`` gives them, and the
+    population's size."""
+
+    roster: pl.DataFrame
+    present: tuple[str, ...]
+    findings: pl.DataFrame
+    verdicts: pl.DataFrame
+    pairs: pl.DataFrame
+    clusters: pl.DataFrame
+    checks_not_run: list[tuple[str, tuple[str, ...]]]
+    population: int
+
+
+def _collect(frame: object) -> pl.DataFrame:
+    table = frame.toArrow()  # type: ignore[attr-defined]
+    out = pl.from_arrow(table)
+    assert isinstance(out, pl.DataFrame)
+    return out
+
+
+def _checks_not_run(present: tuple[str, ...]) -> list[tuple[str, tuple[str, ...]]]:
+    """The checks the roster's columns keep from running: the engine says, from
+    the columns alone (an empty roster against an empty index)."""
+    empty = _engine.PopulationIndex({c: [] for c in POPULATION_COLUMNS})
+    raw = empty.verify_all({c: [] for c in present})
+    return [(check, tuple(columns)) for check, columns in raw["checks_not_run"]]
+
+
+def revalidate_on_spark(
+    roster_path: str | Path,
+    population_path: str | Path,
+    *,
+    as_of: date,
+    extra_columns: Literal["error", "ignore"] = "error",
+    master: str = "local[2]",
+    shuffle_partitions: int = 8,
+) -> SparkChecked:
+    """Cross-checks on Spark and deduplicates on the driver (see the module docs)."""
+    try:
+        from doichieu.spark import layout, session
+        from doichieu.spark.links import links_of
+        from doichieu.spark.revalidate import revalidate
+    except ImportError as exc:
+        raise CataloguedError("spark.no_pyspark") from exc
+    spark = session(master, shuffle_partitions=shuffle_partitions)
+    roster_table = layout.read_roster(spark, roster_path, extra_columns)
+    population_table = layout.read_population(spark, population_path, extra_columns)
+    present = roster_table.present
+    findings_frame, verdicts_frame = revalidate(
+        spark, roster_table.frame, population_table.frame, present=present, as_of=as_of
+    )
+    row = pl.col("row").cast(pl.UInt32)
+    roster = _collect(roster_table.frame).sort("row").select(*ROSTER_COLUMNS, *SOURCE_COLUMNS)
+    roster = roster.with_columns(pl.col("source_row").cast(pl.UInt32))
+    findings = _collect(findings_frame).sort("row", "seq").drop("seq").with_columns(row)
+    verdicts = _collect(verdicts_frame).sort("row").with_columns(row)
+    duplicates = _engine.checked_duplicates(
+        {c: roster[c] for c in present}, links_of(verdicts), as_of=(as_of.year, as_of.month, as_of.day)
+    )
+    return SparkChecked(
+        roster=roster,
+        present=present,
+        findings=findings,
+        verdicts=verdicts,
+        pairs=pl.DataFrame(duplicates["pairs"]),
+        clusters=pl.DataFrame(duplicates["clusters"]),
+        checks_not_run=_checks_not_run(present),
+        population=population_table.rows,
+    )

@@ -22,8 +22,6 @@ SETTINGS: dict[str, str] = {
     # engine call is bulk work, and the worker's memory is bounded by it.
     "spark.sql.execution.arrow.maxRecordsPerBatch": "20000",
     "spark.sql.session.timeZone": "UTC",
-    # Broadcast joins only for the small tables doichieu broadcasts on purpose.
-    "spark.sql.autoBroadcastJoinThreshold": str(16 << 20),
     "spark.ui.showConsoleProgress": "false",
 }
 

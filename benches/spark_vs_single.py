@@ -66,6 +66,9 @@ def worker_peaks_kib() -> list[int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument(
+        "--population-extra", type=float, default=0.2, help="population rows beyond the members, as a fraction"
+    )
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--shuffle-partitions", type=int, default=8)
@@ -74,9 +77,16 @@ def main() -> None:
 
     from doichieu.generate import generate_province
 
-    folder = args.out / f"province-{args.members}"
+    folder = args.out / f"province-{args.members}-{args.population_extra}"
     if not (folder / "roster.parquet").exists():
-        generate_province(folder, members=args.members, seed=7, fmt="parquet", as_of=AS_OF.isoformat())
+        generate_province(
+            folder,
+            members=args.members,
+            seed=7,
+            fmt="parquet",
+            as_of=AS_OF.isoformat(),
+            population_extra=args.population_extra,
+        )
     roster, population = folder / "roster.parquet", folder / "population.parquet"
 
     done = subprocess.run(

@@ -117,6 +117,9 @@ codes! {
     PopulationDuplicateId = "POPULATION_DUPLICATE_ID", Review, Police, "citizen_id",
         "Số định danh này có ở nhiều bản ghi dân cư",
         "The population data holds this number on several records";
+    CitizenIdShared = "CITIZEN_ID_SHARED", Review, PartyBoard, "citizen_id",
+        "Hai đảng viên khác nhau ghi cùng một số định danh; không gộp, cấp ủy xác minh, báo công an",
+        "Two different members recorded under one citizen ID; not merged, the party board checks, the police are informed";
     CardNumberMalformed = "CARD_NUMBER_MALFORMED", Error, PartyBoard, "party_card_number",
         "Số thẻ đảng viên thiếu hoặc sai dạng (8 chữ số)",
         "Party card number missing or malformed (8 digits)";
@@ -388,6 +391,14 @@ messages! {
     PopulationDuplicateId = PopulationDuplicateId,
         "CSDL dân cư có nhiều bản ghi cùng số định danh này; công an xã kiểm tra",
         "The population data holds this number on several records; the commune police check it";
+    /// Two people on one number (deduplication's `CITIZEN_ID_SHARED`), the number in the population data.
+    CitizenIdShared = CitizenIdShared,
+        "Số định danh {number} cũng ghi cho đảng viên {other}, là người khác (so các trường còn lại); CSDL dân cư ghi số này cho {holder}, {agrees}. Không gộp hai hồ sơ; cấp ủy xác minh, báo công an",
+        "Citizen ID {number} is also recorded for member {other}, a different person (by every other field); the population data gives the number to {holder}, {agrees}. The records are not merged; the party board checks, the police are informed";
+    /// Two people on one number the population data does not hold.
+    CitizenIdSharedNotHeld = CitizenIdShared,
+        "Số định danh {number} cũng ghi cho đảng viên {other}, là người khác (so các trường còn lại); số này không có trong CSDL dân cư. Không gộp hai hồ sơ; cấp ủy xác minh, báo công an",
+        "Citizen ID {number} is also recorded for member {other}, a different person (by every other field); the population data does not hold the number. The records are not merged; the party board checks, the police are informed";
     CardNumberMissing = CardNumberMalformed,
         "Thiếu số thẻ đảng viên",
         "The party card number is missing";
@@ -441,6 +452,16 @@ phrases! {
     ViaOtherName,
         " (so với tên gọi khác trong CSDL dân cư)",
         " (through another name in the population data)";
+    /// Which of two members on one number the population record agrees with.
+    AgreesWithThisMember,
+        "khớp với đảng viên này",
+        "who is this member";
+    AgreesWithOtherMember,
+        "khớp với đảng viên {other}",
+        "who is member {other}";
+    AgreesWithNeitherMember,
+        "không khớp với ai trong hai người",
+        "who is neither of the two";
     /// Why two names are a mismatch.
     DifferentMarks,
         "khác dấu nên là hai tên khác nhau",

@@ -227,7 +227,8 @@ def miss_causes(pair: tuple[str, str], rows: dict[str, dict[str, Any]], causes: 
 
 
 def measure(members: int, seed: int) -> dict[str, Any]:
-    from doichieu.dedup_scores import SHARED_NUMBER, split_truth
+    from doichieu.dedup import SHARED_NUMBER
+    from doichieu.dedup_scores import split_truth
     from doichieu.generate import generate_frames
 
     data = generate_frames(members, seed=seed)

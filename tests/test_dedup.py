@@ -8,8 +8,8 @@ import pytest
 
 import doichieu
 from doichieu.cli import main
-from doichieu.dedup import dedup_columns
-from doichieu.dedup_scores import SHARED_NUMBER, score_pairs, split_truth
+from doichieu.dedup import SHARED_NUMBER, dedup_columns
+from doichieu.dedup_scores import score_pairs, split_truth
 from test_dedup_engine import synthetic
 
 

@@ -16,7 +16,8 @@ import polars as pl
 import pytest
 
 from doichieu.cli import main
-from doichieu.dedup_scores import SHARED_NUMBER, score_pairs
+from doichieu.dedup import SHARED_NUMBER
+from doichieu.dedup_scores import score_pairs
 from doichieu.generate import generate_province
 from doichieu.report import MAX_SHARED_SHOWN, external_references
 from doichieu.revalidate import DUPLICATE_COLUMNS, DUPLICATE_TYPES

@@ -52,7 +52,7 @@ class _nullcontext:
 
 def cmd_dedupe(args: argparse.Namespace) -> int:
     """Duplicate pairs and clusters of one roster file → pairs.csv, clusters.csv."""
-    from doichieu.dedup import DedupModel, find_duplicates, load_dedup_roster, write_outputs
+    from doichieu.dedup import SHARED_NUMBER, DedupModel, find_duplicates, load_dedup_roster, write_outputs
 
     model = DedupModel.load(args.model) if args.model else None
     roster = load_dedup_roster(args.roster)
@@ -62,11 +62,15 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
         result.model.save(args.save_model)
         print(f"wrote the model to {args.save_model}")
     people = result.clusters["cluster_id"].n_unique() if result.clusters.height else 0
-    by_type = result.pairs.group_by("type").len().sort("type").iter_rows() if result.pairs.height else []
+    by_type = list(result.pairs.group_by("type").len().sort("type").iter_rows()) if result.pairs.height else []
     print(f"{roster.height} members, {result.candidate_pairs} candidate pairs compared")
-    print(f"{result.pairs.height} duplicate pairs, {people} clusters of one person")
+    shared = dict(by_type).get(SHARED_NUMBER, 0)
+    print(f"{result.pairs.height - shared} duplicate pairs, {people} clusters of one person")
     for kind, count in by_type:
-        print(f"  {kind}: {count}")
+        if kind != SHARED_NUMBER:
+            print(f"  {kind}: {count}")
+    if shared:
+        print(f"{shared} pairs of two people on one citizen ID ({SHARED_NUMBER}), listed apart and never clustered")
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"wrote {pairs_path} and {clusters_path}")

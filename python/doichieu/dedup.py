@@ -24,6 +24,12 @@ import polars as pl
 
 from doichieu import _engine
 from doichieu.records import ROSTER_COLUMNS, canonical_columns, read_table
+from doichieu.vocabulary import DUPLICATE_TYPES
+
+#: The duplicate type of two people on one citizen number: reported, listed apart,
+#: never clustered (docs/dedup.md).
+SHARED_NUMBER = "CITIZEN_ID_SHARED"
+assert SHARED_NUMBER in DUPLICATE_TYPES
 
 #: A trained model: ``save``/``load`` a file, ``to_dict``/``from_dict``.
 DedupModel = _engine.DedupModel

@@ -20,12 +20,12 @@ from typing import Any
 
 import polars as pl
 
-__all__ = ["LENT_NUMBER_CAUSE", "SHARED_NUMBER", "DedupScores", "Score", "by_planted_type", "score_pairs"]
+from doichieu.dedup import SHARED_NUMBER
+
+__all__ = ["LENT_NUMBER_CAUSE", "DedupScores", "Score", "by_planted_type", "score_pairs"]
 
 #: The generator's cause for a member recorded with someone else's number.
 LENT_NUMBER_CAUSE = "borrowed_id"
-#: The engine's type for two people on one number.
-SHARED_NUMBER = "CITIZEN_ID_SHARED"
 
 
 @dataclass(frozen=True)

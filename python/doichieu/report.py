@@ -29,6 +29,7 @@ import polars as pl
 from markupsafe import Markup
 from matplotlib.figure import Figure
 
+from doichieu.dedup import SHARED_NUMBER
 from doichieu.records import finding_codes
 from doichieu.summary import Summary
 from doichieu.vocabulary import DUPLICATE_TITLES, OWNER_TITLES, OWNERS, SEVERITY_TITLES, VERDICT_TITLES
@@ -41,10 +42,9 @@ DUPLICATE_COLOURS = {
     "DUPLICATE_CITIZEN_ID": "#6a1b9a",
     "DUPLICATE_PERSON": "#1565c0",
     "TRANSFER_DUPLICATE": "#00838f",
-    "CITIZEN_ID_SHARED": "#c62828",
+    SHARED_NUMBER: "#c62828",
 }
-#: Two people on one citizen number: reported apart, never clustered.
-SHARED_NUMBER = "CITIZEN_ID_SHARED"
+
 POPULATION_CHECK_TITLES = {
     "same_citizen": "cùng một công dân / the same citizen",
     "different_citizens": "hai công dân khác nhau / two different citizens",

@@ -27,6 +27,12 @@ from doichieu import _engine
 from doichieu.csv_cells import write_csv_for_people
 from doichieu.output_folder import OutputFolder
 from doichieu.records import ROSTER_COLUMNS, TableReading, canonical_columns, read_table
+from doichieu.vocabulary import DUPLICATE_TYPES
+
+#: The duplicate type of two people on one citizen number: reported, listed apart,
+#: never clustered (docs/dedup.md).
+SHARED_NUMBER = "CITIZEN_ID_SHARED"
+assert SHARED_NUMBER in DUPLICATE_TYPES
 
 #: A trained model: ``save``/``load`` a file, ``to_dict``/``from_dict``.
 DedupModel = _engine.DedupModel

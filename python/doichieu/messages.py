@@ -442,6 +442,10 @@ _OUTPUT: Final = {
         "{pairs} duplicate pairs, {clusters} clusters of one person",
     ),
     "dedupe.by_type": Message("  {type}: {count}", "  {type}: {count}"),
+    "dedupe.shared": Message(
+        "{pairs} cặp là hai người trên một số định danh ({type}): liệt kê riêng, không bao giờ gộp nhóm",
+        "{pairs} pairs of two people on one citizen ID ({type}): listed apart, never clustered",
+    ),
     "dedupe.warning": Message("cảnh báo: {warning}", "warning: {warning}"),
     "dedupe.wrote": Message("đã ghi {pairs} và {clusters}", "wrote {pairs} and {clusters}"),
     # --- revalidate: the progress line and the summary

@@ -34,6 +34,7 @@ from markupsafe import Markup
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from doichieu.dedup import SHARED_NUMBER
 from doichieu.records import finding_codes
 from doichieu.summary import Summary
 from doichieu.vocabulary import (
@@ -52,7 +53,13 @@ __all__ = ["VERDICT_TITLES", "Prepared", "prepare", "render_report", "write_repo
 
 VERDICT_COLOURS = {"accept": "#2e7d32", "review": "#f9a825", "reject": "#c62828"}
 SEVERITY_COLOURS = {"info": "#90a4ae", "review": "#f9a825", "error": "#c62828"}
-DUPLICATE_COLOURS = {"DUPLICATE_CITIZEN_ID": "#6a1b9a", "DUPLICATE_PERSON": "#1565c0", "TRANSFER_DUPLICATE": "#00838f"}
+DUPLICATE_COLOURS = {
+    "DUPLICATE_CITIZEN_ID": "#6a1b9a",
+    "DUPLICATE_PERSON": "#1565c0",
+    "TRANSFER_DUPLICATE": "#00838f",
+    SHARED_NUMBER: "#c62828",
+}
+
 POPULATION_CHECK_TITLES = {
     "same_citizen": "cùng một công dân / the same citizen",
     "different_citizens": "hai công dân khác nhau / two different citizens",
@@ -100,6 +107,7 @@ TOP_PARTY_UNITS = 60
 TOP_WARDS_CHARTED = 25
 MAX_CLUSTERS_SHOWN = 400
 MAX_CLEARED_SHOWN = 100
+MAX_SHARED_SHOWN = 100
 
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("doichieu", "templates"),
@@ -418,6 +426,7 @@ def prepare(
     duplicate_types = _duplicate_types(pairs, clusters)
     cluster_table = _clusters_table(pairs, clusters)
     cleared = _with_evidence(pairs.filter(pl.col("status") == "cleared"))
+    shared = pairs.filter((pl.col("status") == "duplicate") & (pl.col("type") == SHARED_NUMBER))
 
     charts: dict[str, Markup] = {}
     charts["verdicts"] = _hbar(
@@ -493,7 +502,13 @@ def prepare(
         "duplicate_cleared": int(duplicate_types["cleared"].sum()),
         "clusters": _records(cluster_table.head(MAX_CLUSTERS_SHOWN)),
         "clusters_total": cluster_table.height,
-        "loose_pairs": int(pairs.filter((pl.col("status") == "duplicate") & pl.col("cluster_id").is_null()).height),
+        "loose_pairs": int(
+            pairs.filter(
+                (pl.col("status") == "duplicate") & pl.col("cluster_id").is_null() & (pl.col("type") != SHARED_NUMBER)
+            ).height
+        ),
+        "shared": _records(shared.head(MAX_SHARED_SHOWN)),
+        "shared_total": shared.height,
         "cleared": _records(cleared.head(MAX_CLEARED_SHOWN)),
         "max_clusters_shown": MAX_CLUSTERS_SHOWN,
         "population_check_titles": POPULATION_CHECK_TITLES,

@@ -45,7 +45,7 @@ def cmd_names(args: argparse.Namespace) -> int:
 
 def cmd_dedupe(args: argparse.Namespace) -> int:
     """Duplicate pairs and clusters of one roster file → pairs.csv, clusters.csv."""
-    from doichieu.dedup import OUTPUT_PATTERNS, DedupModel, find_duplicates, load_dedup_roster, write_outputs
+    from doichieu.dedup import OUTPUT_PATTERNS, find_duplicates, load_dedup_roster, load_model, write_outputs
     from doichieu.output_folder import OutputFolder
     from doichieu.records import TableReading
     from doichieu.vocabulary import DUPLICATE_TERMS
@@ -54,7 +54,7 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
         for line in reading.shown():
             print(line)
 
-    model = DedupModel.load(args.model) if args.model else None
+    model = load_model(args.model) if args.model else None
     roster = load_dedup_roster(args.roster, sheet=args.sheet, header_row=args.header_row, on_read=tell)
     # A folder that cannot take the outputs is refused before the work, not after.
     folder = OutputFolder(args.out, "dedupe", expected=OUTPUT_PATTERNS)

@@ -24,7 +24,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 
-from doichieu.errors import CataloguedError, DoichieuError
+from doichieu.errors import CataloguedError
 from doichieu.verifier import ledger as ledger_mod
 from doichieu.verifier import progress as progress_mod
 from doichieu.verifier.admission import (
@@ -182,7 +182,7 @@ async def start_server(
     else:
         port = server.add_insecure_port(address)
     if port == 0:
-        raise DoichieuError(f"cannot listen on {address}")
+        raise CataloguedError("serve.cannot_listen", address=address)
     await server.start()
     await health.set("", health_pb2.HealthCheckResponse.SERVING)
     await health.set(SERVICE_NAME, health_pb2.HealthCheckResponse.SERVING)

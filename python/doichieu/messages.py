@@ -111,6 +111,8 @@ _HELP: Final = {
         "save the model used (trained or given) to FILE (mode 0600)",
     ),
     "metavar.file": Message("TỆP", "FILE"),
+    "metavar.sheet": Message("TÊN|N", "NAME|N"),
+    "metavar.bytes": Message("SỐ_BYTE", "BYTES"),
     # --- serve
     "serve.help": Message(
         "chạy máy chủ đối chiếu gRPC mà các điểm tiếp nhận gọi tới (xem docs/verifier.md)",

@@ -365,7 +365,7 @@ def add_table_arguments(parser: argparse.ArgumentParser, table: str, prefix: str
     whose = messages.text(f"table.whose_{table}")
     parser.add_argument(
         f"--{prefix}sheet",
-        metavar="NAME|N",
+        metavar=messages.text("metavar.sheet"),
         default=None,
         help=messages.text("table.sheet", whose=whose),
     )

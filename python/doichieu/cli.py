@@ -48,9 +48,9 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
     from doichieu.dedup import (
         OUTPUT_PATTERNS,
         SHARED_NUMBER,
-        DedupModel,
         find_duplicates,
         load_dedup_roster,
+        load_model,
         write_outputs,
     )
     from doichieu.output_folder import OutputFolder
@@ -61,7 +61,7 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
         for line in reading.shown():
             print(line)
 
-    model = DedupModel.load(args.model) if args.model else None
+    model = load_model(args.model) if args.model else None
     roster = load_dedup_roster(args.roster, sheet=args.sheet, header_row=args.header_row, on_read=tell)
     # A folder that cannot take the outputs is refused before the work, not after.
     folder = OutputFolder(args.out, "dedupe", expected=OUTPUT_PATTERNS)

@@ -837,8 +837,13 @@ _ERRORS: Final = {
         "who looked up a citizen, and when",
     ),
     "audit.citizen_id": Message(
-        "số định danh cần tra",
-        "the citizen ID looked up",
+        "số định danh cần tra; bỏ trống thì nhập từ đầu vào chuẩn (không hiện trên màn hình, không lưu trong lịch sử lệnh)",
+        "the citizen ID looked up; left out, it is read from standard input (not shown, not kept in the shell's history)",
+    ),
+    "audit.citizen_id_prompt": Message("Số định danh cần tra: ", "Citizen ID to look up: "),
+    "audit.no_citizen_id": Message(
+        "chưa có số định danh cần tra (--citizen-id, hoặc một dòng ở đầu vào chuẩn)",
+        "no citizen ID to look up (--citizen-id, or one line on standard input)",
     ),
     "audit.key_file": Message(
         "khoá nhật ký của máy chủ, quyền 0600 (mặc định: cạnh tệp nhật ký, AUDIT.key)",

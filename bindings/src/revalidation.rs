@@ -8,11 +8,16 @@ use std::sync::Arc;
 use arrow_array::{Array, ArrayRef, Float64Array, ListArray, RecordBatch, StringArray, StructArray, UInt32Array};
 use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Schema};
+use doichieu_engine::column::StrColumn;
 use doichieu_engine::dedup::people_from_roster;
 use doichieu_engine::dedup::{levels::FIELDS, ClusterMember, Config, DuplicatePair};
-use doichieu_engine::records::{RosterColumns, RosterSource, StrSource};
+use doichieu_engine::records::{
+    FindingColumns, Options, PopulationColumns, PopulationIndex as CoreIndex, RosterColumns, RosterSource, StrSource,
+    VerificationColumns,
+};
 use doichieu_engine::revalidation::{self, ClustersTable, FindingsTable, PairsTable, Revalidation, VerdictsTable};
-use doichieu_engine::vocabulary::ROSTER_COLUMNS;
+use doichieu_engine::vocabulary::{self, fields::required_codes, Verdict, POPULATION_COLUMNS, ROSTER_COLUMNS};
+
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_arrow::PyTable;
@@ -186,6 +191,21 @@ fn batches(r: Revalidation) -> Result<[RecordBatch; 4], ArrowError> {
     Ok([findings, verdicts, pairs, clusters])
 }
 
+/// The member IDs of the given roster rows.
+fn gather_member_ids<R: RosterSource + ?Sized>(roster: &R, rows: &[u32]) -> StrColumn {
+    let mut column = StrColumn::with_capacity(rows.len(), 8 * rows.len());
+    for &i in rows {
+        match roster.value(i as usize, doichieu_engine::vocabulary::Field::MemberId) {
+            Some(v) => {
+                column.data.push_str(v);
+                column.finish_value();
+            }
+            None => column.push_null(),
+        }
+    }
+    column
+}
+
 /// Cross-checks and deduplicates a roster (a dict of the roster columns)
 /// against `index` in one engine call. Returns a dict: findings, verdicts,
 /// pairs, clusters (Arrow tables), warnings (list of str), candidate_pairs
@@ -252,15 +272,21 @@ fn verify_tables(
 /// The roster's duplicates (a dict of the roster columns, read with the
 /// reference date `as_of`) checked against `links`: per roster row, the citizen
 /// ID of the citizen the member is tied to (text column; null when none), as a
-/// cross-check that ran elsewhere found them (`doichieu.spark`). Returns a dict
-/// as `revalidate` does, less findings, verdicts and checks_not_run.
+/// cross-check that ran elsewhere found them (`doichieu.spark`). `holders` (a
+/// dict of the population columns) are the population rows, in table order,
+/// holding any number two members share. Returns a dict as `revalidate` does,
+/// less findings, verdicts and checks_not_run, plus shared_findings (the
+/// `CITIZEN_ID_SHARED` findings `revalidate` appends after the cross-check's,
+/// as `verify_tables` writes findings, `row` the roster row) and raised
+/// (roster rows whose verdict those findings raise to review).
 #[pyfunction]
-#[pyo3(signature = (columns, links, as_of = None, threshold = 0.9, strong_threshold = 0.99, max_block_size = 400, model = None))]
+#[pyo3(signature = (columns, links, holders, as_of = None, threshold = 0.9, strong_threshold = 0.99, max_block_size = 400, model = None))]
 #[allow(clippy::too_many_arguments)]
 fn checked_duplicates<'py>(
     py: Python<'py>,
     columns: &Bound<'py, PyDict>,
     links: &Bound<'py, PyAny>,
+    holders: &Bound<'py, PyDict>,
     as_of: Option<(i32, u32, u32)>,
     threshold: f64,
     strong_threshold: f64,
@@ -279,17 +305,46 @@ fn checked_duplicates<'py>(
             roster.len()
         )));
     }
+    let holder_sources = read_table(holders, &POPULATION_COLUMNS, &required_codes(&vocabulary::POPULATION))?;
+    let refs: Vec<&dyn StrSource> = holder_sources.iter().map(|s| s as &dyn StrSource).collect();
+    let arr: [&dyn StrSource; 7] =
+        refs.try_into().map_err(|_| InvalidInputError::new_err("seven population columns expected"))?;
+    let holder_table = PopulationColumns::new(arr).map_err(engine_err)?;
+    let holder_index = py.detach(|| CoreIndex::build(&holder_table, Options::default())).map_err(engine_err)?;
     let model = model.map(DedupModel::model);
-    let (tables, model, warnings, candidate_pairs) = py.detach(|| {
+    let (tables, model, warnings, candidate_pairs, raised) = py.detach(|| {
         let people = people_from_roster(&roster, as_of);
         let ties: Vec<Option<&str>> = (0..links.len()).map(|i| links.get(i)).collect();
         let d = revalidation::checked_duplicates(&roster, &people, &ties, &cfg, model);
-        (duplicate_batches(d.pairs, d.clusters), d.model, d.warnings, d.candidate_pairs)
+        // The shared-number findings alone, on verdicts that start at accept.
+        let n = roster.len();
+        let mut shared = VerificationColumns {
+            verdict: vec![Verdict::Accept; n],
+            findings: FindingColumns::new(),
+            ..VerificationColumns::default()
+        };
+        revalidation::add_shared_number_findings(
+            &holder_index,
+            &roster,
+            &d.pairs.pairs,
+            |member| d.shared_numbers.get(&member).cloned(),
+            &ties,
+            &mut shared,
+        );
+        let raised: Vec<u32> = (0..n).filter(|&i| shared.verdict[i] != Verdict::Accept).map(|i| i as u32).collect();
+        let findings =
+            FindingsTable { member_id: gather_member_ids(&roster, &shared.findings.member), columns: shared.findings };
+        let tables =
+            duplicate_batches(d.pairs, d.clusters).and_then(|[p, c]| findings_batch(findings, 0).map(|f| [p, c, f]));
+        (tables, d.model, d.warnings, d.candidate_pairs, raised)
     });
-    let [pairs, clusters] = tables.map_err(|e| InvalidInputError::new_err(format!("checked_duplicates: {e}")))?;
+    let [pairs, clusters, shared_findings] =
+        tables.map_err(|e| InvalidInputError::new_err(format!("checked_duplicates: {e}")))?;
     let out = PyDict::new(py);
     out.set_item("pairs", table(pairs)?)?;
     out.set_item("clusters", table(clusters)?)?;
+    out.set_item("shared_findings", table(shared_findings)?)?;
+    out.set_item("raised", raised)?;
     out.set_item("warnings", warnings)?;
     out.set_item("candidate_pairs", candidate_pairs)?;
     out.set_item("model", DedupModel::from(model))?;

@@ -206,6 +206,7 @@ def revalidate(
 def checked_duplicates(
     columns: dict[str, Any],
     links: Any,
+    holders: dict[str, Any],
     as_of: tuple[int, int, int] | None = None,
     threshold: float = 0.9,
     strong_threshold: float = 0.99,

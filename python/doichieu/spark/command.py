@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import polars as pl
 
@@ -24,6 +24,9 @@ from doichieu import _engine
 from doichieu.errors import CataloguedError
 from doichieu.table_layout import SOURCE_COLUMNS
 from doichieu.vocabulary import POPULATION_COLUMNS, ROSTER_COLUMNS
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
 
 __all__ = ["SparkChecked", "revalidate_on_spark"]
 
@@ -60,6 +63,22 @@ def _checks_not_run(present: tuple[str, ...]) -> list[tuple[str, tuple[str, ...]
     return [(check, tuple(columns)) for check, columns in raw["checks_not_run"]]
 
 
+def _holders(spark: SparkSession, roster: pl.DataFrame, population: DataFrame) -> pl.DataFrame:
+    """The population rows, in table order, holding a 12-digit number two or more
+    members have: the findings on two people sharing a number name its holder."""
+    from pyspark.sql import functions as F
+
+    from doichieu.spark.keys import with_population_keys
+
+    numbers = pl.DataFrame(_engine.normalise_citizen_ids(roster["citizen_id"]))
+    shared = (numbers.filter(pl.col("kind") == "personal").group_by("citizen_id").len().filter(pl.col("len") > 1))[
+        "citizen_id"
+    ].to_list()
+    wanted = spark.createDataFrame([(n,) for n in shared], "id_number string")
+    held = with_population_keys(population.select(*POPULATION_COLUMNS, "row")).join(F.broadcast(wanted), "id_number")
+    return _collect(held.select(*POPULATION_COLUMNS, "row")).sort("row")
+
+
 def revalidate_on_spark(
     roster_path: str | Path,
     population_path: str | Path,
@@ -71,11 +90,13 @@ def revalidate_on_spark(
 ) -> SparkChecked:
     """Cross-checks on Spark and deduplicates on the driver (see the module docs)."""
     try:
-        from doichieu.spark import layout, session
-        from doichieu.spark.links import links_of
-        from doichieu.spark.revalidate import revalidate
+        import pyspark  # noqa: F401
     except ImportError as exc:
         raise CataloguedError("spark.no_pyspark") from exc
+    from doichieu.spark import layout, session
+    from doichieu.spark.links import links_of
+    from doichieu.spark.revalidate import revalidate
+
     spark = session(master, shuffle_partitions=shuffle_partitions)
     roster_table = layout.read_roster(spark, roster_path, extra_columns)
     population_table = layout.read_population(spark, population_path, extra_columns)
@@ -88,8 +109,21 @@ def revalidate_on_spark(
     roster = roster.with_columns(pl.col("source_row").cast(pl.UInt32))
     findings = _collect(findings_frame).sort("row", "seq").drop("seq").with_columns(row)
     verdicts = _collect(verdicts_frame).sort("row").with_columns(row)
+    holders = _holders(spark, roster, population_table.frame)
     duplicates = _engine.checked_duplicates(
-        {c: roster[c] for c in present}, links_of(verdicts), as_of=(as_of.year, as_of.month, as_of.day)
+        {c: roster[c] for c in present},
+        links_of(verdicts),
+        {c: holders[c] for c in POPULATION_COLUMNS},
+        as_of=(as_of.year, as_of.month, as_of.day),
+    )
+    # Two people on one number: a finding for each, after the cross-check's, as one machine appends them.
+    shared = pl.DataFrame(duplicates["shared_findings"]).with_columns(row)
+    findings = pl.concat([findings, shared.select(findings.columns)])
+    raised = pl.col("row").is_in(pl.Series(duplicates["raised"], dtype=pl.UInt32).implode()) & (
+        pl.col("verdict") == "accept"
+    )
+    verdicts = verdicts.with_columns(
+        pl.when(raised).then(pl.lit("review")).otherwise(pl.col("verdict")).alias("verdict")
     )
     return SparkChecked(
         roster=roster,

@@ -160,3 +160,26 @@ def test_the_command_on_spark_writes_what_one_machine_writes(spark: Any, small: 
         assert (tmp_path / "many" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
     for owner in ("party_board", "police", "intake_officer"):
         assert (tmp_path / "many" / f"worklist_{owner}.xlsx").exists()
+
+
+def test_the_command_on_spark_refuses_bad_input_before_any_task(
+    spark: Any, small: Province, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A roster with a column missing, and a table that is not Parquet: one
+    clear line, the same as on one machine for the columns, and no output folder."""
+    wrong = tmp_path / "wrong.parquet"
+    pl.read_parquet(small.roster).drop("full_name").write_parquet(wrong)
+    common = ["--population", str(small.population), "--as-of", AS_OF.isoformat()]
+    assert main(["revalidate", "--roster", str(wrong), *common, "--out", str(tmp_path / "one")]) == 2
+    one = capsys.readouterr().err
+    spark_run = ["--roster", str(wrong), *common, "--out", str(tmp_path / "many"), "--engine", "spark"]
+    assert main(["revalidate", *spark_run]) == 2
+    # The same line, but for the output folder it names.
+    assert capsys.readouterr().err.replace(str(tmp_path / "many"), str(tmp_path / "one")) == one
+    assert not (tmp_path / "many").exists()
+    text = tmp_path / "roster.csv"
+    text.write_text("member_id,full_name\n1,An\n")
+    assert (
+        main(["revalidate", "--roster", str(text), *common, "--out", str(tmp_path / "many"), "--engine", "spark"]) == 2
+    )
+    assert "Parquet" in capsys.readouterr().err

@@ -104,6 +104,7 @@ def revalidate(
 
     # Pass 2: the rest, with every row their checks can reach.
     rest = members.join(settled.select("row"), "row", "left_anti")
+    # Pass 2 holds the members pass 1 left, a small share of the roster in practice.
     b2 = _buckets(spark, (n_members // 4, MEMBERS_PER_BUCKET))
     rest = rest.withColumn("bucket", F.pmod(F.xxhash64("row"), F.lit(b2)))
     # The population side's bucket is a new column ("to"): the same one would make the cogroup a self-join.

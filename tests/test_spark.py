@@ -113,6 +113,32 @@ def test_blocks_too_large_in_the_whole_table_are_passed_over_in_every_slice(spar
     assert_same(expected, on_spark(spark, small, max_block))
 
 
+def test_a_folder_of_parts_reads_as_one_table_in_path_order(spark: Any, small: Province, tmp_path: Path) -> None:
+    """Parts numbered in path order (part-10 after part-02), rows numbered on
+    across them: the answers are the single file's, each finding keeping the
+    part and the row within it."""
+    from doichieu.spark import read_roster as spark_roster
+
+    roster, population = pl.read_parquet(small.roster), pl.read_parquet(small.population)
+    folders = {"roster": tmp_path / "roster", "population": tmp_path / "population" / "2025"}
+    for name, table in (("roster", roster), ("population", population)):
+        folders[name].mkdir(parents=True)
+        cut = [0, table.height // 3, table.height // 2, table.height]
+        for k, (a, b) in enumerate(zip(cut, cut[1:])):
+            table.slice(a, b - a).write_parquet(folders[name] / f"part-{[0, 2, 10][k]:02d}.parquet")
+    parts = Province(folders["roster"], tmp_path / "population")
+    expected, got = single_machine(small), on_spark(spark, parts)
+    assert_same(expected, got)
+    read = pl.DataFrame(pl.from_arrow(spark_roster(spark, parts.roster).frame.toArrow())).sort("row")
+    assert read["source_file"].unique(maintain_order=True).to_list() == [
+        "part-00.parquet",
+        "part-02.parquet",
+        "part-10.parquet",
+    ]
+    assert read["source_row"][roster.height // 3] == 1
+    assert read["row"].to_list() == list(range(roster.height))
+
+
 def test_bad_input_fails_on_the_driver_as_on_one_machine(spark: Any, province: Province, tmp_path: Path) -> None:
     from doichieu.spark import read_roster as spark_roster
 

@@ -209,3 +209,31 @@ def test_the_command_on_spark_refuses_bad_input_before_any_task(
         main(["revalidate", "--roster", str(text), *common, "--out", str(tmp_path / "many"), "--engine", "spark"]) == 2
     )
     assert "Parquet" in capsys.readouterr().err
+
+
+def test_spark_dedupe_gives_the_single_machine_pairs_and_clusters(spark: Any, province: Province) -> None:
+    """Blocking rules as grouping keys, pairs scored in the tasks with the model
+    trained once (here: the one the single machine trained), the kept pairs
+    clustered on the driver: the same pairs, clusters, candidate count and warnings."""
+    from doichieu.spark import read_roster as spark_roster
+    from doichieu.spark.dedupe import dedupe
+
+    roster, present = read_roster(province.roster)
+    single = _engine.find_roster_duplicates({c: roster[c] for c in present})
+    table = spark_roster(spark, province.roster)
+    pairs, clusters, details = dedupe(spark, table.frame, single["model"], present=table.present)
+    assert details["candidate_pairs"] == single["candidate_pairs"]
+    assert sorted(details["warnings"]) == sorted(single["warnings"])
+    want_pairs, want_clusters = pl.DataFrame(single["pairs"]), pl.DataFrame(single["clusters"])
+    assert want_pairs.height > 200 and want_clusters.height > 200
+    assert_same((want_pairs, want_clusters), (pairs, clusters))
+
+
+def test_dedupe_on_spark_writes_what_one_machine_writes(spark: Any, small: Province, tmp_path: Path) -> None:
+    """``doichieu dedupe --engine spark``: the same pairs.csv and clusters.csv
+    (the model trained once on the driver, as one machine trains it)."""
+    assert main(["dedupe", "--roster", str(small.roster), "--out", str(tmp_path / "one")]) == 0
+    assert main(["dedupe", "--roster", str(small.roster), "--out", str(tmp_path / "many"), "--engine", "spark"]) == 0
+    for name in ("pairs.csv", "clusters.csv"):
+        assert (tmp_path / "many" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
+    assert len((tmp_path / "one" / "pairs.csv").read_text().splitlines()) > 20

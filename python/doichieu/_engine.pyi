@@ -71,6 +71,32 @@ def find_roster_duplicates(
     model: DedupModel | None = None,
 ) -> dict[str, Any]: ...
 def dedup_columns(columns: dict[str, Any]) -> Any: ...
+def dedup_rule_keys(columns: dict[str, Any]) -> Any: ...
+def dedup_rule_pairs(
+    columns: dict[str, Any], rule: int, max_block_size: int = 400
+) -> tuple[list[tuple[int, int]], list[str]]: ...
+def dedup_score_pairs(
+    columns: dict[str, Any],
+    a: Any,
+    b: Any,
+    name_count: Any,
+    members: int,
+    model: DedupModel,
+    threshold: float = 0.9,
+    strong_threshold: float = 0.99,
+    max_block_size: int = 400,
+) -> list[bool]: ...
+def find_roster_duplicates_from(
+    columns: dict[str, Any],
+    a: Any,
+    b: Any,
+    candidate_pairs: int,
+    warnings: list[str],
+    model: DedupModel,
+    threshold: float = 0.9,
+    strong_threshold: float = 0.99,
+    max_block_size: int = 400,
+) -> dict[str, Any]: ...
 
 @final
 class DuplicateIndex:

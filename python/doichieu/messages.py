@@ -97,6 +97,12 @@ _HELP: Final = {
         "  doichieu dedupe --roster dang_vien.xlsx --out duplicates --save-model model.json",
     ),
     "dedupe.roster": Message("tệp danh sách đảng viên", "roster file"),
+    "dedupe.engine": Message(
+        "nơi chạy: 'local' (một máy, mặc định) hoặc 'spark' (cụm Apache Spark; đọc tệp hoặc thư mục Parquet, "
+        "xem docs/spark.md)",
+        "where to run: 'local' (one machine, the default) or 'spark' (an Apache Spark cluster; reads a Parquet "
+        "file or folder, see docs/spark.md)",
+    ),
     "dedupe.out": Message("thư mục ghi pairs.csv và clusters.csv", "folder for pairs.csv and clusters.csv"),
     "dedupe.threshold": Message(
         "xác suất trùng tối thiểu để coi là trùng lặp (mặc định 0.9)",

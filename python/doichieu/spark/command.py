@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Literal
 import polars as pl
 
 from doichieu import _engine
+from doichieu.dedup import DuplicateResult
 from doichieu.errors import CataloguedError
 from doichieu.table_layout import SOURCE_COLUMNS
 from doichieu.vocabulary import POPULATION_COLUMNS, ROSTER_COLUMNS
@@ -28,7 +29,7 @@ from doichieu.vocabulary import POPULATION_COLUMNS, ROSTER_COLUMNS
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["SparkChecked", "revalidate_on_spark"]
+__all__ = ["SparkChecked", "dedupe_on_spark", "revalidate_on_spark"]
 
 
 @dataclass(frozen=True)
@@ -135,3 +136,31 @@ def revalidate_on_spark(
         checks_not_run=_checks_not_run(present),
         population=population_table.rows,
     )
+
+
+def dedupe_on_spark(
+    roster_path: str | Path,
+    *,
+    threshold: float = 0.9,
+    model: _engine.DedupModel | None = None,
+    master: str = "local[2]",
+    shuffle_partitions: int = 8,
+) -> tuple[DuplicateResult, int]:
+    """``doichieu dedupe --engine spark``: the roster (a Parquet file or folder)
+    deduplicated on Spark (``doichieu.spark.dedupe``), answered as
+    ``doichieu.dedup.find_duplicates`` answers, with the roster's size."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as exc:
+        raise CataloguedError("spark.no_pyspark") from exc
+    from doichieu.spark import layout, session
+    from doichieu.spark.dedupe import dedupe
+
+    spark = session(master, shuffle_partitions=shuffle_partitions)
+    # As load_dedup_roster reads a roster: columns deduplication does not use are set aside.
+    table = layout.read_roster(spark, roster_path, "ignore")
+    pairs, clusters, details = dedupe(spark, table.frame, model, present=ROSTER_COLUMNS, threshold=threshold)
+    result = DuplicateResult(
+        pairs, clusters, list(details["warnings"]), int(details["candidate_pairs"]), details["model"]
+    )
+    return result, table.rows

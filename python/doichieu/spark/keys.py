@@ -26,7 +26,7 @@ def _date_tuple(as_of: date) -> tuple[int, int, int]:
     return (as_of.year, as_of.month, as_of.day)
 
 
-def _appending(keys: Callable[[pa.RecordBatch], pa.Table], schema: pa.Schema) -> Batches:
+def appending(keys: Callable[[pa.RecordBatch], pa.Table], schema: pa.Schema) -> Batches:
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
             if batch.num_rows == 0:
@@ -57,7 +57,7 @@ def with_roster_keys(roster: DataFrame, present: tuple[str, ...], as_of: date) -
             StructField("block_keys", ArrayType(LongType())),
         ]
     )
-    return roster.mapInArrow(_appending(keys, schema), spark_schema)
+    return roster.mapInArrow(appending(keys, schema), spark_schema)
 
 
 def with_population_keys(population: DataFrame) -> DataFrame:
@@ -78,4 +78,4 @@ def with_population_keys(population: DataFrame) -> DataFrame:
             StructField("block_keys", ArrayType(LongType())),
         ]
     )
-    return population.mapInArrow(_appending(keys, schema), spark_schema)
+    return population.mapInArrow(appending(keys, schema), spark_schema)

@@ -1,6 +1,6 @@
 """The cross-check of a generated province on one process beside Spark
 ``local[2]``, in the same run: time and peak memory of the driver and of the
-Python workers. Run by hand (it needs the ``spark`` extra and Java); its
+Python workers; then its deduplication, both sides scoring with one model. Run by hand (it needs the ``spark`` extra and Java); its
 figures are kept in ``recorded/spark.md``.
 
     .venv/bin/python benches/spark_vs_single.py --members 100000 --out /tmp/spark-bench
@@ -111,8 +111,28 @@ def main() -> None:
     expected = pl.read_parquet(folder / "findings.parquet")
     assert isinstance(got, pl.DataFrame)
     same = got.sort("row", "seq")["message_en"].to_list() == expected.sort("row")["message_en"].to_list()
+    # Deduplication of the roster, both sides scoring with one model (trained once, here by one machine).
+    from doichieu import _engine
+    from doichieu.records import read_roster as read_one
+    from doichieu.spark.dedupe import dedupe
+
+    frame, present = read_one(roster)
+    columns = {c: frame[c] for c in present}
+    model = _engine.find_roster_duplicates(columns)["model"]
+    t = time.perf_counter()
+    one = _engine.find_roster_duplicates(columns, model=model)
+    dedupe_single = time.perf_counter() - t
+    t = time.perf_counter()
+    pairs, _, _ = dedupe(spark, r.frame, model, present=r.present)
+    dedupe_spark = time.perf_counter() - t
+    same_pairs = pairs.height == pl.DataFrame(one["pairs"]).height
     result = {
         "members": args.members,
+        "dedupe_single_seconds": round(dedupe_single, 2),
+        "dedupe_spark_seconds": round(dedupe_spark, 2),
+        "dedupe_pairs": pairs.height,
+        "dedupe_candidates": one["candidate_pairs"],
+        "dedupe_same_pair_count": same_pairs,
         "roster_rows": n_verdicts,
         "population_rows": p.rows,
         "single_seconds": round(single["seconds"], 2),

@@ -114,7 +114,7 @@ def dedupe(
     ``doichieu.spark.layout`` reads it); returns (pairs, clusters, details) as
     ``_engine.find_roster_duplicates`` gives them for the same roster and model
     (pairs and clusters collected on the driver, where the clustering runs;
-    details: warnings, candidate_pairs, model)."""
+    details: warnings (sorted), candidate_pairs, model)."""
     if present is None:
         present = tuple(c for c in ROSTER_COLUMNS if c in roster.columns)
     present = tuple(present)
@@ -123,10 +123,10 @@ def dedupe(
     table = pl.DataFrame(pl.from_arrow(roster.toArrow())).sort("row")
     columns = {c: table[c] for c in present}
     if model is None:
-        found_here = _engine.find_roster_duplicates(
+        # Training needs the whole roster's candidate patterns and random pairs: one machine's way, on the driver.
+        model = _engine.find_roster_duplicates(
             columns, threshold=threshold, strong_threshold=strong_threshold, max_block_size=max_block_size
-        )
-        model = found_here["model"]
+        )["model"]
     members = _with_rule_keys(roster, present).persist()
     n = table.height
     least = int(spark.conf.get("spark.sql.shuffle.partitions") or "8")
@@ -151,6 +151,7 @@ def dedupe(
         candidates.join(members.select(F.col("row").alias("a"), "name_key"), "a")
         .join(counts, "name_key")
         .select("a", "b", "name_count", F.pmod(F.xxhash64("a"), F.lit(buckets)).alias("bucket"))
+        .persist()
     )
     wanted = scored.select("bucket", F.col("a").alias("row")).unionByName(
         scored.select("bucket", F.col("b").alias("row"))
@@ -178,5 +179,6 @@ def dedupe(
     members.unpersist()
     found.unpersist()
     candidates.unpersist()
+    scored.unpersist()
     details = {"warnings": result["warnings"], "candidate_pairs": result["candidate_pairs"], "model": result["model"]}
     return pl.DataFrame(result["pairs"]), pl.DataFrame(result["clusters"]), details

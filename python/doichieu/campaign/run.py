@@ -1,0 +1,63 @@
+"""A revalidation's part in a campaign: its findings to act on, the previous
+run they are compared with (a previous output folder, or the campaign's last
+run), and the open findings run by run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+import polars as pl
+
+from doichieu.campaign.changes import Changes, compare, previous_from_folder
+from doichieu.campaign.identity import KEY, acting
+from doichieu.campaign.section import campaign_section
+from doichieu.campaign.store import FINDING_COLUMNS, MARK_COLUMNS, CampaignStore
+
+__all__ = ["RUNS_FOLDER", "campaign_findings", "campaign_section", "compare_runs", "history"]
+
+#: Where a campaign folder keeps each run's outputs, one folder per run.
+RUNS_FOLDER: Final = "runs"
+
+
+def campaign_findings(findings: pl.DataFrame, roster: pl.DataFrame) -> pl.DataFrame:
+    """The run's findings to act on, one per identity, with their member's ward:
+    ``FINDING_COLUMNS``."""
+    wards = roster.select(pl.int_range(0, roster.height, dtype=pl.UInt32).alias("row"), pl.col("ward").cast(pl.String))
+    return (
+        acting(findings).join(wards, on="row", how="left").select(*(pl.col(c).cast(pl.String) for c in FINDING_COLUMNS))
+    )
+
+
+def _empty(columns: tuple[str, ...]) -> pl.DataFrame:
+    return pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
+
+
+def compare_runs(
+    current: pl.DataFrame,
+    roster: pl.DataFrame,
+    previous: str | Path | None,
+    store: CampaignStore | None,
+    marks: pl.DataFrame | None,
+) -> Changes:
+    """The changes since ``previous`` (a folder) or else the campaign's last run
+    (none on its first: every finding is new)."""
+    if previous is not None:
+        before = previous_from_folder(previous, roster).select(FINDING_COLUMNS)
+    elif store is not None and store.runs():
+        before = store.findings(store.runs()[-1].run_id)
+    else:
+        before = _empty(FINDING_COLUMNS)
+    return compare(current, before, marks if marks is not None else _empty(MARK_COLUMNS))
+
+
+def history(store: CampaignStore | None, previous: str | Path | None, open_now: int) -> list[tuple[str, int]]:
+    """Open findings run by run, this run last: the campaign's runs (labelled by
+    their start, UTC) or else the previous folder's."""
+    if store is not None:
+        points = [(f"{r.seq}: {r.started_at[:16].replace('T', ' ')}", r.open_findings) for r in store.runs()]
+        return [*points, (f"{len(points) + 1}", open_now)]
+    if previous is not None:
+        before = previous_from_folder(previous, pl.DataFrame(schema={"member_id": pl.String, "ward": pl.String}))
+        return [(Path(previous).name, before.select(pl.col(KEY).n_unique()).item()), ("→", open_now)]
+    return [("→", open_now)]

@@ -1,0 +1,59 @@
+"""The report's campaign section: what changed since the previous run, per
+owner and ward, and the open findings run by run (``campaign.html.j2``)."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from doichieu.campaign.changes import CHANGE_STATUSES, Changes
+from doichieu.vocabulary import OWNER_TITLES
+
+__all__ = ["STATUS_TITLES", "campaign_section"]
+
+#: Each change status as the page shows it: (Vietnamese, English).
+STATUS_TITLES: Final[dict[str, tuple[str, str]]] = {
+    "new": ("Mới", "New"),
+    "resolved": ("Đã hết", "Resolved"),
+    "open": ("Vẫn còn", "Still open"),
+    "done_still_found": ("Báo đã xử lý nhưng vẫn còn", "Marked done, still found"),
+}
+#: The marked-done-but-still-found findings listed on the page (all are in changes.csv).
+DONE_STILL_FOUND_SHOWN: Final = 200
+
+
+def _chart(history: list[tuple[str, int]]) -> Any:
+    from matplotlib.figure import Figure
+
+    from doichieu.report import LABEL_FONT, TICK_FONT, TITLE_FONT, _inline_svg, _number, _style
+
+    title = "Phát hiện còn mở theo lần chạy / open findings by run"
+    figure = Figure(figsize=(8.5, 3.2), layout="constrained")
+    axes = figure.add_subplot()
+    positions = list(range(len(history)))
+    values = [count for _, count in history]
+    axes.plot(positions, values, marker="o", color="#1565c0")
+    for x, y in zip(positions, values, strict=True):
+        axes.annotate(_number(y), (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=TICK_FONT)
+    axes.set_xticks(positions, labels=[label for label, _ in history])
+    axes.set_ylim(bottom=0, top=max(values, default=0) * 1.2 + 1)
+    axes.set_xlabel("lần chạy / run", fontsize=LABEL_FONT)
+    axes.set_title(title, fontsize=TITLE_FONT, loc="left")
+    _style(axes)
+    return _inline_svg(figure, "campaign", title)
+
+
+def campaign_section(changes: Changes, history: list[tuple[str, int]]) -> dict[str, Any]:
+    """What ``campaign.html.j2`` shows."""
+    still = changes.table.filter(changes.table["status"] == "done_still_found")
+    return {
+        "statuses": [(s, *STATUS_TITLES[s]) for s in CHANGE_STATUSES],
+        "counts": {s: changes.count(s) for s in CHANGE_STATUSES},
+        "by_owner": [
+            {**row, "title": OWNER_TITLES.get(row["owner"], row["owner"])} for row in changes.by_owner.to_dicts()
+        ],
+        "by_ward": changes.by_ward.to_dicts(),
+        "done_still_found": still.head(DONE_STILL_FOUND_SHOWN).to_dicts(),
+        "done_still_found_total": still.height,
+        "history": history,
+        "chart": _chart(history),
+    }

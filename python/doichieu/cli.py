@@ -143,6 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_serve_arguments(_command(sub, "serve", common))
 
+    from doichieu.audit_cli import add_audit_arguments
+
+    add_audit_arguments(_command(sub, "audit", common), common)
+
     from doichieu import generate as generate_module
 
     generate = _command(sub, "generate", common)

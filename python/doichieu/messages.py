@@ -751,6 +751,111 @@ _ERRORS: Final = {
         "kết quả mới đã ở {out}; không xoá được bản cũ {old}: {error}",
         "the new outputs are in {out}; the previous ones could not be removed from {old}: {error}",
     ),
+    # the audit trail
+    "audit.intact": Message(
+        "Chuỗi nhật ký nguyên vẹn: {entries} mục (từ #{first} đến #{last}); mã băm cuối chuỗi {head}",
+        "Audit chain intact: {entries} entries (#{first} to #{last}); head hash {head}",
+    ),
+    "audit.empty": Message(
+        "Nhật ký chưa có mục nào",
+        "The audit trail has no entries",
+    ),
+    "audit.broken": Message(
+        "Chuỗi nhật ký bị phá vỡ tại mục #{seq}: {problem} ({entries} mục trước đó nguyên vẹn)",
+        "Audit chain broken at entry #{seq}: {problem} ({entries} entries before it intact)",
+    ),
+    "audit.unanchored": Message(
+        "thiếu các mục trước nó mà không có mục xoá định kỳ nào ghi nhận",
+        "the entries before it are missing and no purge entry accounts for them",
+    ),
+    "audit.missing": Message(
+        "thiếu mục",
+        "entry missing",
+    ),
+    "audit.link": Message(
+        "mã băm mục trước không khớp",
+        "its previous hash is not the hash of the entry before it",
+    ),
+    "audit.altered": Message(
+        "mục đã bị sửa: mã băm không khớp",
+        "entry altered: its hash does not match",
+    ),
+    "audit.purged": Message(
+        "Đã xoá {removed} mục cũ hơn {days} ngày; chuỗi được neo tại mục xoá định kỳ",
+        "Removed {removed} entries older than {days} days; the chain is anchored by a purge entry",
+    ),
+    "audit.nobody": Message(
+        "Không ai tra cứu công dân này",
+        "Nobody looked up this citizen",
+    ),
+    "audit.header": Message(
+        "Thời điểm (giờ Việt Nam)\tThao tác\tĐiểm\tMáy\tĐịa chỉ\tMã đảng viên\tKết luận\tMã yêu cầu",
+        "Time (Vietnam)\tMethod\tSite\tMachine\tPeer\tMember ID\tVerdict\tRequest ID",
+    ),
+    "audit.bad_days": Message(
+        "--older-than phải là số ngày dương",
+        "--older-than must be a positive number of days",
+    ),
+    "audit.help": Message(
+        "nhật ký tra cứu của máy chủ đối chiếu: kiểm tra chuỗi, xoá mục cũ, ai đã tra cứu",
+        "the verifier's audit trail: verify the chain, purge old entries, who looked up",
+    ),
+    "audit.epilog": Message(
+        "Ví dụ:\n  doichieu audit verify --audit doichieu-ledger.audit.db\n  doichieu audit purge --older-than 365\n  doichieu audit who --citizen-id 001090012345 --key-file /khoa/audit.key",
+        "Examples:\n  doichieu audit verify --audit doichieu-ledger.audit.db\n  doichieu audit purge --older-than 365\n  doichieu audit who --citizen-id 001090012345 --key-file /keys/audit.key",
+    ),
+    "audit.trail": Message(
+        "tệp nhật ký tra cứu (mặc định ./{default})",
+        "the audit trail (default ./{default})",
+    ),
+    "audit.verify_help": Message(
+        "kiểm tra chuỗi mã băm; mã thoát 1 nếu chuỗi bị phá vỡ",
+        "check the hash chain; exit code 1 if it is broken",
+    ),
+    "audit.purge_help": Message(
+        "xoá các mục quá thời hạn lưu giữ",
+        "remove the entries past the retention period",
+    ),
+    "audit.older_than": Message(
+        "thời hạn lưu giữ, tính bằng ngày",
+        "retention period in days",
+    ),
+    "audit.who_help": Message(
+        "ai đã tra cứu một công dân, và khi nào",
+        "who looked up a citizen, and when",
+    ),
+    "audit.citizen_id": Message(
+        "số định danh cần tra",
+        "the citizen ID looked up",
+    ),
+    "audit.key_file": Message(
+        "khoá nhật ký của máy chủ, quyền 0600 (mặc định: cạnh tệp nhật ký, AUDIT.key)",
+        "the server's audit key, mode 0600 (default: beside the trail, AUDIT.key)",
+    ),
+    "serve.audit": Message(
+        "nhật ký mọi lượt tra cứu và nộp hồ sơ (mặc định: cạnh sổ SQLite, LEDGER.audit.db)",
+        "audit trail of every lookup and submission (default: beside the SQLite ledger, LEDGER.audit.db)",
+    ),
+    "serve.audit_key_file": Message(
+        "khoá của mã băm số định danh trong nhật ký, quyền 0600; tạo mới nếu chưa có (mặc định: cạnh nhật ký, LEDGER.audit.key; nên để ngoài ổ chứa sổ)",
+        "key of the audit trail's citizen-ID hashes, mode 0600; created if missing (default: beside the trail, LEDGER.audit.key; keep it off the ledger's volume)",
+    ),
+    "serve.audit_retention_days": Message(
+        "xoá các mục nhật ký cũ hơn DAYS ngày khi khởi động và mỗi giờ (mặc định: giữ đến khi chạy `doichieu audit purge`)",
+        "purge audit entries older than DAYS at start and every hour (default: keep them until `doichieu audit purge`)",
+    ),
+    "serve.metrics_port": Message(
+        "phục vụ số đo Prometheus ở cổng này (mặc định: không có)",
+        "serve Prometheus metrics on this port (default: no metrics)",
+    ),
+    "serve.metrics_address": Message(
+        "địa chỉ của cổng số đo (mặc định 127.0.0.1)",
+        "address of the metrics port (default 127.0.0.1)",
+    ),
+    "serve.log_format": Message(
+        "dòng nhật ký dạng văn bản hoặc mỗi dòng một đối tượng JSON",
+        "log lines as text or one JSON object each",
+    ),
     # columns
     "columns.problem": Message(
         "{what}: {problems}. Tiêu đề được chấp nhận (không phân biệt hoa thường và dấu) gồm {accepted}",
@@ -819,6 +924,11 @@ _ERRORS: Final = {
         "network unencrypted. Use --tls-cert and --tls-key (and --client-ca for mutual TLS), or say --insecure "
         "explicitly if the network is protected some other way.",
     ),
+    "value.metrics_port": Message("--metrics-port phải từ 1 đến 65535", "--metrics-port must be between 1 and 65535"),
+    "value.audit_retention_days": Message(
+        "--audit-retention-days phải là số ngày dương", "--audit-retention-days must be a positive number of days"
+    ),
+    "audit.no_trail": Message("không có nhật ký tra cứu ở {path}", "no audit trail at {path}"),
     "value.positive": Message("{flag} phải lớn hơn 0", "{flag} must be positive"),
     "value.share": Message("{flag} phải là tỉ lệ từ 0 đến 1", "{flag} must be a share between 0 and 1"),
     "value.units": Message("--units phải là 0 (tất cả) hoặc lớn hơn", "--units must be 0 (all) or more"),

@@ -37,6 +37,7 @@ from typing import Any, Protocol
 from urllib.parse import unquote, urlparse
 
 from doichieu.errors import CataloguedError, DoichieuError, InvalidInputError
+from doichieu.verifier.at_rest import private_file
 
 log = logging.getLogger(__name__)
 
@@ -302,6 +303,8 @@ class _GroupCommitLedger:
         self._closed = False
         self._close_lock = threading.Lock()
         self._writer = threading.Thread(target=self._run, name="ledger-writer", daemon=True)
+        #: Called after each commit with the submissions, the seconds it took and the queue left (metrics).
+        self.on_commit: Callable[[int, float, int], None] | None = None
 
     def _start(self) -> None:
         self._writer.start()
@@ -345,6 +348,7 @@ class _GroupCommitLedger:
 
     def _commit_batch(self, batch: list[_Job]) -> None:
         outcomes: list[StoredAnswer | BaseException] = []
+        started = time.perf_counter()
         try:
             outcomes = self._write_batch([(intake, render) for intake, render, _ in batch])
         except BaseException as exc:
@@ -354,6 +358,8 @@ class _GroupCommitLedger:
             for _, _, answer in batch:
                 answer.set_exception(failure)
             return
+        if self.on_commit is not None:
+            self.on_commit(len(batch), time.perf_counter() - started, self._jobs.qsize())
         for (_, _, answer), outcome in zip(batch, outcomes):
             if isinstance(outcome, BaseException):
                 answer.set_exception(outcome)
@@ -373,6 +379,7 @@ class SqliteLedger(_GroupCommitLedger):
         self.path = Path(path)
         if self.path.parent and not self.path.parent.exists():
             raise LedgerError(f"ledger folder {self.path.parent} does not exist")
+        private_file(self.path)
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()

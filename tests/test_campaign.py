@@ -1,19 +1,36 @@
-"""The campaign loop end to end on a generated province: day 1's run, the work
-lists filled by officers (some findings fixed in the next export, some marked
-done but not fixed, notes in Vietnamese, a sheet re-saved sorted with a column
-added, a member ID edited by hand), their import into the campaign state, and
-day 2's run after the roster was exported again: the changes, the notes carried
-forward and the "marked done but still found" list, exactly. Then bad input:
-corrupted, foreign and unstamped lists, and a campaign folder an older version
-wrote."""
+"""A three-day campaign end to end on a generated province, run from one
+campaign folder with the real commands and intake through the real gRPC
+verifier on loopback between the runs.
+
+Day 1: the first revalidation (everything new). Officers return the party
+board's list: three gender mismatches marked done and truly fixed in the next
+export (A), three marked done but not fixed (B), notes in Vietnamese, the first
+ward's sheet re-saved sorted with a column added, the legend deleted, one
+member ID typed over. Intake: clean members, the A, B and C members (blocked)
+and two taken off the list.
+
+Day 2: the roster exported again with A fixed; the run says A resolved and B
+marked done but still found, and its lists carry the notes. Intake retakes A
+and B. The officers return day 2's list: B now "chưa" with a new note, C marked
+done, one note cleared, a ward sheet deleted.
+
+Day 3: exported again with C fixed and a new mistake (D); the run says C
+resolved, D new, nothing marked done but still found. Intake retakes C and D.
+
+Everything is asserted exactly: the changes, the carried notes, the marked-done
+list, the import's counts, the open findings run by run, the progress figures.
+"""
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
-import stat
-from dataclasses import dataclass
+import collections
+import contextlib
+import io
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import polars as pl
@@ -21,65 +38,25 @@ import pytest
 
 from doichieu import cli
 from doichieu import worklist as wl
-from doichieu.campaign import KEY, SCHEMA_VERSION, CampaignStore, finding_key
-from doichieu.campaign.store import DATABASE, MIGRATIONS, migrate
+from doichieu.campaign import KEY, CampaignStore, finding_key
+from doichieu.campaign.run import RUNS_FOLDER
 from doichieu.generate import generate_province
+from doichieu.v1 import verifier_pb2 as pb
+from doichieu.vocabulary import FIELD_TERMS
+from grpc_harness import InProcessServer, make_engine, stub
 
 MEMBERS = 3_000
 AS_OF = "2025-09-01"
-FIXED_CODE = "GENDER_MISMATCH"
+CODE = "GENDER_MISMATCH"
 OWNER_FILE = "worklist_party_board.xlsx"
 NOTE_FIXED = "Đã sửa giới tính theo CCCD"
 NOTE_NOT_FIXED = "Đã liên hệ chi bộ, chờ đảng viên bổ sung giấy tờ"
+NOTE_WAITING = "Chưa xong: chờ công an xã xác minh"
 NOTE_ONLY = "Đảng viên đi công tác, hẹn tuần sau"
+NOTE_EDITED = "Sửa mã đảng viên"
 HEADERS = [wl.header(c) for c in wl.WORKLIST_COLUMNS]
-
-
-@dataclass
-class Day:
-    out: Path
-    changes: pl.DataFrame
-
-
-@dataclass
-class Campaign:
-    folder: Path
-    roster: Path
-    population: Path
-    day1: Day
-    day2: Day
-    fixed: set[str]
-    done_not_fixed: set[str]
-    noted: set[str]
-    day1_keys: set[str]
-    marks_after_first: pl.DataFrame
-    marks_after_second: pl.DataFrame
-
-
-def _revalidate(roster: Path, population: Path, out: Path, *extra: str) -> int:
-    return cli.main(
-        [
-            "revalidate",
-            "--roster",
-            str(roster),
-            "--population",
-            str(population),
-            "--out",
-            str(out),
-            "--as-of",
-            AS_OF,
-            *extra,
-        ]
-    )
-
-
-def _day(out: Path) -> Day:
-    changes = pl.read_csv(out / "changes.csv", infer_schema=False).with_columns(finding_key())
-    return Day(out, changes)
-
-
-def _keys(frame: pl.DataFrame) -> set[str]:
-    return set(frame[KEY].to_list())
+FIELD_CODES = {term.title_vi: code for code, term in FIELD_TERMS.items()}
+STATUSES = ("new", "resolved", "open", "done_still_found")
 
 
 def _column(name: str) -> int:
@@ -91,258 +68,478 @@ def _key_of(row: tuple[object, ...], offset: int = 0) -> str:
         value = row[_column(name) + offset]
         return "" if value is None else str(value)
 
-    field_codes = {term_title: code for code, term_title in _field_titles().items()}
-    return "\x1f".join((cell("member_id"), cell("code"), field_codes.get(cell("field"), cell("field"))))
+    return "\x1f".join((cell("member_id"), cell("code"), FIELD_CODES.get(cell("field"), cell("field"))))
 
 
-def _field_titles() -> dict[str, str]:
-    from doichieu.vocabulary import FIELD_TERMS
+def _cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(["--lang", "en", *argv])
+    return code, out.getvalue(), err.getvalue()
 
-    return {code: term.title_vi for code, term in FIELD_TERMS.items()}
+
+def _revalidate(roster: Path, population: Path, campaign: Path, *extra: str) -> str:
+    code, out, err = _cli(
+        "revalidate",
+        "--roster",
+        str(roster),
+        "--population",
+        str(population),
+        "--as-of",
+        AS_OF,
+        "--campaign",
+        str(campaign),
+        *extra,
+    )
+    assert code == 0, err
+    return out
 
 
-def _fill(day1: Path, returned: Path, fixed: set[str], not_fixed: set[str], noted: set[str]) -> Path:
-    """An officer's work on the party board's list: done marks and notes; the
-    first ward's sheet re-saved sorted by member ID (descending) with a column
-    added in front; the legend deleted; one row's member ID edited by hand."""
-    book = openpyxl.load_workbook(day1 / OWNER_FILE)
+def _work_sheets(book: Any) -> list[str]:
+    return [n for n in book.sheetnames if n not in (wl.INFO_SHEET, wl.LEGEND_SHEET)]
+
+
+def _listed(path: Path) -> dict[str, tuple[object, object]]:
+    """Every row of a work list: its finding's key -> (done, note)."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    rows: dict[str, tuple[object, object]] = {}
+    for name in _work_sheets(book):
+        for row in book[name].iter_rows(min_row=2, values_only=True):
+            rows[_key_of(row)] = (row[_column("done")], row[_column("note")])
+    return rows
+
+
+def _sheet_of(path: Path) -> dict[str, str]:
+    book = openpyxl.load_workbook(path, read_only=True)
+    return {
+        _key_of(row): name for name in _work_sheets(book) for row in book[name].iter_rows(min_row=2, values_only=True)
+    }
+
+
+def _officer(
+    source: Path,
+    returned: Path,
+    cells: dict[str, tuple[str | None, str | None]],
+    *,
+    sort_first: bool = False,
+    edit_id: bool = False,
+    delete: tuple[str, ...] = (),
+) -> Path:
+    """An officer's work on a list: the done and note cells of ``cells``'s
+    findings; the first ward's sheet re-saved sorted by member ID (descending)
+    with a column added in front; the legend and ``delete``'s sheets deleted;
+    one row (on no other errand) with its member ID typed over and a note."""
+    book = openpyxl.load_workbook(source)
     done, note = _column("done"), _column("note")
-    del book[wl.LEGEND_SHEET]
-    wards = [n for n in book.sheetnames if n not in (wl.INFO_SHEET, wl.NOT_ELIGIBLE_SHEET)]
-    for name in book.sheetnames:
-        if name == wl.INFO_SHEET:
-            continue
-        sheet = book[name]
-        for row in sheet.iter_rows(min_row=2):
+    for name in (wl.LEGEND_SHEET, *delete):
+        del book[name]
+    wards = [n for n in _work_sheets(book) if n != wl.NOT_ELIGIBLE_SHEET]
+    for name in _work_sheets(book):
+        for row in book[name].iter_rows(min_row=2):
             key = _key_of(tuple(c.value for c in row))
-            if key in fixed:
-                row[done].value, row[note].value = "x", NOTE_FIXED
-            elif key in not_fixed:
-                row[done].value, row[note].value = "Đã xử lý", NOTE_NOT_FIXED
-            elif key in noted:
-                row[note].value = NOTE_ONLY
-    # A row whose member ID was typed over, with a note: reported, not guessed at.
-    edited = book[wards[-1]]
-    edited.cell(row=2, column=_column("member_id") + 1).value = "DV-SUA-TAY"
-    edited.cell(row=2, column=note + 1).value = "Sửa mã đảng viên"
-    # The first ward's sheet sorted by member ID, descending, with a column added in front.
-    first = book[wards[0]]
-    values = [tuple(c.value for c in row) for row in first.iter_rows()]
-    body = sorted(values[1:], key=lambda r: str(r[_column("member_id")]), reverse=True)
-    first.delete_rows(1, first.max_row)
-    first.append(("Người kiểm tra", *values[0]))
-    for row in body:
-        first.append(("Lan", *row))
+            if key in cells:
+                row[done].value, row[note].value = cells[key]
+    if edit_id:
+        sheet = book[wards[-1]]
+        at = next(
+            r
+            for r, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2)
+            if _key_of(row) not in cells
+        )
+        sheet.cell(row=at, column=_column("member_id") + 1).value = "DV-SUA-TAY"
+        sheet.cell(row=at, column=note + 1).value = NOTE_EDITED
+    if sort_first:
+        first = book[wards[0]]
+        values = [tuple(c.value for c in row) for row in first.iter_rows()]
+        body = sorted(values[1:], key=lambda r: str(r[_column("member_id")]), reverse=True)
+        first.delete_rows(1, first.max_row)
+        first.append(("Người kiểm tra", *values[0]))
+        for row in body:
+            first.append(("Lan", *row))
     book.save(returned)
     return returned
+
+
+def _keys(changes: pl.DataFrame, status: str) -> set[str]:
+    return set(changes.filter(pl.col("status") == status)[KEY].to_list())
+
+
+def _changes(out: Path) -> pl.DataFrame:
+    return pl.read_csv(out / "changes.csv", infer_schema=False).with_columns(finding_key())
+
+
+def _flip(gender: str) -> str:
+    return {"Nam": "Nữ", "Nữ": "Nam"}[gender]
+
+
+@dataclass
+class Intake:
+    """The ledger's expected state, kept by hand as the officers submit."""
+
+    state: dict[str, str] = field(default_factory=dict)  # member_id -> done / blocked / excluded
+    codes: dict[str, set[str]] = field(default_factory=dict)
+
+
+@dataclass
+class Day:
+    out: Path
+    printed: str
+    changes: pl.DataFrame
+    listed: dict[str, tuple[object, object]]
+    progress: Any = None
+
+
+@dataclass
+class Campaign:
+    folder: Path
+    population: Path
+    rosters: list[Path]
+    days: list[Day]
+    keys: list[set[str]]  # each day's findings to act on
+    a: set[str]
+    b: set[str]
+    c: set[str]
+    d: set[str]
+    noted: set[str]
+    cleared: str
+    deleted_noted: str
+    imports: list[str]
+    marks: list[pl.DataFrame]
+    intake: list[tuple[dict[str, Any], dict[str, Any]]]
+    members: dict[str, dict[str, str]]
+    returned_rows: int
+    on_deleted: set[str]  # the noted findings on the sheet deleted from day 2's returned list
+
+
+def _acting(out: Path) -> pl.DataFrame:
+    return (
+        pl.read_csv(out / "findings.csv", infer_schema=False)
+        .filter(pl.col("severity") != "info")
+        .with_columns(finding_key())
+    )
+
+
+def _submit(verifier: Any, member: dict[str, str], machine: int, **extra: Any) -> pb.SubmitResponse:
+    fields = {k: v or "" for k, v in member.items() if k in pb.MemberRecord.DESCRIPTOR.fields_by_name}
+    request = pb.SubmitRequest(
+        submission_id=str(uuid.uuid4()),
+        member=pb.MemberRecord(**fields),
+        site_id="site-1" if machine <= 4 else "site-2",
+        machine_id=f"m-{machine:02d}",
+        officer_id="cb-1",
+        **extra,
+    )
+    answer: pb.SubmitResponse = verifier.Submit(request, timeout=10)
+    return answer
+
+
+@contextlib.contextmanager
+def _verifier(population: Path, roster: Path, ledger: Path) -> Iterator[Any]:
+    with InProcessServer(make_engine(population, roster), f"sqlite:///{ledger}") as server:
+        yield stub(server.target)
+
+
+def _take(verifier: Any, members: dict[str, dict[str, str]], intake: Intake, who: list[str], verdict: str) -> None:
+    for k, member_id in enumerate(who):
+        answer = _submit(verifier, members[member_id], k % 7 + 1)
+        assert answer.outcome == pb.SUBMIT_OUTCOME_RECORDED, member_id
+        assert answer.verification.verdict == getattr(pb, f"VERDICT_{verdict.upper()}"), member_id
+        intake.state[member_id] = "done" if verdict == "accept" else "blocked"
+        intake.codes[member_id] = set() if verdict == "accept" else {CODE}
+
+
+def _progress(verifier: Any) -> dict[str, Any]:
+    report = verifier.GetProgress(pb.GetProgressRequest(), timeout=10)
+    t = report.total
+    return {
+        "total": (t.required, t.done, t.blocked, t.excluded, t.remaining),
+        "blocked_by_code": dict(t.blocked_by_code),
+        "excluded_by_reason": dict(t.excluded_by_reason),
+        "wards": {w.key: (w.required, w.done, w.blocked, w.excluded) for w in report.wards},
+        "machines": report.active_machines,
+    }
+
+
+def _expected_progress(intake: Intake, members: dict[str, dict[str, str]]) -> dict[str, Any]:
+    states = collections.Counter(intake.state.values())
+    by_code: collections.Counter[str] = collections.Counter()
+    for member_id, state in intake.state.items():
+        if state == "blocked":
+            by_code.update(intake.codes[member_id])
+    required = collections.Counter(m["ward"] for m in members.values())
+    per_ward: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for member_id, state in intake.state.items():
+        per_ward[members[member_id]["ward"]][state] += 1
+    return {
+        "total": (
+            len(members),
+            states["done"],
+            states["blocked"],
+            states["excluded"],
+            len(members) - len(intake.state),
+        ),
+        "blocked_by_code": dict(by_code),
+        "excluded_by_reason": {"abroad": states["excluded"]} if states["excluded"] else {},
+        "wards": {
+            ward: (count, per_ward[ward]["done"], per_ward[ward]["blocked"], per_ward[ward]["excluded"])
+            for ward, count in required.items()
+        },
+        "machines": 7,
+    }
 
 
 @pytest.fixture(scope="module")
 def campaign(tmp_path_factory: pytest.TempPathFactory) -> Campaign:
     base = tmp_path_factory.mktemp("campaign")
     made = generate_province(base / "province", members=MEMBERS, seed=7, fmt="csv")
-    folder = base / "chien_dich"
+    folder, ledger = base / "chien_dich", base / "so_cai.db"
+    generated = pl.read_csv(made.roster, infer_schema=False)
+    members = {m["member_id"]: m for m in generated.unique("member_id", keep="first").iter_rows(named=True)}
+
+    def export(rows: pl.DataFrame, flipped: list[str], name: str) -> tuple[pl.DataFrame, Path]:
+        """The roster exported again, ``flipped``'s gender changed (a mistake typed, or corrected)."""
+        rows = rows.with_columns(
+            pl.when(pl.col("member_id").is_in(flipped))
+            .then(pl.col("gender").replace_strict({"Nam": "Nữ", "Nữ": "Nam"}, default=pl.col("gender")))
+            .otherwise(pl.col("gender"))
+            .alias("gender")
+        )
+        path = base / "province" / name
+        rows.write_csv(path)
+        for m in flipped:
+            members[m] = {**members[m], "gender": _flip(members[m]["gender"])}
+        return rows, path
+
+    # Members the generator planted nothing on: A, B, C get a gender typed wrong in day 1's export.
+    planted = set(pl.read_csv(made.truth_findings, infer_schema=False)["member_id"].to_list())
+    pairs = pl.read_csv(made.truth_duplicates, infer_schema=False)
+    planted |= set(pairs["member_id_a"].to_list()) | set(pairs["member_id_b"].to_list())
+    once = set(generated.group_by("member_id").len().filter(pl.col("len") == 1)["member_id"].to_list())
+    untouched = sorted(m for m in once - planted if members[m]["gender"] in ("Nam", "Nữ"))
+    a, b, c, d = untouched[0:3], untouched[3:6], untouched[6:9], untouched[9:10]
+    roster1, roster1_path = export(generated, a + b + c, "dang_vien_ngay1.csv")
+
+    # ---- day 1
     day1_out = base / "ngay1"
-    assert _revalidate(made.roster, made.population, day1_out, "--campaign", str(folder)) == 0
-    day1 = _day(day1_out)
-    findings = pl.read_csv(day1_out / "findings.csv", infer_schema=False)
-    acting = findings.filter(pl.col("severity") != "info").with_columns(finding_key())
-    party_board = acting.filter(pl.col("owner") == "party_board")
-    mismatched = party_board.filter(pl.col("code") == FIXED_CODE).sort("member_id")
-    assert mismatched.height >= 6
-    fixed_rows = mismatched.head(3)
-    not_fixed_rows = mismatched.slice(3, 3)
-    others = party_board.filter(pl.col("code") != FIXED_CODE).sort("member_id")
-    noted_rows = others.head(4)
-    fixed, not_fixed, noted = _keys(fixed_rows), _keys(not_fixed_rows), _keys(noted_rows)
-    # Two notes on the sheet that comes back sorted with a column added.
-    book = openpyxl.load_workbook(day1_out / OWNER_FILE, read_only=True)
-    first_ward = next(n for n in book.sheetnames if n not in (wl.INFO_SHEET, wl.NOT_ELIGIBLE_SHEET))
-    on_first = [_key_of(r) for r in book[first_ward].iter_rows(min_row=2, values_only=True)]
-    noted |= set([k for k in on_first if k not in fixed | not_fixed][:2])
-    assert len(noted) == 6
-
-    returned = _fill(day1_out, base / "tra_ve_ban_to_chuc.xlsx", fixed, not_fixed, noted)
-    assert cli.main(["worklists", "import", "--campaign", str(folder), str(returned)]) == 0
-    with CampaignStore(folder) as store:
-        marks_first = store.marks().sort(KEY)
-    # The same file again changes nothing.
-    assert cli.main(["worklists", "import", "--campaign", str(folder), str(returned)]) == 0
-    with CampaignStore(folder) as store:
-        marks_second = store.marks().sort(KEY)
-
-    # Day 2: the roster exported again, the fixed members' gender corrected.
-    roster = pl.read_csv(made.roster, infer_schema=False)
-    fixes = fixed_rows.select("member_id", pl.col("population_value").alias("corrected"))
-    roster = (
-        roster.join(fixes, on="member_id", how="left")
-        .with_columns(pl.coalesce("corrected", "gender").alias("gender"))
-        .drop("corrected")
+    printed = _revalidate(roster1_path, made.population, folder, "--out", str(day1_out))
+    acting = _acting(day1_out)
+    per_member = dict(
+        pl.read_csv(day1_out / "findings.csv", infer_schema=False)
+        .group_by("member_id")
+        .agg(pl.col("code").sort())
+        .iter_rows()
     )
-    day2_roster = base / "province" / "dang_vien_ngay2.csv"
-    roster.write_csv(day2_roster)
-    day2_out = base / "ngay2"
-    assert _revalidate(day2_roster, made.population, day2_out, "--campaign", str(folder)) == 0
-    day2 = _day(day2_out)
+    assert {m: per_member.get(m) for m in a + b + c} == {m: [CODE] for m in a + b + c}
+    verdicts = dict(pl.read_csv(day1_out / "verdicts.csv", infer_schema=False).iter_rows())
+    clean = [m for m in untouched[10:] if m not in per_member and verdicts[m] == "accept"]
+    assert len(clean) >= 22
+    key_of = dict(zip(acting["member_id"].to_list(), acting[KEY].to_list(), strict=False))
+    ka, kb, kc = ({key_of[m] for m in group} for group in (a, b, c))
+    day1_list = day1_out / OWNER_FILE
+    sheets = _sheet_of(day1_list)
+    ward_sheets = [
+        n for n in _work_sheets(openpyxl.load_workbook(day1_list, read_only=True)) if n != wl.NOT_ELIGIBLE_SHEET
+    ]
+    # Notes on two rows of each ward's sheet (the first comes back sorted) and of the not-eligible sheet.
+    free = sorted(k for k in sheets if k not in ka | kb | kc)
+    noted = {
+        k for name in (*ward_sheets[:2], wl.NOT_ELIGIBLE_SHEET) for k in [k for k in free if sheets[k] == name][:2]
+    }
+    assert len(noted) == 6
+    days = [Day(day1_out, printed, _changes(day1_out), _listed(day1_list))]
+    keys = [set(acting[KEY].to_list())]
+
+    cells: dict[str, tuple[str | None, str | None]] = {k: ("x", NOTE_FIXED) for k in ka}
+    cells |= {k: ("Đã xử lý", NOTE_NOT_FIXED) for k in kb}
+    cells |= {k: (None, NOTE_ONLY) for k in noted}
+    returned1 = _officer(day1_list, base / "tra_ve_ngay1.xlsx", cells, sort_first=True, edit_id=True)
+    imports, marks = [], []
+    code, out, err = _cli("worklists", "import", "--campaign", str(folder), str(returned1))
+    assert code == 0, err
+    imports.append(out)
+    with CampaignStore(folder) as store:
+        marks.append(store.marks().sort(KEY))
+    code, out, err = _cli("worklists", "import", "--campaign", str(folder), str(returned1))
+    assert code == 0, err
+    imports.append(out)
+    with CampaignStore(folder) as store:
+        marks.append(store.marks().sort(KEY))
+
+    # ---- intake between day 1 and day 2
+    intake, figures = Intake(), []  # type: ignore[var-annotated]
+    with _verifier(made.population, roster1_path, ledger) as verifier:
+        _take(verifier, members, intake, clean[:20], "accept")
+        _take(verifier, members, intake, a + b + c, "review")
+        for member_id in clean[20:22]:
+            answer = _submit(verifier, members[member_id], 1, exclusion_reason=pb.EXCLUSION_REASON_ABROAD)
+            assert answer.outcome == pb.SUBMIT_OUTCOME_EXCLUDED
+            intake.state[member_id] = "excluded"
+        figures.append((_progress(verifier), _expected_progress(intake, members)))
+
+    # ---- day 2: the roster exported again, A's gender corrected
+    roster2, roster2_path = export(roster1, a, "dang_vien_ngay2.csv")
+    printed = _revalidate(roster2_path, made.population, folder)
+    with CampaignStore(folder) as store:
+        day2_out = Path(store.runs()[-1].out)
+    days.append(Day(day2_out, printed, _changes(day2_out), _listed(day2_out / OWNER_FILE)))
+    keys.append(set(_acting(day2_out)[KEY].to_list()))
+    with _verifier(made.population, roster2_path, ledger) as verifier:
+        _take(verifier, members, intake, a, "accept")
+        _take(verifier, members, intake, b, "review")
+        figures.append((_progress(verifier), _expected_progress(intake, members)))
+
+    # The officers return day 2's list: B not done after all, C done, one note cleared, a sheet deleted.
+    day2_list = day2_out / OWNER_FILE
+    sheets2 = _sheet_of(day2_list)
+    cleared = min(k for k in noted if sheets2[k] == ward_sheets[0])
+    deleted_noted = min(k for k in noted if sheets2[k] == wl.NOT_ELIGIBLE_SHEET)
+    assert not {sheets2[k] for k in kb | kc} & {wl.NOT_ELIGIBLE_SHEET}
+    cells = {k: ("Chưa", NOTE_WAITING) for k in kb}
+    cells |= {k: ("x", NOTE_FIXED) for k in kc}
+    cells[cleared] = (None, None)
+    returned_rows = sum(1 for s in sheets2.values() if s != sheets2[deleted_noted])
+    returned2 = _officer(day2_list, base / "tra_ve_ngay2.xlsx", cells, delete=(sheets2[deleted_noted],))
+    code, out, err = _cli("worklists", "import", "--campaign", str(folder), str(returned2))
+    assert code == 0, err
+    imports.append(out)
+    with CampaignStore(folder) as store:
+        marks.append(store.marks().sort(KEY))
+
+    # ---- day 3: C fixed, and a new mistake: D's gender typed wrong
+    _, roster3_path = export(roster2, c + d, "dang_vien_ngay3.csv")
+    printed = _revalidate(roster3_path, made.population, folder)
+    with CampaignStore(folder) as store:
+        day3_out = Path(store.runs()[-1].out)
+    days.append(Day(day3_out, printed, _changes(day3_out), _listed(day3_out / OWNER_FILE)))
+    keys.append(set(_acting(day3_out)[KEY].to_list()))
+    kd = {k for k in keys[2] if k.split("\x1f")[0] in d}
+    with _verifier(made.population, roster3_path, ledger) as verifier:
+        _take(verifier, members, intake, c, "accept")
+        _take(verifier, members, intake, d, "review")
+        figures.append((_progress(verifier), _expected_progress(intake, members)))
+
     return Campaign(
-        folder, day2_roster, made.population, day1, day2, fixed, not_fixed, noted, _keys(acting),
-        marks_first, marks_second,
+        folder, made.population, [roster1_path, roster2_path, roster3_path], days, keys,
+        ka, kb, kc, kd, noted, cleared, deleted_noted, imports, marks, figures, members, returned_rows,
+        {k for k in noted if sheets2[k] == wl.NOT_ELIGIBLE_SHEET},
     )  # fmt: skip
 
 
 def test_day_one_finds_everything_new(campaign: Campaign) -> None:
-    changes = campaign.day1.changes
+    changes = campaign.days[0].changes
     assert set(changes["status"].to_list()) == {"new"}
-    assert _keys(changes) == campaign.day1_keys
+    assert set(changes[KEY].to_list()) == campaign.keys[0]
+    assert changes.height == len(campaign.keys[0])
 
 
-def test_import_takes_the_marks_and_notes_and_a_second_import_changes_nothing(campaign: Campaign) -> None:
-    marks = campaign.marks_after_first
-    assert _keys(marks) == campaign.fixed | campaign.done_not_fixed | campaign.noted
-    notes = dict(zip(marks[KEY].to_list(), marks["note"].to_list(), strict=True))
-    assert {notes[k] for k in campaign.fixed} == {NOTE_FIXED}
-    assert {notes[k] for k in campaign.done_not_fixed} == {NOTE_NOT_FIXED}
-    assert {notes[k] for k in campaign.noted} == {NOTE_ONLY}
-    assert campaign.marks_after_second.equals(marks)
+def test_the_first_import_takes_the_marks_and_notes_and_reports_the_edited_id(campaign: Campaign) -> None:
+    rows = len(campaign.days[0].listed)
+    assert campaign.imports[0].splitlines()[:2] == [
+        f"tra_ve_ngay1.xlsx: read {rows:,} rows, took 12",
+        "1 rows with a mark or note match no finding of the latest run (not taken):",
+    ]
+    assert "the member ID is not on the list that was sent (edited by hand?)" in campaign.imports[0]
+    marks = campaign.marks[0]
+    assert set(marks[KEY].to_list()) == campaign.a | campaign.b | campaign.noted
+    cells = {k: (done, note) for k, done, note in marks.iter_rows()}
+    assert {cells[k] for k in campaign.a} == {("x", NOTE_FIXED)}
+    assert {cells[k] for k in campaign.b} == {("Đã xử lý", NOTE_NOT_FIXED)}
+    assert {cells[k] for k in campaign.noted} == {(None, NOTE_ONLY)}
+    assert NOTE_EDITED not in set(marks["note"].to_list())
+
+
+def test_importing_the_same_file_again_changes_nothing(campaign: Campaign) -> None:
+    assert campaign.imports[1].strip() == "tra_ve_ngay1.xlsx: this file was imported before, nothing changed"
+    assert campaign.marks[1].equals(campaign.marks[0])
 
 
 def test_day_two_says_exactly_what_changed(campaign: Campaign) -> None:
-    changes = campaign.day2.changes
-    by_status = {
-        s: _keys(changes.filter(pl.col("status") == s)) for s in ("new", "resolved", "open", "done_still_found")
-    }
-    assert by_status["resolved"] == campaign.fixed
-    assert by_status["new"] == set()
-    assert by_status["done_still_found"] == campaign.done_not_fixed
-    assert by_status["open"] == campaign.day1_keys - campaign.fixed - campaign.done_not_fixed
+    changes = campaign.days[1].changes
+    assert _keys(changes, "resolved") == campaign.a
+    assert _keys(changes, "new") == set()
+    assert _keys(changes, "done_still_found") == campaign.b
+    assert _keys(changes, "open") == campaign.keys[0] - campaign.a - campaign.b
+    assert changes.height == len(campaign.keys[0])
     still = changes.filter(pl.col("status") == "done_still_found")
-    assert set(still["note"].to_list()) == {NOTE_NOT_FIXED}
+    assert set(still.select("done", "note").iter_rows()) == {("Đã xử lý", NOTE_NOT_FIXED)}
     assert set(still["owner"].to_list()) == {"party_board"}
     assert still["ward"].null_count() == 0
+    opened = len(campaign.keys[0]) - 6
+    assert (
+        f"Since the previous run: 0 new, 3 resolved, {opened:,} still open, 3 marked done but still found"
+        in campaign.days[1].printed
+    )
+
+
+def _carried(day: Day) -> dict[str, tuple[object, object]]:
+    return {k: cells for k, cells in day.listed.items() if cells != (None, None)}
 
 
 def test_day_two_work_lists_carry_the_notes_and_marks_forward(campaign: Campaign) -> None:
-    book = openpyxl.load_workbook(campaign.day2.out / OWNER_FILE)
-    carried: dict[str, tuple[object, object]] = {}
-    for name in book.sheetnames:
-        if name in (wl.INFO_SHEET, wl.LEGEND_SHEET):
-            continue
-        for row in book[name].iter_rows(min_row=2, values_only=True):
-            if row[_column("done")] is not None or row[_column("note")] is not None:
-                carried[_key_of(row)] = (row[_column("done")], row[_column("note")])
-    expected = {k: ("Đã xử lý", NOTE_NOT_FIXED) for k in campaign.done_not_fixed}
+    expected = {k: ("Đã xử lý", NOTE_NOT_FIXED) for k in campaign.b}
     expected |= {k: (None, NOTE_ONLY) for k in campaign.noted}
-    assert carried == expected
+    assert _carried(campaign.days[1]) == expected
 
 
-def test_the_report_has_the_campaign_section(campaign: Campaign) -> None:
-    page = (campaign.day2.out / "report.html").read_text(encoding="utf-8")
-    assert 'id="chien-dich"' in page and 'data-chart="campaign"' in page
-    assert f'data-status="resolved">{len(campaign.fixed)}<' in page
-    assert f'data-status="done_still_found">{len(campaign.done_not_fixed)}<' in page
-    assert NOTE_NOT_FIXED in page
-
-
-def test_the_campaign_folder_keeps_each_run_owner_only(campaign: Campaign) -> None:
+def test_day_two_runs_into_the_campaign_folder(campaign: Campaign) -> None:
+    out = campaign.days[1].out
+    assert out.parent == campaign.folder / RUNS_FOLDER
     with CampaignStore(campaign.folder) as store:
-        runs = store.runs()
-        assert [r.out for r in runs] == [str(campaign.day1.out), str(campaign.day2.out)]
-        assert runs[1].open_findings == len(campaign.day1_keys) - len(campaign.fixed)
-        assert store.version == SCHEMA_VERSION
-    assert stat.S_IMODE((campaign.folder / DATABASE).stat().st_mode) == 0o600
+        assert [Path(r.out) for r in store.runs()] == [d.out for d in campaign.days]
+        assert [r.open_findings for r in store.runs()] == [len(k) for k in campaign.keys]
 
 
-def test_previous_folder_gives_the_same_changes_without_marks(campaign: Campaign, tmp_path: Path) -> None:
-    out = tmp_path / "so_voi_ngay1"
-    assert _revalidate(campaign.roster, campaign.population, out, "--previous", str(campaign.day1.out)) == 0
-    changes = _day(out).changes
-    assert _keys(changes.filter(pl.col("status") == "resolved")) == campaign.fixed
-    # Without the campaign's marks, marked-done findings are simply still open.
-    assert _keys(changes.filter(pl.col("status") == "open")) == campaign.day1_keys - campaign.fixed
-    assert changes.filter(pl.col("status") == "new").height == 0
-    wards = dict(zip(campaign.day2.changes[KEY].to_list(), campaign.day2.changes["ward"].to_list(), strict=True))
-    assert dict(zip(changes[KEY].to_list(), changes["ward"].to_list(), strict=True)) == wards
+def test_the_second_import_takes_new_words_clears_a_note_and_keeps_a_deleted_sheets(campaign: Campaign) -> None:
+    # B, C, the cleared row, and the notes carried onto day 2's list (taken again, unchanged).
+    took = len(campaign.b | campaign.c | (campaign.noted - campaign.on_deleted))
+    assert took == 10
+    assert campaign.imports[2].splitlines() == [f"tra_ve_ngay2.xlsx: read {campaign.returned_rows:,} rows, took {took}"]
+    cells = {k: (done, note) for k, done, note in campaign.marks[2].iter_rows()}
+    assert {cells[k] for k in campaign.b} == {("Chưa", NOTE_WAITING)}
+    assert {cells[k] for k in campaign.c} == {("x", NOTE_FIXED)}
+    assert cells[campaign.cleared] == (None, None)
+    # A's marks stay (their findings are gone); the deleted sheet's note is untouched.
+    assert {cells[k] for k in campaign.a} == {("x", NOTE_FIXED)}
+    assert {cells[k] for k in campaign.on_deleted} == {(None, NOTE_ONLY)}
+    assert campaign.deleted_noted in campaign.on_deleted
 
 
-def test_unmatched_rows_are_reported_not_guessed(
-    campaign: Campaign, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # Day 1's list again, its fixed rows now resolved: they and the edited ID are reported.
-    folder = tmp_path / "chien_dich"
-    shutil.copytree(campaign.folder, folder)
-    returned = _fill(campaign.day1.out, tmp_path / "lai.xlsx", campaign.fixed, set(), set())
-    # A different file (its contents differ), so it is not skipped as imported before.
-    capsys.readouterr()
-    assert cli.main(["--lang", "en", "worklists", "import", "--campaign", str(folder), str(returned)]) == 0
-    shown = capsys.readouterr().out
-    assert f"{len(campaign.fixed) + 1} rows with a mark or note match no finding" in shown
-    assert shown.count("no longer found by the latest run") == len(campaign.fixed)
-    assert shown.count("edited by hand?") == 1
+def test_day_three_says_exactly_what_changed(campaign: Campaign) -> None:
+    changes = campaign.days[2].changes
+    assert len(campaign.d) == 1
+    assert _keys(changes, "resolved") == campaign.c
+    assert _keys(changes, "new") == campaign.d
+    # B's officer now says "chưa": open, not marked done.
+    assert _keys(changes, "done_still_found") == set()
+    assert _keys(changes, "open") == campaign.keys[1] - campaign.c
+    assert campaign.keys[2] == (campaign.keys[1] - campaign.c) | campaign.d
+    b_rows = changes.filter(pl.col(KEY).is_in(list(campaign.b)))
+    assert set(b_rows.select("status", "done", "note").iter_rows()) == {("open", "Chưa", NOTE_WAITING)}
 
 
-def _refused(folder: Path, path: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    with CampaignStore(folder) as store:
-        before = store.marks().sort(KEY)
-    capsys.readouterr()
-    assert cli.main(["--lang", "en", "worklists", "import", "--campaign", str(folder), str(path)]) == 2
-    with CampaignStore(folder) as store:
-        assert store.marks().sort(KEY).equals(before)
-    return capsys.readouterr().err
+def test_day_three_work_lists_carry_the_latest_words(campaign: Campaign) -> None:
+    expected = {k: ("Chưa", NOTE_WAITING) for k in campaign.b}
+    expected |= {k: (None, NOTE_ONLY) for k in campaign.noted - {campaign.cleared}}
+    assert _carried(campaign.days[2]) == expected
 
 
-def test_a_corrupted_or_foreign_list_is_refused(
-    campaign: Campaign, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    corrupted = tmp_path / "hong.xlsx"
-    corrupted.write_bytes((campaign.day2.out / OWNER_FILE).read_bytes()[:5000])
-    assert "cannot be read as an .xlsx work list" in _refused(campaign.folder, corrupted, capsys)
-
-    not_a_list = tmp_path / "khac.xlsx"
-    other = openpyxl.Workbook()
-    other.active.append(["Họ tên", "Ngày sinh"])  # type: ignore[union-attr]
-    other.save(not_a_list)
-    assert "is not a doichieu work list" in _refused(campaign.folder, not_a_list, capsys)
-
-    # A list written without --campaign carries no stamp.
-    unstamped = tmp_path / "khong_dau"
-    assert _revalidate(campaign.roster, campaign.population, unstamped) == 0
-    assert "carries no campaign stamp" in _refused(campaign.folder, unstamped / OWNER_FILE, capsys)
-
-    # Another campaign's list (another province's folder).
-    foreign_folder, foreign_out = tmp_path / "tinh_khac", tmp_path / "tinh_khac_ngay1"
-    assert _revalidate(campaign.roster, campaign.population, foreign_out, "--campaign", str(foreign_folder)) == 0
-    assert "belongs to another campaign" in _refused(campaign.folder, foreign_out / OWNER_FILE, capsys)
+def test_the_report_shows_the_changes_and_the_runs(campaign: Campaign) -> None:
+    page = (campaign.days[1].out / "report.html").read_text(encoding="utf-8")
+    assert 'id="chien-dich"' in page and 'data-chart="campaign"' in page
+    assert 'data-status="resolved">3<' in page and 'data-status="done_still_found">3<' in page
+    assert page.count(NOTE_NOT_FIXED) == 3
+    third = (campaign.days[2].out / "report.html").read_text(encoding="utf-8")
+    assert 'data-status="new">1<' in third and 'data-status="done_still_found">0<' in third
+    assert 'id="done-still-found"' not in third
 
 
-def test_a_campaign_folder_from_an_older_version_is_migrated_not_lost(tmp_path: Path) -> None:
-    folder = tmp_path / "cu"
-    folder.mkdir()
-    with sqlite3.connect(folder / DATABASE) as old:
-        assert migrate(old, upto=1) == 1
-        old.execute("INSERT INTO campaign VALUES ('c0ffee', '2025-09-01T08:00:00+00:00')")
-        old.execute("INSERT INTO runs VALUES ('001-old', 1, '2025-09-01T08:00:00+00:00', '/tmp/ngay1')")
-        old.executemany(
-            "INSERT INTO findings VALUES ('001-old', ?, ?, ?, ?, 'police', 'Phường 1')",
-            [
-                (f"DV{i}\x1fCITIZEN_ID_INVALID\x1fcitizen_id", f"DV{i}", "CITIZEN_ID_INVALID", "citizen_id")
-                for i in range(5)
-            ],
-        )
-    old.close()
-    with CampaignStore(folder, create=False) as store:
-        assert store.version == SCHEMA_VERSION == MIGRATIONS[-1][0]
-        assert store.campaign_id == "c0ffee"
-        [run] = store.runs()
-        assert (run.run_id, run.open_findings) == ("001-old", 5)
-        assert store.findings("001-old").height == 5
-        assert store.marks().height == 0
-
-
-def test_a_campaign_folder_from_a_newer_version_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = tmp_path / "moi"
-    CampaignStore(folder).close()
-    with sqlite3.connect(folder / DATABASE) as db:
-        db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION + 1,))
-    db.close()
-    assert cli.main(["--lang", "en", "worklists", "import", "--campaign", str(folder), "x.xlsx"]) == 2
-    assert "was written by a newer doichieu" in capsys.readouterr().err
+def test_intake_progress_between_the_runs_is_exact(campaign: Campaign) -> None:
+    for day, (seen, expected) in enumerate(campaign.intake, start=1):
+        assert seen == expected, f"after day {day}"
+    totals = [seen["total"] for seen, _ in campaign.intake]
+    required = len(campaign.members)
+    assert totals == [
+        (required, 20, 9, 2, required - 31),
+        (required, 23, 6, 2, required - 31),
+        (required, 26, 4, 2, required - 32),
+    ]

@@ -1148,8 +1148,10 @@ _CAMPAIGN: Final = {
         "{file} names run {run}, which this campaign folder does not hold",
     ),
     "campaign.no_state": Message(
-        "{folder} không phải thư mục chiến dịch (không có campaign.sqlite)",
-        "{folder} is not a campaign folder (no campaign.sqlite)",
+        "{folder} không phải thư mục chiến dịch (không có campaign.sqlite) hay cơ sở dữ liệu chiến dịch;"
+        " lần chạy đầu tiên (doichieu revalidate --campaign) tạo ra nó",
+        "{folder} is not a campaign folder (no campaign.sqlite) or campaign database;"
+        " the first run (doichieu revalidate --campaign) creates it",
     ),
     "campaign.no_runs": Message(
         "thư mục chiến dịch {folder} chưa có lần chạy nào", "the campaign folder {folder} holds no run yet"
@@ -1163,8 +1165,30 @@ _CAMPAIGN: Final = {
         "{path} was written by a newer doichieu (schema {found}, this one knows up to {known}); upgrade doichieu",
     ),
     "campaign.no_out": Message(
-        "cần --out hoặc --campaign để biết ghi kết quả vào đâu", "--out or --campaign is needed to know where to write"
+        "cần --out, hoặc --campaign là một thư mục, để biết ghi kết quả vào đâu",
+        "--out, or --campaign naming a folder, is needed to know where to write",
     ),
+    "campaign.no_previous": Message(
+        "{folder} không phải thư mục kết quả của một lần chạy revalidate (không có findings.csv)",
+        "{folder} is not the output folder of a revalidate run (no findings.csv)",
+    ),
+    "campaign.busy": Message(
+        "chiến dịch {where} đang được ghi bởi {holder}; hãy chạy lại khi việc đó xong (không có gì thay đổi)",
+        "the campaign {where} is being written by {holder}; run this again once that is finished (nothing changed)",
+    ),
+    "campaign.migration_failed": Message(
+        "không nâng được trạng thái chiến dịch {path} từ lược đồ {found} ({error}); trạng thái vẫn như cũ,"
+        " một bản sao nằm cạnh nó",
+        "the campaign state {path} could not be upgraded from schema {found} ({error}); it is as it was,"
+        " with a copy beside it",
+    ),
+    # The change statuses as the report's campaign section names them.
+    "campaign.status.new": Message("Mới", "New"),
+    "campaign.status.resolved": Message("Đã hết", "Resolved"),
+    "campaign.status.open": Message("Vẫn còn", "Still open"),
+    "campaign.status.done_still_found": Message("Báo đã xử lý nhưng vẫn còn", "Marked done, still found"),
+    "campaign.chart_title": Message("Phát hiện còn mở theo lần chạy", "Open findings by run"),
+    "campaign.chart_axis": Message("lần chạy", "run"),
 }
 
 

@@ -36,11 +36,11 @@ import argparse
 import importlib
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 import polars as pl
 from rich.console import Console
@@ -200,8 +200,50 @@ def run(
     ``header_row`` say where the roster's table is, ``population_sheet`` and
     ``population_header_row`` the population's, when the reader cannot find it.
     ``previous`` (a previous run's output folder) or ``campaign`` (a campaign
-    folder, where ``out`` defaults to a folder per run) add the changes since
-    the run before; ``out`` may be None only with ``campaign``."""
+    folder or ``postgresql://`` database; a folder is where ``out`` defaults to
+    a folder per run) add the changes since the run before; ``out`` may be None
+    only with a campaign folder. A campaign run holds the campaign from start
+    to end (``CampaignStore.writing``): an import meanwhile is refused."""
+
+    def go(store: CampaignStore | None) -> Summary:
+        return _run(
+            roster_path,
+            population_path,
+            out,
+            as_of=as_of,
+            extra_columns=extra_columns,
+            console=console,
+            sheet=sheet,
+            header_row=header_row,
+            population_sheet=population_sheet,
+            population_header_row=population_header_row,
+            previous=previous,
+            store=store,
+        )
+
+    if previous is not None and not (Path(previous) / "findings.csv").is_file():
+        raise CampaignError("campaign.no_previous", folder=previous)
+    if campaign is None:
+        return go(None)
+    with CampaignStore(campaign) as store, store.writing("revalidate"):
+        return go(store)
+
+
+def _run(
+    roster_path: str | Path,
+    population_path: str | Path,
+    out: str | Path | None,
+    *,
+    as_of: date | None,
+    extra_columns: Literal["error", "ignore"],
+    console: Console | None,
+    sheet: str | int | None,
+    header_row: int | None,
+    population_sheet: str | int | None,
+    population_header_row: int | None,
+    previous: str | Path | None,
+    store: CampaignStore | None,
+) -> Summary:
     started = time.perf_counter()
     stages: dict[str, float] = {}
     clock = [started]
@@ -211,10 +253,9 @@ def run(
         stages[stage] = now - clock[0]
         clock[0] = now
 
-    store = CampaignStore(campaign) if campaign is not None else None
     run_id = store.new_run_id() if store is not None else None
     if out is None:
-        if store is None or run_id is None:
+        if store is None or store.folder is None or run_id is None:
             raise CampaignError("campaign.no_out")
         out = store.folder / RUNS_FOLDER / run_id
     out = Path(out)
@@ -267,10 +308,13 @@ def run(
         marks = store.marks() if store is not None else None
         acting: pl.DataFrame | None = None
         changes: Changes | None = None
+        section_drawn: Future[dict[str, Any]] | None = None
         if store is not None or previous is not None:
             acting = campaign_findings(findings, roster)
             changes = compare_runs(acting, roster, previous, store, marks)
             tables["changes.csv"] = changes.table
+            # The section's chart is drawn beside the writers, as the report's are.
+            section_drawn = background.submit(campaign_section, changes, history(store, previous, changes))
             lap("changes")
         files = []
         for name, table in tables.items():
@@ -315,9 +359,7 @@ def run(
         report_started = time.perf_counter()
         from doichieu.report import write_report
 
-        section = None
-        if changes is not None and acting is not None:
-            section = campaign_section(changes, history(store, previous, acting.height))
+        section = section_drawn.result() if section_drawn is not None else None
         with folder.writing("report.html") as path:
             write_report(
                 path, summary, roster, verdicts, findings, pairs, clusters, report_drawn.result(), campaign=section
@@ -327,8 +369,7 @@ def run(
         lap("report")
     if store is not None and acting is not None and run_id is not None:
         # Kept once the outputs are in place: a failed run leaves no trace in the state.
-        with store:
-            store.record_run(run_id, out, acting.select(FINDING_COLUMNS_KEPT))
+        store.record_run(run_id, out, acting.select(FINDING_COLUMNS_KEPT))
         lap("campaign")
     summary.seconds = time.perf_counter() - started
     summary.stages = stages

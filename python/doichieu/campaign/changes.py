@@ -40,11 +40,13 @@ def is_done(column: str = "done") -> pl.Expr:
 @dataclass(frozen=True)
 class Changes:
     """``table``: ``CHANGE_COLUMNS``, one row per finding of either run.
-    ``by_owner`` and ``by_ward``: a count per status (one column each)."""
+    ``by_owner`` and ``by_ward``: a count per status (one column each).
+    ``before``: the previous run's findings to act on."""
 
     table: pl.DataFrame
     by_owner: pl.DataFrame
     by_ward: pl.DataFrame
+    before: int
 
     def count(self, status: str) -> int:
         return int((self.table["status"] == status).sum())
@@ -84,7 +86,7 @@ def compare(current: pl.DataFrame, previous: pl.DataFrame, marks: pl.DataFrame) 
         .sort("rank", "ward", "owner", "member_id", "code", "field", nulls_last=True)
         .select(CHANGE_COLUMNS)
     )
-    return Changes(table, _per(table, "owner"), _per(table, "ward"))
+    return Changes(table, _per(table, "owner"), _per(table, "ward"), before.height)
 
 
 def previous_from_folder(folder: str | Path, roster: pl.DataFrame) -> pl.DataFrame:

@@ -58,8 +58,10 @@ class Returned:
 
 
 def _cell(frame: pl.DataFrame, label: str) -> str | None:
+    if frame.width < 2:
+        return None
     hits = frame.filter(pl.col(frame.columns[0]).str.strip_chars() == label)
-    if not hits.height or frame.width < 2:
+    if not hits.height:
         return None
     value = hits[0, 1]
     return None if value is None else str(value).strip()
@@ -139,9 +141,6 @@ def read_returned(path: Path, store: CampaignStore) -> Returned:
 
 
 def _take(returned: Returned, store: CampaignStore, latest: pl.DataFrame, marks: pl.DataFrame) -> None:
-    if store.imported(returned.sha256):
-        returned.already = True
-        return
     filled = (pl.col("done").fill_null("") != "") | (pl.col("note").fill_null("") != "")
     rows = returned.rows.with_columns(filled.alias("filled"))
     # The last row of a finding listed twice (a sorted copy of a sheet kept beside it) has the word.
@@ -164,21 +163,24 @@ def _take(returned: Returned, store: CampaignStore, latest: pl.DataFrame, marks:
         )
         .select(pl.lit(returned.path.name).alias("file"), "sheet", "row", "reason")
     )
-    store.take_marks(
+    if not store.take_marks(
         returned.sha256, returned.path.name, returned.run, returned.rows.height, taken.select(KEY, "done", "note")
-    )
+    ):
+        returned.already = True
+        return
     returned.taken = taken.height
     returned.unmatched = unmatched
 
 
 def import_worklists(paths: list[Path], store: CampaignStore) -> list[Returned]:
-    """Reads every file first (any refused: nothing is taken), then takes each
-    one's marks against the campaign's latest run."""
-    runs = store.runs()
-    if not runs:
-        raise CampaignError("campaign.no_runs", folder=store.folder)
+    """Reads every file first (any refused: nothing is taken), then, holding
+    the campaign (``CampaignStore.writing``: not while a run writes), takes
+    each one's marks against the campaign's latest run."""
+    if not store.runs():
+        raise CampaignError("campaign.no_runs", folder=store.where)
     returned = [read_returned(path, store) for path in paths]
-    latest = store.findings(runs[-1].run_id)
-    for each in returned:
-        _take(each, store, latest, store.marks())
+    with store.writing("import"):
+        latest = store.latest_findings()
+        for each in returned:
+            _take(each, store, latest, store.marks())
     return returned

@@ -10,7 +10,7 @@ from typing import Final
 import polars as pl
 
 from doichieu.campaign.changes import Changes, compare, previous_from_folder
-from doichieu.campaign.identity import KEY, acting
+from doichieu.campaign.identity import acting
 from doichieu.campaign.section import campaign_section
 from doichieu.campaign.store import FINDING_COLUMNS, MARK_COLUMNS, CampaignStore
 
@@ -51,13 +51,12 @@ def compare_runs(
     return compare(current, before, marks if marks is not None else _empty(MARK_COLUMNS))
 
 
-def history(store: CampaignStore | None, previous: str | Path | None, open_now: int) -> list[tuple[str, int]]:
+def history(store: CampaignStore | None, previous: str | Path | None, changes: Changes) -> list[tuple[str, int]]:
     """Open findings run by run, this run last: the campaign's runs (labelled by
-    their start, UTC) or else the previous folder's."""
+    their number and start, UTC) or else the previous folder's and this one."""
+    open_now = changes.table.height - changes.count("resolved")
     if store is not None:
         points = [(f"{r.seq}: {r.started_at[:16].replace('T', ' ')}", r.open_findings) for r in store.runs()]
         return [*points, (f"{len(points) + 1}", open_now)]
-    if previous is not None:
-        before = previous_from_folder(previous, pl.DataFrame(schema={"member_id": pl.String, "ward": pl.String}))
-        return [(Path(previous).name, before.select(pl.col(KEY).n_unique()).item()), ("→", open_now)]
-    return [("→", open_now)]
+    label = Path(previous).name if previous is not None else ""
+    return [(label, changes.before), ("→", open_now)]

@@ -6,16 +6,14 @@ from __future__ import annotations
 from typing import Any, Final
 
 from doichieu.campaign.changes import CHANGE_STATUSES, Changes
+from doichieu.messages import text_in
 from doichieu.vocabulary import OWNER_TITLES
 
 __all__ = ["STATUS_TITLES", "campaign_section"]
 
-#: Each change status as the page shows it: (Vietnamese, English).
+#: Each change status as the page shows it: (Vietnamese, English), from the catalogue.
 STATUS_TITLES: Final[dict[str, tuple[str, str]]] = {
-    "new": ("Mới", "New"),
-    "resolved": ("Đã hết", "Resolved"),
-    "open": ("Vẫn còn", "Still open"),
-    "done_still_found": ("Báo đã xử lý nhưng vẫn còn", "Marked done, still found"),
+    s: (text_in("vi", f"campaign.status.{s}"), text_in("en", f"campaign.status.{s}")) for s in CHANGE_STATUSES
 }
 #: The marked-done-but-still-found findings listed on the page (all are in changes.csv).
 DONE_STILL_FOUND_SHOWN: Final = 200
@@ -26,7 +24,7 @@ def _chart(history: list[tuple[str, int]]) -> Any:
 
     from doichieu.report import LABEL_FONT, TICK_FONT, TITLE_FONT, _inline_svg, _number, _style
 
-    title = "Phát hiện còn mở theo lần chạy / open findings by run"
+    title = f"{text_in('vi', 'campaign.chart_title')} / {text_in('en', 'campaign.chart_title').lower()}"
     figure = Figure(figsize=(8.5, 3.2), layout="constrained")
     axes = figure.add_subplot()
     positions = list(range(len(history)))
@@ -36,7 +34,9 @@ def _chart(history: list[tuple[str, int]]) -> Any:
         axes.annotate(_number(y), (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=TICK_FONT)
     axes.set_xticks(positions, labels=[label for label, _ in history])
     axes.set_ylim(bottom=0, top=max(values, default=0) * 1.2 + 1)
-    axes.set_xlabel("lần chạy / run", fontsize=LABEL_FONT)
+    axes.set_xlabel(
+        f"{text_in('vi', 'campaign.chart_axis')} / {text_in('en', 'campaign.chart_axis')}", fontsize=LABEL_FONT
+    )
     axes.set_title(title, fontsize=TITLE_FONT, loc="left")
     _style(axes)
     return _inline_svg(figure, "campaign", title)
@@ -52,7 +52,10 @@ def campaign_section(changes: Changes, history: list[tuple[str, int]]) -> dict[s
             {**row, "title": OWNER_TITLES.get(row["owner"], row["owner"])} for row in changes.by_owner.to_dicts()
         ],
         "by_ward": changes.by_ward.to_dicts(),
-        "done_still_found": still.head(DONE_STILL_FOUND_SHOWN).to_dicts(),
+        "done_still_found": [
+            {**row, "owner": OWNER_TITLES.get(row["owner"] or "", row["owner"])}
+            for row in still.head(DONE_STILL_FOUND_SHOWN).to_dicts()
+        ],
         "done_still_found_total": still.height,
         "history": history,
         "chart": _chart(history),

@@ -1,0 +1,168 @@
+"""The campaign loop's cost on a province: ``revalidate --previous`` against the
+same run without it, and ``worklists import`` of every returned list.
+
+    .venv/bin/python benches/campaign.py [--roster R.csv --population P.csv] [--members 102235] [--repeat 5]
+
+Without files, a province of ``--members`` (default 102,235, Hà Tĩnh; seed 7)
+is generated first into a temp folder.
+
+1. ``revalidate`` (the command's ``run``, warm, one interpreter) without and
+   with ``--previous`` (the first run's folder), then with ``--campaign``,
+   alternated run by run so that other work on the machine weighs on each the
+   same; best and median of ``--repeat`` each, and the ratio of the bests.
+2. The three work lists of a campaign run, every row marked done with a note
+   and re-saved by openpyxl (as a spreadsheet program re-saves them), imported
+   into a fresh copy of the campaign folder each round (``import_worklists``,
+   reading, checking and taking; the copy is not timed); beside it the same-run
+   baseline: fastexcel reading every sheet of the same files and nothing else.
+   Then once as the command in a fresh process (interpreter start and imports
+   included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import fastexcel
+import openpyxl
+from rich.console import Console
+
+from doichieu import worklist as wl
+from doichieu.campaign.returned import import_worklists
+from doichieu.campaign.store import CampaignStore
+from doichieu.generate import generate_province
+from doichieu.revalidate import OWNERS, run
+
+AS_OF = date(2025, 9, 1)
+
+
+def _stats(seconds: list[float]) -> str:
+    return f"best {min(seconds):.3f} s, median {statistics.median(seconds):.3f} s"
+
+
+def _fill(source: Path, target: Path) -> int:
+    """Every row of ``source`` marked done with a note; returns the rows filled."""
+    book = openpyxl.load_workbook(source)
+    headers = [wl.header(c) for c in wl.WORKLIST_COLUMNS]
+    done, note = headers.index(wl.DONE_HEADER), headers.index(wl.NOTE_HEADER)
+    filled = 0
+    for name in book.sheetnames:
+        if name in (wl.INFO_SHEET, wl.LEGEND_SHEET):
+            continue
+        for row in book[name].iter_rows(min_row=2):
+            row[done].value, row[note].value = "x", "Đã xử lý theo hồ sơ"
+            filled += 1
+    book.save(target)
+    return filled
+
+
+def _read_only(paths: list[Path]) -> int:
+    rows = 0
+    for path in paths:
+        book = fastexcel.read_excel(path.read_bytes())
+        for name in book.sheet_names:
+            rows += book.load_sheet(name, header_row=None, dtypes="string").to_polars().height
+    return rows
+
+
+def _timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--roster", type=Path)
+    parser.add_argument("--population", type=Path)
+    parser.add_argument("--members", type=int, default=102_235)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    quiet = Console(quiet=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        roster, population = args.roster, args.population
+        if roster is None or population is None:
+            made = generate_province(folder / "province", members=args.members, seed=7, fmt="csv")
+            roster, population = made.roster, made.population
+        first = folder / "first"
+        summary = run(roster, population, first, as_of=AS_OF, console=quiet)
+        print(f"province: {summary.members:,} roster rows; work-list rows {summary.owners}")
+
+        # A campaign's first run; each round's campaign run is then its second, on a copy.
+        run(roster, population, folder / "camp0", as_of=AS_OF, console=quiet, campaign=folder / "campaign0")
+
+        # 1. --previous and --campaign against the same run without them.
+        plain: list[float] = []
+        previous: list[float] = []
+        campaign: list[float] = []
+        for i in range(args.repeat):
+            plain.append(run(roster, population, folder / f"plain{i}", as_of=AS_OF, console=quiet).seconds)
+            previous.append(
+                run(roster, population, folder / f"prev{i}", as_of=AS_OF, console=quiet, previous=first).seconds
+            )
+            store = folder / f"campaign{i + 1}"
+            shutil.copytree(folder / "campaign0", store)
+            campaign.append(
+                run(roster, population, folder / f"camp{i + 1}", as_of=AS_OF, console=quiet, campaign=store).seconds
+            )
+        print(f"revalidate ({args.repeat} rounds, alternated, warm):")
+        print(f"  without --previous      {_stats(plain)}")
+        print(f"  with --previous         {_stats(previous)}  ({min(previous) / min(plain) - 1:+.1%} on the best)")
+        print(f"  with --campaign (run 2) {_stats(campaign)}  ({min(campaign) / min(plain) - 1:+.1%} on the best)")
+
+        # 2. Import of every returned list.
+        day1 = folder / "camp0"
+        returned = []
+        rows = 0
+        for owner in OWNERS:
+            target = folder / f"returned_{owner}.xlsx"
+            rows += _fill(day1 / f"worklist_{owner}.xlsx", target)
+            returned.append(target)
+        imports: list[float] = []
+        reads: list[float] = []
+        taken = 0
+        for i in range(args.repeat):
+            copy = folder / f"import{i}"
+            shutil.copytree(folder / "campaign0", copy)
+            reads.append(_timed(lambda: _read_only(returned)))
+
+            def take(copy: Path = copy) -> None:
+                nonlocal taken
+                with CampaignStore(copy, create=False) as store:
+                    taken = sum(r.taken for r in import_worklists(returned, store))
+
+            imports.append(_timed(take))
+        print(f"worklists import ({len(returned)} files, {rows:,} rows filled, {taken:,} taken):")
+        print(f"  import_worklists        {_stats(imports)}")
+        print(
+            f"  baseline: fastexcel read of the same sheets  {_stats(reads)}  (import / read {min(imports) / min(reads):.2f}x)"
+        )
+        copy = folder / "import_cold"
+        shutil.copytree(folder / "campaign0", copy)
+        command = [
+            sys.executable,
+            "-m",
+            "doichieu",
+            "worklists",
+            "import",
+            "--campaign",
+            str(copy),
+            *map(str, returned),
+        ]
+        wall = _timed(lambda: subprocess.run(command, check=True, capture_output=True))
+        print(f"  the command, fresh process: {wall:.3f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -261,6 +261,29 @@ def test_a_row_whose_finding_was_resolved_is_reported(province: Province, folder
     assert _marks(folder).height == 0
 
 
+def test_an_older_list_returned_late_does_not_overwrite_a_newer_ones_words(
+    province: Province, folder: Path, tmp_path: Path
+) -> None:
+    _revalidate(province.roster, province.population, "--campaign", str(folder), "--out", str(tmp_path / "ngay2"))
+    newer, keys = _filled(tmp_path / "ngay2" / OWNER_FILE, tmp_path / "moi.xlsx", rows=1)
+    book = openpyxl.load_workbook(newer)
+    for name in book.sheetnames:
+        if name not in (wl.INFO_SHEET, wl.LEGEND_SHEET):
+            row = next(iter(book[name].iter_rows(min_row=2)))
+            row[_column("done")].value, row[_column("note")].value = "chưa", "Chưa xong, hẹn thứ Hai"
+    book.save(newer)
+    assert _import(folder, newer)[0] == 0
+    taken = _marks(folder)
+    assert set(taken["note"].to_list()) == {"Chưa xong, hẹn thứ Hai"} and set(taken[KEY].to_list()) == set(keys)
+    # Day 1's list, the same findings marked done, comes back after day 2's.
+    older, _ = _filled(province.day1 / OWNER_FILE, tmp_path / "cu.xlsx", rows=50)
+    code, out, _ = _import(folder, older)
+    assert code == 0
+    after = {k: (done, note) for k, done, note in _marks(folder).iter_rows()}
+    assert {after[k] for k in keys} == {("chưa", "Chưa xong, hẹn thứ Hai")}
+    assert len(after) > len(keys)  # the rest of the older list's words are taken
+
+
 # ---------------------------------------------------------------- one writer at a time
 
 

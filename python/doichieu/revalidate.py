@@ -48,7 +48,14 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from doichieu import _engine, worklist
 from doichieu.campaign import CHANGE_STATUSES, CampaignError, CampaignStore, Changes
-from doichieu.campaign.run import RUNS_FOLDER, campaign_findings, campaign_section, compare_runs, history
+from doichieu.campaign.run import (
+    RUNS_FOLDER,
+    campaign_findings,
+    campaign_section,
+    compare_runs,
+    history,
+    read_previous,
+)
 from doichieu.campaign.store import FINDING_COLUMNS as FINDING_COLUMNS_KEPT
 from doichieu.csv_cells import write_csv_for_people
 from doichieu.messages import text, title
@@ -278,6 +285,8 @@ def _run(
         ) as progress,
     ):
         background.submit(importlib.import_module, "doichieu.report")
+        # The previous run's findings are read while the engine runs (polars releases the GIL).
+        previous_read = background.submit(read_previous, previous) if previous is not None else None
         step = progress.add_task(text("revalidate.reading_population"), total=None)
         readings: list[TableReading] = []
         population = load_population(
@@ -311,7 +320,8 @@ def _run(
         section_drawn: Future[dict[str, Any]] | None = None
         if store is not None or previous is not None:
             acting = campaign_findings(findings, roster)
-            changes = compare_runs(acting, roster, previous, store, marks)
+            before = previous_read.result() if previous_read is not None else None
+            changes = compare_runs(acting, roster, before, store, marks)
             tables["changes.csv"] = changes.table
             # The section's chart is drawn beside the writers, as the report's are.
             section_drawn = background.submit(campaign_section, changes, history(store, previous, changes))

@@ -20,7 +20,17 @@ import polars as pl
 
 from doichieu.campaign.identity import KEY, finding_key
 
-__all__ = ["CHANGE_COLUMNS", "CHANGE_STATUSES", "NOT_DONE", "Changes", "compare", "is_done", "previous_from_folder"]
+__all__ = [
+    "CHANGE_COLUMNS",
+    "CHANGE_STATUSES",
+    "NOT_DONE",
+    "Changes",
+    "compare",
+    "is_done",
+    "previous_from_folder",
+    "read_previous",
+    "with_wards",
+]
 
 CHANGE_STATUSES: Final = ("new", "resolved", "open", "done_still_found")
 #: Columns of ``changes.csv``, in order.
@@ -89,22 +99,31 @@ def compare(current: pl.DataFrame, previous: pl.DataFrame, marks: pl.DataFrame) 
     return Changes(table, _per(table, "owner"), _per(table, "ward"), before.height)
 
 
-def previous_from_folder(folder: str | Path, roster: pl.DataFrame) -> pl.DataFrame:
-    """A previous run's findings to act on from its output folder's
-    ``findings.csv``, each with the ward its member is in now (the file does not
-    say; a member no longer on the roster has none)."""
+def read_previous(folder: str | Path) -> pl.DataFrame:
+    """A previous run's findings to act on, from its output folder's
+    ``findings.csv``, one per identity (without their wards: see ``with_wards``)."""
     findings = pl.read_csv(
         Path(folder) / "findings.csv",
         columns=["member_id", "code", "field", "severity", "owner"],
         schema_overrides=dict.fromkeys(("member_id", "code", "field", "severity", "owner"), pl.String),
         infer_schema=False,
     )
-    wards = roster.select(pl.col("member_id").cast(pl.String), pl.col("ward").cast(pl.String)).unique(
-        "member_id", keep="first"
-    )
     return (
         findings.filter(pl.col("severity") != "info")
         .with_columns(finding_key())
         .unique(KEY, keep="first", maintain_order=True)
-        .join(wards, on="member_id", how="left")
     )
+
+
+def with_wards(previous: pl.DataFrame, roster: pl.DataFrame) -> pl.DataFrame:
+    """``previous`` (``read_previous``), each finding with the ward its member is
+    in now (the file does not say; a member no longer on the roster has none)."""
+    wards = roster.select(pl.col("member_id").cast(pl.String), pl.col("ward").cast(pl.String)).unique(
+        "member_id", keep="first"
+    )
+    return previous.join(wards, on="member_id", how="left")
+
+
+def previous_from_folder(folder: str | Path, roster: pl.DataFrame) -> pl.DataFrame:
+    """A previous run's findings to act on with their members' wards now."""
+    return with_wards(read_previous(folder), roster)

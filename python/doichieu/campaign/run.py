@@ -9,12 +9,12 @@ from typing import Final
 
 import polars as pl
 
-from doichieu.campaign.changes import Changes, compare, previous_from_folder
+from doichieu.campaign.changes import Changes, compare, read_previous, with_wards
 from doichieu.campaign.identity import acting
 from doichieu.campaign.section import campaign_section
 from doichieu.campaign.store import FINDING_COLUMNS, MARK_COLUMNS, CampaignStore
 
-__all__ = ["RUNS_FOLDER", "campaign_findings", "campaign_section", "compare_runs", "history"]
+__all__ = ["RUNS_FOLDER", "campaign_findings", "campaign_section", "compare_runs", "history", "read_previous"]
 
 #: Where a campaign folder keeps each run's outputs, one folder per run.
 RUNS_FOLDER: Final = "runs"
@@ -36,16 +36,17 @@ def _empty(columns: tuple[str, ...]) -> pl.DataFrame:
 def compare_runs(
     current: pl.DataFrame,
     roster: pl.DataFrame,
-    previous: str | Path | None,
+    previous: pl.DataFrame | None,
     store: CampaignStore | None,
     marks: pl.DataFrame | None,
 ) -> Changes:
-    """The changes since ``previous`` (a folder) or else the campaign's last run
-    (none on its first: every finding is new)."""
+    """The changes since ``previous`` (a previous folder's findings, as
+    ``read_previous`` reads them) or else the campaign's last run (none on its
+    first: every finding is new)."""
     if previous is not None:
-        before = previous_from_folder(previous, roster).select(FINDING_COLUMNS)
+        before = with_wards(previous, roster).select(FINDING_COLUMNS)
     elif store is not None and store.runs():
-        before = store.findings(store.runs()[-1].run_id)
+        before = store.latest_findings()
     else:
         before = _empty(FINDING_COLUMNS)
     return compare(current, before, marks if marks is not None else _empty(MARK_COLUMNS))

@@ -140,36 +140,44 @@ def read_returned(path: Path, store: CampaignStore) -> Returned:
     return Returned(path, hashlib.sha256(content).hexdigest(), run, pl.concat(sheets, how="vertical_relaxed"))
 
 
-def _take(returned: Returned, store: CampaignStore, latest: pl.DataFrame, marks: pl.DataFrame) -> None:
+def _take(
+    returned: Returned,
+    store: CampaignStore,
+    latest: pl.DataFrame,
+    marked: pl.Series,
+    listed: dict[str, pl.DataFrame],
+) -> pl.Series:
+    """Takes one read list's marks (all at once, by joins); returns the keys
+    marked now (``marked`` and those taken)."""
     filled = (pl.col("done").fill_null("") != "") | (pl.col("note").fill_null("") != "")
     rows = returned.rows.with_columns(filled.alias("filled"))
     # The last row of a finding listed twice (a sorted copy of a sheet kept beside it) has the word.
     found = rows.join(latest.select(KEY), on=KEY, how="semi")
     # A row left empty counts where the finding had a mark (the officer cleared it).
-    taken = found.filter(pl.col("filled") | pl.col(KEY).is_in(marks[KEY].implode())).unique(
+    taken = found.filter(pl.col("filled") | pl.col(KEY).is_in(marked.implode())).unique(
         KEY, keep="last", maintain_order=True
     )
-    listed = store.findings(returned.run.run_id)
-    unmatched = (
-        rows.filter(pl.col("filled"))
-        .join(latest.select(KEY), on=KEY, how="anti")
-        .with_columns(
-            pl.when(pl.col(KEY).is_in(listed[KEY].implode()))
+    stray = rows.filter(pl.col("filled")).join(latest.select(KEY), on=KEY, how="anti")
+    if stray.height:
+        # Why each one matches nothing, from the findings of the run its list came from.
+        run_id = returned.run.run_id
+        sent = listed[run_id] if run_id in listed else listed.setdefault(run_id, store.findings(run_id))
+        stray = stray.with_columns(
+            pl.when(pl.col(KEY).is_in(sent[KEY].implode()))
             .then(pl.lit("resolved"))
-            .when(pl.col("member_id").is_in(listed["member_id"].implode()))
+            .when(pl.col("member_id").is_in(sent["member_id"].implode()))
             .then(pl.lit("finding_unknown"))
             .otherwise(pl.lit("member_unknown"))
             .alias("reason")
-        )
-        .select(pl.lit(returned.path.name).alias("file"), "sheet", "row", "reason")
-    )
+        ).select(pl.lit(returned.path.name).alias("file"), "sheet", "row", "reason")
     if not store.take_marks(
         returned.sha256, returned.path.name, returned.run, returned.rows.height, taken.select(KEY, "done", "note")
     ):
         returned.already = True
-        return
+        return marked
     returned.taken = taken.height
-    returned.unmatched = unmatched
+    returned.unmatched = stray if stray.height else pl.DataFrame()
+    return pl.concat([marked, taken[KEY]]).unique()
 
 
 def import_worklists(paths: list[Path], store: CampaignStore) -> list[Returned]:
@@ -181,6 +189,8 @@ def import_worklists(paths: list[Path], store: CampaignStore) -> list[Returned]:
     returned = [read_returned(path, store) for path in paths]
     with store.writing("import"):
         latest = store.latest_findings()
+        marked = store.marks()[KEY]
+        listed: dict[str, pl.DataFrame] = {}
         for each in returned:
-            _take(each, store, latest, store.marks())
+            marked = _take(each, store, latest, marked, listed)
     return returned

@@ -30,6 +30,7 @@ __all__ = [
     "language_from_environment",
     "set_language",
     "text",
+    "text_both",
     "text_in",
     "title",
 ]
@@ -110,6 +111,8 @@ _HELP: Final = {
         "save the model used (trained or given) to FILE (mode 0600)",
     ),
     "metavar.file": Message("TỆP", "FILE"),
+    "metavar.sheet": Message("TÊN|N", "NAME|N"),
+    "metavar.bytes": Message("SỐ_BYTE", "BYTES"),
     # --- serve
     "serve.help": Message(
         "chạy máy chủ đối chiếu gRPC mà các điểm tiếp nhận gọi tới (xem docs/verifier.md)",
@@ -442,6 +445,10 @@ _OUTPUT: Final = {
         "{pairs} duplicate pairs, {clusters} clusters of one person",
     ),
     "dedupe.by_type": Message("  {type}: {count}", "  {type}: {count}"),
+    "dedupe.shared": Message(
+        "{pairs} cặp là hai người trên một số định danh ({type}): liệt kê riêng, không bao giờ gộp nhóm",
+        "{pairs} pairs of two people on one citizen ID ({type}): listed apart, never clustered",
+    ),
     "dedupe.warning": Message("cảnh báo: {warning}", "warning: {warning}"),
     "dedupe.wrote": Message("đã ghi {pairs} và {clusters}", "wrote {pairs} and {clusters}"),
     # --- revalidate: the progress line and the summary
@@ -724,6 +731,11 @@ _ERRORS: Final = {
         "'Nguyá»…n' for 'Nguyễn'); export the file again from the original as CSV UTF-8, or send the .xlsx file",
     ),
     "file.unreadable": Message("{file}: không đọc được ({detail})", "{file}: cannot be read ({detail})"),
+    "file.not_a_model": Message(
+        "{file}: không phải mô hình trùng lặp dùng được ({detail}); hãy huấn luyện lại bằng "
+        "`doichieu dedupe --save-model`",
+        "{file}: not a usable duplicate model ({detail}); train one again with `doichieu dedupe --save-model`",
+    ),
     "file.names_not_utf8": Message(
         "{file}: không phải UTF-8 (byte {offset}); hãy lưu lại dạng UTF-8 "
         "(chữ bảng mã VNI/TCVN3 cũ bên trong tệp UTF-8 được tự sửa)",
@@ -825,8 +837,13 @@ _ERRORS: Final = {
         "who looked up a citizen, and when",
     ),
     "audit.citizen_id": Message(
-        "số định danh cần tra",
-        "the citizen ID looked up",
+        "số định danh cần tra; bỏ trống thì nhập từ đầu vào chuẩn (không hiện trên màn hình, không lưu trong lịch sử lệnh)",
+        "the citizen ID looked up; left out, it is read from standard input (not shown, not kept in the shell's history)",
+    ),
+    "audit.citizen_id_prompt": Message("Số định danh cần tra: ", "Citizen ID to look up: "),
+    "audit.no_citizen_id": Message(
+        "chưa có số định danh cần tra (--citizen-id, hoặc một dòng ở đầu vào chuẩn)",
+        "no citizen ID to look up (--citizen-id, or one line on standard input)",
     ),
     "audit.key_file": Message(
         "khoá nhật ký của máy chủ, quyền 0600 (mặc định: cạnh tệp nhật ký, AUDIT.key)",
@@ -977,6 +994,24 @@ _ERRORS: Final = {
         "shift: the end must come after the start on the same day, got {value!r}",
     ),
     "value.together": Message("{flags}: phải dùng cùng nhau", "{flags}: go together"),
+    "audit.key_unreadable": Message(
+        "không đọc được tệp khóa nhật ký tra cứu {path}: {reason}", "cannot read the audit key {path}: {reason}"
+    ),
+    "audit.key_shared": Message(
+        "tệp khóa nhật ký tra cứu {path} người khác đọc được; hãy chạy chmod 600 cho tệp",
+        "the audit key {path} is readable by others; chmod 600 it",
+    ),
+    "audit.key_short": Message(
+        "tệp khóa nhật ký tra cứu {path} quá ngắn (ít nhất 16 byte)",
+        "the audit key {path} is too short (at least 16 bytes)",
+    ),
+    "audit.trail_unopenable": Message(
+        "không mở được nhật ký tra cứu {path}: {reason}", "cannot open the audit trail {path}: {reason}"
+    ),
+    "value.audit_needs_key": Message(
+        "nhật ký tra cứu cần tệp khóa (--audit-key-file)",
+        "the audit trail needs its key file (--audit-key-file)",
+    ),
     "value.client_key_pair": Message(
         "chứng chỉ máy khách cần khoá của nó, và khoá cần chứng chỉ của nó (--cert, --key)",
         "a client certificate needs its key, and a key its certificate (--cert, --key)",
@@ -1003,6 +1038,21 @@ _ERRORS: Final = {
         "--ledger: cần sqlite:///duong_dan hoặc postgresql://…, nhận được loại địa chỉ khác (scheme)",
         "--ledger: expected sqlite:///path or postgresql://…, got another scheme",
     ),
+    "value.ledger_no_folder": Message(
+        "--ledger: thư mục {folder} không tồn tại", "--ledger: the ledger folder {folder} does not exist"
+    ),
+    "value.ledger_sqlite": Message(
+        "--ledger: không mở được sổ ghi SQLite {path}: {reason}",
+        "--ledger: cannot open the SQLite ledger {path}: {reason}",
+    ),
+    "value.ledger_postgresql": Message(
+        "--ledger: không mở được sổ ghi PostgreSQL: {reason}", "--ledger: cannot open the PostgreSQL ledger: {reason}"
+    ),
+    "value.required_list_columns": Message(
+        "--roster: danh sách phải tiếp nhận cần có các cột {columns}",
+        "--roster: the required list needs the columns {columns}",
+    ),
+    "serve.cannot_listen": Message("không lắng nghe được ở {address}", "cannot listen on {address}"),
     "file.pem_unreadable": Message("{flag}: không đọc được {path}: {reason}", "{flag}: cannot read {path}: {reason}"),
     "file.not_pem": Message("{flag}: {path} không phải tệp PEM", "{flag}: {path} is not a PEM file"),
     "grpc.failed": Message(
@@ -1010,6 +1060,106 @@ _ERRORS: Final = {
         "{method} on {address} failed: {code} {details}",
     ),
 }
+
+#: What the reader chose and set aside in a file (``doichieu.table_layout.TableReading``),
+#: on the terminal and in the report.
+_READING: Final = {
+    "reading.read": Message("đọc {file}", "read {file}"),
+    "reading.sheet": Message(", trang '{sheet}'", ", sheet '{sheet}'"),
+    "reading.header_found": Message(", tiêu đề ở dòng {row}", ", headers on row {row}"),
+    "reading.header_given": Message(
+        ", tiêu đề ở dòng {row} (theo --header-row)", ", headers on row {row} (from --header-row)"
+    ),
+    "reading.header_first": Message(
+        ", tiêu đề ở dòng {row} (không nhận ra tiêu đề nào)", ", headers on row {row} (no known headers found)"
+    ),
+    "reading.rows": Message(": {rows:,} dòng dữ liệu", ": {rows:,} data rows"),
+    "reading.sheets_passed": Message(
+        "  bỏ qua trang {sheets} (không có tiêu đề cột)", "  passed over sheet {sheets} (no column headers)"
+    ),
+    "reading.title_rows": Message(
+        "  bỏ qua {rows} dòng tiêu đề phía trên", "  skipped {rows} title rows above the headers"
+    ),
+    "reading.skipped": Message(
+        "  bỏ qua {total:,} dòng không phải đảng viên: {reasons}",
+        "  skipped {total:,} rows that are not members: {reasons}",
+    ),
+    "reading.skip.numbers": Message("{count:,} dòng đánh số cột", "{count:,} column numbering"),
+    "reading.skip.blank": Message("{count:,} dòng trống", "{count:,} blank"),
+    "reading.skip.total": Message("{count:,} dòng tổng cộng", "{count:,} totals"),
+    "reading.skip.signature": Message("{count:,} dòng ngày tháng, chữ ký", "{count:,} place-and-date and signature"),
+    "reading.controls": Message(
+        "  đã xoá {characters:,} ký tự điều khiển (như NUL) trong {cells:,} ô",
+        "  removed {characters:,} control characters (such as NUL) from {cells:,} cells",
+    ),
+}
+
+#: The report's words (``doichieu.report``): the page shows both languages, Vietnamese first.
+_REPORT: Final = {
+    "report.local_time": Message("giờ Việt Nam", "Vietnam time"),
+    "report.agree": Message("Giống nhau", "agree"),
+    "report.close": Message("Gần giống", "nearly agree"),
+    "report.differ": Message("Khác nhau", "differ"),
+    "report.missing": Message("Thiếu ở một bên", "missing on one side"),
+    "report.technical": Message("Điểm theo từng trường (kỹ thuật)", "per-field scores (technical)"),
+    "report.population_check.same_citizen": Message("cùng một công dân", "the same citizen"),
+    "report.population_check.different_citizens": Message("hai công dân khác nhau", "two different citizens"),
+    "report.population_check.unknown": Message("chưa xác định", "not known"),
+    "report.empty": Message("trống", "empty"),
+    "report.readings": Message(
+        "Những gì đã đọc và để riêng trong các tệp đầu vào", "What was read and set aside in the input files"
+    ),
+    "report.chart.verdicts": Message("Kết luận", "verdicts"),
+    "report.chart.members": Message("đảng viên", "members"),
+    "report.chart.codes": Message("Phát hiện theo mã", "findings by code"),
+    "report.chart.findings": Message("phát hiện", "findings"),
+    "report.chart.owners": Message("Phát hiện theo người xử lý", "findings by owner"),
+    "report.chart.wards": Message(
+        "Phường/xã cần xử lý nhiều nhất ({count} nơi đầu)", "wards with most members to act on (top {count})"
+    ),
+    "report.chart.units": Message("Chi bộ theo tỷ lệ cần xử lý", "party organisations by share of members to act on"),
+    "report.chart.units_x": Message("% đảng viên cần xem xét hoặc bị từ chối", "% of members in review or reject"),
+    "report.chart.units_y": Message("số chi bộ", "party organisations"),
+    "report.chart.duplicates": Message("Trùng lặp theo loại (cặp)", "duplicates by type (pairs)"),
+    "report.chart.pairs": Message("cặp", "pairs"),
+}
+
+#: The work lists' words (``doichieu.worklist``). A work list is a Vietnamese
+#: document for the officers: it is written with the Vietnamese forms whatever
+#: ``--lang`` says, so that every list of a campaign has the same headers and
+#: sheets (and a later reader finds the done and note columns); the English
+#: forms say what each one means.
+_WORKLIST: Final = {
+    "worklist.column.name_as_read": Message("Họ và tên đọc được", "Full name as read"),
+    "worklist.column.code": Message("Mã phát hiện", "Finding code"),
+    "worklist.column.severity": Message("Mức độ", "Severity"),
+    "worklist.column.owner": Message("Người xử lý", "Owner"),
+    "worklist.column.field": Message("Trường dữ liệu", "Field"),
+    "worklist.column.party_value": Message("Giá trị trên hồ sơ đảng viên", "Party record value"),
+    "worklist.column.population_value": Message("Giá trị trong CSDL dân cư", "Population data value"),
+    "worklist.column.message_vi": Message("Nội dung phát hiện", "Finding"),
+    "worklist.column.action_vi": Message("Việc cần làm", "What to do"),
+    "worklist.column.candidates": Message("Người có thể phù hợp", "Candidates"),
+    "worklist.column.source_file": Message("Tệp nguồn", "Source file"),
+    "worklist.column.source_sheet": Message("Trang tính nguồn", "Source sheet"),
+    "worklist.column.source_row": Message("Dòng nguồn", "Source row"),
+    "worklist.column.done": Message("Đã xử lý", "Done"),
+    "worklist.column.note": Message("Ghi chú", "Note"),
+    # The legend's columns holding English text keep English headers in the Vietnamese document.
+    "worklist.column.summary_vi": Message("Ý nghĩa", "Meaning (Vietnamese)"),
+    "worklist.column.summary_en": Message("Meaning", "Meaning"),
+    "worklist.column.action_en": Message("What to do", "What to do"),
+    "worklist.sheet.no_ward": Message("Chưa rõ xã-phường", "Ward not known"),
+    "worklist.sheet.not_eligible": Message("Không đủ điều kiện cấp thẻ", "Not eligible for a card"),
+    "worklist.sheet.legend": Message("Mã lỗi (codes)", "Finding codes"),
+    "worklist.sheet.info": Message("Thông tin", "About this list"),
+    "worklist.info.owner": Message("Danh sách việc cho", "Work list for"),
+    "worklist.info.rows": Message("Số dòng", "Rows"),
+    # A campaign's stamp on its lists (doichieu.campaign): which campaign and run they come from.
+    "worklist.info.campaign": Message("Chiến dịch", "Campaign"),
+    "worklist.info.run": Message("Lần chạy", "Run"),
+}
+
 
 #: argparse's own words (its msgids, looked up by ``argparse_gettext``), with
 #: its ``%`` placeholders kept as they are.
@@ -1192,7 +1342,7 @@ _CAMPAIGN: Final = {
 }
 
 
-MESSAGES: Final = _merged(_HELP, _OUTPUT, _ERRORS, _CAMPAIGN)
+MESSAGES: Final = _merged(_HELP, _OUTPUT, _ERRORS, _READING, _REPORT, _WORKLIST, _CAMPAIGN)
 
 _language = ["vi"]
 
@@ -1232,6 +1382,12 @@ def text_in(lang: str, key: str, /, **values: object) -> str:
     """The message ``key`` in ``lang``, its placeholders filled."""
     template: str = getattr(MESSAGES[key], lang)
     return template.format(**values) if values else template
+
+
+def text_both(key: str, /, **values: object) -> str:
+    """The message ``key`` in Vietnamese, then " / " and its English form: for
+    the pages and files that show both languages."""
+    return f"{text_in('vi', key, **values)} / {text_in('en', key, **values)}"
 
 
 def title(term: Term) -> str:

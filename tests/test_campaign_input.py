@@ -536,3 +536,32 @@ def test_a_previous_folder_without_a_run_is_refused_before_the_work(province: Pr
     )  # fmt: skip
     assert code == 2 and "is not the output folder of a revalidate run (no findings.csv)" in err
     assert not (tmp_path / "ra").exists()
+
+
+def test_an_officers_words_reach_the_next_outputs_as_text(province: Province, folder: Path, tmp_path: Path) -> None:
+    """A note is whatever an officer typed: a leading minus a spreadsheet would
+    take for a formula, a tab, a line break, a right-to-left mark. The next
+    run's changes.csv keeps it text and its work list holds the note as it was
+    typed, in a file that opens."""
+    book = openpyxl.load_workbook(province.day1 / OWNER_FILE)
+    sheet = book[next(n for n in book.sheetnames if n not in (wl.INFO_SHEET, wl.LEGEND_SHEET))]
+    first, second = list(sheet.iter_rows(min_row=2))[:2]
+    typed = {
+        _key_of(tuple(c.value for c in first)): "-1 giấy tờ, +2 ảnh @anh Nam",
+        _key_of(tuple(c.value for c in second)): "xong\thết\ncòn \u202evài việc",
+    }
+    first[_column("note")].value = typed[_key_of(tuple(c.value for c in first))]
+    second[_column("note")].value = typed[_key_of(tuple(c.value for c in second))]
+    book.save(tmp_path / "tra_ve.xlsx")
+    assert _import(folder, tmp_path / "tra_ve.xlsx")[0] == 0
+    _revalidate(province.roster, province.population, "--campaign", str(folder), "--out", str(tmp_path / "ngay2"))
+    raw = (tmp_path / "ngay2" / "changes.csv").read_text(encoding="utf-8")
+    assert "'-1 giấy tờ, +2 ảnh @anh Nam" in raw
+    carried = {}
+    listed = openpyxl.load_workbook(tmp_path / "ngay2" / OWNER_FILE, read_only=True)
+    for name in listed.sheetnames:
+        if name not in (wl.INFO_SHEET, wl.LEGEND_SHEET):
+            for row in listed[name].iter_rows(min_row=2, values_only=True):
+                if row[_column("note")] is not None:
+                    carried[_key_of(row)] = row[_column("note")]
+    assert carried == typed

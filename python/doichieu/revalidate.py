@@ -52,6 +52,7 @@ from doichieu.campaign.run import (
     RUNS_FOLDER,
     campaign_findings,
     campaign_section,
+    campaign_state,
     compare_runs,
     history,
     read_previous,
@@ -287,6 +288,8 @@ def _run(
         background.submit(importlib.import_module, "doichieu.report")
         # The previous run's findings are read while the engine runs (polars releases the GIL).
         previous_read = background.submit(read_previous, previous) if previous is not None else None
+        # So is the campaign's state: the officers' marks and the last run's findings.
+        state_read = background.submit(campaign_state, store) if store is not None else None
         step = progress.add_task(text("revalidate.reading_population"), total=None)
         readings: list[TableReading] = []
         population = load_population(
@@ -314,14 +317,14 @@ def _run(
             "findings.csv": with_source(findings, roster).select(*FINDING_COLUMNS, *SOURCE_COLUMNS),
             "duplicates.csv": pairs.select(DUPLICATE_COLUMNS),
         }
-        marks = store.marks() if store is not None else None
+        marks, last = state_read.result() if state_read is not None else (None, None)
         acting: pl.DataFrame | None = None
         changes: Changes | None = None
         section_drawn: Future[dict[str, Any]] | None = None
         if store is not None or previous is not None:
             acting = campaign_findings(findings, roster)
             before = previous_read.result() if previous_read is not None else None
-            changes = compare_runs(acting, roster, before, store, marks)
+            changes = compare_runs(acting, roster, before, last, marks)
             tables["changes.csv"] = changes.table
             # The section's chart is drawn beside the writers, as the report's are.
             section_drawn = background.submit(campaign_section, changes, history(store, previous, changes))

@@ -14,7 +14,15 @@ from doichieu.campaign.identity import acting
 from doichieu.campaign.section import campaign_section
 from doichieu.campaign.store import FINDING_COLUMNS, MARK_COLUMNS, CampaignStore
 
-__all__ = ["RUNS_FOLDER", "campaign_findings", "campaign_section", "compare_runs", "history", "read_previous"]
+__all__ = [
+    "RUNS_FOLDER",
+    "campaign_findings",
+    "campaign_section",
+    "campaign_state",
+    "compare_runs",
+    "history",
+    "read_previous",
+]
 
 #: Where a campaign folder keeps each run's outputs, one folder per run.
 RUNS_FOLDER: Final = "runs"
@@ -33,20 +41,27 @@ def _empty(columns: tuple[str, ...]) -> pl.DataFrame:
     return pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
 
 
+def campaign_state(store: CampaignStore) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """What a run needs of the campaign's state: the officers' marks
+    (``MARK_COLUMNS``) and the last run's findings (``FINDING_COLUMNS``; none
+    before the first run)."""
+    return store.marks(), store.latest_findings()
+
+
 def compare_runs(
     current: pl.DataFrame,
     roster: pl.DataFrame,
     previous: pl.DataFrame | None,
-    store: CampaignStore | None,
+    last: pl.DataFrame | None,
     marks: pl.DataFrame | None,
 ) -> Changes:
     """The changes since ``previous`` (a previous folder's findings, as
-    ``read_previous`` reads them) or else the campaign's last run (none on its
-    first: every finding is new)."""
+    ``read_previous`` reads them) or else ``last`` (the campaign's last run;
+    empty on its first: every finding is new)."""
     if previous is not None:
         before = with_wards(previous, roster).select(FINDING_COLUMNS)
-    elif store is not None and store.runs():
-        before = store.latest_findings()
+    elif last is not None:
+        before = last
     else:
         before = _empty(FINDING_COLUMNS)
     return compare(current, before, marks if marks is not None else _empty(MARK_COLUMNS))

@@ -41,6 +41,7 @@ from doichieu.campaign.returned import import_worklists
 from doichieu.campaign.store import CampaignStore
 from doichieu.generate import generate_province
 from doichieu.revalidate import OWNERS, run
+from doichieu.summary import Summary
 
 AS_OF = date(2025, 9, 1)
 
@@ -102,23 +103,31 @@ def main(argv: list[str] | None = None) -> int:
         run(roster, population, folder / "camp0", as_of=AS_OF, console=quiet, campaign=folder / "campaign0")
 
         # 1. --previous and --campaign against the same run without them.
-        plain: list[float] = []
-        previous: list[float] = []
-        campaign: list[float] = []
+        runs: dict[str, list[Summary]] = {"plain": [], "previous": [], "campaign": []}
         for i in range(args.repeat):
-            plain.append(run(roster, population, folder / f"plain{i}", as_of=AS_OF, console=quiet).seconds)
-            previous.append(
-                run(roster, population, folder / f"prev{i}", as_of=AS_OF, console=quiet, previous=first).seconds
+            runs["plain"].append(run(roster, population, folder / f"plain{i}", as_of=AS_OF, console=quiet))
+            runs["previous"].append(
+                run(roster, population, folder / f"prev{i}", as_of=AS_OF, console=quiet, previous=first)
             )
             store = folder / f"campaign{i + 1}"
             shutil.copytree(folder / "campaign0", store)
-            campaign.append(
-                run(roster, population, folder / f"camp{i + 1}", as_of=AS_OF, console=quiet, campaign=store).seconds
+            runs["campaign"].append(
+                run(roster, population, folder / f"camp{i + 1}", as_of=AS_OF, console=quiet, campaign=store)
             )
+        plain, previous, campaign = ([s.seconds for s in runs[k]] for k in ("plain", "previous", "campaign"))
         print(f"revalidate ({args.repeat} rounds, alternated, warm):")
         print(f"  without --previous      {_stats(plain)}")
         print(f"  with --previous         {_stats(previous)}  ({min(previous) / min(plain) - 1:+.1%} on the best)")
         print(f"  with --campaign (run 2) {_stats(campaign)}  ({min(campaign) / min(plain) - 1:+.1%} on the best)")
+        # Stage by stage (best of the rounds each): what each mode adds, apart from the load's noise.
+        stages = list(dict.fromkeys(k for m in ("campaign", "previous", "plain") for s in runs[m] for k in s.stages))
+        print(f"  {'stage (best of each)':<24} {'plain':>8} {'previous':>9} {'campaign':>9}")
+        for stage in stages:
+            cells = [
+                f"{min(s.stages[stage] for s in runs[m]):.3f}" if stage in runs[m][0].stages else "-"
+                for m in ("plain", "previous", "campaign")
+            ]
+            print(f"  {stage:<24} {cells[0]:>8} {cells[1]:>9} {cells[2]:>9}")
 
         # 2. Import of every returned list.
         day1 = folder / "camp0"

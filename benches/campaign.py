@@ -22,6 +22,7 @@ is generated first into a temp folder.
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import subprocess
@@ -75,6 +76,11 @@ def _read_only(paths: list[Path]) -> int:
     return rows
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _timed(action: Callable[[], object]) -> float:
     started = time.perf_counter()
     action()
@@ -104,21 +110,30 @@ def main(argv: list[str] | None = None) -> int:
 
         # 1. --previous and --campaign against the same run without them.
         runs: dict[str, list[Summary]] = {"plain": [], "previous": [], "campaign": []}
+        cpu: dict[str, list[float]] = {"plain": [], "previous": [], "campaign": []}
+
+        def measured(mode: str, out: Path, **extra: Path) -> None:
+            before = _cpu()
+            runs[mode].append(run(roster, population, out, as_of=AS_OF, console=quiet, **extra))
+            cpu[mode].append(_cpu() - before)
+
         for i in range(args.repeat):
-            runs["plain"].append(run(roster, population, folder / f"plain{i}", as_of=AS_OF, console=quiet))
-            runs["previous"].append(
-                run(roster, population, folder / f"prev{i}", as_of=AS_OF, console=quiet, previous=first)
-            )
+            measured("plain", folder / f"plain{i}")
+            measured("previous", folder / f"prev{i}", previous=first)
             store = folder / f"campaign{i + 1}"
             shutil.copytree(folder / "campaign0", store)
-            runs["campaign"].append(
-                run(roster, population, folder / f"camp{i + 1}", as_of=AS_OF, console=quiet, campaign=store)
-            )
+            measured("campaign", folder / f"camp{i + 1}", campaign=store)
         plain, previous, campaign = ([s.seconds for s in runs[k]] for k in ("plain", "previous", "campaign"))
         print(f"revalidate ({args.repeat} rounds, alternated, warm):")
         print(f"  without --previous      {_stats(plain)}")
         print(f"  with --previous         {_stats(previous)}  ({min(previous) / min(plain) - 1:+.1%} on the best)")
         print(f"  with --campaign (run 2) {_stats(campaign)}  ({min(campaign) / min(plain) - 1:+.1%} on the best)")
+        # CPU seconds (user + system, every thread of this process): what a run costs, whatever
+        # else the machine was doing meanwhile; wall times on a shared machine move with the load.
+        print("  CPU seconds of the process (user + system), same rounds:")
+        for mode in ("plain", "previous", "campaign"):
+            extra = min(cpu[mode]) / min(cpu["plain"]) - 1
+            print(f"    {mode:<9} {_stats(cpu[mode])}  ({extra:+.1%} on the best)")
         # Stage by stage (best of the rounds each): what each mode adds, apart from the load's noise.
         stages = list(dict.fromkeys(k for m in ("campaign", "previous", "plain") for s in runs[m] for k in s.stages))
         print(f"  {'stage (best of each)':<24} {'plain':>8} {'previous':>9} {'campaign':>9}")

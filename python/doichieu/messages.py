@@ -1227,10 +1227,10 @@ _CAMPAIGN: Final = {
         "a previous run's output folder: also write changes.csv (new, resolved and still open findings)",
     ),
     "revalidate.campaign": Message(
-        "thư mục chiến dịch: giữ từng lần chạy và trạng thái (đánh dấu, ghi chú của cán bộ), so với lần chạy trước;"
-        " khi không có --out, kết quả ghi vào thư mục chiến dịch",
-        "a campaign folder: keeps each run and the state (officers' marks and notes), compares with the run before;"
-        " without --out the outputs go into the campaign folder",
+        "thư mục chiến dịch (hoặc cơ sở dữ liệu postgresql://…): giữ từng lần chạy và trạng thái (đánh dấu, ghi chú"
+        " của cán bộ), so với lần chạy trước; khi không có --out, kết quả ghi vào thư mục chiến dịch",
+        "a campaign folder (or postgresql://… database): keeps each run and the state (officers' marks and notes),"
+        " compares with the run before; without --out the outputs go into the campaign folder",
     ),
     "revalidate.changes": Message(
         "So với lần chạy trước: {new} mới, {resolved} đã hết, {open} vẫn còn, {done_still_found} báo đã xử lý nhưng vẫn còn",
@@ -1248,7 +1248,8 @@ _CAMPAIGN: Final = {
     "worklists.action": Message("việc cần làm: import (nhận lại)", "what to do: import"),
     "worklists.files": Message("các tệp danh sách việc gửi về (.xlsx)", "the returned work lists (.xlsx)"),
     "worklists.campaign": Message(
-        "thư mục chiến dịch đã tạo ra các danh sách này", "the campaign folder whose runs wrote these lists"
+        "thư mục chiến dịch (hoặc cơ sở dữ liệu postgresql://…) có các lần chạy đã tạo ra các danh sách này",
+        "the campaign folder (or postgresql://… database) whose runs wrote these lists",
     ),
     "worklists.imported": Message(
         "{file}: đã đọc {rows} dòng, nhận {taken} dòng", "{file}: read {rows} rows, took {taken}"

@@ -281,7 +281,8 @@ class _Postgres:
         import psycopg
 
         self._psycopg = psycopg
-        self.where = dsn.split("@")[-1]  # never the password
+        # Where, as messages say it: host and database, never a password (before the @ or as a parameter).
+        self.where = dsn.split("@")[-1].split("?")[0]
         self._lock_conn: Any = None
         try:
             self.connection = psycopg.connect(dsn, autocommit=True)

@@ -565,3 +565,30 @@ def test_an_officers_words_reach_the_next_outputs_as_text(province: Province, fo
                 if row[_column("note")] is not None:
                     carried[_key_of(row)] = row[_column("note")]
     assert carried == typed
+
+
+@pytest.mark.parametrize("title", ["DANH SÁCH ĐÃ RÀ SOÁT — Chi bộ 3", None])
+def test_rows_added_above_the_headers_move_nothing(
+    province: Province, folder: Path, tmp_path: Path, title: str | None
+) -> None:
+    """An officer inserts two rows above a sheet's headers (a title and a blank
+    row, or two blank rows) and types over one member ID: the marks are taken,
+    and the row reported is the row the officer sees."""
+    book = openpyxl.load_workbook(province.day1 / OWNER_FILE)
+    sheet = book[next(n for n in book.sheetnames if n not in (wl.INFO_SHEET, wl.LEGEND_SHEET))]
+    rows = list(sheet.iter_rows(min_row=2))
+    rows[0][_column("note")].value = "Đã gọi"
+    rows[1][_column("note")].value = "Sai mã"
+    rows[1][_column("member_id")].value = "DV-GO-NHAM"
+    kept = _key_of(tuple(c.value for c in rows[0]))
+    sheet.insert_rows(1, amount=2)
+    sheet.cell(row=1, column=1).value = title
+    book.save(tmp_path / "co_tieu_de.xlsx")
+    code, out, _ = _import(folder, tmp_path / "co_tieu_de.xlsx")
+    assert code == 0
+    assert out.splitlines()[1:] == [
+        "1 rows with a mark or note match no finding of the latest run (not taken):",
+        f"  co_tieu_de.xlsx, sheet {sheet.title}, row 5: the member ID is not on the list that was sent "
+        "(edited by hand?)",
+    ]
+    assert _marks(folder)[KEY].to_list() == [kept]

@@ -113,7 +113,8 @@ def read_returned(path: Path, store: CampaignStore) -> Returned:
 
     def load(name: str) -> pl.DataFrame:
         try:
-            return workbook.load_sheet(name, header_row=None, dtypes="string").to_polars()
+            # skip_rows=0: blank rows above the headers are kept, so rows are numbered as the sheet numbers them.
+            return workbook.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars()
         except Exception as exc:
             raise CampaignError("worklists.unreadable", file=path.name, error=type(exc).__name__) from exc
 

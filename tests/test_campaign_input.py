@@ -592,3 +592,19 @@ def test_rows_added_above_the_headers_move_nothing(
         "(edited by hand?)",
     ]
     assert _marks(folder)[KEY].to_list() == [kept]
+
+
+def test_a_failed_run_leaves_no_trace_and_releases_the_campaign(
+    province: Province, folder: Path, tmp_path: Path
+) -> None:
+    code, _, err = _cli(
+        "revalidate", "--roster", str(tmp_path / "khong_co.csv"), "--population", str(province.population),
+        "--campaign", str(folder), "--out", str(tmp_path / "ra"),
+    )  # fmt: skip
+    assert code == 2, err
+    with CampaignStore(folder) as store:
+        assert len(store.runs()) == 1
+    assert (folder / "campaign.lock").read_text() == ""
+    returned, keys = _filled(province.day1 / OWNER_FILE, tmp_path / "tra_ve.xlsx")
+    code, out, _ = _import(folder, returned)
+    assert code == 0 and f"took {len(keys)}" in out

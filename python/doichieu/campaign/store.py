@@ -292,6 +292,7 @@ class _Postgres:
             ).fetchone()
             if present is None:
                 if not create:
+                    self.connection.close()
                     raise CampaignError("campaign.no_state", folder=self.where)
                 with self.connection.transaction():
                     self.connection.execute("SELECT pg_advisory_xact_lock(%s)", (_pg_key("schema"),))

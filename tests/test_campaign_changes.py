@@ -66,3 +66,17 @@ def test_what_counts_as_done() -> None:
     cells = ["x", "Đã xử lý", "rồi", "TRUE", "", "  ", None, "Chưa", "chua", "KHÔNG", "no", "0", "false", "Sai"]
     frame = pl.DataFrame({"done": cells}, schema={"done": pl.String})
     assert frame.select(is_done())["done"].to_list() == [True] * 4 + [False] * 10
+
+
+def test_findings_without_a_member_id_are_not_followed() -> None:
+    from doichieu.campaign import acting
+
+    findings = pl.DataFrame(
+        {
+            "member_id": ["DV1", None, "", " ", "DV1"],
+            "code": ["GENDER_MISMATCH", "GENDER_MISMATCH", "DOB_MISMATCH", "DOB_MISMATCH", "GENDER_MISMATCH"],
+            "field": ["gender", "gender", "date_of_birth", "date_of_birth", "gender"],
+            "severity": ["review", "review", "review", "error", "review"],
+        }
+    )
+    assert acting(findings)[KEY].to_list() == ["DV1\x1fGENDER_MISMATCH\x1fgender"]

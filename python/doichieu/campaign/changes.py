@@ -109,7 +109,7 @@ def read_previous(folder: str | Path) -> pl.DataFrame:
         infer_schema=False,
     )
     return (
-        findings.filter(pl.col("severity") != "info")
+        findings.filter((pl.col("severity") != "info") & (pl.col("member_id").fill_null("").str.strip_chars() != ""))
         .with_columns(finding_key())
         .unique(KEY, keep="first", maintain_order=True)
     )

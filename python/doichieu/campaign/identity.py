@@ -29,9 +29,11 @@ def finding_key(member_id: str = "member_id", code: str = "code", field: str = "
 
 def acting(findings: pl.DataFrame) -> pl.DataFrame:
     """The findings someone must act on (the work lists' rows: review and
-    error), with their identity; one row per identity."""
+    error) that can be followed from run to run, with their identity; one row
+    per identity. A finding on a roster row without a member ID has no identity
+    (its row number changes with each export) and is left out."""
     return (
-        findings.filter(pl.col("severity") != "info")
+        findings.filter((pl.col("severity") != "info") & (pl.col("member_id").fill_null("").str.strip_chars() != ""))
         .with_columns(finding_key())
         .unique(KEY, keep="first", maintain_order=True)
     )

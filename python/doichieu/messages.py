@@ -276,11 +276,13 @@ _HELP: Final = {
         "Ví dụ:\n"
         "  doichieu revalidate --roster dang_vien.xlsx --population dan_cu.parquet --out ket_qua\n"
         "  doichieu revalidate --roster dang_vien.csv --population dan_cu.csv --out ket_qua "
-        "--as-of 2025-09-01 --ignore-unknown-columns",
+        "--as-of 2025-09-01 --ignore-unknown-columns\n"
+        "  doichieu revalidate --roster dang_vien.xlsx --population dan_cu.csv --campaign chien_dich",
         "Examples:\n"
         "  doichieu revalidate --roster dang_vien.xlsx --population dan_cu.parquet --out results\n"
         "  doichieu revalidate --roster dang_vien.csv --population dan_cu.csv --out results "
-        "--as-of 2025-09-01 --ignore-unknown-columns",
+        "--as-of 2025-09-01 --ignore-unknown-columns\n"
+        "  doichieu revalidate --roster dang_vien.xlsx --population dan_cu.csv --campaign campaign",
     ),
     "revalidate.roster": Message(
         "danh sách đảng viên (CSV UTF-8, .xlsx hoặc .parquet)", "party roster (CSV UTF-8, .xlsx or .parquet)"

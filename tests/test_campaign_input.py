@@ -608,3 +608,33 @@ def test_a_failed_run_leaves_no_trace_and_releases_the_campaign(
     returned, keys = _filled(province.day1 / OWNER_FILE, tmp_path / "tra_ve.xlsx")
     code, out, _ = _import(folder, returned)
     assert code == 0 and f"took {len(keys)}" in out
+
+
+@needs_postgres
+def test_the_campaign_and_the_verifiers_ledger_share_one_database(postgres_db: str) -> None:
+    from doichieu.verifier import ledger as ledger_mod
+
+    ledger = ledger_mod.PostgresLedger(postgres_db)
+    try:
+        with CampaignStore(postgres_db) as store:
+            run_id = store.new_run_id()
+            findings = pl.DataFrame(
+                {"finding_key": ["DV1\x1fC\x1f"], "member_id": ["DV1"], "code": ["C"], "field": [None]}
+                | {"owner": ["police"], "ward": ["P1"]},
+                schema=dict.fromkeys(("finding_key", "member_id", "code", "field", "owner", "ward"), pl.String),
+            )
+            store.record_run(run_id, Path("/srv/ngay1"), findings)
+            assert store.latest_findings().equals(findings)
+        assert ledger.count() == 0
+    finally:
+        ledger.close()
+    import psycopg
+
+    with psycopg.connect(postgres_db) as db:
+        tables = set(
+            db.execute(
+                "SELECT table_schema || '.' || table_name FROM information_schema.tables"
+                " WHERE table_schema NOT IN ('pg_catalog', 'information_schema')"
+            ).fetchall()
+        )
+    assert ("public.submissions",) in tables and (f"{store_mod.PG_SCHEMA}.marks",) in tables

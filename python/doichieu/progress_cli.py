@@ -363,8 +363,8 @@ def render(
     sites.add_column(text("progress.site"), no_wrap=True)
     for name in SITE_COLUMNS:
         sites.add_column(text(f"progress.{name}"), justify="right")
-    for site, cells in site_rows(report):
-        sites.add_row(site.key, *cells)
+    for site, site_cells in site_rows(report):
+        sites.add_row(site.key, *site_cells)
     console.print(sites)
 
     machines = Table(title=text("progress.machines_title"), title_justify="left")
@@ -372,10 +372,10 @@ def render(
     for name in MACHINE_COLUMNS:
         machines.add_column(text(f"progress.{name}"), justify="right")
     for machine in report.machines:
-        cells = machine_cells(machine, target)
+        shown_cells = machine_cells(machine, target)
         if behind_target(machine, target):
-            cells[-1] = f"[red]{cells[-1]}[/red]"
-        machines.add_row(machine.key, *cells)
+            shown_cells[-1] = f"[red]{shown_cells[-1]}[/red]"
+        machines.add_row(machine.key, *shown_cells)
     console.print(machines)
 
     shown = sorted(report.party_units, key=lambda u: (-u.remaining, u.key))

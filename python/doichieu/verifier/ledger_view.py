@@ -108,7 +108,20 @@ class PostgresLedgerView:
     def progress_rows(self, ward: str | None, since_us: int) -> list[ProgressRow]:
         params: list[Any] = [since_us] + ([ward] if ward else [])
         return [
-            ProgressRow(*row[:8], int(row[8]), int(row[9]), int(row[10]), int(row[11]))
+            ProgressRow(
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                row[6],
+                row[7],
+                int(row[8]),
+                int(row[9]),
+                int(row[10]),
+                int(row[11]),
+            )
             for row in self._query(_progress_sql("%s", bool(ward)), params)
         ]
 

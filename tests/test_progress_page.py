@@ -8,8 +8,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import http.client
+import os
 import re
+import socket
 import ssl
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -322,3 +327,190 @@ def test_the_cache_recomputes_once_for_many_viewers() -> None:
 
     asyncio.run(viewers())
     assert len(calls) == 1
+
+
+def test_todays_pace_is_against_the_target_pro_rata_of_the_shift() -> None:
+    from doichieu.progress_page import todays_pace
+    from doichieu.v1 import verifier_pb2 as pb
+    from doichieu.verifier.progress import VIETNAM, Shift
+
+    report = pb.GetProgressResponse(target_per_machine_per_day=250)
+    # 15:30 in Vietnam: 7.5 of the 15 hours of the 08:00-23:00 shift are gone.
+    report.as_of_time.FromDatetime(datetime(2025, 10, 3, 15, 30, tzinfo=VIETNAM))
+    for key, today in (("s1/m1", 150), ("s1/m2", 90), ("s2/m1", 0)):
+        report.machines.add(key=key, recorded_today=today, intakes=today + 400)
+    pace = todays_pace(report, Shift.parse("08:00-23:00"))
+    assert (pace.intakes, pace.machines, pace.per_machine) == (240, 2, 120.0)
+    assert pace.shift_share == 0.5 and pace.expected_per_machine == 125.0
+    # Before the shift nothing is expected yet; after it, the whole target.
+    report.as_of_time.FromDatetime(datetime(2025, 10, 3, 7, 0, tzinfo=VIETNAM))
+    assert todays_pace(report, Shift.parse("08:00-23:00")).expected_per_machine == 0.0
+    report.as_of_time.FromDatetime(datetime(2025, 10, 3, 23, 30, tzinfo=VIETNAM))
+    assert todays_pace(report, Shift.parse("08:00-23:00")).expected_per_machine == 250.0
+
+
+def _summary_cells(html: str, table: str) -> dict[str, str]:
+    body = re.search(rf'<table class="summary" id="{table}">(.*?)</table>', html, re.S)
+    assert body, table
+    return dict(re.findall(r'<tr data-row="(\w+)"><th>[^<]*</th><td[^>]*>([^<]*)</td></tr>', body.group(1)))
+
+
+def test_todays_pace_and_the_daily_chart_agree_with_the_ledger(
+    campaign: Campaign, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from doichieu.verifier.command import DEFAULT_PER_DAY
+
+    flags = ["--server", campaign.target, "--as-of", campaign.as_of, "--units", "0"]
+    assert main(["progress", *flags]) == 0
+    machines = {k: v for k, v in _cli_rows(capsys.readouterr().out).items() if "/" in k and len(v) == 9}
+    page = page_computation(_page_args(campaign))()
+    pace = _summary_cells(page, "today")
+    today = [int(cells[4].replace(",", "")) for cells in machines.values()]
+    assert int(pace["intakes"].replace(",", "")) == sum(today)
+    assert int(pace["machines"]) == sum(1 for n in today if n)
+    # The target by this hour is 250 times the share of today's shift gone by, as the page says.
+    share = re.search(r"\((\d+)%", page[page.index('data-row="expected"') :])
+    assert share and DEFAULT_PER_DAY == 250
+    assert abs(int(pace["expected"].replace(",", "")) - 250 * int(share.group(1)) / 100) <= 2.5
+
+    # One bar a day, labelled with the day, and the target line for the active machines.
+    view = open_ledger_view(campaign.ledger)
+    try:
+        days = view.daily_intakes(7 * 3600 * 1_000_000)
+    finally:
+        view.close()
+    chart = re.search(r'<svg[^>]*data-chart="daily".*?</svg>', page, re.S)
+    assert chart and len(days) >= 2
+    from datetime import date
+
+    for day in days:
+        assert (date(1970, 1, 1) + timedelta(days=day.day_number)).strftime("%d/%m") in chart.group(0)
+    assert messages.text("page.daily_target", machines=7, per_day=250) in chart.group(0)
+
+
+#: XML namespace names in the inline SVG: identifiers, never fetched.
+_NAMESPACES = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
+
+
+def test_no_external_address_anywhere_in_the_page(campaign: Campaign) -> None:
+    for lang in ("vi", "en"):
+        messages.set_language(lang)
+        page = page_computation(_page_args(campaign))()
+        assert list(external_references(page)) == []
+        addresses = set(re.findall(r"(?:[a-z][a-z0-9+.-]*:)?//[^\s\"'<>)]*", page, re.I))
+        assert addresses <= _NAMESPACES, addresses - _NAMESPACES
+        assert not re.search(r"<(script|link|iframe|img|object|embed|base)\b|@import|@font-face", page, re.I)
+
+
+def _start_command(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
+    """``doichieu progress-page`` as an operator starts it; its first line (the address)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "doichieu", "progress-page", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert process.stdout is not None
+    return process, process.stdout.readline()
+
+
+def _wait_for_page(url: str, headers: dict[str, str] | None = None) -> str:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=30) as answer:
+                return str(answer.read().decode("utf-8"))
+        except urllib.error.URLError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def _outward_address() -> str | None:
+    """An address of this machine that is not loopback, if it has one (no packet is sent)."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("192.0.2.1", 9))
+        address = str(probe.getsockname()[0])
+    except OSError:
+        return None
+    finally:
+        probe.close()
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
+def test_by_default_on_loopback_in_vietnamese_and_in_english_when_asked(campaign: Campaign) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
+    ledger = ["--ledger", campaign.ledger, "--roster", str(campaign.roster), "--as-of", campaign.as_of]
+    process, line = _start_command(*ledger, env=env)
+    try:
+        found = re.fullmatch(r"Trang tiến độ: http://127\.0\.0\.1:(\d+)/\n", line)
+        assert found, line
+        port = int(found.group(1))
+        page = _wait_for_page(f"http://127.0.0.1:{port}/")
+        assert '<html lang="vi">' in page and "Tiến độ đợt tiếp nhận" in page and "Xã/phường" in page
+        outward = _outward_address()
+        if outward is not None:
+            with pytest.raises(OSError):
+                socket.create_connection((outward, port), timeout=5).close()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    process, line = _start_command(*ledger, "--lang", "en", env=env)
+    try:
+        found = re.fullmatch(r"Progress page: http://127\.0\.0\.1:(\d+)/\n", line)
+        assert found, line
+        page = _wait_for_page(f"http://127.0.0.1:{found.group(1)}/")
+        assert '<html lang="en">' in page and "Campaign progress" in page and "Tiến độ" not in page
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_a_reader_holding_a_snapshot_never_holds_up_intake(tmp_path: Path) -> None:
+    """The page's reads take no lock the verifier's writer waits for (WAL), and they change no byte of the ledger."""
+    import hashlib
+    import sqlite3
+
+    from doichieu.verifier import ledger as ledger_mod
+
+    path = tmp_path / "ledger.db"
+
+    def intake(k: int) -> ledger_mod.Intake:
+        sid = f"sub-{k}"
+        return ledger_mod.Intake(
+            sid, f"M{k}", "site-1", "m1", "o1", "Phường A", "Chi bộ 1", ledger_mod.now_us(), "accept", "", "",
+            ledger_mod.fingerprint(sid.encode()),
+        )  # fmt: skip
+
+    writer = ledger_mod.SqliteLedger(path)
+    try:
+        writer.submit(intake(0), lambda decision: b"\0").result(timeout=30)
+        view = open_ledger_view(f"sqlite:///{path}")
+        try:
+            conn = view._conn()  # type: ignore[union-attr]
+            assert conn.execute("PRAGMA query_only").fetchone()[0] == 1
+            conn.execute("BEGIN")
+            assert conn.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 1
+            # The reader is inside a transaction with its snapshot; the writer commits beside it.
+            for k in range(1, 20):
+                writer.submit(intake(k), lambda decision: b"\0").result(timeout=30)
+            assert conn.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 1
+            conn.execute("COMMIT")
+            assert sum(r.count for r in view.progress_rows(None, 0)) == 20
+            with pytest.raises(sqlite3.OperationalError):
+                conn.execute("INSERT INTO submissions (submission_id) VALUES ('x')")
+        finally:
+            view.close()
+    finally:
+        writer.close()
+    # With the verifier stopped, serving the page leaves the ledger file as it was.
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    view = open_ledger_view(f"sqlite:///{path}")
+    try:
+        assert sum(r.count for r in view.progress_rows(None, 0)) == 20
+        assert sum(d.accepted for d in view.daily_intakes(7 * 3600 * 1_000_000)) == 20
+    finally:
+        view.close()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before

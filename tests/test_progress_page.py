@@ -329,6 +329,32 @@ def test_the_cache_recomputes_once_for_many_viewers() -> None:
     assert len(calls) == 1
 
 
+def test_a_viewer_never_waits_for_a_recomputation_once_there_is_a_page() -> None:
+    import threading
+
+    release = threading.Event()
+    pages = iter(["<html>1</html>", "<html>2</html>"])
+
+    def compute() -> str:
+        page = next(pages)
+        if page == "<html>2</html>":
+            release.wait(30)  # a slow read of a large ledger
+        return page
+
+    async def viewers() -> None:
+        cache = PageCache(compute, max_age=0.01)
+        assert await cache.page() == b"<html>1</html>"
+        await asyncio.sleep(0.02)
+        # The second read is held; twenty viewers still get the last page, and only one read runs.
+        answers = await asyncio.wait_for(asyncio.gather(*(cache.page() for _ in range(20))), timeout=10)
+        assert set(answers) == {b"<html>1</html>"} and cache.recomputations == 1
+        release.set()
+        await cache.settled()
+        assert await cache.page() == b"<html>2</html>" and cache.recomputations == 2
+
+    asyncio.run(viewers())
+
+
 def test_todays_pace_is_against_the_target_pro_rata_of_the_shift() -> None:
     from doichieu.progress_page import todays_pace
     from doichieu.v1 import verifier_pb2 as pb
@@ -514,3 +540,84 @@ def test_a_reader_holding_a_snapshot_never_holds_up_intake(tmp_path: Path) -> No
     finally:
         view.close()
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def _get(port: int, host_header: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", "/", headers={"Host": host_header, **(headers or {})})
+        answer = connection.getresponse()
+        return answer.status, answer.read().decode("utf-8")
+    finally:
+        connection.close()
+
+
+def test_unprotected_on_loopback_it_answers_only_loopback_names() -> None:
+    """A web page elsewhere that rebinds its own name to 127.0.0.1 gets nothing from an unprotected page."""
+    cache = PageCache(lambda: "<html>trang</html>", max_age=60.0)
+    open_ = Exposure("127.0.0.1", None, None, None, None)
+    assert open_.allowed_hosts() is not None
+    server, port, _ = serve_in_thread(build_app(cache, None, allowed_hosts=open_.allowed_hosts()), open_)
+    try:
+        for name in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}", "LOCALHOST"):
+            assert _get(port, name) == (200, "<html>trang</html>"), name
+        for name in (f"evil.example:{port}", "evil.example", f"192.0.2.10:{port}", "127.0.0.1.evil.example", ""):
+            status, said = _get(port, name)
+            assert status == 421 and said == messages.text("page.wrong_host"), name
+    finally:
+        _stop(server)
+    # Protected, the token decides whatever the name: the page may be reached under the server's name.
+    assert Exposure("127.0.0.1", TOKEN.encode(), None, None, None).allowed_hosts() is None
+    assert Exposure("0.0.0.0", TOKEN.encode(), None, None, None).allowed_hosts() is None
+    assert Exposure("127.0.0.1", None, "c.pem", "k.pem", "ca.pem").allowed_hosts() is None
+
+
+def test_a_ledger_that_cannot_be_read_keeps_the_last_page() -> None:
+    answers: list[str | Exception] = [OSError("disk gone"), "<html>1</html>", OSError("again"), "<html>2</html>"]
+    calls: list[int] = []
+
+    def compute() -> str:
+        calls.append(1)
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    async def viewers() -> None:
+        cache = PageCache(compute, max_age=0.05)
+        assert await cache.page() is None  # nothing read yet: the viewer is told to come back
+        assert await cache.page() is None, "a failed read is not retried before max_age"
+        await asyncio.sleep(0.06)
+        assert await cache.page() == b"<html>1</html>"  # the first page: the viewer waited for it
+        await asyncio.sleep(0.06)
+        assert await cache.page() == b"<html>1</html>"  # served at once; the read under way fails
+        await cache.settled()
+        assert await cache.page() == b"<html>1</html>", "a failed read keeps the last page"
+        await asyncio.sleep(0.06)
+        assert await cache.page() == b"<html>1</html>"  # the last page at once, the next one under way
+        await cache.settled()
+        assert await cache.page() == b"<html>2</html>"
+        assert (cache.recomputations, cache.failures) == (2, 2)
+
+    asyncio.run(viewers())
+    assert len(calls) == 4
+
+    cache = PageCache(lambda: (_ for _ in ()).throw(OSError("down")), max_age=60.0)
+    loopback = Exposure("127.0.0.1", None, None, None, None)
+    server, port, _ = serve_in_thread(build_app(cache, None, allowed_hosts=loopback.allowed_hosts()), loopback)
+    try:
+        assert _get(port, f"127.0.0.1:{port}") == (503, messages.text("page.unavailable"))
+    finally:
+        _stop(server)
+
+
+def test_the_web_framework_is_pinned_and_installed_at_its_pin() -> None:
+    import tomllib
+    from importlib import metadata
+
+    with open(Path(__file__).resolve().parent.parent / "pyproject.toml", "rb") as source:
+        dependencies = tomllib.load(source)["project"]["dependencies"]
+    for name in ("starlette", "uvicorn"):
+        (pin,) = [d for d in dependencies if re.match(rf"{name}\b", d)]
+        assert re.fullmatch(rf"{name}==\d+(\.\d+)+", pin), pin
+        assert metadata.version(name) == pin.split("==")[1], f"{name}: `make dev` installs {pin}"

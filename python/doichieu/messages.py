@@ -1012,6 +1012,14 @@ _PAGE: Final = {
         "Cần mã truy cập: gửi Authorization: Bearer <mã>, hoặc mở /?token=<mã> một lần.",
         "An access token is required: send Authorization: Bearer <token>, or open /?token=<token> once.",
     ),
+    "page.wrong_host": Message(
+        "Trang này chỉ mở trên chính máy chủ: http://127.0.0.1:<cổng>/ (hoặc qua đường hầm SSH).",
+        "This page opens only on the server itself: http://127.0.0.1:<port>/ (or through an SSH tunnel).",
+    ),
+    "page.unavailable": Message(
+        "Chưa đọc được sổ tiếp nhận; trang sẽ có khi đọc được. Thử lại sau ít giây.",
+        "The intake ledger could not be read yet; the page comes once it can. Try again in a few seconds.",
+    ),
     "page.refreshes": Message(
         "Trang tự làm mới mỗi {refresh} giây; số liệu tính lại nhiều nhất {recompute} giây một lần, từ sổ tiếp nhận.",
         "The page refreshes itself every {refresh} s; the figures are recomputed from the ledger at most every "

@@ -3,10 +3,13 @@
 Read-only: one route, GET and HEAD; the ledger is opened read-only
 (``ledger_view``), and the figures are recomputed at most once every
 ``--recompute`` seconds whatever the number of viewers, one recomputation at a
-time, off the event loop: twenty screens refreshing every two seconds cost the
-ledger one grouped query every ten.
+time, off the event loop, while the last page is served: twenty screens
+refreshing every two seconds cost the ledger one grouped read every ten, and
+no viewer waits for it.
 
-Bound to 127.0.0.1 by default. Beyond loopback it does not start unprotected:
+Bound to 127.0.0.1 by default, where it answers only requests addressed to a
+loopback name (a web page elsewhere cannot rebind its own name to 127.0.0.1 and
+read this one). Beyond loopback it does not start unprotected:
 either a token (``--token-file``; the viewer sends ``Authorization: Bearer``,
 or opens ``/?token=…`` once and keeps it in an HttpOnly cookie; compared in
 constant time) or the verifier's mutual TLS (``--tls-cert``, ``--tls-key``,
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import hmac
 import logging
 import socket
@@ -48,33 +52,51 @@ _HEADERS = {
 
 
 class PageCache:
-    """The rendered page, recomputed when older than ``max_age`` seconds, by one caller at a time."""
+    """The rendered page, recomputed when older than ``max_age`` seconds, one recomputation at a time.
+
+    A viewer never waits for a recomputation once there is a page: the last one
+    is served while the next is computed in the background (a read of a large
+    ledger takes a fraction of a second of CPU). When the ledger cannot be read
+    (PostgreSQL restarting, a disk gone), the last page stays in service and the
+    next try waits ``max_age`` too, so a broken ledger is not hammered by every
+    viewer; with no page yet, ``page`` returns None."""
 
     def __init__(self, compute: Callable[[], str], max_age: float) -> None:
         self._compute = compute
         self._max_age = max_age
         self._page: bytes | None = None
-        self._at = 0.0
-        self._lock = asyncio.Lock()
+        self._at = -float("inf")
+        self._running: asyncio.Task[None] | None = None
         self.recomputations = 0
+        self.failures = 0
 
-    def _fresh(self) -> bytes | None:
-        if self._page is not None and time.monotonic() - self._at < self._max_age:
-            return self._page
-        return None
+    async def page(self) -> bytes | None:
+        if self._running is None and time.monotonic() - self._at >= self._max_age:
+            self._running = asyncio.create_task(self._recompute())
+        if self._page is None and self._running is not None:
+            # The first page: every viewer waits for the one read under way (shielded: a viewer who
+            # leaves does not cancel it for the others).
+            await asyncio.shield(self._running)
+        return self._page
 
-    async def page(self) -> bytes:
-        page = self._fresh()
-        if page is not None:
-            return page
-        async with self._lock:
-            page = self._fresh()  # another viewer's recomputation may have just finished
-            if page is not None:
-                return page
+    async def settled(self) -> None:
+        """Returns once no recomputation is under way (tests, shutdown)."""
+        while self._running is not None:
+            await asyncio.shield(self._running)
+
+    async def _recompute(self) -> None:
+        try:
             html = await asyncio.to_thread(self._compute)
-            self._page, self._at = html.encode("utf-8"), time.monotonic()
+        except Exception as error:  # any failure to read keeps the last page in service
+            self.failures += 1
+            # The type only: a database's message may quote a row.
+            log.warning("progress page: the ledger could not be read (%s); serving the last page", type(error).__name__)
+        else:
+            self._page = html.encode("utf-8")
             self.recomputations += 1
-            return self._page
+        finally:
+            self._at = time.monotonic()
+            self._running = None
 
 
 def _presented(request: Any) -> tuple[str | None, bool]:
@@ -91,24 +113,44 @@ def _presented(request: Any) -> tuple[str | None, bool]:
 
 def _matches(presented: str | None, token: bytes) -> bool:
     # Both sides hashed to one length first, so the comparison's time tells nothing of the token's length.
-    import hashlib
-
     given = hashlib.sha256((presented or "").encode("utf-8")).digest()
     return hmac.compare_digest(given, hashlib.sha256(token).digest()) and presented is not None
 
 
-def build_app(cache: PageCache, token: bytes | None, *, secure_cookie: bool = False) -> Any:
+#: The names a browser on this machine (or through an SSH tunnel) gives a page on loopback.
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _host_name(header: str) -> str:
+    """The name in a Host header, without its port: ``[::1]:8050`` → ``::1``."""
+    if header.startswith("["):
+        return header[1:].partition("]")[0].lower()
+    return header.rpartition(":")[0].lower() if header.count(":") == 1 else header.lower()
+
+
+def build_app(
+    cache: PageCache,
+    token: bytes | None,
+    *,
+    secure_cookie: bool = False,
+    allowed_hosts: frozenset[str] | None = None,
+) -> Any:
+    """The page's one route. ``allowed_hosts``: the names a request may be addressed to (None: any)."""
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import PlainTextResponse, RedirectResponse, Response
     from starlette.routing import Route
 
     async def page(request: Request) -> Response:
+        if allowed_hosts is not None and _host_name(request.headers.get("host", "")) not in allowed_hosts:
+            return PlainTextResponse(text("page.wrong_host"), status_code=421, headers=_HEADERS)
         if token is not None:
             presented, in_query = _presented(request)
             if not _matches(presented, token):
                 return PlainTextResponse(
-                    text("page.refused"), status_code=401, headers={"WWW-Authenticate": 'Bearer realm="doichieu"'}
+                    text("page.refused"),
+                    status_code=401,
+                    headers={**_HEADERS, "WWW-Authenticate": 'Bearer realm="doichieu"'},
                 )
             if in_query:
                 # The token leaves the address bar (and the history) for a cookie only this page reads.
@@ -118,6 +160,8 @@ def build_app(cache: PageCache, token: bytes | None, *, secure_cookie: bool = Fa
                 )
                 return moved
         body = await cache.page()
+        if body is None:
+            return PlainTextResponse(text("page.unavailable"), status_code=503, headers=_HEADERS)
         return Response(body, media_type="text/html; charset=utf-8", headers=_HEADERS)
 
     return Starlette(routes=[Route("/", page, methods=["GET", "HEAD"])])
@@ -177,6 +221,14 @@ class Exposure:
             raise CataloguedError("page.tls_pair")
         if not is_loopback(self.host) and self.token is None and self.client_ca is None:
             raise CataloguedError("page.unprotected", host=self.host or "*")
+
+    def allowed_hosts(self) -> frozenset[str] | None:
+        """On loopback without a token or a client certificate, only loopback names; otherwise any."""
+        from doichieu.verifier.transport import is_loopback
+
+        if self.token is not None or self.client_ca is not None or not is_loopback(self.host):
+            return None
+        return LOOPBACK_NAMES | {self.host.strip("[]").lower()}
 
     def ssl_options(self) -> dict[str, Any]:
         if self.tls_cert is None:
@@ -265,7 +317,9 @@ def cmd_progress_page(args: argparse.Namespace) -> int:
     compute = page_computation(args)
     compute()  # a ledger or roster that cannot be read stops the start, not the first viewer
     cache = PageCache(compute, args.recompute)
-    app = build_app(cache, exposure.token, secure_cookie=exposure.tls_cert is not None)
+    app = build_app(
+        cache, exposure.token, secure_cookie=exposure.tls_cert is not None, allowed_hosts=exposure.allowed_hosts()
+    )
     sock = listening_socket(args.host, args.port)
     host, port = sock.getsockname()[:2]
     scheme = "https" if exposure.tls_cert else "http"

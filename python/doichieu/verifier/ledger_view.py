@@ -41,6 +41,13 @@ def _daily_sql(ph: str) -> str:
     )
 
 
+def _scan(sql: str, ward: str | None) -> str:
+    """SQLite: every ward is read straight through the table. Left to itself the planner walks an
+    index and fetches each row by its key, a third slower (300,000 rows: 0.57 s against 0.38 s of
+    CPU for the grouped rows); with one ward the ward index is the right path."""
+    return sql if ward else sql.replace("FROM submissions", "FROM submissions NOT INDEXED", 1)
+
+
 class SqliteLedgerView:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -67,10 +74,10 @@ class SqliteLedgerView:
 
     def progress_rows(self, ward: str | None, since_us: int) -> list[ProgressRow]:
         params: list[Any] = [since_us] + ([ward] if ward else [])
-        return [ProgressRow(*row) for row in self._conn().execute(_progress_sql("?", bool(ward)), params)]
+        return [ProgressRow(*row) for row in self._conn().execute(_scan(_progress_sql("?", bool(ward)), ward), params)]
 
     def daily_intakes(self, offset_us: int) -> list[DailyIntakes]:
-        rows = self._conn().execute(_daily_sql("?"), (offset_us, OUTCOME_RECORDED))
+        rows = self._conn().execute(_scan(_daily_sql("?"), None), (offset_us, OUTCOME_RECORDED))
         return [DailyIntakes(int(day), int(accepted), int(blocked)) for day, accepted, blocked in rows]
 
     def close(self) -> None:

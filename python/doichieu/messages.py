@@ -30,6 +30,7 @@ __all__ = [
     "language_from_environment",
     "set_language",
     "text",
+    "text_both",
     "text_in",
     "title",
 ]
@@ -110,6 +111,8 @@ _HELP: Final = {
         "save the model used (trained or given) to FILE (mode 0600)",
     ),
     "metavar.file": Message("TỆP", "FILE"),
+    "metavar.sheet": Message("TÊN|N", "NAME|N"),
+    "metavar.bytes": Message("SỐ_BYTE", "BYTES"),
     # --- serve
     "serve.help": Message(
         "chạy máy chủ đối chiếu gRPC mà các điểm tiếp nhận gọi tới (xem docs/verifier.md)",
@@ -442,6 +445,10 @@ _OUTPUT: Final = {
         "{pairs} duplicate pairs, {clusters} clusters of one person",
     ),
     "dedupe.by_type": Message("  {type}: {count}", "  {type}: {count}"),
+    "dedupe.shared": Message(
+        "{pairs} cặp là hai người trên một số định danh ({type}): liệt kê riêng, không bao giờ gộp nhóm",
+        "{pairs} pairs of two people on one citizen ID ({type}): listed apart, never clustered",
+    ),
     "dedupe.warning": Message("cảnh báo: {warning}", "warning: {warning}"),
     "dedupe.wrote": Message("đã ghi {pairs} và {clusters}", "wrote {pairs} and {clusters}"),
     # --- revalidate: the progress line and the summary
@@ -724,6 +731,11 @@ _ERRORS: Final = {
         "'Nguyá»…n' for 'Nguyễn'); export the file again from the original as CSV UTF-8, or send the .xlsx file",
     ),
     "file.unreadable": Message("{file}: không đọc được ({detail})", "{file}: cannot be read ({detail})"),
+    "file.not_a_model": Message(
+        "{file}: không phải mô hình trùng lặp dùng được ({detail}); hãy huấn luyện lại bằng "
+        "`doichieu dedupe --save-model`",
+        "{file}: not a usable duplicate model ({detail}); train one again with `doichieu dedupe --save-model`",
+    ),
     "file.names_not_utf8": Message(
         "{file}: không phải UTF-8 (byte {offset}); hãy lưu lại dạng UTF-8 "
         "(chữ bảng mã VNI/TCVN3 cũ bên trong tệp UTF-8 được tự sửa)",
@@ -750,6 +762,116 @@ _ERRORS: Final = {
     "output.old_left": Message(
         "kết quả mới đã ở {out}; không xoá được bản cũ {old}: {error}",
         "the new outputs are in {out}; the previous ones could not be removed from {old}: {error}",
+    ),
+    # the audit trail
+    "audit.intact": Message(
+        "Chuỗi nhật ký nguyên vẹn: {entries} mục (từ #{first} đến #{last}); mã băm cuối chuỗi {head}",
+        "Audit chain intact: {entries} entries (#{first} to #{last}); head hash {head}",
+    ),
+    "audit.empty": Message(
+        "Nhật ký chưa có mục nào",
+        "The audit trail has no entries",
+    ),
+    "audit.broken": Message(
+        "Chuỗi nhật ký bị phá vỡ tại mục #{seq}: {problem} ({entries} mục trước đó nguyên vẹn)",
+        "Audit chain broken at entry #{seq}: {problem} ({entries} entries before it intact)",
+    ),
+    "audit.unanchored": Message(
+        "thiếu các mục trước nó mà không có mục xoá định kỳ nào ghi nhận",
+        "the entries before it are missing and no purge entry accounts for them",
+    ),
+    "audit.missing": Message(
+        "thiếu mục",
+        "entry missing",
+    ),
+    "audit.link": Message(
+        "mã băm mục trước không khớp",
+        "its previous hash is not the hash of the entry before it",
+    ),
+    "audit.altered": Message(
+        "mục đã bị sửa: mã băm không khớp",
+        "entry altered: its hash does not match",
+    ),
+    "audit.purged": Message(
+        "Đã xoá {removed} mục cũ hơn {days} ngày; chuỗi được neo tại mục xoá định kỳ",
+        "Removed {removed} entries older than {days} days; the chain is anchored by a purge entry",
+    ),
+    "audit.nobody": Message(
+        "Không ai tra cứu công dân này",
+        "Nobody looked up this citizen",
+    ),
+    "audit.header": Message(
+        "Thời điểm (giờ Việt Nam)\tThao tác\tĐiểm\tMáy\tĐịa chỉ\tMã đảng viên\tKết luận\tMã yêu cầu",
+        "Time (Vietnam)\tMethod\tSite\tMachine\tPeer\tMember ID\tVerdict\tRequest ID",
+    ),
+    "audit.bad_days": Message(
+        "--older-than phải là số ngày dương",
+        "--older-than must be a positive number of days",
+    ),
+    "audit.help": Message(
+        "nhật ký tra cứu của máy chủ đối chiếu: kiểm tra chuỗi, xoá mục cũ, ai đã tra cứu",
+        "the verifier's audit trail: verify the chain, purge old entries, who looked up",
+    ),
+    "audit.epilog": Message(
+        "Ví dụ:\n  doichieu audit verify --audit doichieu-ledger.audit.db\n  doichieu audit purge --older-than 365\n  doichieu audit who --citizen-id 001090012345 --key-file /khoa/audit.key",
+        "Examples:\n  doichieu audit verify --audit doichieu-ledger.audit.db\n  doichieu audit purge --older-than 365\n  doichieu audit who --citizen-id 001090012345 --key-file /keys/audit.key",
+    ),
+    "audit.trail": Message(
+        "tệp nhật ký tra cứu (mặc định ./{default})",
+        "the audit trail (default ./{default})",
+    ),
+    "audit.verify_help": Message(
+        "kiểm tra chuỗi mã băm; mã thoát 1 nếu chuỗi bị phá vỡ",
+        "check the hash chain; exit code 1 if it is broken",
+    ),
+    "audit.purge_help": Message(
+        "xoá các mục quá thời hạn lưu giữ",
+        "remove the entries past the retention period",
+    ),
+    "audit.older_than": Message(
+        "thời hạn lưu giữ, tính bằng ngày",
+        "retention period in days",
+    ),
+    "audit.who_help": Message(
+        "ai đã tra cứu một công dân, và khi nào",
+        "who looked up a citizen, and when",
+    ),
+    "audit.citizen_id": Message(
+        "số định danh cần tra; bỏ trống thì nhập từ đầu vào chuẩn (không hiện trên màn hình, không lưu trong lịch sử lệnh)",
+        "the citizen ID looked up; left out, it is read from standard input (not shown, not kept in the shell's history)",
+    ),
+    "audit.citizen_id_prompt": Message("Số định danh cần tra: ", "Citizen ID to look up: "),
+    "audit.no_citizen_id": Message(
+        "chưa có số định danh cần tra (--citizen-id, hoặc một dòng ở đầu vào chuẩn)",
+        "no citizen ID to look up (--citizen-id, or one line on standard input)",
+    ),
+    "audit.key_file": Message(
+        "khoá nhật ký của máy chủ, quyền 0600 (mặc định: cạnh tệp nhật ký, AUDIT.key)",
+        "the server's audit key, mode 0600 (default: beside the trail, AUDIT.key)",
+    ),
+    "serve.audit": Message(
+        "nhật ký mọi lượt tra cứu và nộp hồ sơ (mặc định: cạnh sổ SQLite, LEDGER.audit.db)",
+        "audit trail of every lookup and submission (default: beside the SQLite ledger, LEDGER.audit.db)",
+    ),
+    "serve.audit_key_file": Message(
+        "khoá của mã băm số định danh trong nhật ký, quyền 0600; tạo mới nếu chưa có (mặc định: cạnh nhật ký, LEDGER.audit.key; nên để ngoài ổ chứa sổ)",
+        "key of the audit trail's citizen-ID hashes, mode 0600; created if missing (default: beside the trail, LEDGER.audit.key; keep it off the ledger's volume)",
+    ),
+    "serve.audit_retention_days": Message(
+        "xoá các mục nhật ký cũ hơn DAYS ngày khi khởi động và mỗi giờ (mặc định: giữ đến khi chạy `doichieu audit purge`)",
+        "purge audit entries older than DAYS at start and every hour (default: keep them until `doichieu audit purge`)",
+    ),
+    "serve.metrics_port": Message(
+        "phục vụ số đo Prometheus ở cổng này (mặc định: không có)",
+        "serve Prometheus metrics on this port (default: no metrics)",
+    ),
+    "serve.metrics_address": Message(
+        "địa chỉ của cổng số đo (mặc định 127.0.0.1)",
+        "address of the metrics port (default 127.0.0.1)",
+    ),
+    "serve.log_format": Message(
+        "dòng nhật ký dạng văn bản hoặc mỗi dòng một đối tượng JSON",
+        "log lines as text or one JSON object each",
     ),
     # columns
     "columns.problem": Message(
@@ -819,6 +941,11 @@ _ERRORS: Final = {
         "network unencrypted. Use --tls-cert and --tls-key (and --client-ca for mutual TLS), or say --insecure "
         "explicitly if the network is protected some other way.",
     ),
+    "value.metrics_port": Message("--metrics-port phải từ 1 đến 65535", "--metrics-port must be between 1 and 65535"),
+    "value.audit_retention_days": Message(
+        "--audit-retention-days phải là số ngày dương", "--audit-retention-days must be a positive number of days"
+    ),
+    "audit.no_trail": Message("không có nhật ký tra cứu ở {path}", "no audit trail at {path}"),
     "value.positive": Message("{flag} phải lớn hơn 0", "{flag} must be positive"),
     "value.share": Message("{flag} phải là tỉ lệ từ 0 đến 1", "{flag} must be a share between 0 and 1"),
     "value.units": Message("--units phải là 0 (tất cả) hoặc lớn hơn", "--units must be 0 (all) or more"),
@@ -867,6 +994,24 @@ _ERRORS: Final = {
         "shift: the end must come after the start on the same day, got {value!r}",
     ),
     "value.together": Message("{flags}: phải dùng cùng nhau", "{flags}: go together"),
+    "audit.key_unreadable": Message(
+        "không đọc được tệp khóa nhật ký tra cứu {path}: {reason}", "cannot read the audit key {path}: {reason}"
+    ),
+    "audit.key_shared": Message(
+        "tệp khóa nhật ký tra cứu {path} người khác đọc được; hãy chạy chmod 600 cho tệp",
+        "the audit key {path} is readable by others; chmod 600 it",
+    ),
+    "audit.key_short": Message(
+        "tệp khóa nhật ký tra cứu {path} quá ngắn (ít nhất 16 byte)",
+        "the audit key {path} is too short (at least 16 bytes)",
+    ),
+    "audit.trail_unopenable": Message(
+        "không mở được nhật ký tra cứu {path}: {reason}", "cannot open the audit trail {path}: {reason}"
+    ),
+    "value.audit_needs_key": Message(
+        "nhật ký tra cứu cần tệp khóa (--audit-key-file)",
+        "the audit trail needs its key file (--audit-key-file)",
+    ),
     "value.client_key_pair": Message(
         "chứng chỉ máy khách cần khoá của nó, và khoá cần chứng chỉ của nó (--cert, --key)",
         "a client certificate needs its key, and a key its certificate (--cert, --key)",
@@ -893,6 +1038,21 @@ _ERRORS: Final = {
         "--ledger: cần sqlite:///duong_dan hoặc postgresql://…, nhận được loại địa chỉ khác (scheme)",
         "--ledger: expected sqlite:///path or postgresql://…, got another scheme",
     ),
+    "value.ledger_no_folder": Message(
+        "--ledger: thư mục {folder} không tồn tại", "--ledger: the ledger folder {folder} does not exist"
+    ),
+    "value.ledger_sqlite": Message(
+        "--ledger: không mở được sổ ghi SQLite {path}: {reason}",
+        "--ledger: cannot open the SQLite ledger {path}: {reason}",
+    ),
+    "value.ledger_postgresql": Message(
+        "--ledger: không mở được sổ ghi PostgreSQL: {reason}", "--ledger: cannot open the PostgreSQL ledger: {reason}"
+    ),
+    "value.required_list_columns": Message(
+        "--roster: danh sách phải tiếp nhận cần có các cột {columns}",
+        "--roster: the required list needs the columns {columns}",
+    ),
+    "serve.cannot_listen": Message("không lắng nghe được ở {address}", "cannot listen on {address}"),
     "file.pem_unreadable": Message("{flag}: không đọc được {path}: {reason}", "{flag}: cannot read {path}: {reason}"),
     "file.not_pem": Message("{flag}: {path} không phải tệp PEM", "{flag}: {path} is not a PEM file"),
     "grpc.failed": Message(
@@ -900,6 +1060,103 @@ _ERRORS: Final = {
         "{method} on {address} failed: {code} {details}",
     ),
 }
+
+#: What the reader chose and set aside in a file (``doichieu.table_layout.TableReading``),
+#: on the terminal and in the report.
+_READING: Final = {
+    "reading.read": Message("đọc {file}", "read {file}"),
+    "reading.sheet": Message(", trang '{sheet}'", ", sheet '{sheet}'"),
+    "reading.header_found": Message(", tiêu đề ở dòng {row}", ", headers on row {row}"),
+    "reading.header_given": Message(
+        ", tiêu đề ở dòng {row} (theo --header-row)", ", headers on row {row} (from --header-row)"
+    ),
+    "reading.header_first": Message(
+        ", tiêu đề ở dòng {row} (không nhận ra tiêu đề nào)", ", headers on row {row} (no known headers found)"
+    ),
+    "reading.rows": Message(": {rows:,} dòng dữ liệu", ": {rows:,} data rows"),
+    "reading.sheets_passed": Message(
+        "  bỏ qua trang {sheets} (không có tiêu đề cột)", "  passed over sheet {sheets} (no column headers)"
+    ),
+    "reading.title_rows": Message(
+        "  bỏ qua {rows} dòng tiêu đề phía trên", "  skipped {rows} title rows above the headers"
+    ),
+    "reading.skipped": Message(
+        "  bỏ qua {total:,} dòng không phải đảng viên: {reasons}",
+        "  skipped {total:,} rows that are not members: {reasons}",
+    ),
+    "reading.skip.numbers": Message("{count:,} dòng đánh số cột", "{count:,} column numbering"),
+    "reading.skip.blank": Message("{count:,} dòng trống", "{count:,} blank"),
+    "reading.skip.total": Message("{count:,} dòng tổng cộng", "{count:,} totals"),
+    "reading.skip.signature": Message("{count:,} dòng ngày tháng, chữ ký", "{count:,} place-and-date and signature"),
+    "reading.controls": Message(
+        "  đã xoá {characters:,} ký tự điều khiển (như NUL) trong {cells:,} ô",
+        "  removed {characters:,} control characters (such as NUL) from {cells:,} cells",
+    ),
+}
+
+#: The report's words (``doichieu.report``): the page shows both languages, Vietnamese first.
+_REPORT: Final = {
+    "report.local_time": Message("giờ Việt Nam", "Vietnam time"),
+    "report.agree": Message("Giống nhau", "agree"),
+    "report.close": Message("Gần giống", "nearly agree"),
+    "report.differ": Message("Khác nhau", "differ"),
+    "report.missing": Message("Thiếu ở một bên", "missing on one side"),
+    "report.technical": Message("Điểm theo từng trường (kỹ thuật)", "per-field scores (technical)"),
+    "report.population_check.same_citizen": Message("cùng một công dân", "the same citizen"),
+    "report.population_check.different_citizens": Message("hai công dân khác nhau", "two different citizens"),
+    "report.population_check.unknown": Message("chưa xác định", "not known"),
+    "report.empty": Message("trống", "empty"),
+    "report.readings": Message(
+        "Những gì đã đọc và để riêng trong các tệp đầu vào", "What was read and set aside in the input files"
+    ),
+    "report.chart.verdicts": Message("Kết luận", "verdicts"),
+    "report.chart.members": Message("đảng viên", "members"),
+    "report.chart.codes": Message("Phát hiện theo mã", "findings by code"),
+    "report.chart.findings": Message("phát hiện", "findings"),
+    "report.chart.owners": Message("Phát hiện theo người xử lý", "findings by owner"),
+    "report.chart.wards": Message(
+        "Phường/xã cần xử lý nhiều nhất ({count} nơi đầu)", "wards with most members to act on (top {count})"
+    ),
+    "report.chart.units": Message("Chi bộ theo tỷ lệ cần xử lý", "party organisations by share of members to act on"),
+    "report.chart.units_x": Message("% đảng viên cần xem xét hoặc bị từ chối", "% of members in review or reject"),
+    "report.chart.units_y": Message("số chi bộ", "party organisations"),
+    "report.chart.duplicates": Message("Trùng lặp theo loại (cặp)", "duplicates by type (pairs)"),
+    "report.chart.pairs": Message("cặp", "pairs"),
+}
+
+#: The work lists' words (``doichieu.worklist``). A work list is a Vietnamese
+#: document for the officers: it is written with the Vietnamese forms whatever
+#: ``--lang`` says, so that every list of a campaign has the same headers and
+#: sheets (and a later reader finds the done and note columns); the English
+#: forms say what each one means.
+_WORKLIST: Final = {
+    "worklist.column.name_as_read": Message("Họ và tên đọc được", "Full name as read"),
+    "worklist.column.code": Message("Mã phát hiện", "Finding code"),
+    "worklist.column.severity": Message("Mức độ", "Severity"),
+    "worklist.column.owner": Message("Người xử lý", "Owner"),
+    "worklist.column.field": Message("Trường dữ liệu", "Field"),
+    "worklist.column.party_value": Message("Giá trị trên hồ sơ đảng viên", "Party record value"),
+    "worklist.column.population_value": Message("Giá trị trong CSDL dân cư", "Population data value"),
+    "worklist.column.message_vi": Message("Nội dung phát hiện", "Finding"),
+    "worklist.column.action_vi": Message("Việc cần làm", "What to do"),
+    "worklist.column.candidates": Message("Người có thể phù hợp", "Candidates"),
+    "worklist.column.source_file": Message("Tệp nguồn", "Source file"),
+    "worklist.column.source_sheet": Message("Trang tính nguồn", "Source sheet"),
+    "worklist.column.source_row": Message("Dòng nguồn", "Source row"),
+    "worklist.column.done": Message("Đã xử lý", "Done"),
+    "worklist.column.note": Message("Ghi chú", "Note"),
+    # The legend's columns holding English text keep English headers in the Vietnamese document.
+    "worklist.column.summary_vi": Message("Ý nghĩa", "Meaning (Vietnamese)"),
+    "worklist.column.summary_en": Message("Meaning", "Meaning"),
+    "worklist.column.action_en": Message("What to do", "What to do"),
+    "worklist.sheet.no_ward": Message("Chưa rõ xã-phường", "Ward not known"),
+    "worklist.sheet.not_eligible": Message("Không đủ điều kiện cấp thẻ", "Not eligible for a card"),
+    "worklist.sheet.legend": Message("Mã lỗi (codes)", "Finding codes"),
+    "worklist.sheet.info": Message("Thông tin", "About this list"),
+    "worklist.info.owner": Message("Danh sách việc cho", "Work list for"),
+    "worklist.info.rows": Message("Số dòng", "Rows"),
+}
+
 
 #: argparse's own words (its msgids, looked up by ``argparse_gettext``), with
 #: its ``%`` placeholders kept as they are.
@@ -1056,7 +1313,7 @@ def _merged(*parts: Mapping[str, Message]) -> MappingProxyType[str, Message]:
     return MappingProxyType(merged)
 
 
-MESSAGES: Final = _merged(_HELP, _OUTPUT, _ERRORS, _PAGE)
+MESSAGES: Final = _merged(_HELP, _OUTPUT, _ERRORS, _READING, _REPORT, _WORKLIST, _PAGE)
 
 _language = ["vi"]
 
@@ -1096,6 +1353,12 @@ def text_in(lang: str, key: str, /, **values: object) -> str:
     """The message ``key`` in ``lang``, its placeholders filled."""
     template: str = getattr(MESSAGES[key], lang)
     return template.format(**values) if values else template
+
+
+def text_both(key: str, /, **values: object) -> str:
+    """The message ``key`` in Vietnamese, then " / " and its English form: for
+    the pages and files that show both languages."""
+    return f"{text_in('vi', key, **values)} / {text_in('en', key, **values)}"
 
 
 def title(term: Term) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from datetime import datetime, timedelta, timezone
 
 from doichieu.errors import CataloguedError
@@ -18,6 +17,7 @@ from doichieu.verifier.admission import (
     StreamLimits,
 )
 from doichieu.verifier.budget import DEFAULT_STREAM_MEMORY_BUDGET, DEFAULT_STREAM_MEMORY_PER_STREAM, MIB, StreamBudget
+from doichieu.verifier.operations_args import add_operations_arguments, operations_config
 from doichieu.verifier.transport import check_transport
 
 DEFAULT_MAX_CHUNK = 1000
@@ -72,14 +72,14 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         "--stream-memory-budget",
         type=int,
         default=DEFAULT_STREAM_MEMORY_BUDGET,
-        metavar="BYTES",
+        metavar=text("metavar.bytes"),
         help=text("serve.stream_memory_budget", default=DEFAULT_STREAM_MEMORY_BUDGET // MIB),
     )
     parser.add_argument(
         "--stream-memory-per-stream",
         type=int,
         default=DEFAULT_STREAM_MEMORY_PER_STREAM,
-        metavar="BYTES",
+        metavar=text("metavar.bytes"),
         help=text("serve.stream_memory_per_stream", default=DEFAULT_STREAM_MEMORY_PER_STREAM // MIB),
     )
     parser.add_argument(
@@ -98,6 +98,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         default="info",
         help=text("serve.log_level"),
     )
+    add_operations_arguments(parser)
     parser.set_defaults(func=cmd_serve)
 
 
@@ -112,9 +113,9 @@ def _parse_deadline(value: str | None) -> datetime | None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    from doichieu.verifier import logs
+
+    logs.configure(args.log_format, level=getattr(logging, args.log_level.upper()))
     from doichieu.verifier import progress as progress_mod
     from doichieu.verifier.runner import ServerConfig, run
 
@@ -147,6 +148,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         stream_memory_per_stream=args.stream_memory_per_stream,
         full_disclosure_sites=args.full_disclosure_sites,
         insecure=args.insecure,
+        **operations_config(args),
     )
     if config.dedup_model is not None and config.roster is None:
         raise CataloguedError("value.needs", flag="--dedup-model", other="--roster", why=text("value.dedup_model_why"))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from doichieu import records
-from doichieu.errors import InvalidInputError
+from doichieu.errors import CataloguedError
 
 
 class WirePath(Protocol):
@@ -73,10 +73,10 @@ class EngineAdapter:
         ``model_path`` (a saved model) the pairs are scored with it, not retrained."""
         import polars as pl
 
-        from doichieu.dedup import DedupModel, find_duplicates
+        from doichieu.dedup import find_duplicates, load_model
 
         # Read even when the roster cannot be deduplicated: a file that is not a model stops the start.
-        model = DedupModel.load(model_path) if model_path is not None else None
+        model = load_model(model_path) if model_path is not None else None
 
         frame = roster if isinstance(roster, pl.DataFrame) else pl.DataFrame(roster)
         if not {"member_id", "full_name", "date_of_birth"} <= set(frame.columns):
@@ -120,7 +120,7 @@ def required_members(roster: Any) -> Any:
     frame = roster if isinstance(roster, pl.DataFrame) else pl.DataFrame(roster)
     missing = {"member_id", "ward", "party_unit"} - set(frame.columns)
     if missing:
-        raise InvalidInputError(f"roster: the required list needs the columns {sorted(missing)}")
+        raise CataloguedError("value.required_list_columns", columns=", ".join(sorted(missing)))
     return frame.select(
         pl.col("member_id").cast(pl.Utf8).fill_null(""),
         pl.col("ward").cast(pl.Utf8).fill_null(""),

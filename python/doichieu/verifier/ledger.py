@@ -37,6 +37,7 @@ from typing import Any, Protocol
 from urllib.parse import unquote, urlparse
 
 from doichieu.errors import CataloguedError, DoichieuError, InvalidInputError
+from doichieu.verifier.at_rest import private_file
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,11 @@ MAX_GROUP = 512
 
 class LedgerError(DoichieuError):
     """The ledger could not record or read (storage failure, closed ledger)."""
+
+
+class LedgerOpenError(LedgerError, CataloguedError):
+    """The ledger could not be opened when the server starts: told in the
+    user's language on the command line (a catalogue key), still a ``LedgerError``."""
 
 
 class SubmissionConflictError(InvalidInputError):
@@ -302,6 +308,8 @@ class _GroupCommitLedger:
         self._closed = False
         self._close_lock = threading.Lock()
         self._writer = threading.Thread(target=self._run, name="ledger-writer", daemon=True)
+        #: Called after each commit with the submissions, the seconds it took and the queue left (metrics).
+        self.on_commit: Callable[[int, float, int], None] | None = None
 
     def _start(self) -> None:
         self._writer.start()
@@ -345,6 +353,7 @@ class _GroupCommitLedger:
 
     def _commit_batch(self, batch: list[_Job]) -> None:
         outcomes: list[StoredAnswer | BaseException] = []
+        started = time.perf_counter()
         try:
             outcomes = self._write_batch([(intake, render) for intake, render, _ in batch])
         except BaseException as exc:
@@ -354,6 +363,8 @@ class _GroupCommitLedger:
             for _, _, answer in batch:
                 answer.set_exception(failure)
             return
+        if self.on_commit is not None:
+            self.on_commit(len(batch), time.perf_counter() - started, self._jobs.qsize())
         for (_, _, answer), outcome in zip(batch, outcomes):
             if isinstance(outcome, BaseException):
                 answer.set_exception(outcome)
@@ -372,7 +383,8 @@ class SqliteLedger(_GroupCommitLedger):
         super().__init__()
         self.path = Path(path)
         if self.path.parent and not self.path.parent.exists():
-            raise LedgerError(f"ledger folder {self.path.parent} does not exist")
+            raise LedgerOpenError("value.ledger_no_folder", folder=self.path.parent)
+        private_file(self.path)
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
@@ -391,7 +403,7 @@ class SqliteLedger(_GroupCommitLedger):
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA busy_timeout=30000")
         except sqlite3.Error as exc:
-            raise LedgerError(f"cannot open the SQLite ledger {self.path}: {exc}") from exc
+            raise LedgerOpenError("value.ledger_sqlite", path=self.path, reason=exc) from exc
         return conn
 
     def _write_batch(self, jobs: list[tuple[Intake, Render]]) -> list[StoredAnswer | BaseException]:
@@ -473,7 +485,7 @@ class PostgresLedger(_GroupCommitLedger):
                 for statement in _schema("BYTEA"):
                     self._write_conn.execute(statement)
         except psycopg.Error as exc:
-            raise LedgerError(f"cannot open the PostgreSQL ledger: {exc}") from exc
+            raise LedgerOpenError("value.ledger_postgresql", reason=exc) from exc
         self._start()
 
     def _fresh(self, conn: Any, autocommit: bool) -> Any:

@@ -17,6 +17,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -24,8 +25,10 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 
-from doichieu.errors import CataloguedError, DoichieuError
+from doichieu.errors import CataloguedError
+from doichieu.verifier import audit as audit_mod
 from doichieu.verifier import ledger as ledger_mod
+from doichieu.verifier import metrics as metrics_mod
 from doichieu.verifier import progress as progress_mod
 from doichieu.verifier.admission import (
     DEFAULT_MAX_CONCURRENT_RPCS,
@@ -94,6 +97,14 @@ class ServerConfig:
     full_disclosure_sites: str | None = None
     #: Listen without TLS beyond loopback (``transport``).
     insecure: bool = False
+    #: The audit trail's file and the key of its citizen-ID hashes; None: no audit trail.
+    audit: str | None = None
+    audit_key_file: str | None = None
+    #: Prometheus metrics on this port (None: off), at ``metrics_address``.
+    metrics_port: int | None = None
+    metrics_address: str = "127.0.0.1"
+    #: Days the audit trail keeps its entries; None: kept until ``doichieu audit purge``.
+    audit_retention_days: float | None = None
 
 
 def _server_options(reuse_port: bool) -> list[tuple[str, Any]]:
@@ -113,11 +124,18 @@ class RunningServer:
     """A started server: its port, and how to stop it gracefully."""
 
     def __init__(
-        self, server: grpc.aio.Server, health: HealthServicer, ledger: ledger_mod.Ledger, port: int, grace: float
+        self,
+        server: grpc.aio.Server,
+        health: HealthServicer,
+        ledger: ledger_mod.Ledger,
+        port: int,
+        grace: float,
+        audit: audit_mod.AuditTrail | None = None,
     ) -> None:
         self.server = server
         self.health = health
         self.ledger = ledger
+        self.audit = audit
         self.port = port
         self.grace = grace
         self._stopped = False
@@ -130,13 +148,21 @@ class RunningServer:
         await self.server.stop(self.grace)
         # Every submission already handed to the writer gets committed.
         await asyncio.to_thread(self.ledger.close)
+        if self.audit is not None:
+            await asyncio.to_thread(self.audit.close)
 
     async def wait(self) -> None:
         await self.server.wait_for_termination()
 
 
 async def start_server(
-    config: ServerConfig, engine: Engine, ledger: ledger_mod.Ledger, *, reuse_port: bool = False
+    config: ServerConfig,
+    engine: Engine,
+    ledger: ledger_mod.Ledger,
+    *,
+    reuse_port: bool = False,
+    audit: audit_mod.AuditTrail | None = None,
+    metrics: metrics_mod.Metrics | None = None,
 ) -> RunningServer:
     if (config.tls_cert is None) != (config.tls_key is None):
         raise CataloguedError("value.together", flags="--tls-cert, --tls-key")
@@ -170,7 +196,7 @@ async def start_server(
         options=_server_options(reuse_port),
         maximum_concurrent_rpcs=config.max_concurrent_rpcs,
     )
-    add_verifier(VerifierService(engine, ledger, options), server)
+    add_verifier(VerifierService(engine, ledger, options, audit=audit, metrics=metrics), server)
     health = HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health, server)
     reflection.enable_server_reflection(
@@ -182,11 +208,11 @@ async def start_server(
     else:
         port = server.add_insecure_port(address)
     if port == 0:
-        raise DoichieuError(f"cannot listen on {address}")
+        raise CataloguedError("serve.cannot_listen", address=address)
     await server.start()
     await health.set("", health_pb2.HealthCheckResponse.SERVING)
     await health.set(SERVICE_NAME, health_pb2.HealthCheckResponse.SERVING)
-    return RunningServer(server, health, ledger, port, config.grace)
+    return RunningServer(server, health, ledger, port, config.grace, audit)
 
 
 def load_engine(config: ServerConfig) -> Engine:
@@ -219,12 +245,23 @@ def _settle_memory() -> None:
 
 async def _serve(config: ServerConfig, reuse_port: bool, engine_factory: EngineFactory) -> None:
     engine = engine_factory(config)
+    metrics = metrics_mod.Metrics() if config.metrics_port is not None else None
     ledger = ledger_mod.open_ledger(config.ledger)
-    _settle_memory()
+    audit = None
     try:
-        running = await start_server(config, engine, ledger, reuse_port=reuse_port)
+        if config.audit is not None:
+            audit = audit_mod.AuditTrail(config.audit, audit_mod.load_key(_audit_key_file(config)))
+        if metrics is not None:
+            ledger.on_commit = metrics.ledger_committed
+            if audit is not None:
+                audit.on_commit = metrics.audit_committed
+                audit.on_streamed = metrics.records_streamed
+        _settle_memory()
+        running = await start_server(config, engine, ledger, reuse_port=reuse_port, audit=audit, metrics=metrics)
     except BaseException:
         ledger.close()
+        if audit is not None:
+            audit.close()
         raise
     log.info("doichieu verifier listening on %s:%d (pid %d)", config.host, running.port, os.getpid())
     if config.port_file:
@@ -232,14 +269,33 @@ async def _serve(config: ServerConfig, reuse_port: bool, engine_factory: EngineF
         with open(tmp, "w", encoding="ascii") as handle:
             handle.write(f"{running.port}\n")
         os.replace(tmp, config.port_file)
+    purging = None
+    if config.audit is not None and config.audit_retention_days is not None:
+        purging = asyncio.create_task(audit_mod.purge_periodically(config.audit, config.audit_retention_days))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     await stop.wait()
+    if purging is not None:
+        purging.cancel()
     log.info("shutting down: draining calls in flight for up to %.0f s", config.grace)
     await running.stop()
     log.info("stopped; ledger closed")
+
+
+def _audit_key_file(config: ServerConfig) -> str:
+    if config.audit_key_file is None:
+        raise CataloguedError("value.audit_needs_key")
+    return config.audit_key_file
+
+
+def _export_metrics(config: ServerConfig) -> None:
+    """The exporter's thread, started after any fork (a thread does not cross one)."""
+    if config.metrics_port is None:
+        return
+    metrics_mod.start_exporter(config.metrics_address, config.metrics_port)
+    log.info("metrics on http://%s:%d/metrics", config.metrics_address, config.metrics_port)
 
 
 def _bind_probe(host: str, port: int) -> int:
@@ -255,7 +311,23 @@ def run(config: ServerConfig, engine_factory: EngineFactory = load_engine) -> in
     """Runs until SIGTERM/SIGINT; with ``workers > 1`` forks that many servers
     sharing the port (each process builds its own index after the fork: the
     engine's thread pool must not cross a fork)."""
+    if config.audit is not None:
+        # Made once here, not raced by the workers.
+        audit_mod.load_or_create_key(_audit_key_file(config))
+        if Path(_audit_key_file(config)).resolve().parent == Path(config.audit).resolve().parent:
+            log.warning("the audit key is in the audit trail's folder: keep it on another volume (--audit-key-file)")
+    # Named before any worker starts: each writes its values there.
+    metrics_folder = None if config.metrics_port is None else metrics_mod.prepare_folder()
+    try:
+        return _run_workers(config, engine_factory)
+    finally:
+        if metrics_folder is not None:
+            metrics_mod.remove_folder(metrics_folder)
+
+
+def _run_workers(config: ServerConfig, engine_factory: EngineFactory) -> int:
     if config.workers <= 1:
+        _export_metrics(config)
         asyncio.run(_serve(config, False, engine_factory))
         return 0
     port = _bind_probe(config.host, config.port)
@@ -279,10 +351,13 @@ def run(config: ServerConfig, engine_factory: EngineFactory = load_engine) -> in
             except ProcessLookupError:
                 pass
 
+    _export_metrics(config)
     signal.signal(signal.SIGTERM, forward)
     signal.signal(signal.SIGINT, forward)
     status = 0
     for child in children:
         _, code = os.waitpid(child, 0)
+        if config.metrics_port is not None:
+            metrics_mod.process_exited(child)
         status = status or os.waitstatus_to_exitcode(code)
     return status

@@ -23,9 +23,11 @@ from google.protobuf.message import DecodeError, Message
 
 from doichieu import vocabulary
 from doichieu.v1 import verifier_pb2 as pb
+from doichieu.verifier import audit as audit_mod
 from doichieu.verifier import ledger as ledger_mod
 from doichieu.verifier import progress as progress_mod
 from doichieu.verifier.admission import StreamAdmission, StreamIdleError, StreamLimits, peer_address
+from doichieu.verifier.at_rest import kept_verification
 from doichieu.verifier.budget import (
     DEFAULT_STREAM_MEMORY_BUDGET,
     DEFAULT_STREAM_MEMORY_PER_STREAM,
@@ -33,6 +35,8 @@ from doichieu.verifier.budget import (
     StreamHold,
 )
 from doichieu.verifier.engine_adapter import WirePath
+from doichieu.verifier.metrics import Metrics
+from doichieu.verifier.observe import observed
 from doichieu.verifier.status import DeadlinePassedError, with_error_status
 from doichieu.verifier.tls import peer_site
 from doichieu.verifier.validation import FIELD_CAPS, BadRequestError, progress_violations, submit_violations
@@ -168,10 +172,19 @@ class ServiceOptions:
 
 
 class VerifierService:
-    def __init__(self, engine: Engine, ledger: ledger_mod.Ledger, options: ServiceOptions) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        ledger: ledger_mod.Ledger,
+        options: ServiceOptions,
+        audit: audit_mod.AuditTrail | None = None,
+        metrics: Metrics | None = None,
+    ) -> None:
         self.engine = engine
         self.ledger = ledger
         self.options = options
+        self.audit = audit
+        self.metrics = metrics
         self.streams = StreamAdmission(options.streams)
         self.budget = StreamBudget(options.stream_memory_budget, options.stream_memory_per_stream)
         self._checking = asyncio.Semaphore(STREAM_CHECKS_AT_ONCE)
@@ -205,9 +218,14 @@ class VerifierService:
         """Verify on raw bytes: the compiled index decodes, checks the input
         (refusing it field by field), verifies and encodes the answer."""
         self._check_deadline(context)
-        return self.engine.wire.verify_request_bytes(
+        answer = self.engine.wire.verify_request_bytes(
             request, FIELD_CAPS, full_disclosure=self._full_disclosure(context)
         )
+        if self.audit is not None:
+            self.audit.looked_up(
+                audit_mod.caller_of(context, self.options.require_client_site), (request,), (answer,), stream=False
+            )
+        return answer
 
     def _verification(self, member: pb.MemberRecord, full_disclosure: bool) -> pb.Verification:
         """Verify's answer for Submit, from the same wire path."""
@@ -266,7 +284,7 @@ class VerifierService:
                 site_id=site,
             )
             if verification is not None:
-                response.verification.CopyFrom(verification)
+                response.verification.CopyFrom(kept_verification(verification))
             prior = decision.prior
             if prior is not None:
                 response.prior_submission.CopyFrom(
@@ -284,10 +302,23 @@ class VerifierService:
             return response.SerializeToString()
 
         pending = asyncio.wrap_future(self.ledger.submit(intake, render))
+        # The audit entry commits beside the ledger's write; the answer waits for both.
+        audited = None
+        if self.audit is not None:
+            caller = audit_mod.caller_of(context, self.options.require_client_site)
+            audited = asyncio.wrap_future(
+                self.audit.submitted(caller, member, site, request.machine_id, intake.verdict)
+            )
         # If the caller gives up, the write still completes; its retry gets the
         # stored answer.
         stored = await asyncio.shield(pending)
-        return pb.SubmitResponse.FromString(stored.response)
+        if audited is not None:
+            await asyncio.shield(audited)
+        answer = pb.SubmitResponse.FromString(stored.response)
+        if verification is not None:
+            # The ledger keeps no population values; the caller gets this call's full verification.
+            answer.verification.CopyFrom(verification)
+        return answer
 
     async def VerifyStream(
         self, request_iterator: AsyncIterator[bytes], context: grpc.aio.ServicerContext[bytes, bytes]
@@ -316,9 +347,14 @@ class VerifierService:
                             self.options.max_chunk,
                             full_disclosure=full_disclosure,
                         )
+                    if self.audit is not None:
+                        caller = audit_mod.caller_of(context, self.options.require_client_site)
+                        self.audit.looked_up(caller, batch, responses, stream=True)
                     hold.give(sum(map(len, batch)))
                     del batch
                     hold.take(sum(map(len, responses)))
+                    if self.audit is not None:
+                        await self.audit.wait_for_room()
                     for response in responses:
                         yield response
                         hold.give(len(response))
@@ -437,6 +473,6 @@ def add_verifier(service: VerifierService, server: grpc.aio.Server) -> None:
             response_serializer=pb.GetProgressResponse.SerializeToString,
         ),
     }
-    handlers = {name: with_error_status(handler) for name, handler in handlers.items()}
+    handlers = {name: observed(name, with_error_status(handler), service.metrics) for name, handler in handlers.items()}
     server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE_NAME, handlers),))
     server.add_registered_method_handlers(SERVICE_NAME, handlers)

@@ -16,6 +16,7 @@ from grpc_status import rpc_status
 from doichieu.errors import DoichieuError, InvalidInputError
 from doichieu.verifier import ledger as ledger_mod
 from doichieu.verifier.admission import StreamIdleError, StreamRefusedError
+from doichieu.verifier.logs import current_request_id
 from doichieu.verifier.tls import SiteIdentityError
 
 log = logging.getLogger("doichieu.verifier")
@@ -98,7 +99,8 @@ def _status_for(exc: BaseException) -> grpc.Status:
         return _rich_status(grpc.StatusCode.PERMISSION_DENIED, code_pb2.PERMISSION_DENIED, str(exc))
     if isinstance(exc, DoichieuError):
         return _rich_status(grpc.StatusCode.FAILED_PRECONDITION, code_pb2.FAILED_PRECONDITION, str(exc))
-    reference = uuid.uuid4().hex[:12]
+    # The call's request ID, so the client's reference finds the server's log lines of the call.
+    reference = current_request_id() or uuid.uuid4().hex[:12]
     # The traceback may quote a record, so it stays at debug level.
     log.error("unexpected %s (reference %s)", type(exc).__name__, reference)
     log.debug("unexpected error %s", reference, exc_info=exc)

@@ -31,7 +31,7 @@ from doichieu.errors import CataloguedError
 from doichieu.progress_server import Exposure, PageCache, build_app, page_computation, serve_in_thread
 from doichieu.report import external_references
 from doichieu.simulate import SimulationConfig, run
-from doichieu.verifier.ledger import LedgerError
+from doichieu.verifier.ledger import LedgerOpenError
 from doichieu.verifier.ledger_view import open_ledger_view
 from grpc_harness import InProcessServer, generated_province, make_engine, make_pki
 
@@ -204,7 +204,19 @@ def test_the_view_cannot_write(campaign: Campaign, tmp_path: Path) -> None:
     with pytest.raises(CataloguedError):
         open_ledger_view(f"sqlite:///{tmp_path / 'none.db'}")
     assert not (tmp_path / "none.db").exists()
-    assert issubclass(LedgerError, Exception)
+    # A file that is not a ledger: refused when the view opens, in the user's language, unchanged.
+    sheet = tmp_path / "danh_sach.csv"
+    sheet.write_text("member_id,ward\nM1,Phường A\n", encoding="utf-8")
+    other = tmp_path / "other.db"
+    made = sqlite3.connect(other)
+    made.execute("CREATE TABLE t (x)")
+    made.commit()
+    made.close()
+    for path in (sheet, other):
+        before = path.read_bytes()
+        with pytest.raises(LedgerOpenError) as refused:
+            open_ledger_view(f"sqlite:///{path}")
+        assert str(path) in str(refused.value) and path.read_bytes() == before
 
 
 def test_renders_in_headless_chromium_with_the_network_off(campaign: Campaign, tmp_path: Path) -> None:
@@ -311,6 +323,11 @@ def test_beyond_loopback_it_does_not_start_unprotected(
     assert main(["progress-page", "--ledger", campaign.ledger, "--token-file", str(empty)]) == 2
     assert main(["progress-page", "--ledger", f"sqlite:///{tmp_path / 'absent.db'}"]) == 2
     assert "absent.db" in capsys.readouterr().err
+    not_a_ledger = tmp_path / "notes.txt"
+    not_a_ledger.write_text("không phải sổ tiếp nhận\n", encoding="utf-8")
+    assert main(["progress-page", "--ledger", str(not_a_ledger)]) == 2
+    said = capsys.readouterr().err
+    assert "notes.txt" in said and "Traceback" not in said and len(said.strip().splitlines()) == 1
 
 
 def test_the_cache_recomputes_once_for_many_viewers() -> None:

@@ -161,12 +161,8 @@ def late_wards(wards: Iterable[pb.ProgressCounts], deadline: datetime | None) ->
     return missing, not_started
 
 
-_VERDICT_MARKUP = {
-    "done": ("green", "progress.done"),
-    "not_started": ("yellow", "progress.not_started"),
-    "on_track": ("green", "progress.on_track"),
-    "will_miss": ("bold red", "progress.will_miss"),
-}
+#: A ward's place against the deadline (``standing``) as the terminal colours it; its words are ``progress.<place>``.
+_VERDICT_STYLE = {"done": "green", "not_started": "yellow", "on_track": "green", "will_miss": "bold red"}
 
 
 def _verdict(projected: datetime | None, deadline: datetime | None, remaining: int, started: bool) -> str:
@@ -175,8 +171,8 @@ def _verdict(projected: datetime | None, deadline: datetime | None, remaining: i
         return "—"
     if place == "no_deadline":
         return ""
-    style, key = _VERDICT_MARKUP[place]
-    return f"[{style}]{text(key)}[/{style}]"
+    style = _VERDICT_STYLE[place]
+    return f"[{style}]{text(f'progress.{place}')}[/{style}]"
 
 
 def _counts_columns(table: Table) -> None:

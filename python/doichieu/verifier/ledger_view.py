@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlparse
 
 from doichieu.errors import CataloguedError
-from doichieu.verifier.ledger import OUTCOME_RECORDED, LedgerError, ProgressRow, _progress_sql
+from doichieu.verifier.ledger import OUTCOME_RECORDED, LedgerOpenError, ProgressRow, _progress_sql
 
 _DAY_US = 86_400_000_000
 
@@ -56,6 +56,12 @@ class SqliteLedgerView:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        try:
+            # A file that is not a ledger (another database, a spreadsheet) stops the start here.
+            self._conn().execute("SELECT 1 FROM submissions LIMIT 1").fetchall()
+        except sqlite3.Error as exc:
+            self.close()
+            raise LedgerOpenError("value.ledger_sqlite", path=self.path, reason=exc) from exc
 
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -66,7 +72,7 @@ class SqliteLedgerView:
                 )
                 conn.execute("PRAGMA query_only=1")
             except sqlite3.Error as exc:
-                raise LedgerError(f"cannot open the SQLite ledger {self.path} read-only: {exc}") from exc
+                raise LedgerOpenError("value.ledger_sqlite", path=self.path, reason=exc) from exc
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
@@ -102,7 +108,7 @@ class PostgresLedgerView:
                 self.dsn, autocommit=True, options="-c default_transaction_read_only=on -c statement_timeout=10000"
             )
         except self._psycopg.Error as exc:
-            raise LedgerError(f"cannot open the PostgreSQL ledger read-only: {exc}") from exc
+            raise LedgerOpenError("value.ledger_postgresql", reason=exc) from exc
 
     def _query(self, sql: str, params: list[Any]) -> list[Any]:
         with self._lock:

@@ -638,3 +638,62 @@ def test_the_web_framework_is_pinned_and_installed_at_its_pin() -> None:
         (pin,) = [d for d in dependencies if re.match(rf"{name}\b", d)]
         assert re.fullmatch(rf"{name}==\d+(\.\d+)+", pin), pin
         assert metadata.version(name) == pin.split("==")[1], f"{name}: `make dev` installs {pin}"
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DOICHIEU_TEST_POSTGRES_DSN"),
+    reason="DOICHIEU_TEST_POSTGRES_DSN is not set: no PostgreSQL server (.ci/run starts one; see .ci/postgres.sh)",
+)
+def test_on_a_postgresql_ledger_the_page_reads_what_the_verifier_counts_and_cannot_write() -> None:
+    import uuid
+
+    import psycopg
+
+    from doichieu.verifier import ledger as ledger_mod
+
+    dsn = os.environ["DOICHIEU_TEST_POSTGRES_DSN"]
+    name = f"doichieu_page_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    database = f"{dsn.rpartition('/')[0]}/{name}"
+    try:
+        writer = ledger_mod.PostgresLedger(database)
+        try:
+            for k in range(40):
+                sid = f"sub-{k}"
+                writer.submit(
+                    ledger_mod.Intake(
+                        sid,
+                        f"M{k % 30}",
+                        f"site-{k % 2}",
+                        f"m{k % 3}",
+                        "o1",
+                        f"Phường {k % 4}",
+                        "Chi bộ 1",
+                        ledger_mod.now_us() - (k % 3) * 86_400_000_000,
+                        "accept" if k % 5 else "review",
+                        "",
+                        "" if k % 5 else "DOB_MISMATCH",
+                        ledger_mod.fingerprint(sid.encode()),
+                    ),  # fmt: skip
+                    lambda decision: b"\0",
+                ).result(timeout=60)
+            view = open_ledger_view(database)
+            try:
+                for ward in (None, "Phường 1"):
+                    assert sorted(map(repr, view.progress_rows(ward, 0))) == sorted(
+                        map(repr, writer.progress_rows(ward, 0))
+                    )
+                daily = view.daily_intakes(7 * 3600 * 1_000_000)
+                current = [r for r in writer.progress_rows(None, 0) if r.outcome == "recorded"]
+                assert sum(d.accepted + d.blocked for d in daily) == sum(r.count for r in current) == 30
+                with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+                    view._query("DELETE FROM submissions", [])  # type: ignore[union-attr]
+                assert writer.count() == 40
+            finally:
+                view.close()
+        finally:
+            writer.close()
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import http.client
 import os
 import re
@@ -697,3 +698,25 @@ def test_on_a_postgresql_ledger_the_page_reads_what_the_verifier_counts_and_cann
     finally:
         with psycopg.connect(dsn, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_the_blocking_codes_are_explained_in_the_page_language(campaign: Campaign) -> None:
+    from doichieu.progress_cli import _moment, fetch
+    from doichieu.vocabulary import CODE_TERMS
+
+    # The verifier's own count (GetProgress) for the same moment.
+    report = fetch(campaign.target, as_of=_moment(campaign.as_of, "--as-of"))
+    expected = sorted(report.total.blocked_by_code.items(), key=lambda kv: (-kv[1], kv[0]))
+    assert expected, "members are blocked in this campaign"
+    for lang in ("vi", "en"):
+        messages.set_language(lang)
+        page = page_computation(_page_args(campaign))()
+        table = re.search(r'<table class="summary" id="codes">(.*?)</table>', page, re.S)
+        assert table
+        shown = re.findall(
+            r'<tr data-code="(\w+)"><th>\w+</th><td>([^<]*)</td><td class="n">([\d,]+)</td></tr>', table.group(1)
+        )
+        assert [(code, int(count.replace(",", ""))) for code, _, count in shown] == expected
+        for code, title, _ in shown:
+            term = CODE_TERMS[code]
+            assert html.unescape(title) == (term.title_en if lang == "en" else term.title_vi), code

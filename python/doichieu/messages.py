@@ -1283,6 +1283,10 @@ _PAGE: Final = {
         "{recompute} s.",
     ),
     "page.summary": Message("Tổng quan", "Overview"),
+    "page.codes_title": Message(
+        "Vì sao bị chặn: các mã phát hiện (số đảng viên có mã)",
+        "Why members are blocked: the finding codes (members with each)",
+    ),
     "page.today": Message("Tốc độ hôm nay", "Today's pace"),
     "page.today_intakes": Message("lượt tiếp nhận hôm nay", "intakes today"),
     "page.today_machines": Message("máy có lượt hôm nay", "machines at work today"),

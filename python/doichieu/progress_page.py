@@ -155,6 +155,21 @@ def _share(value: float) -> str:
     return f"{100 * value:.0f}%"
 
 
+def blocking_codes(report: pb.GetProgressResponse) -> list[dict[str, str]]:
+    """The finding codes holding members back, most frequent first, each with its title from the
+    engine's vocabulary in the page's language: the summary and the tables give codes, as
+    ``doichieu progress`` does; the committee reads what they mean here."""
+    from doichieu.vocabulary import CODE_TERMS
+
+    english = language() == "en"
+    rows = []
+    for code, count in sorted(report.total.blocked_by_code.items(), key=lambda kv: (-kv[1], kv[0])):
+        term = CODE_TERMS.get(code)
+        title = "" if term is None else term.title_en if english else term.title_vi
+        rows.append({"code": code, "title": title, "count": f"{count:,}"})
+    return rows
+
+
 def build_context(figures: Figures, settings: PageSettings) -> dict[str, Any]:
     report = figures.report
     deadline = settings.deadline
@@ -175,6 +190,7 @@ def build_context(figures: Figures, settings: PageSettings) -> dict[str, Any]:
         "refresh": settings.refresh_seconds,
         "summary": progress_cli.summary_rows(report, deadline),
         "on_track": progress_cli.campaign_on_track(report, deadline),
+        "codes": blocking_codes(report),
         "counts_columns": ("required", "done", "excluded", "blocked", "remaining", "handled"),
         "wards": wards,
         "standing_text": _standing_text,

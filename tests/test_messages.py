@@ -33,6 +33,7 @@ COMMANDS = (
     "revalidate",
     "worklists",
     "progress",
+    "progress-page",
     "simulate",
     "demo",
 )

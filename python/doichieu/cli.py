@@ -176,6 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_progress_arguments(_command(sub, "progress", common))
 
+    from doichieu.progress_server import add_page_arguments
+
+    add_page_arguments(_command(sub, "progress-page", common))
+
     from doichieu.simulate import add_simulate_arguments
 
     add_simulate_arguments(_command(sub, "simulate", common))

@@ -1211,6 +1211,107 @@ ARGPARSE_MESSAGES: Final = MappingProxyType(
 )
 
 
+#: The live progress page (``doichieu progress-page``): its options, what it shows, why it refuses.
+_PAGE: Final = {
+    "progress-page.help": Message(
+        "trang tiến độ trực tiếp cho ban chỉ đạo, đọc sổ tiếp nhận (chỉ đọc), tự làm mới",
+        "a live progress page for the steering committee, read from the intake ledger (read-only), refreshing itself",
+    ),
+    "progress-page.epilog": Message(
+        "Ví dụ:\n"
+        "  doichieu progress-page --ledger sqlite:///so-tiep-nhan.db --roster danh_sach.xlsx --deadline 2025-10-15\n"
+        "  doichieu progress-page --ledger postgresql://… --roster danh_sach.xlsx --host 0.0.0.0 --token-file ma.txt\n"
+        "\nMặc định chỉ nghe trên 127.0.0.1. Mở ra mạng cần --token-file (Authorization: Bearer, hoặc mở một lần "
+        "/?token=… để trình duyệt nhớ) hoặc TLS hai chiều (--tls-cert, --tls-key, --client-ca).\n"
+        "Chỉ có số đếm: không có họ tên hay số định danh nào.",
+        "Examples:\n"
+        "  doichieu progress-page --ledger sqlite:///intake-ledger.db --roster roster.xlsx --deadline 2025-10-15\n"
+        "  doichieu progress-page --ledger postgresql://… --roster roster.xlsx --host 0.0.0.0 --token-file token.txt\n"
+        "\nListens on 127.0.0.1 only by default. Beyond loopback it needs --token-file (Authorization: Bearer, or open "
+        "/?token=… once and the browser keeps it) or mutual TLS (--tls-cert, --tls-key, --client-ca).\n"
+        "Counts only: no name or ID number.",
+    ),
+    "page.ledger": Message(
+        "sổ tiếp nhận của máy chủ đối chiếu: sqlite:///duong_dan.db (mặc định ./doichieu-ledger.db) hoặc postgresql://…",
+        "the verifier's intake ledger: sqlite:///path.db (default ./doichieu-ledger.db) or postgresql://…",
+    ),
+    "page.roster": Message(
+        "danh sách phải tiếp nhận (như --roster của serve): cho số phải tiếp nhận và số còn lại",
+        "the required list (serve's --roster): gives the required and remaining counts",
+    ),
+    "page.port": Message("cổng (mặc định 8050; 0: chọn một cổng trống)", "port (default 8050; 0 picks a free one)"),
+    "page.token_file": Message(
+        "tệp chứa mã truy cập (dòng đầu): người xem phải gửi mã này",
+        "file holding the access token (first line): viewers must present it",
+    ),
+    "page.refresh": Message(
+        "trình duyệt tải lại trang sau ngần này giây (mặc định {default})",
+        "the browser reloads the page after this many seconds (default {default})",
+    ),
+    "page.recompute": Message(
+        "số liệu được tính lại từ sổ nhiều nhất một lần trong ngần này giây (mặc định {default})",
+        "the figures are recomputed from the ledger at most once in this many seconds (default {default})",
+    ),
+    "page.listening": Message("Trang tiến độ: {url}", "Progress page: {url}"),
+    "page.unprotected": Message(
+        "Không khởi động: {host} không phải địa chỉ loopback, trang sẽ mở cho cả mạng. Dùng --token-file, "
+        "hoặc TLS hai chiều (--tls-cert, --tls-key và --client-ca).",
+        "Not starting: {host} is not a loopback address, and the page would be open to the network. Use "
+        "--token-file, or mutual TLS (--tls-cert, --tls-key and --client-ca).",
+    ),
+    "page.tls_pair": Message(
+        "--tls-cert và --tls-key đi cùng nhau; --client-ca cần cả hai",
+        "--tls-cert and --tls-key go together; --client-ca needs both",
+    ),
+    "page.token_empty": Message(
+        "--token-file: {path} không có mã (dòng đầu trống)", "--token-file: {path} holds no token (first line empty)"
+    ),
+    "page.ledger_missing": Message(
+        "không có sổ tiếp nhận {path}: hãy chạy máy chủ đối chiếu trước, hoặc chỉ đúng --ledger",
+        "no intake ledger at {path}: start the verifier first, or point --ledger at it",
+    ),
+    "page.refused": Message(
+        "Cần mã truy cập: gửi Authorization: Bearer <mã>, hoặc mở /?token=<mã> một lần.",
+        "An access token is required: send Authorization: Bearer <token>, or open /?token=<token> once.",
+    ),
+    "page.wrong_host": Message(
+        "Trang này chỉ mở trên chính máy chủ: http://127.0.0.1:<cổng>/ (hoặc qua đường hầm SSH).",
+        "This page opens only on the server itself: http://127.0.0.1:<port>/ (or through an SSH tunnel).",
+    ),
+    "page.unavailable": Message(
+        "Chưa đọc được sổ tiếp nhận; trang sẽ có khi đọc được. Thử lại sau ít giây.",
+        "The intake ledger could not be read yet; the page comes once it can. Try again in a few seconds.",
+    ),
+    "page.refreshes": Message(
+        "Trang tự làm mới mỗi {refresh} giây; số liệu tính lại nhiều nhất {recompute} giây một lần, từ sổ tiếp nhận.",
+        "The page refreshes itself every {refresh} s; the figures are recomputed from the ledger at most every "
+        "{recompute} s.",
+    ),
+    "page.summary": Message("Tổng quan", "Overview"),
+    "page.codes_title": Message(
+        "Vì sao bị chặn: các mã phát hiện (số đảng viên có mã)",
+        "Why members are blocked: the finding codes (members with each)",
+    ),
+    "page.today": Message("Tốc độ hôm nay", "Today's pace"),
+    "page.today_intakes": Message("lượt tiếp nhận hôm nay", "intakes today"),
+    "page.today_machines": Message("máy có lượt hôm nay", "machines at work today"),
+    "page.today_per_machine": Message("mỗi máy hôm nay", "per machine today"),
+    "page.today_expected": Message("chỉ tiêu tới giờ này ({share} ca)", "target by this time ({share} of the shift)"),
+    "page.today_vs": Message("so với chỉ tiêu tới giờ này", "against the target by this time"),
+    "page.deadline_title": Message("Dự báo so với hạn chót", "Projection against the deadline"),
+    "page.no_deadline": Message(
+        "Chưa đặt hạn chót (--deadline): không đánh giá kịp hay trễ.",
+        "No deadline set (--deadline): nothing is judged on track or late.",
+    ),
+    "page.daily_title": Message("Lượt tiếp nhận mỗi ngày", "Intakes per day"),
+    "page.daily_accepted": Message("chấp nhận", "accepted"),
+    "page.daily_blocked": Message("bị chặn", "blocked"),
+    "page.daily_target": Message("chỉ tiêu: {machines} máy × {per_day}", "target: {machines} machines × {per_day}"),
+    "page.daily_axis": Message("lượt tiếp nhận", "intakes"),
+    "page.daily_none": Message("Chưa có lượt tiếp nhận nào.", "No intake yet."),
+}
+
+
 def _merged(*parts: Mapping[str, Message]) -> MappingProxyType[str, Message]:
     merged: dict[str, Message] = {}
     for part in parts:
@@ -1345,7 +1446,7 @@ _CAMPAIGN: Final = {
 }
 
 
-MESSAGES: Final = _merged(_HELP, _OUTPUT, _ERRORS, _READING, _REPORT, _WORKLIST, _CAMPAIGN)
+MESSAGES: Final = _merged(_HELP, _OUTPUT, _ERRORS, _READING, _REPORT, _WORKLIST, _PAGE, _CAMPAIGN)
 
 _language = ["vi"]
 

@@ -80,3 +80,19 @@ def test_findings_without_a_member_id_are_not_followed() -> None:
         }
     )
     assert acting(findings)[KEY].to_list() == ["DV1\x1fGENDER_MISMATCH\x1fgender"]
+
+
+def test_the_chart_of_a_long_campaign_labels_a_few_runs_by_day() -> None:
+    from doichieu.campaign.section import LABELLED_RUNS, _chart
+
+    short = str(_chart([(f"{i}\n12-{i + 1:02d} 08:00", 500 - i) for i in range(1, 4)]))
+    assert all(f"12-{i + 1:02d} 08:00" in short for i in range(1, 4))
+    # Sixty daily runs: the last and every eighth before it, by day, none by time of day.
+    days = [(f"{i}\n{(i - 1) // 30 + 1:02d}-{(i - 1) % 30 + 1:02d} 08:00", 19_000 - 250 * i) for i in range(1, 61)]
+    long = str(_chart(days))
+    step = -(-60 // LABELLED_RUNS)
+    labelled = [i for i in range(1, 61) if (60 - i) % step == 0]
+    assert len(labelled) <= LABELLED_RUNS and labelled[-1] == 60
+    assert "08:00" not in long
+    assert all(days[i - 1][0].split("\n")[1][:5] in long for i in labelled)
+    assert days[0][0].split("\n")[1][:5] not in long  # run 1 is drawn, not labelled

@@ -4,6 +4,7 @@ run), and the open findings run by run."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
@@ -69,10 +70,12 @@ def compare_runs(
 
 def history(store: CampaignStore | None, previous: str | Path | None, changes: Changes) -> list[tuple[str, int]]:
     """Open findings run by run, this run last: the campaign's runs (labelled by
-    their number and start, UTC) or else the previous folder's and this one."""
+    their number, and the day and time they were kept, UTC) or else the
+    previous folder's and this one."""
     open_now = changes.table.height - changes.count("resolved")
     if store is not None:
-        points = [(f"{r.seq}: {r.started_at[:16].replace('T', ' ')}", r.open_findings) for r in store.runs()]
-        return [*points, (f"{len(points) + 1}", open_now)]
+        points = [(f"{r.seq}\n{r.started_at[5:16].replace('T', ' ')}", r.open_findings) for r in store.runs()]
+        now = datetime.now(UTC).isoformat(timespec="minutes")
+        return [*points, (f"{len(points) + 1}\n{now[5:16].replace('T', ' ')}", open_now)]
     label = Path(previous).name if previous is not None else ""
     return [(label, changes.before), ("→", open_now)]

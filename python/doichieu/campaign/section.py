@@ -15,6 +15,8 @@ __all__ = ["STATUS_TITLES", "campaign_section"]
 STATUS_TITLES: Final[dict[str, tuple[str, str]]] = {
     s: (text_in("vi", f"campaign.status.{s}"), text_in("en", f"campaign.status.{s}")) for s in CHANGE_STATUSES
 }
+#: The runs the chart labels at most (the rest are drawn, unlabelled).
+LABELLED_RUNS: Final = 8
 #: The marked-done-but-still-found findings listed on the page (all are in changes.csv).
 DONE_STILL_FOUND_SHOWN: Final = 200
 
@@ -29,10 +31,16 @@ def _chart(history: list[tuple[str, int]]) -> Any:
     axes = figure.add_subplot()
     positions = list(range(len(history)))
     values = [count for _, count in history]
-    axes.plot(positions, values, marker="o", color="#1565c0")
-    for x, y in zip(positions, values, strict=True):
+    axes.plot(positions, values, marker="o" if len(history) <= 31 else None, color="#1565c0")
+    # A long campaign (a run a day for weeks) labels about LABELLED_RUNS of its runs, the last always.
+    step = max(1, -(-len(history) // LABELLED_RUNS))
+    shown = [x for x in positions if (len(history) - 1 - x) % step == 0]
+    for x in shown:
+        y = values[x]
         axes.annotate(_number(y), (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=TICK_FONT)
-    axes.set_xticks(positions, labels=[label for label, _ in history])
+    # Labels a few runs apart say the day only (the time of day would run into the next label).
+    labels = [history[x][0] if step == 1 else history[x][0].split(" ")[0] for x in shown]
+    axes.set_xticks(shown, labels=labels, fontsize=TICK_FONT)
     axes.set_ylim(bottom=0, top=max(values, default=0) * 1.2 + 1)
     axes.set_xlabel(
         f"{text_in('vi', 'campaign.chart_axis')} / {text_in('en', 'campaign.chart_axis')}", fontsize=LABEL_FONT

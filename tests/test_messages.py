@@ -31,6 +31,7 @@ COMMANDS = (
     "audit",
     "generate",
     "revalidate",
+    "worklists",
     "progress",
     "progress-page",
     "simulate",

@@ -276,11 +276,13 @@ _HELP: Final = {
         "Ví dụ:\n"
         "  doichieu revalidate --roster dang_vien.xlsx --population dan_cu.parquet --out ket_qua\n"
         "  doichieu revalidate --roster dang_vien.csv --population dan_cu.csv --out ket_qua "
-        "--as-of 2025-09-01 --ignore-unknown-columns",
+        "--as-of 2025-09-01 --ignore-unknown-columns\n"
+        "  doichieu revalidate --roster dang_vien.xlsx --population dan_cu.csv --campaign chien_dich",
         "Examples:\n"
         "  doichieu revalidate --roster dang_vien.xlsx --population dan_cu.parquet --out results\n"
         "  doichieu revalidate --roster dang_vien.csv --population dan_cu.csv --out results "
-        "--as-of 2025-09-01 --ignore-unknown-columns",
+        "--as-of 2025-09-01 --ignore-unknown-columns\n"
+        "  doichieu revalidate --roster dang_vien.xlsx --population dan_cu.csv --campaign campaign",
     ),
     "revalidate.roster": Message(
         "danh sách đảng viên (CSV UTF-8, .xlsx hoặc .parquet)", "party roster (CSV UTF-8, .xlsx or .parquet)"
@@ -1155,6 +1157,9 @@ _WORKLIST: Final = {
     "worklist.sheet.info": Message("Thông tin", "About this list"),
     "worklist.info.owner": Message("Danh sách việc cho", "Work list for"),
     "worklist.info.rows": Message("Số dòng", "Rows"),
+    # A campaign's stamp on its lists (doichieu.campaign): which campaign and run they come from.
+    "worklist.info.campaign": Message("Chiến dịch", "Campaign"),
+    "worklist.info.run": Message("Lần chạy", "Run"),
 }
 
 
@@ -1317,7 +1322,131 @@ def _merged(*parts: Mapping[str, Message]) -> MappingProxyType[str, Message]:
     return MappingProxyType(merged)
 
 
-MESSAGES: Final = _merged(_HELP, _OUTPUT, _ERRORS, _READING, _REPORT, _WORKLIST, _PAGE)
+#: The campaign loop (``doichieu.campaign``): the changes since the previous run
+#: and the work lists officers return.
+_CAMPAIGN: Final = {
+    "revalidate.previous": Message(
+        "thư mục kết quả của lần chạy trước: ghi thêm changes.csv (phát hiện mới, đã hết, vẫn còn)",
+        "a previous run's output folder: also write changes.csv (new, resolved and still open findings)",
+    ),
+    "revalidate.campaign": Message(
+        "thư mục chiến dịch (hoặc cơ sở dữ liệu postgresql://…): giữ từng lần chạy và trạng thái (đánh dấu, ghi chú"
+        " của cán bộ), so với lần chạy trước; khi không có --out, kết quả ghi vào thư mục chiến dịch",
+        "a campaign folder (or postgresql://… database): keeps each run and the state (officers' marks and notes),"
+        " compares with the run before; without --out the outputs go into the campaign folder",
+    ),
+    "revalidate.changes": Message(
+        "So với lần chạy trước: {new} mới, {resolved} đã hết, {open} vẫn còn, {done_still_found} báo đã xử lý nhưng vẫn còn",
+        "Since the previous run: {new} new, {resolved} resolved, {open} still open,"
+        " {done_still_found} marked done but still found",
+    ),
+    "worklists.help": Message(
+        "nhận lại danh sách việc cán bộ gửi về: cột Đã xử lý và Ghi chú vào trạng thái chiến dịch",
+        "take back the work lists officers return: their Done and Note columns into the campaign state",
+    ),
+    "worklists.epilog": Message(
+        "Ví dụ:\n  doichieu worklists import --campaign chien_dich worklist_police.xlsx worklist_party_board.xlsx",
+        "Examples:\n  doichieu worklists import --campaign campaign worklist_police.xlsx worklist_party_board.xlsx",
+    ),
+    "worklists.action": Message("việc cần làm: import (nhận lại)", "what to do: import"),
+    "worklists.files": Message("các tệp danh sách việc gửi về (.xlsx)", "the returned work lists (.xlsx)"),
+    "worklists.campaign": Message(
+        "thư mục chiến dịch (hoặc cơ sở dữ liệu postgresql://…) có các lần chạy đã tạo ra các danh sách này",
+        "the campaign folder (or postgresql://… database) whose runs wrote these lists",
+    ),
+    "worklists.imported": Message(
+        "{file}: đã đọc {rows} dòng, nhận {taken} dòng", "{file}: read {rows} rows, took {taken}"
+    ),
+    "worklists.already": Message(
+        "{file}: tệp này đã được nhận trước đó, không thay đổi gì",
+        "{file}: this file was imported before, nothing changed",
+    ),
+    "worklists.unmatched_head": Message(
+        "{count} dòng có đánh dấu hoặc ghi chú không khớp với phát hiện nào của lần chạy gần nhất (không nhận):",
+        "{count} rows with a mark or note match no finding of the latest run (not taken):",
+    ),
+    "worklists.unmatched_row": Message(
+        "  {file}, trang {sheet}, dòng {row}: {reason}", "  {file}, sheet {sheet}, row {row}: {reason}"
+    ),
+    "worklists.unmatched_more": Message("  … và {count} dòng nữa", "  … and {count} more"),
+    "worklists.reason.resolved": Message(
+        "phát hiện này không còn trong lần chạy gần nhất", "this finding is no longer found by the latest run"
+    ),
+    "worklists.reason.member_unknown": Message(
+        "mã đảng viên không có trong danh sách đã gửi (bị sửa tay?)",
+        "the member ID is not on the list that was sent (edited by hand?)",
+    ),
+    "worklists.reason.finding_unknown": Message(
+        "đảng viên không có phát hiện này trong danh sách đã gửi",
+        "the member has no such finding on the list that was sent",
+    ),
+    "worklists.unreadable": Message(
+        "{file} không đọc được như một danh sách việc .xlsx ({error}); hãy gửi lại tệp do doichieu tạo",
+        "{file} cannot be read as an .xlsx work list ({error}); send back the file doichieu wrote",
+    ),
+    "worklists.not_a_worklist": Message(
+        "{file} không phải danh sách việc của doichieu (không có trang Thông tin hoặc các cột Mã đảng viên, Mã phát hiện,"
+        " Trường dữ liệu)",
+        "{file} is not a doichieu work list (no information sheet, or no member ID, finding code and field columns)",
+    ),
+    "worklists.no_stamp": Message(
+        "{file} không mang mã chiến dịch: danh sách này không do một lần chạy có --campaign tạo ra",
+        "{file} carries no campaign stamp: it was not written by a run with --campaign",
+    ),
+    "worklists.other_campaign": Message(
+        "{file} thuộc một chiến dịch khác (tỉnh khác hoặc thư mục chiến dịch khác); không nhận",
+        "{file} belongs to another campaign (another province or campaign folder); refused",
+    ),
+    "worklists.unknown_run": Message(
+        "{file} ghi lần chạy {run}, lần chạy này không có trong thư mục chiến dịch",
+        "{file} names run {run}, which this campaign folder does not hold",
+    ),
+    "campaign.no_state": Message(
+        "{folder} không phải thư mục chiến dịch (không có campaign.sqlite) hay cơ sở dữ liệu chiến dịch;"
+        " lần chạy đầu tiên (doichieu revalidate --campaign) tạo ra nó",
+        "{folder} is not a campaign folder (no campaign.sqlite) or campaign database;"
+        " the first run (doichieu revalidate --campaign) creates it",
+    ),
+    "campaign.no_runs": Message(
+        "thư mục chiến dịch {folder} chưa có lần chạy nào", "the campaign folder {folder} holds no run yet"
+    ),
+    "campaign.not_a_state": Message(
+        "{path} không đọc được như trạng thái chiến dịch ({error})",
+        "{path} cannot be read as a campaign state ({error})",
+    ),
+    "campaign.newer_state": Message(
+        "{path} do một phiên bản doichieu mới hơn ghi (lược đồ {found}, bản này biết đến {known}); hãy nâng cấp doichieu",
+        "{path} was written by a newer doichieu (schema {found}, this one knows up to {known}); upgrade doichieu",
+    ),
+    "campaign.no_out": Message(
+        "cần --out, hoặc --campaign là một thư mục, để biết ghi kết quả vào đâu",
+        "--out, or --campaign naming a folder, is needed to know where to write",
+    ),
+    "campaign.no_previous": Message(
+        "{folder} không phải thư mục kết quả của một lần chạy revalidate (không có findings.csv)",
+        "{folder} is not the output folder of a revalidate run (no findings.csv)",
+    ),
+    "campaign.busy": Message(
+        "chiến dịch {where} đang được ghi bởi {holder}; hãy chạy lại khi việc đó xong (không có gì thay đổi)",
+        "the campaign {where} is being written by {holder}; run this again once that is finished (nothing changed)",
+    ),
+    "campaign.migration_failed": Message(
+        "không nâng được trạng thái chiến dịch {path} từ lược đồ {found} ({error}); trạng thái vẫn như cũ,"
+        " một bản sao nằm cạnh nó",
+        "the campaign state {path} could not be upgraded from schema {found} ({error}); it is as it was,"
+        " with a copy beside it",
+    ),
+    # The change statuses as the report's campaign section names them.
+    "campaign.status.new": Message("Mới", "New"),
+    "campaign.status.resolved": Message("Đã hết", "Resolved"),
+    "campaign.status.open": Message("Vẫn còn", "Still open"),
+    "campaign.status.done_still_found": Message("Báo đã xử lý nhưng vẫn còn", "Marked done, still found"),
+    "campaign.chart_title": Message("Phát hiện còn mở theo lần chạy", "Open findings by run"),
+    "campaign.chart_axis": Message("lần chạy", "run"),
+}
+
+
+MESSAGES: Final = _merged(_HELP, _OUTPUT, _ERRORS, _READING, _REPORT, _WORKLIST, _PAGE, _CAMPAIGN)
 
 _language = ["vi"]
 

@@ -24,7 +24,19 @@ from doichieu.messages import ARGPARSE_MESSAGES, LANGUAGES, MESSAGES
 PACKAGE = Path(cli.__file__).parent
 #: What takes a catalogue key as its first argument.
 TAKES_A_KEY = {"text", "CataloguedError", "FileFormatError", "FileEncodingError", "EmptyFileError"}
-COMMANDS = ("names", "dedupe", "serve", "audit", "generate", "revalidate", "progress", "simulate", "demo")
+COMMANDS = (
+    "names",
+    "dedupe",
+    "serve",
+    "audit",
+    "generate",
+    "revalidate",
+    "worklists",
+    "progress",
+    "progress-page",
+    "simulate",
+    "demo",
+)
 
 
 @pytest.fixture(autouse=True)

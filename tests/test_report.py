@@ -4,9 +4,7 @@ truth (recall and precision per duplicate type, printed)."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 from datetime import UTC, date
@@ -15,6 +13,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from browser import REQUIRE_CHROMIUM
+from browser import chromium as _chromium
 from doichieu.cli import main
 from doichieu.dedup import SHARED_NUMBER
 from doichieu.dedup_scores import score_pairs
@@ -27,8 +27,6 @@ SEED = 7
 AS_OF = date(2025, 9, 1)
 #: Charts the page always has on a province this size: verdicts, codes, owners, wards, party organisations, duplicates.
 CHARTS = ("verdicts", "codes", "owners", "wards", "units", "duplicates")
-#: Where CI sets this, a missing Chromium fails the test instead of skipping it.
-REQUIRE_CHROMIUM = os.environ.get("DOICHIEU_REQUIRE_CHROMIUM", "") not in ("", "0")
 
 
 @dataclass(frozen=True)
@@ -152,14 +150,6 @@ def test_report_is_self_contained(revalidated: Revalidated) -> None:
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids))
     assert 'lang="vi"' in page and "Kết luận / verdicts" in page
-
-
-def _chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
 
 
 def test_report_renders_in_headless_chromium(revalidated: Revalidated, tmp_path: Path) -> None:

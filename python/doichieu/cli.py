@@ -184,9 +184,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_revalidate_arguments(_command(sub, "revalidate", common))
 
+    from doichieu.campaign.command import add_worklists_arguments
+
+    add_worklists_arguments(_command(sub, "worklists", common))
+
     from doichieu.progress_cli import add_progress_arguments
 
     add_progress_arguments(_command(sub, "progress", common))
+
+    from doichieu.progress_server import add_page_arguments
+
+    add_page_arguments(_command(sub, "progress-page", common))
 
     from doichieu.simulate import add_simulate_arguments
 

@@ -555,6 +555,7 @@ def build_context(summary: Summary, prepared: Prepared) -> dict[str, Any]:
         "files": [p.name for p in summary.files],
         "not_run": list(zip(summary.not_run_lines("vi"), summary.not_run_lines("en"), strict=True)),
         "readings": [[(vi.strip(), en.strip()) for vi, en in reading.lines()] for reading in summary.readings],
+        "campaign": None,
     }
 
 
@@ -571,13 +572,18 @@ def write_report(
     pairs: pl.DataFrame,
     clusters: pl.DataFrame,
     prepared: Prepared | None = None,
+    campaign: dict[str, Any] | None = None,
 ) -> Path:
     """Writes ``report.html`` (UTF-8) and returns its path; ``prepared`` is what
-    ``prepare`` made of these tables, when it ran already."""
+    ``prepare`` made of these tables, when it ran already; ``campaign``, the
+    campaign section (``doichieu.campaign.section``), when there is one."""
     path = Path(path)
     if prepared is None:
         prepared = prepare(roster, verdicts, findings, pairs, clusters)
-    page = render_report(build_context(summary, prepared))
+    context = build_context(summary, prepared)
+    if campaign is not None:
+        context["campaign"] = campaign
+    page = render_report(context)
     path.write_text(page, encoding="utf-8")
     return path
 

@@ -174,7 +174,9 @@ def load_or_create_key(path: str | Path) -> bytes:
     if not key_path.exists():
         # Written whole under another name, then linked: replicas starting together
         # never read a half-written key, and the first link wins.
-        draft = key_path.with_name(f"{key_path.name}.{os.getpid()}.new")
+        # The draft's name is random, not the process ID: threads of one process
+        # starting together would otherwise write the same draft.
+        draft = key_path.with_name(f"{key_path.name}.{secrets.token_hex(8)}.new")
         write_private(draft, secrets.token_hex(KEY_BYTES).encode() + b"\n")
         try:
             os.link(draft, key_path)

@@ -97,19 +97,8 @@ class EngineAdapter:
         return self._same_person.get(member_id, ())
 
     def _load_required(self, roster: Any) -> None:
-        import polars as pl
-
-        frame = roster if isinstance(roster, pl.DataFrame) else pl.DataFrame(roster)
-        missing = {"member_id", "ward", "party_unit"} - set(frame.columns)
-        if missing:
-            raise CataloguedError("value.required_list_columns", columns=", ".join(sorted(missing)))
-        frame = frame.select(
-            pl.col("member_id").cast(pl.Utf8).fill_null(""),
-            pl.col("ward").cast(pl.Utf8).fill_null(""),
-            pl.col("party_unit").cast(pl.Utf8).fill_null(""),
-        ).unique(subset="member_id", keep="first")
-        grouped = frame.group_by("ward", "party_unit").len()
-        self.required = {(ward, unit): int(count) for ward, unit, count in grouped.iter_rows()}
+        frame = required_members(roster)
+        self.required = required_counts(frame)
         self._units = dict(
             zip(frame["member_id"].to_list(), zip(frame["ward"].to_list(), frame["party_unit"].to_list()))
         )
@@ -122,3 +111,24 @@ class EngineAdapter:
     def unit_of(self, member_id: str) -> tuple[str, str] | None:
         """(ward, party organisation) of a member on the required list."""
         return self._units.get(member_id)
+
+
+def required_members(roster: Any) -> Any:
+    """The required list: each member ID once, with its ward and party organisation."""
+    import polars as pl
+
+    frame = roster if isinstance(roster, pl.DataFrame) else pl.DataFrame(roster)
+    missing = {"member_id", "ward", "party_unit"} - set(frame.columns)
+    if missing:
+        raise CataloguedError("value.required_list_columns", columns=", ".join(sorted(missing)))
+    return frame.select(
+        pl.col("member_id").cast(pl.Utf8).fill_null(""),
+        pl.col("ward").cast(pl.Utf8).fill_null(""),
+        pl.col("party_unit").cast(pl.Utf8).fill_null(""),
+    ).unique(subset="member_id", keep="first")
+
+
+def required_counts(members: Any) -> dict[tuple[str, str], int]:
+    """Members of the required list (``required_members``) per (ward, party organisation)."""
+    grouped = members.group_by("ward", "party_unit").len()
+    return {(ward, unit): int(count) for ward, unit, count in grouped.iter_rows()}

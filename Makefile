@@ -19,7 +19,7 @@ $(DEPS): pyproject.toml | $(PY)
 	touch $@
 
 $(BUILT): $(DEPS) $(RUST_SOURCES) pyproject.toml
-	VIRTUAL_ENV=$(abspath $(VENV)) $(MATURIN) develop --locked --release --quiet --extras test
+	VIRTUAL_ENV=$(abspath $(VENV)) $(MATURIN) develop --locked --release --quiet --extras test,spark
 	touch $@
 
 dev: $(BUILT)

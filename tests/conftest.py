@@ -26,3 +26,23 @@ def _root_logging_restored() -> Iterator[None]:
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+
+
+#: Where CI sets this, Spark failing to start fails the Spark tests instead of skipping them.
+REQUIRE_SPARK = os.environ.get("DOICHIEU_REQUIRE_SPARK", "") not in ("", "0")
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[object]:
+    """One Spark session (local[2], few shuffle partitions) for the whole test run.
+    Without PySpark or a Java runtime the Spark tests skip, or fail under CI."""
+    try:
+        from doichieu.spark import session
+
+        started = session("local[2]", shuffle_partitions=4, app_name="doichieu-tests")
+    except Exception as exc:  # ImportError without the extra; PySparkRuntimeError without Java
+        if REQUIRE_SPARK:
+            pytest.fail(f"DOICHIEU_REQUIRE_SPARK is set but Spark cannot start: {exc!r}")
+        pytest.skip(f"Spark cannot start here ({type(exc).__name__}); `make dev` installs PySpark, CI a Java runtime")
+    yield started
+    started.stop()

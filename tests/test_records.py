@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 import doichieu
-from doichieu import PopulationIndex, Verdict
+from doichieu import PopulationIndex, Verdict, _engine
 from doichieu.errors import InvalidInputError, NotAStringError
 from doichieu.records import FINDING_COLUMNS, OWNERS, ROSTER_COLUMNS, SEVERITIES
 from records_fixtures import AS_OF, PLANTED, POPULATION_ROWS, clean_member, population
@@ -280,3 +280,15 @@ def test_hostile_values_do_not_break_the_batch(index: PopulationIndex) -> None:
     assert findings["party_value"].str.len_bytes().max() <= 200  # type: ignore[operator]
     assert "VALUE_UNREADABLE" in findings.filter(pl.col("row") == 0)["code"].to_list()
     assert "CITIZEN_ID_MALFORMED" in findings.filter(pl.col("row") == 1)["code"].to_list()
+
+
+def test_citizen_ids_normalised_as_the_check_reads_them() -> None:
+    """The engine's normalisation (the key a distributed run groups by): spaces,
+    dots and dashes go, zeros a spreadsheet lost come back, old 9-digit numbers
+    are told apart, and what cannot be a number says so."""
+    typed = ["042.090.001.234", " 042 090 001 234 ", "42090001234", "42090001234.0", "1185001234", "183-456-789"]
+    typed += ["", None, "04209000123", "4.209E+10"]
+    table = pl.DataFrame(_engine.normalise_citizen_ids(typed))
+    assert table["kind"].to_list() == ["personal"] * 5 + ["legacy", "missing", "missing", "malformed", "malformed"]
+    assert table["citizen_id"].to_list()[:6] == ["042090001234"] * 4 + ["001185001234", "183456789"]
+    assert table["citizen_id"].to_list()[6:] == [None] * 4

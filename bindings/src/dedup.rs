@@ -556,10 +556,161 @@ impl DuplicateIndex {
     }
 }
 
+/// The roster's people, read as `find_roster_duplicates` reads them.
+fn roster_people(roster: &RosterColumns<'_>) -> Vec<dedup::OwnedPerson> {
+    dedup::people_from_roster(roster, today())
+}
+
+/// For a distributed run (doichieu.spark): per roster member, its name key and
+/// its key under each of the seven blocking rules (null where the member lacks
+/// what the rule needs). An Arrow table: name_key (int64), rule_keys (list of 7
+/// int64). Keys are 64-bit hashes carried as int64 (same bits).
+#[pyfunction]
+fn dedup_rule_keys(py: Python<'_>, columns: &Bound<'_, PyDict>) -> PyResult<PyTable> {
+    use arrow_array::builder::{Int64Builder, ListBuilder};
+    let sources = revalidation::roster_sources(columns)?;
+    let roster = revalidation::roster_columns(&sources)?;
+    let batch = py.detach(|| {
+        let people = roster_people(&roster);
+        let views: Vec<Person<'_>> = people.iter().map(dedup::OwnedPerson::view).collect();
+        let keys = dedup::rule_keys(&views);
+        let name_key: ArrayRef = Arc::new(Int64Array::from_iter_values(keys.iter().map(|k| k.0 as i64)));
+        let mut rules = ListBuilder::new(Int64Builder::new());
+        for (_, ks) in &keys {
+            rules.values().extend(ks.iter().map(|k| k.map(|k| k as i64)));
+            rules.append(true);
+        }
+        revalidation::batch(vec![("name_key", name_key), ("rule_keys", Arc::new(rules.finish()))])
+    });
+    revalidation::table(batch.map_err(|e| InvalidInputError::new_err(format!("dedup_rule_keys: {e}")))?)
+}
+
+fn rule_of(rule: usize) -> PyResult<dedup::BlockKind> {
+    dedup::BlockKind::ALL.get(rule).copied().ok_or_else(|| {
+        InvalidInputError::new_err(format!("rule must be 0..{}, got {rule}", dedup::BlockKind::ALL.len()))
+    })
+}
+
+/// Candidate pairs (i, j) and the warnings of the blocks skipped.
+type RulePairs = (Vec<(u32, u32)>, Vec<String>);
+
+/// The candidate pairs blocking rule `rule` (0..7, as `dedup_rule_keys` orders
+/// them) yields among the roster's members (every member sharing a key of the
+/// rule must be there), blocks capped as on one machine: (a list of (i, j) with
+/// i < j, the warnings).
+#[pyfunction]
+#[pyo3(signature = (columns, rule, max_block_size = 400))]
+fn dedup_rule_pairs(
+    py: Python<'_>,
+    columns: &Bound<'_, PyDict>,
+    rule: usize,
+    max_block_size: usize,
+) -> PyResult<RulePairs> {
+    let kind = rule_of(rule)?;
+    let sources = revalidation::roster_sources(columns)?;
+    let roster = revalidation::roster_columns(&sources)?;
+    Ok(py.detach(|| {
+        let people = roster_people(&roster);
+        let views: Vec<Person<'_>> = people.iter().map(dedup::OwnedPerson::view).collect();
+        dedup::rule_pairs(kind, &views, max_block_size)
+    }))
+}
+
+/// Which candidate pairs (rows `a[k]`, `b[k]` of the roster columns) are kept
+/// when scored with `model`; `name_count[k]` is how many of the whole roster's
+/// `members` share pair k's first member's name key. A list of bools.
+#[pyfunction]
+#[pyo3(signature = (columns, a, b, name_count, members, model, threshold = 0.9, strong_threshold = 0.99, max_block_size = 400))]
+#[allow(clippy::too_many_arguments)]
+fn dedup_score_pairs(
+    py: Python<'_>,
+    columns: &Bound<'_, PyDict>,
+    a: &Bound<'_, PyAny>,
+    b: &Bound<'_, PyAny>,
+    name_count: &Bound<'_, PyAny>,
+    members: usize,
+    model: &DedupModel,
+    threshold: f64,
+    strong_threshold: f64,
+    max_block_size: usize,
+) -> PyResult<Vec<bool>> {
+    let cfg = config(threshold, strong_threshold, max_block_size)?;
+    let sources = revalidation::roster_sources(columns)?;
+    let roster = revalidation::roster_columns(&sources)?;
+    let (a, b, counts) =
+        (extract_ints(a, "a", -1)?, extract_ints(b, "b", -1)?, extract_ints(name_count, "name_count", 0)?);
+    let n = roster.len() as i64;
+    if a.len() != b.len() || a.len() != counts.len() || a.iter().chain(&b).any(|&r| r < 0 || r >= n) {
+        return Err(InvalidInputError::new_err("a, b and name_count: one value per pair, rows of the roster"));
+    }
+    let pairs: Vec<(u32, u32)> = a.iter().zip(&b).map(|(&i, &j)| (i as u32, j as u32)).collect();
+    let counts: Vec<u32> = counts.iter().map(|&c| c as u32).collect();
+    let model = model.model();
+    Ok(py.detach(|| {
+        let people = roster_people(&roster);
+        let views: Vec<Person<'_>> = people.iter().map(dedup::OwnedPerson::view).collect();
+        dedup::score_pairs(&views, &pairs, &counts, members, &model, &cfg)
+    }))
+}
+
+/// Duplicates in the whole roster from the candidate pairs a distributed run
+/// kept (i < j, sorted, each once), scored with `model`, kept and clustered as
+/// `find_roster_duplicates` does; answers as it does, with `candidate_pairs`
+/// and `warnings` the run's.
+#[pyfunction]
+#[pyo3(signature = (columns, a, b, candidate_pairs, warnings, model, threshold = 0.9, strong_threshold = 0.99, max_block_size = 400))]
+#[allow(clippy::too_many_arguments)]
+fn find_roster_duplicates_from<'py>(
+    py: Python<'py>,
+    columns: &Bound<'py, PyDict>,
+    a: &Bound<'py, PyAny>,
+    b: &Bound<'py, PyAny>,
+    candidate_pairs: usize,
+    warnings: Vec<String>,
+    model: &DedupModel,
+    threshold: f64,
+    strong_threshold: f64,
+    max_block_size: usize,
+) -> PyResult<Bound<'py, PyDict>> {
+    let cfg = config(threshold, strong_threshold, max_block_size)?;
+    let sources = revalidation::roster_sources(columns)?;
+    let roster = revalidation::roster_columns(&sources)?;
+    let (a, b) = (extract_ints(a, "a", -1)?, extract_ints(b, "b", -1)?);
+    let n = roster.len() as i64;
+    if a.len() != b.len() || a.iter().zip(&b).any(|(&i, &j)| i < 0 || j >= n || i >= j) {
+        return Err(InvalidInputError::new_err("a and b: one value per pair, rows of the roster, a < b"));
+    }
+    let mut pairs: Vec<(u32, u32)> = a.iter().zip(&b).map(|(&i, &j)| (i as u32, j as u32)).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let model = model.model();
+    let (tables, result) = py.detach(|| {
+        let people = roster_people(&roster);
+        let views: Vec<Person<'_>> = people.iter().map(dedup::OwnedPerson::view).collect();
+        let mut result = dedup::find_duplicates_from(&views, pairs, candidate_pairs, warnings, &cfg, model);
+        dedup::order_for_tables(&mut result.pairs);
+        let pairs = std::mem::take(&mut result.pairs);
+        let clusters = std::mem::take(&mut result.clusters);
+        (roster_tables(&roster, &pairs, &clusters), result)
+    });
+    let [pairs, clusters] = tables.map_err(|e| InvalidInputError::new_err(format!("find_duplicates: {e}")))?;
+    let out = PyDict::new(py);
+    out.set_item("pairs", revalidation::table(pairs)?)?;
+    out.set_item("clusters", revalidation::table(clusters)?)?;
+    out.set_item("warnings", result.warnings)?;
+    out.set_item("candidate_pairs", result.candidate_pairs)?;
+    out.set_item("model", DedupModel { inner: result.model })?;
+    Ok(out)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<DedupModel>()?;
     m.add_class::<DuplicateIndex>()?;
     m.add_function(wrap_pyfunction!(find_duplicates, m)?)?;
+    m.add_function(wrap_pyfunction!(dedup_rule_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(dedup_rule_pairs, m)?)?;
+    m.add_function(wrap_pyfunction!(dedup_score_pairs, m)?)?;
+    m.add_function(wrap_pyfunction!(find_roster_duplicates_from, m)?)?;
     m.add_function(wrap_pyfunction!(find_roster_duplicates, m)?)?;
     m.add_function(wrap_pyfunction!(dedup_columns, m)?)?;
     Ok(())

@@ -6,6 +6,7 @@ mod columns;
 mod dedup;
 mod errors;
 mod names;
+mod partition;
 mod records;
 mod revalidation;
 mod synth;
@@ -21,8 +22,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[pymodule]
 fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MAX_NAME_BYTES", doichieu_engine::MAX_NAME_BYTES)?;
+    m.add("LINK_MIN_SCORE", doichieu_engine::revalidation::LINK_MIN_SCORE)?;
     errors::register(m)?;
     names::register(m)?;
+    partition::register(m)?;
     dedup::register(m)?;
     records::register(m)?;
     revalidation::register(m)?;

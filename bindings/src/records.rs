@@ -184,7 +184,11 @@ pub(crate) fn engine_err(e: records::RecordError) -> PyErr {
     InvalidInputError::new_err(e.to_string())
 }
 
-fn options(as_of: Option<(i32, u32, u32)>, max_candidates: usize, min_candidate_score: f64) -> PyResult<Options> {
+pub(crate) fn options(
+    as_of: Option<(i32, u32, u32)>,
+    max_candidates: usize,
+    min_candidate_score: f64,
+) -> PyResult<Options> {
     if !(0.0..=1.0).contains(&min_candidate_score) {
         return Err(InvalidInputError::new_err(format!(
             "min_candidate_score must be between 0 and 1, got {min_candidate_score}"
@@ -242,23 +246,36 @@ impl PopulationIndex {
     /// Builds the index from a dict of the population columns (citizen_id,
     /// full_name, other_names, date_of_birth, gender, hometown, old_id_number;
     /// other_names and old_id_number may be left out). `as_of` is the reference
-    /// date (year, month, day) for ages; today when None.
+    /// date (year, month, day) for ages; today when None. The candidate search
+    /// passes over name blocks of more than `max_block` rows, and over the blocks
+    /// `skip_blocks` (keys as `population_keys` gives them) whatever their size:
+    /// an index of a slice of the table is told the ones too large in the whole.
     #[new]
-    #[pyo3(signature = (columns, as_of = None, max_candidates = 5, min_candidate_score = 0.6))]
+    #[pyo3(signature = (columns, as_of = None, max_candidates = 5, min_candidate_score = 0.6, max_block = 256, skip_blocks = None))]
     fn new(
         py: Python<'_>,
         columns: &Bound<'_, PyDict>,
         as_of: Option<(i32, u32, u32)>,
         max_candidates: usize,
         min_candidate_score: f64,
+        max_block: usize,
+        skip_blocks: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let opts = options(as_of, max_candidates, min_candidate_score)?;
+        let mut opts = options(as_of, max_candidates, min_candidate_score)?;
+        opts.max_block = max_block;
+        let skipped: Vec<u64> = match skip_blocks {
+            Some(keys) => crate::columns::extract_ints(keys, "skip_blocks", 0)?.into_iter().map(|k| k as u64).collect(),
+            None => Vec::new(),
+        };
         let sources = read_table(columns, &POPULATION_COLUMNS, &required_codes(&vocabulary::POPULATION))?;
         let refs: Vec<&dyn StrSource> = sources.iter().map(|s| s as &dyn StrSource).collect();
         let arr: [&dyn StrSource; 7] =
             refs.try_into().map_err(|_| InvalidInputError::new_err("seven population columns expected"))?;
         let table = PopulationColumns::new(arr).map_err(engine_err)?;
-        let inner = py.detach(|| CoreIndex::build(&table, opts)).map_err(engine_err)?;
+        let mut inner = py.detach(|| CoreIndex::build(&table, opts)).map_err(engine_err)?;
+        if !skipped.is_empty() {
+            inner.skip_blocks(skipped);
+        }
         Ok(PopulationIndex { inner })
     }
 

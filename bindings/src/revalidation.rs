@@ -8,10 +8,16 @@ use std::sync::Arc;
 use arrow_array::{Array, ArrayRef, Float64Array, ListArray, RecordBatch, StringArray, StructArray, UInt32Array};
 use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Schema};
+use doichieu_engine::column::StrColumn;
+use doichieu_engine::dedup::people_from_roster;
 use doichieu_engine::dedup::{levels::FIELDS, ClusterMember, Config, DuplicatePair};
-use doichieu_engine::records::{RosterColumns, StrSource};
-use doichieu_engine::revalidation::{self, FindingsTable, Revalidation, VerdictsTable};
-use doichieu_engine::vocabulary::ROSTER_COLUMNS;
+use doichieu_engine::records::{
+    FindingColumns, Options, PopulationColumns, PopulationIndex as CoreIndex, RosterColumns, RosterSource, StrSource,
+    VerificationColumns,
+};
+use doichieu_engine::revalidation::{self, ClustersTable, FindingsTable, PairsTable, Revalidation, VerdictsTable};
+use doichieu_engine::vocabulary::{self, fields::required_codes, Verdict, POPULATION_COLUMNS, ROSTER_COLUMNS};
+
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_arrow::PyTable;
@@ -140,12 +146,8 @@ fn verdicts_batch(v: VerdictsTable, row_offset: u32) -> Result<RecordBatch, Arro
     ])
 }
 
-/// The four tables, in the order `revalidate` names them.
-fn batches(r: Revalidation) -> Result<[RecordBatch; 4], ArrowError> {
-    let findings = findings_batch(r.findings, 0)?;
-    let verdicts = verdicts_batch(r.verdicts, 0)?;
-
-    let p = r.pairs;
+/// The pairs and clusters tables of a revalidation.
+fn duplicate_batches(p: PairsTable, cl: ClustersTable) -> Result<[RecordBatch; 2], ArrowError> {
     let pairs_iter = || p.pairs.iter();
     let mut columns: Vec<(&str, ArrayRef)> = vec![
         ("cluster_id", Arc::new(pairs_iter().map(|x| x.cluster_id).collect::<UInt32Array>())),
@@ -169,7 +171,6 @@ fn batches(r: Revalidation) -> Result<[RecordBatch; 4], ArrowError> {
     columns.push(("row_b", u32s(pairs_iter().map(|x| x.pair.b))));
     let pairs = batch(columns)?;
 
-    let cl = r.clusters;
     let (cluster_id, row, kind) = cluster_columns(&cl.members);
     let clusters = batch(vec![
         ("cluster_id", cluster_id),
@@ -179,7 +180,30 @@ fn batches(r: Revalidation) -> Result<[RecordBatch; 4], ArrowError> {
         ("party_unit", str_column_to_arrow(cl.party_unit)),
         ("row", row),
     ])?;
+    Ok([pairs, clusters])
+}
+
+/// The four tables, in the order `revalidate` names them.
+fn batches(r: Revalidation) -> Result<[RecordBatch; 4], ArrowError> {
+    let findings = findings_batch(r.findings, 0)?;
+    let verdicts = verdicts_batch(r.verdicts, 0)?;
+    let [pairs, clusters] = duplicate_batches(r.pairs, r.clusters)?;
     Ok([findings, verdicts, pairs, clusters])
+}
+
+/// The member IDs of the given roster rows.
+fn gather_member_ids<R: RosterSource + ?Sized>(roster: &R, rows: &[u32]) -> StrColumn {
+    let mut column = StrColumn::with_capacity(rows.len(), 8 * rows.len());
+    for &i in rows {
+        match roster.value(i as usize, doichieu_engine::vocabulary::Field::MemberId) {
+            Some(v) => {
+                column.data.push_str(v);
+                column.finish_value();
+            }
+            None => column.push_null(),
+        }
+    }
+    column
 }
 
 /// Cross-checks and deduplicates a roster (a dict of the roster columns)
@@ -245,8 +269,91 @@ fn verify_tables(
     Ok((table(findings)?, table(verdicts)?))
 }
 
+/// The roster's duplicates (a dict of the roster columns, read with the
+/// reference date `as_of`) checked against `links`: per roster row, the citizen
+/// ID of the citizen the member is tied to (text column; null when none), as a
+/// cross-check that ran elsewhere found them (`doichieu.spark`). `holders` (a
+/// dict of the population columns) are the population rows, in table order,
+/// holding any number two members share. Returns a dict as `revalidate` does,
+/// less findings, verdicts and checks_not_run, plus shared_findings (the
+/// `CITIZEN_ID_SHARED` findings `revalidate` appends after the cross-check's,
+/// as `verify_tables` writes findings, `row` the roster row) and raised
+/// (roster rows whose verdict those findings raise to review).
+#[pyfunction]
+#[pyo3(signature = (columns, links, holders, as_of = None, threshold = 0.9, strong_threshold = 0.99, max_block_size = 400, model = None))]
+#[allow(clippy::too_many_arguments)]
+fn checked_duplicates<'py>(
+    py: Python<'py>,
+    columns: &Bound<'py, PyDict>,
+    links: &Bound<'py, PyAny>,
+    holders: &Bound<'py, PyDict>,
+    as_of: Option<(i32, u32, u32)>,
+    threshold: f64,
+    strong_threshold: f64,
+    max_block_size: usize,
+    model: Option<&DedupModel>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let cfg: Config = config(threshold, strong_threshold, max_block_size)?;
+    let as_of = crate::records::options(as_of, 5, 0.6)?.as_of;
+    let sources = roster_sources(columns)?;
+    let roster = roster_columns(&sources)?;
+    let links = crate::records::read_source("links", links)?;
+    if links.len() != roster.len() {
+        return Err(InvalidInputError::new_err(format!(
+            "links has {} values; the roster has {} rows",
+            links.len(),
+            roster.len()
+        )));
+    }
+    let holder_sources = read_table(holders, &POPULATION_COLUMNS, &required_codes(&vocabulary::POPULATION))?;
+    let refs: Vec<&dyn StrSource> = holder_sources.iter().map(|s| s as &dyn StrSource).collect();
+    let arr: [&dyn StrSource; 7] =
+        refs.try_into().map_err(|_| InvalidInputError::new_err("seven population columns expected"))?;
+    let holder_table = PopulationColumns::new(arr).map_err(engine_err)?;
+    let holder_index = py.detach(|| CoreIndex::build(&holder_table, Options::default())).map_err(engine_err)?;
+    let model = model.map(DedupModel::model);
+    let (tables, model, warnings, candidate_pairs, raised) = py.detach(|| {
+        let people = people_from_roster(&roster, as_of);
+        let ties: Vec<Option<&str>> = (0..links.len()).map(|i| links.get(i)).collect();
+        let d = revalidation::checked_duplicates(&roster, &people, &ties, &cfg, model);
+        // The shared-number findings alone, on verdicts that start at accept.
+        let n = roster.len();
+        let mut shared = VerificationColumns {
+            verdict: vec![Verdict::Accept; n],
+            findings: FindingColumns::new(),
+            ..VerificationColumns::default()
+        };
+        revalidation::add_shared_number_findings(
+            &holder_index,
+            &roster,
+            &d.pairs.pairs,
+            |member| d.shared_numbers.get(&member).cloned(),
+            &ties,
+            &mut shared,
+        );
+        let raised: Vec<u32> = (0..n).filter(|&i| shared.verdict[i] != Verdict::Accept).map(|i| i as u32).collect();
+        let findings =
+            FindingsTable { member_id: gather_member_ids(&roster, &shared.findings.member), columns: shared.findings };
+        let tables =
+            duplicate_batches(d.pairs, d.clusters).and_then(|[p, c]| findings_batch(findings, 0).map(|f| [p, c, f]));
+        (tables, d.model, d.warnings, d.candidate_pairs, raised)
+    });
+    let [pairs, clusters, shared_findings] =
+        tables.map_err(|e| InvalidInputError::new_err(format!("checked_duplicates: {e}")))?;
+    let out = PyDict::new(py);
+    out.set_item("pairs", table(pairs)?)?;
+    out.set_item("clusters", table(clusters)?)?;
+    out.set_item("shared_findings", table(shared_findings)?)?;
+    out.set_item("raised", raised)?;
+    out.set_item("warnings", warnings)?;
+    out.set_item("candidate_pairs", candidate_pairs)?;
+    out.set_item("model", DedupModel::from(model))?;
+    Ok(out)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(revalidate, m)?)?;
+    m.add_function(wrap_pyfunction!(checked_duplicates, m)?)?;
     m.add_function(wrap_pyfunction!(verify_tables, m)?)?;
     Ok(())
 }

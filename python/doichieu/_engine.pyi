@@ -5,6 +5,7 @@ from os import PathLike
 from typing import Any, Final, final
 
 MAX_NAME_BYTES: Final[int]
+LINK_MIN_SCORE: Final[float]
 
 class DoichieuError(Exception): ...
 class InvalidInputError(DoichieuError, ValueError): ...
@@ -70,6 +71,32 @@ def find_roster_duplicates(
     model: DedupModel | None = None,
 ) -> dict[str, Any]: ...
 def dedup_columns(columns: dict[str, Any]) -> Any: ...
+def dedup_rule_keys(columns: dict[str, Any]) -> Any: ...
+def dedup_rule_pairs(
+    columns: dict[str, Any], rule: int, max_block_size: int = 400
+) -> tuple[list[tuple[int, int]], list[str]]: ...
+def dedup_score_pairs(
+    columns: dict[str, Any],
+    a: Any,
+    b: Any,
+    name_count: Any,
+    members: int,
+    model: DedupModel,
+    threshold: float = 0.9,
+    strong_threshold: float = 0.99,
+    max_block_size: int = 400,
+) -> list[bool]: ...
+def find_roster_duplicates_from(
+    columns: dict[str, Any],
+    a: Any,
+    b: Any,
+    candidate_pairs: int,
+    warnings: list[str],
+    model: DedupModel,
+    threshold: float = 0.9,
+    strong_threshold: float = 0.99,
+    max_block_size: int = 400,
+) -> dict[str, Any]: ...
 
 @final
 class DuplicateIndex:
@@ -156,6 +183,8 @@ class PopulationIndex:
         as_of: tuple[int, int, int] | None = None,
         max_candidates: int = 5,
         min_candidate_score: float = 0.6,
+        max_block: int = 256,
+        skip_blocks: Any | None = None,
     ) -> PopulationIndex: ...
     def __len__(self) -> int: ...
     @property
@@ -200,7 +229,20 @@ def revalidate(
     max_block_size: int = 400,
     model: DedupModel | None = None,
 ) -> dict[str, Any]: ...
+def checked_duplicates(
+    columns: dict[str, Any],
+    links: Any,
+    holders: dict[str, Any],
+    as_of: tuple[int, int, int] | None = None,
+    threshold: float = 0.9,
+    strong_threshold: float = 0.99,
+    max_block_size: int = 400,
+    model: DedupModel | None = None,
+) -> dict[str, Any]: ...
 def verify_tables(index: PopulationIndex, columns: dict[str, Any], row_offset: int = 0) -> tuple[Any, Any]: ...
+def normalise_citizen_ids(values: Any) -> Any: ...
+def population_keys(columns: dict[str, Any]) -> Any: ...
+def roster_keys(columns: dict[str, Any], as_of: tuple[int, int, int] | None = None) -> Any: ...
 def write_worklist(
     path: str | PathLike[str],
     rows: dict[str, Any],

@@ -62,10 +62,23 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
             print(line)
 
     model = load_model(args.model) if args.model else None
-    roster = load_dedup_roster(args.roster, sheet=args.sheet, header_row=args.header_row, on_read=tell)
-    # A folder that cannot take the outputs is refused before the work, not after.
-    folder = OutputFolder(args.out, "dedupe", expected=OUTPUT_PATTERNS)
-    result = find_duplicates(roster, threshold=args.threshold, model=model)
+    if args.engine == "spark":
+        from doichieu.spark.command import dedupe_on_spark
+
+        folder = OutputFolder(args.out, "dedupe", expected=OUTPUT_PATTERNS)
+        result, members = dedupe_on_spark(
+            args.roster,
+            threshold=args.threshold,
+            model=model,
+            master=args.master,
+            shuffle_partitions=args.shuffle_partitions,
+        )
+    else:
+        roster = load_dedup_roster(args.roster, sheet=args.sheet, header_row=args.header_row, on_read=tell)
+        # A folder that cannot take the outputs is refused before the work, not after.
+        folder = OutputFolder(args.out, "dedupe", expected=OUTPUT_PATTERNS)
+        result = find_duplicates(roster, threshold=args.threshold, model=model)
+        members = roster.height
     with folder:
         pairs_path, clusters_path = write_outputs(result, folder)
     if args.save_model:
@@ -73,7 +86,7 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
         print(text("dedupe.saved_model", path=args.save_model))
     people = result.clusters["cluster_id"].n_unique() if result.clusters.height else 0
     by_type = list(result.pairs.group_by("type").len().sort("type").iter_rows()) if result.pairs.height else []
-    print(text("dedupe.compared", members=roster.height, candidates=result.candidate_pairs))
+    print(text("dedupe.compared", members=members, candidates=result.candidate_pairs))
     shared = dict(by_type).get(SHARED_NUMBER, 0)
     print(text("dedupe.found", pairs=result.pairs.height - shared, clusters=people))
     for kind, count in by_type:
@@ -147,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     dedupe.add_argument("--threshold", type=float, default=0.9, help=text("dedupe.threshold"))
     dedupe.add_argument("--model", metavar=file, help=text("dedupe.model"))
     dedupe.add_argument("--save-model", metavar=file, help=text("dedupe.save_model"))
+    dedupe.add_argument("--engine", choices=("local", "spark"), default="local", help=text("dedupe.engine"))
+    dedupe.add_argument("--master", default="local[2]", help=text("revalidate.master"))
+    dedupe.add_argument("--shuffle-partitions", type=int, default=8, help=text("revalidate.shuffle_partitions"))
     add_table_arguments(dedupe, "roster")
     dedupe.set_defaults(func=cmd_dedupe)
 

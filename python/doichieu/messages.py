@@ -97,6 +97,12 @@ _HELP: Final = {
         "  doichieu dedupe --roster dang_vien.xlsx --out duplicates --save-model model.json",
     ),
     "dedupe.roster": Message("tệp danh sách đảng viên", "roster file"),
+    "dedupe.engine": Message(
+        "nơi chạy: 'local' (một máy, mặc định) hoặc 'spark' (cụm Apache Spark; đọc tệp hoặc thư mục Parquet, "
+        "xem docs/spark.md)",
+        "where to run: 'local' (one machine, the default) or 'spark' (an Apache Spark cluster; reads a Parquet "
+        "file or folder, see docs/spark.md)",
+    ),
     "dedupe.out": Message("thư mục ghi pairs.csv và clusters.csv", "folder for pairs.csv and clusters.csv"),
     "dedupe.threshold": Message(
         "xác suất trùng tối thiểu để coi là trùng lặp (mặc định 0.9)",
@@ -300,6 +306,20 @@ _HELP: Final = {
     ),
     "revalidate.ignore_unknown_columns": Message(
         "để riêng các cột không nhận ra thay vì dừng lại", "set unrecognised columns aside instead of stopping"
+    ),
+    "revalidate.engine": Message(
+        "nơi chạy: 'local' (một máy, mặc định) hoặc 'spark' (cụm Apache Spark; đọc tệp hoặc thư mục Parquet, "
+        "xem docs/spark.md)",
+        "where to run: 'local' (one machine, the default) or 'spark' (an Apache Spark cluster; reads Parquet "
+        "files or folders, see docs/spark.md)",
+    ),
+    "revalidate.master": Message(
+        "địa chỉ Spark master khi --engine spark (mặc định local[2]; vd. spark://may:7077, yarn, k8s://...)",
+        "the Spark master with --engine spark (default local[2]; e.g. spark://host:7077, yarn, k8s://...)",
+    ),
+    "revalidate.shuffle_partitions": Message(
+        "số phần Spark chia khi gom nhóm (--engine spark; vài phần mỗi lõi)",
+        "partitions Spark groups into (--engine spark; a few per core)",
     ),
     # --- progress
     "progress.help": Message(
@@ -641,6 +661,18 @@ _ERRORS: Final = {
         "{file}: tệp không có dòng tiêu đề và không có dòng nào", "{file}: the file has no header and no rows"
     ),
     "file.no_columns": Message("{file}: tệp không có cột nào", "{file}: the file has no columns"),
+    "spark.no_parts": Message(
+        "{folder}: thư mục không có tệp .parquet nào", "{folder}: the folder holds no .parquet file"
+    ),
+    "spark.parquet_only": Message(
+        "{file}: khi chạy trên Spark, bảng phải là tệp hoặc thư mục Parquet; lưu lại dạng Parquet "
+        "hoặc chạy không có --engine spark",
+        "{file}: on Spark a table must be a Parquet file or folder; save it as Parquet, or run without --engine spark",
+    ),
+    "spark.no_pyspark": Message(
+        "chưa cài PySpark: pip install 'doichieu[spark]' (cần Java 17 hoặc 21)",
+        "PySpark is not installed: pip install 'doichieu[spark]' (needs Java 17 or 21)",
+    ),
     "file.no_rows": Message(
         "{file}: tệp có tiêu đề cột nhưng không có dòng dữ liệu", "{file}: the file has column headers but no rows"
     ),

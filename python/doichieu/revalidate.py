@@ -200,6 +200,9 @@ def run(
     header_row: int | None = None,
     population_sheet: str | int | None = None,
     population_header_row: int | None = None,
+    engine: Literal["local", "spark"] = "local",
+    master: str = "local[2]",
+    shuffle_partitions: int = 8,
     previous: str | Path | None = None,
     campaign: str | Path | None = None,
 ) -> Summary:
@@ -207,6 +210,8 @@ def run(
     with the seconds of each stage in ``summary.stages``. ``sheet`` and
     ``header_row`` say where the roster's table is, ``population_sheet`` and
     ``population_header_row`` the population's, when the reader cannot find it.
+    ``engine="spark"`` cross-checks on the Spark ``master`` (Parquet files or
+    folders; ``doichieu.spark.command``) and writes the same outputs.
     ``previous`` (a previous run's output folder) or ``campaign`` (a campaign
     folder or ``postgresql://`` database; a folder is where ``out`` defaults to
     a folder per run) add the changes since the run before; ``out`` may be None
@@ -227,6 +232,9 @@ def run(
             population_header_row=population_header_row,
             previous=previous,
             store=store,
+            engine=engine,
+            master=master,
+            shuffle_partitions=shuffle_partitions,
         )
 
     if previous is not None and not (Path(previous) / "findings.csv").is_file():
@@ -251,6 +259,9 @@ def _run(
     population_header_row: int | None,
     previous: str | Path | None,
     store: CampaignStore | None,
+    engine: Literal["local", "spark"] = "local",
+    master: str = "local[2]",
+    shuffle_partitions: int = 8,
 ) -> Summary:
     started = time.perf_counter()
     stages: dict[str, float] = {}
@@ -290,26 +301,46 @@ def _run(
         previous_read = background.submit(read_previous, previous) if previous is not None else None
         # So is the campaign's state: the officers' marks and the last run's findings.
         state_read = background.submit(campaign_state, store) if store is not None else None
-        step = progress.add_task(text("revalidate.reading_population"), total=None)
         readings: list[TableReading] = []
-        population = load_population(
-            population_path,
-            extra_columns=extra_columns,
-            sheet=population_sheet,
-            header_row=population_header_row,
-            on_read=readings.append,
-        )
-        index = PopulationIndex(population, as_of=as_of, extra_columns=extra_columns)
-        lap("read population")
-        progress.update(step, description=text("revalidate.reading_roster"))
-        roster, present = read_roster(
-            roster_path, extra_columns=extra_columns, sheet=sheet, header_row=header_row, on_read=readings.append
-        )
-        lap("read roster")
-        progress.update(step, description=text("revalidate.checking"))
-        result = revalidate(index, roster, present)
+        if engine == "spark":
+            from doichieu.spark.command import revalidate_on_spark
+
+            step = progress.add_task(text("revalidate.checking"), total=None)
+            as_of = as_of or date.today()
+            checked = revalidate_on_spark(
+                roster_path,
+                population_path,
+                as_of=as_of,
+                extra_columns=extra_columns,
+                master=master,
+                shuffle_partitions=shuffle_partitions,
+            )
+            roster, population_rows = checked.roster, checked.population
+            result = Revalidation(
+                checked.findings, checked.verdicts, checked.pairs, checked.clusters, checked.checks_not_run
+            )
+            lap("spark")
+        else:
+            step = progress.add_task(text("revalidate.reading_population"), total=None)
+            population = load_population(
+                population_path,
+                extra_columns=extra_columns,
+                sheet=population_sheet,
+                header_row=population_header_row,
+                on_read=readings.append,
+            )
+            index = PopulationIndex(population, as_of=as_of, extra_columns=extra_columns)
+            population_rows, as_of = len(index), index.as_of
+            lap("read population")
+            progress.update(step, description=text("revalidate.reading_roster"))
+            roster, present = read_roster(
+                roster_path, extra_columns=extra_columns, sheet=sheet, header_row=header_row, on_read=readings.append
+            )
+            lap("read roster")
+            progress.update(step, description=text("revalidate.checking"))
+            result = revalidate(index, roster, present)
+            lap("engine")
         findings, verdicts, pairs, clusters = result.findings, result.verdicts, result.pairs, result.clusters
-        lap("engine")
         report_drawn = background.submit(_prepare_report, result, roster)
         progress.update(step, description=text("revalidate.writing"))
         tables = {
@@ -355,8 +386,8 @@ def _run(
         files.append(folder.path("report.html"))
         summary = Summary(
             members=roster.height,
-            population=len(index),
-            as_of=index.as_of,
+            population=population_rows,
+            as_of=as_of,
             verdicts={str(k): int(v) for k, v in by_verdict.items()},
             codes={str(k): int(v) for k, v in by_code.items()},
             owners=owners,
@@ -474,6 +505,9 @@ def cmd_revalidate(args: argparse.Namespace) -> int:
         header_row=args.header_row,
         population_sheet=args.population_sheet,
         population_header_row=args.population_header_row,
+        engine=args.engine,
+        master=args.master,
+        shuffle_partitions=args.shuffle_partitions,
         previous=args.previous,
         campaign=args.campaign,
     )
@@ -489,6 +523,9 @@ def add_revalidate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--campaign", metavar="DIR", help=text("revalidate.campaign"))
     parser.add_argument("--as-of", type=_date, default=None, help=text("revalidate.as_of"))
     parser.add_argument("--ignore-unknown-columns", action="store_true", help=text("revalidate.ignore_unknown_columns"))
+    parser.add_argument("--engine", choices=("local", "spark"), default="local", help=text("revalidate.engine"))
+    parser.add_argument("--master", default="local[2]", help=text("revalidate.master"))
+    parser.add_argument("--shuffle-partitions", type=int, default=8, help=text("revalidate.shuffle_partitions"))
     add_table_arguments(parser, "roster")
     add_table_arguments(parser, "population", prefix="population-")
     parser.set_defaults(func=cmd_revalidate)

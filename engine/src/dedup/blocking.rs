@@ -162,7 +162,12 @@ fn split_block(
     }
 }
 
-fn kind_pairs(kind: BlockKind, people: &[Person<'_>], prepared: &[Prepared], cap: usize) -> (Vec<u64>, Vec<String>) {
+pub(crate) fn kind_pairs(
+    kind: BlockKind,
+    people: &[Person<'_>],
+    prepared: &[Prepared],
+    cap: usize,
+) -> (Vec<u64>, Vec<String>) {
     // A name says little in a Vietnamese province (thousands share one): blocks
     // keyed mostly on names are split by birth date early, kept whole only when small.
     let cap = match kind {
@@ -201,7 +206,7 @@ fn kind_pairs(kind: BlockKind, people: &[Person<'_>], prepared: &[Prepared], cap
         )
 }
 
-fn unpack(mut pairs: Vec<u64>) -> Vec<(u32, u32)> {
+pub(crate) fn unpack(mut pairs: Vec<u64>) -> Vec<(u32, u32)> {
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs.into_iter().map(|p| ((p >> 32) as u32, p as u32)).collect()

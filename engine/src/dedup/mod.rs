@@ -13,6 +13,7 @@ mod index;
 pub mod levels;
 pub mod model;
 mod model_file;
+mod partition;
 mod person;
 
 use rayon::prelude::*;
@@ -27,6 +28,7 @@ pub use index::{Candidate, IncrementalIndex, OwnedPerson};
 use levels::{Field, Pattern, FIELDS};
 pub use model::Model;
 pub use model_file::{ModelFileError, FORMAT as MODEL_FORMAT, VERSION as MODEL_VERSION};
+pub use partition::{find_duplicates_from, rule_keys, rule_pairs, score_pairs};
 pub use person::{people_from_roster, person_of};
 
 /// One member as deduplication sees it; values already cleaned by the record
@@ -413,6 +415,19 @@ pub fn find_duplicates(people: &[Person<'_>], config: &Config) -> DedupResult {
 pub fn find_duplicates_with(people: &[Person<'_>], config: &Config, model: Option<Model>) -> DedupResult {
     let prepared = prepare_all(people);
     let (candidates, warnings) = blocking::candidate_pairs(people, &prepared, config.max_block_size);
+    find_duplicates_among(people, &prepared, candidates, warnings, config, model)
+}
+
+/// The pairs among `candidates` (i < j, sorted, each once) scored, kept and
+/// clustered as `find_duplicates_with` does.
+fn find_duplicates_among(
+    people: &[Person<'_>],
+    prepared: &[Prepared],
+    candidates: Vec<(u32, u32)>,
+    warnings: Vec<String>,
+    config: &Config,
+    model: Option<Model>,
+) -> DedupResult {
     // Each candidate is compared once; training and scoring both read the result.
     let compared: Vec<(Pattern, MatchKind)> = candidates
         .par_iter()
@@ -434,36 +449,40 @@ pub fn find_duplicates_with(people: &[Person<'_>], config: &Config, model: Optio
                 }
                 a
             });
-        train(people, &prepared, &counts, config)
+        train(people, prepared, &counts, config)
     });
-    let freq = name_frequencies(&prepared);
+    let freq = name_frequencies(prepared);
     let n = people.len().max(1) as f64;
     let pairs: Vec<DuplicatePair> = candidates
         .par_iter()
         .zip(compared.par_iter())
-        .filter_map(|(&(i, j), &(levels, name_kind))| {
-            let (a, b) = (&people[i as usize], &people[j as usize]);
+        .filter_map(|(&(i, j), &compared)| {
             let tf = freq.get(&prepared[i as usize].name_key).map(|c| f64::from(*c) / n);
-            let (field_weights, match_weight) = weigh(&model, &levels, tf);
-            let probability = model::probability(match_weight);
-            let kind = duplicate_type(a, b, &levels, probability);
-            // One citizen number on two members is reported whatever the names say:
-            // the same person twice, or two people sharing it.
-            let keep = probability >= config.threshold || kind.shares_citizen_id();
-            keep.then_some(DuplicatePair {
-                a: i as usize,
-                b: j as usize,
-                probability,
-                match_weight,
-                kind,
-                name_kind,
-                levels,
-                field_weights,
-            })
+            kept_pair(people, (i as usize, j as usize), compared, tf, &model, config)
         })
         .collect();
     let clusters = cluster::cluster(people, &pairs, config);
     DedupResult { pairs, clusters, model, candidate_pairs: candidates.len(), warnings }
+}
+
+/// One candidate pair (rows `a` < `b` of `people`, compared as `pattern_of` does)
+/// scored with the name's frequency `tf`, when it is kept.
+pub(crate) fn kept_pair(
+    people: &[Person<'_>],
+    (i, j): (usize, usize),
+    (levels, name_kind): (Pattern, MatchKind),
+    tf: Option<f64>,
+    model: &Model,
+    config: &Config,
+) -> Option<DuplicatePair> {
+    let (a, b) = (&people[i], &people[j]);
+    let (field_weights, match_weight) = weigh(model, &levels, tf);
+    let probability = model::probability(match_weight);
+    let kind = duplicate_type(a, b, &levels, probability);
+    // One citizen number on two members is reported whatever the names say:
+    // the same person twice, or two people sharing it.
+    let keep = probability >= config.threshold || kind.shares_citizen_id();
+    keep.then_some(DuplicatePair { a: i, b: j, probability, match_weight, kind, name_kind, levels, field_weights })
 }
 
 /// Duplicates in a roster as the record layer reads it ([`person_of`], dates
@@ -479,12 +498,18 @@ pub fn find_roster_duplicates<R: crate::records::RosterSource + ?Sized>(
     let people = people_from_roster(roster, as_of);
     let views: Vec<Person<'_>> = people.iter().map(OwnedPerson::view).collect();
     let mut result = find_duplicates_with(&views, config, model);
-    result.pairs.sort_by(|x, y| {
+    order_for_tables(&mut result.pairs);
+    result
+}
+
+/// Pairs in the order tables show them: one person's pairs, then two people on
+/// one number; highest score first, then by row.
+pub fn order_for_tables(pairs: &mut [DuplicatePair]) {
+    pairs.sort_by(|x, y| {
         (y.kind.is_one_person().cmp(&x.kind.is_one_person()))
             .then(y.score().total_cmp(&x.score()))
             .then((x.a, x.b).cmp(&(y.a, y.b)))
     });
-    result
 }
 
 #[cfg(test)]

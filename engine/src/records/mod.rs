@@ -19,7 +19,10 @@ pub mod places;
 pub mod prepared;
 
 pub use checks::{Finding, FindingColumns};
-pub use index::{BuildReport, Candidate, Options, PopulationIndex, PopulationView, Verification, VerificationColumns};
+pub use index::{
+    BuildReport, Candidate, MemberKeys, Options, PopulationIndex, PopulationView, RowKeys, Verification,
+    VerificationColumns,
+};
 pub use prepared::{DateReading, GenderReading, Given, IdReading, NameReading, PreparedMember, Read};
 
 use crate::column::StrColumn;

@@ -105,7 +105,8 @@ pub struct IdReading<'a> {
 }
 
 impl<'a> IdReading<'a> {
-    fn read(raw: Option<&'a str>) -> IdReading<'a> {
+    /// The citizen ID as the check reads it (trimmed; longer than any value: malformed).
+    pub fn read(raw: Option<&'a str>) -> IdReading<'a> {
         let raw = present(raw).unwrap_or("");
         let cleaned = if raw.len() > MAX_VALUE_BYTES {
             Cleaned::read(CleanId::Malformed(Malformed::Length(255)))

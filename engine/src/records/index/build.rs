@@ -3,12 +3,12 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::keys::{key_directory, keys_of};
+use super::keys::{key_directory, row_keys};
 use super::{
-    PopulationIndex, RowInfo, CHUNK, DOB_UNREADABLE, GENDER_UNREADABLE, HAS_OTHER_NAMES, MAX_OTHER_NAMES, MAX_ROWS,
-    NAME_UNUSABLE, SEP, SHARED,
+    PopulationIndex, RowInfo, CHUNK, DOB_UNREADABLE, GENDER_UNREADABLE, HAS_OTHER_NAMES, MAX_ROWS, NAME_UNUSABLE, SEP,
+    SHARED,
 };
-use crate::names::{self, Form, Writer};
+use crate::names::Writer;
 use crate::records::checks::shown;
 use crate::records::citizen_id::{clean, CleanId};
 use crate::records::places::{self, Place};
@@ -203,6 +203,7 @@ impl PopulationIndex {
             block_rows,
             block_dir,
             block_shift,
+            skipped: Vec::new(),
             report,
             options,
         })
@@ -281,30 +282,14 @@ impl PopulationIndex {
         };
         b.sex.push(sex);
         b.place.push(hometown.filter(|h| h.len() <= MAX_VALUE_BYTES).map_or(0, places::resolve));
-        match full_name.filter(|n| n.len() <= MAX_NAME_BYTES) {
-            Some(name) => {
-                fold.clear();
-                names::write_name(name, Form::Fold, writer, fold);
-                keys_of(fold, dob, |k, _| b.keys.push((k, row)));
-            }
-            None => {
-                flags |= NAME_UNUSABLE;
-                b.report.name_unusable += 1;
-            }
+        if full_name.is_none_or(|n| n.len() > MAX_NAME_BYTES) {
+            flags |= NAME_UNUSABLE;
+            b.report.name_unusable += 1;
         }
-        if let Some(other) = other_names.filter(|o| o.len() <= MAX_OTHER_NAMES_BYTES) {
+        if other_names.is_some_and(|o| o.len() <= MAX_OTHER_NAMES_BYTES) {
             flags |= HAS_OTHER_NAMES;
-            for name in other
-                .split(';')
-                .map(str::trim)
-                .filter(|s| !s.is_empty() && s.len() <= MAX_NAME_BYTES)
-                .take(MAX_OTHER_NAMES)
-            {
-                fold.clear();
-                names::write_name(name, Form::Fold, writer, fold);
-                keys_of(fold, dob, |k, _| b.keys.push((k, row)));
-            }
         }
+        row_keys(full_name, other_names, dob, writer, fold, |k| b.keys.push((k, row)));
         b.flags.push(flags);
     }
 }

@@ -5,7 +5,11 @@ use std::hash::Hasher;
 
 use rustc_hash::FxHasher;
 
+use super::MAX_OTHER_NAMES;
+use crate::names::{self, Form, Writer};
+use crate::records::MAX_OTHER_NAMES_BYTES;
 use crate::values::dates::PartialDate;
+use crate::MAX_NAME_BYTES;
 
 /// A directory over sorted keys by their top bits, about four keys a bucket.
 pub(super) fn key_directory(keys: &[u64]) -> (Vec<usize>, u32) {
@@ -74,4 +78,52 @@ pub(super) fn keys_of(fold: &str, dob: Option<PartialDate>, mut emit: impl FnMut
         emit(hash_key(3, &[last], &[d.year, d.month as u16, d.day as u16]), 0);
     }
     emit(hash_key(4, sorted, &[]), 2);
+}
+
+/// The blocking keys a population row is filed under: its full name's and each
+/// other name's, with its date of birth. Both the index build and the keys a
+/// distributed run groups by (`partition`) read a row here, so they cannot
+/// disagree. `full_name` and `other_names` are as `present` gives them.
+pub(super) fn row_keys(
+    full_name: Option<&str>,
+    other_names: Option<&str>,
+    dob: Option<PartialDate>,
+    writer: &mut Writer,
+    fold: &mut String,
+    mut emit: impl FnMut(u64),
+) {
+    if let Some(name) = full_name.filter(|n| n.len() <= MAX_NAME_BYTES) {
+        fold.clear();
+        names::write_name(name, Form::Fold, writer, fold);
+        keys_of(fold, dob, |k, _| emit(k));
+    }
+    if let Some(other) = other_names.filter(|o| o.len() <= MAX_OTHER_NAMES_BYTES) {
+        for name in
+            other.split(';').map(str::trim).filter(|s| !s.is_empty() && s.len() <= MAX_NAME_BYTES).take(MAX_OTHER_NAMES)
+        {
+            fold.clear();
+            names::write_name(name, Form::Fold, writer, fold);
+            keys_of(fold, dob, |k, _| emit(k));
+        }
+    }
+}
+
+/// The blocking keys the candidate search looks in for `name` and `dob`, each
+/// with its stage (see `keys_of`); false, and no keys, for a blank name or one
+/// longer than any name (no search at all). The search and the keys a
+/// distributed run groups by both come here.
+pub(super) fn search_keys(
+    name: &str,
+    dob: Option<PartialDate>,
+    writer: &mut Writer,
+    fold: &mut String,
+    emit: impl FnMut(u64, u8),
+) -> bool {
+    if name.trim().is_empty() || name.len() > MAX_NAME_BYTES {
+        return false;
+    }
+    fold.clear();
+    names::write_name(name, Form::Fold, writer, fold);
+    keys_of(fold, dob, emit);
+    true
 }

@@ -3,9 +3,9 @@
 
 use std::hash::BuildHasher;
 
-use super::keys::keys_of;
+use super::keys::search_keys;
 use super::{with_work, Candidate, PopulationIndex, Search, Work, CHUNK, HAS_OTHER_NAMES, NAME_UNUSABLE, SHARED};
-use crate::names::{self, Form, MatchKind};
+use crate::names::{self, MatchKind};
 use crate::records::citizen_id::{clean, CleanId};
 use crate::records::places::{self, Place};
 use crate::records::MAX_VALUE_BYTES;
@@ -142,17 +142,15 @@ impl PopulationIndex {
         w.candidates.clear();
         w.rows.clear();
         w.compared.clear();
-        if name.trim().is_empty() || name.len() > MAX_NAME_BYTES {
-            return;
-        }
-        w.fold.clear();
-        names::write_name(name, Form::Fold, &mut w.writer, &mut w.fold);
         let mut keys: [(u64, u8); 4] = [(0, 0); 4];
         let mut count = 0;
-        keys_of(&w.fold, dob, |key, stage| {
+        let searchable = search_keys(name, dob, &mut w.writer, &mut w.fold, |key, stage| {
             keys[count] = (key, stage);
             count += 1;
         });
+        if !searchable {
+            return;
+        }
         w.rows.extend_from_slice(extra);
         for stage in 0..=2u8 {
             if stage == 2 && !w.candidates.is_empty() {
@@ -161,7 +159,7 @@ impl PopulationIndex {
             let before = w.rows.len();
             for &(key, _) in keys[..count].iter().filter(|k| k.1 == stage) {
                 let rows = self.block(key);
-                if rows.len() <= self.options.max_block {
+                if rows.len() <= self.options.max_block && !self.skips(key) {
                     w.rows.extend_from_slice(rows);
                 }
             }

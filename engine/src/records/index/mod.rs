@@ -11,6 +11,7 @@ mod build;
 mod check;
 mod keys;
 mod lookup;
+mod partition;
 mod rules;
 
 use std::cell::RefCell;
@@ -19,6 +20,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 pub use build::BuildReport;
+pub use partition::{MemberKeys, RowKeys};
 
 use super::checks::{Finding, FindingColumns};
 
@@ -263,6 +265,10 @@ pub struct PopulationIndex {
     /// `b`: a lookup searches a handful of keys instead of the whole sorted table.
     block_dir: Vec<usize>,
     block_shift: u32,
+    /// Blocks the candidate search passes over whatever their size here, sorted:
+    /// the ones too large in the whole table when this index holds a slice of it
+    /// (`skip_blocks`).
+    skipped: Vec<u64>,
     report: BuildReport,
     options: Options,
 }

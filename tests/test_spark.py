@@ -1,0 +1,239 @@
+"""The Spark path gives the single-machine answers.
+
+A province of 20,000 members (every planted finding, duplicates, missing,
+malformed and old numbers) is generated to Parquet and cross-checked twice:
+by the single-process engine (``verify_tables`` on the whole population) and
+by ``doichieu.spark.revalidate`` under ``local[2]``; the findings (each member's
+in the same order) and verdicts (candidates included) must be the same. A
+smaller province is checked again with a tiny ``max_block``, so that many name
+blocks are too large in the whole table and the tasks, which hold slices of
+it, must be told. Bad input fails on the driver with the one reader's errors.
+
+Under CI (``DOICHIEU_REQUIRE_SPARK``) these fail when Spark cannot start; a
+machine without PySpark or Java skips them (tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from doichieu import _engine
+from doichieu.cli import main
+from doichieu.errors import ColumnError, FileEncodingError, FileFormatError
+from doichieu.generate import generate_province
+from doichieu.records import load_population, read_roster
+from doichieu.vocabulary import POPULATION_COLUMNS
+from office_files import encoded_twice
+
+AS_OF = date(2025, 9, 1)
+MEMBERS = 20_000
+SEED = 11
+
+
+@dataclass(frozen=True)
+class Province:
+    roster: Path
+    population: Path
+
+
+def _province(folder: Path, members: int) -> Province:
+    result = generate_province(folder, members=members, seed=SEED, fmt="parquet", as_of=AS_OF.isoformat())
+    return Province(Path(result.roster), Path(result.population))
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory: pytest.TempPathFactory) -> Province:
+    return _province(tmp_path_factory.mktemp("province"), MEMBERS)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Province:
+    return _province(tmp_path_factory.mktemp("small"), 2_000)
+
+
+def single_machine(p: Province, max_block: int = 256) -> tuple[pl.DataFrame, pl.DataFrame]:
+    population = load_population(p.population)
+    index = _engine.PopulationIndex(
+        {c: population[c] for c in POPULATION_COLUMNS}, as_of=(AS_OF.year, AS_OF.month, AS_OF.day), max_block=max_block
+    )
+    roster, present = read_roster(p.roster)
+    findings, verdicts = _engine.verify_tables(index, {c: roster[c] for c in present})
+    as_long = pl.col("row").cast(pl.Int64)
+    return pl.DataFrame(findings).with_columns(as_long), pl.DataFrame(verdicts).with_columns(as_long)
+
+
+def on_spark(spark: Any, p: Province, max_block: int = 256) -> tuple[pl.DataFrame, pl.DataFrame]:
+    from doichieu.spark import read_population, read_roster, revalidate
+
+    roster, population = read_roster(spark, p.roster), read_population(spark, p.population)
+    findings, verdicts = revalidate(
+        spark, roster.frame, population.frame, present=roster.present, as_of=AS_OF, max_block=max_block
+    )
+    f = pl.DataFrame(pl.from_arrow(findings.toArrow())).sort("row", "seq").drop("seq")
+    v = pl.DataFrame(pl.from_arrow(verdicts.toArrow())).sort("row")
+    return f, v
+
+
+def assert_same(expected: tuple[pl.DataFrame, pl.DataFrame], got: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+    for want, have in zip(expected, got):
+        assert have.columns == want.columns
+        assert have.height == want.height
+        for column in want.columns:
+            # Lists of structs compare as Python values: the float scores exactly, not by tolerance.
+            assert have[column].to_list() == want[column].to_list(), column
+
+
+def test_spark_gives_the_single_machine_findings_and_verdicts(spark: Any, province: Province) -> None:
+    expected = single_machine(province)
+    findings, verdicts = expected
+    # The province exercises both passes: numbers that settle, and every way a number leads nowhere.
+    codes = set(findings["code"])
+    for code in ("CITIZEN_ID_MISSING", "CITIZEN_ID_MALFORMED", "CITIZEN_NOT_FOUND", "NAME_MISMATCH"):
+        assert code in codes, code
+    assert any(code.startswith("LEGACY_ID_ONLY") for code in codes)
+    assert verdicts.filter(pl.col("candidates").list.len() > 0).height > 100
+    assert_same(expected, on_spark(spark, province))
+
+
+def test_blocks_too_large_in_the_whole_table_are_passed_over_in_every_slice(spark: Any, small: Province) -> None:
+    max_block = 2
+    population = load_population(small.population)
+    keys = pl.DataFrame(_engine.population_keys({c: population[c] for c in POPULATION_COLUMNS}))
+    sizes = keys.select(pl.col("block_keys").explode()).group_by("block_keys").len()
+    assert sizes.filter(pl.col("len") > max_block).height > 100
+    expected = single_machine(small, max_block)
+    # The rule changes answers here: candidates the default size lets through are not offered.
+    assert expected[1]["candidates"].to_list() != single_machine(small)[1]["candidates"].to_list()
+    assert_same(expected, on_spark(spark, small, max_block))
+
+
+def test_a_folder_of_parts_reads_as_one_table_in_path_order(spark: Any, small: Province, tmp_path: Path) -> None:
+    """Parts numbered in path order (part-10 after part-02), rows numbered on
+    across them: the answers are the single file's, each finding keeping the
+    part and the row within it."""
+    from doichieu.spark import read_roster as spark_roster
+
+    roster, population = pl.read_parquet(small.roster), pl.read_parquet(small.population)
+    folders = {"roster": tmp_path / "roster", "population": tmp_path / "population" / "2025"}
+    for name, table in (("roster", roster), ("population", population)):
+        folders[name].mkdir(parents=True)
+        cut = [0, table.height // 3, table.height // 2, table.height]
+        for k, (a, b) in enumerate(zip(cut, cut[1:])):
+            table.slice(a, b - a).write_parquet(folders[name] / f"part-{[0, 2, 10][k]:02d}.parquet")
+    parts = Province(folders["roster"], tmp_path / "population")
+    expected, got = single_machine(small), on_spark(spark, parts)
+    assert_same(expected, got)
+    read = pl.DataFrame(pl.from_arrow(spark_roster(spark, parts.roster).frame.toArrow())).sort("row")
+    assert read["source_file"].unique(maintain_order=True).to_list() == [
+        "part-00.parquet",
+        "part-02.parquet",
+        "part-10.parquet",
+    ]
+    assert read["source_row"][roster.height // 3] == 1
+    assert read["row"].to_list() == list(range(roster.height))
+
+
+def test_bad_input_fails_on_the_driver_as_on_one_machine(spark: Any, province: Province, tmp_path: Path) -> None:
+    from doichieu.spark import read_roster as spark_roster
+
+    roster = pl.read_parquet(province.roster)
+    wrong = tmp_path / "wrong"
+    wrong.mkdir()
+    renamed = roster.rename({"full_name": "ten_la"}).drop("date_of_birth")
+    renamed.write_parquet(wrong / "part-0.parquet")
+    with pytest.raises(ColumnError) as one:
+        read_roster(wrong / "part-0.parquet")
+    with pytest.raises(ColumnError) as many:
+        spark_roster(spark, wrong)
+    assert many.value.message() == one.value.message()
+
+    twice = tmp_path / "twice.parquet"
+    # Every text cell's UTF-8 read as Windows-1252 (tests/office_files.py's encoded_twice).
+    mangled = [
+        pl.col(c).map_elements(lambda s: encoded_twice(s).decode("utf-8"), return_dtype=pl.String)
+        for c, t in roster.schema.items()
+        if t == pl.String
+    ]
+    roster.with_columns(mangled).write_parquet(twice)
+    with pytest.raises(FileEncodingError) as one_e:
+        read_roster(twice)
+    with pytest.raises(FileEncodingError) as many_e:
+        spark_roster(spark, twice)
+    assert many_e.value.message() == one_e.value.message()
+
+    text = tmp_path / "roster.csv"
+    text.write_text("member_id,full_name\n1,An\n")
+    with pytest.raises(FileFormatError):
+        spark_roster(spark, text)
+
+
+def test_the_command_on_spark_writes_what_one_machine_writes(spark: Any, small: Province, tmp_path: Path) -> None:
+    """``doichieu revalidate --engine spark``: the same verdicts, findings (with
+    where each member is in the file) and duplicates (checked against the
+    members' ties to citizens, read from the Spark verdicts)."""
+    common = ["--roster", str(small.roster), "--population", str(small.population), "--as-of", AS_OF.isoformat()]
+    assert main(["revalidate", *common, "--out", str(tmp_path / "one")]) == 0
+    assert main(["revalidate", *common, "--out", str(tmp_path / "many"), "--engine", "spark"]) == 0
+    duplicates = pl.read_csv(tmp_path / "one" / "duplicates.csv", infer_schema=False)
+    assert duplicates.height > 20 and set(duplicates["population_check"]) >= {"same_citizen", "different_citizens"}
+    for name in ("verdicts.csv", "findings.csv", "duplicates.csv"):
+        assert (tmp_path / "many" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
+    for owner in ("party_board", "police", "intake_officer"):
+        assert (tmp_path / "many" / f"worklist_{owner}.xlsx").exists()
+
+
+def test_the_command_on_spark_refuses_bad_input_before_any_task(
+    spark: Any, small: Province, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A roster with a column missing, and a table that is not Parquet: one
+    clear line, the same as on one machine for the columns, and no output folder."""
+    wrong = tmp_path / "wrong.parquet"
+    pl.read_parquet(small.roster).drop("full_name").write_parquet(wrong)
+    common = ["--population", str(small.population), "--as-of", AS_OF.isoformat()]
+    assert main(["revalidate", "--roster", str(wrong), *common, "--out", str(tmp_path / "one")]) == 2
+    one = capsys.readouterr().err
+    spark_run = ["--roster", str(wrong), *common, "--out", str(tmp_path / "many"), "--engine", "spark"]
+    assert main(["revalidate", *spark_run]) == 2
+    # The same line, but for the output folder it names.
+    assert capsys.readouterr().err.replace(str(tmp_path / "many"), str(tmp_path / "one")) == one
+    assert not (tmp_path / "many").exists()
+    text = tmp_path / "roster.csv"
+    text.write_text("member_id,full_name\n1,An\n")
+    assert (
+        main(["revalidate", "--roster", str(text), *common, "--out", str(tmp_path / "many"), "--engine", "spark"]) == 2
+    )
+    assert "Parquet" in capsys.readouterr().err
+
+
+def test_spark_dedupe_gives_the_single_machine_pairs_and_clusters(spark: Any, province: Province) -> None:
+    """Blocking rules as grouping keys, pairs scored in the tasks with the model
+    trained once (here: the one the single machine trained), the kept pairs
+    clustered on the driver: the same pairs, clusters, candidate count and warnings."""
+    from doichieu.spark import read_roster as spark_roster
+    from doichieu.spark.dedupe import dedupe
+
+    roster, present = read_roster(province.roster)
+    single = _engine.find_roster_duplicates({c: roster[c] for c in present})
+    table = spark_roster(spark, province.roster)
+    pairs, clusters, details = dedupe(spark, table.frame, single["model"], present=table.present)
+    assert details["candidate_pairs"] == single["candidate_pairs"]
+    assert sorted(details["warnings"]) == sorted(single["warnings"])
+    want_pairs, want_clusters = pl.DataFrame(single["pairs"]), pl.DataFrame(single["clusters"])
+    assert want_pairs.height > 200 and want_clusters.height > 200
+    assert_same((want_pairs, want_clusters), (pairs, clusters))
+
+
+def test_dedupe_on_spark_writes_what_one_machine_writes(spark: Any, small: Province, tmp_path: Path) -> None:
+    """``doichieu dedupe --engine spark``: the same pairs.csv and clusters.csv
+    (the model trained once on the driver, as one machine trains it)."""
+    assert main(["dedupe", "--roster", str(small.roster), "--out", str(tmp_path / "one")]) == 0
+    assert main(["dedupe", "--roster", str(small.roster), "--out", str(tmp_path / "many"), "--engine", "spark"]) == 0
+    for name in ("pairs.csv", "clusters.csv"):
+        assert (tmp_path / "many" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
+    assert len((tmp_path / "one" / "pairs.csv").read_text().splitlines()) > 20

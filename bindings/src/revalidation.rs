@@ -16,7 +16,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_arrow::PyTable;
 
-use crate::columns::str_column_to_arrow;
+use crate::columns::{static_view, str_column_to_arrow, str_column_to_view};
 use crate::dedup::{config, DedupModel};
 use crate::errors::InvalidInputError;
 use crate::records::{checks_not_run, engine_err, read_table, PopulationIndex, Source};
@@ -87,15 +87,15 @@ const REVALIDATION_LEVELS: [&str; 6] =
 fn findings_batch(t: FindingsTable, row_offset: u32) -> Result<RecordBatch, ArrowError> {
     let f = t.columns;
     batch(vec![
-        ("member_id", str_column_to_arrow(t.member_id)),
-        ("code", strs(f.code.iter().map(|c| c.as_str()))),
-        ("field", strs(f.field.iter().copied())),
-        ("severity", strs(f.code.iter().map(|c| c.severity().as_str()))),
-        ("owner", strs(f.owner.iter().map(|o| o.as_str()))),
-        ("party_value", str_column_to_arrow(f.party_value)),
-        ("population_value", str_column_to_arrow(f.population_value)),
-        ("message_vi", str_column_to_arrow(f.message_vi)),
-        ("message_en", str_column_to_arrow(f.message_en)),
+        ("member_id", str_column_to_view(t.member_id)),
+        ("code", static_view(f.code.iter().map(|c| Some(c.as_str())))),
+        ("field", static_view(f.field.iter().map(|&x| Some(x)))),
+        ("severity", static_view(f.code.iter().map(|c| Some(c.severity().as_str())))),
+        ("owner", static_view(f.owner.iter().map(|o| Some(o.as_str())))),
+        ("party_value", str_column_to_view(f.party_value)),
+        ("population_value", str_column_to_view(f.population_value)),
+        ("message_vi", str_column_to_view(f.message_vi)),
+        ("message_en", str_column_to_view(f.message_en)),
         ("row", Arc::new(UInt32Array::from_iter_values(f.member.iter().map(|m| m + row_offset)))),
     ])
 }
@@ -105,20 +105,20 @@ fn verdicts_batch(v: VerdictsTable, row_offset: u32) -> Result<RecordBatch, Arro
     let n = v.verdict.len() as u32;
     let c = v.candidates;
     let fields = vec![
-        Field::new("citizen_id", DataType::LargeUtf8, true),
-        Field::new("full_name", DataType::LargeUtf8, true),
-        Field::new("date_of_birth", DataType::LargeUtf8, true),
+        Field::new("citizen_id", DataType::Utf8View, true),
+        Field::new("full_name", DataType::Utf8View, true),
+        Field::new("date_of_birth", DataType::Utf8View, true),
         Field::new("score", DataType::Float64, true),
-        Field::new("name_kind", DataType::Utf8, true),
+        Field::new("name_kind", DataType::Utf8View, true),
     ];
     let candidate = StructArray::try_new(
         fields.into(),
         vec![
-            str_column_to_arrow(c.citizen_id),
-            str_column_to_arrow(c.full_name),
-            str_column_to_arrow(c.date_of_birth),
+            str_column_to_view(c.citizen_id),
+            str_column_to_view(c.full_name),
+            str_column_to_view(c.date_of_birth),
             Arc::new(Float64Array::from(c.score)),
-            strs(c.name_kind.iter().map(|k| k.as_str())),
+            static_view(c.name_kind.iter().map(|k| Some(k.as_str()))),
         ],
         None,
     )?;
@@ -130,10 +130,10 @@ fn verdicts_batch(v: VerdictsTable, row_offset: u32) -> Result<RecordBatch, Arro
         Some(NullBuffer::from(c.has_list)),
     )?;
     batch(vec![
-        ("member_id", str_column_to_arrow(v.member_id)),
-        ("verdict", strs(v.verdict.iter().map(|x| x.as_str()))),
-        ("matched_citizen_id", str_column_to_arrow(v.matched_citizen_id)),
-        ("name_kind", Arc::new(v.name_kind.iter().map(|k| k.map(|k| k.as_str())).collect::<StringArray>())),
+        ("member_id", str_column_to_view(v.member_id)),
+        ("verdict", static_view(v.verdict.iter().map(|x| Some(x.as_str())))),
+        ("matched_citizen_id", str_column_to_view(v.matched_citizen_id)),
+        ("name_kind", static_view(v.name_kind.iter().map(|k| k.map(|k| k.as_str())))),
         ("name_score", Arc::new(Float64Array::from(v.name_score))),
         ("candidates", Arc::new(lists)),
         ("row", Arc::new(UInt32Array::from_iter_values(row_offset..row_offset + n))),

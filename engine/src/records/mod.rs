@@ -1,6 +1,6 @@
 //! Records: a province's party roster cross-checked against the population table.
 //!
-//! The population table is read once into a [`PopulationIndex`] (a hash on the
+//! The population table is read once into a [`PopulationIndex`] (a lookup on the
 //! 12-digit number and on the old 9-digit number, a blocking index on the folded
 //! name and the birth year). Each member is then verified on its own
 //! ([`PopulationIndex::verify`], microseconds) or the whole roster at once on all

@@ -1,9 +1,9 @@
 //! Reading the population table into the index, on all cores.
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
-use super::keys::{key_directory, keys_of};
+use super::keys::keys_of;
+use super::sorted::{Blocks, NumberMap};
 use super::{
     PopulationIndex, RowInfo, CHUNK, DOB_UNREADABLE, GENDER_UNREADABLE, HAS_OTHER_NAMES, MAX_OTHER_NAMES, MAX_ROWS,
     NAME_UNUSABLE, SEP, SHARED,
@@ -76,7 +76,7 @@ impl BuildReport {
 #[derive(Default)]
 struct Built {
     text: String,
-    lens: Vec<u64>,
+    lens: Vec<u32>,
     name_len: Vec<u16>,
     dob: Vec<PartialDate>,
     sex: Vec<Option<Gender>>,
@@ -118,34 +118,34 @@ impl PopulationIndex {
                 for i in range {
                     Self::build_row(population, i, &mut b, &mut writer, &mut fold, &mut gbuf);
                 }
+                // Held for the index's life, so at its exact length: the guess above
+                // leaves a third unused, and the allocator keeps a block shrunk by less
+                // than half where it is.
+                b.text = b.text.as_str().to_owned();
                 b
             })
             .collect();
         let mut report = BuildReport::default();
         let mut texts: Vec<String> = Vec::with_capacity(chunks.len());
         let mut rows: Vec<RowInfo> = Vec::with_capacity(n);
-        let mut ids = 0;
-        let mut keys = 0;
+        let (mut id_count, mut old_count, mut key_count) = (0, 0, 0);
         for c in &chunks {
-            ids += c.ids.len();
-            keys += c.keys.len();
+            id_count += c.ids.len();
+            old_count += c.old.len();
+            key_count += c.keys.len();
         }
-        let mut by_id: FxHashMap<u64, u32> = FxHashMap::default();
-        by_id.reserve(ids);
-        let mut by_old_id: FxHashMap<u64, u32> = FxHashMap::default();
-        let mut old_shared: Vec<Vec<u32>> = Vec::new();
-        let mut all_keys: Vec<(u64, u32)> = Vec::with_capacity(keys);
+        let mut ids: Vec<(u64, u32)> = Vec::with_capacity(id_count);
+        let mut old: Vec<(u64, u32)> = Vec::with_capacity(old_count);
+        let mut keys: Vec<(u64, u32)> = Vec::with_capacity(key_count);
         for c in chunks {
             report.add(&c.report);
-            let mut start = 0u64;
-            let mut chunk_text = c.text;
-            chunk_text.shrink_to_fit();
-            texts.push(chunk_text);
+            let mut start = 0u32;
+            texts.push(c.text);
             for k in 0..c.lens.len() {
                 rows.push(RowInfo {
                     place: c.place[k],
                     start,
-                    len: c.lens[k] as u32,
+                    len: c.lens[k],
                     dob: c.dob[k],
                     name_len: c.name_len[k],
                     sex: c.sex[k],
@@ -153,59 +153,23 @@ impl PopulationIndex {
                 });
                 start += c.lens[k];
             }
-            for (id, row) in c.ids {
-                match by_id.entry(id) {
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(row);
-                    }
-                    std::collections::hash_map::Entry::Occupied(mut e) => {
-                        if *e.get() & SHARED == 0 {
-                            report.citizen_id_duplicated += 1;
-                            *e.get_mut() |= SHARED;
-                        }
-                    }
-                }
-            }
-            for (old, row) in c.old {
-                match by_old_id.entry(old) {
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(row);
-                    }
-                    std::collections::hash_map::Entry::Occupied(mut e) => {
-                        let v = *e.get();
-                        if v & SHARED == 0 {
-                            report.old_id_shared += 1;
-                            old_shared.push(vec![v, row]);
-                            *e.get_mut() = SHARED | (old_shared.len() - 1) as u32;
-                        } else {
-                            old_shared[(v & !SHARED) as usize].push(row);
-                        }
-                    }
-                }
-            }
-            all_keys.extend_from_slice(&c.keys);
+            ids.extend_from_slice(&c.ids);
+            old.extend_from_slice(&c.old);
+            keys.extend_from_slice(&c.keys);
         }
-        all_keys.par_sort_unstable();
-        all_keys.dedup();
-        // The rows are copied out and the keys kept in the pairs' own buffer (collected in
-        // place, then shrunk), so the sorted pairs are not held beside two fresh copies.
-        let block_rows: Vec<u32> = all_keys.iter().map(|&(_, row)| row).collect();
-        let mut block_keys: Vec<u64> = all_keys.into_iter().map(|(key, _)| key).collect();
-        block_keys.shrink_to_fit();
-        let (block_dir, block_shift) = key_directory(&block_keys);
-        Ok(PopulationIndex {
-            texts,
-            rows,
-            by_id,
-            by_old_id,
-            old_shared,
-            block_keys,
-            block_rows,
-            block_dir,
-            block_shift,
-            report,
-            options,
-        })
+        // The pairs are in table order, as each map takes them.
+        let by_id = NumberMap::new(ids, |rows| {
+            report.citizen_id_duplicated += 1;
+            rows[0] | SHARED
+        });
+        let mut old_shared: Vec<Vec<u32>> = Vec::new();
+        let by_old_id = NumberMap::new(old, |rows| {
+            report.old_id_shared += 1;
+            old_shared.push(rows.to_vec());
+            SHARED | (old_shared.len() - 1) as u32
+        });
+        let blocks = Blocks::new(keys);
+        Ok(PopulationIndex { texts, rows, by_id, by_old_id, old_shared, blocks, report, options })
     }
 
     fn build_row<P: PopulationSource + ?Sized>(
@@ -242,7 +206,7 @@ impl PopulationIndex {
                 b.text.push_str(v);
             }
         }
-        b.lens.push((b.text.len() - start) as u64);
+        b.lens.push((b.text.len() - start) as u32);
 
         let cleaned = citizen_id.map(clean);
         if cleaned.is_some_and(|c| c.zeros_restored > 0) {

@@ -20,7 +20,7 @@ impl PopulationIndex {
     /// The row holding a 12-digit number (typed any way), if any.
     pub fn lookup(&self, citizen_id: &str) -> Option<usize> {
         match clean(citizen_id).id {
-            CleanId::Personal(id) => self.by_id.get(&id).map(|v| (v & !SHARED) as usize),
+            CleanId::Personal(id) => self.by_id.get(id).map(|v| (v & !SHARED) as usize),
             _ => None,
         }
     }
@@ -34,7 +34,7 @@ impl PopulationIndex {
     }
 
     pub(super) fn old_rows(&self, old: u64) -> &[u32] {
-        match self.by_old_id.get(&old) {
+        match self.by_old_id.get_ref(old) {
             None => &[],
             Some(v) if v & SHARED != 0 => &self.old_shared[(v & !SHARED) as usize],
             Some(v) => std::slice::from_ref(v),
@@ -42,12 +42,7 @@ impl PopulationIndex {
     }
 
     pub(super) fn block(&self, key: u64) -> &[u32] {
-        let b = (key >> self.block_shift) as usize;
-        let (lo, hi) = (self.block_dir[b], self.block_dir[b + 1]);
-        let keys = &self.block_keys[lo..hi];
-        let first = keys.partition_point(|&k| k < key);
-        let end = first + keys[first..].partition_point(|&k| k == key);
-        &self.block_rows[lo + first..lo + end]
+        self.blocks.get(key)
     }
 
     /// People who may be this member, best first, by name, date of birth, gender

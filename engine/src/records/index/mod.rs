@@ -2,21 +2,21 @@
 //!
 //! Built once (build.rs): every population row's text sits in one arena (fields
 //! separated by U+001F), its date of birth, gender and hometown are parsed, its
-//! 12-digit and old 9-digit numbers go into hash maps, and its folded name into a
-//! sorted blocking table (keys.rs). A member is then checked (check.rs) with a few
-//! hash lookups and one or two name comparisons (lookup.rs), by the rules of each
-//! field (rules/).
+//! 12-digit and old 9-digit numbers go into sorted number tables, and its folded
+//! name into a sorted blocking table under the keys of keys.rs (sorted.rs). A
+//! member is then checked (check.rs) with a few lookups and one or two name
+//! comparisons (lookup.rs), by the rules of each field (rules/).
 
 mod build;
 mod check;
 mod keys;
 mod lookup;
 mod rules;
+mod sorted;
 
 use std::cell::RefCell;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
 pub use build::BuildReport;
 
@@ -28,6 +28,7 @@ use crate::names::{Comparer, MatchKind, NameMatch, Writer};
 use crate::values::dates::{today, PartialDate};
 use crate::values::gender::Gender;
 use crate::vocabulary::{RosterFields, Verdict};
+use sorted::{Blocks, NumberMap};
 
 /// Separates a row's fields in the text arena; removed from values on the way in.
 const SEP: char = '\u{1F}';
@@ -235,12 +236,14 @@ struct Outcome<'a> {
 /// What a check reads of one population row besides its text, side by side: a
 /// member's record and every candidate cost one cache line here, not one per
 /// column (at national size the table is far larger than the caches, and rows
-/// are reached in no useful order).
+/// are reached in no useful order). 24 bytes: a row's text is at most a few
+/// kilobytes (each value is cut at its limit) and a chunk's arena a few dozen
+/// megabytes, so 32 bits hold both.
 #[derive(Clone, Copy, Debug, Default)]
 struct RowInfo {
     place: Place,
     /// Where the row's text starts in its chunk's arena, and its length.
-    start: u64,
+    start: u32,
     len: u32,
     dob: PartialDate,
     name_len: u16,
@@ -254,15 +257,12 @@ pub struct PopulationIndex {
     /// them would copy the whole table's text once more).
     texts: Vec<String>,
     rows: Vec<RowInfo>,
-    by_id: FxHashMap<u64, u32>,
-    by_old_id: FxHashMap<u64, u32>,
+    /// 12-digit numbers to their row (`SHARED` set when more than one row holds it).
+    by_id: NumberMap,
+    /// Old 9-digit numbers to their row, or `SHARED` and where in `old_shared` their rows are.
+    by_old_id: NumberMap,
     old_shared: Vec<Vec<u32>>,
-    block_keys: Vec<u64>,
-    block_rows: Vec<u32>,
-    /// `block_keys[block_dir[b]..block_dir[b + 1]]` are the keys whose top bits are
-    /// `b`: a lookup searches a handful of keys instead of the whole sorted table.
-    block_dir: Vec<usize>,
-    block_shift: u32,
+    blocks: Blocks,
     report: BuildReport,
     options: Options,
 }
@@ -289,12 +289,10 @@ impl PopulationIndex {
         self.texts.iter().map(String::capacity).sum::<usize>()
             + self.texts.capacity() * std::mem::size_of::<String>()
             + self.rows.capacity() * std::mem::size_of::<RowInfo>()
-            + self.block_dir.capacity() * std::mem::size_of::<usize>()
-            + self.by_id.capacity() * 16
-            + self.by_old_id.capacity() * 16
+            + self.by_id.memory_bytes()
+            + self.by_old_id.memory_bytes()
             + self.old_shared.iter().map(|v| v.capacity() * 4 + 24).sum::<usize>()
-            + self.block_keys.capacity() * 8
-            + self.block_rows.capacity() * 4
+            + self.blocks.memory_bytes()
     }
 
     /// One row as stored; panics when `row >= len()`.
@@ -451,7 +449,7 @@ impl PopulationIndex {
 }
 
 #[cfg(test)]
-use {crate::values::dates::days_from_civil, crate::vocabulary::Owner, keys::key_directory};
+use {crate::values::dates::days_from_civil, crate::vocabulary::Owner};
 
 #[cfg(test)]
 mod tests;

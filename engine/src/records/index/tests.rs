@@ -459,39 +459,6 @@ fn empty_population_is_fine() {
 }
 
 #[test]
-fn the_key_directory_finds_what_a_full_search_finds() {
-    // Sorted keys with runs, spread over the whole range and crowded at both ends.
-    let mut keys: Vec<u64> = Vec::new();
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    for i in 0..5_000u64 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        let k = match i % 10 {
-            0 => i | 1,
-            1 => u64::MAX - i,
-            _ => x | 1,
-        };
-        for _ in 0..(1 + i % 3) {
-            keys.push(k);
-        }
-    }
-    keys.sort_unstable();
-    for len in [0, 1, 2, 3, 17, keys.len()] {
-        let keys = &keys[..len];
-        let (dir, shift) = key_directory(keys);
-        assert_eq!(dir.len(), (1usize << (64 - shift)) + 1);
-        assert_eq!((dir[0], *dir.last().unwrap()), (0, keys.len()));
-        for probe in keys.iter().copied().chain([0, 2, u64::MAX, 1 << 63]) {
-            let b = (probe >> shift) as usize;
-            let within = &keys[dir[b]..dir[b + 1]];
-            let here = within.iter().filter(|&&k| k == probe).count();
-            assert_eq!(here, keys.iter().filter(|&&k| k == probe).count(), "{probe:#x}");
-        }
-    }
-}
-
-#[test]
 fn rows_read_back_as_written_after_the_chunks_are_stitched() {
     // More rows than one build chunk, so offsets run across chunks.
     let names: Vec<String> = (0..5_000).map(|i| format!("Nguyễn Văn Số{i}")).collect();

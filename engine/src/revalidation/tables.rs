@@ -84,9 +84,8 @@ fn gather_all<R: RosterSource + ?Sized>(roster: &R, field: Field) -> StrColumn {
     StrColumn::concat(&parts)
 }
 
-/// The matched citizen's ID and the candidate lists of roster rows `rows`.
+/// The candidate lists of roster rows `rows`.
 struct Filled {
-    matched_citizen_id: StrColumn,
     offsets: Vec<i32>,
     has_list: Vec<bool>,
     citizen_id: StrColumn,
@@ -99,7 +98,6 @@ fn fill(index: &PopulationIndex, v: &VerificationColumns, rows: std::ops::Range<
     let last = v.candidate_member.partition_point(|&m| (m as usize) < rows.end);
     let texts = || StrColumn::with_capacity(last - first, 16 * (last - first));
     let mut out = Filled {
-        matched_citizen_id: StrColumn::with_capacity(rows.len(), 12 * rows.len()),
         offsets: Vec::with_capacity(rows.len()),
         has_list: Vec::with_capacity(rows.len()),
         citizen_id: texts(),
@@ -108,7 +106,6 @@ fn fill(index: &PopulationIndex, v: &VerificationColumns, rows: std::ops::Range<
     };
     let mut j = first;
     for i in rows {
-        push(&mut out.matched_citizen_id, v.matched[i].map(|row| index.citizen_id(row as usize)));
         let start = j;
         while j < last && v.candidate_member[j] as usize == i {
             let (citizen_id, full_name, date_of_birth) = index.identity(v.candidate_row[j] as usize);
@@ -128,8 +125,10 @@ fn fill(index: &PopulationIndex, v: &VerificationColumns, rows: std::ops::Range<
 pub fn verification_tables<R: RosterSource + ?Sized>(
     index: &PopulationIndex,
     roster: &R,
-    verification: VerificationColumns,
+    mut verification: VerificationColumns,
 ) -> (FindingsTable, VerdictsTable) {
+    // Written by the check as it read each matched row.
+    let matched_citizen_id = std::mem::take(&mut verification.matched_citizen_id);
     let v = &verification;
     let n = v.len();
     let mut parts: Vec<Filled> = (0..n.div_ceil(ROWS_PER_TASK))
@@ -158,7 +157,6 @@ pub fn verification_tables<R: RosterSource + ?Sized>(
         score: v.candidate_score.iter().map(|&s| shown_score(s)).collect(),
         name_kind: v.candidate_kind.clone(),
     };
-    let matched_citizen_id = column(|p| &mut p.matched_citizen_id);
     drop(parts);
     let member_id = gather_all(roster, Field::MemberId);
     let findings = FindingsTable {

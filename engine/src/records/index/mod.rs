@@ -24,6 +24,7 @@ use super::checks::{Finding, FindingColumns};
 
 use super::places::Place;
 use super::{MemberRecord, PreparedMember, RosterSource};
+use crate::column::StrColumn;
 use crate::names::{Comparer, MatchKind, NameMatch, Writer};
 use crate::values::dates::{today, PartialDate};
 use crate::values::gender::Gender;
@@ -118,6 +119,8 @@ pub struct Verification {
 pub struct VerificationColumns {
     pub verdict: Vec<Verdict>,
     pub matched: Vec<Option<u32>>,
+    /// The citizen ID of the matched row as the population table writes it (null where none).
+    pub matched_citizen_id: StrColumn,
     pub name_kind: Vec<Option<MatchKind>>,
     pub name_score: Vec<Option<f32>>,
     pub findings: FindingColumns,
@@ -136,6 +139,7 @@ impl VerificationColumns {
         let mut out = VerificationColumns {
             verdict: Vec::with_capacity(rows),
             matched: Vec::with_capacity(rows),
+            matched_citizen_id: StrColumn::default(),
             name_kind: Vec::with_capacity(rows),
             name_score: Vec::with_capacity(rows),
             findings: FindingColumns::new(),
@@ -145,7 +149,9 @@ impl VerificationColumns {
             candidate_kind: Vec::with_capacity(candidates),
         };
         let mut findings = Vec::with_capacity(parts.len());
-        for o in parts {
+        let mut ids = Vec::with_capacity(parts.len());
+        for mut o in parts {
+            ids.push(std::mem::take(&mut o.matched_citizen_id));
             out.verdict.extend(o.verdict);
             out.matched.extend(o.matched);
             out.name_kind.extend(o.name_kind);
@@ -157,6 +163,7 @@ impl VerificationColumns {
             findings.push(o.findings);
         }
         out.findings = FindingColumns::concat(findings);
+        out.matched_citizen_id = StrColumn::concat(&ids);
         out
     }
 
@@ -230,6 +237,9 @@ struct Search<'a> {
 #[derive(Default)]
 struct Outcome<'a> {
     matched: Option<u32>,
+    /// The matched row's citizen ID as the population table writes it, read
+    /// while the row is at hand (reading it again later misses the caches).
+    matched_citizen_id: Option<&'a str>,
     name: Option<(MatchKind, f64, &'a str, &'a str)>,
 }
 
@@ -410,6 +420,7 @@ impl PopulationIndex {
                 let mut out = VerificationColumns {
                     verdict: Vec::with_capacity(range.len()),
                     matched: Vec::with_capacity(range.len()),
+                    matched_citizen_id: StrColumn::with_capacity(range.len(), 12 * range.len()),
                     name_kind: Vec::with_capacity(range.len()),
                     name_score: Vec::with_capacity(range.len()),
                     findings: FindingColumns::new(),
@@ -424,6 +435,13 @@ impl PopulationIndex {
                         let (worst, outcome) = self.check(&prepared, fields, w, &mut out.findings);
                         out.verdict.push(Verdict::of(worst));
                         out.matched.push(outcome.matched);
+                        match outcome.matched_citizen_id {
+                            Some(id) => {
+                                out.matched_citizen_id.data.push_str(id);
+                                out.matched_citizen_id.finish_value();
+                            }
+                            None => out.matched_citizen_id.push_null(),
+                        }
                         out.name_kind.push(outcome.name.map(|n| n.0));
                         out.name_score.push(outcome.name.map(|n| n.1 as f32));
                         for c in &w.candidates {

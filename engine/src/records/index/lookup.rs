@@ -3,6 +3,7 @@
 
 use std::hash::BuildHasher;
 
+use super::ahead::prefetch;
 use super::keys::keys_of;
 use super::{with_work, Candidate, PopulationIndex, Search, Work, CHUNK, HAS_OTHER_NAMES, NAME_UNUSABLE, SHARED};
 use crate::names::{self, Form, MatchKind};
@@ -183,6 +184,15 @@ impl PopulationIndex {
     ) {
         w.rows.sort_unstable();
         w.rows.dedup();
+        // Every row's record, then every name, asked for at once before any is
+        // scored: a block's rows lie all over the table (see ahead.rs).
+        for &row in &w.rows {
+            prefetch(&self.rows[row as usize]);
+        }
+        for &row in &w.rows {
+            let info = &self.rows[row as usize];
+            prefetch(self.texts[row as usize / CHUNK].as_bytes()[info.start as usize..].as_ptr());
+        }
         for &row in &w.rows {
             if Some(row) == exclude {
                 continue;

@@ -7,6 +7,7 @@
 //! member is then checked (check.rs) with a few lookups and one or two name
 //! comparisons (lookup.rs), by the rules of each field (rules/).
 
+mod ahead;
 mod build;
 mod check;
 mod keys;
@@ -428,7 +429,10 @@ impl PopulationIndex {
                 };
                 let mut extra = Vec::with_capacity(range.len());
                 with_work(|w| {
-                    for i in range {
+                    for i in range.clone() {
+                        if (i - range.start) % ahead::GROUP == 0 {
+                            self.fetch_ahead(roster, i..(i + ahead::GROUP).min(range.end));
+                        }
                         out.findings.current = i as u32;
                         let member = roster.member(i);
                         let prepared = PreparedMember::read(&member, self.options.as_of, &mut w.buf);

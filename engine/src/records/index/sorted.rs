@@ -11,6 +11,8 @@
 
 use rayon::prelude::*;
 
+use super::ahead::prefetch;
+
 /// A directory over sorted keys by their top bits: `dir[b]..dir[b + 1]` are the
 /// positions of the keys whose top bits are `b`, four to eight keys a bucket.
 #[derive(Debug, Default)]
@@ -67,6 +69,13 @@ impl Directory {
 #[inline]
 fn spread(number: u64) -> u64 {
     number.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// A number being fetched ahead (`ahead.rs`): its key, and where it was found.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Probe {
+    key: u64,
+    at: Option<usize>,
 }
 
 /// Numbers to one value each (a row, or a row with flags the caller sets).
@@ -129,6 +138,38 @@ impl NumberMap {
 
     pub(super) fn memory_bytes(&self) -> usize {
         self.keys.capacity() * 8 + self.values.capacity() * 4 + self.directory.memory_bytes()
+    }
+
+    // The lookup of `get` in steps, each asking for what the next one reads.
+
+    pub(super) fn probe(&self, number: u64) -> Probe {
+        Probe { key: spread(number), at: None }
+    }
+
+    pub(super) fn fetch_bucket(&self, p: Probe) {
+        prefetch(&self.directory.dir[(p.key >> self.directory.shift) as usize]);
+    }
+
+    pub(super) fn fetch_keys(&self, p: Probe) {
+        let b = (p.key >> self.directory.shift) as usize;
+        let (lo, hi) = (self.directory.dir[b] as usize, self.directory.dir[b + 1] as usize);
+        if lo < hi {
+            prefetch(&self.keys[lo]);
+            prefetch(&self.keys[hi - 1]);
+        }
+    }
+
+    /// Finds the key (in the cache by now) and asks for its value; false when absent.
+    pub(super) fn fetch_value(&self, p: &mut Probe) -> bool {
+        p.at = self.directory.find(&self.keys, p.key);
+        if let Some(at) = p.at {
+            prefetch(&self.values[at]);
+        }
+        p.at.is_some()
+    }
+
+    pub(super) fn value_at(&self, p: Probe) -> Option<u32> {
+        p.at.map(|at| self.values[at])
     }
 }
 

@@ -238,7 +238,7 @@ fn verify_tables(
     let roster = roster_columns(&sources)?;
     let tables = py.detach(|| {
         let verification = index.inner.verify_all(&roster);
-        let (findings, verdicts) = revalidation::verification_tables(&index.inner, &roster, verification);
+        let (findings, verdicts) = revalidation::verification_tables(&roster, verification);
         Ok::<_, ArrowError>((findings_batch(findings, row_offset)?, verdicts_batch(verdicts, row_offset)?))
     });
     let (findings, verdicts) = tables.map_err(|e| InvalidInputError::new_err(format!("verify_tables: {e}")))?;

@@ -77,7 +77,7 @@ pub fn revalidate<R: RosterSource + ?Sized>(
     drop(people);
     let links = population_links(index, &verification);
     let (pairs, clusters) = cut(found.pairs, &found.clusters, &links);
-    let (findings, verdicts) = verification_tables(index, roster, verification);
+    let (findings, verdicts) = verification_tables(roster, verification);
     let pairs = PairsTable {
         member_id_a: gather(roster, pairs.iter().map(|p| p.pair.a), Field::MemberId),
         member_id_b: gather(roster, pairs.iter().map(|p| p.pair.b), Field::MemberId),

@@ -130,6 +130,11 @@ pub struct VerificationColumns {
     pub candidate_row: Vec<u32>,
     pub candidate_score: Vec<f32>,
     pub candidate_kind: Vec<MatchKind>,
+    /// Each candidate's citizen ID, full name and date of birth as the population
+    /// table writes them, read while its row was at hand from scoring it.
+    pub candidate_citizen_id: StrColumn,
+    pub candidate_full_name: StrColumn,
+    pub candidate_date_of_birth: StrColumn,
 }
 
 impl VerificationColumns {
@@ -148,11 +153,16 @@ impl VerificationColumns {
             candidate_row: Vec::with_capacity(candidates),
             candidate_score: Vec::with_capacity(candidates),
             candidate_kind: Vec::with_capacity(candidates),
+            ..Default::default()
         };
         let mut findings = Vec::with_capacity(parts.len());
         let mut ids = Vec::with_capacity(parts.len());
+        let mut identities: [Vec<StrColumn>; 3] = Default::default();
         for mut o in parts {
             ids.push(std::mem::take(&mut o.matched_citizen_id));
+            identities[0].push(std::mem::take(&mut o.candidate_citizen_id));
+            identities[1].push(std::mem::take(&mut o.candidate_full_name));
+            identities[2].push(std::mem::take(&mut o.candidate_date_of_birth));
             out.verdict.extend(o.verdict);
             out.matched.extend(o.matched);
             out.name_kind.extend(o.name_kind);
@@ -165,6 +175,10 @@ impl VerificationColumns {
         }
         out.findings = FindingColumns::concat(findings);
         out.matched_citizen_id = StrColumn::concat(&ids);
+        let [citizen_id, full_name, date_of_birth] = identities.map(|parts| StrColumn::concat(&parts));
+        out.candidate_citizen_id = citizen_id;
+        out.candidate_full_name = full_name;
+        out.candidate_date_of_birth = date_of_birth;
         out
     }
 
@@ -425,6 +439,9 @@ impl PopulationIndex {
                     name_kind: Vec::with_capacity(range.len()),
                     name_score: Vec::with_capacity(range.len()),
                     findings: FindingColumns::new(),
+                    candidate_citizen_id: StrColumn::with_capacity(0, 0),
+                    candidate_full_name: StrColumn::with_capacity(0, 0),
+                    candidate_date_of_birth: StrColumn::with_capacity(0, 0),
                     ..Default::default()
                 };
                 let mut extra = Vec::with_capacity(range.len());
@@ -453,6 +470,15 @@ impl PopulationIndex {
                             out.candidate_row.push(c.row as u32);
                             out.candidate_score.push(c.score as f32);
                             out.candidate_kind.push(c.name_kind);
+                            let (citizen_id, full_name, date_of_birth) = self.identity(c.row);
+                            for (column, value) in [
+                                (&mut out.candidate_citizen_id, citizen_id),
+                                (&mut out.candidate_full_name, full_name),
+                                (&mut out.candidate_date_of_birth, date_of_birth),
+                            ] {
+                                column.data.push_str(value);
+                                column.finish_value();
+                            }
                         }
                         extra.push(each(&prepared, &mut w.writer));
                     }

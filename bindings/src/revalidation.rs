@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use arrow_array::{Array, ArrayRef, Float64Array, ListArray, RecordBatch, StringArray, StructArray, UInt32Array};
+use arrow_array::{Array, ArrayRef, Float64Array, LargeListArray, RecordBatch, StringArray, StructArray, UInt32Array};
 use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Schema};
 use doichieu_engine::dedup::{levels::FIELDS, ClusterMember, Config, DuplicatePair};
@@ -123,9 +123,12 @@ fn verdicts_batch(v: VerdictsTable, row_offset: u32) -> Result<RecordBatch, Arro
         None,
     )?;
     let item = Arc::new(Field::new("item", candidate.data_type().clone(), true));
-    let lists = ListArray::try_new(
+    // 64-bit offsets, as polars keeps lists: it adopts these as they are, where
+    // it widened 32-bit ones into a copy and kept both.
+    let offsets: Vec<i64> = c.offsets.iter().map(|&o| i64::from(o)).collect();
+    let lists = LargeListArray::try_new(
         item,
-        OffsetBuffer::new(c.offsets.into()),
+        OffsetBuffer::new(offsets.into()),
         Arc::new(candidate),
         Some(NullBuffer::from(c.has_list)),
     )?;

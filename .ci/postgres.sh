@@ -1,5 +1,5 @@
 # Sourced by .ci/run: a throw-away PostgreSQL server on loopback for the tests of
-# the verifier's shared ledger (two replicas on one database).
+# the verifier's shared ledger (two replicas on one database) and of the campaign state.
 # Installs Debian's postgresql if missing, starts a fresh cluster in a temporary
 # folder (as the postgres user when run as root: initdb refuses root), exports
 # DOICHIEU_TEST_POSTGRES_DSN, and stops the server when the calling shell exits.

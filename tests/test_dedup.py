@@ -8,7 +8,8 @@ import pytest
 
 import doichieu
 from doichieu.cli import main
-from doichieu.dedup import dedup_columns
+from doichieu.dedup import SHARED_NUMBER, dedup_columns
+from doichieu.dedup_scores import score_pairs, split_truth
 from test_dedup_engine import synthetic
 
 
@@ -92,11 +93,16 @@ def test_partial_and_odd_dates() -> None:
     assert parsed == [(1950, 0, 0), (1950, 3, 0), (1950, 0, 0), (1970, 3, 12), (1970, 1, 1), (0, 0, 0)]
 
 
-@pytest.fixture(scope="module")
-def generated_province() -> "doichieu.generate.SyntheticData":
+#: The floors on same-person pairs and on shared-number findings, each side's
+#: precision and recall (1.000 at 102,235 members, seeds 7 and 11: docs/dedup.md).
+QUALITY_FLOOR = 0.999
+
+
+@pytest.fixture(scope="module", params=[7, 11], ids=lambda seed: f"seed{seed}")
+def generated_province(request: pytest.FixtureRequest) -> "doichieu.generate.SyntheticData":
     from doichieu import generate
 
-    return generate.generate_frames(30_000, seed=11)
+    return generate.generate_frames(30_000, seed=request.param)
 
 
 def _pair_set(frame: pl.DataFrame) -> set[tuple[str, str]]:
@@ -106,18 +112,30 @@ def _pair_set(frame: pl.DataFrame) -> set[tuple[str, str]]:
 def test_a_generated_province_is_deduplicated_from_the_roster_alone(
     generated_province: "doichieu.generate.SyntheticData",
 ) -> None:
-    """The issue's floor (F1 >= 0.98 on a generated province), held at 30,000
-    members: namesakes with the same name and birth date are common there, and
-    only the party history (card number, admission date) tells them apart."""
+    """The issue's floors, held at 30,000 members: namesakes with the same name
+    and birth date are common there, and only the party history (card number,
+    admission date) tells them apart; a member recorded with someone else's
+    citizen number is two people on one number, never one person twice."""
     truth = generated_province.truth_duplicates
     result = doichieu.find_duplicates(generated_province.roster)
-    found, planted_pairs = _pair_set(result.pairs), _pair_set(truth)
-    precision = len(found & planted_pairs) / len(found)
-    recall = len(found & planted_pairs) / len(planted_pairs)
-    assert precision >= 0.98 and recall >= 0.98, (precision, recall)
-    for kind, group in truth.group_by("type"):
+    scores = score_pairs(result.pairs, truth)
+    for side in (scores.same_person, scores.shared_number):
+        assert side.planted > 10, scores
+        assert side.precision >= QUALITY_FLOOR and side.recall >= QUALITY_FLOOR, scores.rows()
+    same_person, _ = split_truth(truth)
+    found = _pair_set(result.pairs.filter(pl.col("type") != SHARED_NUMBER))
+    for kind, group in same_person.group_by("type"):
         kind_pairs = _pair_set(group)
-        assert len(found & kind_pairs) / len(kind_pairs) >= 0.95, kind
+        assert len(found & kind_pairs) / len(kind_pairs) >= QUALITY_FLOOR, kind
+    # Two people on one number are never put in a cluster.
+    shared = _pair_set(result.pairs.filter(pl.col("type") == SHARED_NUMBER))
+    assert not any(_same_cluster(result.clusters, a, b) for a, b in shared)
+    assert not (set(result.clusters["type"].to_list()) & {SHARED_NUMBER})
+
+
+def _same_cluster(clusters: pl.DataFrame, a: str, b: str) -> bool:
+    ids = clusters.filter(pl.col("member_id").is_in([a, b]))["cluster_id"]
+    return ids.len() == 2 and ids.n_unique() == 1
 
 
 def test_namesakes_with_their_own_party_history_are_told_apart() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import io
 import json
 import os
 import signal
@@ -83,7 +84,7 @@ def children_of(pid: int) -> list[int]:
 
 
 def test_kill_9_of_all_workers_mid_storm_keeps_one_chain_with_every_acknowledged_submit(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     population, roster = write_tables(tmp_path)
     ledger_path = tmp_path / "ledger.db"
@@ -143,6 +144,14 @@ def test_kill_9_of_all_workers_mid_storm_keeps_one_chain_with_every_acknowledged
     methods = {line.split("\t")[1] for line in lines[1:]}
     assert {"Verify", "VerifyStream", "Submit"} <= methods
     assert citizen.encode() not in trail.read_bytes()
+
+    # Read from standard input, the ID stays out of the shell's history and the
+    # process list; the answer is the same.
+    monkeypatch.setattr("sys.stdin", io.StringIO(citizen + "\n"))
+    assert cli("who", "--audit", str(trail), "--key-file", str(tmp_path / "ledger.audit.key")) == 0
+    assert capsys.readouterr().out.splitlines() == lines
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
+    assert cli("who", "--audit", str(trail), "--key-file", str(tmp_path / "ledger.audit.key")) == 2
 
 
 def test_a_tampered_entry_is_reported_with_its_number(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

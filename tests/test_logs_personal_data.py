@@ -103,7 +103,7 @@ def test_no_personal_data_at_info_or_above(tmp_path: Path, caplog: pytest.LogCap
         assert len(list(verifier.VerifyStream(iter(chunks), timeout=30))) == len(chunks)
         verifier.GetProgress(pb.GetProgressRequest(), timeout=10)
         simulation = subprocess.run(
-            [sys.executable, "-m", "doichieu", "simulate", "--target", server.target, "--roster", str(made.roster),
+            [sys.executable, "-m", "doichieu", "simulate", "--server", server.target, "--roster", str(made.roster),
              "--sites", "1", "--machines", "2", "--days", "1", "--as-fast-as-possible", "--seed", "3", "-vv"],
             capture_output=True, text=True, timeout=120, check=False,
         )  # fmt: skip
@@ -120,6 +120,7 @@ def test_no_personal_data_at_info_or_above(tmp_path: Path, caplog: pytest.LogCap
         (r.levelno, r.getMessage() + (logging.Formatter().formatException(r.exc_info) if r.exc_info else ""))
         for r in caplog.records
     ]
+    assert simulation.returncode == 0, simulation.stderr[-2000:]
     assert any(level == logging.INFO for level, _ in served), "the server logged nothing at INFO"
     assert any(level == logging.INFO for level, _ in simulated), "the simulation logged nothing at INFO"
     assert any(level == logging.DEBUG for level, _ in served + simulated), "DEBUG was not captured"

@@ -24,7 +24,19 @@ from doichieu.messages import ARGPARSE_MESSAGES, LANGUAGES, MESSAGES
 PACKAGE = Path(cli.__file__).parent
 #: What takes a catalogue key as its first argument.
 TAKES_A_KEY = {"text", "CataloguedError", "FileFormatError", "FileEncodingError", "EmptyFileError"}
-COMMANDS = ("names", "dedupe", "serve", "audit", "generate", "revalidate", "progress", "simulate", "demo")
+COMMANDS = (
+    "names",
+    "dedupe",
+    "serve",
+    "audit",
+    "generate",
+    "revalidate",
+    "worklists",
+    "progress",
+    "progress-page",
+    "simulate",
+    "demo",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -78,6 +90,148 @@ def test_every_key_the_code_asks_for_is_in_the_catalogue() -> None:
     assert len(asked) > 100
     unknown = [f"{path.name}: {key}" for path, key in asked if key not in MESSAGES]
     assert not unknown
+
+
+#: Vietnamese letters beyond ASCII: a text with none of them is not Vietnamese.
+_VIETNAMESE = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
+#: Words a person reads; file names, identifiers (with "_" or ".") and rich markup are none.
+_WORD = re.compile(r"[A-Za-z]{3,}")
+_NOT_WORDS = re.compile(r"[\w.]*[_.][\w.]*|\[/?[a-z ]+\]")
+_CATALOGUE_KEY = re.compile(r"[a-z_]+(\.[a-z_0-9]+)+")
+#: Calls that put their text on the terminal: print, rich's console.print, a
+#: stream's write, a progress bar's task.
+_SHOWING = {"print", "write", "add_task"}
+
+#: English-only texts that no officer reads on the terminal, each (module, the
+#: text's start) with why. The test fails when an entry no longer matches, so the
+#: list only shrinks.
+ENGLISH_ALLOWED = {
+    ("client.py", ""): "the intake machines' client library: its errors are for the programs that call it",
+    ("generate.py", "members must be an integer"): "Python API check; the command line parses an int first",
+    ("generate.py", "seed must be an integer"): "Python API check; argparse parses the seed",
+    ("generate.py", "chunk_"): "Python API tuning argument, no flag",
+    ("generate.py", "unknown format"): "Python API check; the command line's --format has choices",
+    ("records.py", "chunk_size must be"): "Python API tuning argument, no flag",
+    ("output_folder.py", "an OutputFolder is used"): "a programming error, never an input's",
+    ("verifier/progress.py", "target per machine per day"): "Python API check; --per-day is checked first",
+    ("verifier/admission.py", "too many streams"): "a gRPC status detail for the intake client's program",
+    ("verifier/tls.py", "the client certificate"): "a gRPC status detail for the intake client's program",
+    ("verifier/ledger.py", "submission_id was already used"): "a gRPC status detail for the intake client's program",
+    ("verifier/ledger.py", "unreachable"): "an assertion in code, never raised",
+    ("names_report.py", "left\t"): "the header of a TSV that programs read",
+    ("names_report.py", "display\t"): "the header of a TSV that programs read",
+}
+
+
+def _literal(node: ast.AST) -> str | None:
+    """A string literal's text, or an f-string's literal parts."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    return None
+
+
+def _english_only(shown: str) -> bool:
+    return bool(_WORD.search(_NOT_WORDS.sub(" ", shown))) and not _VIETNAMESE.search(shown)
+
+
+def _called(node: ast.Call) -> str | None:
+    if isinstance(node.func, ast.Name):
+        return node.func.id
+    return node.func.attr if isinstance(node.func, ast.Attribute) else None
+
+
+def _shown_texts(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    """Literal texts raised as an error's message or printed, outside the catalogue."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
+            arguments: list[ast.expr] = [node.exc.args[0]]
+        elif isinstance(node, ast.Call) and _called(node) in _SHOWING:
+            arguments = list(node.args)
+        else:
+            continue
+        for argument in arguments:
+            shown = _literal(argument)
+            if shown is not None and not _CATALOGUE_KEY.fullmatch(shown):
+                yield argument.lineno, shown
+
+
+def test_no_english_only_text_is_printed_or_raised_outside_the_catalogue() -> None:
+    used: set[tuple[str, str]] = set()
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = path.relative_to(PACKAGE).as_posix()
+        if module == "messages.py" or module.startswith("v1/"):
+            continue
+        for line, shown in _shown_texts(ast.parse(path.read_text(encoding="utf-8"))):
+            if not _english_only(shown):
+                continue
+            allowed = [entry for entry in ENGLISH_ALLOWED if entry[0] == module and shown.startswith(entry[1])]
+            used.update(allowed)
+            if not allowed:
+                found.append(f"{module}:{line}: {shown!r}")
+    assert not found, "English-only text a person reads; give it a catalogue key"
+    assert used == set(ENGLISH_ALLOWED), f"allowed but no longer there: {set(ENGLISH_ALLOWED) - used}"
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def _is_pair(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Tuple)
+        and len(node.elts) == 2
+        and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts)
+    )
+
+
+def test_bilingual_texts_live_in_the_catalogue_only() -> None:
+    """No module but the catalogue keeps its own (Vietnamese, English) pairs: a
+    dict of string pairs, a ``Message``, or a literal written "tiếng Việt / English"."""
+    bilingual = re.compile(_VIETNAMESE.pattern + r"[^/\n]* / [A-Za-z]", re.I)
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = path.relative_to(PACKAGE).as_posix()
+        if module == "messages.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = _docstrings(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Dict) and node.values and all(_is_pair(v) for v in node.values):
+                found.append(f"{module}:{node.lineno}: a dict of (vi, en) pairs")
+            elif isinstance(node, ast.Call) and _called(node) == "Message":
+                found.append(f"{module}:{node.lineno}: a Message")
+            elif (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+                and bilingual.search(node.value)
+            ):
+                found.append(f"{module}:{node.lineno}: {node.value!r}")
+    assert not found
+
+
+def test_the_checks_above_see_what_they_look_for() -> None:
+    """The two scans catch the forms they are written for."""
+    sample = ast.parse(
+        'raise InvalidInputError(f"members must be positive, got {n}")\n'
+        'print("wrote the files")\n'
+        'print(text("generate.wrote", path=p))\n'
+        'out.write(f"  worklist_{owner}.xlsx\\n")\n'
+        'raise CataloguedError("value.positive", flag="--per-day")\n'
+        'print("đã ghi")\n'
+    )
+    english = [shown for _, shown in _shown_texts(sample) if _english_only(shown)]
+    assert sorted(english) == ["members must be positive, got ", "wrote the files"]
+    assert _is_pair(ast.parse('("dòng trống", "blank")').body[0].value)  # type: ignore[attr-defined]
 
 
 def test_the_environment_chooses_english_or_else_vietnamese() -> None:
@@ -297,3 +451,55 @@ def test_progress_and_simulation_tables_speak_the_language(lang: str) -> None:
     assert messages.text("simulate.title") in printed and messages.text("simulate.per_machine") in printed
     english_only = ("Wards", "Sites", "Campaign progress", "Intake simulation", "Per machine", "Will miss")
     assert lang == "en" or not any(word in printed for word in english_only)
+
+
+def test_reader_lines_come_from_the_catalogue_in_either_language() -> None:
+    from doichieu.table_layout import SKIP_REASONS, TableReading
+
+    reading = TableReading(
+        file="ds.xlsx",
+        sheet="DS",
+        sheets_passed=("Hướng dẫn",),
+        header_row=4,
+        header_found="given",
+        rows=1200,
+        skipped={reason: 1 for reason in SKIP_REASONS},
+        control_characters=3,
+        control_cells=2,
+    )
+    vi, en = reading.lines_in("vi"), reading.lines_in("en")
+    assert reading.lines() == list(zip(vi, en, strict=True))
+    assert vi[0] == "đọc ds.xlsx, trang 'DS', tiêu đề ở dòng 4 (theo --header-row): 1,200 dòng dữ liệu"
+    assert en[0] == "read ds.xlsx, sheet 'DS', headers on row 4 (from --header-row): 1,200 data rows"
+    for reason in SKIP_REASONS:
+        assert messages.text_in("vi", f"reading.skip.{reason}", count=1) in vi[3]
+        assert messages.text_in("en", f"reading.skip.{reason}", count=1) in en[3]
+    for lang in LANGUAGES:
+        messages.set_language(lang)
+        assert reading.shown() == reading.lines_in(lang)
+
+
+def test_work_lists_are_vietnamese_documents_whatever_the_language() -> None:
+    from doichieu import worklist
+
+    shown = {}
+    for lang in LANGUAGES:
+        messages.set_language(lang)
+        shown[lang] = [worklist.header(c) for c in worklist.WORKLIST_COLUMNS]
+    assert shown["vi"] == shown["en"]
+    assert worklist.header("action_vi") == messages.text_in("vi", "worklist.column.action_vi") == "Việc cần làm"
+    # The officer's columns are what a later reader keys on: they never change.
+    assert (worklist.DONE_HEADER, worklist.NOTE_HEADER) == ("Đã xử lý", "Ghi chú")
+    assert worklist.DONE_HEADER in shown["en"] and worklist.NOTE_HEADER in shown["en"]
+    assert worklist.TITLES["done"] == messages.MESSAGES["worklist.column.done"]
+
+
+def test_a_file_that_is_not_a_model_is_told_in_the_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model = tmp_path / "mo_hinh.json"
+    model.write_text('{"format": "doichieu.dedup-model", "version": 9}', encoding="utf-8")
+    args = ["dedupe", "--roster", str(tmp_path / "r.csv"), "--out", str(tmp_path / "o"), "--model", str(model)]
+    assert cli.main(["--lang", "vi", *args]) == 2
+    line = _one_error_line(capsys)
+    assert "mo_hinh.json: không phải mô hình trùng lặp dùng được" in line and "version 9" in line
+    assert cli.main(["--lang", "en", *args]) == 2
+    assert "mo_hinh.json: not a usable duplicate model" in _one_error_line(capsys)

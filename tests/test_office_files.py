@@ -4,6 +4,7 @@ came from, doubled headers, control characters, text encoded twice, date cells."
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polars as pl
@@ -253,3 +254,26 @@ def test_serve_reads_office_files_where_it_is_told(tmp_path: Path) -> None:
     assert sum(engine.required.values()) == len(members())
     with pytest.raises(ColumnError, match="headers read on row 3, as --header-row says"):
         EngineAdapter(pop, made.path, roster_layout=(None, 3))
+
+
+def test_the_report_says_what_the_reader_chose_and_set_aside(tmp_path: Path) -> None:
+    from markupsafe import escape
+
+    made = office_workbook(tmp_path / "roster.xlsx")
+    pop = tmp_path / "population.csv"
+    population().write_csv(pop)
+    out = tmp_path / "out"
+    args = ["--roster", str(made.path), "--population", str(pop), "--out", str(out), "--as-of", AS_OF.isoformat()]
+    assert main(["--lang", "en", "revalidate", *args]) == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    section = re.search(r'<div class="note" id="readings">.*?</div>', page, re.S)
+    assert section, "the report does not say what was read"
+    _, reading = read(made.path)
+    told = reading.lines()
+    assert len(told) >= 3  # the sheet and header row, the guide sheet passed over, the title rows, the rows set aside
+    for vi, en in told:
+        assert str(escape(vi.strip())) in section.group(0)
+        assert str(escape(en.strip())) in section.group(0)
+    assert str(escape(f"trang '{SHEET}', tiêu đề ở dòng {HEADER_ROW}")) in section.group(0)
+    assert f"{sum(reading.skipped.values())} dòng không phải đảng viên" in section.group(0)
+    assert "đọc population.csv" in section.group(0)

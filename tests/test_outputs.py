@@ -223,12 +223,14 @@ def test_an_exception_mid_run_leaves_the_previous_outputs(
     real = revalidate_module.write_worklist
     calls: list[str] = []
 
-    def breaks_on_the_second(path: Path, owner: str, rows: pl.DataFrame, legend: pl.DataFrame) -> None:
+    def breaks_on_the_second(
+        path: Path, owner: str, rows: pl.DataFrame, legend: pl.DataFrame, stamp: tuple[str, str] | None = None
+    ) -> None:
         calls.append(owner)
         if len(calls) == 2:
             path.write_bytes(b"half a workbook")
             raise RuntimeError("the writer broke")
-        real(path, owner, rows, legend)
+        real(path, owner, rows, legend, stamp)
 
     monkeypatch.setattr(revalidate_module, "write_worklist", breaks_on_the_second)
     capsys.readouterr()

@@ -51,7 +51,9 @@ def test_every_code_is_known_to_the_engine() -> None:
     table = doichieu.finding_codes()
     codes = set(table["code"].to_list())
     assert set(ISSUE_CODES) <= codes
-    assert set(PLANTED) == codes, "each code has a planted cause in records_fixtures"
+    # Two people on one number is found across the roster (revalidation's
+    # deduplication, tests/test_report.py), never in one record.
+    assert set(PLANTED) | {"CITIZEN_ID_SHARED"} == codes, "each code has a planted cause in records_fixtures"
     assert set(table["severity"].to_list()) <= set(SEVERITIES)
     assert set(table["owner"].to_list()) <= set(OWNERS)
     dob = table.filter(pl.col("code") == "DOB_MISMATCH").row(0, named=True)

@@ -4,9 +4,7 @@ truth (recall and precision per duplicate type, printed)."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 from datetime import UTC, date
@@ -15,9 +13,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from browser import REQUIRE_CHROMIUM
+from browser import chromium as _chromium
 from doichieu.cli import main
+from doichieu.dedup import SHARED_NUMBER
+from doichieu.dedup_scores import score_pairs
 from doichieu.generate import generate_province
-from doichieu.report import external_references
+from doichieu.report import MAX_SHARED_SHOWN, external_references
 from doichieu.revalidate import DUPLICATE_COLUMNS, DUPLICATE_TYPES
 
 MEMBERS = 20_000
@@ -25,8 +27,6 @@ SEED = 7
 AS_OF = date(2025, 9, 1)
 #: Charts the page always has on a province this size: verdicts, codes, owners, wards, party organisations, duplicates.
 CHARTS = ("verdicts", "codes", "owners", "wards", "units", "duplicates")
-#: Where CI sets this, a missing Chromium fails the test instead of skipping it.
-REQUIRE_CHROMIUM = os.environ.get("DOICHIEU_REQUIRE_CHROMIUM", "") not in ("", "0")
 
 
 @dataclass(frozen=True)
@@ -152,14 +152,6 @@ def test_report_is_self_contained(revalidated: Revalidated) -> None:
     assert 'lang="vi"' in page and "Kết luận / verdicts" in page
 
 
-def _chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
 def test_report_renders_in_headless_chromium(revalidated: Revalidated, tmp_path: Path) -> None:
     browser = _chromium()
     if browser is None:
@@ -208,7 +200,8 @@ def _ordered(frame: pl.DataFrame) -> pl.DataFrame:
 def test_planted_duplicates_are_found(revalidated: Revalidated) -> None:
     """Recall and precision of duplicates.csv (status duplicate) against
     truth_duplicates.csv, overall and per type (shown with -s or -rA)."""
-    truth = _ordered(pl.read_csv(revalidated.province / "truth_duplicates.csv", infer_schema=False))
+    truth_path = revalidated.province / "truth_duplicates.csv"
+    truth = _ordered(pl.read_csv(truth_path, infer_schema=False))
     written = pl.read_csv(revalidated.out / "duplicates.csv", infer_schema=False)
     found = _ordered(written.filter(pl.col("status") == "duplicate"))
     engine = _ordered(written)  # before the population check cleared any pair
@@ -234,10 +227,37 @@ def test_planted_duplicates_are_found(revalidated: Revalidated) -> None:
         f"  engine alone (before the population check): {engine.height} pairs, precision {engine_precision:.3f}; "
         f"cleared {written.height - found.height}"
     )
+    scores = score_pairs(written.filter(pl.col("status") == "duplicate"), pl.read_csv(truth_path, infer_schema=False))
+    lines += [f"  {row}" for row in scores.rows()]
     print("\n".join(lines))
     assert truth.height > 100
     assert recall >= 0.95
     assert precision >= 0.95
+    # Lent numbers are two people on one number, apart from the same-person pairs.
+    for side in (scores.same_person, scores.shared_number):
+        assert side.planted > 10 and side.recall >= 0.95 and side.precision >= 0.95, scores.rows()
+
+
+def test_two_people_on_one_number_are_findings_for_the_party_board(revalidated: Revalidated) -> None:
+    """Each CITIZEN_ID_SHARED pair of duplicates.csv is in no cluster, and both
+    of its members carry a CITIZEN_ID_SHARED finding naming the other, in the
+    party board's work list."""
+    written = pl.read_csv(revalidated.out / "duplicates.csv", infer_schema=False)
+    shared = written.filter(pl.col("type") == SHARED_NUMBER)
+    assert shared.height > 10
+    assert shared["cluster_id"].null_count() == shared.height
+    assert set(shared["status"].to_list()) == {"duplicate"}
+    findings = pl.read_csv(revalidated.out / "findings.csv", infer_schema=False).filter(pl.col("code") == SHARED_NUMBER)
+    assert set(findings["owner"].to_list()) == {"party_board"}
+    said = set(findings.select("member_id", "message_en").iter_rows())
+    for a, b in shared.select("member_id_a", "member_id_b").iter_rows():
+        for member, other in ((a, b), (b, a)):
+            assert any(m == member and f"member {other}" in text for m, text in said), (member, other)
+    verdicts = pl.read_csv(revalidated.out / "verdicts.csv", infer_schema=False)
+    flagged = verdicts.filter(pl.col("member_id").is_in(findings["member_id"].implode()))
+    assert set(flagged["verdict"].to_list()) <= {"review", "reject"}
+    page = _page(revalidated)
+    assert page.count('data-pair="shared"') == min(shared.height, MAX_SHARED_SHOWN)
 
 
 def test_clusters_hold_only_pairs_that_stay(revalidated: Revalidated) -> None:

@@ -118,9 +118,10 @@ def test_labels_people_read() -> None:
         "intake_officer": "Cán bộ tiếp nhận / intake officer",
     }
     assert vocabulary.DUPLICATE_TITLES == {
-        "DUPLICATE_CITIZEN_ID": "Một số định danh cho hai đảng viên / one citizen ID on two members",
+        "DUPLICATE_CITIZEN_ID": "Một người ghi hai lần cùng số định danh / one person entered twice under one citizen ID",
         "TRANSFER_DUPLICATE": "Một người ở hai chi bộ (chuyển sinh hoạt) / one person in two party organisations",
         "DUPLICATE_PERSON": "Một người dưới hai số / one person under two numbers",
+        "CITIZEN_ID_SHARED": "Hai người dùng chung một số định danh / two people on one citizen ID",
     }
 
 

@@ -3,8 +3,11 @@
 * ``verify``: checks the hash chain; names the first broken entry (exit code 1).
 * ``purge --older-than DAYS``: removes entries past the retention period; the
   chain stays verifiable from its new first entry.
-* ``who --citizen-id ID --key-file F``: who looked up this citizen, and when
-  (the trail holds keyed hashes only, so this needs the server's audit key).
+* ``who --key-file F``: who looked up a citizen, and when (the trail holds keyed
+  hashes only, so this needs the server's audit key). The citizen ID is read
+  from standard input (typed without echo at a terminal), so it stays out of the
+  shell's history and the process list; ``--citizen-id`` remains for scripts
+  that already keep it out of both.
 
 Text is Vietnamese first; ``--lang en`` gives the English form.
 """
@@ -12,6 +15,7 @@ Text is Vietnamese first; ``--lang en`` gives the English form.
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
@@ -41,7 +45,7 @@ def add_audit_arguments(parser: argparse.ArgumentParser, parents: Sequence[argpa
     purge.add_argument("--older-than", type=float, required=True, metavar="DAYS", help=text("audit.older_than"))
     purge.set_defaults(func=cmd_purge)
     who = command("who", "audit.who_help")
-    who.add_argument("--citizen-id", required=True, help=text("audit.citizen_id"))
+    who.add_argument("--citizen-id", help=text("audit.citizen_id"))
     who.add_argument("--key-file", metavar=file, help=text("audit.key_file"))
     who.set_defaults(func=cmd_who)
 
@@ -91,11 +95,27 @@ def cmd_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _citizen_id_asked(given: str | None) -> str:
+    """The citizen ID to look for: given, else one line of standard input."""
+    from doichieu.errors import CataloguedError
+
+    if given is None:
+        if sys.stdin.isatty():
+            given = getpass.getpass(text("audit.citizen_id_prompt"))
+        else:
+            given = sys.stdin.readline()
+    citizen_id = given.strip()
+    if not citizen_id:
+        raise CataloguedError("audit.no_citizen_id")
+    return citizen_id
+
+
 def cmd_who(args: argparse.Namespace) -> int:
     from doichieu.verifier import audit
 
     key_file = args.key_file or default_audit_key_path(args.audit)
-    lookups = audit.who(args.audit, audit.load_key(key_file), args.citizen_id)
+    citizen_id = _citizen_id_asked(args.citizen_id)
+    lookups = audit.who(args.audit, audit.load_key(key_file), citizen_id)
     if not lookups:
         print(text("audit.nobody"))
         return 0

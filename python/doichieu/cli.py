@@ -45,7 +45,14 @@ def cmd_names(args: argparse.Namespace) -> int:
 
 def cmd_dedupe(args: argparse.Namespace) -> int:
     """Duplicate pairs and clusters of one roster file → pairs.csv, clusters.csv."""
-    from doichieu.dedup import OUTPUT_PATTERNS, DedupModel, find_duplicates, load_dedup_roster, write_outputs
+    from doichieu.dedup import (
+        OUTPUT_PATTERNS,
+        SHARED_NUMBER,
+        find_duplicates,
+        load_dedup_roster,
+        load_model,
+        write_outputs,
+    )
     from doichieu.output_folder import OutputFolder
     from doichieu.records import TableReading
     from doichieu.vocabulary import DUPLICATE_TERMS
@@ -54,7 +61,7 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
         for line in reading.shown():
             print(line)
 
-    model = DedupModel.load(args.model) if args.model else None
+    model = load_model(args.model) if args.model else None
     roster = load_dedup_roster(args.roster, sheet=args.sheet, header_row=args.header_row, on_read=tell)
     # A folder that cannot take the outputs is refused before the work, not after.
     folder = OutputFolder(args.out, "dedupe", expected=OUTPUT_PATTERNS)
@@ -65,11 +72,15 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
         result.model.save(args.save_model)
         print(text("dedupe.saved_model", path=args.save_model))
     people = result.clusters["cluster_id"].n_unique() if result.clusters.height else 0
-    by_type = result.pairs.group_by("type").len().sort("type").iter_rows() if result.pairs.height else []
+    by_type = list(result.pairs.group_by("type").len().sort("type").iter_rows()) if result.pairs.height else []
     print(text("dedupe.compared", members=roster.height, candidates=result.candidate_pairs))
-    print(text("dedupe.found", pairs=result.pairs.height, clusters=people))
+    shared = dict(by_type).get(SHARED_NUMBER, 0)
+    print(text("dedupe.found", pairs=result.pairs.height - shared, clusters=people))
     for kind, count in by_type:
-        print(text("dedupe.by_type", type=f"{title(DUPLICATE_TERMS[kind])} ({kind})", count=count))
+        if kind != SHARED_NUMBER:
+            print(text("dedupe.by_type", type=f"{title(DUPLICATE_TERMS[kind])} ({kind})", count=count))
+    if shared:
+        print(text("dedupe.shared", pairs=shared, type=f"{title(DUPLICATE_TERMS[SHARED_NUMBER])} ({SHARED_NUMBER})"))
     for warning in result.warnings:
         print(text("dedupe.warning", warning=warning), file=sys.stderr)
     print(text("dedupe.wrote", pairs=pairs_path, clusters=clusters_path))
@@ -157,9 +168,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_revalidate_arguments(_command(sub, "revalidate", common))
 
+    from doichieu.campaign.command import add_worklists_arguments
+
+    add_worklists_arguments(_command(sub, "worklists", common))
+
     from doichieu.progress_cli import add_progress_arguments
 
     add_progress_arguments(_command(sub, "progress", common))
+
+    from doichieu.progress_server import add_page_arguments
+
+    add_page_arguments(_command(sub, "progress-page", common))
 
     from doichieu.simulate import add_simulate_arguments
 

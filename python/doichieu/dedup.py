@@ -25,11 +25,31 @@ import polars as pl
 
 from doichieu import _engine
 from doichieu.csv_cells import write_csv_for_people
+from doichieu.errors import CataloguedError, InvalidInputError
 from doichieu.output_folder import OutputFolder
 from doichieu.records import ROSTER_COLUMNS, TableReading, canonical_columns, read_table
+from doichieu.vocabulary import DUPLICATE_TYPES
+
+#: The duplicate type of two people on one citizen number: reported, listed apart,
+#: never clustered (docs/dedup.md).
+SHARED_NUMBER = "CITIZEN_ID_SHARED"
+assert SHARED_NUMBER in DUPLICATE_TYPES
 
 #: A trained model: ``save``/``load`` a file, ``to_dict``/``from_dict``.
 DedupModel = _engine.DedupModel
+
+
+def load_model(path: str | Path) -> Any:
+    """The model saved in ``path``; a file that is not one (cut short, another
+    program's, an older format) is a ``CataloguedError`` naming the file, with
+    the engine's reason."""
+    try:
+        return DedupModel.load(path)
+    except CataloguedError:
+        raise
+    except InvalidInputError as exc:
+        raise CataloguedError("file.not_a_model", file=Path(path).name, detail=str(exc)) from exc
+
 
 #: The roster columns deduplication cannot do without.
 REQUIRED = ("member_id", "full_name", "date_of_birth")

@@ -30,6 +30,7 @@ __all__ = [
     "language_from_environment",
     "set_language",
     "text",
+    "text_both",
     "text_in",
     "title",
 ]
@@ -110,6 +111,8 @@ _HELP: Final = {
         "save the model used (trained or given) to FILE (mode 0600)",
     ),
     "metavar.file": Message("TỆP", "FILE"),
+    "metavar.sheet": Message("TÊN|N", "NAME|N"),
+    "metavar.bytes": Message("SỐ_BYTE", "BYTES"),
     # --- serve
     "serve.help": Message(
         "chạy máy chủ đối chiếu gRPC mà các điểm tiếp nhận gọi tới (xem docs/verifier.md)",
@@ -273,11 +276,13 @@ _HELP: Final = {
         "Ví dụ:\n"
         "  doichieu revalidate --roster dang_vien.xlsx --population dan_cu.parquet --out ket_qua\n"
         "  doichieu revalidate --roster dang_vien.csv --population dan_cu.csv --out ket_qua "
-        "--as-of 2025-09-01 --ignore-unknown-columns",
+        "--as-of 2025-09-01 --ignore-unknown-columns\n"
+        "  doichieu revalidate --roster dang_vien.xlsx --population dan_cu.csv --campaign chien_dich",
         "Examples:\n"
         "  doichieu revalidate --roster dang_vien.xlsx --population dan_cu.parquet --out results\n"
         "  doichieu revalidate --roster dang_vien.csv --population dan_cu.csv --out results "
-        "--as-of 2025-09-01 --ignore-unknown-columns",
+        "--as-of 2025-09-01 --ignore-unknown-columns\n"
+        "  doichieu revalidate --roster dang_vien.xlsx --population dan_cu.csv --campaign campaign",
     ),
     "revalidate.roster": Message(
         "danh sách đảng viên (CSV UTF-8, .xlsx hoặc .parquet)", "party roster (CSV UTF-8, .xlsx or .parquet)"
@@ -442,6 +447,10 @@ _OUTPUT: Final = {
         "{pairs} duplicate pairs, {clusters} clusters of one person",
     ),
     "dedupe.by_type": Message("  {type}: {count}", "  {type}: {count}"),
+    "dedupe.shared": Message(
+        "{pairs} cặp là hai người trên một số định danh ({type}): liệt kê riêng, không bao giờ gộp nhóm",
+        "{pairs} pairs of two people on one citizen ID ({type}): listed apart, never clustered",
+    ),
     "dedupe.warning": Message("cảnh báo: {warning}", "warning: {warning}"),
     "dedupe.wrote": Message("đã ghi {pairs} và {clusters}", "wrote {pairs} and {clusters}"),
     # --- revalidate: the progress line and the summary
@@ -724,6 +733,11 @@ _ERRORS: Final = {
         "'Nguyá»…n' for 'Nguyễn'); export the file again from the original as CSV UTF-8, or send the .xlsx file",
     ),
     "file.unreadable": Message("{file}: không đọc được ({detail})", "{file}: cannot be read ({detail})"),
+    "file.not_a_model": Message(
+        "{file}: không phải mô hình trùng lặp dùng được ({detail}); hãy huấn luyện lại bằng "
+        "`doichieu dedupe --save-model`",
+        "{file}: not a usable duplicate model ({detail}); train one again with `doichieu dedupe --save-model`",
+    ),
     "file.names_not_utf8": Message(
         "{file}: không phải UTF-8 (byte {offset}); hãy lưu lại dạng UTF-8 "
         "(chữ bảng mã VNI/TCVN3 cũ bên trong tệp UTF-8 được tự sửa)",
@@ -825,8 +839,13 @@ _ERRORS: Final = {
         "who looked up a citizen, and when",
     ),
     "audit.citizen_id": Message(
-        "số định danh cần tra",
-        "the citizen ID looked up",
+        "số định danh cần tra; bỏ trống thì nhập từ đầu vào chuẩn (không hiện trên màn hình, không lưu trong lịch sử lệnh)",
+        "the citizen ID looked up; left out, it is read from standard input (not shown, not kept in the shell's history)",
+    ),
+    "audit.citizen_id_prompt": Message("Số định danh cần tra: ", "Citizen ID to look up: "),
+    "audit.no_citizen_id": Message(
+        "chưa có số định danh cần tra (--citizen-id, hoặc một dòng ở đầu vào chuẩn)",
+        "no citizen ID to look up (--citizen-id, or one line on standard input)",
     ),
     "audit.key_file": Message(
         "khoá nhật ký của máy chủ, quyền 0600 (mặc định: cạnh tệp nhật ký, AUDIT.key)",
@@ -977,6 +996,24 @@ _ERRORS: Final = {
         "shift: the end must come after the start on the same day, got {value!r}",
     ),
     "value.together": Message("{flags}: phải dùng cùng nhau", "{flags}: go together"),
+    "audit.key_unreadable": Message(
+        "không đọc được tệp khóa nhật ký tra cứu {path}: {reason}", "cannot read the audit key {path}: {reason}"
+    ),
+    "audit.key_shared": Message(
+        "tệp khóa nhật ký tra cứu {path} người khác đọc được; hãy chạy chmod 600 cho tệp",
+        "the audit key {path} is readable by others; chmod 600 it",
+    ),
+    "audit.key_short": Message(
+        "tệp khóa nhật ký tra cứu {path} quá ngắn (ít nhất 16 byte)",
+        "the audit key {path} is too short (at least 16 bytes)",
+    ),
+    "audit.trail_unopenable": Message(
+        "không mở được nhật ký tra cứu {path}: {reason}", "cannot open the audit trail {path}: {reason}"
+    ),
+    "value.audit_needs_key": Message(
+        "nhật ký tra cứu cần tệp khóa (--audit-key-file)",
+        "the audit trail needs its key file (--audit-key-file)",
+    ),
     "value.client_key_pair": Message(
         "chứng chỉ máy khách cần khoá của nó, và khoá cần chứng chỉ của nó (--cert, --key)",
         "a client certificate needs its key, and a key its certificate (--cert, --key)",
@@ -1003,6 +1040,21 @@ _ERRORS: Final = {
         "--ledger: cần sqlite:///duong_dan hoặc postgresql://…, nhận được loại địa chỉ khác (scheme)",
         "--ledger: expected sqlite:///path or postgresql://…, got another scheme",
     ),
+    "value.ledger_no_folder": Message(
+        "--ledger: thư mục {folder} không tồn tại", "--ledger: the ledger folder {folder} does not exist"
+    ),
+    "value.ledger_sqlite": Message(
+        "--ledger: không mở được sổ ghi SQLite {path}: {reason}",
+        "--ledger: cannot open the SQLite ledger {path}: {reason}",
+    ),
+    "value.ledger_postgresql": Message(
+        "--ledger: không mở được sổ ghi PostgreSQL: {reason}", "--ledger: cannot open the PostgreSQL ledger: {reason}"
+    ),
+    "value.required_list_columns": Message(
+        "--roster: danh sách phải tiếp nhận cần có các cột {columns}",
+        "--roster: the required list needs the columns {columns}",
+    ),
+    "serve.cannot_listen": Message("không lắng nghe được ở {address}", "cannot listen on {address}"),
     "file.pem_unreadable": Message("{flag}: không đọc được {path}: {reason}", "{flag}: cannot read {path}: {reason}"),
     "file.not_pem": Message("{flag}: {path} không phải tệp PEM", "{flag}: {path} is not a PEM file"),
     "grpc.failed": Message(
@@ -1010,6 +1062,106 @@ _ERRORS: Final = {
         "{method} on {address} failed: {code} {details}",
     ),
 }
+
+#: What the reader chose and set aside in a file (``doichieu.table_layout.TableReading``),
+#: on the terminal and in the report.
+_READING: Final = {
+    "reading.read": Message("đọc {file}", "read {file}"),
+    "reading.sheet": Message(", trang '{sheet}'", ", sheet '{sheet}'"),
+    "reading.header_found": Message(", tiêu đề ở dòng {row}", ", headers on row {row}"),
+    "reading.header_given": Message(
+        ", tiêu đề ở dòng {row} (theo --header-row)", ", headers on row {row} (from --header-row)"
+    ),
+    "reading.header_first": Message(
+        ", tiêu đề ở dòng {row} (không nhận ra tiêu đề nào)", ", headers on row {row} (no known headers found)"
+    ),
+    "reading.rows": Message(": {rows:,} dòng dữ liệu", ": {rows:,} data rows"),
+    "reading.sheets_passed": Message(
+        "  bỏ qua trang {sheets} (không có tiêu đề cột)", "  passed over sheet {sheets} (no column headers)"
+    ),
+    "reading.title_rows": Message(
+        "  bỏ qua {rows} dòng tiêu đề phía trên", "  skipped {rows} title rows above the headers"
+    ),
+    "reading.skipped": Message(
+        "  bỏ qua {total:,} dòng không phải đảng viên: {reasons}",
+        "  skipped {total:,} rows that are not members: {reasons}",
+    ),
+    "reading.skip.numbers": Message("{count:,} dòng đánh số cột", "{count:,} column numbering"),
+    "reading.skip.blank": Message("{count:,} dòng trống", "{count:,} blank"),
+    "reading.skip.total": Message("{count:,} dòng tổng cộng", "{count:,} totals"),
+    "reading.skip.signature": Message("{count:,} dòng ngày tháng, chữ ký", "{count:,} place-and-date and signature"),
+    "reading.controls": Message(
+        "  đã xoá {characters:,} ký tự điều khiển (như NUL) trong {cells:,} ô",
+        "  removed {characters:,} control characters (such as NUL) from {cells:,} cells",
+    ),
+}
+
+#: The report's words (``doichieu.report``): the page shows both languages, Vietnamese first.
+_REPORT: Final = {
+    "report.local_time": Message("giờ Việt Nam", "Vietnam time"),
+    "report.agree": Message("Giống nhau", "agree"),
+    "report.close": Message("Gần giống", "nearly agree"),
+    "report.differ": Message("Khác nhau", "differ"),
+    "report.missing": Message("Thiếu ở một bên", "missing on one side"),
+    "report.technical": Message("Điểm theo từng trường (kỹ thuật)", "per-field scores (technical)"),
+    "report.population_check.same_citizen": Message("cùng một công dân", "the same citizen"),
+    "report.population_check.different_citizens": Message("hai công dân khác nhau", "two different citizens"),
+    "report.population_check.unknown": Message("chưa xác định", "not known"),
+    "report.empty": Message("trống", "empty"),
+    "report.readings": Message(
+        "Những gì đã đọc và để riêng trong các tệp đầu vào", "What was read and set aside in the input files"
+    ),
+    "report.chart.verdicts": Message("Kết luận", "verdicts"),
+    "report.chart.members": Message("đảng viên", "members"),
+    "report.chart.codes": Message("Phát hiện theo mã", "findings by code"),
+    "report.chart.findings": Message("phát hiện", "findings"),
+    "report.chart.owners": Message("Phát hiện theo người xử lý", "findings by owner"),
+    "report.chart.wards": Message(
+        "Phường/xã cần xử lý nhiều nhất ({count} nơi đầu)", "wards with most members to act on (top {count})"
+    ),
+    "report.chart.units": Message("Chi bộ theo tỷ lệ cần xử lý", "party organisations by share of members to act on"),
+    "report.chart.units_x": Message("% đảng viên cần xem xét hoặc bị từ chối", "% of members in review or reject"),
+    "report.chart.units_y": Message("số chi bộ", "party organisations"),
+    "report.chart.duplicates": Message("Trùng lặp theo loại (cặp)", "duplicates by type (pairs)"),
+    "report.chart.pairs": Message("cặp", "pairs"),
+}
+
+#: The work lists' words (``doichieu.worklist``). A work list is a Vietnamese
+#: document for the officers: it is written with the Vietnamese forms whatever
+#: ``--lang`` says, so that every list of a campaign has the same headers and
+#: sheets (and a later reader finds the done and note columns); the English
+#: forms say what each one means.
+_WORKLIST: Final = {
+    "worklist.column.name_as_read": Message("Họ và tên đọc được", "Full name as read"),
+    "worklist.column.code": Message("Mã phát hiện", "Finding code"),
+    "worklist.column.severity": Message("Mức độ", "Severity"),
+    "worklist.column.owner": Message("Người xử lý", "Owner"),
+    "worklist.column.field": Message("Trường dữ liệu", "Field"),
+    "worklist.column.party_value": Message("Giá trị trên hồ sơ đảng viên", "Party record value"),
+    "worklist.column.population_value": Message("Giá trị trong CSDL dân cư", "Population data value"),
+    "worklist.column.message_vi": Message("Nội dung phát hiện", "Finding"),
+    "worklist.column.action_vi": Message("Việc cần làm", "What to do"),
+    "worklist.column.candidates": Message("Người có thể phù hợp", "Candidates"),
+    "worklist.column.source_file": Message("Tệp nguồn", "Source file"),
+    "worklist.column.source_sheet": Message("Trang tính nguồn", "Source sheet"),
+    "worklist.column.source_row": Message("Dòng nguồn", "Source row"),
+    "worklist.column.done": Message("Đã xử lý", "Done"),
+    "worklist.column.note": Message("Ghi chú", "Note"),
+    # The legend's columns holding English text keep English headers in the Vietnamese document.
+    "worklist.column.summary_vi": Message("Ý nghĩa", "Meaning (Vietnamese)"),
+    "worklist.column.summary_en": Message("Meaning", "Meaning"),
+    "worklist.column.action_en": Message("What to do", "What to do"),
+    "worklist.sheet.no_ward": Message("Chưa rõ xã-phường", "Ward not known"),
+    "worklist.sheet.not_eligible": Message("Không đủ điều kiện cấp thẻ", "Not eligible for a card"),
+    "worklist.sheet.legend": Message("Mã lỗi (codes)", "Finding codes"),
+    "worklist.sheet.info": Message("Thông tin", "About this list"),
+    "worklist.info.owner": Message("Danh sách việc cho", "Work list for"),
+    "worklist.info.rows": Message("Số dòng", "Rows"),
+    # A campaign's stamp on its lists (doichieu.campaign): which campaign and run they come from.
+    "worklist.info.campaign": Message("Chiến dịch", "Campaign"),
+    "worklist.info.run": Message("Lần chạy", "Run"),
+}
+
 
 #: argparse's own words (its msgids, looked up by ``argparse_gettext``), with
 #: its ``%`` placeholders kept as they are.
@@ -1059,6 +1211,107 @@ ARGPARSE_MESSAGES: Final = MappingProxyType(
 )
 
 
+#: The live progress page (``doichieu progress-page``): its options, what it shows, why it refuses.
+_PAGE: Final = {
+    "progress-page.help": Message(
+        "trang tiến độ trực tiếp cho ban chỉ đạo, đọc sổ tiếp nhận (chỉ đọc), tự làm mới",
+        "a live progress page for the steering committee, read from the intake ledger (read-only), refreshing itself",
+    ),
+    "progress-page.epilog": Message(
+        "Ví dụ:\n"
+        "  doichieu progress-page --ledger sqlite:///so-tiep-nhan.db --roster danh_sach.xlsx --deadline 2025-10-15\n"
+        "  doichieu progress-page --ledger postgresql://… --roster danh_sach.xlsx --host 0.0.0.0 --token-file ma.txt\n"
+        "\nMặc định chỉ nghe trên 127.0.0.1. Mở ra mạng cần --token-file (Authorization: Bearer, hoặc mở một lần "
+        "/?token=… để trình duyệt nhớ) hoặc TLS hai chiều (--tls-cert, --tls-key, --client-ca).\n"
+        "Chỉ có số đếm: không có họ tên hay số định danh nào.",
+        "Examples:\n"
+        "  doichieu progress-page --ledger sqlite:///intake-ledger.db --roster roster.xlsx --deadline 2025-10-15\n"
+        "  doichieu progress-page --ledger postgresql://… --roster roster.xlsx --host 0.0.0.0 --token-file token.txt\n"
+        "\nListens on 127.0.0.1 only by default. Beyond loopback it needs --token-file (Authorization: Bearer, or open "
+        "/?token=… once and the browser keeps it) or mutual TLS (--tls-cert, --tls-key, --client-ca).\n"
+        "Counts only: no name or ID number.",
+    ),
+    "page.ledger": Message(
+        "sổ tiếp nhận của máy chủ đối chiếu: sqlite:///duong_dan.db (mặc định ./doichieu-ledger.db) hoặc postgresql://…",
+        "the verifier's intake ledger: sqlite:///path.db (default ./doichieu-ledger.db) or postgresql://…",
+    ),
+    "page.roster": Message(
+        "danh sách phải tiếp nhận (như --roster của serve): cho số phải tiếp nhận và số còn lại",
+        "the required list (serve's --roster): gives the required and remaining counts",
+    ),
+    "page.port": Message("cổng (mặc định 8050; 0: chọn một cổng trống)", "port (default 8050; 0 picks a free one)"),
+    "page.token_file": Message(
+        "tệp chứa mã truy cập (dòng đầu): người xem phải gửi mã này",
+        "file holding the access token (first line): viewers must present it",
+    ),
+    "page.refresh": Message(
+        "trình duyệt tải lại trang sau ngần này giây (mặc định {default})",
+        "the browser reloads the page after this many seconds (default {default})",
+    ),
+    "page.recompute": Message(
+        "số liệu được tính lại từ sổ nhiều nhất một lần trong ngần này giây (mặc định {default})",
+        "the figures are recomputed from the ledger at most once in this many seconds (default {default})",
+    ),
+    "page.listening": Message("Trang tiến độ: {url}", "Progress page: {url}"),
+    "page.unprotected": Message(
+        "Không khởi động: {host} không phải địa chỉ loopback, trang sẽ mở cho cả mạng. Dùng --token-file, "
+        "hoặc TLS hai chiều (--tls-cert, --tls-key và --client-ca).",
+        "Not starting: {host} is not a loopback address, and the page would be open to the network. Use "
+        "--token-file, or mutual TLS (--tls-cert, --tls-key and --client-ca).",
+    ),
+    "page.tls_pair": Message(
+        "--tls-cert và --tls-key đi cùng nhau; --client-ca cần cả hai",
+        "--tls-cert and --tls-key go together; --client-ca needs both",
+    ),
+    "page.token_empty": Message(
+        "--token-file: {path} không có mã (dòng đầu trống)", "--token-file: {path} holds no token (first line empty)"
+    ),
+    "page.ledger_missing": Message(
+        "không có sổ tiếp nhận {path}: hãy chạy máy chủ đối chiếu trước, hoặc chỉ đúng --ledger",
+        "no intake ledger at {path}: start the verifier first, or point --ledger at it",
+    ),
+    "page.refused": Message(
+        "Cần mã truy cập: gửi Authorization: Bearer <mã>, hoặc mở /?token=<mã> một lần.",
+        "An access token is required: send Authorization: Bearer <token>, or open /?token=<token> once.",
+    ),
+    "page.wrong_host": Message(
+        "Trang này chỉ mở trên chính máy chủ: http://127.0.0.1:<cổng>/ (hoặc qua đường hầm SSH).",
+        "This page opens only on the server itself: http://127.0.0.1:<port>/ (or through an SSH tunnel).",
+    ),
+    "page.unavailable": Message(
+        "Chưa đọc được sổ tiếp nhận; trang sẽ có khi đọc được. Thử lại sau ít giây.",
+        "The intake ledger could not be read yet; the page comes once it can. Try again in a few seconds.",
+    ),
+    "page.refreshes": Message(
+        "Trang tự làm mới mỗi {refresh} giây; số liệu tính lại nhiều nhất {recompute} giây một lần, từ sổ tiếp nhận.",
+        "The page refreshes itself every {refresh} s; the figures are recomputed from the ledger at most every "
+        "{recompute} s.",
+    ),
+    "page.summary": Message("Tổng quan", "Overview"),
+    "page.codes_title": Message(
+        "Vì sao bị chặn: các mã phát hiện (số đảng viên có mã)",
+        "Why members are blocked: the finding codes (members with each)",
+    ),
+    "page.today": Message("Tốc độ hôm nay", "Today's pace"),
+    "page.today_intakes": Message("lượt tiếp nhận hôm nay", "intakes today"),
+    "page.today_machines": Message("máy có lượt hôm nay", "machines at work today"),
+    "page.today_per_machine": Message("mỗi máy hôm nay", "per machine today"),
+    "page.today_expected": Message("chỉ tiêu tới giờ này ({share} ca)", "target by this time ({share} of the shift)"),
+    "page.today_vs": Message("so với chỉ tiêu tới giờ này", "against the target by this time"),
+    "page.deadline_title": Message("Dự báo so với hạn chót", "Projection against the deadline"),
+    "page.no_deadline": Message(
+        "Chưa đặt hạn chót (--deadline): không đánh giá kịp hay trễ.",
+        "No deadline set (--deadline): nothing is judged on track or late.",
+    ),
+    "page.daily_title": Message("Lượt tiếp nhận mỗi ngày", "Intakes per day"),
+    "page.daily_accepted": Message("chấp nhận", "accepted"),
+    "page.daily_blocked": Message("bị chặn", "blocked"),
+    "page.daily_target": Message("chỉ tiêu: {machines} máy × {per_day}", "target: {machines} machines × {per_day}"),
+    "page.daily_axis": Message("lượt tiếp nhận", "intakes"),
+    "page.daily_none": Message("Chưa có lượt tiếp nhận nào.", "No intake yet."),
+}
+
+
 def _merged(*parts: Mapping[str, Message]) -> MappingProxyType[str, Message]:
     merged: dict[str, Message] = {}
     for part in parts:
@@ -1069,7 +1322,131 @@ def _merged(*parts: Mapping[str, Message]) -> MappingProxyType[str, Message]:
     return MappingProxyType(merged)
 
 
-MESSAGES: Final = _merged(_HELP, _OUTPUT, _ERRORS)
+#: The campaign loop (``doichieu.campaign``): the changes since the previous run
+#: and the work lists officers return.
+_CAMPAIGN: Final = {
+    "revalidate.previous": Message(
+        "thư mục kết quả của lần chạy trước: ghi thêm changes.csv (phát hiện mới, đã hết, vẫn còn)",
+        "a previous run's output folder: also write changes.csv (new, resolved and still open findings)",
+    ),
+    "revalidate.campaign": Message(
+        "thư mục chiến dịch (hoặc cơ sở dữ liệu postgresql://…): giữ từng lần chạy và trạng thái (đánh dấu, ghi chú"
+        " của cán bộ), so với lần chạy trước; khi không có --out, kết quả ghi vào thư mục chiến dịch",
+        "a campaign folder (or postgresql://… database): keeps each run and the state (officers' marks and notes),"
+        " compares with the run before; without --out the outputs go into the campaign folder",
+    ),
+    "revalidate.changes": Message(
+        "So với lần chạy trước: {new} mới, {resolved} đã hết, {open} vẫn còn, {done_still_found} báo đã xử lý nhưng vẫn còn",
+        "Since the previous run: {new} new, {resolved} resolved, {open} still open,"
+        " {done_still_found} marked done but still found",
+    ),
+    "worklists.help": Message(
+        "nhận lại danh sách việc cán bộ gửi về: cột Đã xử lý và Ghi chú vào trạng thái chiến dịch",
+        "take back the work lists officers return: their Done and Note columns into the campaign state",
+    ),
+    "worklists.epilog": Message(
+        "Ví dụ:\n  doichieu worklists import --campaign chien_dich worklist_police.xlsx worklist_party_board.xlsx",
+        "Examples:\n  doichieu worklists import --campaign campaign worklist_police.xlsx worklist_party_board.xlsx",
+    ),
+    "worklists.action": Message("việc cần làm: import (nhận lại)", "what to do: import"),
+    "worklists.files": Message("các tệp danh sách việc gửi về (.xlsx)", "the returned work lists (.xlsx)"),
+    "worklists.campaign": Message(
+        "thư mục chiến dịch (hoặc cơ sở dữ liệu postgresql://…) có các lần chạy đã tạo ra các danh sách này",
+        "the campaign folder (or postgresql://… database) whose runs wrote these lists",
+    ),
+    "worklists.imported": Message(
+        "{file}: đã đọc {rows} dòng, nhận {taken} dòng", "{file}: read {rows} rows, took {taken}"
+    ),
+    "worklists.already": Message(
+        "{file}: tệp này đã được nhận trước đó, không thay đổi gì",
+        "{file}: this file was imported before, nothing changed",
+    ),
+    "worklists.unmatched_head": Message(
+        "{count} dòng có đánh dấu hoặc ghi chú không khớp với phát hiện nào của lần chạy gần nhất (không nhận):",
+        "{count} rows with a mark or note match no finding of the latest run (not taken):",
+    ),
+    "worklists.unmatched_row": Message(
+        "  {file}, trang {sheet}, dòng {row}: {reason}", "  {file}, sheet {sheet}, row {row}: {reason}"
+    ),
+    "worklists.unmatched_more": Message("  … và {count} dòng nữa", "  … and {count} more"),
+    "worklists.reason.resolved": Message(
+        "phát hiện này không còn trong lần chạy gần nhất", "this finding is no longer found by the latest run"
+    ),
+    "worklists.reason.member_unknown": Message(
+        "mã đảng viên không có trong danh sách đã gửi (bị sửa tay?)",
+        "the member ID is not on the list that was sent (edited by hand?)",
+    ),
+    "worklists.reason.finding_unknown": Message(
+        "đảng viên không có phát hiện này trong danh sách đã gửi",
+        "the member has no such finding on the list that was sent",
+    ),
+    "worklists.unreadable": Message(
+        "{file} không đọc được như một danh sách việc .xlsx ({error}); hãy gửi lại tệp do doichieu tạo",
+        "{file} cannot be read as an .xlsx work list ({error}); send back the file doichieu wrote",
+    ),
+    "worklists.not_a_worklist": Message(
+        "{file} không phải danh sách việc của doichieu (không có trang Thông tin hoặc các cột Mã đảng viên, Mã phát hiện,"
+        " Trường dữ liệu)",
+        "{file} is not a doichieu work list (no information sheet, or no member ID, finding code and field columns)",
+    ),
+    "worklists.no_stamp": Message(
+        "{file} không mang mã chiến dịch: danh sách này không do một lần chạy có --campaign tạo ra",
+        "{file} carries no campaign stamp: it was not written by a run with --campaign",
+    ),
+    "worklists.other_campaign": Message(
+        "{file} thuộc một chiến dịch khác (tỉnh khác hoặc thư mục chiến dịch khác); không nhận",
+        "{file} belongs to another campaign (another province or campaign folder); refused",
+    ),
+    "worklists.unknown_run": Message(
+        "{file} ghi lần chạy {run}, lần chạy này không có trong thư mục chiến dịch",
+        "{file} names run {run}, which this campaign folder does not hold",
+    ),
+    "campaign.no_state": Message(
+        "{folder} không phải thư mục chiến dịch (không có campaign.sqlite) hay cơ sở dữ liệu chiến dịch;"
+        " lần chạy đầu tiên (doichieu revalidate --campaign) tạo ra nó",
+        "{folder} is not a campaign folder (no campaign.sqlite) or campaign database;"
+        " the first run (doichieu revalidate --campaign) creates it",
+    ),
+    "campaign.no_runs": Message(
+        "thư mục chiến dịch {folder} chưa có lần chạy nào", "the campaign folder {folder} holds no run yet"
+    ),
+    "campaign.not_a_state": Message(
+        "{path} không đọc được như trạng thái chiến dịch ({error})",
+        "{path} cannot be read as a campaign state ({error})",
+    ),
+    "campaign.newer_state": Message(
+        "{path} do một phiên bản doichieu mới hơn ghi (lược đồ {found}, bản này biết đến {known}); hãy nâng cấp doichieu",
+        "{path} was written by a newer doichieu (schema {found}, this one knows up to {known}); upgrade doichieu",
+    ),
+    "campaign.no_out": Message(
+        "cần --out, hoặc --campaign là một thư mục, để biết ghi kết quả vào đâu",
+        "--out, or --campaign naming a folder, is needed to know where to write",
+    ),
+    "campaign.no_previous": Message(
+        "{folder} không phải thư mục kết quả của một lần chạy revalidate (không có findings.csv)",
+        "{folder} is not the output folder of a revalidate run (no findings.csv)",
+    ),
+    "campaign.busy": Message(
+        "chiến dịch {where} đang được ghi bởi {holder}; hãy chạy lại khi việc đó xong (không có gì thay đổi)",
+        "the campaign {where} is being written by {holder}; run this again once that is finished (nothing changed)",
+    ),
+    "campaign.migration_failed": Message(
+        "không nâng được trạng thái chiến dịch {path} từ lược đồ {found} ({error}); trạng thái vẫn như cũ,"
+        " một bản sao nằm cạnh nó",
+        "the campaign state {path} could not be upgraded from schema {found} ({error}); it is as it was,"
+        " with a copy beside it",
+    ),
+    # The change statuses as the report's campaign section names them.
+    "campaign.status.new": Message("Mới", "New"),
+    "campaign.status.resolved": Message("Đã hết", "Resolved"),
+    "campaign.status.open": Message("Vẫn còn", "Still open"),
+    "campaign.status.done_still_found": Message("Báo đã xử lý nhưng vẫn còn", "Marked done, still found"),
+    "campaign.chart_title": Message("Phát hiện còn mở theo lần chạy", "Open findings by run"),
+    "campaign.chart_axis": Message("lần chạy", "run"),
+}
+
+
+MESSAGES: Final = _merged(_HELP, _OUTPUT, _ERRORS, _READING, _REPORT, _WORKLIST, _PAGE, _CAMPAIGN)
 
 _language = ["vi"]
 
@@ -1109,6 +1486,12 @@ def text_in(lang: str, key: str, /, **values: object) -> str:
     """The message ``key`` in ``lang``, its placeholders filled."""
     template: str = getattr(MESSAGES[key], lang)
     return template.format(**values) if values else template
+
+
+def text_both(key: str, /, **values: object) -> str:
+    """The message ``key`` in Vietnamese, then " / " and its English form: for
+    the pages and files that show both languages."""
+    return f"{text_in('vi', key, **values)} / {text_in('en', key, **values)}"
 
 
 def title(term: Term) -> str:

@@ -129,18 +129,50 @@ def _pct(part: float, whole: float) -> str:
     return "—" if whole <= 0 else f"{100.0 * part / whole:.0f}%"
 
 
-def _verdict(projected: datetime | None, deadline: datetime | None, remaining: int, started: bool) -> str:
+def standing(projected: datetime | None, deadline: datetime | None, remaining: int, started: bool) -> str:
+    """A ward's place against the deadline: ``done``, ``not_started``, ``on_track``,
+    ``will_miss``, ``unknown`` (no projection yet) or ``no_deadline``."""
     if remaining == 0:
-        return f"[green]{text('progress.done')}[/green]"
+        return "done"
     if not started:
-        return f"[yellow]{text('progress.not_started')}[/yellow]"
+        return "not_started"
     if projected is None:
-        return "—"
+        return "unknown"
     if deadline is None:
+        return "no_deadline"
+    return "on_track" if projected <= deadline else "will_miss"
+
+
+def late_wards(wards: Iterable[pb.ProgressCounts], deadline: datetime | None) -> tuple[list[str], list[str]]:
+    """The wards that will miss the deadline, and those with members left and no intake yet."""
+    missing: list[str] = []
+    not_started: list[str] = []
+    if deadline is None:
+        return missing, not_started
+    for ward in wards:
+        if not ward.remaining:
+            continue
+        if ward.intakes <= 0:
+            not_started.append(ward.key)
+        else:
+            projected = _stamp(ward, "projected_completion_observed")
+            if projected is None or projected > deadline:
+                missing.append(ward.key)
+    return missing, not_started
+
+
+#: A ward's place against the deadline (``standing``) as the terminal colours it; its words are ``progress.<place>``.
+_VERDICT_STYLE = {"done": "green", "not_started": "yellow", "on_track": "green", "will_miss": "bold red"}
+
+
+def _verdict(projected: datetime | None, deadline: datetime | None, remaining: int, started: bool) -> str:
+    place = standing(projected, deadline, remaining, started)
+    if place == "unknown":
+        return "—"
+    if place == "no_deadline":
         return ""
-    if projected <= deadline:
-        return f"[green]{text('progress.on_track')}[/green]"
-    return f"[bold red]{text('progress.will_miss')}[/bold red]"
+    style = _VERDICT_STYLE[place]
+    return f"[{style}]{text(f'progress.{place}')}[/{style}]"
 
 
 def _counts_columns(table: Table) -> None:
@@ -148,7 +180,7 @@ def _counts_columns(table: Table) -> None:
         table.add_column(text(f"progress.{name}"), justify="right")
 
 
-def _counts_cells(row: pb.ProgressCounts) -> list[str]:
+def counts_cells(row: pb.ProgressCounts) -> list[str]:
     handled = row.done + row.excluded + row.blocked
     return [
         f"{row.required:,}",
@@ -160,10 +192,135 @@ def _counts_cells(row: pb.ProgressCounts) -> list[str]:
     ]
 
 
+SITE_COLUMNS = ("machines", "done", "excluded", "blocked", "today", "per_day", "vs_target")
+MACHINE_COLUMNS = ("intakes", "done", "blocked", "excluded", "today", "first", "last", "per_day", "vs_target")
+
+
+def site_rows(report: pb.GetProgressResponse) -> list[tuple[pb.ProgressCounts, list[str]]]:
+    """Each site with its cells under ``SITE_COLUMNS``; its machines are those with an intake."""
+    target = report.target_per_machine_per_day or 250
+    machines_at: dict[str, int] = {}
+    for machine in report.machines:
+        if machine.intakes:
+            site_id = machine.key.split("/", 1)[0]
+            machines_at[site_id] = machines_at.get(site_id, 0) + 1
+    rows = []
+    for site in report.sites:
+        count = machines_at.get(site.key, 0)
+        cells = [
+            str(count),
+            f"{site.done:,}",
+            f"{site.excluded:,}",
+            f"{site.blocked:,}",
+            f"{site.recorded_today:,}",
+            f"{site.observed_per_day:,.0f}" if site.observed_per_day else "—",
+            _pct(site.observed_per_day, count * target) if site.observed_per_day else "—",
+        ]
+        rows.append((site, cells))
+    return rows
+
+
+def machine_cells(machine: pb.ProgressCounts, target: int) -> list[str]:
+    """A machine's cells under ``MACHINE_COLUMNS``."""
+    rate = machine.observed_per_day
+    return [
+        f"{machine.intakes:,}",
+        f"{machine.done:,}",
+        f"{machine.blocked:,}",
+        f"{machine.excluded:,}",
+        f"{machine.recorded_today:,}",
+        _when(_stamp(machine, "first_intake_time")),
+        _when(_stamp(machine, "last_intake_time")),
+        f"{rate:,.0f}" if rate else "—",
+        _pct(rate, target) if rate else "—",
+    ]
+
+
+def behind_target(machine: pb.ProgressCounts, target: int) -> bool:
+    """Under 90 % of the target per machine per day."""
+    return bool(machine.observed_per_day) and machine.observed_per_day < 0.9 * target
+
+
+def ward_cells(ward: pb.ProgressCounts) -> list[str]:
+    """A ward's counts, its observed intakes per day and its projected completion."""
+    return [
+        *counts_cells(ward),
+        f"{ward.observed_per_day:,.0f}" if ward.observed_per_day else "—",
+        _when(_stamp(ward, "projected_completion_observed")),
+    ]
+
+
 def _top(mapping: Iterable[tuple[str, int]], n: int = 3) -> str:
     items = sorted(mapping, key=lambda kv: (-kv[1], kv[0]))
     shown = ", ".join(f"{key} {count:,}" for key, count in items[:n])
     return shown + (text("progress.more", count=len(items) - n) if len(items) > n else "")
+
+
+def campaign_on_track(report: pb.GetProgressResponse, deadline: datetime | None) -> bool:
+    """The whole campaign ends by ``deadline``: at the observed rate, or at the target before any is observed."""
+    if deadline is None or not report.total.remaining:
+        return True
+    at_observed = _stamp(report, "projected_completion_observed")
+    basis = at_observed if at_observed is not None else _stamp(report, "projected_completion_at_target")
+    return basis is not None and basis <= deadline
+
+
+def summary_rows(report: pb.GetProgressResponse, deadline: datetime | None) -> list[tuple[str, str, str]]:
+    """The campaign's figures as (name, label, value), in the order they are shown."""
+    target = report.target_per_machine_per_day or 250
+    total = report.total
+    observed = report.observed_per_machine_per_day
+    rows = [
+        ("as_of", text("progress.row_as_of"), _when(_stamp(report, "as_of_time"))),
+        ("required", text("progress.required"), f"{total.required:,}"),
+        ("done", text("progress.done_accepted"), f"{total.done:,} ({_pct(total.done, total.required)})"),
+        (
+            "excluded",
+            text("progress.excluded"),
+            f"{total.excluded:,}" + (f"  ({_top(total.excluded_by_reason.items(), 7)})" if total.excluded else ""),
+        ),
+        (
+            "blocked",
+            text("progress.blocked"),
+            f"{total.blocked:,}" + (f"  ({_top(total.blocked_by_code.items(), 4)})" if total.blocked else ""),
+        ),
+        ("remaining", text("progress.remaining"), f"{total.remaining:,}"),
+        ("shift", text("progress.shift"), report.shift),
+        ("active_machines", text("progress.active_machines"), f"{report.active_machines}"),
+        (
+            "rate",
+            text("progress.rate"),
+            text(
+                "progress.rate_observed",
+                observed=f"{observed:,.0f}",
+                target=f"{target:,}",
+                share=_pct(observed, target),
+            )
+            if observed
+            else text("progress.rate_target_only", target=f"{target:,}"),
+        ),
+        (
+            "projected_target",
+            text("progress.projected_target"),
+            _when(_stamp(report, "projected_completion_at_target")),
+        ),
+        (
+            "projected_observed",
+            text("progress.projected_observed"),
+            _when(_stamp(report, "projected_completion_observed")),
+        ),
+        ("deadline", text("progress.row_deadline"), _when(deadline)),
+    ]
+    if deadline is not None and total.remaining:
+        on_track = campaign_on_track(report, deadline)
+        rows.append(
+            (
+                "campaign",
+                text("progress.campaign"),
+                text("progress.on_track" if on_track else "progress.will_miss_deadline"),
+            )
+        )
+    return rows
 
 
 def render(
@@ -172,48 +329,17 @@ def render(
     from rich.table import Table
 
     target = report.target_per_machine_per_day or 250
-    as_of = _stamp(report, "as_of_time")
     total = report.total
-    observed = report.observed_per_machine_per_day
-    at_target = _stamp(report, "projected_completion_at_target")
-    at_observed = _stamp(report, "projected_completion_observed")
-    basis = at_observed if at_observed is not None else at_target
-
     heading = text("progress.title", key=f" — {total.key}" if total.key else "")
     summary = Table(title=heading, show_header=False, box=None)
     summary.add_column(style="bold")
     summary.add_column()
-    summary.add_row(text("progress.row_as_of"), _when(as_of))
-    summary.add_row(text("progress.required"), f"{total.required:,}")
-    summary.add_row(text("progress.done_accepted"), f"{total.done:,} ({_pct(total.done, total.required)})")
-    summary.add_row(
-        text("progress.excluded"),
-        f"{total.excluded:,}" + (f"  ({_top(total.excluded_by_reason.items(), 7)})" if total.excluded else ""),
-    )
-    summary.add_row(
-        text("progress.blocked"),
-        f"{total.blocked:,}" + (f"  ({_top(total.blocked_by_code.items(), 4)})" if total.blocked else ""),
-    )
-    summary.add_row(text("progress.remaining"), f"{total.remaining:,}")
-    summary.add_row(text("progress.shift"), report.shift)
-    summary.add_row(text("progress.active_machines"), f"{report.active_machines}")
-    summary.add_row(
-        text("progress.rate"),
-        text("progress.rate_observed", observed=f"{observed:,.0f}", target=f"{target:,}", share=_pct(observed, target))
-        if observed
-        else text("progress.rate_target_only", target=f"{target:,}"),
-    )
-    summary.add_row(text("progress.projected_target"), _when(at_target))
-    summary.add_row(text("progress.projected_observed"), _when(at_observed))
-    summary.add_row(text("progress.row_deadline"), _when(deadline))
-    if deadline is not None and total.remaining:
-        ok = basis is not None and basis <= deadline
-        summary.add_row(
-            text("progress.campaign"),
-            f"[green]{text('progress.on_track')}[/green]"
-            if ok
-            else f"[bold red]{text('progress.will_miss_deadline')}[/bold red]",
-        )
+    for name, label, value in summary_rows(report, deadline):
+        if name == "campaign":
+            value = (
+                f"[green]{value}[/green]" if campaign_on_track(report, deadline) else f"[bold red]{value}[/bold red]"
+            )
+        summary.add_row(label, value)
     console.print(summary)
 
     wards = Table(title=text("progress.wards"), title_justify="left")
@@ -222,66 +348,30 @@ def render(
     wards.add_column(text("progress.per_day"), justify="right")
     wards.add_column(text("progress.projected"), justify="right")
     wards.add_column(text("progress.row_deadline"))
-    missing: list[str] = []
-    not_started: list[str] = []
+    missing, not_started = late_wards(report.wards, deadline)
     for ward in report.wards:
         projected = _stamp(ward, "projected_completion_observed")
         started = ward.intakes > 0
-        if ward.remaining and deadline is not None:
-            if not started:
-                not_started.append(ward.key)
-            elif projected is None or projected > deadline:
-                missing.append(ward.key)
-        wards.add_row(
-            ward.key,
-            *_counts_cells(ward),
-            f"{ward.observed_per_day:,.0f}" if ward.observed_per_day else "—",
-            _when(projected),
-            _verdict(projected, deadline, ward.remaining, started),
-        )
+        wards.add_row(ward.key, *ward_cells(ward), _verdict(projected, deadline, ward.remaining, started))
     console.print(wards)
 
     sites = Table(title=text("progress.sites"), title_justify="left")
     sites.add_column(text("progress.site"), no_wrap=True)
-    machines_at: dict[str, int] = {}
-    for machine in report.machines:
-        if machine.intakes:
-            site_id = machine.key.split("/", 1)[0]
-            machines_at[site_id] = machines_at.get(site_id, 0) + 1
-    for name in ("machines", "done", "excluded", "blocked", "today", "per_day", "vs_target"):
+    for name in SITE_COLUMNS:
         sites.add_column(text(f"progress.{name}"), justify="right")
-    for site in report.sites:
-        count = machines_at.get(site.key, 0)
-        sites.add_row(
-            site.key,
-            str(count),
-            f"{site.done:,}",
-            f"{site.excluded:,}",
-            f"{site.blocked:,}",
-            f"{site.recorded_today:,}",
-            f"{site.observed_per_day:,.0f}" if site.observed_per_day else "—",
-            _pct(site.observed_per_day, count * target) if site.observed_per_day else "—",
-        )
+    for site, site_cells in site_rows(report):
+        sites.add_row(site.key, *site_cells)
     console.print(sites)
 
     machines = Table(title=text("progress.machines_title"), title_justify="left")
     machines.add_column(text("progress.site_machine"), no_wrap=True)
-    for name in ("intakes", "done", "blocked", "excluded", "today", "first", "last", "per_day", "vs_target"):
+    for name in MACHINE_COLUMNS:
         machines.add_column(text(f"progress.{name}"), justify="right")
     for machine in report.machines:
-        rate = machine.observed_per_day
-        machines.add_row(
-            machine.key,
-            f"{machine.intakes:,}",
-            f"{machine.done:,}",
-            f"{machine.blocked:,}",
-            f"{machine.excluded:,}",
-            f"{machine.recorded_today:,}",
-            _when(_stamp(machine, "first_intake_time")),
-            _when(_stamp(machine, "last_intake_time")),
-            f"{rate:,.0f}" if rate else "—",
-            (f"[red]{_pct(rate, target)}[/red]" if rate < 0.9 * target else _pct(rate, target)) if rate else "—",
-        )
+        shown_cells = machine_cells(machine, target)
+        if behind_target(machine, target):
+            shown_cells[-1] = f"[red]{shown_cells[-1]}[/red]"
+        machines.add_row(machine.key, *shown_cells)
     console.print(machines)
 
     shown = sorted(report.party_units, key=lambda u: (-u.remaining, u.key))
@@ -297,7 +387,7 @@ def render(
     _counts_columns(cells)
     cells.add_column(text("progress.blocked_by"), justify="left")
     for unit in shown:
-        cells.add_row(unit.key, *_counts_cells(unit), _top(unit.blocked_by_code.items(), 2) if unit.blocked else "")
+        cells.add_row(unit.key, *counts_cells(unit), _top(unit.blocked_by_code.items(), 2) if unit.blocked else "")
     console.print(cells)
 
     if deadline is not None:

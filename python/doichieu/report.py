@@ -11,8 +11,10 @@ no fonts, no images from elsewhere.
 
 Labels are Vietnamese first with English beside them: codes, duplicate types and
 owners by their titles (``doichieu.vocabulary``), duplicate evidence as the
-fields that agree or differ, times in Vietnam's time (ICT). The text this module
-adds is in ``TEXT``. The page lists member IDs (it is the team's work product)
+fields that agree or differ, times in Vietnam's time (ICT). The words this
+module adds come from the catalogue's ``report.`` messages (``doichieu.messages``),
+rendered in both languages; the page also says what the reader chose and set
+aside in each input file (``Summary.readings``). The page lists member IDs (it is the team's work product)
 but never names.
 """
 
@@ -34,6 +36,8 @@ from markupsafe import Markup
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from doichieu.dedup import SHARED_NUMBER
+from doichieu.messages import MESSAGES, Message, text_both
 from doichieu.records import finding_codes
 from doichieu.summary import Summary
 from doichieu.vocabulary import (
@@ -52,25 +56,24 @@ __all__ = ["VERDICT_TITLES", "Prepared", "prepare", "render_report", "write_repo
 
 VERDICT_COLOURS = {"accept": "#2e7d32", "review": "#f9a825", "reject": "#c62828"}
 SEVERITY_COLOURS = {"info": "#90a4ae", "review": "#f9a825", "error": "#c62828"}
-DUPLICATE_COLOURS = {"DUPLICATE_CITIZEN_ID": "#6a1b9a", "DUPLICATE_PERSON": "#1565c0", "TRANSFER_DUPLICATE": "#00838f"}
+DUPLICATE_COLOURS = {
+    "DUPLICATE_CITIZEN_ID": "#6a1b9a",
+    "DUPLICATE_PERSON": "#1565c0",
+    "TRANSFER_DUPLICATE": "#00838f",
+    SHARED_NUMBER: "#c62828",
+}
+
 POPULATION_CHECK_TITLES = {
-    "same_citizen": "cùng một công dân / the same citizen",
-    "different_citizens": "hai công dân khác nhau / two different citizens",
-    "unknown": "chưa xác định / not known",
+    check: text_both(f"report.population_check.{check}") for check in ("same_citizen", "different_citizens", "unknown")
 }
 
 #: The page's times: Vietnam's time (ICT, UTC+7, no daylight saving), wherever the report is made.
 ICT = timezone(timedelta(hours=7), "ICT")
 
-#: Text this module adds to the page, Vietnamese first (to move into the message catalogue).
-TEXT = {
-    "local_time": ("giờ Việt Nam", "Vietnam time"),
-    "agree": ("Giống nhau", "agree"),
-    "close": ("Gần giống", "nearly agree"),
-    "differ": ("Khác nhau", "differ"),
-    "missing": ("Thiếu ở một bên", "missing on one side"),
-    "technical": ("Điểm theo từng trường (kỹ thuật)", "per-field scores (technical)"),
-    "severity_legend": ("Màu theo mức", "colour by severity"),
+#: The catalogue's words the template shows, by name: (Vietnamese, English).
+TEXT: dict[str, Message] = {
+    name: MESSAGES[f"report.{name}"]
+    for name in ("local_time", "agree", "close", "differ", "missing", "technical", "readings")
 }
 
 #: Duplicate evidence: each level column of a pair, the field it compares, and
@@ -100,6 +103,7 @@ TOP_PARTY_UNITS = 60
 TOP_WARDS_CHARTED = 25
 MAX_CLUSTERS_SHOWN = 400
 MAX_CLEARED_SHOWN = 100
+MAX_SHARED_SHOWN = 100
 
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("doichieu", "templates"),
@@ -253,7 +257,7 @@ def _by_area(
     """Members, verdicts, findings needing action and members in duplicate
     clusters per ward (``keys=["ward"]``) or party organisation."""
     place = roster.select(pl.int_range(0, roster.height, dtype=pl.UInt32).alias("row"), *keys).with_columns(
-        pl.col(k).fill_null("(trống / empty)") for k in keys
+        pl.col(k).fill_null(f"({text_both('report.empty')})") for k in keys
     )
     members = (
         verdicts.select("row", "verdict")
@@ -312,7 +316,7 @@ def _with_evidence(pairs: pl.DataFrame) -> pl.DataFrame:
 
 def _evidence_words() -> list[dict[str, str]]:
     """The evidence groups in the order the page shows them, with their titles."""
-    return [{"group": g, "vi": TEXT[g][0], "en": TEXT[g][1]} for g in ("agree", "close", "differ", "missing")]
+    return [{"group": g, "vi": TEXT[g].vi, "en": TEXT[g].en} for g in ("agree", "close", "differ", "missing")]
 
 
 def _clusters_table(pairs: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
@@ -418,62 +422,63 @@ def prepare(
     duplicate_types = _duplicate_types(pairs, clusters)
     cluster_table = _clusters_table(pairs, clusters)
     cleared = _with_evidence(pairs.filter(pl.col("status") == "cleared"))
+    shared = pairs.filter((pl.col("status") == "duplicate") & (pl.col("type") == SHARED_NUMBER))
 
     charts: dict[str, Markup] = {}
     charts["verdicts"] = _hbar(
         "verdicts",
-        "Kết luận / verdicts",
+        text_both("report.chart.verdicts"),
         [VERDICT_TITLES[v] for v in VERDICT_TITLES],
         [int(by_verdict.get(v, 0)) for v in VERDICT_TITLES],
         [VERDICT_COLOURS[v] for v in VERDICT_TITLES],
-        "đảng viên / members",
+        text_both("report.chart.members"),
     )
     if codes.height:
         charts["codes"] = _hbar(
             "codes",
-            "Phát hiện theo mã / findings by code",
+            text_both("report.chart.codes"),
             [_code_label(code) for code in codes["code"].to_list()],
             codes["count"].to_list(),
             [SEVERITY_COLOURS.get(s or "", "#777") for s in codes["severity"].to_list()],
-            "phát hiện / findings",
+            text_both("report.chart.findings"),
             legend={SEVERITY_TITLES[s]: SEVERITY_COLOURS[s] for s in SEVERITY_TITLES},
         )
     charts["owners"] = _stacked(
         "owners",
-        "Phát hiện theo người xử lý / findings by owner",
+        text_both("report.chart.owners"),
         [OWNER_TITLES[o] for o in owners["owner"].to_list()],
         {s: owners[s].to_list() for s in ("error", "review", "info")},
         SEVERITY_COLOURS,
         SEVERITY_TITLES,
-        "phát hiện / findings",
+        text_both("report.chart.findings"),
     )
     if wards.height:
         top = wards.head(TOP_WARDS_CHARTED)
         charts["wards"] = _stacked(
             "wards",
-            f"Phường/xã cần xử lý nhiều nhất / wards with most members to act on (top {top.height})",
+            text_both("report.chart.wards", count=top.height),
             top["ward"].to_list(),
             {v: top[v].to_list() for v in ("reject", "review")},
             VERDICT_COLOURS,
             VERDICT_TITLES,
-            "đảng viên / members",
+            text_both("report.chart.members"),
         )
     if units.height:
         charts["units"] = _histogram(
             "units",
-            "Chi bộ theo tỷ lệ cần xử lý / party organisations by share of members to act on",
+            text_both("report.chart.units"),
             units["action_pct"].to_list(),
-            "% đảng viên cần xem xét hoặc bị từ chối / % of members in review or reject",
-            "số chi bộ / party organisations",
+            text_both("report.chart.units_x"),
+            text_both("report.chart.units_y"),
         )
     if duplicate_types["pairs"].sum():
         charts["duplicates"] = _hbar(
             "duplicates",
-            "Trùng lặp theo loại (cặp) / duplicates by type (pairs)",
+            text_both("report.chart.duplicates"),
             [f"{DUPLICATE_TERMS[t].title_vi} ({t})" for t in duplicate_types["type"].to_list()],
             duplicate_types["pairs"].to_list(),
             [DUPLICATE_COLOURS[t] for t in duplicate_types["type"].to_list()],
-            "cặp / pairs",
+            text_both("report.chart.pairs"),
         )
 
     acting_members = int(findings.filter(pl.col("severity") != "info")["row"].n_unique()) if findings.height else 0
@@ -493,7 +498,13 @@ def prepare(
         "duplicate_cleared": int(duplicate_types["cleared"].sum()),
         "clusters": _records(cluster_table.head(MAX_CLUSTERS_SHOWN)),
         "clusters_total": cluster_table.height,
-        "loose_pairs": int(pairs.filter((pl.col("status") == "duplicate") & pl.col("cluster_id").is_null()).height),
+        "loose_pairs": int(
+            pairs.filter(
+                (pl.col("status") == "duplicate") & pl.col("cluster_id").is_null() & (pl.col("type") != SHARED_NUMBER)
+            ).height
+        ),
+        "shared": _records(shared.head(MAX_SHARED_SHOWN)),
+        "shared_total": shared.height,
         "cleared": _records(cleared.head(MAX_CLEARED_SHOWN)),
         "max_clusters_shown": MAX_CLUSTERS_SHOWN,
         "population_check_titles": POPULATION_CHECK_TITLES,
@@ -516,8 +527,7 @@ def _code_label(code: str) -> str:
 def generated_at(now: datetime | None = None) -> str:
     """When the report was made, in Vietnam's time whatever the machine's zone."""
     moment = (now or datetime.now(ICT)).astimezone(ICT).strftime("%d/%m/%Y %H:%M")
-    vi, en = TEXT["local_time"]
-    return f"{moment} ({vi} / {en}, UTC+7)"
+    return f"{moment} ({text_both('report.local_time')}, UTC+7)"
 
 
 def build_context(summary: Summary, prepared: Prepared) -> dict[str, Any]:
@@ -544,6 +554,8 @@ def build_context(summary: Summary, prepared: Prepared) -> dict[str, Any]:
         "owner_rows": owner_rows,
         "files": [p.name for p in summary.files],
         "not_run": list(zip(summary.not_run_lines("vi"), summary.not_run_lines("en"), strict=True)),
+        "readings": [[(vi.strip(), en.strip()) for vi, en in reading.lines()] for reading in summary.readings],
+        "campaign": None,
     }
 
 
@@ -560,13 +572,18 @@ def write_report(
     pairs: pl.DataFrame,
     clusters: pl.DataFrame,
     prepared: Prepared | None = None,
+    campaign: dict[str, Any] | None = None,
 ) -> Path:
     """Writes ``report.html`` (UTF-8) and returns its path; ``prepared`` is what
-    ``prepare`` made of these tables, when it ran already."""
+    ``prepare`` made of these tables, when it ran already; ``campaign``, the
+    campaign section (``doichieu.campaign.section``), when there is one."""
     path = Path(path)
     if prepared is None:
         prepared = prepare(roster, verdicts, findings, pairs, clusters)
-    page = render_report(build_context(summary, prepared))
+    context = build_context(summary, prepared)
+    if campaign is not None:
+        context["campaign"] = campaign
+    page = render_report(context)
     path.write_text(page, encoding="utf-8")
     return path
 

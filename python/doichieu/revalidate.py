@@ -17,6 +17,11 @@ Writes into ``--out``:
   owner must act on (review and error), one sheet per ward and one for the
   members not eligible for a card, with what to do, the candidates offered and
   columns for the officer, and a legend of the codes (``doichieu.worklist``);
+* with ``--previous`` (a previous run's folder) or ``--campaign`` (a campaign
+  folder): ``changes.csv``, each finding to act on as new, resolved, still open
+  or marked done but still found, and the report's campaign section
+  (``doichieu.campaign``); a campaign run also keeps its findings in the
+  campaign's state and carries the officers' marks into its work lists;
 
 all written as a whole or not at all, readable by their owner only
 (``doichieu.output_folder``), the CSV cells safe to open in a spreadsheet
@@ -31,17 +36,28 @@ import argparse
 import importlib
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 import polars as pl
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from doichieu import _engine, worklist
+from doichieu.campaign import CHANGE_STATUSES, CampaignError, CampaignStore, Changes
+from doichieu.campaign.run import (
+    RUNS_FOLDER,
+    campaign_findings,
+    campaign_section,
+    campaign_state,
+    compare_runs,
+    history,
+    read_previous,
+)
+from doichieu.campaign.store import FINDING_COLUMNS as FINDING_COLUMNS_KEPT
 from doichieu.csv_cells import write_csv_for_people
 from doichieu.messages import text, title
 from doichieu.output_folder import OutputFolder
@@ -72,7 +88,14 @@ if TYPE_CHECKING:
 __all__ = ["DUPLICATE_COLUMNS", "DUPLICATE_TYPES", "Revalidation", "Summary", "revalidate", "run"]
 
 #: The files a revalidation writes, as name patterns (``doichieu.output_folder``).
-OUTPUT_PATTERNS = ("verdicts.csv", "findings.csv", "duplicates.csv", "worklist_*.xlsx", "report.html")
+OUTPUT_PATTERNS = (
+    "verdicts.csv",
+    "findings.csv",
+    "duplicates.csv",
+    "worklist_*.xlsx",
+    "report.html",
+    "changes.csv",
+)
 
 #: Columns of ``duplicates.csv``, in order.
 DUPLICATE_COLUMNS = (
@@ -139,16 +162,24 @@ def revalidate(index: PopulationIndex, roster: pl.DataFrame, present: tuple[str,
     )
 
 
-def _worklist(owner: str, findings: pl.DataFrame, roster: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
+def _worklist(
+    owner: str,
+    findings: pl.DataFrame,
+    roster: pl.DataFrame,
+    verdicts: pl.DataFrame,
+    marks: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """``owner``'s work-list rows (``doichieu.worklist.worklist_rows``)."""
-    return worklist.worklist_rows(owner, findings, roster, verdicts)
+    return worklist.worklist_rows(owner, findings, roster, verdicts, marks)
 
 
-def write_worklist(path: Path, owner: str, rows: pl.DataFrame, legend: pl.DataFrame) -> None:
+def write_worklist(
+    path: Path, owner: str, rows: pl.DataFrame, legend: pl.DataFrame, stamp: tuple[str, str] | None = None
+) -> None:
     """Writes ``owner``'s work list: one sheet per ward, the members not eligible
     for a card on their own, every cell text, the file readable by its owner
     only (``doichieu.worklist.write_worklist``)."""
-    worklist.write_worklist(path, owner, rows, legend)
+    worklist.write_worklist(path, owner, rows, legend, stamp)
 
 
 def _prepare_report(r: Revalidation, roster: pl.DataFrame) -> Prepared:
@@ -160,7 +191,7 @@ def _prepare_report(r: Revalidation, roster: pl.DataFrame) -> Prepared:
 def run(
     roster_path: str | Path,
     population_path: str | Path,
-    out: str | Path,
+    out: str | Path | None,
     *,
     as_of: date | None = None,
     extra_columns: Literal["error", "ignore"] = "error",
@@ -169,11 +200,58 @@ def run(
     header_row: int | None = None,
     population_sheet: str | int | None = None,
     population_header_row: int | None = None,
+    previous: str | Path | None = None,
+    campaign: str | Path | None = None,
 ) -> Summary:
     """The whole command without the argument parsing; returns the summary,
     with the seconds of each stage in ``summary.stages``. ``sheet`` and
     ``header_row`` say where the roster's table is, ``population_sheet`` and
-    ``population_header_row`` the population's, when the reader cannot find it."""
+    ``population_header_row`` the population's, when the reader cannot find it.
+    ``previous`` (a previous run's output folder) or ``campaign`` (a campaign
+    folder or ``postgresql://`` database; a folder is where ``out`` defaults to
+    a folder per run) add the changes since the run before; ``out`` may be None
+    only with a campaign folder. A campaign run holds the campaign from start
+    to end (``CampaignStore.writing``): an import meanwhile is refused."""
+
+    def go(store: CampaignStore | None) -> Summary:
+        return _run(
+            roster_path,
+            population_path,
+            out,
+            as_of=as_of,
+            extra_columns=extra_columns,
+            console=console,
+            sheet=sheet,
+            header_row=header_row,
+            population_sheet=population_sheet,
+            population_header_row=population_header_row,
+            previous=previous,
+            store=store,
+        )
+
+    if previous is not None and not (Path(previous) / "findings.csv").is_file():
+        raise CampaignError("campaign.no_previous", folder=previous)
+    if campaign is None:
+        return go(None)
+    with CampaignStore(campaign) as store, store.writing("revalidate"):
+        return go(store)
+
+
+def _run(
+    roster_path: str | Path,
+    population_path: str | Path,
+    out: str | Path | None,
+    *,
+    as_of: date | None,
+    extra_columns: Literal["error", "ignore"],
+    console: Console | None,
+    sheet: str | int | None,
+    header_row: int | None,
+    population_sheet: str | int | None,
+    population_header_row: int | None,
+    previous: str | Path | None,
+    store: CampaignStore | None,
+) -> Summary:
     started = time.perf_counter()
     stages: dict[str, float] = {}
     clock = [started]
@@ -183,6 +261,11 @@ def run(
         stages[stage] = now - clock[0]
         clock[0] = now
 
+    run_id = store.new_run_id() if store is not None else None
+    if out is None:
+        if store is None or store.folder is None or run_id is None:
+            raise CampaignError("campaign.no_out")
+        out = store.folder / RUNS_FOLDER / run_id
     out = Path(out)
     folder = OutputFolder(out, "revalidate", expected=OUTPUT_PATTERNS)
     console = console or Console(stderr=True)
@@ -203,6 +286,10 @@ def run(
         ) as progress,
     ):
         background.submit(importlib.import_module, "doichieu.report")
+        # The previous run's findings are read while the engine runs (polars releases the GIL).
+        previous_read = background.submit(read_previous, previous) if previous is not None else None
+        # So is the campaign's state: the officers' marks and the last run's findings.
+        state_read = background.submit(campaign_state, store) if store is not None else None
         step = progress.add_task(text("revalidate.reading_population"), total=None)
         readings: list[TableReading] = []
         population = load_population(
@@ -230,6 +317,18 @@ def run(
             "findings.csv": with_source(findings, roster).select(*FINDING_COLUMNS, *SOURCE_COLUMNS),
             "duplicates.csv": pairs.select(DUPLICATE_COLUMNS),
         }
+        marks, last = state_read.result() if state_read is not None else (None, None)
+        acting: pl.DataFrame | None = None
+        changes: Changes | None = None
+        section_drawn: Future[dict[str, Any]] | None = None
+        if store is not None or previous is not None:
+            acting = campaign_findings(findings, roster)
+            before = previous_read.result() if previous_read is not None else None
+            changes = compare_runs(acting, roster, before, last, marks)
+            tables["changes.csv"] = changes.table
+            # The section's chart is drawn beside the writers, as the report's are.
+            section_drawn = background.submit(campaign_section, changes, history(store, previous, changes))
+            lap("changes")
         files = []
         for name, table in tables.items():
             with folder.writing(name) as path:
@@ -239,10 +338,11 @@ def run(
         legend = finding_codes()
         owners: dict[str, int] = {}
         for owner in OWNERS:
-            rows = _worklist(owner, findings, roster, verdicts)
+            rows = _worklist(owner, findings, roster, verdicts, marks)
             name = f"worklist_{owner}.xlsx"
+            stamp = (store.campaign_id, run_id) if store is not None and run_id is not None else None
             with folder.writing(name, created=False) as path:
-                write_worklist(path, owner, rows, legend)
+                write_worklist(path, owner, rows, legend, stamp)
             owners[owner] = rows.height
             files.append(folder.path(name))
             lap(f"worklist {owner}")
@@ -272,10 +372,18 @@ def run(
         report_started = time.perf_counter()
         from doichieu.report import write_report
 
+        section = section_drawn.result() if section_drawn is not None else None
         with folder.writing("report.html") as path:
-            write_report(path, summary, roster, verdicts, findings, pairs, clusters, report_drawn.result())
+            write_report(
+                path, summary, roster, verdicts, findings, pairs, clusters, report_drawn.result(), campaign=section
+            )
         summary.report_seconds = time.perf_counter() - report_started
+        summary.changes = None if changes is None else {s: changes.count(s) for s in CHANGE_STATUSES}
         lap("report")
+    if store is not None and acting is not None and run_id is not None:
+        # Kept once the outputs are in place: a failed run leaves no trace in the state.
+        store.record_run(run_id, out, acting.select(FINDING_COLUMNS_KEPT))
+        lap("campaign")
     summary.seconds = time.perf_counter() - started
     summary.stages = stages
     return summary
@@ -339,6 +447,8 @@ def print_summary(summary: Summary, out: TextIO) -> None:
     width = max(map(len, owners), default=0)
     for label, (owner, count) in owners.items():
         out.write(f"  {label:<{width}} {count:>10,}  worklist_{owner}.xlsx\n")
+    if summary.changes is not None:
+        out.write(f"\n{text('revalidate.changes', **{k: f'{v:,}' for k, v in summary.changes.items()})}\n")
     out.write(f"\n{text('revalidate.wrote')}\n")
     for path in summary.files:
         out.write(f"  {path}\n")
@@ -352,6 +462,8 @@ def _date(value: str) -> date:
 
 
 def cmd_revalidate(args: argparse.Namespace) -> int:
+    if args.out is None and args.campaign is None:
+        raise CampaignError("campaign.no_out")
     summary = run(
         args.roster,
         args.population,
@@ -362,6 +474,8 @@ def cmd_revalidate(args: argparse.Namespace) -> int:
         header_row=args.header_row,
         population_sheet=args.population_sheet,
         population_header_row=args.population_header_row,
+        previous=args.previous,
+        campaign=args.campaign,
     )
     print_summary(summary, sys.stdout)
     return 0
@@ -370,7 +484,9 @@ def cmd_revalidate(args: argparse.Namespace) -> int:
 def add_revalidate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--roster", required=True, help=text("revalidate.roster"))
     parser.add_argument("--population", required=True, help=text("revalidate.population"))
-    parser.add_argument("--out", required=True, help=text("revalidate.out"))
+    parser.add_argument("--out", help=text("revalidate.out"))
+    parser.add_argument("--previous", metavar="DIR", help=text("revalidate.previous"))
+    parser.add_argument("--campaign", metavar="DIR", help=text("revalidate.campaign"))
     parser.add_argument("--as-of", type=_date, default=None, help=text("revalidate.as_of"))
     parser.add_argument("--ignore-unknown-columns", action="store_true", help=text("revalidate.ignore_unknown_columns"))
     add_table_arguments(parser, "roster")

@@ -32,6 +32,8 @@ class Summary:
     readings: list[TableReading] = field(default_factory=list)
     #: The checks that did not run for lack of a column: (check code, the absent column codes).
     checks_not_run: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    #: Findings per change status since the previous run (``doichieu.campaign``); None without one.
+    changes: dict[str, int] | None = None
 
     def not_run_lines(self, lang: str | None = None) -> list[str]:
         """Each check that did not run, in words, in ``lang`` (default: the language in force)."""

@@ -64,13 +64,9 @@ MIN_KNOWN_HEADERS = 2
 #: (STT, ghi chú, …), None when unknown. ``doichieu.records`` provides it.
 HeaderClassifier = Callable[[Sequence[str]], list[str | None]]
 
-# Why a row below the headers is not a member (key → Vietnamese, English).
-SKIP_REASONS: dict[str, tuple[str, str]] = {
-    "numbers": ("dòng đánh số cột", "column numbering"),
-    "blank": ("dòng trống", "blank"),
-    "total": ("dòng tổng cộng", "totals"),
-    "signature": ("dòng ngày tháng, chữ ký", "place-and-date and signature"),
-}
+#: Why a row below the headers is not a member; each reason's words are the
+#: catalogue's ``reading.skip.<reason>``.
+SKIP_REASONS: tuple[str, ...] = ("numbers", "blank", "total", "signature")
 
 # Control characters: C0 but tab, line feed and carriage return (whitespace the
 # value rules trim and fold), DEL, and C1 (what a mis-decoded byte leaves behind).
@@ -126,50 +122,34 @@ class TableReading:
 
     def shown(self) -> list[str]:
         """What to tell the user, in the language in force."""
-        english = messages.language() == "en"
-        return [en if english else vi for vi, en in self.lines()]
+        return self.lines_in(messages.language())
 
     def lines(self) -> list[tuple[str, str]]:
         """What to tell the user, each line as (Vietnamese, English)."""
-        where_vi, where_en = f"đọc {self.file}", f"read {self.file}"
+        return list(zip(self.lines_in("vi"), self.lines_in("en"), strict=True))
+
+    def lines_in(self, lang: str) -> list[str]:
+        """What to tell the user, in ``lang``, from the catalogue's ``reading.`` messages."""
+
+        def say(key: str, **values: object) -> str:
+            return messages.text_in(lang, key, **values)
+
+        where = say("reading.read", file=self.file)
         if self.sheet:
-            where_vi += f", trang '{self.sheet}'"
-            where_en += f", sheet '{self.sheet}'"
+            where += say("reading.sheet", sheet=self.sheet)
         if self.header_row:
-            how_vi = {"found": "", "given": " (theo --header-row)", "first": " (không nhận ra tiêu đề nào)"}
-            how_en = {"found": "", "given": " (from --header-row)", "first": " (no known headers found)"}
-            where_vi += f", tiêu đề ở dòng {self.header_row}{how_vi[self.header_found]}"
-            where_en += f", headers on row {self.header_row}{how_en[self.header_found]}"
-        where_vi += f": {self.rows:,} dòng dữ liệu"
-        where_en += f": {self.rows:,} data rows"
-        out = [(where_vi, where_en)]
+            where += say(f"reading.header_{self.header_found}", row=self.header_row)
+        out = [where + say("reading.rows", rows=self.rows)]
         if self.sheets_passed:
-            passed = ", ".join(f"'{s}'" for s in self.sheets_passed)
-            out.append(
-                (f"  bỏ qua trang {passed} (không có tiêu đề cột)", f"  passed over sheet {passed} (no column headers)")
-            )
+            out.append(say("reading.sheets_passed", sheets=", ".join(f"'{s}'" for s in self.sheets_passed)))
         if self.header_row > 1:
-            above = self.header_row - 1
-            out.append((f"  bỏ qua {above} dòng tiêu đề phía trên", f"  skipped {above} title rows above the headers"))
+            out.append(say("reading.title_rows", rows=self.header_row - 1))
         total = sum(self.skipped.values())
         if total:
-            parts = [(n, SKIP_REASONS[k]) for k, n in self.skipped.items() if n]
-            out.append(
-                (
-                    f"  bỏ qua {total:,} dòng không phải đảng viên: "
-                    + ", ".join(f"{n:,} {vi}" for n, (vi, _) in parts),
-                    f"  skipped {total:,} rows that are not members: "
-                    + ", ".join(f"{n:,} {en}" for n, (_, en) in parts),
-                )
-            )
+            reasons = ", ".join(say(f"reading.skip.{k}", count=n) for k, n in self.skipped.items() if n)
+            out.append(say("reading.skipped", total=total, reasons=reasons))
         if self.control_characters:
-            out.append(
-                (
-                    f"  đã xoá {self.control_characters:,} ký tự điều khiển (như NUL) trong {self.control_cells:,} ô",
-                    f"  removed {self.control_characters:,} control characters (such as NUL) "
-                    f"from {self.control_cells:,} cells",
-                )
-            )
+            out.append(say("reading.controls", characters=self.control_characters, cells=self.control_cells))
         return out
 
 
@@ -387,7 +367,7 @@ def add_table_arguments(parser: argparse.ArgumentParser, table: str, prefix: str
     whose = messages.text(f"table.whose_{table}")
     parser.add_argument(
         f"--{prefix}sheet",
-        metavar="NAME|N",
+        metavar=messages.text("metavar.sheet"),
         default=None,
         help=messages.text("table.sheet", whose=whose),
     )

@@ -10,7 +10,11 @@ citizen ID and card number, the finding, what to do about it, the candidates
 offered, where the record came from (file, sheet, row) and two empty columns
 for the officer, ``DONE_HEADER`` and ``NOTE_HEADER``, which a later reader keys
 on. Headers are Vietnamese: the vocabulary's titles where a column is a field,
-``TITLES`` for the rest. Every cell is text (a value that starts with "=" never
+``TITLES`` (the catalogue's ``worklist.column.`` messages) for the rest. A work
+list is a Vietnamese document for the officers, written the same whatever
+``--lang`` says: every list of a campaign has the same headers and sheet names,
+and ``DONE_HEADER`` and ``NOTE_HEADER`` stay stable for the reader that takes
+the lists back; the catalogue's English forms say what each one means. Every cell is text (a value that starts with "=" never
 runs as a formula), and the file is readable by its owner only.
 
 Rows are joined, sorted and titled by polars and the name layer's bulk call,
@@ -26,10 +30,13 @@ from typing import Final
 import polars as pl
 
 from doichieu import _engine
+from doichieu.campaign.identity import KEY, finding_key
+from doichieu.messages import MESSAGES, Message, text_both, text_in
 from doichieu.names import MAX_NAME_BYTES, normalize_names
 from doichieu.vocabulary import FIELD_TERMS, OWNER_TERMS, OWNER_TITLES, SEVERITY_TERMS, Term
 
 __all__ = [
+    "CAMPAIGN_LABEL",
     "DONE_HEADER",
     "INFO_SHEET",
     "LEGEND_SHEET",
@@ -37,6 +44,7 @@ __all__ = [
     "NOT_ELIGIBLE_CODE",
     "NOT_ELIGIBLE_SHEET",
     "NO_WARD_SHEET",
+    "RUN_LABEL",
     "SHEET_ROWS",
     "SOURCE_COLUMNS",
     "TITLES",
@@ -51,17 +59,23 @@ SHEET_ROWS = 1_000_000
 #: The sheets besides the wards': rows with no ward (and an empty list's
 #: headers), the members not eligible for a card, the legend of the codes, and
 #: whose list it is.
-NO_WARD_SHEET = "Chưa rõ xã-phường"
-NOT_ELIGIBLE_SHEET = "Không đủ điều kiện cấp thẻ"
-LEGEND_SHEET = "Mã lỗi (codes)"
-INFO_SHEET = "Thông tin"
+NO_WARD_SHEET = text_in("vi", "worklist.sheet.no_ward")
+NOT_ELIGIBLE_SHEET = text_in("vi", "worklist.sheet.not_eligible")
+LEGEND_SHEET = text_in("vi", "worklist.sheet.legend")
+INFO_SHEET = text_in("vi", "worklist.sheet.info")
 #: The finding that keeps a member from a card: all of that member's rows go on
 #: ``NOT_ELIGIBLE_SHEET``, since whether to act on the rest follows from it.
 NOT_ELIGIBLE_CODE = "STATUS_NOT_ELIGIBLE"
 
 #: The officer's columns, left empty: stable, a later reader finds them by header.
-DONE_HEADER: Final = "Đã xử lý"
-NOTE_HEADER: Final = "Ghi chú"
+DONE_HEADER: Final = text_in("vi", "worklist.column.done")
+NOTE_HEADER: Final = text_in("vi", "worklist.column.note")
+
+#: The information sheet's stamp on a campaign's lists (``doichieu.campaign``):
+#: which campaign and run they come from, so a returned list is matched to its
+#: findings or refused.
+CAMPAIGN_LABEL: Final = text_both("worklist.info.campaign")
+RUN_LABEL: Final = text_both("worklist.info.run")
 
 #: Where the roster reader says a record came from; blank when the roster has no such column.
 SOURCE_COLUMNS = ("source_file", "source_sheet", "source_row")
@@ -93,33 +107,18 @@ WORKLIST_COLUMNS = (
 DATE_COLUMNS = ("date_of_birth",)
 
 #: Headers of the work lists' and legends' columns that are not fields of the
-#: vocabulary: (Vietnamese, English). The sheets show the Vietnamese.
-TITLES: Final[dict[str, tuple[str, str]]] = {
-    "name_as_read": ("Họ và tên đọc được", "Full name as read"),
-    "code": ("Mã phát hiện", "Finding code"),
-    "severity": ("Mức độ", "Severity"),
-    "owner": ("Người xử lý", "Owner"),
-    "field": ("Trường dữ liệu", "Field"),
-    "party_value": ("Giá trị trên hồ sơ đảng viên", "Party record value"),
-    "population_value": ("Giá trị trong CSDL dân cư", "Population data value"),
-    "message_vi": ("Nội dung phát hiện", "Finding"),
-    "action_vi": ("Việc cần làm", "What to do"),
-    "candidates": ("Người có thể phù hợp", "Candidates"),
-    "source_file": ("Tệp nguồn", "Source file"),
-    "source_sheet": ("Trang tính nguồn", "Source sheet"),
-    "source_row": ("Dòng nguồn", "Source row"),
-    "done": (DONE_HEADER, "Done"),
-    "note": (NOTE_HEADER, "Note"),
-    "summary_vi": ("Ý nghĩa", "Meaning (Vietnamese)"),
-    "summary_en": ("Meaning", "Meaning"),
-    "action_en": ("What to do", "What to do"),
+#: vocabulary, (Vietnamese, English) from the catalogue. The sheets show the Vietnamese.
+TITLES: Final[Mapping[str, Message]] = {
+    key.removeprefix("worklist.column."): message
+    for key, message in MESSAGES.items()
+    if key.startswith("worklist.column.")
 }
 
 
 def header(column: str) -> str:
     """The Vietnamese header of a work list's or legend's column."""
     if column in TITLES:
-        return TITLES[column][0]
+        return TITLES[column].vi
     title = FIELD_TERMS[column].title_vi
     return title[:1].upper() + title[1:]
 
@@ -137,11 +136,25 @@ def _names_as_read(names: pl.Series) -> pl.Series:
     return read.alias("name_as_read")
 
 
-def worklist_rows(owner: str, findings: pl.DataFrame, roster: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
+def worklist_rows(
+    owner: str,
+    findings: pl.DataFrame,
+    roster: pl.DataFrame,
+    verdicts: pl.DataFrame,
+    marks: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """``owner``'s findings to act on (review and error), one row each with
     ``WORKLIST_COLUMNS`` and ``sheet`` (the ward, or ``NOT_ELIGIBLE_SHEET``),
-    sorted by sheet, party organisation and member; every column text."""
-    mine = findings.filter((pl.col("owner") == owner) & (pl.col("severity") != "info"))
+    sorted by sheet, party organisation and member; every column text. The
+    officers' columns are empty, or carry ``marks`` (finding_key, done, note:
+    a campaign's marks from the lists returned before) forward."""
+    if marks is None:
+        marks = pl.DataFrame(schema={KEY: pl.String, "done": pl.String, "note": pl.String})
+    mine = (
+        findings.filter((pl.col("owner") == owner) & (pl.col("severity") != "info"))
+        .with_columns(finding_key())
+        .join(marks.select(KEY, "done", "note"), on=KEY, how="left")
+    )
     not_eligible = (
         findings.filter(pl.col("code") == NOT_ELIGIBLE_CODE).select("row").unique().with_columns(not_eligible=True)
     )
@@ -181,8 +194,6 @@ def worklist_rows(owner: str, findings: pl.DataFrame, roster: pl.DataFrame, verd
             pl.col("not_eligible").fill_null(False),
             _titles("severity", SEVERITY_TERMS),
             _titles("field", FIELD_TERMS),
-            pl.lit(None, pl.String).alias("done"),
-            pl.lit(None, pl.String).alias("note"),
         )
         .sort("not_eligible", "ward", "party_unit", "member_id", "row", nulls_last=True)
     )
@@ -191,14 +202,22 @@ def worklist_rows(owner: str, findings: pl.DataFrame, roster: pl.DataFrame, verd
     return rows.select(*(pl.col(c).cast(pl.String) for c in WORKLIST_COLUMNS), sheet)
 
 
-def _info(owner: str, rows: pl.DataFrame) -> list[tuple[str, str | float]]:
-    return [("Danh sách việc cho / Work list for", OWNER_TITLES[owner]), ("Số dòng / Rows", rows.height)]
+def _info(owner: str, rows: pl.DataFrame, stamp: tuple[str, str] | None) -> list[tuple[str, str | float]]:
+    info: list[tuple[str, str | float]] = [
+        (text_both("worklist.info.owner"), OWNER_TITLES[owner]),
+        (text_both("worklist.info.rows"), rows.height),
+    ]
+    if stamp is not None:
+        info += [(CAMPAIGN_LABEL, stamp[0]), (RUN_LABEL, stamp[1])]
+    return info
 
 
-def write_worklist(path: Path, owner: str, rows: pl.DataFrame, legend: pl.DataFrame) -> None:
+def write_worklist(
+    path: Path, owner: str, rows: pl.DataFrame, legend: pl.DataFrame, stamp: tuple[str, str] | None = None
+) -> None:
     """Writes ``owner``'s work list (rows as ``worklist_rows`` builds them; the
     legend as ``doichieu.finding_codes`` gives it) with the engine's xlsx writer,
-    the GIL released."""
+    the GIL released; ``stamp`` (campaign, run) marks a campaign's list."""
     legend = legend.with_columns(
         _titles(c, terms)
         for c, terms in (("severity", SEVERITY_TERMS), ("owner", OWNER_TERMS), ("field", FIELD_TERMS))
@@ -208,7 +227,7 @@ def write_worklist(path: Path, owner: str, rows: pl.DataFrame, legend: pl.DataFr
         path,
         {header(c): rows[c] for c in WORKLIST_COLUMNS},
         {header(c): legend[c] for c in legend.columns},
-        _info(owner, rows),
+        _info(owner, rows, stamp),
         sheets=rows["sheet"],
         rows_sheet=NO_WARD_SHEET,
         legend_sheet=LEGEND_SHEET,

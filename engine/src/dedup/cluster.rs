@@ -1,6 +1,7 @@
 //! Pairs into people: union–find over pairs above the threshold, strongest first.
 //! A pair below the strong threshold may join two lone records but never grows a
 //! cluster, so one weak link cannot chain two people (and their duplicates) together.
+//! Two people on one citizen number (`CITIZEN_ID_SHARED`) are never joined.
 
 use super::{ClusterMember, Config, DuplicatePair, Person};
 use crate::vocabulary::DuplicateType;
@@ -37,7 +38,7 @@ impl UnionFind {
 }
 
 pub(crate) fn cluster(people: &[Person<'_>], pairs: &[DuplicatePair], config: &Config) -> Vec<ClusterMember> {
-    let mut order: Vec<&DuplicatePair> = pairs.iter().collect();
+    let mut order: Vec<&DuplicatePair> = pairs.iter().filter(|p| p.kind.is_one_person()).collect();
     order.sort_by(|x, y| y.probability.total_cmp(&x.probability).then((x.a, x.b).cmp(&(y.a, y.b))));
     let mut uf = UnionFind::new(people.len());
     for p in order {
@@ -58,7 +59,7 @@ pub(crate) fn cluster(people: &[Person<'_>], pairs: &[DuplicatePair], config: &C
 /// as `cluster` does.
 pub fn components(n: usize, edges: &[(usize, usize, DuplicateType)]) -> Vec<ClusterMember> {
     let mut uf = UnionFind::new(n);
-    for &(a, b, _) in edges {
+    for &(a, b, _) in edges.iter().filter(|&&(_, _, kind)| kind.is_one_person()) {
         uf.union(a, b);
     }
     numbered(&mut uf, edges.iter().copied())
@@ -69,7 +70,7 @@ pub fn components(n: usize, edges: &[(usize, usize, DuplicateType)]) -> Vec<Clus
 /// among the pairs inside it.
 fn numbered(uf: &mut UnionFind, pairs: impl Iterator<Item = (usize, usize, DuplicateType)>) -> Vec<ClusterMember> {
     let mut kind_of_root: rustc_hash::FxHashMap<usize, DuplicateType> = Default::default();
-    for (a, b, kind) in pairs {
+    for (a, b, kind) in pairs.filter(|&(_, _, kind)| kind.is_one_person()) {
         let root = uf.find(a);
         if root == uf.find(b) {
             let entry = kind_of_root.entry(root).or_insert(kind);
@@ -120,5 +121,10 @@ mod tests {
             ]
         );
         assert!(components(4, &[]).is_empty());
+        // Two people on one number are never joined, nor type a cluster.
+        let edges = [(0, 1, CitizenIdShared), (1, 2, DuplicatePerson), (2, 3, CitizenIdShared)];
+        let got: Vec<(usize, usize, DuplicateType)> =
+            components(4, &edges).into_iter().map(|m| (m.cluster_id, m.member, m.kind)).collect();
+        assert_eq!(got, [(0, 1, DuplicatePerson), (0, 2, DuplicatePerson)]);
     }
 }

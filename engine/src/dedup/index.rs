@@ -8,8 +8,7 @@ use super::blocking::{block_key, BlockKind};
 use super::{duplicate_type, model, pattern_of, prepare, weigh, Model, Person, Prepared};
 use crate::names::Writer;
 use crate::values::{Gender, PartialDate};
-use crate::vocabulary::DuplicateType;
-use crate::vocabulary::MatchKind;
+use crate::vocabulary::{DuplicateType, MatchKind};
 
 /// A person the index holds (owned copies of the values).
 #[derive(Clone, Debug, Default)]
@@ -150,8 +149,8 @@ impl IncrementalIndex {
                 let (levels, name_kind) = pattern_of(person, &held, &prepared, &self.prepared[i as usize]);
                 let (field_weights, match_weight) = weigh(&self.model, &levels, tf);
                 let probability = model::probability(match_weight);
-                let kind = duplicate_type(person, &held, &levels);
-                (probability >= min_probability || kind == DuplicateType::DuplicateCitizenId).then_some(Candidate {
+                let kind = duplicate_type(person, &held, &levels, probability);
+                (probability >= min_probability || kind.shares_citizen_id()).then_some(Candidate {
                     index: i as usize,
                     probability,
                     match_weight,

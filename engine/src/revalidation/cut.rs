@@ -43,9 +43,10 @@ pub enum PairStatus {
 
 impl PairStatus {
     /// Cleared when the two are different citizens, never for one citizen number
-    /// on two members: that is reported whoever the two are.
+    /// on two members (one person twice, or two people sharing it): that is
+    /// reported whoever the two are.
     pub fn of(check: PopulationCheck, kind: DuplicateType) -> Self {
-        if check == PopulationCheck::DifferentCitizens && kind != DuplicateType::DuplicateCitizenId {
+        if check == PopulationCheck::DifferentCitizens && !kind.shares_citizen_id() {
             PairStatus::Cleared
         } else {
             PairStatus::Duplicate
@@ -73,8 +74,9 @@ pub struct CheckedPair {
 
 /// Checks every pair against the members' links (per roster row, the citizen's
 /// ID), rebuilds the clusters from the pairs that stay, and orders the pairs:
-/// duplicates before cleared ones, by cluster (unclustered last), strongest
-/// first (by the score as written), then by row. Returns the pairs and the cluster members ordered by
+/// duplicates, then two people on one number (listed apart, never clustered),
+/// then cleared ones; by cluster (unclustered last), strongest first (by the
+/// score as written), then by row. Returns the pairs and the cluster members ordered by
 /// cluster and row.
 pub fn cut(
     pairs: Vec<DuplicatePair>,
@@ -96,6 +98,7 @@ pub fn cut(
     // and the population data did not clear it.
     let stays = |p: &CheckedPair| {
         p.status == PairStatus::Duplicate
+            && p.pair.kind.is_one_person()
             && cluster_of[p.pair.a].is_some()
             && cluster_of[p.pair.a] == cluster_of[p.pair.b]
     };
@@ -114,6 +117,7 @@ pub fn cut(
     checked.sort_by(|x, y| {
         x.status
             .cmp(&y.status)
+            .then(y.pair.kind.is_one_person().cmp(&x.pair.kind.is_one_person()))
             .then(x.cluster_id.is_none().cmp(&y.cluster_id.is_none()))
             .then(x.cluster_id.cmp(&y.cluster_id))
             .then(y.pair.score().total_cmp(&x.pair.score()))
@@ -156,6 +160,7 @@ mod tests {
         assert_eq!(PairStatus::of(DifferentCitizens, DuplicateType::DuplicatePerson), PairStatus::Cleared);
         assert_eq!(PairStatus::of(DifferentCitizens, DuplicateType::TransferDuplicate), PairStatus::Cleared);
         assert_eq!(PairStatus::of(DifferentCitizens, DuplicateType::DuplicateCitizenId), PairStatus::Duplicate);
+        assert_eq!(PairStatus::of(DifferentCitizens, DuplicateType::CitizenIdShared), PairStatus::Duplicate);
         assert_eq!(PairStatus::of(Unknown, DuplicateType::DuplicatePerson), PairStatus::Duplicate);
         assert_eq!(PairStatus::of(SameCitizen, DuplicateType::DuplicatePerson), PairStatus::Duplicate);
     }
@@ -209,6 +214,23 @@ mod tests {
                 (1, 5, TransferDuplicate)
             ]
         );
+    }
+
+    #[test]
+    fn two_people_on_one_number_are_listed_apart_and_never_clustered() {
+        use DuplicateType::*;
+        let pairs = vec![
+            pair(2, 3, 0.01, CitizenIdShared),
+            pair(0, 1, 1.0, DuplicateCitizenId),
+            pair(4, 5, 0.95, DuplicatePerson),
+        ];
+        let clusters = [member(0, 0, DuplicateCitizenId), member(0, 1, DuplicateCitizenId)];
+        let links = [Some("A"), Some("A"), Some("B"), Some("C"), Some("D"), Some("E")];
+        let (checked, members) = cut(pairs, &clusters, &links);
+        let got: Vec<(usize, &str, Option<u32>)> =
+            checked.iter().map(|p| (p.pair.a, p.status.as_str(), p.cluster_id)).collect();
+        assert_eq!(got, [(0, "duplicate", Some(0)), (2, "duplicate", None), (4, "cleared", None)]);
+        assert!(members.iter().all(|m| m.member < 2 && m.kind == DuplicateCitizenId), "{members:?}");
     }
 
     #[test]

@@ -5,20 +5,23 @@
 //! `dedup::person_of`), each member is tied to the citizen the cross-check found
 //! ([`link`]), and the duplicate pairs are checked
 //! against those ties: two members who are two different citizens are cleared,
-//! and the clusters are rebuilt from the pairs that stay ([`cut`]). The answer
+//! and the clusters are rebuilt from the pairs that stay ([`cut`]); two people on
+//! one citizen number become a finding on each of them ([`shared`]). The answer
 //! is four final tables (findings, verdicts, pairs, clusters), keyed by roster
 //! row, ready to write; the first two are the plain cross-check's ([`tables`]).
 
 pub mod cut;
 pub mod link;
+pub mod shared;
 pub mod tables;
 
 use crate::column::StrColumn;
 use crate::dedup::{self, ClusterMember, Config, Model};
 use crate::records::{PopulationIndex, RosterSource};
-use crate::vocabulary::{Field, RosterCheck};
+use crate::vocabulary::{DuplicateType, Field, RosterCheck};
 pub use cut::{cut, CheckedPair, PairStatus, PopulationCheck};
 pub use link::{population_links, shown_score, LINK_MIN_SCORE};
+pub use shared::add_shared_number_findings;
 use tables::gather;
 pub use tables::{verification_tables, CandidateLists, FindingsTable, VerdictsTable};
 
@@ -74,9 +77,25 @@ pub fn revalidate<R: RosterSource + ?Sized>(
         let views: Vec<dedup::Person<'_>> = people.iter().map(dedup::OwnedPerson::view).collect();
         dedup::find_duplicates_with(&views, config, model)
     };
+    // The numbers two people share, as deduplication read them, for their findings.
+    let shared_numbers: rustc_hash::FxHashMap<usize, String> = found
+        .pairs
+        .iter()
+        .filter(|p| p.kind == DuplicateType::CitizenIdShared)
+        .filter_map(|p| Some((p.a, people[p.a].citizen_id.clone()?)))
+        .collect();
     drop(people);
     let links = population_links(index, &verification);
     let (pairs, clusters) = cut(found.pairs, &found.clusters, &links);
+    let mut verification = verification;
+    add_shared_number_findings(
+        index,
+        roster,
+        &pairs,
+        |member| shared_numbers.get(&member).cloned(),
+        &links,
+        &mut verification,
+    );
     let (findings, verdicts) = verification_tables(roster, verification);
     let pairs = PairsTable {
         member_id_a: gather(roster, pairs.iter().map(|p| p.pair.a), Field::MemberId),

@@ -168,6 +168,11 @@ codes! {
         "The population data holds this number on several records",
         "Công an xã kiểm tra các bản ghi dân cư cùng số và làm sạch CSDL",
         "The commune police check the population records that share the number and clean them up";
+    CitizenIdShared = "CITIZEN_ID_SHARED", Review, PartyBoard, "citizen_id",
+        "Hai đảng viên khác nhau ghi cùng một số định danh; không gộp, cấp ủy xác minh, báo công an",
+        "Two different members recorded under one citizen ID; not merged, the party board checks, the police are informed",
+        "Cấp ủy đối chiếu hai hồ sơ với CSDL dân cư, sửa số định danh ghi sai và báo công an; không gộp hai người",
+        "The party board checks both records against the population data, corrects the wrong number and informs the police; never merge the two";
     CardNumberMalformed = "CARD_NUMBER_MALFORMED", Error, PartyBoard, "party_card_number",
         "Số thẻ đảng viên thiếu hoặc sai dạng (8 chữ số)",
         "Party card number missing or malformed (8 digits)",
@@ -460,6 +465,14 @@ messages! {
     PopulationDuplicateId = PopulationDuplicateId,
         "CSDL dân cư có nhiều bản ghi cùng số định danh này; công an xã kiểm tra",
         "The population data holds this number on several records; the commune police check it";
+    /// Two people on one number (deduplication's `CITIZEN_ID_SHARED`), the number in the population data.
+    CitizenIdShared = CitizenIdShared,
+        "Số định danh {number} cũng ghi cho đảng viên {other}, là người khác (so các trường còn lại); CSDL dân cư ghi số này cho {holder}, {agrees}. Không gộp hai hồ sơ; cấp ủy xác minh, báo công an",
+        "Citizen ID {number} is also recorded for member {other}, a different person (by every other field); the population data gives the number to {holder}, {agrees}. The records are not merged; the party board checks, the police are informed";
+    /// Two people on one number the population data does not hold.
+    CitizenIdSharedNotHeld = CitizenIdShared,
+        "Số định danh {number} cũng ghi cho đảng viên {other}, là người khác (so các trường còn lại); số này không có trong CSDL dân cư. Không gộp hai hồ sơ; cấp ủy xác minh, báo công an",
+        "Citizen ID {number} is also recorded for member {other}, a different person (by every other field); the population data does not hold the number. The records are not merged; the party board checks, the police are informed";
     CardNumberMissing = CardNumberMalformed,
         "Thiếu số thẻ đảng viên",
         "The party card number is missing";
@@ -521,6 +534,16 @@ phrases! {
     ReadAsVni,
         " (một chữ gõ bằng phông cũ được đọc theo bảng mã VNI, như bên kia viết)",
         " (a word typed in an old font read as VNI, as the other side writes it)";
+    /// Which of two members on one number the population record agrees with.
+    AgreesWithThisMember,
+        "khớp với đảng viên này",
+        "who is this member";
+    AgreesWithOtherMember,
+        "khớp với đảng viên {other}",
+        "who is member {other}";
+    AgreesWithNeitherMember,
+        "không khớp với ai trong hai người",
+        "who is neither of the two";
     /// Why two names are a mismatch.
     DifferentMarks,
         "khác dấu nên là hai tên khác nhau",

@@ -397,7 +397,11 @@ Global___Candidate: _TypeAlias = Candidate  # noqa: Y015
 
 @_typing.final
 class Verification(_message.Message):
-    """The full answer for one record."""
+    """The answer for one record. By default it shows what an intake needs and no
+    more: a citizen ID with any name must not read out a person. Sites listed in
+    the server's full-disclosure file (proven by their client certificate) get
+    every field below filled.
+    """
 
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -408,19 +412,28 @@ class Verification(_message.Message):
     CANDIDATES_FIELD_NUMBER: _builtins.int
     verdict: Global___Verdict.ValueType
     @_builtins.property
-    def findings(self) -> _containers.RepeatedCompositeFieldContainer[Global___Finding]: ...
+    def findings(self) -> _containers.RepeatedCompositeFieldContainer[Global___Finding]:
+        """By default a finding carries the caller's own value and the code's summary;
+        population_value is empty.
+        """
+
     @_builtins.property
     def matched_record(self) -> Global___PopulationRecord:
-        """The population record the member was matched to; absent when none was."""
+        """The population record the member was matched to: sent only to sites with
+        full disclosure, and absent when none was matched.
+        """
 
     @_builtins.property
     def name_alignment(self) -> Global___NameAlignment:
-        """Absent when no population record was matched."""
+        """Absent when no population record was matched. By default the population
+        side's syllable texts are empty; the relations and indexes are there.
+        """
 
     @_builtins.property
     def candidates(self) -> _containers.RepeatedCompositeFieldContainer[Global___Candidate]:
         """Possible people when the citizen ID is missing or wrong; never accepted
-        silently.
+        silently. By default each candidate's record holds only its citizen ID
+        masked to the last four digits ("********1234"), beside its score.
         """
 
     def __init__(

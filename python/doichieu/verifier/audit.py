@@ -105,6 +105,11 @@ class AuditError(LedgerError):
     whose audit record did not commit is answered UNAVAILABLE, and its retry records it."""
 
 
+class AuditOpenError(AuditError, CataloguedError):
+    """The audit key or trail could not be opened: told in the user's language on the
+    command line (a catalogue key), still an ``AuditError``."""
+
+
 @dataclass(frozen=True)
 class Caller:
     """Who made a call, as the server knows it."""
@@ -155,11 +160,11 @@ def load_key(path: str | Path) -> bytes:
         mode = key_path.stat().st_mode
         data = key_path.read_bytes().strip()
     except OSError as exc:
-        raise AuditError(f"cannot read the audit key {key_path}: {exc.strerror}") from exc
+        raise AuditOpenError("audit.key_unreadable", path=key_path, reason=exc.strerror) from exc
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise AuditError(f"the audit key {key_path} is readable by others; chmod 600 it")
+        raise AuditOpenError("audit.key_shared", path=key_path)
     if len(data) < 16:
-        raise AuditError(f"the audit key {key_path} is too short (at least 16 bytes)")
+        raise AuditOpenError("audit.key_short", path=key_path)
     return data
 
 
@@ -169,7 +174,9 @@ def load_or_create_key(path: str | Path) -> bytes:
     if not key_path.exists():
         # Written whole under another name, then linked: replicas starting together
         # never read a half-written key, and the first link wins.
-        draft = key_path.with_name(f"{key_path.name}.{os.getpid()}.new")
+        # The draft's name is random, not the process ID: threads of one process
+        # starting together would otherwise write the same draft.
+        draft = key_path.with_name(f"{key_path.name}.{secrets.token_hex(8)}.new")
         write_private(draft, secrets.token_hex(KEY_BYTES).encode() + b"\n")
         try:
             os.link(draft, key_path)
@@ -188,7 +195,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA busy_timeout=30000")
     except sqlite3.Error as exc:
-        raise AuditError(f"cannot open the audit trail {path}: {exc}") from exc
+        raise AuditOpenError("audit.trail_unopenable", path=path, reason=exc) from exc
     return conn
 
 

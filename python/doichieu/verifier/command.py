@@ -72,14 +72,14 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         "--stream-memory-budget",
         type=int,
         default=DEFAULT_STREAM_MEMORY_BUDGET,
-        metavar="BYTES",
+        metavar=text("metavar.bytes"),
         help=text("serve.stream_memory_budget", default=DEFAULT_STREAM_MEMORY_BUDGET // MIB),
     )
     parser.add_argument(
         "--stream-memory-per-stream",
         type=int,
         default=DEFAULT_STREAM_MEMORY_PER_STREAM,
-        metavar="BYTES",
+        metavar=text("metavar.bytes"),
         help=text("serve.stream_memory_per_stream", default=DEFAULT_STREAM_MEMORY_PER_STREAM // MIB),
     )
     parser.add_argument(

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from doichieu import records
-from doichieu.errors import InvalidInputError
+from doichieu.errors import CataloguedError
 
 
 class WirePath(Protocol):
@@ -73,10 +73,10 @@ class EngineAdapter:
         ``model_path`` (a saved model) the pairs are scored with it, not retrained."""
         import polars as pl
 
-        from doichieu.dedup import DedupModel, find_duplicates
+        from doichieu.dedup import find_duplicates, load_model
 
         # Read even when the roster cannot be deduplicated: a file that is not a model stops the start.
-        model = DedupModel.load(model_path) if model_path is not None else None
+        model = load_model(model_path) if model_path is not None else None
 
         frame = roster if isinstance(roster, pl.DataFrame) else pl.DataFrame(roster)
         if not {"member_id", "full_name", "date_of_birth"} <= set(frame.columns):
@@ -97,19 +97,8 @@ class EngineAdapter:
         return self._same_person.get(member_id, ())
 
     def _load_required(self, roster: Any) -> None:
-        import polars as pl
-
-        frame = roster if isinstance(roster, pl.DataFrame) else pl.DataFrame(roster)
-        missing = {"member_id", "ward", "party_unit"} - set(frame.columns)
-        if missing:
-            raise InvalidInputError(f"roster: the required list needs the columns {sorted(missing)}")
-        frame = frame.select(
-            pl.col("member_id").cast(pl.Utf8).fill_null(""),
-            pl.col("ward").cast(pl.Utf8).fill_null(""),
-            pl.col("party_unit").cast(pl.Utf8).fill_null(""),
-        ).unique(subset="member_id", keep="first")
-        grouped = frame.group_by("ward", "party_unit").len()
-        self.required = {(ward, unit): int(count) for ward, unit, count in grouped.iter_rows()}
+        frame = required_members(roster)
+        self.required = required_counts(frame)
         self._units = dict(
             zip(frame["member_id"].to_list(), zip(frame["ward"].to_list(), frame["party_unit"].to_list()))
         )
@@ -122,3 +111,24 @@ class EngineAdapter:
     def unit_of(self, member_id: str) -> tuple[str, str] | None:
         """(ward, party organisation) of a member on the required list."""
         return self._units.get(member_id)
+
+
+def required_members(roster: Any) -> Any:
+    """The required list: each member ID once, with its ward and party organisation."""
+    import polars as pl
+
+    frame = roster if isinstance(roster, pl.DataFrame) else pl.DataFrame(roster)
+    missing = {"member_id", "ward", "party_unit"} - set(frame.columns)
+    if missing:
+        raise CataloguedError("value.required_list_columns", columns=", ".join(sorted(missing)))
+    return frame.select(
+        pl.col("member_id").cast(pl.Utf8).fill_null(""),
+        pl.col("ward").cast(pl.Utf8).fill_null(""),
+        pl.col("party_unit").cast(pl.Utf8).fill_null(""),
+    ).unique(subset="member_id", keep="first")
+
+
+def required_counts(members: Any) -> dict[tuple[str, str], int]:
+    """Members of the required list (``required_members``) per (ward, party organisation)."""
+    grouped = members.group_by("ward", "party_unit").len()
+    return {(ward, unit): int(count) for ward, unit, count in grouped.iter_rows()}

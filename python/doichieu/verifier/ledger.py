@@ -53,6 +53,11 @@ class LedgerError(DoichieuError):
     """The ledger could not record or read (storage failure, closed ledger)."""
 
 
+class LedgerOpenError(LedgerError, CataloguedError):
+    """The ledger could not be opened when the server starts: told in the
+    user's language on the command line (a catalogue key), still a ``LedgerError``."""
+
+
 class SubmissionConflictError(InvalidInputError):
     """A submission_id reused for a different request."""
 
@@ -378,7 +383,7 @@ class SqliteLedger(_GroupCommitLedger):
         super().__init__()
         self.path = Path(path)
         if self.path.parent and not self.path.parent.exists():
-            raise LedgerError(f"ledger folder {self.path.parent} does not exist")
+            raise LedgerOpenError("value.ledger_no_folder", folder=self.path.parent)
         private_file(self.path)
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
@@ -398,7 +403,7 @@ class SqliteLedger(_GroupCommitLedger):
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA busy_timeout=30000")
         except sqlite3.Error as exc:
-            raise LedgerError(f"cannot open the SQLite ledger {self.path}: {exc}") from exc
+            raise LedgerOpenError("value.ledger_sqlite", path=self.path, reason=exc) from exc
         return conn
 
     def _write_batch(self, jobs: list[tuple[Intake, Render]]) -> list[StoredAnswer | BaseException]:
@@ -480,7 +485,7 @@ class PostgresLedger(_GroupCommitLedger):
                 for statement in _schema("BYTEA"):
                     self._write_conn.execute(statement)
         except psycopg.Error as exc:
-            raise LedgerError(f"cannot open the PostgreSQL ledger: {exc}") from exc
+            raise LedgerOpenError("value.ledger_postgresql", reason=exc) from exc
         self._start()
 
     def _fresh(self, conn: Any, autocommit: bool) -> Any:

@@ -25,7 +25,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 
-from doichieu.errors import CataloguedError, DoichieuError, InvalidInputError
+from doichieu.errors import CataloguedError
 from doichieu.verifier import audit as audit_mod
 from doichieu.verifier import ledger as ledger_mod
 from doichieu.verifier import metrics as metrics_mod
@@ -208,7 +208,7 @@ async def start_server(
     else:
         port = server.add_insecure_port(address)
     if port == 0:
-        raise DoichieuError(f"cannot listen on {address}")
+        raise CataloguedError("serve.cannot_listen", address=address)
     await server.start()
     await health.set("", health_pb2.HealthCheckResponse.SERVING)
     await health.set(SERVICE_NAME, health_pb2.HealthCheckResponse.SERVING)
@@ -286,7 +286,7 @@ async def _serve(config: ServerConfig, reuse_port: bool, engine_factory: EngineF
 
 def _audit_key_file(config: ServerConfig) -> str:
     if config.audit_key_file is None:
-        raise InvalidInputError("the audit trail needs its key file (--audit-key-file)")
+        raise CataloguedError("value.audit_needs_key")
     return config.audit_key_file
 
 

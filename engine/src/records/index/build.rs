@@ -5,8 +5,8 @@ use rayon::prelude::*;
 use super::keys::keys_of;
 use super::sorted::{Blocks, NumberMap};
 use super::{
-    PopulationIndex, RowInfo, CHUNK, DOB_UNREADABLE, GENDER_UNREADABLE, HAS_OTHER_NAMES, MAX_OTHER_NAMES, MAX_ROWS,
-    NAME_UNUSABLE, SEP, SHARED,
+    date_slot, date_texts, PopulationIndex, RowInfo, CHUNK, DATE_TEXT_LEN, DOB_AS_PARSED, DOB_UNREADABLE, GENDER_NAM,
+    GENDER_NU, GENDER_UNREADABLE, HAS_OTHER_NAMES, MAX_OTHER_NAMES, MAX_ROWS, NAME_UNUSABLE, SEP, SHARED,
 };
 use crate::names::{self, Form, Writer};
 use crate::records::checks::shown;
@@ -107,6 +107,7 @@ impl PopulationIndex {
         if n > MAX_ROWS {
             return Err(RecordError::TooManyRows { rows: n, limit: MAX_ROWS });
         }
+        let dates = date_texts();
         let chunks: Vec<Built> = (0..n.div_ceil(CHUNK))
             .into_par_iter()
             .map(|c| {
@@ -116,7 +117,7 @@ impl PopulationIndex {
                 let mut gbuf = String::new();
                 let mut b = Built { text: String::with_capacity(range.len() * 96), ..Default::default() };
                 for i in range {
-                    Self::build_row(population, i, &mut b, &mut writer, &mut fold, &mut gbuf);
+                    Self::build_row(population, i, &dates, &mut b, &mut writer, &mut fold, &mut gbuf);
                 }
                 // Held for the index's life, so at its exact length: the guess above
                 // leaves a third unused, and the allocator keeps a block shrunk by less
@@ -169,12 +170,13 @@ impl PopulationIndex {
             SHARED | (old_shared.len() - 1) as u32
         });
         let blocks = Blocks::new(keys);
-        Ok(PopulationIndex { texts, rows, by_id, by_old_id, old_shared, blocks, report, options })
+        Ok(PopulationIndex { texts, rows, by_id, by_old_id, old_shared, blocks, date_texts: dates, report, options })
     }
 
     fn build_row<P: PopulationSource + ?Sized>(
         population: &P,
         i: usize,
+        dates: &[u8],
         b: &mut Built,
         writer: &mut Writer,
         fold: &mut String,
@@ -190,12 +192,32 @@ impl PopulationIndex {
         let values = [r.full_name, r.citizen_id, r.other_names, r.date_of_birth, r.gender, r.hometown, r.old_id_number]
             .map(present);
         let [full_name, citizen_id, other_names, date_of_birth, gender, hometown, old_id_number] = values;
+        let parsed_dob = date_of_birth.map(parse_date);
+        // The date of birth and gender written the common way are left out of
+        // the text and read back from the flags (`PopulationIndex::view`).
+        let dob_as_parsed = match (date_of_birth, parsed_dob) {
+            (Some(v), Some(Ok(Some(d)))) => {
+                date_slot(d).is_some_and(|at| dates[at..at + DATE_TEXT_LEN] == *v.as_bytes())
+            }
+            _ => false,
+        };
+        if dob_as_parsed {
+            flags |= DOB_AS_PARSED;
+        }
+        match gender {
+            Some("Nam") => flags |= GENDER_NAM,
+            Some("Nữ") => flags |= GENDER_NU,
+            _ => {}
+        }
         for (k, v) in values.iter().enumerate() {
             if k == 1 {
                 b.name_len.push((b.text.len() - start) as u16);
             }
             if k > 0 {
                 b.text.push(SEP);
+            }
+            if (k == 3 && dob_as_parsed) || (k == 4 && flags & (GENDER_NAM | GENDER_NU) != 0) {
+                continue;
             }
             let v = v.unwrap_or("");
             let limit = if k == 2 { MAX_OTHER_NAMES_BYTES } else { MAX_VALUE_BYTES };
@@ -224,7 +246,7 @@ impl PopulationIndex {
         if let Some(CleanId::Legacy(old)) = old_id_number.map(|s| clean(s).id) {
             b.old.push((old, row));
         }
-        let dob = match date_of_birth.map(parse_date) {
+        let dob = match parsed_dob {
             Some(Ok(d)) => d,
             Some(Err(_)) => {
                 flags |= DOB_UNREADABLE;

@@ -47,6 +47,43 @@ const DOB_UNREADABLE: u8 = 1;
 const GENDER_UNREADABLE: u8 = 2;
 const NAME_UNUSABLE: u8 = 4;
 const HAS_OTHER_NAMES: u8 = 8;
+/// Values left out of a row's text, read back from elsewhere: at national size
+/// the dates of birth and genders were a fifth of the arena, nearly all written
+/// one way. The date of birth is its parsed date written `dd/mm/yyyy`
+/// (`date_text`, one copy of each day for all rows).
+const DOB_AS_PARSED: u8 = 16;
+/// The gender is "Nam".
+const GENDER_NAM: u8 = 32;
+/// The gender is "Nữ".
+const GENDER_NU: u8 = 64;
+
+/// Years whose days' `dd/mm/yyyy` texts the index keeps.
+const DATE_TEXT_FIRST_YEAR: u16 = 1900;
+const DATE_TEXT_YEARS: usize = 200;
+const DATE_TEXT_LEN: usize = 10;
+
+/// Where a full date's text is in `date_texts`, for a year the index keeps.
+fn date_slot(d: PartialDate) -> Option<usize> {
+    let years = DATE_TEXT_FIRST_YEAR..DATE_TEXT_FIRST_YEAR + DATE_TEXT_YEARS as u16;
+    (d.is_full() && years.contains(&d.year) && d.month <= 12 && d.day <= 31).then(|| {
+        (((d.year - DATE_TEXT_FIRST_YEAR) as usize * 12 + (d.month as usize - 1)) * 31 + (d.day as usize - 1))
+            * DATE_TEXT_LEN
+    })
+}
+
+/// Every day's `dd/mm/yyyy` of the years kept (impossible days included: never read).
+fn date_texts() -> Vec<u8> {
+    use std::io::Write;
+    let mut out = Vec::with_capacity(DATE_TEXT_YEARS * 12 * 31 * DATE_TEXT_LEN);
+    for y in 0..DATE_TEXT_YEARS {
+        for m in 1..=12 {
+            for d in 1..=31 {
+                let _ = write!(out, "{d:02}/{m:02}/{:04}", DATE_TEXT_FIRST_YEAR as usize + y);
+            }
+        }
+    }
+    out
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Options {
@@ -288,6 +325,8 @@ pub struct PopulationIndex {
     by_old_id: NumberMap,
     old_shared: Vec<Vec<u32>>,
     blocks: Blocks,
+    /// The texts of `DOB_AS_PARSED` dates (`date_slot`).
+    date_texts: Vec<u8>,
     report: BuildReport,
     options: Options,
 }
@@ -318,6 +357,23 @@ impl PopulationIndex {
             + self.by_old_id.memory_bytes()
             + self.old_shared.iter().map(|v| v.capacity() * 4 + 24).sum::<usize>()
             + self.blocks.memory_bytes()
+            + self.date_texts.capacity()
+    }
+
+    /// The `dd/mm/yyyy` of a `DOB_AS_PARSED` row's date.
+    fn date_text(&self, d: PartialDate) -> &str {
+        date_slot(d).and_then(|at| std::str::from_utf8(&self.date_texts[at..at + DATE_TEXT_LEN]).ok()).unwrap_or("")
+    }
+
+    /// A row's date of birth and gender as the population table writes them.
+    fn dob_and_gender<'a>(&'a self, info: &RowInfo, in_text: (&'a str, &'a str)) -> (&'a str, &'a str) {
+        let dob = if info.flags & DOB_AS_PARSED != 0 { self.date_text(info.dob) } else { in_text.0 };
+        let gender = match info.flags & (GENDER_NAM | GENDER_NU) {
+            GENDER_NAM => "Nam",
+            GENDER_NU => "Nữ",
+            _ => in_text.1,
+        };
+        (dob, gender)
     }
 
     /// One row as stored; panics when `row >= len()`.
@@ -325,6 +381,7 @@ impl PopulationIndex {
         let info = &self.rows[row];
         let text = &self.texts[row / CHUNK][info.start as usize..info.start as usize + info.len as usize];
         let [full_name, citizen_id, other_names, date_of_birth, gender, hometown, old_id_number] = split_fields(text);
+        let (date_of_birth, gender) = self.dob_and_gender(info, (date_of_birth, gender));
         let dob = info.dob;
         PopulationView {
             row,
@@ -358,6 +415,7 @@ impl PopulationIndex {
     /// What tells one row's citizen apart for an officer: citizen ID, full name and date of birth.
     pub fn identity(&self, row: usize) -> (&str, &str, &str) {
         let [full_name, citizen_id, _, date_of_birth] = self.leading(row);
+        let (date_of_birth, _) = self.dob_and_gender(&self.rows[row], (date_of_birth, ""));
         (citizen_id, full_name, date_of_birth)
     }
 

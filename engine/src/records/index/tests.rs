@@ -486,6 +486,36 @@ fn rows_read_back_as_written_after_the_chunks_are_stitched() {
 }
 
 #[test]
+fn dates_and_genders_read_back_as_written_whether_or_not_the_text_keeps_them() {
+    // The common forms (dd/mm/yyyy of the date read, Nam, Nữ) are left out of a
+    // row's text and rebuilt; every other form stays as written.
+    let dobs =
+        ["05/03/1960", "5/3/1960", "1960", "03/1960", "05-03-1960", "31/12/2099", "01/01/1899", " 05/03/1960", "x"];
+    let genders = ["Nam", "Nữ", "nam", "NỮ", "Nu\u{0303}", "Nam giới", "M", ""];
+    let ids: Vec<String> = (0..dobs.len() * genders.len()).map(|i| format!("0420600{i:05}")).collect();
+    let rows: Vec<PopulationRecord<'_>> = (0..ids.len())
+        .map(|i| PopulationRecord {
+            citizen_id: Some(ids[i].as_str()),
+            full_name: Some("Nguyễn Văn An"),
+            other_names: None,
+            date_of_birth: Some(dobs[i % dobs.len()]),
+            gender: Some(genders[i / dobs.len()]),
+            hometown: Some("Hà Tĩnh"),
+            old_id_number: None,
+        })
+        .collect();
+    let idx = PopulationIndex::build(&rows[..], Options { as_of: as_of(), ..Options::default() }).unwrap();
+    for i in 0..ids.len() {
+        let v = idx.view(i);
+        let trimmed = |s: &'static str| s.trim();
+        assert_eq!(v.date_of_birth, trimmed(dobs[i % dobs.len()]), "row {i}");
+        assert_eq!(v.gender, genders[i / dobs.len()], "row {i}");
+        assert_eq!(idx.identity(i).2, v.date_of_birth);
+        assert_eq!((v.citizen_id, v.hometown), (ids[i].as_str(), "Hà Tĩnh"));
+    }
+}
+
+#[test]
 fn gathered_fields_come_back_in_the_order_asked() {
     let idx = index();
     let rows = [Some(3), None, Some(0), Some(3), Some(6), None];

@@ -9,11 +9,14 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import doichieu
 from doichieu.cli import main
 from doichieu.errors import ColumnError, FileEncodingError, InvalidInputError
 from doichieu.records import ROSTER_COLUMNS, SOURCE_COLUMNS, TableReading, read_table
+from doichieu.table_layout import _ANY_CONTROL, columns_with_controls
 from office_files import (
     GUIDE_SHEET,
     HEADER_ROW,
@@ -150,6 +153,27 @@ def test_control_characters_are_removed_and_counted(tmp_path: Path) -> None:
         assert dict(zip(roster["member_id"], roster["source_row"])) == made.rows
         assert (reading.control_characters, reading.control_cells) == (3, 2)
         assert any("đã xoá 3 ký tự điều khiển (như NUL) trong 2 ô" in vi for vi, _ in reading.lines())
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(st.characters(codec="utf-8", max_codepoint=0x1FF), max_size=30),
+            st.text(max_size=30),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_the_engine_finds_control_characters_where_the_pattern_does(cells: list[str | None]) -> None:
+    # Views inline (up to 12 bytes) and in buffers, nulls, C0, DEL, C1 and the
+    # letters beside them (U+00A0 to U+01FF share C1's first byte or its neighbours).
+    frame = pl.DataFrame(
+        {"a": cells, "b": [c[::-1] if c else c for c in cells]}, schema={"a": pl.String, "b": pl.String}
+    )
+    expected = [c for c in frame.columns if frame[c].str.contains(_ANY_CONTROL).any()]
+    assert columns_with_controls(frame) == expected
 
 
 def test_text_encoded_twice_is_refused_as_a_whole(tmp_path: Path) -> None:

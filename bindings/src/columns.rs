@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
+use arrow_array::builder::make_view;
 use arrow_array::{Array, ArrayRef, Float64Array, LargeStringArray, StringArray, StringViewArray};
-use arrow_buffer::{NullBuffer, OffsetBuffer, ScalarBuffer};
+use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use doichieu_engine::{names, StrColumn};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
@@ -128,6 +129,91 @@ pub fn str_column_to_arrow(col: StrColumn) -> ArrayRef {
     } else {
         Arc::new(LargeStringArray::new(offsets, col.data.into_bytes().into(), nulls))
     }
+}
+
+/// Values of at most this many bytes sit in their Arrow view; longer ones in a buffer.
+const INLINE_VIEW: usize = 12;
+
+/// A column as an Arrow string-view array, for the tables polars takes in:
+/// polars keeps strings as views, so it adopts a view array as it is, where it
+/// keeps a large-string array whole and gives every value a 16-byte view
+/// besides, for as long as the frame lives (at national size, the cross-check's
+/// outputs held twice over). Short values sit in their view; long ones stay in
+/// the column's own buffer when they are most of it (no copy), else they are
+/// copied out, so the bytes of the short ones are not held for nothing.
+pub fn str_column_to_view(col: StrColumn) -> ArrayRef {
+    let n = col.len();
+    let sound = col.offsets.first() == Some(&0)
+        && col.offsets.windows(2).all(|w| w[0] <= w[1])
+        && col.offsets.iter().all(|&o| usize::try_from(o).is_ok_and(|o| col.data.is_char_boundary(o)))
+        && col.validity.as_ref().is_none_or(|v| v.len() == n);
+    // A view addresses its buffer with 32 bits.
+    if !sound || u32::try_from(col.data.len()).is_err() {
+        return str_column_to_arrow(col);
+    }
+    let bytes = col.data.as_bytes();
+    let value = |i: usize| &bytes[col.offsets[i] as usize..col.offsets[i + 1] as usize];
+    let long: usize = (0..n).map(|i| value(i).len()).filter(|&len| len > INLINE_VIEW).sum();
+    let mut views: Vec<u128> = Vec::with_capacity(n);
+    let buffer = if long == 0 {
+        views.extend((0..n).map(|i| make_view(value(i), 0, 0)));
+        None
+    } else if 2 * long >= bytes.len() {
+        views.extend((0..n).map(|i| make_view(value(i), 0, col.offsets[i] as u32)));
+        Some(Buffer::from(col.data.into_bytes()))
+    } else {
+        let mut packed: Vec<u8> = Vec::with_capacity(long);
+        for i in 0..n {
+            let v = value(i);
+            if v.len() > INLINE_VIEW {
+                views.push(make_view(v, 0, packed.len() as u32));
+                packed.extend_from_slice(v);
+            } else {
+                views.push(make_view(v, 0, 0));
+            }
+        }
+        Some(Buffer::from(packed))
+    };
+    let nulls = col.validity.map(NullBuffer::from);
+    // SAFETY: every view is made by `make_view` from one value of the column, a
+    // slice of valid UTF-8 on character boundaries (checked above); a long one
+    // names buffer 0 at the offset where the same bytes lie in it; `nulls`, when
+    // there is one, has one entry per value.
+    Arc::new(unsafe {
+        StringViewArray::new_unchecked(ScalarBuffer::from(views), buffer.into_iter().collect::<Vec<_>>(), nulls)
+    })
+}
+
+/// Values drawn from a few fixed strings (codes, verdicts, kinds) as a string-view
+/// array: a long value's bytes are written once, in a small buffer its views share.
+pub fn static_view<'a>(values: impl Iterator<Item = Option<&'a str>>) -> ArrayRef {
+    let mut written: Vec<(&'a str, u32)> = Vec::new();
+    let mut buffer: Vec<u8> = Vec::new();
+    let mut views: Vec<u128> = Vec::new();
+    let mut valid: Vec<bool> = Vec::new();
+    for v in values {
+        valid.push(v.is_some());
+        let v = v.unwrap_or("");
+        if v.len() <= INLINE_VIEW {
+            views.push(make_view(v.as_bytes(), 0, 0));
+            continue;
+        }
+        let at = match written.iter().find(|(s, _)| std::ptr::eq(*s, v) || *s == v) {
+            Some(&(_, at)) => at,
+            None => {
+                let at = buffer.len() as u32;
+                buffer.extend_from_slice(v.as_bytes());
+                written.push((v, at));
+                at
+            }
+        };
+        views.push(make_view(v.as_bytes(), 0, at));
+    }
+    let nulls = valid.iter().any(|&b| !b).then(|| NullBuffer::from(valid));
+    let buffers = if buffer.is_empty() { Vec::new() } else { vec![Buffer::from(buffer)] };
+    // SAFETY: each view is made by `make_view` from a whole str; a long one names
+    // buffer 0 at the offset where that str's bytes were written.
+    Arc::new(unsafe { StringViewArray::new_unchecked(ScalarBuffer::from(views), buffers, nulls) })
 }
 
 /// Returns a column in the flavour it came in: a list for a list, Arrow for Arrow.

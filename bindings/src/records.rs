@@ -12,6 +12,7 @@ use doichieu_engine::records::{
     self, Absent, MemberRecord, Options, PopulationColumns, PopulationIndex as CoreIndex, RosterColumns, RosterSource,
     StrSource,
 };
+use doichieu_engine::values::controls;
 use doichieu_engine::values::dates::{self, days_from_civil};
 use doichieu_engine::vocabulary::{
     self, fields::required_codes, Code, Field, RosterCheck, POPULATION_COLUMNS, ROSTER_COLUMNS,
@@ -621,8 +622,34 @@ fn finding_codes(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
         .collect()
 }
 
+impl Source {
+    /// Whether some value satisfies `f`, read chunk by chunk (no search for each
+    /// row's chunk).
+    fn any_value(&self, f: impl Fn(&str) -> bool) -> bool {
+        match self {
+            Source::Arrow { chunks, .. } => {
+                chunks.iter().any(|chunk| (0..chunk.len()).any(|i| chunk.get(i).is_some_and(&f)))
+            }
+            Source::Python(values) => values.iter().any(|v| v.as_deref().is_some_and(&f)),
+            Source::Absent(_) => false,
+        }
+    }
+}
+
+/// For each text column (Arrow, or a list of str/None), whether some cell holds
+/// a control character (`[\x00-\x1F\x7F-\x9F]`: tab and line breaks included),
+/// the columns looked through on all cores with the GIL released.
+#[pyfunction]
+fn columns_with_controls(py: Python<'_>, columns: Vec<Bound<'_, PyAny>>) -> PyResult<Vec<bool>> {
+    use rayon::prelude::*;
+    let sources =
+        columns.iter().enumerate().map(|(i, c)| read_source(&i.to_string(), c)).collect::<PyResult<Vec<_>>>()?;
+    Ok(py.detach(|| sources.par_iter().map(|s| s.any_value(controls::has_control)).collect()))
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PopulationIndex>()?;
     m.add_function(wrap_pyfunction!(finding_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(columns_with_controls, m)?)?;
     Ok(())
 }

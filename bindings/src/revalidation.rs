@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use arrow_array::{Array, ArrayRef, Float64Array, ListArray, RecordBatch, StringArray, StructArray, UInt32Array};
+use arrow_array::{Array, ArrayRef, Float64Array, LargeListArray, RecordBatch, StringArray, StructArray, UInt32Array};
 use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Schema};
 use doichieu_engine::column::StrColumn;
@@ -22,7 +22,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_arrow::PyTable;
 
-use crate::columns::str_column_to_arrow;
+use crate::columns::{static_view, str_column_to_arrow, str_column_to_view};
 use crate::dedup::{config, DedupModel};
 use crate::errors::InvalidInputError;
 use crate::records::{checks_not_run, engine_err, read_table, PopulationIndex, Source};
@@ -93,15 +93,15 @@ const REVALIDATION_LEVELS: [&str; 6] =
 fn findings_batch(t: FindingsTable, row_offset: u32) -> Result<RecordBatch, ArrowError> {
     let f = t.columns;
     batch(vec![
-        ("member_id", str_column_to_arrow(t.member_id)),
-        ("code", strs(f.code.iter().map(|c| c.as_str()))),
-        ("field", strs(f.field.iter().copied())),
-        ("severity", strs(f.code.iter().map(|c| c.severity().as_str()))),
-        ("owner", strs(f.owner.iter().map(|o| o.as_str()))),
-        ("party_value", str_column_to_arrow(f.party_value)),
-        ("population_value", str_column_to_arrow(f.population_value)),
-        ("message_vi", str_column_to_arrow(f.message_vi)),
-        ("message_en", str_column_to_arrow(f.message_en)),
+        ("member_id", str_column_to_view(t.member_id)),
+        ("code", static_view(f.code.iter().map(|c| Some(c.as_str())))),
+        ("field", static_view(f.field.iter().map(|&x| Some(x)))),
+        ("severity", static_view(f.code.iter().map(|c| Some(c.severity().as_str())))),
+        ("owner", static_view(f.owner.iter().map(|o| Some(o.as_str())))),
+        ("party_value", str_column_to_view(f.party_value)),
+        ("population_value", str_column_to_view(f.population_value)),
+        ("message_vi", str_column_to_view(f.message_vi)),
+        ("message_en", str_column_to_view(f.message_en)),
         ("row", Arc::new(UInt32Array::from_iter_values(f.member.iter().map(|m| m + row_offset)))),
     ])
 }
@@ -111,35 +111,38 @@ fn verdicts_batch(v: VerdictsTable, row_offset: u32) -> Result<RecordBatch, Arro
     let n = v.verdict.len() as u32;
     let c = v.candidates;
     let fields = vec![
-        Field::new("citizen_id", DataType::LargeUtf8, true),
-        Field::new("full_name", DataType::LargeUtf8, true),
-        Field::new("date_of_birth", DataType::LargeUtf8, true),
+        Field::new("citizen_id", DataType::Utf8View, true),
+        Field::new("full_name", DataType::Utf8View, true),
+        Field::new("date_of_birth", DataType::Utf8View, true),
         Field::new("score", DataType::Float64, true),
-        Field::new("name_kind", DataType::Utf8, true),
+        Field::new("name_kind", DataType::Utf8View, true),
     ];
     let candidate = StructArray::try_new(
         fields.into(),
         vec![
-            str_column_to_arrow(c.citizen_id),
-            str_column_to_arrow(c.full_name),
-            str_column_to_arrow(c.date_of_birth),
+            str_column_to_view(c.citizen_id),
+            str_column_to_view(c.full_name),
+            str_column_to_view(c.date_of_birth),
             Arc::new(Float64Array::from(c.score)),
-            strs(c.name_kind.iter().map(|k| k.as_str())),
+            static_view(c.name_kind.iter().map(|k| Some(k.as_str()))),
         ],
         None,
     )?;
     let item = Arc::new(Field::new("item", candidate.data_type().clone(), true));
-    let lists = ListArray::try_new(
+    // 64-bit offsets, as polars keeps lists: it adopts these as they are, where
+    // it widened 32-bit ones into a copy and kept both.
+    let offsets: Vec<i64> = c.offsets.iter().map(|&o| i64::from(o)).collect();
+    let lists = LargeListArray::try_new(
         item,
-        OffsetBuffer::new(c.offsets.into()),
+        OffsetBuffer::new(offsets.into()),
         Arc::new(candidate),
         Some(NullBuffer::from(c.has_list)),
     )?;
     batch(vec![
-        ("member_id", str_column_to_arrow(v.member_id)),
-        ("verdict", strs(v.verdict.iter().map(|x| x.as_str()))),
-        ("matched_citizen_id", str_column_to_arrow(v.matched_citizen_id)),
-        ("name_kind", Arc::new(v.name_kind.iter().map(|k| k.map(|k| k.as_str())).collect::<StringArray>())),
+        ("member_id", str_column_to_view(v.member_id)),
+        ("verdict", static_view(v.verdict.iter().map(|x| Some(x.as_str())))),
+        ("matched_citizen_id", str_column_to_view(v.matched_citizen_id)),
+        ("name_kind", static_view(v.name_kind.iter().map(|k| k.map(|k| k.as_str())))),
         ("name_score", Arc::new(Float64Array::from(v.name_score))),
         ("candidates", Arc::new(lists)),
         ("row", Arc::new(UInt32Array::from_iter_values(row_offset..row_offset + n))),
@@ -262,7 +265,7 @@ fn verify_tables(
     let roster = roster_columns(&sources)?;
     let tables = py.detach(|| {
         let verification = index.inner.verify_all(&roster);
-        let (findings, verdicts) = revalidation::verification_tables(&index.inner, &roster, verification);
+        let (findings, verdicts) = revalidation::verification_tables(&roster, verification);
         Ok::<_, ArrowError>((findings_batch(findings, row_offset)?, verdicts_batch(verdicts, row_offset)?))
     });
     let (findings, verdicts) = tables.map_err(|e| InvalidInputError::new_err(format!("verify_tables: {e}")))?;

@@ -4,6 +4,7 @@ The heavy lifting is in the Rust engine (``doichieu._engine``); this package is
 its Python front.
 """
 
+from doichieu import _allocator  # noqa: F401  (first: before polars loads)
 from doichieu.dedup import DedupModel, DuplicateResult, find_duplicates
 from doichieu.errors import (
     ColumnError,

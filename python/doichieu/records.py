@@ -727,7 +727,7 @@ def _date_tuple(value: date | None) -> tuple[int, int, int] | None:
 
 
 class PopulationIndex:
-    """The population table indexed once (hash on citizen ID and old ID, blocking
+    """The population table indexed once (lookup by citizen ID and old ID, blocking
     on folded name + birth year); thread-safe and reusable for many rosters.
 
     ``as_of`` is the reference date for ages and "in the future" (today when None).

@@ -154,7 +154,7 @@ pub fn revalidate<R: RosterSource + ?Sized>(
         &mut verification,
     );
     drop(links);
-    let (findings, verdicts) = verification_tables(index, roster, verification);
+    let (findings, verdicts) = verification_tables(roster, verification);
     Revalidation {
         findings,
         verdicts,

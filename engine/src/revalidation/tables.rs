@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use super::link::shown_score;
 use crate::column::StrColumn;
 use crate::names::MatchKind;
-use crate::records::{FindingColumns, PopulationIndex, RosterSource, VerificationColumns};
+use crate::records::{FindingColumns, RosterSource, VerificationColumns};
 use crate::vocabulary::Field;
 use crate::vocabulary::Verdict;
 
@@ -84,40 +84,23 @@ fn gather_all<R: RosterSource + ?Sized>(roster: &R, field: Field) -> StrColumn {
     StrColumn::concat(&parts)
 }
 
-/// The matched citizen's ID and the candidate lists of roster rows `rows`.
+/// Where the candidate lists of roster rows `rows` end, and which rows have one.
 struct Filled {
-    matched_citizen_id: StrColumn,
     offsets: Vec<i32>,
     has_list: Vec<bool>,
-    citizen_id: StrColumn,
-    full_name: StrColumn,
-    date_of_birth: StrColumn,
 }
 
-fn fill(index: &PopulationIndex, v: &VerificationColumns, rows: std::ops::Range<usize>) -> Filled {
+fn fill(v: &VerificationColumns, rows: std::ops::Range<usize>) -> Filled {
     let first = v.candidate_member.partition_point(|&m| (m as usize) < rows.start);
     let last = v.candidate_member.partition_point(|&m| (m as usize) < rows.end);
-    let texts = || StrColumn::with_capacity(last - first, 16 * (last - first));
-    let mut out = Filled {
-        matched_citizen_id: StrColumn::with_capacity(rows.len(), 12 * rows.len()),
-        offsets: Vec::with_capacity(rows.len()),
-        has_list: Vec::with_capacity(rows.len()),
-        citizen_id: texts(),
-        full_name: texts(),
-        date_of_birth: texts(),
-    };
+    let mut out = Filled { offsets: Vec::with_capacity(rows.len()), has_list: Vec::with_capacity(rows.len()) };
     let mut j = first;
     for i in rows {
-        push(&mut out.matched_citizen_id, v.matched[i].map(|row| index.citizen_id(row as usize)));
         let start = j;
         while j < last && v.candidate_member[j] as usize == i {
-            let (citizen_id, full_name, date_of_birth) = index.identity(v.candidate_row[j] as usize);
-            push(&mut out.citizen_id, Some(citizen_id));
-            push(&mut out.full_name, Some(full_name));
-            push(&mut out.date_of_birth, Some(date_of_birth));
             j += 1;
         }
-        out.offsets.push((j - first) as i32);
+        out.offsets.push(j as i32);
         out.has_list.push(j > start);
     }
     out
@@ -126,40 +109,36 @@ fn fill(index: &PopulationIndex, v: &VerificationColumns, rows: std::ops::Range<
 /// The findings and verdicts tables of a cross-check of `roster` (`verification`
 /// is `index.verify_all(roster)`).
 pub fn verification_tables<R: RosterSource + ?Sized>(
-    index: &PopulationIndex,
     roster: &R,
-    verification: VerificationColumns,
+    mut verification: VerificationColumns,
 ) -> (FindingsTable, VerdictsTable) {
+    // Written by the check as it read each matched row and each candidate.
+    let matched_citizen_id = std::mem::take(&mut verification.matched_citizen_id);
+    let citizen_id = std::mem::take(&mut verification.candidate_citizen_id);
+    let full_name = std::mem::take(&mut verification.candidate_full_name);
+    let date_of_birth = std::mem::take(&mut verification.candidate_date_of_birth);
     let v = &verification;
     let n = v.len();
-    let mut parts: Vec<Filled> = (0..n.div_ceil(ROWS_PER_TASK))
+    let parts: Vec<Filled> = (0..n.div_ceil(ROWS_PER_TASK))
         .into_par_iter()
-        .map(|t| fill(index, v, t * ROWS_PER_TASK..((t + 1) * ROWS_PER_TASK).min(n)))
+        .map(|t| fill(v, t * ROWS_PER_TASK..((t + 1) * ROWS_PER_TASK).min(n)))
         .collect();
     let mut offsets = Vec::with_capacity(n + 1);
     offsets.push(0);
     let mut has_list = Vec::with_capacity(n);
-    let mut base = 0;
-    for p in &parts {
-        offsets.extend(p.offsets.iter().map(|o| o + base));
+    for p in parts {
+        offsets.extend_from_slice(&p.offsets);
         has_list.extend_from_slice(&p.has_list);
-        base += p.citizen_id.len() as i32;
     }
-    // Each column's parts are let go once copied.
-    let mut column = |f: fn(&mut Filled) -> &mut StrColumn| {
-        StrColumn::concat(&parts.iter_mut().map(|p| std::mem::take(f(p))).collect::<Vec<_>>())
-    };
     let candidates = CandidateLists {
         offsets,
         has_list,
-        citizen_id: column(|p| &mut p.citizen_id),
-        full_name: column(|p| &mut p.full_name),
-        date_of_birth: column(|p| &mut p.date_of_birth),
+        citizen_id,
+        full_name,
+        date_of_birth,
         score: v.candidate_score.iter().map(|&s| shown_score(s)).collect(),
         name_kind: v.candidate_kind.clone(),
     };
-    let matched_citizen_id = column(|p| &mut p.matched_citizen_id);
-    drop(parts);
     let member_id = gather_all(roster, Field::MemberId);
     let findings = FindingsTable {
         member_id: gather(roster, verification.findings.member.iter().map(|&m| m as usize), Field::MemberId),

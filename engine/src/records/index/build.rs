@@ -1,12 +1,12 @@
 //! Reading the population table into the index, on all cores.
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
-use super::keys::{key_directory, row_keys};
+use super::keys::row_keys;
+use super::sorted::{Blocks, NumberMap};
 use super::{
-    PopulationIndex, RowInfo, CHUNK, DOB_UNREADABLE, GENDER_UNREADABLE, HAS_OTHER_NAMES, MAX_ROWS, NAME_UNUSABLE, SEP,
-    SHARED,
+    date_slot, date_texts, PopulationIndex, RowInfo, CHUNK, DATE_TEXT_LEN, DOB_AS_PARSED, DOB_UNREADABLE, GENDER_NAM,
+    GENDER_NU, GENDER_UNREADABLE, HAS_OTHER_NAMES, MAX_ROWS, NAME_UNUSABLE, SEP, SHARED,
 };
 use crate::names::Writer;
 use crate::records::checks::shown;
@@ -76,7 +76,7 @@ impl BuildReport {
 #[derive(Default)]
 struct Built {
     text: String,
-    lens: Vec<u64>,
+    lens: Vec<u32>,
     name_len: Vec<u16>,
     dob: Vec<PartialDate>,
     sex: Vec<Option<Gender>>,
@@ -107,6 +107,7 @@ impl PopulationIndex {
         if n > MAX_ROWS {
             return Err(RecordError::TooManyRows { rows: n, limit: MAX_ROWS });
         }
+        let dates = date_texts();
         let chunks: Vec<Built> = (0..n.div_ceil(CHUNK))
             .into_par_iter()
             .map(|c| {
@@ -116,36 +117,36 @@ impl PopulationIndex {
                 let mut gbuf = String::new();
                 let mut b = Built { text: String::with_capacity(range.len() * 96), ..Default::default() };
                 for i in range {
-                    Self::build_row(population, i, &mut b, &mut writer, &mut fold, &mut gbuf);
+                    Self::build_row(population, i, &dates, &mut b, &mut writer, &mut fold, &mut gbuf);
                 }
+                // Held for the index's life, so at its exact length: the guess above
+                // leaves a third unused, and the allocator keeps a block shrunk by less
+                // than half where it is.
+                b.text = b.text.as_str().to_owned();
                 b
             })
             .collect();
         let mut report = BuildReport::default();
         let mut texts: Vec<String> = Vec::with_capacity(chunks.len());
         let mut rows: Vec<RowInfo> = Vec::with_capacity(n);
-        let mut ids = 0;
-        let mut keys = 0;
+        let (mut id_count, mut old_count, mut key_count) = (0, 0, 0);
         for c in &chunks {
-            ids += c.ids.len();
-            keys += c.keys.len();
+            id_count += c.ids.len();
+            old_count += c.old.len();
+            key_count += c.keys.len();
         }
-        let mut by_id: FxHashMap<u64, u32> = FxHashMap::default();
-        by_id.reserve(ids);
-        let mut by_old_id: FxHashMap<u64, u32> = FxHashMap::default();
-        let mut old_shared: Vec<Vec<u32>> = Vec::new();
-        let mut all_keys: Vec<(u64, u32)> = Vec::with_capacity(keys);
+        let mut ids: Vec<(u64, u32)> = Vec::with_capacity(id_count);
+        let mut old: Vec<(u64, u32)> = Vec::with_capacity(old_count);
+        let mut keys: Vec<(u64, u32)> = Vec::with_capacity(key_count);
         for c in chunks {
             report.add(&c.report);
-            let mut start = 0u64;
-            let mut chunk_text = c.text;
-            chunk_text.shrink_to_fit();
-            texts.push(chunk_text);
+            let mut start = 0u32;
+            texts.push(c.text);
             for k in 0..c.lens.len() {
                 rows.push(RowInfo {
                     place: c.place[k],
                     start,
-                    len: c.lens[k] as u32,
+                    len: c.lens[k],
                     dob: c.dob[k],
                     name_len: c.name_len[k],
                     sex: c.sex[k],
@@ -153,57 +154,31 @@ impl PopulationIndex {
                 });
                 start += c.lens[k];
             }
-            for (id, row) in c.ids {
-                match by_id.entry(id) {
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(row);
-                    }
-                    std::collections::hash_map::Entry::Occupied(mut e) => {
-                        if *e.get() & SHARED == 0 {
-                            report.citizen_id_duplicated += 1;
-                            *e.get_mut() |= SHARED;
-                        }
-                    }
-                }
-            }
-            for (old, row) in c.old {
-                match by_old_id.entry(old) {
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(row);
-                    }
-                    std::collections::hash_map::Entry::Occupied(mut e) => {
-                        let v = *e.get();
-                        if v & SHARED == 0 {
-                            report.old_id_shared += 1;
-                            old_shared.push(vec![v, row]);
-                            *e.get_mut() = SHARED | (old_shared.len() - 1) as u32;
-                        } else {
-                            old_shared[(v & !SHARED) as usize].push(row);
-                        }
-                    }
-                }
-            }
-            all_keys.extend_from_slice(&c.keys);
+            ids.extend_from_slice(&c.ids);
+            old.extend_from_slice(&c.old);
+            keys.extend_from_slice(&c.keys);
         }
-        all_keys.par_sort_unstable();
-        all_keys.dedup();
-        // The rows are copied out and the keys kept in the pairs' own buffer (collected in
-        // place, then shrunk), so the sorted pairs are not held beside two fresh copies.
-        let block_rows: Vec<u32> = all_keys.iter().map(|&(_, row)| row).collect();
-        let mut block_keys: Vec<u64> = all_keys.into_iter().map(|(key, _)| key).collect();
-        block_keys.shrink_to_fit();
-        let (block_dir, block_shift) = key_directory(&block_keys);
+        // The pairs are in table order, as each map takes them.
+        let by_id = NumberMap::new(ids, |rows| {
+            report.citizen_id_duplicated += 1;
+            rows[0] | SHARED
+        });
+        let mut old_shared: Vec<Vec<u32>> = Vec::new();
+        let by_old_id = NumberMap::new(old, |rows| {
+            report.old_id_shared += 1;
+            old_shared.push(rows.to_vec());
+            SHARED | (old_shared.len() - 1) as u32
+        });
+        let blocks = Blocks::new(keys);
         Ok(PopulationIndex {
             texts,
             rows,
             by_id,
             by_old_id,
             old_shared,
-            block_keys,
-            block_rows,
-            block_dir,
-            block_shift,
+            blocks,
             skipped: Vec::new(),
+            date_texts: dates,
             report,
             options,
         })
@@ -212,6 +187,7 @@ impl PopulationIndex {
     fn build_row<P: PopulationSource + ?Sized>(
         population: &P,
         i: usize,
+        dates: &[u8],
         b: &mut Built,
         writer: &mut Writer,
         fold: &mut String,
@@ -227,12 +203,32 @@ impl PopulationIndex {
         let values = [r.full_name, r.citizen_id, r.other_names, r.date_of_birth, r.gender, r.hometown, r.old_id_number]
             .map(present);
         let [full_name, citizen_id, other_names, date_of_birth, gender, hometown, old_id_number] = values;
+        let parsed_dob = date_of_birth.map(parse_date);
+        // The date of birth and gender written the common way are left out of
+        // the text and read back from the flags (`PopulationIndex::view`).
+        let dob_as_parsed = match (date_of_birth, parsed_dob) {
+            (Some(v), Some(Ok(Some(d)))) => {
+                date_slot(d).is_some_and(|at| dates[at..at + DATE_TEXT_LEN] == *v.as_bytes())
+            }
+            _ => false,
+        };
+        if dob_as_parsed {
+            flags |= DOB_AS_PARSED;
+        }
+        match gender {
+            Some("Nam") => flags |= GENDER_NAM,
+            Some("Nữ") => flags |= GENDER_NU,
+            _ => {}
+        }
         for (k, v) in values.iter().enumerate() {
             if k == 1 {
                 b.name_len.push((b.text.len() - start) as u16);
             }
             if k > 0 {
                 b.text.push(SEP);
+            }
+            if (k == 3 && dob_as_parsed) || (k == 4 && flags & (GENDER_NAM | GENDER_NU) != 0) {
+                continue;
             }
             let v = v.unwrap_or("");
             let limit = if k == 2 { MAX_OTHER_NAMES_BYTES } else { MAX_VALUE_BYTES };
@@ -243,7 +239,7 @@ impl PopulationIndex {
                 b.text.push_str(v);
             }
         }
-        b.lens.push((b.text.len() - start) as u64);
+        b.lens.push((b.text.len() - start) as u32);
 
         let cleaned = citizen_id.map(clean);
         if cleaned.is_some_and(|c| c.zeros_restored > 0) {
@@ -261,7 +257,7 @@ impl PopulationIndex {
         if let Some(CleanId::Legacy(old)) = old_id_number.map(|s| clean(s).id) {
             b.old.push((old, row));
         }
-        let dob = match date_of_birth.map(parse_date) {
+        let dob = match parsed_dob {
             Some(Ok(d)) => d,
             Some(Err(_)) => {
                 flags |= DOB_UNREADABLE;

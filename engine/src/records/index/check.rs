@@ -59,6 +59,7 @@ impl PopulationIndex {
 
         // Cross-checks against the matched population record.
         let matched = outcome.matched.map(|r| self.view(r as usize));
+        outcome.matched_citizen_id = matched.as_ref().map(|p| p.citizen_id);
         if let Some(p) = &matched {
             let flags = self.rows[p.row].flags;
             if flags & DOB_UNREADABLE != 0 {

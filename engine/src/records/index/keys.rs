@@ -1,5 +1,4 @@
-//! The blocking keys a name and a date of birth are filed under, and the
-//! directory that finds a key among the sorted ones.
+//! The blocking keys a name and a date of birth are filed under.
 
 use std::hash::Hasher;
 
@@ -10,22 +9,6 @@ use crate::names::{self, Form, Writer};
 use crate::records::MAX_OTHER_NAMES_BYTES;
 use crate::values::dates::PartialDate;
 use crate::MAX_NAME_BYTES;
-
-/// A directory over sorted keys by their top bits, about four keys a bucket.
-pub(super) fn key_directory(keys: &[u64]) -> (Vec<usize>, u32) {
-    let bits = (usize::BITS - keys.len().leading_zeros()).saturating_sub(2).clamp(1, 28);
-    let shift = 64 - bits;
-    let buckets = 1usize << bits;
-    let mut dir = Vec::with_capacity(buckets + 1);
-    let mut j = 0;
-    for b in 0..=buckets {
-        while j < keys.len() && ((keys[j] >> shift) as usize) < b {
-            j += 1;
-        }
-        dir.push(j);
-    }
-    (dir, shift)
-}
 
 /// Up to this many name tokens take part in blocking; more is not a name.
 const MAX_TOKENS: usize = 12;

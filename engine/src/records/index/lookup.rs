@@ -3,6 +3,7 @@
 
 use std::hash::BuildHasher;
 
+use super::ahead::prefetch;
 use super::keys::search_keys;
 use super::{with_work, Candidate, PopulationIndex, Search, Work, CHUNK, HAS_OTHER_NAMES, NAME_UNUSABLE, SHARED};
 use crate::names::{self, MatchKind};
@@ -20,7 +21,7 @@ impl PopulationIndex {
     /// The row holding a 12-digit number (typed any way), if any.
     pub fn lookup(&self, citizen_id: &str) -> Option<usize> {
         match clean(citizen_id).id {
-            CleanId::Personal(id) => self.by_id.get(&id).map(|v| (v & !SHARED) as usize),
+            CleanId::Personal(id) => self.by_id.get(id).map(|v| (v & !SHARED) as usize),
             _ => None,
         }
     }
@@ -34,7 +35,7 @@ impl PopulationIndex {
     }
 
     pub(super) fn old_rows(&self, old: u64) -> &[u32] {
-        match self.by_old_id.get(&old) {
+        match self.by_old_id.get_ref(old) {
             None => &[],
             Some(v) if v & SHARED != 0 => &self.old_shared[(v & !SHARED) as usize],
             Some(v) => std::slice::from_ref(v),
@@ -42,12 +43,7 @@ impl PopulationIndex {
     }
 
     pub(super) fn block(&self, key: u64) -> &[u32] {
-        let b = (key >> self.block_shift) as usize;
-        let (lo, hi) = (self.block_dir[b], self.block_dir[b + 1]);
-        let keys = &self.block_keys[lo..hi];
-        let first = keys.partition_point(|&k| k < key);
-        let end = first + keys[first..].partition_point(|&k| k == key);
-        &self.block_rows[lo + first..lo + end]
+        self.blocks.get(key)
     }
 
     /// People who may be this member, best first, by name, date of birth, gender
@@ -186,6 +182,15 @@ impl PopulationIndex {
     ) {
         w.rows.sort_unstable();
         w.rows.dedup();
+        // Every row's record, then every name, asked for at once before any is
+        // scored: a block's rows lie all over the table (see ahead.rs).
+        for &row in &w.rows {
+            prefetch(&self.rows[row as usize]);
+        }
+        for &row in &w.rows {
+            let info = &self.rows[row as usize];
+            prefetch(self.texts[row as usize / CHUNK].as_bytes()[info.start as usize..].as_ptr());
+        }
         for &row in &w.rows {
             if Some(row) == exclude {
                 continue;

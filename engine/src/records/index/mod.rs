@@ -2,22 +2,23 @@
 //!
 //! Built once (build.rs): every population row's text sits in one arena (fields
 //! separated by U+001F), its date of birth, gender and hometown are parsed, its
-//! 12-digit and old 9-digit numbers go into hash maps, and its folded name into a
-//! sorted blocking table (keys.rs). A member is then checked (check.rs) with a few
-//! hash lookups and one or two name comparisons (lookup.rs), by the rules of each
-//! field (rules/).
+//! 12-digit and old 9-digit numbers go into sorted number tables, and its folded
+//! name into a sorted blocking table under the keys of keys.rs (sorted.rs). A
+//! member is then checked (check.rs) with a few lookups and one or two name
+//! comparisons (lookup.rs), by the rules of each field (rules/).
 
+mod ahead;
 mod build;
 mod check;
 mod keys;
 mod lookup;
 mod partition;
 mod rules;
+mod sorted;
 
 use std::cell::RefCell;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
 pub use build::BuildReport;
 pub use partition::{MemberKeys, RowKeys};
@@ -26,10 +27,12 @@ use super::checks::{Finding, FindingColumns};
 
 use super::places::Place;
 use super::{MemberRecord, PreparedMember, RosterSource};
+use crate::column::StrColumn;
 use crate::names::{Comparer, MatchKind, NameMatch, Writer};
 use crate::values::dates::{today, PartialDate};
 use crate::values::gender::Gender;
 use crate::vocabulary::{RosterFields, Verdict};
+use sorted::{Blocks, NumberMap};
 
 /// Separates a row's fields in the text arena; removed from values on the way in.
 const SEP: char = '\u{1F}';
@@ -46,6 +49,43 @@ const DOB_UNREADABLE: u8 = 1;
 const GENDER_UNREADABLE: u8 = 2;
 const NAME_UNUSABLE: u8 = 4;
 const HAS_OTHER_NAMES: u8 = 8;
+/// Values left out of a row's text, read back from elsewhere: at national size
+/// the dates of birth and genders were a fifth of the arena, nearly all written
+/// one way. The date of birth is its parsed date written `dd/mm/yyyy`
+/// (`date_text`, one copy of each day for all rows).
+const DOB_AS_PARSED: u8 = 16;
+/// The gender is "Nam".
+const GENDER_NAM: u8 = 32;
+/// The gender is "Nữ".
+const GENDER_NU: u8 = 64;
+
+/// Years whose days' `dd/mm/yyyy` texts the index keeps.
+const DATE_TEXT_FIRST_YEAR: u16 = 1900;
+const DATE_TEXT_YEARS: usize = 200;
+const DATE_TEXT_LEN: usize = 10;
+
+/// Where a full date's text is in `date_texts`, for a year the index keeps.
+fn date_slot(d: PartialDate) -> Option<usize> {
+    let years = DATE_TEXT_FIRST_YEAR..DATE_TEXT_FIRST_YEAR + DATE_TEXT_YEARS as u16;
+    (d.is_full() && years.contains(&d.year) && d.month <= 12 && d.day <= 31).then(|| {
+        (((d.year - DATE_TEXT_FIRST_YEAR) as usize * 12 + (d.month as usize - 1)) * 31 + (d.day as usize - 1))
+            * DATE_TEXT_LEN
+    })
+}
+
+/// Every day's `dd/mm/yyyy` of the years kept (impossible days included: never read).
+fn date_texts() -> Vec<u8> {
+    use std::io::Write;
+    let mut out = Vec::with_capacity(DATE_TEXT_YEARS * 12 * 31 * DATE_TEXT_LEN);
+    for y in 0..DATE_TEXT_YEARS {
+        for m in 1..=12 {
+            for d in 1..=31 {
+                let _ = write!(out, "{d:02}/{m:02}/{:04}", DATE_TEXT_FIRST_YEAR as usize + y);
+            }
+        }
+    }
+    out
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Options {
@@ -119,6 +159,8 @@ pub struct Verification {
 pub struct VerificationColumns {
     pub verdict: Vec<Verdict>,
     pub matched: Vec<Option<u32>>,
+    /// The citizen ID of the matched row as the population table writes it (null where none).
+    pub matched_citizen_id: StrColumn,
     pub name_kind: Vec<Option<MatchKind>>,
     pub name_score: Vec<Option<f32>>,
     pub findings: FindingColumns,
@@ -127,6 +169,11 @@ pub struct VerificationColumns {
     pub candidate_row: Vec<u32>,
     pub candidate_score: Vec<f32>,
     pub candidate_kind: Vec<MatchKind>,
+    /// Each candidate's citizen ID, full name and date of birth as the population
+    /// table writes them, read while its row was at hand from scoring it.
+    pub candidate_citizen_id: StrColumn,
+    pub candidate_full_name: StrColumn,
+    pub candidate_date_of_birth: StrColumn,
 }
 
 impl VerificationColumns {
@@ -137,6 +184,7 @@ impl VerificationColumns {
         let mut out = VerificationColumns {
             verdict: Vec::with_capacity(rows),
             matched: Vec::with_capacity(rows),
+            matched_citizen_id: StrColumn::default(),
             name_kind: Vec::with_capacity(rows),
             name_score: Vec::with_capacity(rows),
             findings: FindingColumns::new(),
@@ -144,9 +192,16 @@ impl VerificationColumns {
             candidate_row: Vec::with_capacity(candidates),
             candidate_score: Vec::with_capacity(candidates),
             candidate_kind: Vec::with_capacity(candidates),
+            ..Default::default()
         };
         let mut findings = Vec::with_capacity(parts.len());
-        for o in parts {
+        let mut ids = Vec::with_capacity(parts.len());
+        let mut identities: [Vec<StrColumn>; 3] = Default::default();
+        for mut o in parts {
+            ids.push(std::mem::take(&mut o.matched_citizen_id));
+            identities[0].push(std::mem::take(&mut o.candidate_citizen_id));
+            identities[1].push(std::mem::take(&mut o.candidate_full_name));
+            identities[2].push(std::mem::take(&mut o.candidate_date_of_birth));
             out.verdict.extend(o.verdict);
             out.matched.extend(o.matched);
             out.name_kind.extend(o.name_kind);
@@ -158,6 +213,11 @@ impl VerificationColumns {
             findings.push(o.findings);
         }
         out.findings = FindingColumns::concat(findings);
+        out.matched_citizen_id = StrColumn::concat(&ids);
+        let [citizen_id, full_name, date_of_birth] = identities.map(|parts| StrColumn::concat(&parts));
+        out.candidate_citizen_id = citizen_id;
+        out.candidate_full_name = full_name;
+        out.candidate_date_of_birth = date_of_birth;
         out
     }
 
@@ -231,18 +291,23 @@ struct Search<'a> {
 #[derive(Default)]
 struct Outcome<'a> {
     matched: Option<u32>,
+    /// The matched row's citizen ID as the population table writes it, read
+    /// while the row is at hand (reading it again later misses the caches).
+    matched_citizen_id: Option<&'a str>,
     name: Option<(MatchKind, f64, &'a str, &'a str)>,
 }
 
 /// What a check reads of one population row besides its text, side by side: a
 /// member's record and every candidate cost one cache line here, not one per
 /// column (at national size the table is far larger than the caches, and rows
-/// are reached in no useful order).
+/// are reached in no useful order). 24 bytes: a row's text is at most a few
+/// kilobytes (each value is cut at its limit) and a chunk's arena a few dozen
+/// megabytes, so 32 bits hold both.
 #[derive(Clone, Copy, Debug, Default)]
 struct RowInfo {
     place: Place,
     /// Where the row's text starts in its chunk's arena, and its length.
-    start: u64,
+    start: u32,
     len: u32,
     dob: PartialDate,
     name_len: u16,
@@ -256,19 +321,18 @@ pub struct PopulationIndex {
     /// them would copy the whole table's text once more).
     texts: Vec<String>,
     rows: Vec<RowInfo>,
-    by_id: FxHashMap<u64, u32>,
-    by_old_id: FxHashMap<u64, u32>,
+    /// 12-digit numbers to their row (`SHARED` set when more than one row holds it).
+    by_id: NumberMap,
+    /// Old 9-digit numbers to their row, or `SHARED` and where in `old_shared` their rows are.
+    by_old_id: NumberMap,
     old_shared: Vec<Vec<u32>>,
-    block_keys: Vec<u64>,
-    block_rows: Vec<u32>,
-    /// `block_keys[block_dir[b]..block_dir[b + 1]]` are the keys whose top bits are
-    /// `b`: a lookup searches a handful of keys instead of the whole sorted table.
-    block_dir: Vec<usize>,
-    block_shift: u32,
+    blocks: Blocks,
     /// Blocks the candidate search passes over whatever their size here, sorted:
     /// the ones too large in the whole table when this index holds a slice of it
     /// (`skip_blocks`).
     skipped: Vec<u64>,
+    /// The texts of `DOB_AS_PARSED` dates (`date_slot`).
+    date_texts: Vec<u8>,
     report: BuildReport,
     options: Options,
 }
@@ -295,12 +359,27 @@ impl PopulationIndex {
         self.texts.iter().map(String::capacity).sum::<usize>()
             + self.texts.capacity() * std::mem::size_of::<String>()
             + self.rows.capacity() * std::mem::size_of::<RowInfo>()
-            + self.block_dir.capacity() * std::mem::size_of::<usize>()
-            + self.by_id.capacity() * 16
-            + self.by_old_id.capacity() * 16
+            + self.by_id.memory_bytes()
+            + self.by_old_id.memory_bytes()
             + self.old_shared.iter().map(|v| v.capacity() * 4 + 24).sum::<usize>()
-            + self.block_keys.capacity() * 8
-            + self.block_rows.capacity() * 4
+            + self.blocks.memory_bytes()
+            + self.date_texts.capacity()
+    }
+
+    /// The `dd/mm/yyyy` of a `DOB_AS_PARSED` row's date.
+    fn date_text(&self, d: PartialDate) -> &str {
+        date_slot(d).and_then(|at| std::str::from_utf8(&self.date_texts[at..at + DATE_TEXT_LEN]).ok()).unwrap_or("")
+    }
+
+    /// A row's date of birth and gender as the population table writes them.
+    fn dob_and_gender<'a>(&'a self, info: &RowInfo, in_text: (&'a str, &'a str)) -> (&'a str, &'a str) {
+        let dob = if info.flags & DOB_AS_PARSED != 0 { self.date_text(info.dob) } else { in_text.0 };
+        let gender = match info.flags & (GENDER_NAM | GENDER_NU) {
+            GENDER_NAM => "Nam",
+            GENDER_NU => "Nữ",
+            _ => in_text.1,
+        };
+        (dob, gender)
     }
 
     /// One row as stored; panics when `row >= len()`.
@@ -308,6 +387,7 @@ impl PopulationIndex {
         let info = &self.rows[row];
         let text = &self.texts[row / CHUNK][info.start as usize..info.start as usize + info.len as usize];
         let [full_name, citizen_id, other_names, date_of_birth, gender, hometown, old_id_number] = split_fields(text);
+        let (date_of_birth, gender) = self.dob_and_gender(info, (date_of_birth, gender));
         let dob = info.dob;
         PopulationView {
             row,
@@ -341,6 +421,7 @@ impl PopulationIndex {
     /// What tells one row's citizen apart for an officer: citizen ID, full name and date of birth.
     pub fn identity(&self, row: usize) -> (&str, &str, &str) {
         let [full_name, citizen_id, _, date_of_birth] = self.leading(row);
+        let (date_of_birth, _) = self.dob_and_gender(&self.rows[row], (date_of_birth, ""));
         (citizen_id, full_name, date_of_birth)
     }
 
@@ -418,20 +499,34 @@ impl PopulationIndex {
                 let mut out = VerificationColumns {
                     verdict: Vec::with_capacity(range.len()),
                     matched: Vec::with_capacity(range.len()),
+                    matched_citizen_id: StrColumn::with_capacity(range.len(), 12 * range.len()),
                     name_kind: Vec::with_capacity(range.len()),
                     name_score: Vec::with_capacity(range.len()),
                     findings: FindingColumns::new(),
+                    candidate_citizen_id: StrColumn::with_capacity(0, 0),
+                    candidate_full_name: StrColumn::with_capacity(0, 0),
+                    candidate_date_of_birth: StrColumn::with_capacity(0, 0),
                     ..Default::default()
                 };
                 let mut extra = Vec::with_capacity(range.len());
                 with_work(|w| {
-                    for i in range {
+                    for i in range.clone() {
+                        if (i - range.start) % ahead::GROUP == 0 {
+                            self.fetch_ahead(roster, i..(i + ahead::GROUP).min(range.end));
+                        }
                         out.findings.current = i as u32;
                         let member = roster.member(i);
                         let prepared = PreparedMember::read(&member, self.options.as_of, &mut w.buf);
                         let (worst, outcome) = self.check(&prepared, fields, w, &mut out.findings);
                         out.verdict.push(Verdict::of(worst));
                         out.matched.push(outcome.matched);
+                        match outcome.matched_citizen_id {
+                            Some(id) => {
+                                out.matched_citizen_id.data.push_str(id);
+                                out.matched_citizen_id.finish_value();
+                            }
+                            None => out.matched_citizen_id.push_null(),
+                        }
                         out.name_kind.push(outcome.name.map(|n| n.0));
                         out.name_score.push(outcome.name.map(|n| n.1 as f32));
                         for c in &w.candidates {
@@ -439,6 +534,15 @@ impl PopulationIndex {
                             out.candidate_row.push(c.row as u32);
                             out.candidate_score.push(c.score as f32);
                             out.candidate_kind.push(c.name_kind);
+                            let (citizen_id, full_name, date_of_birth) = self.identity(c.row);
+                            for (column, value) in [
+                                (&mut out.candidate_citizen_id, citizen_id),
+                                (&mut out.candidate_full_name, full_name),
+                                (&mut out.candidate_date_of_birth, date_of_birth),
+                            ] {
+                                column.data.push_str(value);
+                                column.finish_value();
+                            }
                         }
                         extra.push(each(&prepared, &mut w.writer));
                     }
@@ -457,7 +561,7 @@ impl PopulationIndex {
 }
 
 #[cfg(test)]
-use {crate::values::dates::days_from_civil, crate::vocabulary::Owner, keys::key_directory};
+use {crate::values::dates::days_from_civil, crate::vocabulary::Owner};
 
 #[cfg(test)]
 mod tests;

@@ -459,39 +459,6 @@ fn empty_population_is_fine() {
 }
 
 #[test]
-fn the_key_directory_finds_what_a_full_search_finds() {
-    // Sorted keys with runs, spread over the whole range and crowded at both ends.
-    let mut keys: Vec<u64> = Vec::new();
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    for i in 0..5_000u64 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        let k = match i % 10 {
-            0 => i | 1,
-            1 => u64::MAX - i,
-            _ => x | 1,
-        };
-        for _ in 0..(1 + i % 3) {
-            keys.push(k);
-        }
-    }
-    keys.sort_unstable();
-    for len in [0, 1, 2, 3, 17, keys.len()] {
-        let keys = &keys[..len];
-        let (dir, shift) = key_directory(keys);
-        assert_eq!(dir.len(), (1usize << (64 - shift)) + 1);
-        assert_eq!((dir[0], *dir.last().unwrap()), (0, keys.len()));
-        for probe in keys.iter().copied().chain([0, 2, u64::MAX, 1 << 63]) {
-            let b = (probe >> shift) as usize;
-            let within = &keys[dir[b]..dir[b + 1]];
-            let here = within.iter().filter(|&&k| k == probe).count();
-            assert_eq!(here, keys.iter().filter(|&&k| k == probe).count(), "{probe:#x}");
-        }
-    }
-}
-
-#[test]
 fn rows_read_back_as_written_after_the_chunks_are_stitched() {
     // More rows than one build chunk, so offsets run across chunks.
     let names: Vec<String> = (0..5_000).map(|i| format!("Nguyễn Văn Số{i}")).collect();
@@ -515,6 +482,36 @@ fn rows_read_back_as_written_after_the_chunks_are_stitched() {
         assert_eq!(v.dob.unwrap().is_full(), i % 2 == 0);
         assert_eq!(v.sex, Some(if i % 3 == 0 { Gender::Female } else { Gender::Male }));
         assert_eq!(idx.lookup(&ids[i]), Some(i));
+    }
+}
+
+#[test]
+fn dates_and_genders_read_back_as_written_whether_or_not_the_text_keeps_them() {
+    // The common forms (dd/mm/yyyy of the date read, Nam, Nữ) are left out of a
+    // row's text and rebuilt; every other form stays as written.
+    let dobs =
+        ["05/03/1960", "5/3/1960", "1960", "03/1960", "05-03-1960", "31/12/2099", "01/01/1899", " 05/03/1960", "x"];
+    let genders = ["Nam", "Nữ", "nam", "NỮ", "Nu\u{0303}", "Nam giới", "M", ""];
+    let ids: Vec<String> = (0..dobs.len() * genders.len()).map(|i| format!("0420600{i:05}")).collect();
+    let rows: Vec<PopulationRecord<'_>> = (0..ids.len())
+        .map(|i| PopulationRecord {
+            citizen_id: Some(ids[i].as_str()),
+            full_name: Some("Nguyễn Văn An"),
+            other_names: None,
+            date_of_birth: Some(dobs[i % dobs.len()]),
+            gender: Some(genders[i / dobs.len()]),
+            hometown: Some("Hà Tĩnh"),
+            old_id_number: None,
+        })
+        .collect();
+    let idx = PopulationIndex::build(&rows[..], Options { as_of: as_of(), ..Options::default() }).unwrap();
+    for i in 0..ids.len() {
+        let v = idx.view(i);
+        let trimmed = |s: &'static str| s.trim();
+        assert_eq!(v.date_of_birth, trimmed(dobs[i % dobs.len()]), "row {i}");
+        assert_eq!(v.gender, genders[i / dobs.len()], "row {i}");
+        assert_eq!(idx.identity(i).2, v.date_of_birth);
+        assert_eq!((v.citizen_id, v.hometown), (ids[i].as_str(), "Hà Tĩnh"));
     }
 }
 

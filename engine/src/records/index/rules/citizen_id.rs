@@ -87,8 +87,8 @@ impl PopulationIndex {
                 None
             }
             CleanId::Personal(number) => {
-                match self.by_id.get(&number) {
-                    Some(&v) => {
+                match self.by_id.get(number) {
+                    Some(v) => {
                         outcome.matched = Some(v & !SHARED);
                         if v & SHARED != 0 {
                             report(t, Message::PopulationDuplicateId, FIELD, Owner::Police, raw, raw, &[]);

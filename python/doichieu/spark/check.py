@@ -124,7 +124,7 @@ def _answer(
     settled = pa.array(np.ones(n, dtype=bool))
     if by_number:
         # Matched by its number, and no search by name was needed.
-        kind = verdicts.column("name_kind")
+        kind = verdicts.column("name_kind").cast(pa.string())
         searched = pc.fill_null(pc.is_in(kind, value_set=pa.array(UNSETTLED_NAME_KINDS)), False)
         settled = pc.and_(pc.is_valid(verdicts.column("matched_citizen_id")), pc.invert(searched))
     out = pa.table(

@@ -5,7 +5,6 @@ truth (recall and precision per duplicate type, printed)."""
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from datetime import UTC, date
 from pathlib import Path
@@ -13,8 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from browser import REQUIRE_CHROMIUM
-from browser import chromium as _chromium
+from browser import chromium_or_skip, dump_dom
 from doichieu.cli import main
 from doichieu.dedup import SHARED_NUMBER
 from doichieu.dedup_scores import score_pairs
@@ -153,31 +151,9 @@ def test_report_is_self_contained(revalidated: Revalidated) -> None:
 
 
 def test_report_renders_in_headless_chromium(revalidated: Revalidated, tmp_path: Path) -> None:
-    browser = _chromium()
-    if browser is None:
-        if REQUIRE_CHROMIUM:
-            pytest.fail("DOICHIEU_REQUIRE_CHROMIUM is set but chromium is not installed (apt-get install chromium)")
-        pytest.skip("chromium is not installed (Debian: apt-get install chromium); CI installs it and runs this test")
+    browser = chromium_or_skip()
     report = (revalidated.out / "report.html").resolve()
-    done = subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-extensions",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--dump-dom",
-            report.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    dom = done.stdout
+    dom = dump_dom(browser, report.as_uri(), tmp_path / "profile")
     assert "<body" in dom and "Báo cáo đối chiếu" in dom
     for chart in CHARTS:
         assert re.search(rf'<svg[^>]*data-chart="{chart}"', dom), f"chart {chart} missing from the rendered DOM"
@@ -314,34 +290,11 @@ def test_report_reads_in_vietnamese_in_headless_chromium(revalidated: Revalidate
     from doichieu.report import EVIDENCE_FIELDS, TEXT
     from doichieu.vocabulary import CODE_TERMS, DUPLICATE_TERMS, FIELD_TERMS, OWNER_TERMS, SEVERITY_TERMS
 
-    browser = _chromium()
-    if browser is None:
-        if REQUIRE_CHROMIUM:
-            pytest.fail("DOICHIEU_REQUIRE_CHROMIUM is set but chromium is not installed (apt-get install chromium)")
-        pytest.skip("chromium is not installed (Debian: apt-get install chromium); CI installs it and runs this test")
+    browser = chromium_or_skip()
     page = _page(revalidated).replace("</body>", _MEASURE_FONTS + "</body>")
     measured = tmp_path / "report.html"
     measured.write_text(page, encoding="utf-8")
-    done = subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-extensions",
-            "--window-size=1280,900",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--dump-dom",
-            measured.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    dom = done.stdout
+    dom = dump_dom(browser, measured.as_uri(), tmp_path / "profile", "--window-size=1280,900")
     fonts = re.search(r'data-chart-texts="(\d+)" data-smallest-chart-font="([\d.]+)"', dom)
     assert fonts, "the measuring script did not run"
     assert int(fonts.group(1)) > 50 and float(fonts.group(2)) >= 13.0, fonts.groups()

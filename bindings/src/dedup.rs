@@ -315,20 +315,34 @@ fn find_roster_duplicates<'py>(
     let sources = revalidation::roster_sources(columns)?;
     let roster = revalidation::roster_columns(&sources)?;
     let model = model.map(DedupModel::model);
-    let (tables, result) = py.detach(|| {
-        let mut result = dedup::find_roster_duplicates(&roster, today(), &cfg, model);
-        let pairs = std::mem::take(&mut result.pairs);
-        let clusters = std::mem::take(&mut result.clusters);
-        (roster_tables(&roster, &pairs, &clusters), result)
-    });
-    let [pairs, clusters] = tables.map_err(|e| InvalidInputError::new_err(format!("find_duplicates: {e}")))?;
-    let out = PyDict::new(py);
-    out.set_item("pairs", revalidation::table(pairs)?)?;
-    out.set_item("clusters", revalidation::table(clusters)?)?;
-    out.set_item("warnings", result.warnings)?;
-    out.set_item("candidate_pairs", result.candidate_pairs)?;
-    out.set_item("model", DedupModel { inner: result.model })?;
-    Ok(out)
+    let answer = py.detach(|| duplicates_found(&roster, dedup::find_roster_duplicates(&roster, today(), &cfg, model)));
+    answer.into_dict(py)
+}
+
+/// A roster's deduplication as the bindings answer it: its pairs and clusters
+/// as Arrow tables (built with the GIL released), beside the rest of the result.
+struct DuplicatesFound {
+    tables: Result<[RecordBatch; 2], ArrowError>,
+    result: dedup::DedupResult,
+}
+
+fn duplicates_found(roster: &RosterColumns<'_>, mut result: dedup::DedupResult) -> DuplicatesFound {
+    let pairs = std::mem::take(&mut result.pairs);
+    let clusters = std::mem::take(&mut result.clusters);
+    DuplicatesFound { tables: roster_tables(roster, &pairs, &clusters), result }
+}
+
+impl DuplicatesFound {
+    fn into_dict(self, py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+        let [pairs, clusters] = self.tables.map_err(|e| InvalidInputError::new_err(format!("find_duplicates: {e}")))?;
+        let out = PyDict::new(py);
+        out.set_item("pairs", revalidation::table(pairs)?)?;
+        out.set_item("clusters", revalidation::table(clusters)?)?;
+        out.set_item("warnings", self.result.warnings)?;
+        out.set_item("candidate_pairs", self.result.candidate_pairs)?;
+        out.set_item("model", DedupModel { inner: self.result.model })?;
+        Ok(out)
+    }
 }
 
 /// The roster (a dict of the roster columns) as deduplication reads it, each
@@ -684,23 +698,14 @@ fn find_roster_duplicates_from<'py>(
     pairs.sort_unstable();
     pairs.dedup();
     let model = model.model();
-    let (tables, result) = py.detach(|| {
+    let answer = py.detach(|| {
         let people = roster_people(&roster);
         let views: Vec<Person<'_>> = people.iter().map(dedup::OwnedPerson::view).collect();
         let mut result = dedup::find_duplicates_from(&views, pairs, candidate_pairs, warnings, &cfg, model);
         dedup::order_for_tables(&mut result.pairs);
-        let pairs = std::mem::take(&mut result.pairs);
-        let clusters = std::mem::take(&mut result.clusters);
-        (roster_tables(&roster, &pairs, &clusters), result)
+        duplicates_found(&roster, result)
     });
-    let [pairs, clusters] = tables.map_err(|e| InvalidInputError::new_err(format!("find_duplicates: {e}")))?;
-    let out = PyDict::new(py);
-    out.set_item("pairs", revalidation::table(pairs)?)?;
-    out.set_item("clusters", revalidation::table(clusters)?)?;
-    out.set_item("warnings", result.warnings)?;
-    out.set_item("candidate_pairs", result.candidate_pairs)?;
-    out.set_item("model", DedupModel { inner: result.model })?;
-    Ok(out)
+    answer.into_dict(py)
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -148,6 +148,13 @@ class ProgressRow:
     first_capture_time_us: int
     last_capture_time_us: int
 
+    @classmethod
+    def from_postgresql(cls, row: Sequence[Any]) -> ProgressRow:
+        """A row of ``_progress_sql`` as PostgreSQL returns it: its sums come back
+        as ``Decimal``, so the counts and times are made ``int``."""
+        texts, numbers = row[:8], row[8:]
+        return cls(*texts, *(int(n) for n in numbers))
+
 
 class Ledger(Protocol):
     def submit(self, intake: Intake, render: Render) -> Future[StoredAnswer]: ...
@@ -535,23 +542,7 @@ class PostgresLedger(_GroupCommitLedger):
 
     def progress_rows(self, ward: str | None, since_us: int) -> list[ProgressRow]:
         params: list[Any] = [since_us] + ([ward] if ward else [])
-        return [
-            ProgressRow(
-                row[0],
-                row[1],
-                row[2],
-                row[3],
-                row[4],
-                row[5],
-                row[6],
-                row[7],
-                int(row[8]),
-                int(row[9]),
-                int(row[10]),
-                int(row[11]),
-            )
-            for row in self._query(_progress_sql("%s", bool(ward)), params)
-        ]
+        return [ProgressRow.from_postgresql(row) for row in self._query(_progress_sql("%s", bool(ward)), params)]
 
     def count(self) -> int:
         return int(self._query("SELECT COUNT(*) FROM submissions", ())[0][0])

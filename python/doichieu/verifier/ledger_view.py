@@ -120,23 +120,7 @@ class PostgresLedgerView:
 
     def progress_rows(self, ward: str | None, since_us: int) -> list[ProgressRow]:
         params: list[Any] = [since_us] + ([ward] if ward else [])
-        return [
-            ProgressRow(
-                row[0],
-                row[1],
-                row[2],
-                row[3],
-                row[4],
-                row[5],
-                row[6],
-                row[7],
-                int(row[8]),
-                int(row[9]),
-                int(row[10]),
-                int(row[11]),
-            )
-            for row in self._query(_progress_sql("%s", bool(ward)), params)
-        ]
+        return [ProgressRow.from_postgresql(row) for row in self._query(_progress_sql("%s", bool(ward)), params)]
 
     def daily_intakes(self, offset_us: int) -> list[DailyIntakes]:
         rows = self._query(_daily_sql("%s"), [offset_us, OUTCOME_RECORDED])

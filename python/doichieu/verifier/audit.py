@@ -57,7 +57,7 @@ from doichieu import vocabulary
 from doichieu.errors import CataloguedError
 from doichieu.v1 import verifier_pb2 as pb
 from doichieu.verifier.at_rest import private_file, write_private
-from doichieu.verifier.ledger import LedgerError
+from doichieu.verifier.ledger import LedgerError, commit_in_groups
 from doichieu.verifier.logs import current_request_id
 from doichieu.verifier.tls import peer_site
 
@@ -320,22 +320,7 @@ class AuditTrail:
         }
 
     def _run(self) -> None:
-        stopping = False
-        while not stopping:
-            first = self._jobs.get()
-            if first is None:
-                break
-            batch = [first]
-            while len(batch) < MAX_GROUP:
-                try:
-                    job = self._jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if job is None:
-                    stopping = True
-                    break
-                batch.append(job)
-            self._commit(batch)
+        commit_in_groups(self._jobs, MAX_GROUP, self._commit)
 
     def _commit(self, batch: list[_Lookup | _Submitted]) -> None:
         calls: list[_Call] = []

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import unquote, urlparse
 
 from doichieu.errors import CataloguedError, DoichieuError, InvalidInputError
@@ -47,6 +47,8 @@ OUTCOME_ALREADY_SUBMITTED = "already_submitted"
 
 #: Submissions grouped into one transaction at most.
 MAX_GROUP = 512
+
+_T = TypeVar("_T")
 
 
 class LedgerError(DoichieuError):
@@ -293,6 +295,28 @@ def _store(
     return StoredAnswer(response, replayed=False)
 
 
+def commit_in_groups(jobs: queue.SimpleQueue[_T | None], max_group: int, commit: Callable[[list[_T]], None]) -> None:
+    """A writer thread's loop: waits for a job, takes every job already queued
+    behind it (up to ``max_group``) and commits them as one group, so one disk
+    sync serves them all; ``None`` in the queue stops it after the jobs before it."""
+    stopping = False
+    while not stopping:
+        first = jobs.get()
+        if first is None:
+            break
+        batch = [first]
+        while len(batch) < max_group:
+            try:
+                job = jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is None:
+                stopping = True
+                break
+            batch.append(job)
+        commit(batch)
+
+
 def _progress_sql(ph: str, with_ward: bool) -> str:
     where = f" AND ward = {ph}" if with_ward else ""
     return (
@@ -341,22 +365,7 @@ class _GroupCommitLedger:
         self._close_connections()
 
     def _run(self) -> None:
-        stopping = False
-        while not stopping:
-            first = self._jobs.get()
-            if first is None:
-                break
-            batch = [first]
-            while len(batch) < MAX_GROUP:
-                try:
-                    job = self._jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if job is None:
-                    stopping = True
-                    break
-                batch.append(job)
-            self._commit_batch(batch)
+        commit_in_groups(self._jobs, MAX_GROUP, self._commit_batch)
 
     def _commit_batch(self, batch: list[_Job]) -> None:
         outcomes: list[StoredAnswer | BaseException] = []

@@ -52,13 +52,30 @@ def _buckets(spark: SparkSession, *counts: tuple[int, int]) -> int:
     return max([least] + [math.ceil(n / per) for n, per in counts])
 
 
-def _oversized(members: DataFrame, population: DataFrame, max_block: int) -> list[int]:
+def _reachable(members: DataFrame, population: DataFrame) -> DataFrame:
+    """(key, row) for every name block some member looks in and every population
+    row filed under it: the only part of the population's blocks either pass
+    reads, so the population's keys are exploded and shuffled once."""
+    wanted = members.select(F.explode("block_keys").alias("key")).distinct()
+    filed = population.select(F.explode("block_keys").alias("key"), "row")
+    return filed.join(wanted, "key")
+
+
+def _oversized(sizes: DataFrame, max_block: int) -> list[int]:
     """The name blocks some member looks in that hold more than ``max_block``
     rows of the whole table (each row counted once, as the index files it)."""
-    wanted = members.select(F.explode("block_keys").alias("key")).distinct()
-    filed = population.select(F.explode("block_keys").alias("key"))
-    sizes = filed.join(wanted, "key").groupBy("key").count()
     return [int(r["key"]) for r in sizes.filter(F.col("count") > max_block).select("key").collect()]
+
+
+def _reach(members: DataFrame, sizes: DataFrame, max_block: int) -> int:
+    """How many population rows the name blocks of ``members`` hand their
+    checks, all told: what a pass-2 bucket holds grows with it as the
+    population grows (name blocks fill up to ``max_block``), so the buckets
+    are counted from it and a task's memory stays bounded."""
+    keys = members.select(F.explode("block_keys").alias("key"))
+    filled = keys.join(sizes.filter(F.col("count") <= max_block), "key")
+    total = filled.agg(F.sum("count").alias("rows")).first()
+    return int(total["rows"] or 0) if total is not None else 0
 
 
 def revalidate(
@@ -86,7 +103,9 @@ def revalidate(
     population = population.select(*POPULATION_COLUMNS, "row")
     members = with_roster_keys(roster, present, as_of).persist()
     people = with_population_keys(population).persist()
-    skip = _oversized(members, people, max_block)
+    reachable = _reachable(members, people).persist()
+    sizes = reachable.groupBy("key").count().persist()
+    skip = _oversized(sizes, max_block)
     n_members, n_people = members.count(), people.count()
 
     # Pass 1: by the 12-digit number.
@@ -103,9 +122,9 @@ def revalidate(
     settled = first.filter("settled")
 
     # Pass 2: the rest, with every row their checks can reach.
-    rest = members.join(settled.select("row"), "row", "left_anti")
-    # Pass 2 holds the members pass 1 left, a small share of the roster in practice.
-    b2 = _buckets(spark, (n_members // 4, MEMBERS_PER_BUCKET))
+    rest = members.join(settled.select("row"), "row", "left_anti").persist()
+    # Pass 2 holds the members pass 1 left (a small share of the roster in practice) and the rows they reach.
+    b2 = _buckets(spark, (rest.count(), MEMBERS_PER_BUCKET), (_reach(rest, sizes, max_block), POPULATION_PER_BUCKET))
     rest = rest.withColumn("bucket", F.pmod(F.xxhash64("row"), F.lit(b2)))
     # The population side's bucket is a new column ("to"): the same one would make the cogroup a self-join.
     numbers = rest.filter(F.col("citizen_id_kind").isin("personal", "legacy")).select(
@@ -121,8 +140,7 @@ def revalidate(
     skipped = spark.createDataFrame([(k,) for k in skip], "key long")
     wanted = rest.select(F.col("bucket").alias("to"), F.explode("block_keys").alias("key")).distinct()
     wanted = wanted.join(F.broadcast(skipped), "key", "left_anti")
-    filed = people.select(F.explode("block_keys").alias("key"), "row")
-    by_name = wanted.join(filed, "key").select("to", "row")
+    by_name = wanted.join(reachable, "key").select("to", "row")
     reached = by_number.unionByName(by_name).distinct()
     rows = reached.join(people.select(*POPULATION_COLUMNS, "row"), "row")
     second = (

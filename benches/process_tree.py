@@ -80,7 +80,10 @@ class Watch:
             if pid not in table:
                 continue
             _, name, cpu, peak, cmdline = table[pid]
-            one = self.seen.setdefault(pid, Seen(kind="driver" if pid == self.root else kind_of(cmdline, name)))
+            one = self.seen.setdefault(pid, Seen(kind="driver"))
+            if pid != self.root:
+                # Read each time: spark-submit's shell script becomes the JVM by exec, under the same pid.
+                one.kind = kind_of(cmdline, name)
             one.peak_kib = max(one.peak_kib, peak)
             one.cpu_seconds = max(one.cpu_seconds, cpu)
 

@@ -14,10 +14,10 @@ import polars as pl
 import pytest
 
 from doichieu.cli import main
-from doichieu.errors import CataloguedError
+from doichieu.errors import CataloguedError, FileFormatError
 from doichieu.generate_national import generate_national, nation
 from doichieu.output_folder import MARKER, OutputError
-from doichieu.records import PopulationIndex, load_population, load_roster
+from doichieu.records import SOURCE_COLUMNS, PopulationIndex, load_population, load_roster
 from doichieu.spark.layout import parquet_parts
 
 MEMBERS = 4_000
@@ -96,6 +96,25 @@ def test_the_parts_read_back_with_the_project_readers(country: Path) -> None:
     # Hometowns under the old 63 names and the new 34.
     hometowns = set(population["hometown"].drop_nulls().to_list())
     assert {"Hà Giang", "Tuyên Quang"} <= hometowns or {"Quảng Nam", "Đà Nẵng"} <= hometowns
+
+
+def test_the_single_machine_commands_read_the_folders(country: Path, tmp_path: Path) -> None:
+    # A folder of parts is one table to the one reader, in the parts' order.
+    assert (
+        load_roster(country / "roster")
+        .drop(SOURCE_COLUMNS, strict=False)
+        .equals(load_roster(read_parts(country / "roster")).drop(SOURCE_COLUMNS, strict=False))
+    )
+    out = tmp_path / "results"
+    roster, population = str(country / "roster"), str(country / "population")
+    args = ["--lang", "en", "revalidate", "--roster", roster, "--population", population, "--out", str(out)]
+    assert main([*args, "--as-of", AS_OF.isoformat()]) == 0
+    verdicts = pl.read_csv(out / "verdicts.csv", infer_schema=False)
+    assert verdicts.height == json.loads((country / "manifest.json").read_text(encoding="utf-8"))["rows"]["roster"]
+    # A folder without Parquet parts is still not a table.
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(FileFormatError, match="is a folder"):
+        load_roster(tmp_path / "empty")
 
 
 def test_the_record_model_finds_exactly_what_was_planted_across_provinces(country: Path) -> None:

@@ -13,7 +13,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+import doichieu
 from doichieu.cli import main
+from doichieu.dedup_scores import ordered, score_pairs
 from doichieu.errors import CataloguedError, FileFormatError
 from doichieu.generate_national import generate_national, nation
 from doichieu.output_folder import MARKER, OutputError
@@ -118,6 +120,22 @@ def test_the_single_machine_commands_read_the_folders(country: Path, tmp_path: P
 
 
 def test_the_record_model_finds_exactly_what_was_planted_across_provinces(country: Path) -> None:
+    assert_truth_is_found(country)
+
+
+def test_numbers_that_must_lead_nowhere_lead_nowhere_in_the_whole_country(tmp_path: Path) -> None:
+    # Many mistyped, malformed and unknown-province numbers in a dense population:
+    # each CITIZEN_NOT_FOUND must hold for every province, not only the member's own.
+    rates = {"id_typo_not_found": 0.1, "id_malformed": 0.1, "id_unknown_province": 0.05}
+    out = generate_national(tmp_path / "dense", 3_000, 60_000, 3, rates=rates, chunk_rows=20_000).out
+    truth = assert_truth_is_found(out)
+    assert truth.filter(pl.col("code") == "CITIZEN_NOT_FOUND").height > 250
+    assert truth.filter(pl.col("code") == "CITIZEN_ID_MALFORMED").height > 250
+    assert truth.filter(pl.col("code") == "CITIZEN_ID_UNKNOWN_PROVINCE").height > 100
+
+
+def assert_truth_is_found(country: Path) -> pl.DataFrame:
+    """Cross-checks the country on one machine; the findings must be the truth's."""
     index = PopulationIndex(load_population(read_parts(country / "population")), as_of=AS_OF)
     found, _ = index.verify_all(load_roster(read_parts(country / "roster")))
     truth = read_parts(country / "truth_findings")
@@ -127,6 +145,7 @@ def test_the_record_model_finds_exactly_what_was_planted_across_provinces(countr
     missed = want.join(got, on=key, how="anti")
     extra = got.join(want, on=key, how="anti")
     assert missed.height == 0 and extra.height == 0, f"missed:\n{missed}\nextra:\n{extra}"
+    return truth
 
 
 def test_the_duplicate_truth_names_real_rows_and_crosses_provinces(country: Path) -> None:
@@ -146,6 +165,18 @@ def test_the_duplicate_truth_names_real_rows_and_crosses_provinces(country: Path
     assert (joined["code"] != joined["code_b"]).all()
     assert (joined["party_unit"] != joined["party_unit_b"]).all()
     assert (joined["date_of_birth"] == joined["date_of_birth_b"]).all()
+
+
+def test_deduplication_finds_the_members_who_moved_province(country: Path) -> None:
+    # The whole roster at once, as the issue's cross-province case needs.
+    truth = pl.read_parquet(country / "truth_duplicates.parquet")
+    result = doichieu.find_duplicates(load_roster(country / "roster"))
+    scores = score_pairs(result.pairs, truth)
+    for side in (scores.same_person, scores.shared_number):
+        assert side.precision >= 0.99 and side.recall >= 0.99, scores.rows()
+    crossing = ordered(truth.filter(pl.col("cause").str.starts_with("transfer_other_province")))
+    found = ordered(result.pairs).filter(pl.col("type") == "TRANSFER_DUPLICATE")
+    assert crossing.join(found, on=["x", "y"], how="anti").height == 0
 
 
 def test_the_same_seed_gives_the_same_rows_whatever_the_parts(country: Path, tmp_path: Path) -> None:

@@ -254,8 +254,10 @@ _HELP: Final = {
         "with --national: share of members still on another province's roster after moving (default {default})",
     ),
     "generate.chunk_rows": Message(
-        "với --national: số dòng mỗi phần Parquet, cũng là số dòng giữ trong bộ nhớ (mặc định {default})",
-        "with --national: rows per Parquet part, also the rows held in memory (default {default})",
+        "với --national: số dòng dân cư (và số đảng viên) mỗi phần Parquet, cũng là số dòng giữ trong bộ nhớ "
+        "(mặc định {default})",
+        "with --national: population rows (and roster members) per Parquet part, also the rows held in memory "
+        "(default {default})",
     ),
     "generate.seed": Message(
         "cùng một hạt giống cho cùng các tệp (mặc định {default})",

@@ -153,6 +153,11 @@ def test_the_duplicate_truth_names_real_rows_and_crosses_provinces(country: Path
     pairs = pl.read_parquet(country / "truth_duplicates.parquet")
     rows = dict(zip(roster["member_id"], roster["row"], strict=True))
     assert all(rows[a] < rows[b] for a, b in zip(pairs["member_id_a"], pairs["member_id_b"], strict=True))
+    # The rows the truth gives are the rows in the whole roster, the parts in order.
+    assert pairs["row_a"].to_list() == [rows[a] for a in pairs["member_id_a"]]
+    assert pairs["row_b"].to_list() == [rows[b] for b in pairs["member_id_b"]]
+    findings = read_parts(country / "truth_findings")
+    assert findings["row"].to_list() == [rows[m] for m in findings["member_id"]]
     crossing = pairs.filter(pl.col("cause").str.starts_with("transfer_other_province"))
     manifest = json.loads((country / "manifest.json").read_text(encoding="utf-8"))
     assert crossing.height == manifest["transfers"]
@@ -199,6 +204,16 @@ def test_a_second_run_replaces_the_first_and_foreign_folders_are_kept(tmp_path: 
     with pytest.raises(OutputError, match="roster"):
         generate_national(out, 63, 200, 1)
     assert (out / "roster" / "notes.txt").exists()
+
+
+def test_a_failed_run_leaves_nothing_behind(tmp_path: Path) -> None:
+    def stop(table: str, done: int, total: int) -> None:
+        if table == "population":
+            raise RuntimeError("stopped")
+
+    with pytest.raises(RuntimeError, match="stopped"):
+        generate_national(tmp_path / "country", 63, 500, 1, chunk_rows=100, progress=stop)
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(

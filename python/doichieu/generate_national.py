@@ -15,9 +15,10 @@ the largest thing in memory is one chunk, whatever the country's size.
   who moved in);
 - ``population/part-NNNNN.parquet``: the population columns, province after province;
 - ``truth_findings/part-NNNNN.parquet``: ``member_id, code, field, cause`` for the
-  rows of the roster part of the same number;
-- ``truth_duplicates.parquet``: ``member_id_a, member_id_b, type, cause``, the
-  earlier roster row first; the cross-province transfers have causes starting
+  rows of the roster part of the same number, and ``row``: the member's row in the
+  whole roster, from 0, the parts in order (as ``doichieu.spark`` numbers rows);
+- ``truth_duplicates.parquet``: ``member_id_a, member_id_b, type, cause`` and the
+  two rows ``row_a < row_b``; the cross-province transfers have causes starting
   ``transfer_other_province``;
 - ``manifest.json``: the parameters, rates, row and part counts, and each
   province's members, people and transfers.
@@ -135,6 +136,15 @@ def _part(index: int) -> str:
     return f"part-{index:05d}.parquet"
 
 
+def _row_of(member_id: pl.Expr, starts: Mapping[str, int]) -> pl.Expr:
+    """The member's row in the whole roster (from 0, the parts in order, as
+    ``doichieu.spark`` numbers rows), read off the ID: the province's first row
+    plus the row the ID counts inside it (IDs are initials, code, row from 1)."""
+    code = member_id.str.extract(r"^[A-Z]+(\d{3})\d+$")
+    inside = member_id.str.extract(r"^[A-Z]+\d{3}(\d+)$").cast(pl.Int64) - 1
+    return code.replace_strict(starts, return_dtype=pl.Int64) + inside
+
+
 def generate_national(
     out: str | Path,
     members: int = NATIONAL_MEMBERS,
@@ -171,11 +181,18 @@ def generate_national(
     findings = roster_rows = population_rows = 0
     duplicates: list[pl.DataFrame] = []
     roster_parts = population_parts = 0
+    provinces = gen.provinces()
+    starts, first = {}, 0
+    for each in provinces:
+        starts[each["code"]] = first
+        first += each["roster_rows"]
     with OutputFolder(folder, "generate", expected=expected) as output:
         for index, start in enumerate(range(0, gen.roster_slots, chunk_rows)):
             chunk = gen.roster_chunk(start, min(start + chunk_rows, gen.roster_slots))
             roster = _frame(chunk["roster"], ROSTER_COLUMNS)
-            found = _frame(chunk["findings"], FINDING_COLUMNS)
+            found = _frame(chunk["findings"], FINDING_COLUMNS).with_columns(
+                _row_of(pl.col("member_id"), starts).alias("row")
+            )
             for name, frame in (
                 (f"{ROSTER_FOLDER}/{_part(index)}", roster),
                 (f"{FINDINGS_FOLDER}/{_part(index)}", found),
@@ -191,6 +208,9 @@ def generate_national(
                 progress("roster", roster_rows, gen.roster_rows)
         pairs = (
             pl.concat(duplicates) if duplicates else pl.DataFrame(schema=dict.fromkeys(DUPLICATE_COLUMNS, pl.String))
+        ).with_columns(
+            _row_of(pl.col("member_id_a"), starts).alias("row_a"),
+            _row_of(pl.col("member_id_b"), starts).alias("row_b"),
         )
         with output.writing(DUPLICATES_FILE) as path:
             pairs.write_parquet(path)
@@ -224,7 +244,7 @@ def generate_national(
             },
             "parts": {"roster": roster_parts, "population": population_parts, "truth_findings": roster_parts},
             "transfers": gen.transfers,
-            "provinces": gen.provinces(),
+            "provinces": provinces,
             "files": {
                 "roster": f"{ROSTER_FOLDER}/",
                 "population": f"{POPULATION_FOLDER}/",

@@ -17,7 +17,7 @@ import doichieu
 from doichieu.cli import main
 from doichieu.dedup_scores import ordered, score_pairs
 from doichieu.errors import CataloguedError, FileFormatError
-from doichieu.generate_national import generate_national, nation
+from doichieu.generate_national import generate_national, nation, national_frames
 from doichieu.output_folder import MARKER, OutputError
 from doichieu.records import SOURCE_COLUMNS, PopulationIndex, load_population, load_roster
 from doichieu.spark.layout import parquet_parts
@@ -189,6 +189,11 @@ def test_the_same_seed_gives_the_same_rows_whatever_the_parts(country: Path, tmp
     for table in ("roster", "population", "truth_findings"):
         assert read_parts(again.out / table).equals(read_parts(country / table)), table
     assert pl.read_parquet(again.truth_duplicates).equals(pl.read_parquet(country / "truth_duplicates.parquet"))
+    # In memory, the same rows.
+    frames = national_frames(MEMBERS, PEOPLE, SEED, cross_province_transfer=0.02)
+    assert frames.roster.equals(read_parts(country / "roster"))
+    assert frames.population.equals(read_parts(country / "population"))
+    assert frames.truth_duplicates.equals(pl.read_parquet(again.truth_duplicates).drop("row_a", "row_b"))
 
 
 def test_a_second_run_replaces_the_first_and_foreign_folders_are_kept(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ import polars as pl
 
 from doichieu import _engine
 from doichieu.errors import CataloguedError
-from doichieu.generate import DEFAULT_AS_OF, DEFAULT_SEED, DUPLICATE_COLUMNS, FINDING_COLUMNS, _frame
+from doichieu.generate import DEFAULT_AS_OF, DEFAULT_SEED, DUPLICATE_COLUMNS, FINDING_COLUMNS, SyntheticData, _frame
 from doichieu.output_folder import OutputFolder
 from doichieu.records import POPULATION_COLUMNS, ROSTER_COLUMNS
 
@@ -52,6 +52,7 @@ __all__ = [
     "GeneratedNation",
     "generate_national",
     "nation",
+    "national_frames",
 ]
 
 #: The national roster and population (about 5.6 million members, 107 million people).
@@ -129,6 +130,19 @@ def nation(
         rates=clean_rates,
         noise_scale=float(noise_scale),
         cross_province_transfer=float(cross_province_transfer),
+    )
+
+
+def national_frames(members: int, population: int, seed: int = DEFAULT_SEED, **options: Any) -> SyntheticData:
+    """A whole (small) country as polars frames, the rows as ``generate_national``
+    writes them (without its ``row`` columns); options as for ``nation``."""
+    gen = nation(members, population, seed, **options)
+    chunk = gen.roster_chunk(0, gen.roster_slots)
+    return SyntheticData(
+        roster=_frame(chunk["roster"], ROSTER_COLUMNS),
+        population=_frame(gen.population_chunk(0, gen.population_slots), POPULATION_COLUMNS),
+        truth_findings=_frame(chunk["findings"], FINDING_COLUMNS),
+        truth_duplicates=_frame(chunk["duplicates"], DUPLICATE_COLUMNS),
     )
 
 

@@ -231,8 +231,12 @@ _HELP: Final = {
         "write a synthetic province: roster, population and the planted truth",
     ),
     "generate.epilog": Message(
-        "Ví dụ:\n  doichieu generate --members 10000 --out tinh_gia_lap\n  doichieu generate --list-rates",
-        "Examples:\n  doichieu generate --members 10000 --out synthetic\n  doichieu generate --list-rates",
+        "Ví dụ:\n  doichieu generate --members 10000 --out tinh_gia_lap\n"
+        "  doichieu generate --national --members 1000000 --population 10000000 --out ca_nuoc\n"
+        "  doichieu generate --list-rates",
+        "Examples:\n  doichieu generate --members 10000 --out synthetic\n"
+        "  doichieu generate --national --members 1000000 --population 10000000 --out country\n"
+        "  doichieu generate --list-rates",
     ),
     "generate.members": Message(
         "số đảng viên (mặc định {default}, số của Hà Tĩnh; với --national {national}); các dòng trùng lặp tính thêm",
@@ -268,8 +272,8 @@ _HELP: Final = {
         "folder to write roster, population, truth files and manifest.json into",
     ),
     "generate.format": Message(
-        "định dạng danh sách và dữ liệu dân cư (mặc định csv; tệp đáp án luôn là CSV)",
-        "roster and population format (default csv; truth is always CSV)",
+        "định dạng danh sách và dữ liệu dân cư (mặc định csv; tệp đáp án luôn là CSV; --national luôn ghi Parquet)",
+        "roster and population format (default csv; truth is always CSV; --national always writes Parquet)",
     ),
     "generate.province": Message(
         "mã hoặc tên tỉnh trong danh sách 63 tỉnh (mặc định Hà Tĩnh)",

@@ -367,15 +367,32 @@ def _parse_rate(value: str) -> tuple[str, float]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``doichieu generate`` options."""
+    from doichieu.generate_national import (
+        DEFAULT_CHUNK_ROWS,
+        DEFAULT_CROSS_PROVINCE_TRANSFER,
+        NATIONAL_MEMBERS,
+        NATIONAL_POPULATION,
+    )
+
     parser.add_argument(
-        "--members", type=int, default=DEFAULT_MEMBERS, help=text("generate.members", default=f"{DEFAULT_MEMBERS:,}")
+        "--members",
+        type=int,
+        help=text("generate.members", default=f"{DEFAULT_MEMBERS:,}", national=f"{NATIONAL_MEMBERS:,}"),
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=text("generate.seed", default=DEFAULT_SEED))
     parser.add_argument("--out", help=text("generate.out"))
-    parser.add_argument("--format", choices=FORMATS, default="csv", help=text("generate.format"))
-    parser.add_argument("--province", default=DEFAULT_PROVINCE, help=text("generate.province"))
+    parser.add_argument("--format", choices=FORMATS, help=text("generate.format"))
+    parser.add_argument("--province", help=text("generate.province"))
     parser.add_argument("--as-of", default=DEFAULT_AS_OF, help=text("generate.as_of", default=DEFAULT_AS_OF))
-    parser.add_argument("--population-extra", type=float, default=0.2, help=text("generate.population_extra"))
+    parser.add_argument("--population-extra", type=float, help=text("generate.population_extra"))
+    parser.add_argument("--national", action="store_true", help=text("generate.national"))
+    parser.add_argument("--population", type=int, help=text("generate.population", default=f"{NATIONAL_POPULATION:,}"))
+    parser.add_argument(
+        "--cross-province-transfer",
+        type=float,
+        help=text("generate.cross_province_transfer", default=f"{DEFAULT_CROSS_PROVINCE_TRANSFER:g}"),
+    )
+    parser.add_argument("--chunk-rows", type=int, help=text("generate.chunk_rows", default=f"{DEFAULT_CHUNK_ROWS:,}"))
     parser.add_argument("--noise-scale", type=float, default=1.0, help=text("generate.noise_scale"))
     parser.add_argument(
         "--rate", action="append", default=[], metavar=text("generate.rate_metavar"), help=text("generate.rate")
@@ -400,14 +417,23 @@ def main(args: argparse.Namespace) -> int:
             shown = text("generate.progress", table=table, done=f"{done:,}", total=f"{total:,}")
             print(f"\r{shown}", end="", file=sys.stderr, flush=True)
 
+    if args.national:
+        return _main_national(args, rates, show, interactive)
+    for flag, value in (
+        ("--population", args.population),
+        ("--cross-province-transfer", args.cross_province_transfer),
+        ("--chunk-rows", args.chunk_rows),
+    ):
+        if value is not None:
+            raise CataloguedError("value.needs", flag=flag, other="--national", why=text("value.national_why"))
     result = generate_province(
         args.out,
-        args.members,
+        DEFAULT_MEMBERS if args.members is None else args.members,
         args.seed,
-        args.format,
-        province_name=args.province,
+        args.format or "csv",
+        province_name=args.province or DEFAULT_PROVINCE,
         as_of=args.as_of,
-        population_extra=args.population_extra,
+        population_extra=0.2 if args.population_extra is None else args.population_extra,
         rates=rates,
         noise_scale=args.noise_scale,
         chunk_members=args.chunk_members,
@@ -423,6 +449,53 @@ def main(args: argparse.Namespace) -> int:
     )
     print(made)
     print(text("generate.planted", findings=f"{result.findings:,}", pairs=f"{result.duplicate_pairs:,}"))
+    for path in (result.roster, result.population, result.truth_findings, result.truth_duplicates, result.manifest):
+        print(text("generate.wrote", path=path))
+    print(text("generate.took", seconds=f"{result.seconds:.1f}"))
+    return 0
+
+
+def _main_national(
+    args: argparse.Namespace, rates: dict[str, float], show: Callable[[str, int, int], None], interactive: bool
+) -> int:
+    """Runs ``doichieu generate --national``."""
+    from doichieu import generate_national as national
+
+    for flag, given in (
+        ("--province", args.province is not None),
+        ("--population-extra", args.population_extra is not None),
+        ("--format", args.format not in (None, "parquet")),
+    ):
+        if given:
+            raise CataloguedError("value.not_with_national", flag=flag)
+    result = national.generate_national(
+        args.out,
+        national.NATIONAL_MEMBERS if args.members is None else args.members,
+        national.NATIONAL_POPULATION if args.population is None else args.population,
+        args.seed,
+        as_of=args.as_of,
+        rates=rates,
+        noise_scale=args.noise_scale,
+        cross_province_transfer=(
+            national.DEFAULT_CROSS_PROVINCE_TRANSFER
+            if args.cross_province_transfer is None
+            else args.cross_province_transfer
+        ),
+        chunk_rows=national.DEFAULT_CHUNK_ROWS if args.chunk_rows is None else args.chunk_rows,
+        progress=show,
+    )
+    if interactive:
+        print(file=sys.stderr)
+    made = text(
+        "generate.made",
+        members=f"{result.members:,}",
+        roster_rows=f"{result.roster_rows:,}",
+        population_rows=f"{result.population_rows:,}",
+    )
+    print(made)
+    print(text("generate.planted", findings=f"{result.findings:,}", pairs=f"{result.duplicate_pairs:,}"))
+    print(text("generate.transfers", transfers=f"{result.transfers:,}"))
+    print(text("generate.parts", roster=result.roster_parts, population=result.population_parts))
     for path in (result.roster, result.population, result.truth_findings, result.truth_duplicates, result.manifest):
         print(text("generate.wrote", path=path))
     print(text("generate.took", seconds=f"{result.seconds:.1f}"))

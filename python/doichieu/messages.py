@@ -231,12 +231,37 @@ _HELP: Final = {
         "write a synthetic province: roster, population and the planted truth",
     ),
     "generate.epilog": Message(
-        "Ví dụ:\n  doichieu generate --members 10000 --out tinh_gia_lap\n  doichieu generate --list-rates",
-        "Examples:\n  doichieu generate --members 10000 --out synthetic\n  doichieu generate --list-rates",
+        "Ví dụ:\n  doichieu generate --members 10000 --out tinh_gia_lap\n"
+        "  doichieu generate --national --members 1000000 --population 10000000 --out ca_nuoc\n"
+        "  doichieu generate --list-rates",
+        "Examples:\n  doichieu generate --members 10000 --out synthetic\n"
+        "  doichieu generate --national --members 1000000 --population 10000000 --out country\n"
+        "  doichieu generate --list-rates",
     ),
     "generate.members": Message(
-        "số đảng viên (mặc định {default}, số của Hà Tĩnh); các dòng trùng lặp tính thêm",
-        "party members (default {default}, Hà Tĩnh's count); duplicate rows come on top",
+        "số đảng viên (mặc định {default}, số của Hà Tĩnh; với --national {national}); các dòng trùng lặp tính thêm",
+        "party members (default {default}, Hà Tĩnh's count; {national} with --national); duplicate rows come on top",
+    ),
+    "generate.national": Message(
+        "tạo cả nước: 63 tỉnh cũ (34 tỉnh sau sáp nhập 2025) theo dân số, đảng viên chuyển tỉnh chưa được xoá; "
+        "ghi thư mục các phần Parquet (roster/, population/, truth_findings/), bộ nhớ có giới hạn",
+        "write the whole country: the 63 old provinces (34 after the 2025 merger) by population, members who moved "
+        "province and were never removed; writes folders of Parquet parts (roster/, population/, truth_findings/) "
+        "in bounded memory",
+    ),
+    "generate.population": Message(
+        "với --national: số người trong dữ liệu dân cư, kể cả đảng viên (mặc định {default})",
+        "with --national: people in the population, members included (default {default})",
+    ),
+    "generate.cross_province_transfer": Message(
+        "với --national: tỉ lệ đảng viên còn trong danh sách của tỉnh khác sau khi chuyển đi (mặc định {default})",
+        "with --national: share of members still on another province's roster after moving (default {default})",
+    ),
+    "generate.chunk_rows": Message(
+        "với --national: số dòng dân cư (và số đảng viên) mỗi phần Parquet, cũng là số dòng giữ trong bộ nhớ "
+        "(mặc định {default})",
+        "with --national: population rows (and roster members) per Parquet part, also the rows held in memory "
+        "(default {default})",
     ),
     "generate.seed": Message(
         "cùng một hạt giống cho cùng các tệp (mặc định {default})",
@@ -247,8 +272,8 @@ _HELP: Final = {
         "folder to write roster, population, truth files and manifest.json into",
     ),
     "generate.format": Message(
-        "định dạng danh sách và dữ liệu dân cư (mặc định csv; tệp đáp án luôn là CSV)",
-        "roster and population format (default csv; truth is always CSV)",
+        "định dạng danh sách và dữ liệu dân cư (mặc định csv; tệp đáp án luôn là CSV; --national luôn ghi Parquet)",
+        "roster and population format (default csv; truth is always CSV; --national always writes Parquet)",
     ),
     "generate.province": Message(
         "mã hoặc tên tỉnh trong danh sách 63 tỉnh (mặc định Hà Tĩnh)",
@@ -508,6 +533,13 @@ _OUTPUT: Final = {
         "{findings} phát hiện đã cài, {pairs} cặp trùng lặp", "{findings} planted findings, {pairs} duplicate pairs"
     ),
     "generate.wrote": Message("đã ghi {path}", "wrote {path}"),
+    "generate.transfers": Message(
+        "{transfers} đảng viên chuyển tỉnh còn trong danh sách tỉnh cũ",
+        "{transfers} members who moved province still on the old roster",
+    ),
+    "generate.parts": Message(
+        "{roster} phần danh sách, {population} phần dân cư", "{roster} roster parts, {population} population parts"
+    ),
     "generate.took": Message("trong {seconds} giây", "in {seconds} s"),
     # --- progress
     "progress.title": Message("Tiến độ đợt tiếp nhận{key}", "Campaign progress{key}"),
@@ -1004,6 +1036,30 @@ _ERRORS: Final = {
         "use --format parquet or csv (xlsx is for provinces up to about a million members)",
     ),
     "value.out_required": Message("generate: cần --out THƯ_MỤC", "generate: --out FOLDER is required"),
+    "value.national_why": Message("chỉ áp dụng khi tạo cả nước", "it applies to the whole country only"),
+    "value.not_with_national": Message(
+        "{flag} không dùng với --national (cả nước gồm mọi tỉnh, ghi Parquet; số dân đặt bằng --population)",
+        "{flag} does not go with --national (the country has every province, written as Parquet; "
+        "set the people with --population)",
+    ),
+    "value.national_members": Message(
+        "--members với --national phải từ 63 (mỗi tỉnh một người) đến {most}, nhận được {value}",
+        "--members with --national must be between 63 (one per province) and {most}, got {value}",
+    ),
+    "value.national_population": Message(
+        "--population phải từ số đảng viên ({members}) đến {most}, nhận được {value}",
+        "--population must be between the members ({members}) and {most}, got {value}",
+    ),
+    "value.cross_province_transfer": Message(
+        "--cross-province-transfer phải từ 0 đến {most}, nhận được {value}",
+        "--cross-province-transfer must be between 0 and {most}, got {value}",
+    ),
+    "value.integer": Message(
+        "{flag} phải là số nguyên, nhận được {value!r}", "{flag} must be an integer, got {value!r}"
+    ),
+    "value.seed": Message(
+        "--seed phải từ 0 đến 2**64 - 1, nhận được {value}", "--seed must be between 0 and 2**64 - 1, got {value}"
+    ),
     "value.sites": Message(
         "--sites phải ít nhất là 1 và --machines ít nhất bằng --sites",
         "--sites must be at least 1 and --machines at least --sites",

@@ -18,7 +18,9 @@ being written names that file.
 A folder is replaced only when it holds doichieu outputs: the files a run
 listed in its marker (``MARKER``), or, for a folder written before markers
 existed, files the command itself writes (``expected``). A folder holding
-anything else is refused, never deleted.
+anything else is refused, never deleted. A run may write into subfolders
+(``create("roster/part-00000.parquet")``, the Parquet parts of a large table);
+such a subfolder counts as the run's when every file in it is listed.
 
 Files are created with mode 0600 and folders with 0700 in the call that
 creates them (not narrowed afterwards), whatever the umask: the outputs name
@@ -75,6 +77,25 @@ def make_private_dirs(folder: Path) -> None:
             pass
 
 
+def _listed_folder(entry: os.DirEntry[str], ours: set[str]) -> bool:
+    """Whether ``entry`` is a subfolder a run wrote: a real folder (not a link)
+    that the marker lists files in, whose every entry, at any depth, is a plain
+    file the marker lists."""
+    if entry.is_symlink() or not entry.is_dir(follow_symlinks=False):
+        return False
+    if not any(name.startswith(f"{entry.name}/") for name in ours):
+        return False
+    for root, folders, files in os.walk(entry.path):
+        base = Path(root).relative_to(Path(entry.path).parent)
+        for name in folders:
+            if Path(root, name).is_symlink():
+                return False
+        for name in files:
+            if Path(root, name).is_symlink() or (base / name).as_posix() not in ours:
+                return False
+    return True
+
+
 def _replaceable(out: Path, expected: Sequence[str]) -> None:
     """Refuses ``out`` unless it is absent, empty or holds only doichieu outputs."""
     try:
@@ -95,8 +116,11 @@ def _replaceable(out: Path, expected: Sequence[str]) -> None:
     foreign = sorted(
         name
         for name, entry in entries.items()
-        if not entry.is_file(follow_symlinks=False)
-        or not (name in ours or any(fnmatch.fnmatchcase(name, pattern) for pattern in expected))
+        if not (
+            _listed_folder(entry, ours)
+            or entry.is_file(follow_symlinks=False)
+            and (name in ours or any(fnmatch.fnmatchcase(name, pattern) for pattern in expected))
+        )
     )
     if foreign:
         shown = ", ".join(foreign[:5]) + (", …" if len(foreign) > 5 else "")
@@ -144,8 +168,10 @@ class OutputFolder:
 
     def create(self, name: str) -> Path:
         """Creates ``name`` empty with mode 0600 in the temporary folder and
-        returns its path there, for a writer that truncates an existing file."""
+        returns its path there, for a writer that truncates an existing file.
+        A name with ``/`` goes into subfolders, created with mode 0700."""
         path = self.temp / name
+        make_private_dirs(path.parent)
         create_private(path)
         self.files.append(name)
         return path
@@ -154,6 +180,7 @@ class OutputFolder:
         """The path in the temporary folder for a writer that creates the file
         itself with mode 0600 (the engine's writers)."""
         self.files.append(name)
+        make_private_dirs((self.temp / name).parent)
         return self.temp / name
 
     @contextmanager

@@ -503,7 +503,7 @@ def read_table(
 ) -> pl.DataFrame:
     """A table file as text columns under its headers as written, with
     ``SOURCE_COLUMNS`` last: CSV (UTF-8, comma, semicolon or tab), Excel .xlsx
-    or Parquet.
+    or Parquet, or a folder of Parquet parts read as one table.
 
     In CSV and xlsx files the header row is found (``header_row``, as Excel or
     a text editor numbers it, says which it is), the rows above it and the blank,
@@ -515,13 +515,16 @@ def read_table(
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
-    if path.is_dir():
+    # A folder is a Parquet dataset (the parts `generate --national` or Spark write),
+    # read whole, its parts in path order as `doichieu.spark.layout.parquet_parts` takes them.
+    parts = sorted(p for p in path.rglob("*.parquet") if p.is_file()) if path.is_dir() else [path]
+    if not parts:
         raise FileFormatError("file.is_folder", path=path)
-    if path.stat().st_size == 0:
+    if path.is_file() and path.stat().st_size == 0:
         raise EmptyFileError("file.empty", file=path.name)
     if header_row is not None and header_row < 1:
         raise CataloguedError("file.header_row_from_one", row=header_row)
-    suffix = path.suffix.lower()
+    suffix = ".parquet" if path.is_dir() else path.suffix.lower()
     excel = suffix in (".xlsx", ".xlsm")
     if sheet is not None and not excel:
         raise CataloguedError("file.sheet_not_excel", file=path.name)
@@ -539,8 +542,8 @@ def read_table(
             if header_row is not None:
                 raise CataloguedError("file.header_row_parquet", file=path.name)
             try:
-                frame = pl.read_parquet(path)
-            except (pl.exceptions.ComputeError, OSError) as exc:
+                frame = pl.read_parquet(parts) if path.is_dir() else pl.read_parquet(path)
+            except (pl.exceptions.ComputeError, pl.exceptions.SchemaError, OSError) as exc:
                 detail = str(exc).splitlines()[0][:200]
                 raise FileFormatError("file.unreadable_parquet", file=path.name, detail=detail) from exc
             refuse_double_encoding(frame, path.name)

@@ -277,3 +277,12 @@ pub const HAMLET_WORDS: [&str; 16] = [
     "Tân", "Hòa", "Phú", "Thịnh", "Trung", "Đông", "Tây", "Nam", "Bắc", "Yên", "Liên", "Quyết", "Thắng", "Lợi", "Hợp",
     "Tiến",
 ];
+
+/// Population of each of the 63 provinces in thousands, in `PROVINCES` order (the
+/// 2019 census, rounded): the weights a national run spreads members and people by.
+pub const PROVINCE_POPULATION: [u32; 63] = [
+    8_054, 855, 530, 314, 785, 730, 599, 460, 1_248, 821, 854, 1_287, 782, 1_320, 1_804, 1_464, 1_151, 1_369, 1_892,
+    2_029, 1_253, 1_860, 853, 1_780, 982, 3_640, 3_328, 1_289, 895, 632, 1_129, 1_134, 1_496, 1_232, 1_487, 873, 1_231,
+    590, 1_231, 540, 1_514, 1_869, 622, 1_297, 995, 1_169, 2_427, 3_097, 1_148, 8_993, 1_689, 1_764, 1_288, 1_009,
+    1_023, 1_600, 1_908, 1_723, 1_235, 733, 1_200, 907, 1_194,
+];

@@ -10,6 +10,7 @@
 
 pub mod data;
 pub mod dates;
+pub mod national;
 pub mod noise;
 pub mod org;
 pub mod people;
@@ -25,7 +26,7 @@ use crate::column::StrColumn;
 use crate::vocabulary::{POPULATION_COLUMNS, ROSTER_COLUMNS};
 use dates::{birthday, days_from_civil};
 use org::Tree;
-use people::{Cells, People, OLD_SPACE, TAIL_SPACE};
+use people::{Cells, People, INVALID_CODE_SLICE, OLD_SPACE, TAIL_SPACE};
 use rng::{rng, Permutation, Stream};
 
 #[derive(Debug, thiserror::Error, Clone, PartialEq)]
@@ -228,6 +229,28 @@ impl Rates {
 /// old 9-digit numbers are dealt from a space of ten million.
 pub const MAX_MEMBERS: u64 = 8_000_000;
 
+/// Card numbers are 8 digits from 10000000: the most members a run can number.
+pub const CARD_SPACE: u64 = 90_000_000;
+
+/// The most people (members and others) one province of a national run holds;
+/// its largest cell of the number space (sex and birth year) stays well inside the
+/// million numbers such a cell has.
+pub const MAX_PROVINCE_PEOPLE: u64 = 40_000_000;
+
+/// The most non-members per member: 107 million people against a 5.6 million
+/// roster is about 18.
+pub const MAX_POPULATION_EXTRA: f64 = 10_000.0;
+
+/// A province as one part of a national run (`national::Nation`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NationalPart {
+    /// Members of the provinces before this one: card numbers are dealt to the
+    /// whole country from one permutation, so no two members share a card.
+    pub member_offset: u64,
+    /// Key of the country's card permutation.
+    pub card_key: u64,
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     pub members: u64,
@@ -241,6 +264,9 @@ pub struct Config {
     /// Share of people whose birth was registered in the province itself.
     pub home_province_share: f64,
     pub rates: Rates,
+    /// Set when the province is one of a national run: numbers are dealt so that
+    /// no province's numbers meet another's (see `national`).
+    pub national: Option<NationalPart>,
 }
 
 impl Config {
@@ -253,6 +279,7 @@ impl Config {
             population_extra: 0.2,
             home_province_share: 0.8,
             rates: Rates::default(),
+            national: None,
         }
     }
 
@@ -271,9 +298,10 @@ impl Config {
                 self.members
             )));
         }
-        if !(0.0..=1.0).contains(&self.population_extra) {
+        let most_extra = if self.national.is_some() { MAX_POPULATION_EXTRA } else { 1.0 };
+        if !(0.0..=most_extra).contains(&self.population_extra) {
             return Err(SynthError::InvalidConfig(format!(
-                "population_extra (non-members per member) must be between 0 and 1, got {}",
+                "population_extra (non-members per member) must be between 0 and {most_extra}, got {}",
                 self.population_extra
             )));
         }
@@ -289,11 +317,27 @@ impl Config {
                 "the reference date must fall in 1990–2100, got year {year}"
             )));
         }
-        if self.people() >= OLD_SPACE {
-            return Err(SynthError::InvalidConfig(format!(
-                "{} people (members and non-members) exceed the {OLD_SPACE} old numbers this generator deals; lower population_extra",
-                self.people()
-            )));
+        // One province alone deals an old number to everyone who had one; a province
+        // of a national run may be larger, its people past the old numbers' space having none.
+        match &self.national {
+            None if self.people() >= OLD_SPACE => {
+                return Err(SynthError::InvalidConfig(format!(
+                    "{} people (members and non-members) exceed the {OLD_SPACE} old numbers this generator deals; lower population_extra",
+                    self.people()
+                )));
+            }
+            Some(_) if self.people() > MAX_PROVINCE_PEOPLE => {
+                return Err(SynthError::InvalidConfig(format!(
+                    "{} people in one province exceed the {MAX_PROVINCE_PEOPLE} a province of a national run may hold; lower the population",
+                    self.people()
+                )));
+            }
+            Some(part) if part.member_offset + self.members > CARD_SPACE => {
+                return Err(SynthError::InvalidConfig(format!(
+                    "more than {CARD_SPACE} members in the country: card numbers have 8 digits"
+                )));
+            }
+            _ => {}
         }
         self.rates.check()
     }
@@ -383,6 +427,8 @@ pub struct Generator {
     population_rows: u64,
     population_order: Permutation,
     cards: Permutation,
+    /// Members of the country before this province (0 outside a national run).
+    card_offset: u64,
     id_prefix: String,
 }
 
@@ -407,6 +453,13 @@ impl Generator {
                 "{} people would share one province, sex and birth year, more than the {TAIL_SPACE} numbers such a group has; \
                  lower home_province_share or the member count",
                 cells.largest()
+            )));
+        }
+        if cells.largest_sliced() > INVALID_CODE_SLICE {
+            return Err(SynthError::InvalidConfig(format!(
+                "{} people would carry one province code outside the table with one sex and birth year, more than the \
+                 {INVALID_CODE_SLICE} numbers a province of a national run has for them; lower id_unknown_province",
+                cells.largest_sliced()
             )));
         }
         let tree = Tree::new(config.members, config.seed);
@@ -434,7 +487,7 @@ impl Generator {
                 let typo = loop {
                     let mut r = rng(config.seed, Stream::Typo, (m as u64) << 8 | attempt.min(255));
                     let candidate = roster::mistype(number, &mut r);
-                    if cells.holder(candidate).is_none() && taken.insert(candidate) {
+                    if cells.holder(candidate).is_none() && cells.owns(candidate) && taken.insert(candidate) {
                         break candidate;
                     }
                     attempt += 1;
@@ -453,12 +506,21 @@ impl Generator {
         copies_before_block.push(copies);
         let missing = plans.iter().filter(|p| p.not_in_population).count() as u64;
         let seed = config.seed;
-        let id_prefix = initials(data::PROVINCES[data::province_index(config.province_code).unwrap_or(0)].1);
+        let mut id_prefix = initials(data::PROVINCES[data::province_index(config.province_code).unwrap_or(0)].1);
+        // Initials repeat across the country (Hà Nội, Hà Nam): the code makes them unique.
+        if config.national.is_some() {
+            id_prefix.push_str(&format!("{:03}", config.province_code));
+        }
+        let (cards, card_offset) = match &config.national {
+            Some(part) => (Permutation::new(CARD_SPACE, part.card_key), part.member_offset),
+            None => (Permutation::new(CARD_SPACE, rng::mix(seed, 0xCA2D, 0)), 0),
+        };
         Ok(Generator {
             roster_rows: config.members + copies,
             population_rows: people_count - missing,
             population_order: Permutation::new(people_count, rng::mix(seed, 0x909, 0)),
-            cards: Permutation::new(90_000_000, rng::mix(seed, 0xCA2D, 0)),
+            cards,
+            card_offset,
             people: people_count,
             config,
             cells,
@@ -506,6 +568,11 @@ impl Generator {
             + self.plans[(block * BLOCK) as usize..m as usize].iter().filter(|p| p.dup != roster::DupPlan::None).count()
                 as u64;
         m + before
+    }
+
+    /// The party card number of member `m`, unique in the run (in the country, for a national one).
+    fn card(&self, m: u64) -> u64 {
+        self.cards.forward(self.card_offset + m) + 10_000_000
     }
 
     fn member_id(&self, row: u64) -> String {

@@ -37,6 +37,10 @@ impl Cell {
 
 pub const TAIL_SPACE: u64 = 1_000_000;
 pub const OLD_SPACE: u64 = 10_000_000;
+/// Tails of a cell with a code outside the table that one province of a national
+/// run deals: every province deals those codes, so each gets its own block of
+/// tails (the block's first two digits), and no number is issued twice.
+pub const INVALID_CODE_SLICE: u64 = 10_000;
 
 /// The allocation of people to cells, fixed for a province and a seed.
 pub struct Cells {
@@ -47,6 +51,9 @@ pub struct Cells {
     seed: u64,
     /// Cell index by (code, sex digit, year), for tracing a number back.
     index: rustc_hash::FxHashMap<(u16, bool, i32), usize>,
+    /// In a national run, the first tail of this province's block in cells whose
+    /// code is outside the table (`INVALID_CODE_SLICE`).
+    slice_start: Option<u64>,
 }
 
 /// Relative share of party members at each age: few students, most members of
@@ -141,6 +148,10 @@ impl Cells {
             dealing: Permutation::new(people.max(1), mix(config.seed, 0xCE11, 0)),
             seed: config.seed,
             index,
+            slice_start: config
+                .national
+                .as_ref()
+                .map(|_| province_index(home).unwrap_or(0) as u64 * INVALID_CODE_SLICE),
         }
     }
 
@@ -148,8 +159,41 @@ impl Cells {
         self.starts.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0)
     }
 
+    /// The most people in one cell whose tails come from a province's block
+    /// (0 outside a national run).
+    pub fn largest_sliced(&self) -> u64 {
+        (0..self.cells.len())
+            .filter(|&c| self.sliced(c).is_some())
+            .map(|c| self.starts[c + 1] - self.starts[c])
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The block start, for a cell that deals from this province's block only.
+    fn sliced(&self, cell: usize) -> Option<u64> {
+        self.slice_start.filter(|_| province_index(self.cells[cell].code).is_none())
+    }
+
     fn tails(&self, cell: usize) -> Permutation {
-        Permutation::new(TAIL_SPACE, mix(self.seed, 0x7A11, cell as u64))
+        let space = if self.sliced(cell).is_some() { INVALID_CODE_SLICE } else { TAIL_SPACE };
+        Permutation::new(space, mix(self.seed, 0x7A11, cell as u64))
+    }
+
+    fn tail(&self, cell: usize, rank: u64) -> u64 {
+        self.sliced(cell).unwrap_or(0) + self.tails(cell).forward(rank)
+    }
+
+    /// Whether this generator deals the numbers of `number`'s cell and tail block:
+    /// outside a national run it deals every number; in one, only its own code and
+    /// its own block of the codes outside the table, so a number it finds no holder
+    /// for belongs to nobody in the whole country.
+    pub fn owns(&self, number: u64) -> bool {
+        let Some(start) = self.slice_start else { return true };
+        let code = (number / 1_000_000_000) as u16;
+        match province_index(code) {
+            Some(i) => i as u64 * INVALID_CODE_SLICE == start,
+            None => (start..start + INVALID_CODE_SLICE).contains(&(number % TAIL_SPACE)),
+        }
     }
 
     /// Cell, rank in the cell and the 12-digit number of person `j`.
@@ -157,7 +201,7 @@ impl Cells {
         let position = self.dealing.forward(j);
         let cell = self.starts.partition_point(|&s| s <= position) - 1;
         let rank = position - self.starts[cell];
-        let number = self.cells[cell].number_prefix() + self.tails(cell).forward(rank);
+        let number = self.cells[cell].number_prefix() + self.tail(cell, rank);
         (cell, rank, number)
     }
 
@@ -168,7 +212,11 @@ impl Cells {
         let yy = ((number / 1_000_000) % 100) as i32;
         let year = 1900 + 100 * (g / 2) as i32 + yy;
         let cell = *self.index.get(&(code, g % 2 == 0, year))?;
-        let rank = self.tails(cell).inverse(number % TAIL_SPACE);
+        let tail = (number % TAIL_SPACE).checked_sub(self.sliced(cell).unwrap_or(0))?;
+        if tail >= self.tails(cell).len() {
+            return None;
+        }
+        let rank = self.tails(cell).inverse(tail);
         let size = self.starts[cell + 1] - self.starts[cell];
         (rank < size).then(|| self.dealing.inverse(self.starts[cell] + rank))
     }
@@ -464,7 +512,9 @@ impl<'a> People<'a> {
     /// Had an old 9-digit card: everyone of card age before 2016, most of them
     /// still on record.
     fn had_old_card(&self, j: u64, birth_year: i32) -> bool {
-        birth_year <= 2001 && rng(self.config.seed, Stream::Old, j).random::<f64>() < 0.85
+        // Old numbers are dealt from a space of ten million per province; past it
+        // (Hồ Chí Minh City in a national run of 107 million) people have none on record.
+        j < OLD_SPACE && birth_year <= 2001 && rng(self.config.seed, Stream::Old, j).random::<f64>() < 0.85
     }
 
     fn shares(&self, pair: u64) -> bool {

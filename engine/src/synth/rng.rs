@@ -18,6 +18,8 @@ pub enum Stream {
     Tree = 8,
     Old = 9,
     Party = 10,
+    /// National runs: which members also appear in another province's roster.
+    Cross = 11,
 }
 
 pub fn splitmix(mut x: u64) -> u64 {
@@ -83,6 +85,15 @@ impl Permutation {
             l = prev;
         }
         (l << self.half_bits) | r
+    }
+
+    /// The size of the domain.
+    pub fn len(&self) -> u64 {
+        self.n
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
     }
 
     pub fn forward(&self, x: u64) -> u64 {

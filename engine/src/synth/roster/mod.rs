@@ -6,5 +6,5 @@ mod rows;
 mod truth;
 
 pub(crate) use plan::{mistype, plan, DupPlan, IdPlan, Plan};
-pub(crate) use rows::{member, MemberOutput};
+pub(crate) use rows::{member, member_with, CrossCopy, MemberOutput};
 pub(crate) use truth::PairEnd;

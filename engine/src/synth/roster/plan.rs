@@ -27,6 +27,9 @@ pub(crate) enum DupPlan {
     OtherIdOld,
     TransferMissing,
     TransferOld,
+    /// Still on another province's roster (national runs; never in a plan, see `CrossCopy`).
+    CrossMissing,
+    CrossOld,
 }
 
 #[derive(Clone, Copy, Debug)]

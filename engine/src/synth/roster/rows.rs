@@ -322,11 +322,36 @@ fn malformed_card(card: &str, r: &mut Pcg64Mcg) -> (String, &'static str) {
     }
 }
 
+/// Where a member's record was left when they moved to another province: a cell
+/// of that province's tree, in its ward.
+#[derive(Clone, Copy)]
+pub(crate) struct CrossCopy<'g> {
+    pub unit: &'g str,
+    pub ward: &'g str,
+    /// The row gives the old 9-digit number rather than none.
+    pub old_number: bool,
+}
+
 /// The rows of member `m` and what a correct cross-check finds on them.
 pub(crate) fn member<'g>(g: &'g Generator, people: &People<'_>, m: u64) -> MemberOutput<'g> {
+    member_with(g, people, m, None)
+}
+
+/// The rows of member `m`; with `cross`, the second row is the record left in
+/// another province (the member's plan has no duplicate of its own there), and the
+/// first row is exactly the one `member` writes.
+pub(crate) fn member_with<'g>(
+    g: &'g Generator,
+    people: &People<'_>,
+    m: u64,
+    cross: Option<CrossCopy<'g>>,
+) -> MemberOutput<'g> {
     let config = &g.config;
     let rates = &config.rates;
-    let plan = g.plans[m as usize];
+    let mut plan = g.plans[m as usize];
+    if let Some(c) = cross {
+        plan.dup = if c.old_number { DupPlan::CrossOld } else { DupPlan::CrossMissing };
+    }
     let person = people.person(m);
     let pop = population::record_of(config, people, m, &person);
     let mut rn = rng(config.seed, Stream::Roster, m);
@@ -428,8 +453,15 @@ pub(crate) fn member<'g>(g: &'g Generator, people: &People<'_>, m: u64) -> Membe
         IdPlan::Own => (Some(format12(number, separators(&mut rp, rates.id_separators))), IdGiven::Twelve(number), ""),
         IdPlan::Missing => (None, IdGiven::Missing, "id_missing"),
         IdPlan::Malformed => {
-            let value = malformed(number, &mut rp);
-            let given = IdGiven::malformed(&value);
+            let mut value = malformed(number, &mut rp);
+            let mut given = IdGiven::malformed(&value);
+            // A value read as a number with lost zeros may be another province's
+            // number, which this province cannot look up: in a national run only
+            // values that lead inside the province are kept.
+            while config.national.is_some() && matches!(given, IdGiven::ZerosLost(n) if !g.cells.owns(n)) {
+                value = malformed(number, &mut rp);
+                given = IdGiven::malformed(&value);
+            }
             (Some(value), given, "id_digits_wrong_count")
         }
         IdPlan::Legacy => {
@@ -447,7 +479,7 @@ pub(crate) fn member<'g>(g: &'g Generator, people: &People<'_>, m: u64) -> Membe
     };
 
     let (card, card_cause) = if plan.has_official {
-        let card = format!("{:08}", g.cards.forward(m) + 10_000_000);
+        let card = format!("{:08}", g.card(m));
         if chance(&mut rp, rates.card_malformed) {
             let (c, cause) = malformed_card(&card, &mut rp);
             (Some(c), cause)
@@ -559,9 +591,28 @@ pub(crate) fn member<'g>(g: &'g Generator, people: &People<'_>, m: u64) -> Membe
                 "transfer_not_removed_old_id",
             )
         }
+        DupPlan::CrossMissing => (
+            None,
+            IdGiven::Missing,
+            "transfer_record_without_id",
+            DuplicateType::TransferDuplicate,
+            "transfer_other_province_not_removed",
+        ),
+        DupPlan::CrossOld => {
+            let o = old.expect("chosen only among holders of an unshared old number");
+            (
+                Some(format!("{:09}", o.number)),
+                IdGiven::Legacy(m),
+                "old_number_given",
+                DuplicateType::TransferDuplicate,
+                "transfer_other_province_not_removed_old_id",
+            )
+        }
         DupPlan::None => unreachable!(),
     };
-    let copy_unit = if kind == DuplicateType::TransferDuplicate {
+    let (copy_unit, copy_ward) = if let Some(c) = cross {
+        (c.unit, c.ward)
+    } else if kind == DuplicateType::TransferDuplicate {
         let units = &g.tree.units;
         let mut pick = None;
         for _ in 0..32 {
@@ -574,9 +625,9 @@ pub(crate) fn member<'g>(g: &'g Generator, people: &People<'_>, m: u64) -> Membe
         let pick = pick
             .or_else(|| (1..units.len()).map(|k| (unit_index + k) % units.len()).find(|&u| units[u].name != unit.name))
             .expect("plans make transfers only where cells have different names");
-        &units[pick]
+        (units[pick].name.as_str(), g.tree.wards[units[pick].ward as usize].name.as_str())
     } else {
-        unit
+        (unit.name.as_str(), ward.as_str())
     };
     let copy_style = copy_form.style.unwrap_or(ToneStyle::Old);
     let copy_hometown_new = chance(&mut rc, rates.roster_new_province_name);
@@ -622,8 +673,8 @@ pub(crate) fn member<'g>(g: &'g Generator, people: &People<'_>, m: u64) -> Membe
         card: copy_card,
         admission: date_text(copy_admission, copy_date_style),
         official: official.map(|d| date_text(d, copy_date_style)),
-        party_unit: &copy_unit.name,
-        ward: &g.tree.wards[copy_unit.ward as usize].name,
+        party_unit: copy_unit,
+        ward: copy_ward,
         hometown: hometown_text(hometown, copy_hometown_new, hometown_prefix, copy_style),
         status: Status::Official,
     });

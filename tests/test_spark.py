@@ -214,19 +214,115 @@ def test_the_command_on_spark_refuses_bad_input_before_any_task(
 def test_spark_dedupe_gives_the_single_machine_pairs_and_clusters(spark: Any, province: Province) -> None:
     """Blocking rules as grouping keys, pairs scored in the tasks with the model
     trained once (here: the one the single machine trained), the kept pairs
-    clustered on the driver: the same pairs, clusters, candidate count and warnings."""
+    clustered on the driver: the same pairs, clusters, candidate count, and
+    warnings in the same order."""
     from doichieu.spark import read_roster as spark_roster
     from doichieu.spark.dedupe import dedupe
 
     roster, present = read_roster(province.roster)
     single = _engine.find_roster_duplicates({c: roster[c] for c in present})
     table = spark_roster(spark, province.roster)
-    pairs, clusters, details = dedupe(spark, table.frame, single["model"], present=table.present)
-    assert details["candidate_pairs"] == single["candidate_pairs"]
-    assert sorted(details["warnings"]) == sorted(single["warnings"])
+    found = dedupe(spark, table.frame, single["model"], present=table.present)
+    assert found.tables is not None and found.frames is None
+    assert found.candidate_pairs == single["candidate_pairs"]
+    assert found.warnings == single["warnings"]
     want_pairs, want_clusters = pl.DataFrame(single["pairs"]), pl.DataFrame(single["clusters"])
     assert want_pairs.height > 200 and want_clusters.height > 200
-    assert_same((want_pairs, want_clusters), (pairs, clusters))
+    assert found.kept_pairs == want_pairs.height
+    assert_same((want_pairs, want_clusters), found.collect())
+
+
+def test_skipped_blocks_are_warned_in_the_single_machine_order(spark: Any, small: Province, tmp_path: Path) -> None:
+    """Thirty members entered four times each, and a block cap of two: blocks
+    of several rules are skipped (same number, same card, same name and birth
+    date), and the warnings come back in the order one machine says them (by
+    rule, then block key), not merely the same set."""
+    from doichieu.spark import read_roster as spark_roster
+    from doichieu.spark.dedupe import dedupe
+
+    roster = pl.read_parquet(small.roster)
+    copies = [roster.head(30).with_columns(pl.col("member_id") + f"-{k}") for k in range(3)]
+    path = tmp_path / "again.parquet"
+    pl.concat([roster, *copies]).write_parquet(path)
+    members, present = read_roster(path)
+    single = _engine.find_roster_duplicates({c: members[c] for c in present}, max_block_size=2)
+    warnings = single["warnings"]
+    assert len(warnings) > 30 and warnings != sorted(warnings)
+    assert len({w.split(" sharing one ")[1].split(" was ")[0] for w in warnings}) > 2, "several rules"
+    table = spark_roster(spark, path)
+    found = dedupe(spark, table.frame, single["model"], present=table.present, max_block_size=2)
+    assert found.warnings == warnings
+
+
+def test_clusters_past_the_bound_are_found_in_spark_as_on_the_driver(
+    spark: Any, province: Province, tmp_path: Path
+) -> None:
+    """With the bound forced to 0 the kept pairs stay in Spark: their table rows
+    made in the tasks and the clusters found by greedy matching and label
+    propagation give the driver's pairs and clusters (the same partition of
+    members, numbers and types). Thirty members entered three times, and thirty
+    again without a number, make clusters of three and four members."""
+    from doichieu.spark import read_roster as spark_roster
+    from doichieu.spark.dedupe import dedupe
+
+    roster = pl.read_parquet(province.roster)
+    copies = [roster.head(30).with_columns(pl.col("member_id") + f"-{k}") for k in range(2)]
+    unnumbered = roster.slice(100, 30).with_columns(
+        pl.col("member_id") + "-x", pl.lit(None, pl.String).alias("citizen_id")
+    )
+    path = tmp_path / "again.parquet"
+    pl.concat([roster, *copies, unnumbered]).write_parquet(path)
+    members, present = read_roster(path)
+    single = _engine.find_roster_duplicates({c: members[c] for c in present})
+    table = spark_roster(spark, path)
+    on_driver = dedupe(spark, table.frame, single["model"], present=table.present)
+    in_spark = dedupe(spark, table.frame, single["model"], present=table.present, cluster_bound=0)
+    assert in_spark.frames is not None and in_spark.tables is None
+    pairs, clusters = in_spark.collect()
+    want_pairs, want_clusters = on_driver.collect()
+    sizes = set(want_clusters.group_by("cluster_id").len()["len"])
+    assert sizes >= {2, 3, 4}
+    assert set(want_clusters["type"]) >= {"DUPLICATE_CITIZEN_ID", "DUPLICATE_PERSON", "TRANSFER_DUPLICATE"}
+    assert_same((want_pairs, want_clusters), (pairs, clusters.with_columns(pl.col("cluster_id").cast(pl.UInt32))))
+
+
+def test_the_guard_against_chaining_holds_in_spark(spark: Any) -> None:
+    """Hand-made pairs where the order matters: a weak pair after a strong one
+    of its member is refused; weak pairs compete greedily in score order; a
+    shared number never joins. The Spark clustering gives the engine's own
+    (``_engine``'s clustering through ``find_roster_duplicates_from`` is checked
+    on the province above; here the rule itself, against a plain union–find)."""
+    from doichieu.spark.clusters import clusters_of
+
+    strong = 0.99
+    pairs = [
+        # (a, b, probability, type)
+        (0, 1, 0.995, "DUPLICATE_PERSON"),  # strong: 0-1
+        (1, 2, 0.95, "DUPLICATE_PERSON"),  # weak, after 1's strong pair: refused
+        (3, 4, 0.97, "DUPLICATE_PERSON"),  # weak, first for 3 and 4: joins
+        (4, 5, 0.96, "DUPLICATE_PERSON"),  # weak, 4 taken: refused
+        (5, 6, 0.93, "TRANSFER_DUPLICATE"),  # weak, 5 and 6 alone: joins
+        (6, 7, 0.60, "DUPLICATE_CITIZEN_ID"),  # strong by type: joins 5-6 with 7
+        (7, 8, 0.92, "DUPLICATE_PERSON"),  # weak, before 7's strong pair: joins first
+        (2, 9, 0.10, "CITIZEN_ID_SHARED"),  # never joins
+        (9, 10, 0.91, "DUPLICATE_PERSON"),  # weak: joins
+        (10, 11, 0.91, "DUPLICATE_PERSON"),  # same score, later rows: 10 taken, refused
+    ]
+    frame = spark.createDataFrame(pairs, "a long, b long, probability double, type string")
+    ids = spark.createDataFrame([(i, f"m{i}") for i in range(12)], "row long, member_id string")
+    got = [tuple(r) for r in clusters_of(frame, ids, strong).collect()]
+    assert got == [
+        (0, "m0", "DUPLICATE_PERSON"),
+        (0, "m1", "DUPLICATE_PERSON"),
+        (1, "m3", "DUPLICATE_PERSON"),
+        (1, "m4", "DUPLICATE_PERSON"),
+        (2, "m5", "DUPLICATE_CITIZEN_ID"),
+        (2, "m6", "DUPLICATE_CITIZEN_ID"),
+        (2, "m7", "DUPLICATE_CITIZEN_ID"),
+        (2, "m8", "DUPLICATE_CITIZEN_ID"),
+        (3, "m9", "DUPLICATE_PERSON"),
+        (3, "m10", "DUPLICATE_PERSON"),
+    ]
 
 
 def test_dedupe_on_spark_writes_what_one_machine_writes(spark: Any, small: Province, tmp_path: Path) -> None:

@@ -92,12 +92,14 @@ def _replaceable(out: Path, expected: Sequence[str]) -> None:
             ours = {MARKER, *(str(name) for name in listed)}
         except (OSError, ValueError, AttributeError):
             ours = set()
-    foreign = sorted(
-        name
-        for name, entry in entries.items()
-        if not entry.is_file(follow_symlinks=False)
-        or not (name in ours or any(fnmatch.fnmatchcase(name, pattern) for pattern in expected))
-    )
+
+    def kept(name: str, entry: os.DirEntry[str]) -> bool:
+        if entry.is_file(follow_symlinks=False):
+            return name in ours or any(fnmatch.fnmatchcase(name, pattern) for pattern in expected)
+        # A folder only when the marker lists it (the Parquet parts of an --engine spark run).
+        return entry.is_dir(follow_symlinks=False) and name in ours
+
+    foreign = sorted(name for name, entry in entries.items() if not kept(name, entry))
     if foreign:
         shown = ", ".join(foreign[:5]) + (", …" if len(foreign) > 5 else "")
         raise OutputError("output.foreign", out=out, names=shown)

@@ -173,6 +173,54 @@ def test_bad_input_fails_on_the_driver_as_on_one_machine(spark: Any, province: P
         spark_roster(spark, text)
 
 
+def test_a_bad_later_part_fails_on_the_driver_as_its_file_would(spark: Any, small: Province, tmp_path: Path) -> None:
+    """Every part is checked before any task starts, not only the first: a
+    second part with a column missing, or its text encoded twice, fails with the message one machine gives for that part alone; a part
+    whose headers map otherwise, or a column of a type Spark reads differently
+    (floats), or another type than the first part's, is refused with its own."""
+    from doichieu.spark import read_roster as spark_roster
+
+    roster = pl.read_parquet(small.roster)
+    half = roster.height // 2
+
+    def parted(name: str, second: pl.DataFrame) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        roster.head(half).write_parquet(folder / "part-0.parquet")
+        second.write_parquet(folder / "part-1.parquet")
+        return folder
+
+    missing = parted("missing", roster.tail(half).drop("full_name"))
+    with pytest.raises(ColumnError) as one:
+        read_roster(missing / "part-1.parquet")
+    with pytest.raises(ColumnError) as many:
+        spark_roster(spark, missing)
+    assert many.value.message() == one.value.message()
+
+    rest = roster.tail(half)
+    mangled = [
+        pl.col(c).map_elements(lambda v: encoded_twice(v).decode("utf-8"), return_dtype=pl.String)
+        for c, t in rest.schema.items()
+        if t == pl.String
+    ]
+    twice = parted("twice", rest.with_columns(mangled))
+    with pytest.raises(FileEncodingError) as one_e:
+        read_roster(twice / "part-1.parquet")
+    with pytest.raises(FileEncodingError) as many_e:
+        spark_roster(spark, twice)
+    assert many_e.value.message() == one_e.value.message()
+
+    renamed = parted("renamed", rest.rename({"full_name": "Họ và tên"}))
+    with pytest.raises(FileFormatError, match="part-1.parquet"):
+        spark_roster(spark, renamed)
+    floats = parted("floats", rest.with_columns(pl.col("citizen_id").str.slice(0, 9).cast(pl.Float64, strict=False)))
+    with pytest.raises(FileFormatError, match="citizen_id"):
+        spark_roster(spark, floats)
+    whole = parted("whole", rest.with_columns(pl.col("citizen_id").str.slice(0, 9).cast(pl.Int64, strict=False)))
+    with pytest.raises(FileFormatError, match="citizen_id"):
+        spark_roster(spark, whole)
+
+
 def test_the_command_on_spark_writes_what_one_machine_writes(spark: Any, small: Province, tmp_path: Path) -> None:
     """``doichieu revalidate --engine spark``: the same verdicts, findings (with
     where each member is in the file) and duplicates (checked against the

@@ -675,6 +675,20 @@ _ERRORS: Final = {
         "hoặc chạy không có --engine spark",
         "{file}: on Spark a table must be a Parquet file or folder; save it as Parquet, or run without --engine spark",
     ),
+    "spark.parts_differ": Message(
+        "{file}: các cột khác với phần đầu tiên ({first}); mọi phần của một bảng phải có cùng tiêu đề cột",
+        "{file}: the columns differ from the first part's ({first}); every part of a table must have the same headers",
+    ),
+    "spark.column_type": Message(
+        "{file}: cột {column} có kiểu {type}; trên Spark một cột phải là văn bản, số nguyên, ngày hoặc đúng/sai "
+        "(lưu lại cột đó dạng văn bản)",
+        "{file}: column {column} is of type {type}; on Spark a column must be text, whole numbers, dates or "
+        "true/false (save that column as text)",
+    ),
+    "spark.column_types_differ": Message(
+        "{file}: cột {column} có kiểu {type}, khác với kiểu của nó trong phần đầu tiên ({first})",
+        "{file}: column {column} is of type {type}, not the type it has in the first part ({first})",
+    ),
     "spark.left_out": Message(
         "Không ghi (quá lớn; dữ liệu vẫn có đủ trong các tệp CSV và thư mục Parquet):",
         "Not written (too large; the data is all in the CSV files and Parquet folders):",

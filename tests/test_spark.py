@@ -221,19 +221,68 @@ def test_a_bad_later_part_fails_on_the_driver_as_its_file_would(spark: Any, smal
         spark_roster(spark, whole)
 
 
-def test_the_command_on_spark_writes_what_one_machine_writes(spark: Any, small: Province, tmp_path: Path) -> None:
+def _private(folder: Path) -> None:
+    """Every file below ``folder`` 0600, every folder 0700, no Spark bookkeeping left."""
+    for path in [folder, *folder.rglob("*")]:
+        mode = path.stat().st_mode & 0o777
+        assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
+        assert not path.name.endswith(".crc") and path.name != "_SUCCESS", path
+
+
+def _parts(folder: Path) -> pl.DataFrame:
+    return pl.concat([pl.read_parquet(p) for p in sorted(folder.glob("*.parquet"))])
+
+
+def test_the_command_on_spark_writes_what_one_machine_writes(
+    spark: Any, small: Province, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """``doichieu revalidate --engine spark``: the same verdicts, findings (with
     where each member is in the file) and duplicates (checked against the
-    members' ties to citizens, read from the Spark verdicts)."""
+    members' ties to citizens, read from the Spark verdicts), and beside them
+    the answers as Parquet folders, private, all or nothing; run again into the
+    same folder, which it replaces."""
     common = ["--roster", str(small.roster), "--population", str(small.population), "--as-of", AS_OF.isoformat()]
     assert main(["revalidate", *common, "--out", str(tmp_path / "one")]) == 0
-    assert main(["revalidate", *common, "--out", str(tmp_path / "many"), "--engine", "spark"]) == 0
+    many = tmp_path / "many"
+    for _ in range(2):
+        assert main(["revalidate", *common, "--out", str(many), "--engine", "spark"]) == 0
     duplicates = pl.read_csv(tmp_path / "one" / "duplicates.csv", infer_schema=False)
     assert duplicates.height > 20 and set(duplicates["population_check"]) >= {"same_citizen", "different_citizens"}
     for name in ("verdicts.csv", "findings.csv", "duplicates.csv"):
-        assert (tmp_path / "many" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
+        assert (many / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
     for owner in ("party_board", "police", "intake_officer"):
-        assert (tmp_path / "many" / f"worklist_{owner}.xlsx").exists()
+        assert (many / f"worklist_{owner}.xlsx").exists()
+    assert (many / "report.html").exists()
+    _private(many)
+    findings = pl.read_csv(many / "findings.csv", infer_schema=False)
+    written = _parts(many / "findings")
+    assert written.drop("row").cast(pl.String).equals(findings)
+    verdicts = _parts(many / "verdicts")
+    assert verdicts.select("member_id", "verdict").equals(pl.read_csv(many / "verdicts.csv", infer_schema=False))
+    assert _parts(many / "pairs").height == duplicates.height
+    assert "findings" in capsys.readouterr().out
+
+
+def test_files_too_large_are_left_out_with_a_note(
+    spark: Any, small: Province, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Past the stated sizes (here lowered: Excel's rows, the report's pairs) a
+    work list and the report are not written, the summary says which and why;
+    the CSV files and Parquet folders hold everything."""
+    from doichieu.spark import outputs
+
+    monkeypatch.setattr(outputs, "EXCEL_ROWS", 100)
+    monkeypatch.setattr(outputs, "REPORT_MAX_PAIRS", 10)
+    common = ["--roster", str(small.roster), "--population", str(small.population), "--as-of", AS_OF.isoformat()]
+    assert main(["revalidate", *common, "--out", str(tmp_path / "many"), "--engine", "spark", "--lang", "vi"]) == 0
+    said = capsys.readouterr().out
+    written = {p.name for p in (tmp_path / "many").iterdir()}
+    findings = pl.read_csv(tmp_path / "many" / "findings.csv", infer_schema=False)
+    for owner, rows in findings.group_by("owner").len().iter_rows():
+        assert (f"worklist_{owner}.xlsx" in written) == (rows <= 100), owner
+    assert "report.html" not in written
+    assert {"findings.csv", "verdicts.csv", "duplicates.csv", "findings", "verdicts", "pairs", "clusters"} <= written
+    assert "Không ghi" in said and "report.html:" in said and "Excel" in said
 
 
 def test_the_command_on_spark_refuses_bad_input_before_any_task(
@@ -375,9 +424,17 @@ def test_the_guard_against_chaining_holds_in_spark(spark: Any) -> None:
 
 def test_dedupe_on_spark_writes_what_one_machine_writes(spark: Any, small: Province, tmp_path: Path) -> None:
     """``doichieu dedupe --engine spark``: the same pairs.csv and clusters.csv
-    (the model trained once on the driver, as one machine trains it)."""
+    (the model trained once on the driver, as one machine trains it), whether
+    the driver clusters the pairs or (``--cluster-bound 0``) Spark does, the
+    CSV files then written from Spark's Parquet parts; and the parts, private."""
     assert main(["dedupe", "--roster", str(small.roster), "--out", str(tmp_path / "one")]) == 0
-    assert main(["dedupe", "--roster", str(small.roster), "--out", str(tmp_path / "many"), "--engine", "spark"]) == 0
-    for name in ("pairs.csv", "clusters.csv"):
-        assert (tmp_path / "many" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
+    for bound in ("20000000", "0"):
+        out = tmp_path / f"many-{bound}"
+        spark_run = ["--out", str(out), "--engine", "spark", "--cluster-bound", bound]
+        assert main(["dedupe", "--roster", str(small.roster), *spark_run]) == 0
+        for name in ("pairs.csv", "clusters.csv"):
+            assert (out / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), (bound, name)
+        _private(out)
+        clusters = _parts(out / "clusters").with_columns(pl.col("cluster_id").cast(pl.Int64))
+        assert clusters.equals(pl.read_csv(out / "clusters.csv", schema_overrides={"cluster_id": pl.Int64}))
     assert len((tmp_path / "one" / "pairs.csv").read_text().splitlines()) > 20

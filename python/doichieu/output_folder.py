@@ -16,7 +16,8 @@ previous outputs as they were and says so; an error raised while a file was
 being written names that file.
 
 A folder is replaced only when it holds doichieu outputs: the files a run
-listed in its marker (``MARKER``), or, for a folder written before markers
+listed in its marker (``MARKER``; a folder of Parquet parts is listed with a
+trailing slash, ``findings/``), or, for a folder written before markers
 existed, files the command itself writes (``expected``). A folder holding
 anything else is refused, never deleted.
 
@@ -96,8 +97,8 @@ def _replaceable(out: Path, expected: Sequence[str]) -> None:
     def kept(name: str, entry: os.DirEntry[str]) -> bool:
         if entry.is_file(follow_symlinks=False):
             return name in ours or any(fnmatch.fnmatchcase(name, pattern) for pattern in expected)
-        # A folder only when the marker lists it (the Parquet parts of an --engine spark run).
-        return entry.is_dir(follow_symlinks=False) and name in ours
+        # A folder only when the marker lists it as one ("name/": the Parquet parts of an --engine spark run).
+        return entry.is_dir(follow_symlinks=False) and f"{name}/" in ours
 
     foreign = sorted(name for name, entry in entries.items() if not kept(name, entry))
     if foreign:

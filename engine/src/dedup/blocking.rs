@@ -164,7 +164,7 @@ fn split_block(
 
 /// Warnings of the blocks a rule skipped, each with the key of the block it came
 /// from (its rule key, before any split), in the order one machine says them.
-pub(crate) type KeyedWarnings = Vec<(u64, String)>;
+pub type KeyedWarnings = Vec<(u64, String)>;
 
 /// One rule's candidate pairs (packed, unsorted) and its warnings, in the order
 /// of the block keys (each block's own warnings in the order its splits ran).

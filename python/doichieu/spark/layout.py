@@ -124,7 +124,7 @@ def _readable_as_text(kind: pa.DataType) -> bool:
     """Types Spark casts to the text one machine reads (polars' cast to text):
     text, whole numbers, dates, true/false, and a column of nulls. Floats,
     times and nested values read differently there, so they are refused."""
-    return (
+    return bool(
         pa.types.is_string(kind)
         or pa.types.is_large_string(kind)
         or pa.types.is_string_view(kind)
@@ -138,7 +138,7 @@ def _readable_as_text(kind: pa.DataType) -> bool:
 def _same_reading(a: pa.DataType, b: pa.DataType) -> bool:
     """Whether Spark reads the two types of one column in two parts as one."""
     text = (pa.types.is_string, pa.types.is_large_string, pa.types.is_string_view)
-    return a == b or (any(t(a) for t in text) and any(t(b) for t in text)) or pa.types.is_null(b)
+    return bool(a == b or (any(t(a) for t in text) and any(t(b) for t in text)) or pa.types.is_null(b))
 
 
 def check_parts(

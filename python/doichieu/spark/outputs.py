@@ -60,7 +60,7 @@ REPORT_MAX_PAIRS = 100_000
 def _folder(out: OutputFolder, name: str) -> Path:
     folder = out.temp / name
     os.mkdir(folder, FOLDER_MODE)
-    out.files.append(name)
+    out.files.append(f"{name}/")  # the marker lists a folder with its slash
     return folder
 
 
@@ -96,7 +96,7 @@ def parts_from_spark(out: OutputFolder, name: str, frame: DataFrame) -> Path:
     returns where it will be."""
     with out.naming(name):
         folder = out.temp / name
-        out.files.append(name)
+        out.files.append(f"{name}/")  # the marker lists a folder with its slash
         frame.write.parquet(str(folder))
         _narrowed(folder)
     return out.path(name)

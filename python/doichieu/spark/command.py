@@ -9,6 +9,9 @@ which deduplicates the roster with the engine and checks each pair against the
 members' ties to citizens read from the verdicts (``doichieu.spark.links``), so
 duplicates.csv, the work lists and the report are the single-machine ones.
 The population table never comes to the driver.
+
+Both commands also write their answers as Parquet folders, and leave out the
+files too large to write (``doichieu.spark.outputs``).
 """
 
 from __future__ import annotations

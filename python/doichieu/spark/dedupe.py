@@ -186,22 +186,28 @@ def dedupe(
     ``doichieu.spark.layout`` reads it): the pairs and clusters
     ``_engine.find_roster_duplicates`` gives for the same roster and model, on
     the driver up to ``cluster_bound`` kept pairs, in Spark past it (see
-    ``SparkDuplicates``)."""
+    ``SparkDuplicates``). The roster comes to the driver (``toArrow``) only to
+    train the model (``model`` None) or for the driver's clustering: with a
+    saved model and past the bound it stays in Spark."""
     if present is None:
         present = tuple(c for c in ROSTER_COLUMNS if c in roster.columns)
     present = tuple(present)
     keep = [*ROSTER_COLUMNS, "row"]
     roster = roster.select(*(c if c in roster.columns else F.lit(None).cast("string").alias(c) for c in keep))
-    # The roster on the driver: training and the driver's clustering read it whole.
-    table = pl.DataFrame(pl.from_arrow(roster.toArrow())).sort("row")
-    columns = {c: table[c] for c in present}
+    def on_driver() -> dict[str, pl.Series]:
+        # The roster on the driver, for training and the driver's clustering, which read it whole.
+        table = pl.DataFrame(pl.from_arrow(roster.toArrow())).sort("row")
+        return {c: table[c] for c in present}
+
+    columns = on_driver() if model is None else None
     if model is None:
+        assert columns is not None
         # Training needs the whole roster's candidate patterns and random pairs: one machine's way, on the driver.
         model = _engine.find_roster_duplicates(
             columns, threshold=threshold, strong_threshold=strong_threshold, max_block_size=max_block_size
         )["model"]
     members = _with_rule_keys(roster, present).persist()
-    n = table.height
+    n = members.count()
     least = int(spark.conf.get("spark.sql.shuffle.partitions") or "8")
 
     # Blocks: one bucket per (rule, hash of key); the rule's own pair generation in each.
@@ -245,7 +251,7 @@ def dedupe(
     if kept_pairs <= cluster_bound:
         pairs = pl.DataFrame(pl.from_arrow(kept.select("a", "b").toArrow()))
         result = _engine.find_roster_duplicates_from(
-            columns,
+            columns if columns is not None else on_driver(),
             pairs["a"],
             pairs["b"],
             candidate_pairs,

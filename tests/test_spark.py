@@ -15,6 +15,7 @@ machine without PySpark or Java skips them (tests/conftest.py).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -171,6 +172,64 @@ def test_bad_input_fails_on_the_driver_as_on_one_machine(spark: Any, province: P
     text.write_text("member_id,full_name\n1,An\n")
     with pytest.raises(FileFormatError):
         spark_roster(spark, text)
+
+
+def _engine_clusters(pairs: list[tuple[int, int, float, str]], strong: float) -> list[tuple[int, int, str]]:
+    """engine/src/dedup/cluster.rs, line for line: union–find over the one-person
+    pairs strongest first, a weak pair joining two lone members only; groups
+    numbered by their smallest member, typed by the most specific type inside."""
+    from doichieu.vocabulary import DUPLICATE_TYPES
+
+    n = 1 + max((max(a, b) for a, b, _, _ in pairs), default=0)
+    parent, size = list(range(n)), [1] * n
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    one = [p for p in pairs if p[3] != "CITIZEN_ID_SHARED"]
+    for a, b, probability, kind in sorted(one, key=lambda p: (-p[2], p[0], p[1])):
+        ra, rb = find(a), find(b)
+        if ra != rb and (probability >= strong or kind == "DUPLICATE_CITIZEN_ID" or size[ra] + size[rb] <= 2):
+            if size[ra] < size[rb]:
+                ra, rb = rb, ra
+            parent[rb] = ra
+            size[ra] += size[rb]
+    kind_of: dict[int, int] = {}
+    for a, b, _, kind in one:
+        if find(a) == find(b):
+            kind_of[find(a)] = min(kind_of.get(find(a), 9), DUPLICATE_TYPES.index(kind))
+    ids: dict[int, int] = {}
+    out = []
+    for i in range(n):
+        if size[find(i)] >= 2:
+            out.append((ids.setdefault(find(i), len(ids)), i, DUPLICATE_TYPES[kind_of[find(i)]]))
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_clustering_in_spark_is_the_engines_on_random_pairs(spark: Any, seed: int) -> None:
+    """Random pairs among 40 members, scores from a few values (ties ordered by
+    rows), many of them weak: the Spark clustering gives the engine's rule's
+    groups, numbers and types (the rule transcribed above)."""
+    import random
+
+    from doichieu.spark.clusters import clusters_of
+
+    rng = random.Random(seed)
+    kinds = ["DUPLICATE_PERSON", "TRANSFER_DUPLICATE", "DUPLICATE_CITIZEN_ID", "CITIZEN_ID_SHARED"]
+    pairs = {}
+    while len(pairs) < 70:
+        a, b = sorted(rng.sample(range(40), 2))
+        pairs[(a, b)] = (a, b, rng.choice([0.6, 0.91, 0.95, 0.95, 0.97, 0.995, 0.999]), rng.choice(kinds))
+    listed = list(pairs.values())
+    want = _engine_clusters(listed, 0.99)
+    assert max(Counter(c for c, _, _ in want).values()) > 3, "chains form"
+    frame = spark.createDataFrame(listed, "a long, b long, probability double, type string")
+    ids = spark.createDataFrame([(i, f"m{i}") for i in range(40)], "row long, member_id string")
+    got = [(c, int(m[1:]), t) for c, m, t in clusters_of(frame, ids, 0.99).collect()]
+    assert got == want
 
 
 def test_a_bad_later_part_fails_on_the_driver_as_its_file_would(spark: Any, small: Province, tmp_path: Path) -> None:

@@ -194,6 +194,7 @@ def dedupe(
     present = tuple(present)
     keep = [*ROSTER_COLUMNS, "row"]
     roster = roster.select(*(c if c in roster.columns else F.lit(None).cast("string").alias(c) for c in keep))
+
     def on_driver() -> dict[str, pl.Series]:
         # The roster on the driver, for training and the driver's clustering, which read it whole.
         table = pl.DataFrame(pl.from_arrow(roster.toArrow())).sort("row")

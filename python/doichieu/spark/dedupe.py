@@ -55,7 +55,7 @@ __all__ = ["CLUSTER_BOUND", "SparkDuplicates", "dedupe"]
 PAIRS_PER_BUCKET = 200_000
 #: Kept pairs up to which the driver clusters them with the engine; past it the
 #: clusters are found in Spark. At 20 million the pairs' rows (a, b, 8 bytes
-#: each, and the engine's pair of some 300 bytes) take the driver some 6 GiB.
+#: each, and the engine's pair of some 300 bytes) would take the driver some 6 GiB (an estimate).
 CLUSTER_BOUND = 20_000_000
 
 #: The columns of a kept pair as the scoring tasks give it: its rows, the

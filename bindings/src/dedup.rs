@@ -382,13 +382,10 @@ fn dedup_columns(py: Python<'_>, columns: &Bound<'_, PyDict>) -> PyResult<PyTabl
     revalidation::table(batch.map_err(|e| InvalidInputError::new_err(format!("dedup_columns: {e}")))?)
 }
 
-fn roster_tables(
-    roster: &RosterColumns<'_>,
-    pairs: &[dedup::DuplicatePair],
-    clusters: &[dedup::ClusterMember],
-) -> Result<[RecordBatch; 2], ArrowError> {
+/// The columns of the pairs table `find_roster_duplicates` answers with.
+fn pair_columns(roster: &RosterColumns<'_>, pairs: &[dedup::DuplicatePair]) -> Vec<(&'static str, ArrayRef)> {
     let member_id = |i: usize| roster.member(i).member_id;
-    let mut columns: Vec<(&str, ArrayRef)> = vec![
+    let mut columns: Vec<(&'static str, ArrayRef)> = vec![
         ("member_id_a", Arc::new(pairs.iter().map(|p| member_id(p.a)).collect::<StringArray>())),
         ("member_id_b", Arc::new(pairs.iter().map(|p| member_id(p.b)).collect::<StringArray>())),
         ("score", Arc::new(pairs.iter().map(|p| p.score()).collect::<Float64Array>())),
@@ -399,6 +396,16 @@ fn roster_tables(
     ];
     let level_names = FIELDS.map(|f| f.level_column());
     columns.extend(revalidation::level_columns(pairs.iter(), &level_names));
+    columns
+}
+
+fn roster_tables(
+    roster: &RosterColumns<'_>,
+    pairs: &[dedup::DuplicatePair],
+    clusters: &[dedup::ClusterMember],
+) -> Result<[RecordBatch; 2], ArrowError> {
+    let member_id = |i: usize| roster.member(i).member_id;
+    let columns = pair_columns(roster, pairs);
     let (cluster_id, _, kind) = revalidation::cluster_columns(clusters);
     let cluster_member_id: ArrayRef = Arc::new(clusters.iter().map(|c| member_id(c.member)).collect::<StringArray>());
     Ok([
@@ -605,13 +612,15 @@ fn rule_of(rule: usize) -> PyResult<dedup::BlockKind> {
     })
 }
 
-/// Candidate pairs (i, j) and the warnings of the blocks skipped.
-type RulePairs = (Vec<(u32, u32)>, Vec<String>);
+/// Candidate pairs (i, j) and the warnings of the blocks skipped, each with its block's key.
+type RulePairs = (Vec<(u32, u32)>, Vec<(i64, String)>);
 
 /// The candidate pairs blocking rule `rule` (0..7, as `dedup_rule_keys` orders
 /// them) yields among the roster's members (every member sharing a key of the
 /// rule must be there), blocks capped as on one machine: (a list of (i, j) with
-/// i < j, the warnings).
+/// i < j, the warnings as (key, text)). The key is the rule key of the block the
+/// warning is about (as `dedup_rule_keys` carries it): one machine says a
+/// rule's warnings in the order of those keys read as unsigned.
 #[pyfunction]
 #[pyo3(signature = (columns, rule, max_block_size = 400))]
 fn dedup_rule_pairs(
@@ -626,13 +635,17 @@ fn dedup_rule_pairs(
     Ok(py.detach(|| {
         let people = roster_people(&roster);
         let views: Vec<Person<'_>> = people.iter().map(dedup::OwnedPerson::view).collect();
-        dedup::rule_pairs(kind, &views, max_block_size)
+        let (pairs, warnings) = dedup::rule_pairs(kind, &views, max_block_size);
+        (pairs, warnings.into_iter().map(|(key, w)| (key as i64, w)).collect())
     }))
 }
 
-/// Which candidate pairs (rows `a[k]`, `b[k]` of the roster columns) are kept
-/// when scored with `model`; `name_count[k]` is how many of the whole roster's
-/// `members` share pair k's first member's name key. A list of bools.
+/// The candidate pairs (rows `a[k]`, `b[k]` of the roster columns) kept when
+/// scored with `model`; `name_count[k]` is how many of the whole roster's
+/// `members` share pair k's first member's name key. An Arrow table, one row
+/// per kept pair in candidate order: `pair` (k), `probability` (unrounded, as
+/// the clustering reads it), then the columns of `find_roster_duplicates`'
+/// pairs table.
 #[pyfunction]
 #[pyo3(signature = (columns, a, b, name_count, members, model, threshold = 0.9, strong_threshold = 0.99, max_block_size = 400))]
 #[allow(clippy::too_many_arguments)]
@@ -647,7 +660,7 @@ fn dedup_score_pairs(
     threshold: f64,
     strong_threshold: f64,
     max_block_size: usize,
-) -> PyResult<Vec<bool>> {
+) -> PyResult<PyTable> {
     let cfg = config(threshold, strong_threshold, max_block_size)?;
     let sources = revalidation::roster_sources(columns)?;
     let roster = revalidation::roster_columns(&sources)?;
@@ -660,11 +673,19 @@ fn dedup_score_pairs(
     let pairs: Vec<(u32, u32)> = a.iter().zip(&b).map(|(&i, &j)| (i as u32, j as u32)).collect();
     let counts: Vec<u32> = counts.iter().map(|&c| c as u32).collect();
     let model = model.model();
-    Ok(py.detach(|| {
+    let batch = py.detach(|| {
         let people = roster_people(&roster);
         let views: Vec<Person<'_>> = people.iter().map(dedup::OwnedPerson::view).collect();
-        dedup::score_pairs(&views, &pairs, &counts, members, &model, &cfg)
-    }))
+        let (places, kept): (Vec<usize>, Vec<dedup::DuplicatePair>) =
+            dedup::score_pairs(&views, &pairs, &counts, members, &model, &cfg).into_iter().unzip();
+        let mut columns: Vec<(&str, ArrayRef)> = vec![
+            ("pair", Arc::new(places.iter().map(|&k| k as u32).collect::<UInt32Array>())),
+            ("probability", Arc::new(kept.iter().map(|p| p.probability).collect::<Float64Array>())),
+        ];
+        columns.extend(pair_columns(&roster, &kept));
+        revalidation::batch(columns)
+    });
+    revalidation::table(batch.map_err(|e| InvalidInputError::new_err(format!("dedup_score_pairs: {e}")))?)
 }
 
 /// Duplicates in the whole roster from the candidate pairs a distributed run

@@ -62,41 +62,56 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
             print(line)
 
     model = load_model(args.model) if args.model else None
+    parts: list[str] = []
     if args.engine == "spark":
         from doichieu.spark.command import dedupe_on_spark
 
         folder = OutputFolder(args.out, "dedupe", expected=OUTPUT_PATTERNS)
-        result, members = dedupe_on_spark(
-            args.roster,
-            threshold=args.threshold,
-            model=model,
-            master=args.master,
-            shuffle_partitions=args.shuffle_partitions,
-        )
+        with folder:
+            done = dedupe_on_spark(
+                args.roster,
+                folder,
+                threshold=args.threshold,
+                model=model,
+                master=args.master,
+                shuffle_partitions=args.shuffle_partitions,
+                cluster_bound=args.cluster_bound,
+            )
+        members, candidates, warnings, found_model = done.members, done.candidate_pairs, done.warnings, done.model
+        by_type, people = done.by_type, done.people
+        pairs_path, clusters_path = folder.path("pairs.csv"), folder.path("clusters.csv")
+        parts = [str(folder.path(name)) for name in ("pairs", "clusters")]
     else:
         roster = load_dedup_roster(args.roster, sheet=args.sheet, header_row=args.header_row, on_read=tell)
         # A folder that cannot take the outputs is refused before the work, not after.
         folder = OutputFolder(args.out, "dedupe", expected=OUTPUT_PATTERNS)
         result = find_duplicates(roster, threshold=args.threshold, model=model)
-        members = roster.height
-    with folder:
-        pairs_path, clusters_path = write_outputs(result, folder)
+        members, candidates, warnings, found_model = (
+            roster.height,
+            result.candidate_pairs,
+            result.warnings,
+            result.model,
+        )
+        with folder:
+            pairs_path, clusters_path = write_outputs(result, folder)
+        people = result.clusters["cluster_id"].n_unique() if result.clusters.height else 0
+        by_type = list(result.pairs.group_by("type").len().sort("type").iter_rows()) if result.pairs.height else []
     if args.save_model:
-        result.model.save(args.save_model)
+        found_model.save(args.save_model)
         print(text("dedupe.saved_model", path=args.save_model))
-    people = result.clusters["cluster_id"].n_unique() if result.clusters.height else 0
-    by_type = list(result.pairs.group_by("type").len().sort("type").iter_rows()) if result.pairs.height else []
-    print(text("dedupe.compared", members=members, candidates=result.candidate_pairs))
+    print(text("dedupe.compared", members=members, candidates=candidates))
     shared = dict(by_type).get(SHARED_NUMBER, 0)
-    print(text("dedupe.found", pairs=result.pairs.height - shared, clusters=people))
+    print(text("dedupe.found", pairs=sum(n for _, n in by_type) - shared, clusters=people))
     for kind, count in by_type:
         if kind != SHARED_NUMBER:
             print(text("dedupe.by_type", type=f"{title(DUPLICATE_TERMS[kind])} ({kind})", count=count))
     if shared:
         print(text("dedupe.shared", pairs=shared, type=f"{title(DUPLICATE_TERMS[SHARED_NUMBER])} ({SHARED_NUMBER})"))
-    for warning in result.warnings:
+    for warning in warnings:
         print(text("dedupe.warning", warning=warning), file=sys.stderr)
     print(text("dedupe.wrote", pairs=pairs_path, clusters=clusters_path))
+    if parts:
+        print(text("spark.wrote_parts", folders=", ".join(parts)))
     return 0
 
 
@@ -163,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     dedupe.add_argument("--engine", choices=("local", "spark"), default="local", help=text("dedupe.engine"))
     dedupe.add_argument("--master", default="local[2]", help=text("revalidate.master"))
     dedupe.add_argument("--shuffle-partitions", type=int, default=8, help=text("revalidate.shuffle_partitions"))
+    dedupe.add_argument("--cluster-bound", type=int, default=None, help=text("dedupe.cluster_bound"))
     add_table_arguments(dedupe, "roster")
     dedupe.set_defaults(func=cmd_dedupe)
 

@@ -496,6 +496,12 @@ _OUTPUT: Final = {
         "{pairs} cặp là hai người trên một số định danh ({type}): liệt kê riêng, không bao giờ gộp nhóm",
         "{pairs} pairs of two people on one citizen ID ({type}): listed apart, never clustered",
     ),
+    "dedupe.cluster_bound": Message(
+        "với --engine spark: số cặp trùng lặp tối đa mà máy điều khiển tự gom thành nhóm; quá số này, "
+        "nhóm được tìm trên Spark (mặc định 20.000.000)",
+        "with --engine spark: the most duplicate pairs the driver clusters itself; past it the clusters are "
+        "found on Spark (default 20,000,000)",
+    ),
     "dedupe.warning": Message("cảnh báo: {warning}", "warning: {warning}"),
     "dedupe.wrote": Message("đã ghi {pairs} và {clusters}", "wrote {pairs} and {clusters}"),
     # --- revalidate: the progress line and the summary
@@ -701,6 +707,33 @@ _ERRORS: Final = {
         "hoặc chạy không có --engine spark",
         "{file}: on Spark a table must be a Parquet file or folder; save it as Parquet, or run without --engine spark",
     ),
+    "spark.parts_differ": Message(
+        "{file}: các cột khác với phần đầu tiên ({first}); mọi phần của một bảng phải có cùng tiêu đề cột",
+        "{file}: the columns differ from the first part's ({first}); every part of a table must have the same headers",
+    ),
+    "spark.column_type": Message(
+        "{file}: cột {column} có kiểu {type}; trên Spark một cột phải là văn bản, số nguyên, ngày hoặc đúng/sai "
+        "(lưu lại cột đó dạng văn bản)",
+        "{file}: column {column} is of type {type}; on Spark a column must be text, whole numbers, dates or "
+        "true/false (save that column as text)",
+    ),
+    "spark.column_types_differ": Message(
+        "{file}: cột {column} có kiểu {type}, khác với kiểu của nó trong phần đầu tiên ({first})",
+        "{file}: column {column} is of type {type}, not the type it has in the first part ({first})",
+    ),
+    "spark.left_out": Message(
+        "Không ghi (quá lớn; dữ liệu vẫn có đủ trong các tệp CSV và thư mục Parquet):",
+        "Not written (too large; the data is all in the CSV files and Parquet folders):",
+    ),
+    "spark.left_out_worklist": Message(
+        "{rows} dòng, quá {most} dòng một trang tính Excel chứa được; xem findings.csv hoặc findings/ (cột owner)",
+        "{rows} rows, more than the {most} an Excel sheet holds; see findings.csv or findings/ (the owner column)",
+    ),
+    "spark.left_out_report": Message(
+        "{pairs} cặp trùng lặp, quá {most} cặp một trang báo cáo hiển thị được; xem duplicates.csv hoặc pairs/",
+        "{pairs} duplicate pairs, more than the {most} a report page can show; see duplicates.csv or pairs/",
+    ),
+    "spark.wrote_parts": Message("đã ghi các thư mục Parquet {folders}", "wrote the Parquet folders {folders}"),
     "spark.no_pyspark": Message(
         "chưa cài PySpark: pip install 'doichieu[spark]' (cần Java 17 hoặc 21)",
         "PySpark is not installed: pip install 'doichieu[spark]' (needs Java 17 or 21)",

@@ -18,9 +18,11 @@ being written names that file.
 A folder is replaced only when it holds doichieu outputs: the files a run
 listed in its marker (``MARKER``), or, for a folder written before markers
 existed, files the command itself writes (``expected``). A folder holding
-anything else is refused, never deleted. A run may write into subfolders
-(``create("roster/part-00000.parquet")``, the Parquet parts of a large table);
-such a subfolder counts as the run's when every file in it is listed.
+anything else is refused, never deleted. A run may write into subfolders: files
+it creates there itself (``create("roster/part-00000.parquet")``, the parts of a
+large generated table) are listed one by one, and the subfolder counts as the
+run's when every file in it is listed; a folder of parts Spark wrote is listed
+whole, with a trailing slash (``findings/``).
 
 Files are created with mode 0600 and folders with 0700 in the call that
 creates them (not narrowed afterwards), whatever the umask: the outputs name
@@ -113,15 +115,16 @@ def _replaceable(out: Path, expected: Sequence[str]) -> None:
             ours = {MARKER, *(str(name) for name in listed)}
         except (OSError, ValueError, AttributeError):
             ours = set()
-    foreign = sorted(
-        name
-        for name, entry in entries.items()
-        if not (
-            _listed_folder(entry, ours)
-            or entry.is_file(follow_symlinks=False)
-            and (name in ours or any(fnmatch.fnmatchcase(name, pattern) for pattern in expected))
-        )
-    )
+
+    def kept(name: str, entry: os.DirEntry[str]) -> bool:
+        if entry.is_file(follow_symlinks=False):
+            return name in ours or any(fnmatch.fnmatchcase(name, pattern) for pattern in expected)
+        # A folder when the marker lists it as one ("name/": Parquet parts Spark wrote) or lists every file in it.
+        return (
+            not entry.is_symlink() and entry.is_dir(follow_symlinks=False) and f"{name}/" in ours
+        ) or _listed_folder(entry, ours)
+
+    foreign = sorted(name for name, entry in entries.items() if not kept(name, entry))
     if foreign:
         shown = ", ".join(foreign[:5]) + (", …" if len(foreign) > 5 else "")
         raise OutputError("output.foreign", out=out, names=shown)

@@ -366,15 +366,31 @@ def _run(
                 write_csv_for_people(table, path)
             files.append(folder.path(name))
         lap("csv")
+        left_out: dict[str, str] = {}
+        if engine == "spark":
+            from doichieu.spark import outputs
+
+            # The answers as Parquet parts beside the CSV files, whatever their size.
+            parquet = {
+                "findings": tables["findings.csv"].with_columns(findings["row"]),
+                "verdicts": verdicts,
+                "pairs": pairs,
+                "clusters": clusters,
+            }
+            files += [outputs.parts_from_driver(folder, name, table) for name, table in parquet.items()]
+            lap("parquet")
         legend = finding_codes()
         owners: dict[str, int] = {}
         for owner in OWNERS:
             rows = _worklist(owner, findings, roster, verdicts, marks)
             name = f"worklist_{owner}.xlsx"
+            owners[owner] = rows.height
+            if engine == "spark" and (too_large := outputs.left_out({owner: rows.height}, 0)):
+                left_out |= too_large
+                continue
             stamp = (store.campaign_id, run_id) if store is not None and run_id is not None else None
             with folder.writing(name, created=False) as path:
                 write_worklist(path, owner, rows, legend, stamp)
-            owners[owner] = rows.height
             files.append(folder.path(name))
             lap(f"worklist {owner}")
         counts = verdicts.group_by("verdict").len()
@@ -383,7 +399,10 @@ def _run(
         kept = pairs.filter(pl.col("status") == "duplicate")
         by_pairs = dict(kept.group_by("type").len().iter_rows())
         by_clusters = dict(clusters.group_by("type").agg(pl.col("cluster_id").n_unique()).iter_rows())
-        files.append(folder.path("report.html"))
+        if engine == "spark":
+            left_out |= outputs.left_out({}, pairs.height)
+        if "report.html" not in left_out:
+            files.append(folder.path("report.html"))
         summary = Summary(
             members=roster.height,
             population=population_rows,
@@ -398,16 +417,18 @@ def _run(
             seconds=time.perf_counter() - started,
             readings=readings,
             checks_not_run=result.checks_not_run,
+            left_out=left_out,
         )
         lap("summary")
         report_started = time.perf_counter()
         from doichieu.report import write_report
 
         section = section_drawn.result() if section_drawn is not None else None
-        with folder.writing("report.html") as path:
-            write_report(
-                path, summary, roster, verdicts, findings, pairs, clusters, report_drawn.result(), campaign=section
-            )
+        if "report.html" not in left_out:
+            with folder.writing("report.html") as path:
+                write_report(
+                    path, summary, roster, verdicts, findings, pairs, clusters, report_drawn.result(), campaign=section
+                )
         summary.report_seconds = time.perf_counter() - report_started
         summary.changes = None if changes is None else {s: changes.count(s) for s in CHANGE_STATUSES}
         lap("report")
@@ -483,6 +504,10 @@ def print_summary(summary: Summary, out: TextIO) -> None:
     out.write(f"\n{text('revalidate.wrote')}\n")
     for path in summary.files:
         out.write(f"  {path}\n")
+    if summary.left_out:
+        out.write(f"\n{text('spark.left_out')}\n")
+        for name, why in summary.left_out.items():
+            out.write(f"  {name}: {why}\n")
 
 
 def _date(value: str) -> date:

@@ -34,6 +34,8 @@ class Summary:
     checks_not_run: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     #: Findings per change status since the previous run (``doichieu.campaign``); None without one.
     changes: dict[str, int] | None = None
+    #: Files too large to write (``--engine spark``): name → why (``doichieu.spark.outputs``).
+    left_out: dict[str, str] = field(default_factory=dict)
 
     def not_run_lines(self, lang: str | None = None) -> list[str]:
         """Each check that did not run, in words, in ``lang`` (default: the language in force)."""

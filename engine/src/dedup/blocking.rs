@@ -162,12 +162,18 @@ fn split_block(
     }
 }
 
+/// Warnings of the blocks a rule skipped, each with the key of the block it came
+/// from (its rule key, before any split), in the order one machine says them.
+pub type KeyedWarnings = Vec<(u64, String)>;
+
+/// One rule's candidate pairs (packed, unsorted) and its warnings, in the order
+/// of the block keys (each block's own warnings in the order its splits ran).
 pub(crate) fn kind_pairs(
     kind: BlockKind,
     people: &[Person<'_>],
     prepared: &[Prepared],
     cap: usize,
-) -> (Vec<u64>, Vec<String>) {
+) -> (Vec<u64>, KeyedWarnings) {
     // A name says little in a Vietnamese province (thousands share one): blocks
     // keyed mostly on names are split by birth date early, kept whole only when small.
     let cap = match kind {
@@ -190,9 +196,11 @@ pub(crate) fn kind_pairs(
         .par_iter()
         .fold(
             || (Vec::new(), Vec::new()),
-            |(mut out, mut warnings), group| {
+            |(mut out, mut warnings): (Vec<u64>, KeyedWarnings), group| {
                 let ids: Vec<u32> = group.iter().map(|(_, i)| *i).collect();
-                split_block(kind, &ids, 0, people, prepared, cap, &mut out, &mut warnings);
+                let mut said = Vec::new();
+                split_block(kind, &ids, 0, people, prepared, cap, &mut out, &mut said);
+                warnings.extend(said.into_iter().map(|w| (group[0].0, w)));
                 (out, warnings)
             },
         )
@@ -223,13 +231,13 @@ pub(crate) fn candidate_pairs(
     prepared: &[Prepared],
     cap: usize,
 ) -> (Vec<(u32, u32)>, Vec<String>) {
-    let per_kind: Vec<(Vec<u64>, Vec<String>)> =
+    let per_kind: Vec<(Vec<u64>, KeyedWarnings)> =
         BlockKind::ALL.par_iter().map(|&kind| kind_pairs(kind, people, prepared, cap)).collect();
     let mut all: Vec<u64> = Vec::with_capacity(per_kind.iter().map(|(p, _)| p.len()).sum());
     let mut warnings = Vec::new();
     for (pairs, w) in per_kind {
         all.extend(pairs);
-        warnings.extend(w);
+        warnings.extend(w.into_iter().map(|(_, w)| w));
     }
     (unpack(all), warnings)
 }

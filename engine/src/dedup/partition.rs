@@ -7,8 +7,10 @@
 
 use rayon::prelude::*;
 
-use super::blocking::{self, BlockKind};
-use super::{find_duplicates_among, kept_pair, pattern_of, prepare_all, Config, DedupResult, Model, Person};
+use super::blocking::{self, BlockKind, KeyedWarnings};
+use super::{
+    find_duplicates_among, kept_pair, pattern_of, prepare_all, Config, DedupResult, DuplicatePair, Model, Person,
+};
 
 /// Per person, its name key (names alike for the frequency of a name) and its
 /// key under each rule of `BlockKind::ALL` (None where the person lacks what the
@@ -25,16 +27,19 @@ pub fn rule_keys(people: &[Person<'_>]) -> Vec<(u64, [Option<u64>; 7])> {
 /// The candidate pairs (i < j, indices into `people`, sorted, each once) rule
 /// `kind` yields among `people`, its blocks capped at `cap` (split by finer keys,
 /// else skipped with a warning) as on one machine. Every person sharing a key
-/// of this rule must be in `people`.
-pub fn rule_pairs(kind: BlockKind, people: &[Person<'_>], cap: usize) -> (Vec<(u32, u32)>, Vec<String>) {
+/// of this rule must be in `people`. Each warning comes with the rule key of its
+/// block: one machine says a rule's warnings in the order of those keys
+/// (unsigned), so pieces of the roster put theirs in that order by it.
+pub fn rule_pairs(kind: BlockKind, people: &[Person<'_>], cap: usize) -> (Vec<(u32, u32)>, KeyedWarnings) {
     let prepared = prepare_all(people);
     let (pairs, warnings) = blocking::kind_pairs(kind, people, &prepared, cap);
     (blocking::unpack(pairs), warnings)
 }
 
-/// Which of the candidate pairs (indices into `people`) are kept: scored with
+/// The candidate pairs (indices into `people`) that are kept, scored with
 /// `model`, `name_count[k]` being how many members of the whole roster (of
-/// `members`) bear pair k's first name (by name key).
+/// `members`) bear pair k's first name (by name key): each with k, its place
+/// among the candidates, in candidate order.
 pub fn score_pairs(
     people: &[Person<'_>],
     candidates: &[(u32, u32)],
@@ -42,17 +47,18 @@ pub fn score_pairs(
     members: usize,
     model: &Model,
     config: &Config,
-) -> Vec<bool> {
+) -> Vec<(usize, DuplicatePair)> {
     let prepared = prepare_all(people);
     let n = members.max(1) as f64;
     candidates
         .par_iter()
         .zip(name_count.par_iter())
-        .map(|(&(i, j), &count)| {
+        .enumerate()
+        .filter_map(|(k, (&(i, j), &count))| {
             let (i, j) = (i as usize, j as usize);
             let compared = pattern_of(&people[i], &people[j], &prepared[i], &prepared[j]);
             let tf = Some(f64::from(count) / n);
-            kept_pair(people, (i, j), compared, tf, model, config).is_some()
+            kept_pair(people, (i, j), compared, tf, model, config).map(|p| (k, p))
         })
         .collect()
 }
@@ -112,23 +118,26 @@ mod tests {
                 let members: Vec<Person<'_>> = rows.iter().map(|&i| people[i]).collect();
                 let (found, said) = rule_pairs(kind, &members, config.max_block_size);
                 pairs.extend(found.iter().map(|&(i, j)| (rows[i as usize] as u32, rows[j as usize] as u32)));
-                warnings.extend(said);
+                warnings.extend(said.into_iter().map(|(key, w)| ((r, key), w)));
             }
         }
         pairs.sort_unstable();
         pairs.dedup();
-        let (expected, mut expected_warnings) =
+        let (expected, expected_warnings) =
             blocking::candidate_pairs(&people, &prepare_all(&people), config.max_block_size);
         assert!(!expected_warnings.is_empty(), "the cap is reached");
         assert_eq!(pairs, expected);
-        warnings.sort();
-        expected_warnings.sort();
+        // Put in order by rule, then block key (stable: a block's own warnings keep theirs):
+        // one machine's order, not merely its set.
+        warnings.sort_by_key(|(key, _)| *key);
+        let warnings: Vec<String> = warnings.into_iter().map(|(_, w)| w).collect();
         assert_eq!(warnings, expected_warnings);
         // Scored with the whole roster's name counts, the kept pairs are one machine's.
         let freq = name_frequencies(&prepare_all(&people));
         let counts: Vec<u32> = pairs.iter().map(|&(i, _)| freq[&keys[i as usize].0]).collect();
-        let kept = score_pairs(&people, &pairs, &counts, people.len(), &whole.model, &config);
-        let kept: Vec<(u32, u32)> = pairs.iter().zip(&kept).filter(|(_, &k)| k).map(|(&p, _)| p).collect();
+        let scored = score_pairs(&people, &pairs, &counts, people.len(), &whole.model, &config);
+        let kept: Vec<(u32, u32)> = scored.iter().map(|(k, _)| pairs[*k]).collect();
+        assert!(scored.iter().all(|(k, p)| (p.a as u32, p.b as u32) == pairs[*k]));
         let mut found: Vec<(u32, u32)> = whole.pairs.iter().map(|p| (p.a as u32, p.b as u32)).collect();
         found.sort_unstable();
         assert!(!found.is_empty());

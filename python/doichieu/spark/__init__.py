@@ -9,8 +9,9 @@ Rust engine runs unchanged inside each task on Arrow batches. See docs/spark.md.
 One concept per module: ``session`` (the settings), ``layout`` (reading Parquet
 with the one reader's checks), ``keys`` (what rows are grouped by), ``check``
 (one bucket through the engine), ``revalidate`` (the passes), ``links`` (the
-members' ties to citizens), ``dedupe`` (deduplication), ``command`` (the
-``--engine spark`` commands).
+members' ties to citizens), ``dedupe`` (deduplication), ``clusters`` (the
+clustering in Spark, past the bound), ``outputs`` (Parquet folders and the
+size rule), ``command`` (the ``--engine spark`` commands).
 """
 
 from __future__ import annotations

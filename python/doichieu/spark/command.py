@@ -9,6 +9,9 @@ which deduplicates the roster with the engine and checks each pair against the
 members' ties to citizens read from the verdicts (``doichieu.spark.links``), so
 duplicates.csv, the work lists and the report are the single-machine ones.
 The population table never comes to the driver.
+
+Both commands also write their answers as Parquet folders, and leave out the
+files too large to write (``doichieu.spark.outputs``).
 """
 
 from __future__ import annotations
@@ -23,13 +26,14 @@ import polars as pl
 from doichieu import _engine
 from doichieu.dedup import DuplicateResult
 from doichieu.errors import CataloguedError
+from doichieu.output_folder import OutputFolder
 from doichieu.table_layout import SOURCE_COLUMNS
 from doichieu.vocabulary import POPULATION_COLUMNS, ROSTER_COLUMNS
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["SparkChecked", "dedupe_on_spark", "revalidate_on_spark"]
+__all__ = ["SparkChecked", "SparkDeduped", "dedupe_on_spark", "revalidate_on_spark"]
 
 
 @dataclass(frozen=True)
@@ -138,29 +142,84 @@ def revalidate_on_spark(
     )
 
 
+@dataclass(frozen=True)
+class SparkDeduped:
+    """What ``dedupe --engine spark`` found and wrote: the roster's size, the
+    run's counts (pairs by type, people in clusters), warnings, model, files."""
+
+    members: int
+    candidate_pairs: int
+    by_type: list[tuple[str, int]]
+    people: int
+    warnings: list[str]
+    model: _engine.DedupModel
+    files: list[Path]
+
+
 def dedupe_on_spark(
     roster_path: str | Path,
+    folder: OutputFolder,
     *,
     threshold: float = 0.9,
     model: _engine.DedupModel | None = None,
     master: str = "local[2]",
     shuffle_partitions: int = 8,
-) -> tuple[DuplicateResult, int]:
+    cluster_bound: int | None = None,
+) -> SparkDeduped:
     """``doichieu dedupe --engine spark``: the roster (a Parquet file or folder)
-    deduplicated on Spark (``doichieu.spark.dedupe``), answered as
-    ``doichieu.dedup.find_duplicates`` answers, with the roster's size."""
+    deduplicated on Spark (``doichieu.spark.dedupe``), written into ``folder``
+    (entered): pairs.csv and clusters.csv as one machine writes them, and the
+    Parquet folders pairs/ and clusters/ (``doichieu.spark.outputs``)."""
     try:
         import pyspark  # noqa: F401
     except ImportError as exc:
         raise CataloguedError("spark.no_pyspark") from exc
-    from doichieu.spark import layout, session
-    from doichieu.spark.dedupe import dedupe
+    from pyspark.sql import functions as F
+
+    from doichieu.dedup import PAIR_COLUMNS, write_outputs
+    from doichieu.spark import layout, outputs, session
+    from doichieu.spark.dedupe import CLUSTER_BOUND, dedupe
 
     spark = session(master, shuffle_partitions=shuffle_partitions)
     # As load_dedup_roster reads a roster: columns deduplication does not use are set aside.
     table = layout.read_roster(spark, roster_path, "ignore")
-    pairs, clusters, details = dedupe(spark, table.frame, model, present=ROSTER_COLUMNS, threshold=threshold)
-    result = DuplicateResult(
-        pairs, clusters, list(details["warnings"]), int(details["candidate_pairs"]), details["model"]
+    found = dedupe(
+        spark,
+        table.frame,
+        model,
+        present=ROSTER_COLUMNS,
+        threshold=threshold,
+        cluster_bound=CLUSTER_BOUND if cluster_bound is None else cluster_bound,
     )
-    return result, table.rows
+    if found.tables is not None:
+        pairs, clusters = found.tables
+        result = DuplicateResult(pairs, clusters, found.warnings, found.candidate_pairs, found.model)
+        files = list(write_outputs(result, folder))
+        files += [
+            outputs.parts_from_driver(folder, "pairs", pairs),
+            outputs.parts_from_driver(folder, "clusters", clusters),
+        ]
+        by_type = list(pairs.group_by("type").len().sort("type").iter_rows()) if pairs.height else []
+        people = clusters["cluster_id"].n_unique() if clusters.height else 0
+    else:
+        assert found.frames is not None
+        pairs_frame, clusters_frame = found.frames
+        parts = [outputs.parts_from_spark(folder, "pairs", pairs_frame)]
+        parts.append(outputs.parts_from_spark(folder, "clusters", clusters_frame))
+        files = [
+            outputs.csv_from_parts(folder, "pairs.csv", folder.temp / "pairs", PAIR_COLUMNS),
+            outputs.csv_from_parts(folder, "clusters.csv", folder.temp / "clusters", tuple(clusters_frame.columns)),
+            *parts,
+        ]
+        counts = pairs_frame.groupBy("type").count().collect()
+        by_type = sorted((str(r["type"]), int(r["count"])) for r in counts)
+        people = clusters_frame.select(F.countDistinct("cluster_id")).first()[0]  # type: ignore[index]
+    return SparkDeduped(
+        members=table.rows,
+        candidate_pairs=found.candidate_pairs,
+        by_type=by_type,
+        people=int(people),
+        warnings=found.warnings,
+        model=found.model,
+        files=files,
+    )

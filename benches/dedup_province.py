@@ -83,7 +83,9 @@ def splink_table(roster: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def splink_settings() -> Any:
+def splink_settings(date_format: str = "%Y-%m-%d") -> Any:
+    """Splink's settings for the roster; ``date_format`` is the backend's pattern for
+    the ISO dates ``splink_table`` writes (DuckDB's strptime, or Spark's ``yyyy-MM-dd``)."""
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
 
@@ -98,24 +100,24 @@ def splink_settings() -> Any:
         comparisons=[
             cl.NameComparison("full_name").configure(term_frequency_adjustments=True),
             cl.DateOfBirthComparison(
-                "date_of_birth", input_is_string=True, datetime_format="%Y-%m-%d", invalid_dates_as_null=True
+                "date_of_birth", input_is_string=True, datetime_format=date_format, invalid_dates_as_null=True
             ),
             cl.ExactMatch("gender"),
             cl.ExactMatch("hometown"),
             cl.DamerauLevenshteinAtThresholds("citizen_id", [1, 2]),
             cl.DamerauLevenshteinAtThresholds("party_card_number", [1, 2]),
             cl.DateOfBirthComparison(
-                "admission_date", input_is_string=True, datetime_format="%Y-%m-%d", invalid_dates_as_null=True
+                "admission_date", input_is_string=True, datetime_format=date_format, invalid_dates_as_null=True
             ),
         ],
     )
 
 
-def run_splink(roster: pl.DataFrame) -> pl.DataFrame:
-    from splink import DuckDBAPI, Linker, block_on
+def splink_predict(linker: Any) -> Any:
+    """Splink's training as its documentation recommends, then its pairs at ``THRESHOLD``
+    (a SplinkDataFrame), whatever the backend."""
+    from splink import block_on
 
-    table = splink_table(roster)
-    linker = Linker(DuckDBAPI().register(table.to_arrow()), splink_settings())
     linker.training.estimate_probability_two_random_records_match(
         [block_on("citizen_id", "date_of_birth"), block_on("full_name", "date_of_birth")], recall=0.8
     )
@@ -126,14 +128,24 @@ def run_splink(roster: pl.DataFrame) -> pl.DataFrame:
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on("citizen_id"), estimate_without_term_frequencies=True
     )
-    found = linker.inference.predict(threshold_match_probability=THRESHOLD).as_pandas_dataframe()
+    return linker.inference.predict(threshold_match_probability=THRESHOLD)
+
+
+def splink_pairs(left: list[str], right: list[str]) -> pl.DataFrame:
+    """Splink's pairs (``member_id_l``, ``member_id_r``) as ``find_duplicates`` names them."""
     return pl.DataFrame(
-        {
-            "member_id_a": found["member_id_l"].astype(str).tolist(),
-            "member_id_b": found["member_id_r"].astype(str).tolist(),
-            "type": ["same person"] * len(found),
-        }
+        {"member_id_a": left, "member_id_b": right, "type": ["same person"] * len(left)},
+        schema={"member_id_a": pl.String, "member_id_b": pl.String, "type": pl.String},
     )
+
+
+def run_splink(roster: pl.DataFrame) -> pl.DataFrame:
+    from splink import DuckDBAPI, Linker
+
+    table = splink_table(roster)
+    linker = Linker(DuckDBAPI().register(table.to_arrow()), splink_settings())
+    found = splink_predict(linker).as_pandas_dataframe()
+    return splink_pairs(found["member_id_l"].astype(str).tolist(), found["member_id_r"].astype(str).tolist())
 
 
 def run_doichieu(roster: pl.DataFrame) -> pl.DataFrame:
@@ -240,22 +252,56 @@ def miss_causes(pair: tuple[str, str], rows: dict[str, dict[str, Any]], causes: 
     return found or ["none of the above"]
 
 
-def measure(members: int, seed: int) -> dict[str, Any]:
+def name_causes_of(truth_findings: pl.DataFrame) -> dict[str, str]:
+    """member_id → the generator's causes planted in its name (joined by ``+``)."""
+    return dict(
+        truth_findings.filter(pl.col("field") == "full_name")
+        .group_by("member_id")
+        .agg(pl.col("cause").str.join("+"))
+        .iter_rows()
+    )
+
+
+def score_tool(
+    pairs: pl.DataFrame, same: pl.DataFrame, roster: pl.DataFrame, name_causes: dict[str, str]
+) -> dict[str, Any]:
+    """One tool's pairs (``member_id_a``, ``member_id_b``, ``type``) scored on the
+    same-person truth ``same``: precision, recall, F1, recall by planted type, and
+    what the missed pairs have (their rows looked up in ``roster``)."""
     from doichieu.dedup import SHARED_NUMBER
+
+    truth = _key(same)
+    kinds = {(min(a, b), max(a, b)): t for a, b, t in same.select("member_id_a", "member_id_b", "type").iter_rows()}
+    found = _key(pairs.filter(pl.col("type") != SHARED_NUMBER))
+    by_type = {}
+    for kind in sorted(set(kinds.values())):
+        planted = {p for p, t in kinds.items() if t == kind}
+        hits = len(found & planted)
+        by_type[kind] = {"planted": len(planted), "found": hits, "recall": round(hits / len(planted), 4)}
+    missed = sorted(truth - found)
+    wanted = {m for pair in missed for m in pair}
+    rows = {r["member_id"]: r for r in roster.filter(pl.col("member_id").is_in(wanted)).iter_rows(named=True)}
+    counted: dict[str, int] = {}
+    for pair in missed:
+        for cause in miss_causes(pair, rows, name_causes):
+            counted[cause] = counted.get(cause, 0) + 1
+    return {
+        **_quality(found, truth),
+        "found": len(found),
+        "false": len(found - truth),
+        "missed": len(missed),
+        "by_type": by_type,
+        "missed_by_cause": dict(sorted(counted.items(), key=lambda kv: -kv[1])),
+    }
+
+
+def measure(members: int, seed: int) -> dict[str, Any]:
     from doichieu.dedup_scores import split_truth
     from doichieu.generate import generate_frames
 
     data = generate_frames(members, seed=seed)
     same, _ = split_truth(data.truth_duplicates)
-    truth = _key(same)
-    kinds = {(min(a, b), max(a, b)): t for a, b, t in same.select("member_id_a", "member_id_b", "type").iter_rows()}
-    rows = {r["member_id"]: r for r in data.roster.iter_rows(named=True)}
-    name_causes = dict(
-        data.truth_findings.filter(pl.col("field") == "full_name")
-        .group_by("member_id")
-        .agg(pl.col("cause").str.join("+"))
-        .iter_rows()
-    )
+    name_causes = name_causes_of(data.truth_findings)
     results: dict[str, Any] = {"members": members, "seed": seed, "rows": data.roster.height, "tools": {}}
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
@@ -263,26 +309,7 @@ def measure(members: int, seed: int) -> dict[str, Any]:
         data.roster.write_parquet(roster_path)
         for tool, label in (("doichieu", "doichieu"), ("splink", SPLINK)):
             pairs, cost = _measure(tool, roster_path, out)
-            found = _key(pairs.filter(pl.col("type") != SHARED_NUMBER))
-            by_type = {}
-            for kind in sorted(set(kinds.values())):
-                planted = {p for p, t in kinds.items() if t == kind}
-                hits = len(found & planted)
-                by_type[kind] = {"planted": len(planted), "found": hits, "recall": round(hits / len(planted), 4)}
-            missed = sorted(truth - found)
-            counted: dict[str, int] = {}
-            for pair in missed:
-                for cause in miss_causes(pair, rows, name_causes):
-                    counted[cause] = counted.get(cause, 0) + 1
-            results["tools"][label] = {
-                **cost,
-                **_quality(found, truth),
-                "found": len(found),
-                "false": len(found - truth),
-                "missed": len(missed),
-                "by_type": by_type,
-                "missed_by_cause": dict(sorted(counted.items(), key=lambda kv: -kv[1])),
-            }
+            results["tools"][label] = {**cost, **score_tool(pairs, same, data.roster, name_causes)}
     return results
 
 

@@ -5,7 +5,8 @@ JVM, and the Python workers the JVM forks), whose processes come and go.
 ``Watch`` polls in a thread and keeps each process's peak resident memory
 (``VmHWM``, the kernel's own high-water mark, so a peak between two polls is
 not missed while the process lives) and its CPU seconds, including those of
-children it has reaped (a PySpark daemon reaps its workers).
+children it has reaped (a PySpark daemon reaps its workers, so an ended worker
+counts in the daemon).
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class Watch:
     seen: dict[int, Seen] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.alive: set[int] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -73,12 +75,13 @@ class Watch:
         children: dict[int, list[int]] = {}
         for pid, (parent, *_) in table.items():
             children.setdefault(parent, []).append(pid)
-        todo = [self.root]
+        todo, alive = [self.root], set()
         while todo:
             pid = todo.pop()
             todo.extend(children.get(pid, []))
             if pid not in table:
                 continue
+            alive.add(pid)
             _, name, cpu, peak, cmdline = table[pid]
             one = self.seen.setdefault(pid, Seen(kind="driver"))
             if pid != self.root:
@@ -86,6 +89,7 @@ class Watch:
                 one.kind = kind_of(cmdline, name)
             one.peak_kib = max(one.peak_kib, peak)
             one.cpu_seconds = max(one.cpu_seconds, cpu)
+        self.alive = alive
 
     def _run(self) -> None:
         while not self._stop.wait(self.every):
@@ -102,12 +106,17 @@ class Watch:
         self.poll()
 
     def cpu_seconds(self) -> float:
-        """CPU seconds of the tree since the watch began counting each process."""
-        return sum(s.cpu_seconds for s in self.seen.values())
+        """CPU seconds of the tree's processes alive at the last poll, with those of
+        the children they have reaped (a process that has ended counts once, in its
+        parent, not also on its own)."""
+        return sum(self.seen[pid].cpu_seconds for pid in self.alive)
+
+    def peak_kib(self, kind: str) -> int:
+        """The largest peak among processes of this kind."""
+        return max((s.peak_kib for s in self.seen.values() if s.kind == kind), default=0)
 
     def peak_mib(self, kind: str) -> int:
-        """The largest peak among processes of this kind."""
-        return round(max((s.peak_kib for s in self.seen.values() if s.kind == kind), default=0) / 1024)
+        return round(self.peak_kib(kind) / 1024)
 
     def count(self, kind: str) -> int:
         return sum(1 for s in self.seen.values() if s.kind == kind)

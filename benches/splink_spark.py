@@ -10,8 +10,8 @@ written once under ``--out`` and reused. Each tool runs in a fresh interpreter
 with its own Spark session, one after the other; its clock starts once its
 session is up and stops when its pairs and clusters are on the driver:
 
-- doichieu: ``doichieu dedupe --engine spark``'s own function
-  (``dedupe_on_spark``): the roster read through ``doichieu.spark.layout``, the
+- doichieu: what ``doichieu dedupe --engine spark`` runs (``dedupe_on_spark``)
+  short of writing its files: the roster read through ``doichieu.spark.layout``, the
   model trained on the driver (no saved model is given), blocks and scores in
   the tasks, clusters on the driver.
 - Splink 5 on Spark: the roster prepared as ``benches/dedup_province.py``'s
@@ -66,6 +66,7 @@ from dedup_province import (  # noqa: E402
     splink_settings,
     splink_table,
 )
+from process_tree import Watch  # noqa: E402
 
 SEED = 7
 SPLINK = "Splink 5 on Spark"
@@ -104,13 +105,16 @@ def splink_session(master: str, driver_memory: str, checkpoints: Path) -> Any:
 
 def run_doichieu(args: argparse.Namespace) -> tuple[pl.DataFrame, pl.DataFrame]:
     from doichieu.dedup import SHARED_NUMBER
-    from doichieu.spark.command import dedupe_on_spark
+    from doichieu.spark import layout, session
+    from doichieu.spark.dedupe import dedupe
+    from doichieu.vocabulary import ROSTER_COLUMNS
 
-    result, _ = dedupe_on_spark(args.roster, master=args.master, shuffle_partitions=args.shuffle_partitions)
-    clusters = result.clusters.filter(pl.col("type") != SHARED_NUMBER).select(
-        pl.col("cluster_id").cast(pl.Int64), "member_id"
-    )
-    return result.pairs.select("member_id_a", "member_id_b", "type"), clusters
+    # What `dedupe --engine spark` runs (doichieu.spark.command.dedupe_on_spark), without writing its files.
+    spark = session(args.master, shuffle_partitions=args.shuffle_partitions)
+    table = layout.read_roster(spark, args.roster, "ignore")
+    pairs, clusters = dedupe(spark, table.frame, None, present=ROSTER_COLUMNS).collect()
+    clusters = clusters.filter(pl.col("type") != SHARED_NUMBER).select(pl.col("cluster_id").cast(pl.Int64), "member_id")
+    return pairs.select("member_id_a", "member_id_b", "type"), clusters
 
 
 def run_splink(args: argparse.Namespace, spark: Any) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -128,49 +132,6 @@ def run_splink(args: argparse.Namespace, spark: Any) -> tuple[pl.DataFrame, pl.D
     in_groups = pl.DataFrame(pl.from_arrow(every.join(groups, "cluster_id").toArrow()))
     clusters = in_groups.select(pl.col("cluster_id").rank("dense").cast(pl.Int64), "member_id")
     return splink_pairs(found["member_id_l"].to_list(), found["member_id_r"].to_list()), clusters
-
-
-def _tree() -> dict[int, dict[str, Any]]:
-    """This process's descendants: command line, CPU ticks (with their reaped
-    children's), peak resident KiB."""
-    parents: dict[int, int] = {}
-    stats: dict[int, list[str]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        parents[int(entry)] = int(fields[1])
-        stats[int(entry)] = fields
-    mine, frontier = set(), {os.getpid()}
-    while frontier:
-        frontier = {pid for pid, parent in parents.items() if parent in frontier} - mine
-        mine |= frontier
-    found = {}
-    for pid in mine:
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        peak = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
-        # utime, stime, cutime, cstime: fields 14-17 of stat, 11-14 after the command's name.
-        ticks = sum(int(x) for x in stats[pid][11:15])
-        found[pid] = {"cmdline": cmdline, "ticks": ticks, "peak_kib": peak}
-    return found
-
-
-def _python_worker(cmdline: bytes) -> bool:
-    """A PySpark Python worker (the daemon and the workers it forks), not the JVM."""
-    return b"java" not in cmdline and (b"pyspark.daemon" in cmdline or b"pyspark.worker" in cmdline)
-
-
-def _cpu_seconds(tree: dict[int, dict[str, Any]]) -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    return own.ru_utime + own.ru_stime + sum(p["ticks"] for p in tree.values()) / os.sysconf("SC_CLK_TCK")
 
 
 class _Load:
@@ -207,19 +168,21 @@ def child(args: argparse.Namespace) -> None:
         started = time.perf_counter()
         spark = splink_session(args.master, args.driver_memory, args.out / "splink-checkpoints")
     session_seconds = time.perf_counter() - started
-    before = _cpu_seconds(_tree())
-    load = _Load()
-    started = time.perf_counter()
-    pairs, clusters = run_doichieu(args) if args.child == "doichieu" else run_splink(args, spark)
-    seconds = time.perf_counter() - started
-    tree = _tree()
+    with Watch() as watch:
+        before = watch.cpu_seconds()
+        load = _Load()
+        started = time.perf_counter()
+        pairs, clusters = run_doichieu(args) if args.child == "doichieu" else run_splink(args, spark)
+        seconds = time.perf_counter() - started
+        watch.poll()
+        after = watch.cpu_seconds()
     cost = {
         "seconds": seconds,
-        "cpu_seconds": _cpu_seconds(tree) - before,
+        "cpu_seconds": after - before,
         "session_seconds": session_seconds,
         "driver_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-        "jvm_peak": 1024 * max((p["peak_kib"] for p in tree.values() if b"java" in p["cmdline"]), default=0),
-        "worker_peak": 1024 * max((p["peak_kib"] for p in tree.values() if _python_worker(p["cmdline"])), default=0),
+        "jvm_peak": 1024 * watch.peak_kib("jvm"),
+        "worker_peak": 1024 * watch.peak_kib("python_worker"),
         **load.stop(),
     }
     spark.stop()

@@ -123,7 +123,7 @@ def main() -> None:
     one = _engine.find_roster_duplicates(columns, model=model)
     dedupe_single = time.perf_counter() - t
     t = time.perf_counter()
-    pairs, _, _ = dedupe(spark, r.frame, model, present=r.present)
+    pairs, _ = dedupe(spark, r.frame, model, present=r.present).collect()
     dedupe_spark = time.perf_counter() - t
     same_pairs = pairs.height == pl.DataFrame(one["pairs"]).height
     result = {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use doichieu_engine::synth::national::{Nation, NationalConfig};
-use doichieu_engine::synth::{self, Config, Generator, Rates, SynthError, Table};
+use doichieu_engine::synth::{self, Config, Generator, Rates, RosterChunk, SynthError, Table};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -34,6 +34,15 @@ fn table_out<'py>(py: Python<'py>, table: Table) -> PyResult<Bound<'py, PyDict>>
     for (name, column) in table.columns {
         out.set_item(name, arrow_out(py, str_column_to_arrow(column))?)?;
     }
+    Ok(out)
+}
+
+/// {"roster", "findings", "duplicates"}: a chunk's three tables, each a dict of Arrow string columns.
+fn roster_chunk_out<'py>(py: Python<'py>, chunk: RosterChunk) -> PyResult<Bound<'py, PyDict>> {
+    let out = PyDict::new(py);
+    out.set_item("roster", table_out(py, chunk.roster)?)?;
+    out.set_item("findings", table_out(py, chunk.findings)?)?;
+    out.set_item("duplicates", table_out(py, chunk.duplicates)?)?;
     Ok(out)
 }
 
@@ -128,11 +137,7 @@ impl SyntheticProvince {
     fn roster_chunk<'py>(&self, py: Python<'py>, start: u64, stop: u64) -> PyResult<Bound<'py, PyDict>> {
         let generator = Arc::clone(&self.inner);
         let chunk = py.detach(move || generator.roster_chunk(start, stop)).map_err(to_py)?;
-        let out = PyDict::new(py);
-        out.set_item("roster", table_out(py, chunk.roster)?)?;
-        out.set_item("findings", table_out(py, chunk.findings)?)?;
-        out.set_item("duplicates", table_out(py, chunk.duplicates)?)?;
-        Ok(out)
+        roster_chunk_out(py, chunk)
     }
 
     /// Population records at positions `start..stop` of `0..population_slots`.
@@ -270,11 +275,7 @@ impl SyntheticNation {
     fn roster_chunk<'py>(&self, py: Python<'py>, start: u64, stop: u64) -> PyResult<Bound<'py, PyDict>> {
         let nation = Arc::clone(&self.inner);
         let chunk = py.detach(move || nation.roster_chunk(start, stop)).map_err(to_py)?;
-        let out = PyDict::new(py);
-        out.set_item("roster", table_out(py, chunk.roster)?)?;
-        out.set_item("findings", table_out(py, chunk.findings)?)?;
-        out.set_item("duplicates", table_out(py, chunk.duplicates)?)?;
-        Ok(out)
+        roster_chunk_out(py, chunk)
     }
 
     /// Population records at slots `start..stop` of `0..population_slots`.

@@ -31,7 +31,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import polars as pl
 from polars.io.plugins import register_io_source
@@ -41,6 +41,10 @@ from doichieu.errors import CataloguedError, InvalidInputError
 from doichieu.messages import text
 from doichieu.output_folder import OutputFolder
 from doichieu.records import POPULATION_COLUMNS, ROSTER_COLUMNS
+
+if TYPE_CHECKING:
+    # generate_national builds on this module: only its result type is named here.
+    from doichieu.generate_national import GeneratedNation
 
 FINDING_COLUMNS = ("member_id", "code", "field", "cause")
 DUPLICATE_COLUMNS = ("member_id_a", "member_id_b", "type", "cause")
@@ -441,6 +445,12 @@ def main(args: argparse.Namespace) -> int:
     )
     if interactive:
         print(file=sys.stderr)
+    _tell(result)
+    return 0
+
+
+def _tell(result: GeneratedProvince | GeneratedNation, *more: str) -> None:
+    """What a run made and wrote, for the person who ran it; ``more`` after what was planted."""
     made = text(
         "generate.made",
         members=f"{result.members:,}",
@@ -449,10 +459,11 @@ def main(args: argparse.Namespace) -> int:
     )
     print(made)
     print(text("generate.planted", findings=f"{result.findings:,}", pairs=f"{result.duplicate_pairs:,}"))
+    for line in more:
+        print(line)
     for path in (result.roster, result.population, result.truth_findings, result.truth_duplicates, result.manifest):
         print(text("generate.wrote", path=path))
     print(text("generate.took", seconds=f"{result.seconds:.1f}"))
-    return 0
 
 
 def _main_national(
@@ -486,17 +497,9 @@ def _main_national(
     )
     if interactive:
         print(file=sys.stderr)
-    made = text(
-        "generate.made",
-        members=f"{result.members:,}",
-        roster_rows=f"{result.roster_rows:,}",
-        population_rows=f"{result.population_rows:,}",
+    _tell(
+        result,
+        text("generate.transfers", transfers=f"{result.transfers:,}"),
+        text("generate.parts", roster=result.roster_parts, population=result.population_parts),
     )
-    print(made)
-    print(text("generate.planted", findings=f"{result.findings:,}", pairs=f"{result.duplicate_pairs:,}"))
-    print(text("generate.transfers", transfers=f"{result.transfers:,}"))
-    print(text("generate.parts", roster=result.roster_parts, population=result.population_parts))
-    for path in (result.roster, result.population, result.truth_findings, result.truth_duplicates, result.manifest):
-        print(text("generate.wrote", path=path))
-    print(text("generate.took", seconds=f"{result.seconds:.1f}"))
     return 0

@@ -313,6 +313,29 @@ def measure(members: int, seed: int) -> dict[str, Any]:
     return results
 
 
+def recall_tables(tools: dict[str, Any]) -> list[str]:
+    """Markdown lines shared by the Splink comparisons: recall by planted type, and
+    what the pairs each tool missed have in common, for ``score_tool``'s results."""
+    lines: list[str] = []
+    lines += ["", "| planted type (same person) | planted | " + " | ".join(f"{k} found (recall)" for k in tools) + " |"]
+    lines.append("|---|---|" + "---|" * len(tools))
+    for kind, first in next(iter(tools.values()))["by_type"].items():
+        cells = [f"{t['by_type'][kind]['found']} ({t['by_type'][kind]['recall']})" for t in tools.values()]
+        lines.append(f"| {kind} | {first['planted']} | " + " | ".join(cells) + " |")
+    causes = sorted({c for t in tools.values() for c in t["missed_by_cause"]})
+    lines += ["", "| what the missed pairs have (a pair may count under several) | " + " | ".join(tools) + " |"]
+    lines.append("|---|" + "---|" * len(tools))
+    for cause in sorted(causes, key=lambda c: -max(t["missed_by_cause"].get(c, 0) for t in tools.values())):
+        lines.append(
+            f"| {cause} | " + " | ".join(str(t["missed_by_cause"].get(cause, 0)) for t in tools.values()) + " |"
+        )
+    lines.append("| **pairs missed** | " + " | ".join(f"**{t['missed']}**" for t in tools.values()) + " |")
+    lines.append(
+        "| pairs found that are not one person | " + " | ".join(str(t["false"]) for t in tools.values()) + " |"
+    )
+    return lines
+
+
 def markdown(results: dict[str, Any]) -> str:
     tools = results["tools"]
     ours = tools["doichieu"]["seconds"]
@@ -328,23 +351,7 @@ def markdown(results: dict[str, Any]) -> str:
             f"{t['cpu_seconds'] / our_cpu:.1f}× | {benchkit.mib(t['peak_process'])} MiB | "
             f"{benchkit.mib(t['peak_above'])} MiB | {t['precision']} | {t['recall']} | {t['F1']} |"
         )
-    lines += ["", "| planted type (same person) | planted | " + " | ".join(f"{k} found (recall)" for k in tools) + " |"]
-    lines.append("|---|---|" + "---|" * len(tools))
-    kinds = next(iter(tools.values()))["by_type"]
-    for kind, first in kinds.items():
-        cells = [f"{t['by_type'][kind]['found']} ({t['by_type'][kind]['recall']})" for t in tools.values()]
-        lines.append(f"| {kind} | {first['planted']} | " + " | ".join(cells) + " |")
-    causes = sorted({c for t in tools.values() for c in t["missed_by_cause"]})
-    lines += ["", "| what the missed pairs have (a pair may count under several) | " + " | ".join(tools) + " |"]
-    lines.append("|---|" + "---|" * len(tools))
-    for cause in sorted(causes, key=lambda c: -max(t["missed_by_cause"].get(c, 0) for t in tools.values())):
-        lines.append(
-            f"| {cause} | " + " | ".join(str(t["missed_by_cause"].get(cause, 0)) for t in tools.values()) + " |"
-        )
-    lines.append("| **pairs missed** | " + " | ".join(f"**{t['missed']}**" for t in tools.values()) + " |")
-    lines.append(
-        "| pairs found that are not one person | " + " | ".join(str(t["false"]) for t in tools.values()) + " |"
-    )
+    lines += recall_tables(tools)
     return "\n".join(lines)
 
 

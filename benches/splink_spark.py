@@ -60,6 +60,7 @@ from dedup_province import (  # noqa: E402
     THRESHOLD,
     U_PAIRS,
     name_causes_of,
+    recall_tables,
     score_tool,
     splink_pairs,
     splink_predict,
@@ -296,22 +297,7 @@ def markdown(results: dict[str, Any]) -> str:
             f"{t['precision']} | {t['recall']} | {t['F1']} | "
             f"{t['cluster_precision']} / {t['cluster_recall']} / {t['cluster_F1']} |"
         )
-    lines += ["", "| planted type (same person) | planted | " + " | ".join(f"{k} found (recall)" for k in tools) + " |"]
-    lines.append("|---|---|" + "---|" * len(tools))
-    for kind, first in next(iter(tools.values()))["by_type"].items():
-        cells = [f"{t['by_type'][kind]['found']} ({t['by_type'][kind]['recall']})" for t in tools.values()]
-        lines.append(f"| {kind} | {first['planted']} | " + " | ".join(cells) + " |")
-    causes = {c for t in tools.values() for c in t["missed_by_cause"]}
-    lines += ["", "| what the missed pairs have (a pair may count under several) | " + " | ".join(tools) + " |"]
-    lines.append("|---|" + "---|" * len(tools))
-    for cause in sorted(causes, key=lambda c: -max(t["missed_by_cause"].get(c, 0) for t in tools.values())):
-        lines.append(
-            f"| {cause} | " + " | ".join(str(t["missed_by_cause"].get(cause, 0)) for t in tools.values()) + " |"
-        )
-    lines.append("| **pairs missed** | " + " | ".join(f"**{t['missed']}**" for t in tools.values()) + " |")
-    lines.append(
-        "| pairs found that are not one person | " + " | ".join(str(t["false"]) for t in tools.values()) + " |"
-    )
+    lines += recall_tables(tools)
     return "\n".join(lines)
 
 

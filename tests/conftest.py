@@ -12,6 +12,12 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import settings
 
+from doichieu import messages
+from postgres import fresh_database
+
+#: The language the run started with (the environment's); see ``_language_reset``.
+STARTING_LANGUAGE = messages.language()
+
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
@@ -46,3 +52,20 @@ def spark() -> Iterator[object]:
         pytest.skip(f"Spark cannot start here ({type(exc).__name__}); `make dev` installs PySpark, CI a Java runtime")
     yield started
     started.stop()
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """A command run in-process (`cli.main`, in a test or a module's fixture) sets
+    the process's language, as its process needs; every test ends with the
+    language the run started with, so the next one does not inherit `--lang en`."""
+    yield
+    messages.set_language(STARTING_LANGUAGE)
+
+
+@pytest.fixture
+def postgres_db() -> Iterator[str]:
+    """A fresh database on the test PostgreSQL server, dropped afterwards (tests
+    that use it carry ``postgres.needs_postgres``)."""
+    with fresh_database() as address:
+        yield address

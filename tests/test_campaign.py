@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import io
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,14 +35,13 @@ import openpyxl
 import polars as pl
 import pytest
 
-from doichieu import cli
 from doichieu import worklist as wl
 from doichieu.campaign import KEY, CampaignStore, finding_key
 from doichieu.campaign.run import RUNS_FOLDER
 from doichieu.generate import generate_province
 from doichieu.v1 import verifier_pb2 as pb
-from doichieu.vocabulary import FIELD_TERMS
 from grpc_harness import InProcessServer, make_engine, stub
+from worklist_rows import column, key_of, run_cli
 
 MEMBERS = 3_000
 AS_OF = "2025-09-01"
@@ -54,32 +52,11 @@ NOTE_NOT_FIXED = "Đã liên hệ chi bộ, chờ đảng viên bổ sung giấy
 NOTE_WAITING = "Chưa xong: chờ công an xã xác minh"
 NOTE_ONLY = "Đảng viên đi công tác, hẹn tuần sau"
 NOTE_EDITED = "Sửa mã đảng viên"
-HEADERS = [wl.header(c) for c in wl.WORKLIST_COLUMNS]
-FIELD_CODES = {term.title_vi: code for code, term in FIELD_TERMS.items()}
 STATUSES = ("new", "resolved", "open", "done_still_found")
 
 
-def _column(name: str) -> int:
-    return HEADERS.index(wl.header(name))
-
-
-def _key_of(row: tuple[object, ...], offset: int = 0) -> str:
-    def cell(name: str) -> str:
-        value = row[_column(name) + offset]
-        return "" if value is None else str(value)
-
-    return "\x1f".join((cell("member_id"), cell("code"), FIELD_CODES.get(cell("field"), cell("field"))))
-
-
-def _cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main(["--lang", "en", *argv])
-    return code, out.getvalue(), err.getvalue()
-
-
 def _revalidate(roster: Path, population: Path, campaign: Path, *extra: str) -> str:
-    code, out, err = _cli(
+    code, out, err = run_cli(
         "revalidate",
         "--roster",
         str(roster),
@@ -105,14 +82,14 @@ def _listed(path: Path) -> dict[str, tuple[object, object]]:
     rows: dict[str, tuple[object, object]] = {}
     for name in _work_sheets(book):
         for row in book[name].iter_rows(min_row=2, values_only=True):
-            rows[_key_of(row)] = (row[_column("done")], row[_column("note")])
+            rows[key_of(row)] = (row[column("done")], row[column("note")])
     return rows
 
 
 def _sheet_of(path: Path) -> dict[str, str]:
     book = openpyxl.load_workbook(path, read_only=True)
     return {
-        _key_of(row): name for name in _work_sheets(book) for row in book[name].iter_rows(min_row=2, values_only=True)
+        key_of(row): name for name in _work_sheets(book) for row in book[name].iter_rows(min_row=2, values_only=True)
     }
 
 
@@ -130,28 +107,26 @@ def _officer(
     with a column added in front; the legend and ``delete``'s sheets deleted;
     one row (on no other errand) with its member ID typed over and a note."""
     book = openpyxl.load_workbook(source)
-    done, note = _column("done"), _column("note")
+    done, note = column("done"), column("note")
     for name in (wl.LEGEND_SHEET, *delete):
         del book[name]
     wards = [n for n in _work_sheets(book) if n != wl.NOT_ELIGIBLE_SHEET]
     for name in _work_sheets(book):
         for row in book[name].iter_rows(min_row=2):
-            key = _key_of(tuple(c.value for c in row))
+            key = key_of(tuple(c.value for c in row))
             if key in cells:
                 row[done].value, row[note].value = cells[key]
     if edit_id:
         sheet = book[wards[-1]]
         at = next(
-            r
-            for r, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2)
-            if _key_of(row) not in cells
+            r for r, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2) if key_of(row) not in cells
         )
-        sheet.cell(row=at, column=_column("member_id") + 1).value = "DV-SUA-TAY"
+        sheet.cell(row=at, column=column("member_id") + 1).value = "DV-SUA-TAY"
         sheet.cell(row=at, column=note + 1).value = NOTE_EDITED
     if sort_first:
         first = book[wards[0]]
         values = [tuple(c.value for c in row) for row in first.iter_rows()]
-        body = sorted(values[1:], key=lambda r: str(r[_column("member_id")]), reverse=True)
+        body = sorted(values[1:], key=lambda r: str(r[column("member_id")]), reverse=True)
         first.delete_rows(1, first.max_row)
         first.append(("Người kiểm tra", *values[0]))
         for row in body:
@@ -354,12 +329,12 @@ def campaign(tmp_path_factory: pytest.TempPathFactory) -> Campaign:
     cells |= {k: (None, NOTE_ONLY) for k in noted}
     returned1 = _officer(day1_list, base / "tra_ve_ngay1.xlsx", cells, sort_first=True, edit_id=True)
     imports, marks = [], []
-    code, out, err = _cli("worklists", "import", "--campaign", str(folder), str(returned1))
+    code, out, err = run_cli("worklists", "import", "--campaign", str(folder), str(returned1))
     assert code == 0, err
     imports.append(out)
     with CampaignStore(folder) as store:
         marks.append(store.marks().sort(KEY))
-    code, out, err = _cli("worklists", "import", "--campaign", str(folder), str(returned1))
+    code, out, err = run_cli("worklists", "import", "--campaign", str(folder), str(returned1))
     assert code == 0, err
     imports.append(out)
     with CampaignStore(folder) as store:
@@ -399,7 +374,7 @@ def campaign(tmp_path_factory: pytest.TempPathFactory) -> Campaign:
     cells[cleared] = (None, None)
     returned_rows = sum(1 for s in sheets2.values() if s != sheets2[deleted_noted])
     returned2 = _officer(day2_list, base / "tra_ve_ngay2.xlsx", cells, delete=(sheets2[deleted_noted],))
-    code, out, err = _cli("worklists", "import", "--campaign", str(folder), str(returned2))
+    code, out, err = run_cli("worklists", "import", "--campaign", str(folder), str(returned2))
     assert code == 0, err
     imports.append(out)
     with CampaignStore(folder) as store:

@@ -7,13 +7,11 @@ hand (``DOICHIEU_TEST_POSTGRES_DSN``, see .ci/postgres.sh)."""
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import shutil
 import sqlite3
 import stat
 import threading
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,55 +21,28 @@ import openpyxl
 import polars as pl
 import pytest
 
-from doichieu import cli
 from doichieu import worklist as wl
 from doichieu.campaign import KEY, SCHEMA_VERSION, CampaignError, CampaignStore, finding_key
 from doichieu.campaign import store as store_mod
 from doichieu.campaign.store import DATABASE, MIGRATIONS
 from doichieu.generate import generate_province
-from doichieu.vocabulary import FIELD_TERMS
+from postgres import needs_postgres
+from worklist_rows import column, key_of, run_cli
 
 MEMBERS = 1_500
 AS_OF = "2025-09-01"
 OWNER_FILE = "worklist_party_board.xlsx"
-HEADERS = [wl.header(c) for c in wl.WORKLIST_COLUMNS]
-FIELD_CODES = {term.title_vi: code for code, term in FIELD_TERMS.items()}
-POSTGRES_DSN = os.environ.get("DOICHIEU_TEST_POSTGRES_DSN")
-needs_postgres = pytest.mark.skipif(
-    not POSTGRES_DSN,
-    reason="DOICHIEU_TEST_POSTGRES_DSN is not set: no PostgreSQL server for the campaign state "
-    "(.ci/run starts one; see .ci/postgres.sh)",
-)
-
-
-def _column(name: str) -> int:
-    return HEADERS.index(wl.header(name))
-
-
-def _key_of(row: tuple[object, ...]) -> str:
-    def cell(name: str) -> str:
-        value = row[_column(name)]
-        return "" if value is None else str(value)
-
-    return "\x1f".join((cell("member_id"), cell("code"), FIELD_CODES.get(cell("field"), cell("field"))))
-
-
-def _cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main(["--lang", "en", *argv])
-    return code, out.getvalue(), err.getvalue()
 
 
 def _revalidate(roster: Path, population: Path, *extra: str) -> None:
-    code, _, err = _cli(
+    code, _, err = run_cli(
         "revalidate", "--roster", str(roster), "--population", str(population), "--as-of", AS_OF, *extra
     )
     assert code == 0, err
 
 
 def _import(campaign: str | Path, *files: Path) -> tuple[int, str, str]:
-    return _cli("worklists", "import", "--campaign", str(campaign), *map(str, files))
+    return run_cli("worklists", "import", "--campaign", str(campaign), *map(str, files))
 
 
 @dataclass
@@ -113,8 +84,8 @@ def _filled(source: Path, target: Path, rows: int = 5) -> tuple[Path, list[str]]
         if name in (wl.INFO_SHEET, wl.LEGEND_SHEET):
             continue
         for row in list(book[name].iter_rows(min_row=2))[:rows]:
-            row[_column("done")].value, row[_column("note")].value = "x", f"ghi chú {name}"
-            keys.append(_key_of(tuple(c.value for c in row)))
+            row[column("done")].value, row[column("note")].value = "x", f"ghi chú {name}"
+            keys.append(key_of(tuple(c.value for c in row)))
     book.save(target)
     return target, keys
 
@@ -213,13 +184,13 @@ def test_rows_that_match_nothing_are_reported_not_guessed(province: Province, fo
     book = openpyxl.load_workbook(province.day1 / OWNER_FILE)
     sheet = book[next(n for n in book.sheetnames if n not in (wl.INFO_SHEET, wl.LEGEND_SHEET))]
     rows = list(sheet.iter_rows(min_row=2))
-    member, code_cell, note = _column("member_id"), _column("code"), _column("note")
+    member, code_cell, note = column("member_id"), column("code"), column("note")
     # Row 2: a member ID typed over; row 3: the code typed over; row 4: a real one.
     rows[0][member].value = "DV-KHONG-CO"
     rows[1][code_cell].value = "CODE_THAT_NEVER_WAS"
     for row in rows[:3]:
         row[note].value = "Đã xem"
-    real = _key_of(tuple(c.value for c in rows[2]))
+    real = key_of(tuple(c.value for c in rows[2]))
     book.save(tmp_path / "sua_tay.xlsx")
     code, out, _ = _import(folder, tmp_path / "sua_tay.xlsx")
     assert code == 0
@@ -245,8 +216,8 @@ def test_a_row_whose_finding_was_resolved_is_reported(province: Province, folder
     book = openpyxl.load_workbook(province.day1 / OWNER_FILE)
     sheet = book[next(n for n in book.sheetnames if n not in (wl.INFO_SHEET, wl.LEGEND_SHEET))]
     row = next(iter(sheet.iter_rows(min_row=2)))
-    row[_column("note")].value = "Đã sửa"
-    gone = str(row[_column("member_id")].value)
+    row[column("note")].value = "Đã sửa"
+    gone = str(row[column("member_id")].value)
     book.save(tmp_path / "tra_ve.xlsx")
     roster = pl.read_csv(province.roster, infer_schema=False).filter(pl.col("member_id") != gone)
     roster.write_csv(tmp_path / "ngay2.csv")
@@ -270,7 +241,7 @@ def test_an_older_list_returned_late_does_not_overwrite_a_newer_ones_words(
     for name in book.sheetnames:
         if name not in (wl.INFO_SHEET, wl.LEGEND_SHEET):
             row = next(iter(book[name].iter_rows(min_row=2)))
-            row[_column("done")].value, row[_column("note")].value = "chưa", "Chưa xong, hẹn thứ Hai"
+            row[column("done")].value, row[column("note")].value = "chưa", "Chưa xong, hẹn thứ Hai"
     book.save(newer)
     assert _import(folder, newer)[0] == 0
     taken = _marks(folder)
@@ -304,7 +275,7 @@ def test_an_import_while_a_run_writes_is_refused_and_works_after(
     result: list[tuple[int, str, str]] = []
     run = threading.Thread(
         target=lambda: result.append(
-            _cli(
+            run_cli(
                 "revalidate",
                 "--roster",
                 str(province.roster),
@@ -325,7 +296,7 @@ def test_an_import_while_a_run_writes_is_refused_and_works_after(
         assert f"the campaign {folder / DATABASE} is being written by doichieu revalidate (pid {os.getpid()}" in err
         assert "run this again once that is finished (nothing changed)" in err
         # A second run is refused the same way.
-        code, _, err = _cli(
+        code, _, err = run_cli(
             "revalidate", "--roster", str(province.roster), "--population", str(province.population),
             "--campaign", str(folder),
         )  # fmt: skip
@@ -340,7 +311,7 @@ def test_an_import_while_a_run_writes_is_refused_and_works_after(
 
 def test_a_run_while_an_import_holds_the_campaign_is_refused(province: Province, folder: Path) -> None:
     with CampaignStore(folder) as store, store.writing("import"):
-        code, _, err = _cli(
+        code, _, err = run_cli(
             "revalidate", "--roster", str(province.roster), "--population", str(province.population),
             "--campaign", str(folder),
         )  # fmt: skip
@@ -439,23 +410,6 @@ def test_a_file_that_is_not_a_state_is_refused(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- PostgreSQL
 
 
-@pytest.fixture
-def postgres_db() -> Iterator[str]:
-    """A fresh database on the test PostgreSQL server, dropped afterwards."""
-    import psycopg
-
-    assert POSTGRES_DSN
-    name = f"doichieu_campaign_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(POSTGRES_DSN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = POSTGRES_DSN.rpartition("/")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_DSN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @needs_postgres
 def test_the_campaign_loop_on_postgresql_says_what_sqlite_says(
     province: Province, postgres_db: str, tmp_path: Path
@@ -492,12 +446,12 @@ def test_the_campaign_loop_on_postgresql_says_what_sqlite_says(
 @needs_postgres
 def test_postgresql_one_writer_at_a_time_and_no_out_folder(province: Province, postgres_db: str) -> None:
     with CampaignStore(postgres_db) as store, store.writing("import"):
-        code, _, err = _cli(
+        code, _, err = run_cli(
             "revalidate", "--roster", str(province.roster), "--population", str(province.population),
             "--campaign", postgres_db, "--out", "/nonexistent/never",
         )  # fmt: skip
         assert code == 2 and f"is being written by doichieu import (pid {os.getpid()}" in err
-    code, _, err = _cli(
+    code, _, err = run_cli(
         "revalidate", "--roster", str(province.roster), "--population", str(province.population),
         "--campaign", postgres_db,
     )  # fmt: skip
@@ -530,7 +484,7 @@ def test_a_finding_key_is_member_code_and_field() -> None:
 
 def test_a_previous_folder_without_a_run_is_refused_before_the_work(province: Province, tmp_path: Path) -> None:
     (tmp_path / "trong").mkdir()
-    code, _, err = _cli(
+    code, _, err = run_cli(
         "revalidate", "--roster", str(province.roster), "--population", str(province.population),
         "--out", str(tmp_path / "ra"), "--previous", str(tmp_path / "trong"),
     )  # fmt: skip
@@ -547,11 +501,11 @@ def test_an_officers_words_reach_the_next_outputs_as_text(province: Province, fo
     sheet = book[next(n for n in book.sheetnames if n not in (wl.INFO_SHEET, wl.LEGEND_SHEET))]
     first, second = list(sheet.iter_rows(min_row=2))[:2]
     typed = {
-        _key_of(tuple(c.value for c in first)): "-1 giấy tờ, +2 ảnh @anh Nam",
-        _key_of(tuple(c.value for c in second)): "xong\thết\ncòn \u202evài việc",
+        key_of(tuple(c.value for c in first)): "-1 giấy tờ, +2 ảnh @anh Nam",
+        key_of(tuple(c.value for c in second)): "xong\thết\ncòn \u202evài việc",
     }
-    first[_column("note")].value = typed[_key_of(tuple(c.value for c in first))]
-    second[_column("note")].value = typed[_key_of(tuple(c.value for c in second))]
+    first[column("note")].value = typed[key_of(tuple(c.value for c in first))]
+    second[column("note")].value = typed[key_of(tuple(c.value for c in second))]
     book.save(tmp_path / "tra_ve.xlsx")
     assert _import(folder, tmp_path / "tra_ve.xlsx")[0] == 0
     _revalidate(province.roster, province.population, "--campaign", str(folder), "--out", str(tmp_path / "ngay2"))
@@ -562,8 +516,8 @@ def test_an_officers_words_reach_the_next_outputs_as_text(province: Province, fo
     for name in listed.sheetnames:
         if name not in (wl.INFO_SHEET, wl.LEGEND_SHEET):
             for row in listed[name].iter_rows(min_row=2, values_only=True):
-                if row[_column("note")] is not None:
-                    carried[_key_of(row)] = row[_column("note")]
+                if row[column("note")] is not None:
+                    carried[key_of(row)] = row[column("note")]
     assert carried == typed
 
 
@@ -577,10 +531,10 @@ def test_rows_added_above_the_headers_move_nothing(
     book = openpyxl.load_workbook(province.day1 / OWNER_FILE)
     sheet = book[next(n for n in book.sheetnames if n not in (wl.INFO_SHEET, wl.LEGEND_SHEET))]
     rows = list(sheet.iter_rows(min_row=2))
-    rows[0][_column("note")].value = "Đã gọi"
-    rows[1][_column("note")].value = "Sai mã"
-    rows[1][_column("member_id")].value = "DV-GO-NHAM"
-    kept = _key_of(tuple(c.value for c in rows[0]))
+    rows[0][column("note")].value = "Đã gọi"
+    rows[1][column("note")].value = "Sai mã"
+    rows[1][column("member_id")].value = "DV-GO-NHAM"
+    kept = key_of(tuple(c.value for c in rows[0]))
     sheet.insert_rows(1, amount=2)
     sheet.cell(row=1, column=1).value = title
     book.save(tmp_path / "co_tieu_de.xlsx")
@@ -597,7 +551,7 @@ def test_rows_added_above_the_headers_move_nothing(
 def test_a_failed_run_leaves_no_trace_and_releases_the_campaign(
     province: Province, folder: Path, tmp_path: Path
 ) -> None:
-    code, _, err = _cli(
+    code, _, err = run_cli(
         "revalidate", "--roster", str(tmp_path / "khong_co.csv"), "--population", str(province.population),
         "--campaign", str(folder), "--out", str(tmp_path / "ra"),
     )  # fmt: skip

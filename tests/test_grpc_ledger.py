@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -17,13 +15,7 @@ from doichieu.errors import InvalidInputError
 from doichieu.v1 import verifier_pb2 as pb
 from doichieu.verifier import ledger as ledger_mod
 from grpc_harness import PEOPLE, member_message, spawn_server, stub, write_tables
-
-POSTGRES_DSN = os.environ.get("DOICHIEU_TEST_POSTGRES_DSN")
-needs_postgres = pytest.mark.skipif(
-    not POSTGRES_DSN,
-    reason="DOICHIEU_TEST_POSTGRES_DSN is not set: no PostgreSQL server to test the shared ledger against "
-    "(.ci/run starts one; see .ci/postgres.sh)",
-)
+from postgres import needs_postgres
 
 
 def intake(member: str, sid: str | None = None, site: str = "s1", verdict: str = "accept") -> ledger_mod.Intake:
@@ -106,23 +98,6 @@ def test_closed_ledger_refuses_and_urls_are_checked(tmp_path: Path) -> None:
         ledger_mod.open_ledger("mysql://x/y")
     with pytest.raises(ledger_mod.LedgerError, match="does not exist"):
         ledger_mod.open_ledger(str(tmp_path / "no" / "such" / "folder.db"))
-
-
-@pytest.fixture
-def postgres_db() -> Iterator[str]:
-    """A fresh database on the CI's PostgreSQL server, dropped afterwards."""
-    import psycopg
-
-    assert POSTGRES_DSN
-    name = f"doichieu_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(POSTGRES_DSN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = POSTGRES_DSN.rpartition("/")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_DSN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @needs_postgres

@@ -39,13 +39,6 @@ COMMANDS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _language_restored() -> Iterator[None]:
-    was = messages.language()
-    yield
-    messages.set_language(was)
-
-
 def _fields(template: str) -> set[tuple[str, str | None]]:
     return {(name, conversion) for _, name, _, conversion in string.Formatter().parse(template) if name is not None}
 

@@ -35,6 +35,7 @@ from doichieu.simulate import SimulationConfig, run
 from doichieu.verifier.ledger import LedgerOpenError
 from doichieu.verifier.ledger_view import open_ledger_view
 from grpc_harness import InProcessServer, generated_province, make_engine, make_pki
+from postgres import needs_postgres
 
 TOKEN = "to-mat-khau-ban-chi-dao-7f3a"
 
@@ -79,13 +80,6 @@ def campaign(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Campaign]:
             # Members are left in most wards: a deadline two hours away will be missed.
             deadline=(now + timedelta(hours=2)).isoformat(),
         )
-
-
-@pytest.fixture(autouse=True)
-def _language_restored() -> Iterator[None]:
-    was = messages.language()
-    yield
-    messages.set_language(was)
 
 
 def _page_args(campaign: Campaign, *extra: str) -> argparse.Namespace:
@@ -644,63 +638,49 @@ def test_the_web_framework_is_pinned_and_installed_at_its_pin() -> None:
         assert metadata.version(name) == pin.split("==")[1], f"{name}: `make dev` installs {pin}"
 
 
-@pytest.mark.skipif(
-    not os.environ.get("DOICHIEU_TEST_POSTGRES_DSN"),
-    reason="DOICHIEU_TEST_POSTGRES_DSN is not set: no PostgreSQL server (.ci/run starts one; see .ci/postgres.sh)",
-)
-def test_on_a_postgresql_ledger_the_page_reads_what_the_verifier_counts_and_cannot_write() -> None:
-    import uuid
-
+@needs_postgres
+def test_on_a_postgresql_ledger_the_page_reads_what_the_verifier_counts_and_cannot_write(postgres_db: str) -> None:
     import psycopg
 
     from doichieu.verifier import ledger as ledger_mod
 
-    dsn = os.environ["DOICHIEU_TEST_POSTGRES_DSN"]
-    name = f"doichieu_page_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(dsn, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    database = f"{dsn.rpartition('/')[0]}/{name}"
+    writer = ledger_mod.PostgresLedger(postgres_db)
     try:
-        writer = ledger_mod.PostgresLedger(database)
+        for k in range(40):
+            sid = f"sub-{k}"
+            writer.submit(
+                ledger_mod.Intake(
+                    sid,
+                    f"M{k % 30}",
+                    f"site-{k % 2}",
+                    f"m{k % 3}",
+                    "o1",
+                    f"Phường {k % 4}",
+                    "Chi bộ 1",
+                    ledger_mod.now_us() - (k % 3) * 86_400_000_000,
+                    "accept" if k % 5 else "review",
+                    "",
+                    "" if k % 5 else "DOB_MISMATCH",
+                    ledger_mod.fingerprint(sid.encode()),
+                ),  # fmt: skip
+                lambda decision: b"\0",
+            ).result(timeout=60)
+        view = open_ledger_view(postgres_db)
         try:
-            for k in range(40):
-                sid = f"sub-{k}"
-                writer.submit(
-                    ledger_mod.Intake(
-                        sid,
-                        f"M{k % 30}",
-                        f"site-{k % 2}",
-                        f"m{k % 3}",
-                        "o1",
-                        f"Phường {k % 4}",
-                        "Chi bộ 1",
-                        ledger_mod.now_us() - (k % 3) * 86_400_000_000,
-                        "accept" if k % 5 else "review",
-                        "",
-                        "" if k % 5 else "DOB_MISMATCH",
-                        ledger_mod.fingerprint(sid.encode()),
-                    ),  # fmt: skip
-                    lambda decision: b"\0",
-                ).result(timeout=60)
-            view = open_ledger_view(database)
-            try:
-                for ward in (None, "Phường 1"):
-                    assert sorted(map(repr, view.progress_rows(ward, 0))) == sorted(
-                        map(repr, writer.progress_rows(ward, 0))
-                    )
-                daily = view.daily_intakes(7 * 3600 * 1_000_000)
-                current = [r for r in writer.progress_rows(None, 0) if r.outcome == "recorded"]
-                assert sum(d.accepted + d.blocked for d in daily) == sum(r.count for r in current) == 30
-                with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
-                    view._query("DELETE FROM submissions", [])  # type: ignore[union-attr]
-                assert writer.count() == 40
-            finally:
-                view.close()
+            for ward in (None, "Phường 1"):
+                assert sorted(map(repr, view.progress_rows(ward, 0))) == sorted(
+                    map(repr, writer.progress_rows(ward, 0))
+                )
+            daily = view.daily_intakes(7 * 3600 * 1_000_000)
+            current = [r for r in writer.progress_rows(None, 0) if r.outcome == "recorded"]
+            assert sum(d.accepted + d.blocked for d in daily) == sum(r.count for r in current) == 30
+            with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+                view._query("DELETE FROM submissions", [])  # type: ignore[union-attr]
+            assert writer.count() == 40
         finally:
-            writer.close()
+            view.close()
     finally:
-        with psycopg.connect(dsn, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        writer.close()
 
 
 def test_the_blocking_codes_are_explained_in_the_page_language(campaign: Campaign) -> None:

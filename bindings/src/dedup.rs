@@ -612,80 +612,70 @@ fn rule_of(rule: usize) -> PyResult<dedup::BlockKind> {
     })
 }
 
-/// Candidate pairs (i, j) and the warnings of the blocks skipped, each with its block's key.
-type RulePairs = (Vec<(u32, u32)>, Vec<(i64, String)>);
-
-/// The candidate pairs blocking rule `rule` (0..7, as `dedup_rule_keys` orders
-/// them) yields among the roster's members (every member sharing a key of the
-/// rule must be there), blocks capped as on one machine: (a list of (i, j) with
-/// i < j, the warnings as (key, text)). The key is the rule key of the block the
-/// warning is about (as `dedup_rule_keys` carries it): one machine says a
-/// rule's warnings in the order of those keys read as unsigned.
-#[pyfunction]
-#[pyo3(signature = (columns, rule, max_block_size = 400))]
-fn dedup_rule_pairs(
-    py: Python<'_>,
-    columns: &Bound<'_, PyDict>,
-    rule: usize,
-    max_block_size: usize,
-) -> PyResult<RulePairs> {
-    let kind = rule_of(rule)?;
-    let sources = revalidation::roster_sources(columns)?;
-    let roster = revalidation::roster_columns(&sources)?;
-    Ok(py.detach(|| {
-        let people = roster_people(&roster);
-        let views: Vec<Person<'_>> = people.iter().map(dedup::OwnedPerson::view).collect();
-        let (pairs, warnings) = dedup::rule_pairs(kind, &views, max_block_size);
-        (pairs, warnings.into_iter().map(|(key, w)| (key as i64, w)).collect())
-    }))
+fn rows(values: impl Iterator<Item = u32>) -> ArrayRef {
+    Arc::new(UInt32Array::from_iter_values(values))
 }
 
-/// The candidate pairs (rows `a[k]`, `b[k]` of the roster columns) kept when
-/// scored with `model`; `name_count[k]` is how many of the whole roster's
-/// `members` share pair k's first member's name key. An Arrow table, one row
-/// per kept pair in candidate order: `pair` (k), `probability` (unrounded, as
-/// the clustering reads it), then the columns of `find_roster_duplicates`'
-/// pairs table.
+/// What one rule's blocks give a task of a distributed run (doichieu.spark),
+/// as `dedup::rule_blocks` finds it among the roster columns' members (every
+/// member sharing a key of rule `rule`, 0..7 as `dedup_rule_keys` orders them,
+/// must be there; `name_count[i]` is how many of the whole roster's `members`
+/// share member i's name key). A dict:
+/// - `kept`: an Arrow table, one row per kept pair in candidate order: `a`,
+///   `b` (rows of the columns), `probability` (unrounded, as the clustering
+///   reads it), then the columns of `find_roster_duplicates`' pairs table;
+/// - `own`: how many candidate pairs no other rule keys together;
+/// - `shared`: an Arrow table (`a`, `b`) of the candidate pairs another rule
+///   also keys together, to be counted once over all rules;
+/// - `warnings`: the skipped blocks' warnings as (key, text), the key being the
+///   block's rule key (as `dedup_rule_keys` carries it): one machine says a
+///   rule's warnings in the order of those keys read as unsigned.
 #[pyfunction]
-#[pyo3(signature = (columns, a, b, name_count, members, model, threshold = 0.9, strong_threshold = 0.99, max_block_size = 400))]
+#[pyo3(signature = (columns, rule, name_count, members, model, threshold = 0.9, strong_threshold = 0.99, max_block_size = 400))]
 #[allow(clippy::too_many_arguments)]
-fn dedup_score_pairs(
-    py: Python<'_>,
-    columns: &Bound<'_, PyDict>,
-    a: &Bound<'_, PyAny>,
-    b: &Bound<'_, PyAny>,
-    name_count: &Bound<'_, PyAny>,
+fn dedup_rule_blocks<'py>(
+    py: Python<'py>,
+    columns: &Bound<'py, PyDict>,
+    rule: usize,
+    name_count: &Bound<'py, PyAny>,
     members: usize,
     model: &DedupModel,
     threshold: f64,
     strong_threshold: f64,
     max_block_size: usize,
-) -> PyResult<PyTable> {
+) -> PyResult<Bound<'py, PyDict>> {
+    let kind = rule_of(rule)?;
     let cfg = config(threshold, strong_threshold, max_block_size)?;
     let sources = revalidation::roster_sources(columns)?;
     let roster = revalidation::roster_columns(&sources)?;
-    let (a, b, counts) =
-        (extract_ints(a, "a", -1)?, extract_ints(b, "b", -1)?, extract_ints(name_count, "name_count", 0)?);
-    let n = roster.len() as i64;
-    if a.len() != b.len() || a.len() != counts.len() || a.iter().chain(&b).any(|&r| r < 0 || r >= n) {
-        return Err(InvalidInputError::new_err("a, b and name_count: one value per pair, rows of the roster"));
+    let counts = extract_ints(name_count, "name_count", 0)?;
+    if counts.len() != roster.len() {
+        return Err(InvalidInputError::new_err("name_count: one value per member of the roster columns"));
     }
-    let pairs: Vec<(u32, u32)> = a.iter().zip(&b).map(|(&i, &j)| (i as u32, j as u32)).collect();
     let counts: Vec<u32> = counts.iter().map(|&c| c as u32).collect();
     let model = model.model();
-    let batch = py.detach(|| {
+    let (found, kept, shared) = py.detach(|| {
         let people = roster_people(&roster);
         let views: Vec<Person<'_>> = people.iter().map(dedup::OwnedPerson::view).collect();
-        let (places, kept): (Vec<usize>, Vec<dedup::DuplicatePair>) =
-            dedup::score_pairs(&views, &pairs, &counts, members, &model, &cfg).into_iter().unzip();
-        let mut columns: Vec<(&str, ArrayRef)> = vec![
-            ("pair", Arc::new(places.iter().map(|&k| k as u32).collect::<UInt32Array>())),
-            ("probability", Arc::new(kept.iter().map(|p| p.probability).collect::<Float64Array>())),
+        let found = dedup::rule_blocks(kind, &views, &counts, members, &model, &cfg);
+        let mut kept: Vec<(&str, ArrayRef)> = vec![
+            ("a", rows(found.kept.iter().map(|p| p.a as u32))),
+            ("b", rows(found.kept.iter().map(|p| p.b as u32))),
+            ("probability", Arc::new(found.kept.iter().map(|p| p.probability).collect::<Float64Array>())),
         ];
-        columns.extend(pair_columns(&roster, &kept));
-        revalidation::batch(columns)
+        kept.extend(pair_columns(&roster, &found.kept));
+        let shared =
+            vec![("a", rows(found.shared.iter().map(|&(i, _)| i))), ("b", rows(found.shared.iter().map(|&(_, j)| j)))];
+        (found, revalidation::batch(kept), revalidation::batch(shared))
     });
-    revalidation::table(batch.map_err(|e| InvalidInputError::new_err(format!("dedup_score_pairs: {e}")))?)
+    let failed = |e: ArrowError| InvalidInputError::new_err(format!("dedup_rule_blocks: {e}"));
+    let answer = PyDict::new(py);
+    answer.set_item("kept", revalidation::table(kept.map_err(failed)?)?)?;
+    answer.set_item("own", found.own)?;
+    answer.set_item("shared", revalidation::table(shared.map_err(failed)?)?)?;
+    let warnings: Vec<(i64, String)> = found.warnings.into_iter().map(|(key, w)| (key as i64, w)).collect();
+    answer.set_item("warnings", warnings)?;
+    Ok(answer)
 }
 
 /// Duplicates in the whole roster from the candidate pairs a distributed run
@@ -734,8 +724,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<DuplicateIndex>()?;
     m.add_function(wrap_pyfunction!(find_duplicates, m)?)?;
     m.add_function(wrap_pyfunction!(dedup_rule_keys, m)?)?;
-    m.add_function(wrap_pyfunction!(dedup_rule_pairs, m)?)?;
-    m.add_function(wrap_pyfunction!(dedup_score_pairs, m)?)?;
+    m.add_function(wrap_pyfunction!(dedup_rule_blocks, m)?)?;
     m.add_function(wrap_pyfunction!(find_roster_duplicates_from, m)?)?;
     m.add_function(wrap_pyfunction!(find_roster_duplicates, m)?)?;
     m.add_function(wrap_pyfunction!(dedup_columns, m)?)?;

@@ -1,6 +1,7 @@
 //! The engine's vocabulary for Python (`doichieu.vocabulary` builds its constants
 //! and titles from it): every concept's terms, and the tables' columns.
 
+use doichieu_engine::dedup::PERSON_FIELDS;
 use doichieu_engine::vocabulary::{concepts, fields::required_codes, Column, TermRow, POPULATION, ROSTER};
 use pyo3::prelude::*;
 
@@ -22,5 +23,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ROSTER_REQUIRED", required_codes(&ROSTER))?;
     m.add("POPULATION_COLUMNS", codes(&POPULATION))?;
     m.add("POPULATION_REQUIRED", required_codes(&POPULATION))?;
+    m.add("DEDUP_COLUMNS", PERSON_FIELDS.iter().map(|f| f.as_str()).collect::<Vec<_>>())?;
     Ok(())
 }

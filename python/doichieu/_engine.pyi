@@ -72,20 +72,16 @@ def find_roster_duplicates(
 ) -> dict[str, Any]: ...
 def dedup_columns(columns: dict[str, Any]) -> Any: ...
 def dedup_rule_keys(columns: dict[str, Any]) -> Any: ...
-def dedup_rule_pairs(
-    columns: dict[str, Any], rule: int, max_block_size: int = 400
-) -> tuple[list[tuple[int, int]], list[tuple[int, str]]]: ...
-def dedup_score_pairs(
+def dedup_rule_blocks(
     columns: dict[str, Any],
-    a: Any,
-    b: Any,
+    rule: int,
     name_count: Any,
     members: int,
     model: DedupModel,
     threshold: float = 0.9,
     strong_threshold: float = 0.99,
     max_block_size: int = 400,
-) -> Any: ...
+) -> dict[str, Any]: ...
 def find_roster_duplicates_from(
     columns: dict[str, Any],
     a: Any,
@@ -207,6 +203,7 @@ ROSTER_COLUMNS: Final[list[str]]
 ROSTER_REQUIRED: Final[list[str]]
 POPULATION_COLUMNS: Final[list[str]]
 POPULATION_REQUIRED: Final[list[str]]
+DEDUP_COLUMNS: Final[list[str]]
 
 def vocabulary() -> list[tuple[str, list[tuple[str, str, str]]]]: ...
 

@@ -23,6 +23,7 @@ from typing import Final
 from doichieu import _engine
 
 __all__ = [
+    "DEDUP_COLUMNS",
     "CODE_TERMS",
     "DUPLICATE_TERMS",
     "DUPLICATE_TITLES",
@@ -120,3 +121,5 @@ ROSTER_REQUIRED: Final[tuple[str, ...]] = tuple(_engine.ROSTER_REQUIRED)
 #: and ``old_id_number`` are optional.
 POPULATION_COLUMNS: Final[tuple[str, ...]] = tuple(_engine.POPULATION_COLUMNS)
 POPULATION_REQUIRED: Final[tuple[str, ...]] = tuple(_engine.POPULATION_REQUIRED)
+#: The roster columns deduplication reads, and the member ID its tables name members by.
+DEDUP_COLUMNS: Final[tuple[str, ...]] = tuple(_engine.DEDUP_COLUMNS)

@@ -28,8 +28,8 @@ pub use index::{Candidate, IncrementalIndex, OwnedPerson};
 use levels::{Field, Pattern, FIELDS};
 pub use model::Model;
 pub use model_file::{ModelFileError, FORMAT as MODEL_FORMAT, VERSION as MODEL_VERSION};
-pub use partition::{find_duplicates_from, rule_keys, rule_pairs, score_pairs};
-pub use person::{people_from_roster, person_of};
+pub use partition::{find_duplicates_from, rule_blocks, rule_keys, RuleBlocks};
+pub use person::{people_from_roster, person_of, PERSON_FIELDS};
 
 /// One member as deduplication sees it; values already cleaned by the record
 /// layer (citizen IDs as bare digits, hometown as the current province's key).
@@ -132,7 +132,15 @@ fn prepare_all(people: &[Person<'_>]) -> Vec<Prepared> {
 
 /// The field levels of one pair, and the name comparison's kind.
 pub(crate) fn pattern_of(a: &Person<'_>, b: &Person<'_>, pa: &Prepared, pb: &Prepared) -> (Pattern, MatchKind) {
-    let (name, kind) = if pa.fold.is_empty() || pb.fold.is_empty() {
+    let mut pattern = levels_but_name(a, b);
+    let (name, kind) = name_level(a, b, pa, pb);
+    pattern[Field::Name.index()] = name;
+    (pattern, kind)
+}
+
+/// The name's level and kind: the costly part of a comparison.
+pub(crate) fn name_level(a: &Person<'_>, b: &Person<'_>, pa: &Prepared, pb: &Prepared) -> (Option<u8>, MatchKind) {
+    if pa.fold.is_empty() || pb.fold.is_empty() {
         (None, MatchKind::Different)
     } else if a.full_name == b.full_name {
         (Some(0), MatchKind::Identical)
@@ -151,9 +159,13 @@ pub(crate) fn pattern_of(a: &Person<'_>, b: &Person<'_>, pa: &Prepared, pb: &Pre
         } else {
             (Some(levels::name_level(kind)), kind)
         }
-    };
-    let pattern = [
-        name,
+    }
+}
+
+/// Every level but the name's (None there).
+pub(crate) fn levels_but_name(a: &Person<'_>, b: &Person<'_>) -> Pattern {
+    [
+        None,
         levels::date_level(a.date_of_birth, b.date_of_birth),
         levels::gender_level(a.gender, b.gender),
         levels::equal_level(a.hometown, b.hometown),
@@ -161,8 +173,7 @@ pub(crate) fn pattern_of(a: &Person<'_>, b: &Person<'_>, pa: &Prepared, pb: &Pre
         levels::number_level(a.old_id, b.old_id),
         levels::number_level(a.party_card, b.party_card),
         levels::date_level(a.admission_date, b.admission_date),
-    ];
-    (pattern, kind)
+    ]
 }
 
 /// Bits each field contributed (NaN where the field was missing) and the total.

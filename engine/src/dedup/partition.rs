@@ -1,15 +1,17 @@
 //! Deduplication in pieces, for a run spread over many machines (doichieu.spark):
-//! each blocking rule's key per person, one rule's candidate pairs among the
-//! people sharing its keys (blocks split or skipped as on one machine), and the
-//! candidates scored with a model trained once and the names' frequencies in the
+//! each blocking rule's key per person, then one rule's candidate pairs among the
+//! people sharing its keys (blocks split or skipped as on one machine) scored in
+//! the same task with a model trained once and the names' frequencies in the
 //! whole roster. The kept pairs, few beside the members, are then clustered where
 //! the whole roster is (`find_duplicates_from`).
 
 use rayon::prelude::*;
 
 use super::blocking::{self, BlockKind, KeyedWarnings};
+use super::levels::{Field, Pattern};
 use super::{
-    find_duplicates_among, kept_pair, pattern_of, prepare_all, Config, DedupResult, DuplicatePair, Model, Person,
+    find_duplicates_among, kept_pair, levels_but_name, model, name_level, prepare_all, weigh, Config, DedupResult,
+    DuplicatePair, Model, Person,
 };
 
 /// Per person, its name key (names alike for the frequency of a name) and its
@@ -24,43 +26,84 @@ pub fn rule_keys(people: &[Person<'_>]) -> Vec<(u64, [Option<u64>; 7])> {
         .collect()
 }
 
-/// The candidate pairs (i < j, indices into `people`, sorted, each once) rule
-/// `kind` yields among `people`, its blocks capped at `cap` (split by finer keys,
-/// else skipped with a warning) as on one machine. Every person sharing a key
-/// of this rule must be in `people`. Each warning comes with the rule key of its
-/// block: one machine says a rule's warnings in the order of those keys
-/// (unsigned), so pieces of the roster put theirs in that order by it.
-pub fn rule_pairs(kind: BlockKind, people: &[Person<'_>], cap: usize) -> (Vec<(u32, u32)>, KeyedWarnings) {
-    let prepared = prepare_all(people);
-    let (pairs, warnings) = blocking::kind_pairs(kind, people, &prepared, cap);
-    (blocking::unpack(pairs), warnings)
+/// What one rule's blocks among `people` give a distributed run, which hands
+/// each task the members of some of the rule's keys: the blocks capped as on
+/// one machine (split by finer keys, else skipped with a warning), their pairs
+/// scored in the same task (the members' columns are there), and the pairs
+/// counted so that the tasks of all rules together count each candidate once.
+#[derive(Debug, Default)]
+pub struct RuleBlocks {
+    /// Candidate pairs no other rule keys together: only this rule can find
+    /// them, so they are counted here.
+    pub own: usize,
+    /// Candidate pairs (i < j, sorted) that another rule also keys together:
+    /// that rule may find them too, so they are counted once over all rules
+    /// by whoever gathers every task's.
+    pub shared: Vec<(u32, u32)>,
+    /// The candidates kept when scored (a pair several rules find is kept by
+    /// each of them, the same pair with the same score), in candidate order.
+    pub kept: Vec<DuplicatePair>,
+    /// The warnings of the blocks skipped, each with its block's rule key: one
+    /// machine says a rule's warnings in the order of those keys (unsigned).
+    pub warnings: KeyedWarnings,
 }
 
-/// The candidate pairs (indices into `people`) that are kept, scored with
-/// `model`, `name_count[k]` being how many members of the whole roster (of
-/// `members`) bear pair k's first name (by name key): each with k, its place
-/// among the candidates, in candidate order.
-pub fn score_pairs(
+/// Rule `kind`'s blocks among `people` (every person sharing a key of this rule
+/// must be there), scored with `model`; `name_count[i]` is how many of the
+/// whole roster's `members` bear person i's name (by name key), which is what
+/// one machine weighs a pair's name by.
+pub fn rule_blocks(
+    kind: BlockKind,
     people: &[Person<'_>],
-    candidates: &[(u32, u32)],
     name_count: &[u32],
     members: usize,
     model: &Model,
     config: &Config,
-) -> Vec<(usize, DuplicatePair)> {
+) -> RuleBlocks {
+    assert_eq!(name_count.len(), people.len(), "one name count per person");
     let prepared = prepare_all(people);
-    let n = members.max(1) as f64;
-    candidates
+    let (pairs, warnings) = blocking::kind_pairs(kind, people, &prepared, config.max_block_size);
+    let candidates = blocking::unpack(pairs);
+    let keys: Vec<[Option<u64>; 7]> = people
         .par_iter()
-        .zip(name_count.par_iter())
-        .enumerate()
-        .filter_map(|(k, (&(i, j), &count))| {
+        .zip(prepared.par_iter())
+        .map(|(p, pr)| BlockKind::ALL.map(|k| if k == kind { None } else { blocking::block_key(k, p, pr) }))
+        .collect();
+    let keyed_by_another = |i: usize, j: usize| keys[i].iter().zip(&keys[j]).any(|(a, b)| a.is_some() && a == b);
+    let n = members.max(1) as f64;
+    let (shared, kept): (Vec<_>, Vec<_>) = candidates
+        .par_iter()
+        .map(|&(i, j)| {
             let (i, j) = (i as usize, j as usize);
-            let compared = pattern_of(&people[i], &people[j], &prepared[i], &prepared[j]);
-            let tf = Some(f64::from(count) / n);
-            kept_pair(people, (i, j), compared, tf, model, config).map(|p| (k, p))
+            let shared = keyed_by_another(i, j).then_some((i as u32, j as u32));
+            let tf = Some(f64::from(name_count[i]) / n);
+            let mut levels = levels_but_name(&people[i], &people[j]);
+            if !could_be_kept(&levels, tf, model, config) {
+                return (shared, None);
+            }
+            let (name, kind) = name_level(&people[i], &people[j], &prepared[i], &prepared[j]);
+            levels[Field::Name.index()] = name;
+            (shared, kept_pair(people, (i, j), (levels, kind), tf, model, config))
         })
-        .collect()
+        .unzip();
+    let shared: Vec<(u32, u32)> = shared.into_iter().flatten().collect();
+    RuleBlocks { own: candidates.len() - shared.len(), shared, kept: kept.into_iter().flatten().collect(), warnings }
+}
+
+/// Whether a pair with these levels (all but the name's) could be kept: it
+/// shares the citizen number (always reported), or even the name's best level
+/// would carry it to the threshold. Most candidates cannot (namesakes born in
+/// one year whose other fields disagree), and the name's comparison, the
+/// costly part, is left out for them; the pairs kept are the same.
+fn could_be_kept(levels: &Pattern, tf: Option<f64>, model: &Model, config: &Config) -> bool {
+    if levels[Field::CitizenId.index()] == Some(0) {
+        return true;
+    }
+    // A missing name adds nothing; a present one at most its best level's weight.
+    let best_name = (0..Field::Name.levels().len() as u8).map(|l| model.weight(Field::Name, l, tf)).fold(0.0, f64::max);
+    let (_, others) = weigh(model, levels, tf);
+    // The margin covers the sum's rounding, taken in another order when the pair is weighed whole.
+    model::probability(others + best_name + 1e-6) >= config.threshold
 }
 
 /// The duplicates of the whole roster (`people`) from candidate pairs found
@@ -100,7 +143,19 @@ mod tests {
                 party_card: (i % 9 == 0).then_some("12345678"),
                 ..Person::default()
             })
+            .chain(strangers_sharing_an_old_number())
             .collect()
+    }
+
+    /// Pairs that only the old-number rule keys together: nothing else alike.
+    fn strangers_sharing_an_old_number() -> impl Iterator<Item = Person<'static>> {
+        let names = ["Đỗ Minh Khoa", "Vũ Thị Lan", "Hoàng Văn Nam", "Phan Thị Hoa", "Bùi Quang Vinh", "Đặng Thu Hà"];
+        names.into_iter().enumerate().map(|(i, full_name)| Person {
+            full_name,
+            date_of_birth: PartialDate { year: 1980 + i as u16, month: 5, day: 1 + i as u8 },
+            old_id: Some(["012345678", "023456789", "034567890"][i / 2]),
+            ..Person::default()
+        })
     }
 
     #[test]
@@ -108,41 +163,46 @@ mod tests {
         let people = roster();
         let config = Config { max_block_size: 12, ..Config::default() };
         let whole = find_duplicates_with(&people, &config, None);
+        let freq = name_frequencies(&prepare_all(&people));
         // Each rule's keys in three buckets; each bucket's members alone.
         let keys = rule_keys(&people);
-        let (mut pairs, mut warnings) = (Vec::new(), Vec::new());
+        let (mut own, mut shared, mut kept, mut warnings) = (0, Vec::new(), Vec::new(), Vec::new());
         for (r, &kind) in BlockKind::ALL.iter().enumerate() {
             for bucket in 0..3 {
                 let rows: Vec<usize> =
                     (0..people.len()).filter(|&i| keys[i].1[r].is_some_and(|k| k % 3 == bucket)).collect();
                 let members: Vec<Person<'_>> = rows.iter().map(|&i| people[i]).collect();
-                let (found, said) = rule_pairs(kind, &members, config.max_block_size);
-                pairs.extend(found.iter().map(|&(i, j)| (rows[i as usize] as u32, rows[j as usize] as u32)));
-                warnings.extend(said.into_iter().map(|(key, w)| ((r, key), w)));
+                let counts: Vec<u32> = rows.iter().map(|&i| freq[&keys[i].0]).collect();
+                let found = rule_blocks(kind, &members, &counts, people.len(), &whole.model, &config);
+                let row = |i: usize| rows[i] as u32;
+                own += found.own;
+                shared.extend(found.shared.iter().map(|&(i, j)| (row(i as usize), row(j as usize))));
+                kept.extend(found.kept.iter().map(|p| (row(p.a), row(p.b), p.probability.to_bits(), p.kind)));
+                warnings.extend(found.warnings.into_iter().map(|(key, w)| ((r, key), w)));
             }
         }
-        pairs.sort_unstable();
-        pairs.dedup();
+        shared.sort_unstable();
+        shared.dedup();
         let (expected, expected_warnings) =
             blocking::candidate_pairs(&people, &prepare_all(&people), config.max_block_size);
         assert!(!expected_warnings.is_empty(), "the cap is reached");
-        assert_eq!(pairs, expected);
+        assert!(own > 0 && !shared.is_empty(), "both kinds of candidate occur");
+        assert_eq!(own + shared.len(), expected.len(), "each candidate counted once");
         // Put in order by rule, then block key (stable: a block's own warnings keep theirs):
         // one machine's order, not merely its set.
         warnings.sort_by_key(|(key, _)| *key);
         let warnings: Vec<String> = warnings.into_iter().map(|(_, w)| w).collect();
         assert_eq!(warnings, expected_warnings);
         // Scored with the whole roster's name counts, the kept pairs are one machine's.
-        let freq = name_frequencies(&prepare_all(&people));
-        let counts: Vec<u32> = pairs.iter().map(|&(i, _)| freq[&keys[i as usize].0]).collect();
-        let scored = score_pairs(&people, &pairs, &counts, people.len(), &whole.model, &config);
-        let kept: Vec<(u32, u32)> = scored.iter().map(|(k, _)| pairs[*k]).collect();
-        assert!(scored.iter().all(|(k, p)| (p.a as u32, p.b as u32) == pairs[*k]));
-        let mut found: Vec<(u32, u32)> = whole.pairs.iter().map(|p| (p.a as u32, p.b as u32)).collect();
-        found.sort_unstable();
+        kept.sort_unstable_by_key(|&(a, b, ..)| (a, b));
+        kept.dedup();
+        let mut found: Vec<_> =
+            whole.pairs.iter().map(|p| (p.a as u32, p.b as u32, p.probability.to_bits(), p.kind)).collect();
+        found.sort_unstable_by_key(|&(a, b, ..)| (a, b));
         assert!(!found.is_empty());
         assert_eq!(kept, found);
-        let from = find_duplicates_from(&people, kept, pairs.len(), warnings, &config, whole.model.clone());
+        let kept: Vec<(u32, u32)> = kept.iter().map(|&(a, b, ..)| (a, b)).collect();
+        let from = find_duplicates_from(&people, kept, expected.len(), warnings, &config, whole.model.clone());
         let key = |r: &DedupResult| {
             let pairs: Vec<_> = r.pairs.iter().map(|p| (p.a, p.b, p.probability.to_bits(), p.kind)).collect();
             let clusters: FxHashMap<usize, usize> = r.clusters.iter().map(|c| (c.member, c.cluster_id)).collect();

@@ -9,6 +9,21 @@ use crate::names::{self, Form, Writer};
 use crate::records::checks::CardProblem;
 use crate::records::citizen_id::CleanId;
 use crate::records::{PreparedMember, RosterSource};
+use crate::vocabulary::Field;
+
+/// The roster fields deduplication reads ([`person_of`]) and the member ID its
+/// tables name members by: a distributed run moves only these.
+pub const PERSON_FIELDS: [Field; 9] = [
+    Field::MemberId,
+    Field::FullName,
+    Field::DateOfBirth,
+    Field::Gender,
+    Field::CitizenId,
+    Field::PartyCardNumber,
+    Field::AdmissionDate,
+    Field::PartyUnit,
+    Field::Hometown,
+];
 
 /// The person as deduplication compares it: the full name as typed, dates only
 /// where they read and are plausible, the 12-digit number (a dropped leading zero

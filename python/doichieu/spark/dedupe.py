@@ -3,31 +3,39 @@ together: a member transferred and never removed), with the single-machine
 pairs and clusters.
 
 1. Keys: the engine gives each member its key under each of the seven blocking
-   rules (``_engine.dedup_rule_keys``) and its name key.
-2. Blocks: each rule is a grouping key. The members are bucketed on (rule, key),
-   so every member sharing a key lands in one bucket, and each bucket runs the
-   rule's own pair generation (``dedup_rule_pairs``): a block over the cap is
-   split by finer keys, else skipped with the same warning as on one machine. A
-   pair several rules find counts once.
-3. Scores: the candidate pairs are bucketed and scored by the engine
-   (``dedup_score_pairs``) with one model, trained once or loaded (the saved
-   model), shipped to every task, and the name's frequency in the whole roster
-   (a count by name key): the two rules that need the whole roster.
+   rules (``_engine.dedup_rule_keys``) and its name key; each member carries how
+   many of the whole roster share its name key (the name's frequency, which one
+   machine weighs a name by).
+2. Blocks, scored where they are: every member goes, once per rule it has a key
+   for, to the bucket of (rule, key), so every member sharing a key lands in one
+   bucket with its columns. Each bucket runs the rule's own pair generation and
+   scores the pairs at once (``dedup_rule_blocks``): a block over the cap is
+   split by finer keys, else skipped with the same warning as on one machine;
+   the model, trained once or loaded (the saved model), goes to every task. Only
+   the kept pairs, few beside the members, leave the task with their table
+   columns; a pair several rules keep is the same pair with the same score,
+   kept once.
+3. The candidates counted once: a task counts the pairs no other rule keys
+   together (only its rule can find them) and hands on the others, packed in
+   one long each, for Spark to count once over all rules.
 4. Clusters: up to ``cluster_bound`` kept pairs (``CLUSTER_BOUND`` by default),
-   the kept pairs, few beside the members, come to the driver, which holds the
-   roster; the engine scores them again (cheap), clusters them and orders them
-   as ``find_roster_duplicates`` does (``find_roster_duplicates_from``). Past
-   the bound the pairs stay in Spark, their table rows made in the tasks, and
-   the clusters are found there (``doichieu.spark.clusters``: the engine's rule,
-   as greedy matching and label propagation), the same partition and numbering.
+   the kept pairs come to the driver, which holds the roster; the engine scores
+   them again (cheap), clusters them and orders them as
+   ``find_roster_duplicates`` does (``find_roster_duplicates_from``). Past the
+   bound the pairs stay in Spark and the clusters are found there
+   (``doichieu.spark.clusters``: the engine's rule, as greedy matching and label
+   propagation), the same partition and numbering.
 
 The warnings of skipped blocks come back in the single machine's order: by
-rule, then by the block's key read as unsigned (``dedup_rule_pairs`` says
+rule, then by the block's key read as unsigned (``dedup_rule_blocks`` says
 which block each is about), each block's own in the order its splits ran.
 
-Training (when no model is given) needs every candidate pair's agreement
-pattern and random pairs of the whole roster: it runs on the driver, as one
-machine runs it. Pass the saved model to leave it out.
+Training (when no model is given) runs on the driver, as one machine trains,
+on the whole roster up to ``TRAINING_MEMBERS`` members and on a fixed sample of
+about that many past it (u from random pairs and λ from a share of all pairs do
+not depend on the roster's size; m is learned from the pairs the sample's
+members make among themselves). Pass the saved model to leave it out, and to
+get one machine's answers exactly on a larger roster.
 """
 
 from __future__ import annotations
@@ -39,7 +47,6 @@ from typing import Any
 import numpy as np
 import polars as pl
 import pyarrow as pa
-import pyarrow.compute as pc
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, LongType, StructField, StructType
@@ -47,12 +54,14 @@ from pyspark.sql.types import ArrayType, LongType, StructField, StructType
 from doichieu import _engine
 from doichieu.spark.clusters import clusters_of
 from doichieu.spark.keys import appending
-from doichieu.vocabulary import ROSTER_COLUMNS
+from doichieu.vocabulary import DEDUP_COLUMNS, ROSTER_COLUMNS
 
-__all__ = ["CLUSTER_BOUND", "SparkDuplicates", "dedupe"]
+__all__ = ["CLUSTER_BOUND", "TRAINING_MEMBERS", "SparkDuplicates", "dedupe"]
 
-#: Candidate pairs per scoring bucket, roughly.
-PAIRS_PER_BUCKET = 200_000
+#: Members the model is trained on when none is given: the whole roster up to
+#: this many, a fixed sample of about this many past it. A province's worth:
+#: one machine trains on as many in some seconds.
+TRAINING_MEMBERS = 250_000
 #: Kept pairs up to which the driver clusters them with the engine; past it the
 #: clusters are found in Spark. At 20 million the pairs' rows (a, b, 8 bytes
 #: each, and the engine's pair of some 300 bytes) would take the driver some 6 GiB (an estimate).
@@ -111,59 +120,62 @@ def _with_rule_keys(roster: DataFrame, present: tuple[str, ...]) -> DataFrame:
     return roster.mapInArrow(appending(keys, schema), spark_schema)
 
 
-def _blocker(present: tuple[str, ...], cap: int) -> Callable[[pa.Table], pa.Table]:
-    def block(members: pa.Table) -> pa.Table:
-        members = members.sort_by("row")
-        rule = members.column("rule")[0].as_py()
-        pairs, warnings = _engine.dedup_rule_pairs({c: members.column(c) for c in present}, rule, cap)
-        local = np.array(pairs, dtype=np.int64).reshape(-1, 2)
-        rows = members.column("row").to_numpy()
-        skipped = np.full(len(warnings), -1, dtype=np.int64)
-        nothing = [None] * len(pairs)
-        return pa.table(
-            {
-                "a": pa.array(np.concatenate([rows[local[:, 0]], skipped])),
-                "b": pa.array(np.concatenate([rows[local[:, 1]], skipped])),
-                "rule": pa.array([rule] * (len(pairs) + len(warnings)), pa.int64()),
-                "key": pa.array(nothing + [k for k, _ in warnings], pa.int64()),
-                # A block's warnings in the order its splits said them.
-                "seq": pa.array(nothing + list(range(len(warnings))), pa.int64()),
-                "warning": pa.array(nothing + [w for _, w in warnings], pa.string()),
-            }
-        )
-
-    return block
+#: A bucket's answer: the kept pairs (``SCORED``), each skipped block's warning
+#: (``rule``, ``key``, ``seq``, ``warning``) and one row counting its candidates
+#: (``own``, ``shared``). Rows of one kind leave the other kinds' columns null.
+BLOCKS = SCORED + ", rule long, key long, seq long, warning string, own long, shared array<long>"
+BLOCKS_ARROW = pa.schema(
+    [*SCORED_ARROW, ("rule", pa.int64()), ("key", pa.int64()), ("seq", pa.int64()), ("warning", pa.string())]
+    + [("own", pa.int64()), ("shared", pa.list_(pa.int64()))]
+)
 
 
-def _scorer(
+def _of_blocks(n: int, columns: dict[str, Any]) -> pa.Table:
+    """``n`` rows of ``BLOCKS_ARROW`` with ``columns`` and nulls elsewhere."""
+    return pa.table(
+        [columns[f.name] if f.name in columns else pa.nulls(n, f.type) for f in BLOCKS_ARROW], schema=BLOCKS_ARROW
+    )
+
+
+def _blocks(
     present: tuple[str, ...], members: int, model: dict[str, Any], threshold: float, strong: float, cap: int
-) -> Callable[[pa.Table, pa.Table], pa.Table]:
-    names = SCORED_ARROW.names
-
-    def score(pairs: pa.Table, people: pa.Table) -> pa.Table:
-        if pairs.num_rows == 0:
-            return SCORED_ARROW.empty_table()
-        people = people.sort_by("row")
-        rows = people.column("row")
-        kept = pa.table(
-            _engine.dedup_score_pairs(
-                {c: people.column(c) for c in present},
-                pc.index_in(pairs.column("a"), value_set=rows),
-                pc.index_in(pairs.column("b"), value_set=rows),
-                pairs.column("name_count"),
-                members,
-                _engine.DedupModel.from_dict(model),
-                threshold=threshold,
-                strong_threshold=strong,
-                max_block_size=cap,
-            )
+) -> Callable[[pa.Table], pa.Table]:
+    def blocks(people: pa.Table) -> pa.Table:
+        # A member alone under its key has no pair under this rule: left out before the engine reads it.
+        _, where, sizes = np.unique(people.column("key").to_numpy(), return_inverse=True, return_counts=True)
+        people = people.filter(pa.array(sizes[where] > 1)).sort_by("row")
+        if people.num_rows == 0:
+            return BLOCKS_ARROW.empty_table()
+        rule = people.column("rule")[0].as_py()
+        found = _engine.dedup_rule_blocks(
+            {c: people.column(c) for c in present},
+            rule,
+            people.column("name_count"),
+            members,
+            _engine.DedupModel.from_dict(model),
+            threshold=threshold,
+            strong_threshold=strong,
+            max_block_size=cap,
         )
-        place = kept.column("pair")
-        columns = {"a": pc.take(pairs.column("a"), place), "b": pc.take(pairs.column("b"), place)}
-        columns |= {c: kept.column(c) for c in names[2:]}
-        return pa.table(columns).cast(SCORED_ARROW)
+        rows = people.column("row").to_numpy()
+        kept, shared = pa.table(found["kept"]), pa.table(found["shared"])
+        columns: dict[str, Any] = {c: kept.column(c) for c in SCORED_ARROW.names[2:]}
+        columns |= {c: pa.array(rows[kept.column(c).to_numpy()]) for c in ("a", "b")}
+        said = found["warnings"]
+        warnings = {
+            "rule": pa.array([rule] * len(said), pa.int64()),
+            "key": pa.array([k for k, _ in said], pa.int64()),
+            # A block's warnings in the order its splits said them.
+            "seq": pa.array(range(len(said)), pa.int64()),
+            "warning": pa.array([w for _, w in said], pa.string()),
+        }
+        # Row numbers are far below 2^31: a pair's two in one long.
+        packed = (rows[shared.column("a").to_numpy()] << 32) | rows[shared.column("b").to_numpy()]
+        counts = {"own": pa.array([found["own"]], pa.int64()), "shared": pa.array([packed], pa.list_(pa.int64()))}
+        parts = [_of_blocks(kept.num_rows, columns), _of_blocks(len(said), warnings), _of_blocks(1, counts)]
+        return pa.concat_tables(parts)
 
-    return score
+    return blocks
 
 
 def _in_table_order(warnings: list[tuple[int, int, int, str]]) -> list[str]:
@@ -187,72 +199,67 @@ def dedupe(
     ``_engine.find_roster_duplicates`` gives for the same roster and model, on
     the driver up to ``cluster_bound`` kept pairs, in Spark past it (see
     ``SparkDuplicates``). The roster comes to the driver (``toArrow``) only to
-    train the model (``model`` None) or for the driver's clustering: with a
-    saved model and past the bound it stays in Spark."""
+    train the model (``model`` None; a sample of ``TRAINING_MEMBERS`` past
+    that many) or for the driver's clustering: with a saved model and past the
+    bound it stays in Spark."""
     if present is None:
         present = tuple(c for c in ROSTER_COLUMNS if c in roster.columns)
-    present = tuple(present)
-    keep = [*ROSTER_COLUMNS, "row"]
+    # Only what deduplication reads travels: the answers are the same without the rest.
+    present = tuple(c for c in present if c in DEDUP_COLUMNS)
+    keep = [*DEDUP_COLUMNS, "row"]
     roster = roster.select(*(c if c in roster.columns else F.lit(None).cast("string").alias(c) for c in keep))
 
-    def on_driver() -> dict[str, pl.Series]:
-        # The roster on the driver, for training and the driver's clustering, which read it whole.
-        table = pl.DataFrame(pl.from_arrow(roster.toArrow())).sort("row")
+    def on_driver(frame: DataFrame) -> dict[str, pl.Series]:
+        table = pl.DataFrame(pl.from_arrow(frame.toArrow())).sort("row")
         return {c: table[c] for c in present}
 
-    columns = on_driver() if model is None else None
+    n = roster.count()
+    columns: dict[str, pl.Series] | None = None
     if model is None:
-        assert columns is not None
-        # Training needs the whole roster's candidate patterns and random pairs: one machine's way, on the driver.
+        if n <= TRAINING_MEMBERS:
+            # The whole roster, which the driver's clustering reads again.
+            columns = on_driver(roster)
+            training = columns
+        else:
+            # The same sample each run: rows chosen by a hash of their number.
+            chosen = F.pmod(F.xxhash64("row"), F.lit(n)) < TRAINING_MEMBERS
+            training = on_driver(roster.filter(chosen))
         model = _engine.find_roster_duplicates(
-            columns, threshold=threshold, strong_threshold=strong_threshold, max_block_size=max_block_size
+            training, threshold=threshold, strong_threshold=strong_threshold, max_block_size=max_block_size
         )["model"]
-    members = _with_rule_keys(roster, present).persist()
-    n = members.count()
     least = int(spark.conf.get("spark.sql.shuffle.partitions") or "8")
 
-    # Blocks: one bucket per (rule, hash of key); the rule's own pair generation in each.
-    keyed = members.select("row", F.posexplode("rule_keys").alias("rule", "key")).filter(F.col("key").isNotNull())
-    keyed = keyed.withColumn("bucket", F.pmod(F.xxhash64("rule", "key"), F.lit(least)))
-    in_blocks = keyed.join(members.select(*keep), "row").select(*keep, "rule", "bucket")
+    # Each member with its rule keys and its name's count in the whole roster, then once per rule key.
+    keyed = _with_rule_keys(roster, present).persist()
+    # Made once, before the two sides of the join below would each make it at the same time.
+    keyed.count()
+    counts = keyed.groupBy("name_key").agg(F.count("*").alias("name_count"))
+    people = keyed.join(counts, "name_key").select(*keep, "name_count", F.posexplode("rule_keys").alias("rule", "key"))
+    people = people.filter(F.col("key").isNotNull())
+    bucket = F.pmod(F.xxhash64("rule", "key"), F.lit(least)).alias("bucket")
     found = (
-        in_blocks.groupBy("rule", "bucket")
-        .applyInArrow(
-            _blocker(present, max_block_size), "a long, b long, rule long, key long, seq long, warning string"
-        )
+        people.select("*", bucket)
+        .groupBy("rule", "bucket")
+        .applyInArrow(_blocks(present, n, model.to_dict(), threshold, strong_threshold, max_block_size), BLOCKS)
         .persist()
     )
-    said = found.filter(F.col("a") < 0).select("rule", "key", "seq", "warning").collect()
+    said = found.filter(F.col("warning").isNotNull()).select("rule", "key", "seq", "warning").collect()
     warnings = _in_table_order([(r["rule"], r["key"], r["seq"], r["warning"]) for r in said])
-    candidates = found.filter(F.col("a") >= 0).select("a", "b").distinct().persist()
-    candidate_pairs = candidates.count()
-
-    # Scores: the name's frequency in the whole roster, and the model, in every task.
-    counts = members.groupBy("name_key").count().withColumnRenamed("count", "name_count")
-    buckets = max(least, candidate_pairs // PAIRS_PER_BUCKET + 1)
-    scored = (
-        candidates.join(members.select(F.col("row").alias("a"), "name_key"), "a")
-        .join(counts, "name_key")
-        .select("a", "b", "name_count", F.pmod(F.xxhash64("a"), F.lit(buckets)).alias("bucket"))
-        .persist()
-    )
-    wanted = scored.select("bucket", F.col("a").alias("row")).unionByName(
-        scored.select("bucket", F.col("b").alias("row"))
-    )
-    people = wanted.distinct().join(members.select(*keep), "row").withColumnRenamed("bucket", "to")
-    kept = (
-        scored.groupBy("bucket")
-        .cogroup(people.groupBy("to"))
-        .applyInArrow(_scorer(present, n, model.to_dict(), threshold, strong_threshold, max_block_size), SCORED)
-        .persist()
-    )
+    tally = found.filter(F.col("own").isNotNull())
+    own = tally.agg(F.sum("own")).collect()[0][0] or 0
+    shared = tally.select(F.explode("shared").alias("pair")).distinct().count()
+    candidate_pairs = int(own) + shared
+    kept = found.filter(F.col("a").isNotNull()).select(*SCORED_ARROW.names).dropDuplicates(["a", "b"]).persist()
     kept_pairs = kept.count()
+    keyed.unpersist()
+    found.unpersist()
     tables: tuple[pl.DataFrame, pl.DataFrame] | None = None
     frames: tuple[DataFrame, DataFrame] | None = None
     if kept_pairs <= cluster_bound:
         pairs = pl.DataFrame(pl.from_arrow(kept.select("a", "b").toArrow()))
+        kept.unpersist()
         result = _engine.find_roster_duplicates_from(
-            columns if columns is not None else on_driver(),
+            columns if columns is not None else on_driver(roster),
             pairs["a"],
             pairs["b"],
             candidate_pairs,
@@ -265,14 +272,8 @@ def dedupe(
         tables = (pl.DataFrame(result["pairs"]), pl.DataFrame(result["clusters"]))
     else:
         # Too many for the driver: the tables are made where the pairs are, in the tables' order.
-        shared = (F.col("type") == "CITIZEN_ID_SHARED").cast("int")
-        pairs_frame = kept.orderBy(shared, F.col("score").desc(), "a", "b").select(*PAIR_TABLE)
-        ids = members.select("row", "member_id")
+        shared_number = (F.col("type") == "CITIZEN_ID_SHARED").cast("int")
+        pairs_frame = kept.orderBy(shared_number, F.col("score").desc(), "a", "b").select(*PAIR_TABLE)
+        ids = roster.select("row", "member_id")
         frames = (pairs_frame, clusters_of(kept, ids, strong_threshold))
-    members.unpersist()
-    found.unpersist()
-    candidates.unpersist()
-    scored.unpersist()
-    if tables is not None:
-        kept.unpersist()
     return SparkDuplicates(tables, frames, warnings, candidate_pairs, kept_pairs, model)

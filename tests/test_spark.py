@@ -15,6 +15,7 @@ machine without PySpark or Java skips them (tests/conftest.py).
 
 from __future__ import annotations
 
+import importlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -386,6 +387,47 @@ def test_spark_dedupe_gives_the_single_machine_pairs_and_clusters(spark: Any, pr
     assert want_pairs.height > 200 and want_clusters.height > 200
     assert found.kept_pairs == want_pairs.height
     assert_same((want_pairs, want_clusters), found.collect())
+
+
+def test_past_the_training_bound_the_model_is_trained_on_a_fixed_sample(
+    spark: Any, province: Province, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no saved model and more members than ``TRAINING_MEMBERS`` (lowered
+    here to a third of the province), the model is trained on a sample: the
+    same sample every run, a model of its own (not the whole roster's), and
+    the answers one machine gives with that model."""
+    from doichieu.spark import read_roster as spark_roster
+
+    # The module, not the function the package names after it.
+    spark_dedupe = importlib.import_module("doichieu.spark.dedupe")
+    roster, present = read_roster(province.roster)
+    columns = {c: roster[c] for c in present}
+    whole = _engine.find_roster_duplicates(columns)
+    monkeypatch.setattr(spark_dedupe, "TRAINING_MEMBERS", roster.height // 3)
+    table = spark_roster(spark, province.roster)
+    found = spark_dedupe.dedupe(spark, table.frame, None, present=table.present)
+    again = spark_dedupe.dedupe(spark, table.frame, None, present=table.present)
+    assert found.model.to_dict() == again.model.to_dict(), "the same sample each run"
+    assert found.model.to_dict() != whole["model"].to_dict(), "trained on the sample, not the whole roster"
+    single = _engine.find_roster_duplicates(columns, model=found.model)
+    assert found.candidate_pairs == single["candidate_pairs"]
+    assert_same((pl.DataFrame(single["pairs"]), pl.DataFrame(single["clusters"])), found.collect())
+    # A sample a third of the roster still finds the planted duplicates: as many pairs, give or take a few.
+    kept, kept_whole = found.collect()[0].height, pl.DataFrame(whole["pairs"]).height
+    assert abs(kept - kept_whole) <= 0.02 * kept_whole, (kept, kept_whole)
+
+
+def test_a_bucket_given_a_wrong_name_count_or_rule_is_refused(province: Province) -> None:
+    """The engine's entry for one bucket says what is wrong, whatever a caller hands it."""
+    roster, present = read_roster(province.roster)
+    columns = {c: roster[c].head(50) for c in present}
+    model = _engine.find_roster_duplicates(columns)["model"]
+    with pytest.raises(_engine.InvalidInputError, match="name_count"):
+        _engine.dedup_rule_blocks(columns, 0, [1] * 49, 50, model)
+    with pytest.raises(_engine.InvalidInputError, match="rule"):
+        _engine.dedup_rule_blocks(columns, 7, [1] * 50, 50, model)
+    found = _engine.dedup_rule_blocks(columns, 1, [1] * 50, 50, model)
+    assert set(found) == {"kept", "own", "shared", "warnings"}
 
 
 def test_skipped_blocks_are_warned_in_the_single_machine_order(spark: Any, small: Province, tmp_path: Path) -> None:

@@ -12,8 +12,9 @@ session is up and stops when its pairs and clusters are on the driver:
 
 - doichieu: what ``doichieu dedupe --engine spark`` runs (``dedupe_on_spark``)
   short of writing its files: the roster read through ``doichieu.spark.layout``, the
-  model trained on the driver (no saved model is given), blocks and scores in
-  the tasks, clusters on the driver.
+  model trained on the driver (no saved model is given; past 250,000 members on
+  its fixed sample), blocks scored in the tasks that make them, clusters on the
+  driver.
 - Splink 5 on Spark: the roster prepared as ``benches/dedup_province.py``'s
   ``splink_table`` prepares it (Unicode NFC and lower case, dates read from
   dd/mm/yyyy and ISO, IDs stripped to their digits), with that file's blocking

@@ -75,6 +75,23 @@ def test_cli_writes_pairs_and_clusters(tmp_path: Path, capsys: pytest.CaptureFix
     assert "duplicate pairs" in capsys.readouterr().out
 
 
+def test_a_block_too_large_is_told_in_the_readers_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Twenty entries of one member share a surname and a full birth date and no
+    middle name tells them apart: the block is skipped, and the officer is told
+    in Vietnamese (English on request), the rule named by its title."""
+    one = planted().head(1)
+    path = tmp_path / "roster.csv"
+    pl.concat([one.with_columns(pl.col("member_id") + f"-{k}") for k in range(20)]).write_csv(path)
+    assert main(["dedupe", "--roster", str(path), "--out", str(tmp_path / "vi")]) == 0
+    err = capsys.readouterr().err
+    assert "cảnh báo: khối 20 đảng viên có chung họ và ngày sinh đầy đủ quá lớn để so từng cặp (giới hạn 16)" in err
+    assert "a block of" not in err
+    assert main(["--lang", "en", "dedupe", "--roster", str(path), "--out", str(tmp_path / "en")]) == 0
+    err = capsys.readouterr().err
+    assert "warning: a block of 20 members sharing one surname + full date of birth was too large" in err
+    assert "khối" not in err
+
+
 def test_bad_files_get_clear_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     wrong = tmp_path / "wrong.csv"
     pl.DataFrame({"ho_ten": ["A"]}).write_csv(wrong)

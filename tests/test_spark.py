@@ -382,7 +382,7 @@ def test_spark_dedupe_gives_the_single_machine_pairs_and_clusters(spark: Any, pr
     found = dedupe(spark, table.frame, single["model"], present=table.present)
     assert found.tables is not None and found.frames is None
     assert found.candidate_pairs == single["candidate_pairs"]
-    assert found.warnings == single["warnings"]
+    assert [w.as_engine() for w in found.warnings] == single["warnings"]
     want_pairs, want_clusters = pl.DataFrame(single["pairs"]), pl.DataFrame(single["clusters"])
     assert want_pairs.height > 200 and want_clusters.height > 200
     assert found.kept_pairs == want_pairs.height
@@ -446,10 +446,10 @@ def test_skipped_blocks_are_warned_in_the_single_machine_order(spark: Any, small
     single = _engine.find_roster_duplicates({c: members[c] for c in present}, max_block_size=2)
     warnings = single["warnings"]
     assert len(warnings) > 30 and warnings != sorted(warnings)
-    assert len({w.split(" sharing one ")[1].split(" was ")[0] for w in warnings}) > 2, "several rules"
+    assert len({rule for rule, _, _ in warnings}) > 2, "several rules"
     table = spark_roster(spark, path)
     found = dedupe(spark, table.frame, single["model"], present=table.present, max_block_size=2)
-    assert found.warnings == warnings
+    assert [w.as_engine() for w in found.warnings] == warnings
 
 
 def test_clusters_past_the_bound_are_found_in_spark_as_on_the_driver(

@@ -65,6 +65,7 @@ def test_every_concept_is_exported_with_unique_codes_and_both_titles() -> None:
         "statuses",
         "fields",
         "roster_checks",
+        "block_kinds",
     }
     for concept, terms in exported.items():
         codes = [code for code, _, _ in terms]

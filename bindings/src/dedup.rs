@@ -217,8 +217,17 @@ impl DedupModel {
     }
 }
 
+/// A skipped block as Python reads it: (rule code, members, cap); the reader's
+/// language is the caller's to choose (`doichieu.dedup.SkippedBlock`).
+pub(crate) type SkippedRow = (&'static str, usize, usize);
+
+pub(crate) fn skipped_rows(warnings: &[dedup::SkippedBlock]) -> Vec<SkippedRow> {
+    warnings.iter().map(|w| (w.rule.as_str(), w.members, w.cap)).collect()
+}
+
 /// Returns a dict: pairs (a dict of columns), clusters (a dict of columns),
-/// warnings (list of str), model (DedupModel), candidate_pairs (int). With
+/// warnings (list of (rule code, members, cap), one per block skipped), model
+/// (DedupModel), candidate_pairs (int). With
 /// `model`, pairs are scored with it and nothing is trained.
 #[pyfunction]
 #[pyo3(signature = (columns, threshold = 0.9, strong_threshold = 0.99, max_block_size = 400, model = None))]
@@ -288,7 +297,7 @@ fn find_duplicates<'py>(
         arrow_out(py, Arc::new(StringArray::from(c.iter().map(|x| x.kind.as_str()).collect::<Vec<_>>())))?,
     )?;
     out.set_item("clusters", clusters)?;
-    out.set_item("warnings", result.warnings)?;
+    out.set_item("warnings", skipped_rows(&result.warnings))?;
     out.set_item("candidate_pairs", result.candidate_pairs)?;
     out.set_item("model", DedupModel { inner: result.model })?;
     Ok(out)
@@ -338,7 +347,7 @@ impl DuplicatesFound {
         let out = PyDict::new(py);
         out.set_item("pairs", revalidation::table(pairs)?)?;
         out.set_item("clusters", revalidation::table(clusters)?)?;
-        out.set_item("warnings", self.result.warnings)?;
+        out.set_item("warnings", skipped_rows(&self.result.warnings))?;
         out.set_item("candidate_pairs", self.result.candidate_pairs)?;
         out.set_item("model", DedupModel { inner: self.result.model })?;
         Ok(out)
@@ -627,7 +636,7 @@ fn rows(values: impl Iterator<Item = u32>) -> ArrayRef {
 /// - `own`: how many candidate pairs no other rule keys together;
 /// - `shared`: an Arrow table (`a`, `b`) of the candidate pairs another rule
 ///   also keys together, to be counted once over all rules;
-/// - `warnings`: the skipped blocks' warnings as (key, text), the key being the
+/// - `warnings`: the skipped blocks as (key, rule code, members, cap), the key being the
 ///   block's rule key (as `dedup_rule_keys` carries it): one machine says a
 ///   rule's warnings in the order of those keys read as unsigned.
 #[pyfunction]
@@ -673,7 +682,8 @@ fn dedup_rule_blocks<'py>(
     answer.set_item("kept", revalidation::table(kept.map_err(failed)?)?)?;
     answer.set_item("own", found.own)?;
     answer.set_item("shared", revalidation::table(shared.map_err(failed)?)?)?;
-    let warnings: Vec<(i64, String)> = found.warnings.into_iter().map(|(key, w)| (key as i64, w)).collect();
+    let warnings: Vec<(i64, &str, usize, usize)> =
+        found.warnings.iter().map(|(key, w)| (*key as i64, w.rule.as_str(), w.members, w.cap)).collect();
     answer.set_item("warnings", warnings)?;
     Ok(answer)
 }
@@ -691,7 +701,7 @@ fn find_roster_duplicates_from<'py>(
     a: &Bound<'py, PyAny>,
     b: &Bound<'py, PyAny>,
     candidate_pairs: usize,
-    warnings: Vec<String>,
+    warnings: Vec<(String, usize, usize)>,
     model: &DedupModel,
     threshold: f64,
     strong_threshold: f64,
@@ -708,6 +718,14 @@ fn find_roster_duplicates_from<'py>(
     let mut pairs: Vec<(u32, u32)> = a.iter().zip(&b).map(|(&i, &j)| (i as u32, j as u32)).collect();
     pairs.sort_unstable();
     pairs.dedup();
+    let warnings = warnings
+        .into_iter()
+        .map(|(rule, members, cap)| {
+            let rule = dedup::BlockKind::from_code(&rule)
+                .ok_or_else(|| InvalidInputError::new_err(format!("warnings: no blocking rule {rule:?}")))?;
+            Ok(dedup::SkippedBlock { rule, members, cap })
+        })
+        .collect::<PyResult<Vec<_>>>()?;
     let model = model.model();
     let answer = py.detach(|| {
         let people = roster_people(&roster);

@@ -211,7 +211,7 @@ fn gather_member_ids<R: RosterSource + ?Sized>(roster: &R, rows: &[u32]) -> StrC
 
 /// Cross-checks and deduplicates a roster (a dict of the roster columns)
 /// against `index` in one engine call. Returns a dict: findings, verdicts,
-/// pairs, clusters (Arrow tables), warnings (list of str), candidate_pairs
+/// pairs, clusters (Arrow tables), warnings (list of (rule code, members, cap)), candidate_pairs
 /// (int), model (the DedupModel that scored the pairs: `model` when given,
 /// else one trained on the roster) and checks_not_run (list of (check code,
 /// [roster column codes]): the checks that did not run for lack of a column
@@ -242,7 +242,7 @@ fn revalidate<'py>(
     for (name, batch) in ["findings", "verdicts", "pairs", "clusters"].into_iter().zip(tables) {
         out.set_item(name, table(batch)?)?;
     }
-    out.set_item("warnings", warnings)?;
+    out.set_item("warnings", crate::dedup::skipped_rows(&warnings))?;
     out.set_item("candidate_pairs", candidate_pairs)?;
     out.set_item("model", DedupModel::from(model))?;
     out.set_item("checks_not_run", not_run)?;
@@ -348,7 +348,7 @@ fn checked_duplicates<'py>(
     out.set_item("clusters", table(clusters)?)?;
     out.set_item("shared_findings", table(shared_findings)?)?;
     out.set_item("raised", raised)?;
-    out.set_item("warnings", warnings)?;
+    out.set_item("warnings", crate::dedup::skipped_rows(&warnings))?;
     out.set_item("candidate_pairs", candidate_pairs)?;
     out.set_item("model", DedupModel::from(model))?;
     Ok(out)

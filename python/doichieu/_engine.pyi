@@ -87,7 +87,7 @@ def find_roster_duplicates_from(
     a: Any,
     b: Any,
     candidate_pairs: int,
-    warnings: list[str],
+    warnings: list[tuple[str, int, int]],
     model: DedupModel,
     threshold: float = 0.9,
     strong_threshold: float = 0.99,

@@ -16,7 +16,7 @@ see docs/dedup.md).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -26,9 +26,10 @@ import polars as pl
 from doichieu import _engine
 from doichieu.csv_cells import write_csv_for_people
 from doichieu.errors import CataloguedError, InvalidInputError
+from doichieu.messages import text, title
 from doichieu.output_folder import OutputFolder
 from doichieu.records import ROSTER_COLUMNS, TableReading, canonical_columns, read_table
-from doichieu.vocabulary import DUPLICATE_TYPES
+from doichieu.vocabulary import BLOCK_KIND_TERMS, DUPLICATE_TYPES
 
 #: The duplicate type of two people on one citizen number: reported, listed apart,
 #: never clustered (docs/dedup.md).
@@ -78,10 +79,36 @@ PAIR_COLUMNS = (
 
 
 @dataclass(frozen=True)
+class SkippedBlock:
+    """A block deduplication did not compare: ``members`` share one key of the
+    blocking rule ``rule`` (a ``BLOCK_KINDS`` code), more than it compares
+    pairwise (``cap``), and no finer key split them. ``str()`` says so in the
+    reader's language."""
+
+    rule: str
+    members: int
+    cap: int
+
+    def __str__(self) -> str:
+        return text(
+            "dedupe.block_skipped", members=f"{self.members:,}", rule=title(BLOCK_KIND_TERMS[self.rule]), cap=self.cap
+        )
+
+    def as_engine(self) -> tuple[str, int, int]:
+        """As the engine gives and takes it."""
+        return (self.rule, self.members, self.cap)
+
+
+def skipped_blocks(rows: Iterable[tuple[str, int, int]]) -> list[SkippedBlock]:
+    """The engine's (rule, members, cap) rows as ``SkippedBlock``."""
+    return [SkippedBlock(rule, members, cap) for rule, members, cap in rows]
+
+
+@dataclass(frozen=True)
 class DuplicateResult:
     pairs: pl.DataFrame
     clusters: pl.DataFrame
-    warnings: list[str]
+    warnings: list[SkippedBlock]
     candidate_pairs: int
     model: Any
 
@@ -138,7 +165,7 @@ def find_duplicates(
     return DuplicateResult(
         pl.DataFrame(result["pairs"]),
         pl.DataFrame(result["clusters"]),
-        list(result["warnings"]),
+        skipped_blocks(result["warnings"]),
         int(result["candidate_pairs"]),
         result["model"],
     )

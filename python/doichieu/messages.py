@@ -503,6 +503,10 @@ _OUTPUT: Final = {
         "found on Spark (default 20,000,000)",
     ),
     "dedupe.warning": Message("cảnh báo: {warning}", "warning: {warning}"),
+    "dedupe.block_skipped": Message(
+        "khối {members} đảng viên có chung {rule} quá lớn để so từng cặp (giới hạn {cap}) nên đã bỏ qua",
+        "a block of {members} members sharing one {rule} was too large to compare pairwise (cap {cap}) and was skipped",
+    ),
     "dedupe.wrote": Message("đã ghi {pairs} và {clusters}", "wrote {pairs} and {clusters}"),
     # --- revalidate: the progress line and the summary
     "revalidate.reading_population": Message("Đọc dữ liệu dân cư", "Reading the population data"),

@@ -11,7 +11,8 @@ its label as work lists and the report show it, Vietnamese first
 columns: ``ROSTER_COLUMNS``, ``POPULATION_COLUMNS`` (in file order), the ones a
 file must have (``ROSTER_REQUIRED``, ``POPULATION_REQUIRED``), every
 field's titles (``FIELD_TERMS``, ``FIELD_TITLES``), and the checks of a roster
-that need columns a short list may lack (``ROSTER_CHECK_TERMS``).
+that need columns a short list may lack (``ROSTER_CHECK_TERMS``); deduplication's
+blocking rules (``BLOCK_KINDS``, ``BLOCK_KIND_TERMS``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from typing import Final
 from doichieu import _engine
 
 __all__ = [
+    "BLOCK_KINDS",
+    "BLOCK_KIND_TERMS",
     "DEDUP_COLUMNS",
     "CODE_TERMS",
     "DUPLICATE_TERMS",
@@ -92,6 +95,8 @@ STATUS_TERMS: Final = _terms("statuses")
 FIELD_TERMS: Final = _terms("fields")
 #: The cross-check's checks of the party record, each skipped where the roster lacks a column it reads.
 ROSTER_CHECK_TERMS: Final = _terms("roster_checks")
+#: Deduplication's blocking rules, in the order it applies them; the Vietnamese title is the running-text form.
+BLOCK_KIND_TERMS: Final = _terms("block_kinds")
 
 #: Every finding code, titled by its one-line summary (``_engine.finding_codes``).
 CODE_TERMS: Final = MappingProxyType(
@@ -105,6 +110,7 @@ DUPLICATE_TYPES: Final[tuple[str, ...]] = tuple(DUPLICATE_TERMS)
 MATCH_KINDS: Final[tuple[str, ...]] = tuple(MATCH_KIND_TERMS)
 STATUSES: Final[tuple[str, ...]] = tuple(STATUS_TERMS)
 FIELDS: Final[tuple[str, ...]] = tuple(FIELD_TERMS)
+BLOCK_KINDS: Final[tuple[str, ...]] = tuple(BLOCK_KIND_TERMS)
 
 VERDICT_TITLES: Final[dict[str, str]] = _titles(VERDICT_TERMS)
 SEVERITY_TITLES: Final[dict[str, str]] = _titles(SEVERITY_TERMS)

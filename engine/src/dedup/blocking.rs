@@ -11,44 +11,7 @@ use rayon::prelude::*;
 
 use super::{hash_str, Person, Prepared};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum BlockKind {
-    CitizenId,
-    SurnameGivenBirthYear,
-    GivenFullBirthDate,
-    SurnameFullBirthDate,
-    /// The folded name tokens in any order: catches swapped given name and
-    /// surname and lost diacritics, whatever the dates say.
-    NameTokens,
-    OldId,
-    /// A transfer carries the card number even where the name or the citizen ID
-    /// was retyped.
-    PartyCard,
-}
-
-impl BlockKind {
-    pub const ALL: [BlockKind; 7] = [
-        BlockKind::CitizenId,
-        BlockKind::SurnameGivenBirthYear,
-        BlockKind::GivenFullBirthDate,
-        BlockKind::SurnameFullBirthDate,
-        BlockKind::NameTokens,
-        BlockKind::OldId,
-        BlockKind::PartyCard,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BlockKind::CitizenId => "citizen ID",
-            BlockKind::SurnameGivenBirthYear => "surname + given name + birth year",
-            BlockKind::GivenFullBirthDate => "given name + full date of birth",
-            BlockKind::SurnameFullBirthDate => "surname + full date of birth",
-            BlockKind::NameTokens => "full name (any order)",
-            BlockKind::OldId => "old ID number",
-            BlockKind::PartyCard => "party card number",
-        }
-    }
-}
+pub use crate::vocabulary::{BlockKind, SkippedBlock};
 
 /// Largest block of one name (any order) compared whole, before splitting by year.
 const NAME_ONLY_CAP: usize = 16;
@@ -125,7 +88,7 @@ fn split_block(
     prepared: &[Prepared],
     cap: usize,
     out: &mut Vec<u64>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<SkippedBlock>,
 ) {
     if members.len() <= cap {
         emit_block(members, out);
@@ -147,12 +110,7 @@ fn split_block(
         Vec::new()
     };
     if keyed.is_empty() {
-        warnings.push(format!(
-            "a block of {} members sharing one {} was too large to compare pairwise (cap {}) and was skipped",
-            members.len(),
-            kind.as_str(),
-            cap
-        ));
+        warnings.push(SkippedBlock { rule: kind, members: members.len(), cap });
         return;
     }
     keyed.sort_unstable();
@@ -164,7 +122,7 @@ fn split_block(
 
 /// Warnings of the blocks a rule skipped, each with the key of the block it came
 /// from (its rule key, before any split), in the order one machine says them.
-pub type KeyedWarnings = Vec<(u64, String)>;
+pub type KeyedWarnings = Vec<(u64, SkippedBlock)>;
 
 /// One rule's candidate pairs (packed, unsorted) and its warnings, in the order
 /// of the block keys (each block's own warnings in the order its splits ran).
@@ -230,7 +188,7 @@ pub(crate) fn candidate_pairs(
     people: &[Person<'_>],
     prepared: &[Prepared],
     cap: usize,
-) -> (Vec<(u32, u32)>, Vec<String>) {
+) -> (Vec<(u32, u32)>, Vec<SkippedBlock>) {
     let per_kind: Vec<(Vec<u64>, KeyedWarnings)> =
         BlockKind::ALL.par_iter().map(|&kind| kind_pairs(kind, people, prepared, cap)).collect();
     let mut all: Vec<u64> = Vec::with_capacity(per_kind.iter().map(|(p, _)| p.len()).sum());

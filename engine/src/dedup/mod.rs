@@ -22,7 +22,7 @@ use rustc_hash::FxHashMap;
 use crate::names::{self, Form, Writer};
 use crate::values::{Gender, PartialDate};
 use crate::vocabulary::{DuplicateType, MatchKind};
-pub use blocking::BlockKind;
+pub use blocking::{BlockKind, SkippedBlock};
 pub use cluster::components;
 pub use index::{Candidate, IncrementalIndex, OwnedPerson};
 use levels::{Field, Pattern, FIELDS};
@@ -262,7 +262,7 @@ pub struct DedupResult {
     pub model: Model,
     pub candidate_pairs: usize,
     /// Oversized blocks, described without personal data.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<SkippedBlock>,
 }
 
 /// Name-key frequencies for the term-frequency adjustment.
@@ -435,7 +435,7 @@ fn find_duplicates_among(
     people: &[Person<'_>],
     prepared: &[Prepared],
     candidates: Vec<(u32, u32)>,
-    warnings: Vec<String>,
+    warnings: Vec<SkippedBlock>,
     config: &Config,
     model: Option<Model>,
 ) -> DedupResult {

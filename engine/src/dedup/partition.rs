@@ -7,7 +7,7 @@
 
 use rayon::prelude::*;
 
-use super::blocking::{self, BlockKind, KeyedWarnings};
+use super::blocking::{self, BlockKind, KeyedWarnings, SkippedBlock};
 use super::levels::{Field, Pattern};
 use super::{
     find_duplicates_among, kept_pair, levels_but_name, model, name_level, prepare_all, weigh, Config, DedupResult,
@@ -114,7 +114,7 @@ pub fn find_duplicates_from(
     people: &[Person<'_>],
     candidates: Vec<(u32, u32)>,
     candidate_pairs: usize,
-    warnings: Vec<String>,
+    warnings: Vec<SkippedBlock>,
     config: &Config,
     model: Model,
 ) -> DedupResult {
@@ -191,7 +191,7 @@ mod tests {
         // Put in order by rule, then block key (stable: a block's own warnings keep theirs):
         // one machine's order, not merely its set.
         warnings.sort_by_key(|(key, _)| *key);
-        let warnings: Vec<String> = warnings.into_iter().map(|(_, w)| w).collect();
+        let warnings: Vec<SkippedBlock> = warnings.into_iter().map(|(_, w)| w).collect();
         assert_eq!(warnings, expected_warnings);
         // Scored with the whole roster's name counts, the kept pairs are one machine's.
         kept.sort_unstable_by_key(|&(a, b, ..)| (a, b));

@@ -20,7 +20,7 @@ use rustc_hash::FxHashMap;
 use crate::column::StrColumn;
 use crate::dedup::{self, ClusterMember, Config, Model};
 use crate::records::{PopulationIndex, RosterSource};
-use crate::vocabulary::{DuplicateType, Field, RosterCheck};
+use crate::vocabulary::{DuplicateType, Field, RosterCheck, SkippedBlock};
 pub use cut::{cut, CheckedPair, PairStatus, PopulationCheck};
 pub use link::{population_links, shown_score, LINK_MIN_SCORE};
 pub use shared::add_shared_number_findings;
@@ -59,7 +59,7 @@ pub struct Revalidation {
     pub model: Model,
     pub candidate_pairs: usize,
     /// Oversized blocks, described without personal data.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<SkippedBlock>,
     /// The checks that did not run, each with the roster columns it lacked.
     pub checks_not_run: Vec<(RosterCheck, Vec<Field>)>,
 }
@@ -73,7 +73,7 @@ pub struct CheckedDuplicates {
     pub model: Model,
     pub candidate_pairs: usize,
     /// Oversized blocks, described without personal data.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<SkippedBlock>,
     /// For each pair of two people on one citizen number, the first member's
     /// number as deduplication read it (by that member's roster row).
     pub shared_numbers: FxHashMap<usize, String>,

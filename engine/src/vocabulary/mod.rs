@@ -60,6 +60,7 @@ macro_rules! terms {
     };
 }
 
+pub mod block_kinds;
 pub mod codes;
 pub mod duplicate_types;
 pub mod fields;
@@ -70,6 +71,7 @@ pub mod severities;
 pub mod statuses;
 pub mod verdicts;
 
+pub use block_kinds::{BlockKind, SkippedBlock};
 pub use codes::{Code, Message, Phrase};
 pub use duplicate_types::DuplicateType;
 pub use fields::{Column, Field, POPULATION, POPULATION_COLUMNS, ROSTER, ROSTER_COLUMNS};
@@ -106,6 +108,7 @@ pub fn concepts() -> Vec<(&'static str, Vec<TermRow>)> {
         ("statuses", terms::<Status>()),
         ("fields", terms::<Field>()),
         ("roster_checks", terms::<RosterCheck>()),
+        ("block_kinds", terms::<BlockKind>()),
     ]
 }
 
@@ -137,6 +140,7 @@ mod tests {
         check(Status::from_code);
         check(Field::from_code);
         check(RosterCheck::from_code);
+        check(BlockKind::from_code);
     }
 
     #[test]
@@ -148,5 +152,6 @@ mod tests {
         assert_eq!(count("verdicts"), Some(Verdict::ALL.len()));
         assert_eq!(count("match_kinds"), Some(MatchKind::ALL.len()));
         assert_eq!(count("fields"), Some(Field::ALL.len()));
+        assert_eq!(count("block_kinds"), Some(BlockKind::ALL.len()));
     }
 }

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Literal
 import polars as pl
 
 from doichieu import _engine
-from doichieu.dedup import DuplicateResult
+from doichieu.dedup import DuplicateResult, SkippedBlock
 from doichieu.errors import CataloguedError
 from doichieu.output_folder import OutputFolder
 from doichieu.table_layout import SOURCE_COLUMNS
@@ -151,7 +151,7 @@ class SparkDeduped:
     candidate_pairs: int
     by_type: list[tuple[str, int]]
     people: int
-    warnings: list[str]
+    warnings: list[SkippedBlock]
     model: _engine.DedupModel
     files: list[Path]
 

@@ -52,9 +52,10 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, LongType, StructField, StructType
 
 from doichieu import _engine
+from doichieu.dedup import SkippedBlock
 from doichieu.spark.clusters import clusters_of
 from doichieu.spark.keys import appending
-from doichieu.vocabulary import DEDUP_COLUMNS, ROSTER_COLUMNS
+from doichieu.vocabulary import BLOCK_KINDS, DEDUP_COLUMNS, ROSTER_COLUMNS
 
 __all__ = ["CLUSTER_BOUND", "TRAINING_MEMBERS", "SparkDuplicates", "dedupe"]
 
@@ -94,7 +95,7 @@ class SparkDuplicates:
 
     tables: tuple[pl.DataFrame, pl.DataFrame] | None
     frames: tuple[DataFrame, DataFrame] | None
-    warnings: list[str]
+    warnings: list[SkippedBlock]
     candidate_pairs: int
     kept_pairs: int
     model: _engine.DedupModel
@@ -120,12 +121,12 @@ def _with_rule_keys(roster: DataFrame, present: tuple[str, ...]) -> DataFrame:
     return roster.mapInArrow(appending(keys, schema), spark_schema)
 
 
-#: A bucket's answer: the kept pairs (``SCORED``), each skipped block's warning
-#: (``rule``, ``key``, ``seq``, ``warning``) and one row counting its candidates
+#: A bucket's answer: the kept pairs (``SCORED``), each skipped block (``rule``,
+#: ``key``, ``seq``, ``members``, ``cap``) and one row counting its candidates
 #: (``own``, ``shared``). Rows of one kind leave the other kinds' columns null.
-BLOCKS = SCORED + ", rule long, key long, seq long, warning string, own long, shared array<long>"
+BLOCKS = SCORED + ", rule long, key long, seq long, members long, cap long, own long, shared array<long>"
 BLOCKS_ARROW = pa.schema(
-    [*SCORED_ARROW, ("rule", pa.int64()), ("key", pa.int64()), ("seq", pa.int64()), ("warning", pa.string())]
+    [*SCORED_ARROW, *((c, pa.int64()) for c in ("rule", "key", "seq", "members", "cap"))]
     + [("own", pa.int64()), ("shared", pa.list_(pa.int64()))]
 )
 
@@ -164,10 +165,11 @@ def _blocks(
         said = found["warnings"]
         warnings = {
             "rule": pa.array([rule] * len(said), pa.int64()),
-            "key": pa.array([k for k, _ in said], pa.int64()),
+            "key": pa.array([key for key, *_ in said], pa.int64()),
             # A block's warnings in the order its splits said them.
             "seq": pa.array(range(len(said)), pa.int64()),
-            "warning": pa.array([w for _, w in said], pa.string()),
+            "members": pa.array([members for _, _, members, _ in said], pa.int64()),
+            "cap": pa.array([cap for *_, cap in said], pa.int64()),
         }
         # Row numbers are far below 2^31: a pair's two in one long.
         packed = (rows[shared.column("a").to_numpy()] << 32) | rows[shared.column("b").to_numpy()]
@@ -178,9 +180,10 @@ def _blocks(
     return blocks
 
 
-def _in_table_order(warnings: list[tuple[int, int, int, str]]) -> list[str]:
-    """(rule, key, seq, text) → the texts by rule, then key as unsigned, then seq."""
-    return [w for *_, w in sorted(warnings, key=lambda r: (r[0], r[1] % UNSIGNED, r[2]))]
+def _in_table_order(said: list[tuple[int, int, int, int, int]]) -> list[SkippedBlock]:
+    """(rule, key, seq, members, cap) → the skipped blocks by rule, then key as unsigned, then seq."""
+    ordered = sorted(said, key=lambda r: (r[0], r[1] % UNSIGNED, r[2]))
+    return [SkippedBlock(BLOCK_KINDS[rule], members, cap) for rule, _, _, members, cap in ordered]
 
 
 def dedupe(
@@ -243,8 +246,8 @@ def dedupe(
         .applyInArrow(_blocks(present, n, model.to_dict(), threshold, strong_threshold, max_block_size), BLOCKS)
         .persist()
     )
-    said = found.filter(F.col("warning").isNotNull()).select("rule", "key", "seq", "warning").collect()
-    warnings = _in_table_order([(r["rule"], r["key"], r["seq"], r["warning"]) for r in said])
+    said = found.filter(F.col("members").isNotNull()).select("rule", "key", "seq", "members", "cap").collect()
+    warnings = _in_table_order([tuple(r) for r in said])
     tally = found.filter(F.col("own").isNotNull())
     own = tally.agg(F.sum("own")).collect()[0][0] or 0
     shared = tally.select(F.explode("shared").alias("pair")).distinct().count()
@@ -263,7 +266,7 @@ def dedupe(
             pairs["a"],
             pairs["b"],
             candidate_pairs,
-            warnings,
+            [w.as_engine() for w in warnings],
             model,
             threshold=threshold,
             strong_threshold=strong_threshold,

@@ -20,6 +20,7 @@ from doichieu import messages
 from doichieu.errors import CataloguedError, ColumnError, DoichieuError
 from doichieu.messages import text, title
 from doichieu.names_report import write_names_report
+from doichieu.spark.options import DRIVER_MEMORY, MASTER, SHUFFLE_PARTITIONS
 from doichieu.table_layout import add_table_arguments
 
 PROG = "doichieu"
@@ -75,6 +76,7 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
                 model=model,
                 master=args.master,
                 shuffle_partitions=args.shuffle_partitions,
+                driver_memory=args.driver_memory,
                 cluster_bound=args.cluster_bound,
             )
         members, candidates, warnings, found_model = done.members, done.candidate_pairs, done.warnings, done.model
@@ -176,8 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
     dedupe.add_argument("--model", metavar=file, help=text("dedupe.model"))
     dedupe.add_argument("--save-model", metavar=file, help=text("dedupe.save_model"))
     dedupe.add_argument("--engine", choices=("local", "spark"), default="local", help=text("dedupe.engine"))
-    dedupe.add_argument("--master", default="local[2]", help=text("revalidate.master"))
-    dedupe.add_argument("--shuffle-partitions", type=int, default=8, help=text("revalidate.shuffle_partitions"))
+    dedupe.add_argument("--master", default=MASTER, help=text("revalidate.master", default=MASTER))
+    dedupe.add_argument(
+        "--shuffle-partitions", type=int, default=SHUFFLE_PARTITIONS, help=text("revalidate.shuffle_partitions")
+    )
+    dedupe.add_argument(
+        "--driver-memory", default=DRIVER_MEMORY, help=text("revalidate.driver_memory", default=DRIVER_MEMORY)
+    )
     dedupe.add_argument("--cluster-bound", type=int, default=None, help=text("dedupe.cluster_bound"))
     add_table_arguments(dedupe, "roster")
     dedupe.set_defaults(func=cmd_dedupe)

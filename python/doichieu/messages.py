@@ -339,8 +339,14 @@ _HELP: Final = {
         "files or folders, see docs/spark.md)",
     ),
     "revalidate.master": Message(
-        "địa chỉ Spark master khi --engine spark (mặc định local[2]; vd. spark://may:7077, yarn, k8s://...)",
-        "the Spark master with --engine spark (default local[2]; e.g. spark://host:7077, yarn, k8s://...)",
+        "địa chỉ Spark master khi --engine spark (mặc định {default}; vd. spark://may:7077, yarn, k8s://...)",
+        "the Spark master with --engine spark (default {default}; e.g. spark://host:7077, yarn, k8s://...)",
+    ),
+    "revalidate.driver_memory": Message(
+        "bộ nhớ JVM của driver khi Spark chạy trên máy này (--engine spark, mặc định {default}; "
+        "danh sách cả nước cần khoảng 12g; trên cụm máy do spark-submit đặt)",
+        "the driver's JVM memory when Spark runs on this machine (--engine spark, default {default}; "
+        "the national roster needs about 12g; on a cluster spark-submit sets it)",
     ),
     "revalidate.shuffle_partitions": Message(
         "số phần Spark chia khi gom nhóm (--engine spark; vài phần mỗi lõi)",

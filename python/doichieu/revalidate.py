@@ -70,6 +70,7 @@ from doichieu.records import (
     load_population,
     read_roster,
 )
+from doichieu.spark.options import DRIVER_MEMORY, MASTER, SHUFFLE_PARTITIONS
 from doichieu.summary import Summary
 from doichieu.table_layout import SOURCE_COLUMNS, add_table_arguments, with_source
 from doichieu.vocabulary import (
@@ -201,8 +202,9 @@ def run(
     population_sheet: str | int | None = None,
     population_header_row: int | None = None,
     engine: Literal["local", "spark"] = "local",
-    master: str = "local[2]",
-    shuffle_partitions: int = 8,
+    master: str = MASTER,
+    shuffle_partitions: int = SHUFFLE_PARTITIONS,
+    driver_memory: str = DRIVER_MEMORY,
     previous: str | Path | None = None,
     campaign: str | Path | None = None,
 ) -> Summary:
@@ -235,6 +237,7 @@ def run(
             engine=engine,
             master=master,
             shuffle_partitions=shuffle_partitions,
+            driver_memory=driver_memory,
         )
 
     if previous is not None and not (Path(previous) / "findings.csv").is_file():
@@ -260,8 +263,9 @@ def _run(
     previous: str | Path | None,
     store: CampaignStore | None,
     engine: Literal["local", "spark"] = "local",
-    master: str = "local[2]",
-    shuffle_partitions: int = 8,
+    master: str = MASTER,
+    shuffle_partitions: int = SHUFFLE_PARTITIONS,
+    driver_memory: str = DRIVER_MEMORY,
 ) -> Summary:
     started = time.perf_counter()
     stages: dict[str, float] = {}
@@ -314,6 +318,7 @@ def _run(
                 extra_columns=extra_columns,
                 master=master,
                 shuffle_partitions=shuffle_partitions,
+                driver_memory=driver_memory,
             )
             roster, population_rows = checked.roster, checked.population
             result = Revalidation(
@@ -533,6 +538,7 @@ def cmd_revalidate(args: argparse.Namespace) -> int:
         engine=args.engine,
         master=args.master,
         shuffle_partitions=args.shuffle_partitions,
+        driver_memory=args.driver_memory,
         previous=args.previous,
         campaign=args.campaign,
     )
@@ -549,8 +555,13 @@ def add_revalidate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", type=_date, default=None, help=text("revalidate.as_of"))
     parser.add_argument("--ignore-unknown-columns", action="store_true", help=text("revalidate.ignore_unknown_columns"))
     parser.add_argument("--engine", choices=("local", "spark"), default="local", help=text("revalidate.engine"))
-    parser.add_argument("--master", default="local[2]", help=text("revalidate.master"))
-    parser.add_argument("--shuffle-partitions", type=int, default=8, help=text("revalidate.shuffle_partitions"))
+    parser.add_argument("--master", default=MASTER, help=text("revalidate.master", default=MASTER))
+    parser.add_argument(
+        "--shuffle-partitions", type=int, default=SHUFFLE_PARTITIONS, help=text("revalidate.shuffle_partitions")
+    )
+    parser.add_argument(
+        "--driver-memory", default=DRIVER_MEMORY, help=text("revalidate.driver_memory", default=DRIVER_MEMORY)
+    )
     add_table_arguments(parser, "roster")
     add_table_arguments(parser, "population", prefix="population-")
     parser.set_defaults(func=cmd_revalidate)

@@ -27,6 +27,7 @@ from doichieu import _engine
 from doichieu.dedup import DuplicateResult, SkippedBlock
 from doichieu.errors import CataloguedError
 from doichieu.output_folder import OutputFolder
+from doichieu.spark.options import DRIVER_MEMORY, MASTER, SHUFFLE_PARTITIONS
 from doichieu.table_layout import SOURCE_COLUMNS
 from doichieu.vocabulary import POPULATION_COLUMNS, ROSTER_COLUMNS
 
@@ -90,8 +91,9 @@ def revalidate_on_spark(
     *,
     as_of: date,
     extra_columns: Literal["error", "ignore"] = "error",
-    master: str = "local[2]",
-    shuffle_partitions: int = 8,
+    master: str = MASTER,
+    shuffle_partitions: int = SHUFFLE_PARTITIONS,
+    driver_memory: str = DRIVER_MEMORY,
 ) -> SparkChecked:
     """Cross-checks on Spark and deduplicates on the driver (see the module docs)."""
     try:
@@ -102,7 +104,7 @@ def revalidate_on_spark(
     from doichieu.spark.links import links_of
     from doichieu.spark.revalidate import revalidate
 
-    spark = session(master, shuffle_partitions=shuffle_partitions)
+    spark = session(master, shuffle_partitions=shuffle_partitions, driver_memory=driver_memory)
     roster_table = layout.read_roster(spark, roster_path, extra_columns)
     population_table = layout.read_population(spark, population_path, extra_columns)
     present = roster_table.present
@@ -162,8 +164,9 @@ def dedupe_on_spark(
     *,
     threshold: float = 0.9,
     model: _engine.DedupModel | None = None,
-    master: str = "local[2]",
-    shuffle_partitions: int = 8,
+    master: str = MASTER,
+    shuffle_partitions: int = SHUFFLE_PARTITIONS,
+    driver_memory: str = DRIVER_MEMORY,
     cluster_bound: int | None = None,
 ) -> SparkDeduped:
     """``doichieu dedupe --engine spark``: the roster (a Parquet file or folder)
@@ -180,7 +183,7 @@ def dedupe_on_spark(
     from doichieu.spark import layout, outputs, session
     from doichieu.spark.dedupe import CLUSTER_BOUND, dedupe
 
-    spark = session(master, shuffle_partitions=shuffle_partitions)
+    spark = session(master, shuffle_partitions=shuffle_partitions, driver_memory=driver_memory)
     # As load_dedup_roster reads a roster: columns deduplication does not use are set aside.
     table = layout.read_roster(spark, roster_path, "ignore")
     found = dedupe(

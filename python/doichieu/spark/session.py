@@ -13,6 +13,8 @@ import sys
 
 from pyspark.sql import SparkSession
 
+from doichieu.spark.options import DRIVER_MEMORY, MASTER, SHUFFLE_PARTITIONS
+
 __all__ = ["SETTINGS", "session"]
 
 #: Settings every doichieu job wants, whatever the master.
@@ -29,11 +31,11 @@ SETTINGS: dict[str, str] = {
 
 
 def session(
-    master: str = "local[2]",
+    master: str = MASTER,
     *,
-    shuffle_partitions: int = 8,
+    shuffle_partitions: int = SHUFFLE_PARTITIONS,
     app_name: str = "doichieu",
-    driver_memory: str = "4g",
+    driver_memory: str = DRIVER_MEMORY,
 ) -> SparkSession:
     """The SparkSession (made, or the active one with these settings applied).
 

@@ -42,5 +42,5 @@ _HOMES = {
 
 def __getattr__(name: str) -> Any:
     if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        raise AttributeError(name)
     return getattr(importlib.import_module(f"doichieu.spark.{_HOMES[name]}"), name)

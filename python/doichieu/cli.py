@@ -20,7 +20,7 @@ from doichieu import messages
 from doichieu.errors import CataloguedError, ColumnError, DoichieuError
 from doichieu.messages import text, title
 from doichieu.names_report import write_names_report
-from doichieu.spark.options import DRIVER_MEMORY, MASTER, SHUFFLE_PARTITIONS
+from doichieu.spark_options import DRIVER_MEMORY, MASTER, SHUFFLE_PARTITIONS
 from doichieu.table_layout import add_table_arguments
 
 PROG = "doichieu"

@@ -70,7 +70,7 @@ from doichieu.records import (
     load_population,
     read_roster,
 )
-from doichieu.spark.options import DRIVER_MEMORY, MASTER, SHUFFLE_PARTITIONS
+from doichieu.spark_options import DRIVER_MEMORY, MASTER, SHUFFLE_PARTITIONS
 from doichieu.summary import Summary
 from doichieu.table_layout import SOURCE_COLUMNS, add_table_arguments, with_source
 from doichieu.vocabulary import (

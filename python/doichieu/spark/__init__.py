@@ -11,36 +11,14 @@ with the one reader's checks), ``keys`` (what rows are grouped by), ``check``
 (one bucket through the engine), ``revalidate`` (the passes), ``links`` (the
 members' ties to citizens), ``dedupe`` (deduplication), ``clusters`` (the
 clustering in Spark, past the bound), ``outputs`` (Parquet folders and the
-size rule), ``command`` (the ``--engine spark`` commands), ``options`` (their
-settings and defaults, readable without PySpark).
+size rule), ``command`` (the ``--engine spark`` commands).
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from doichieu.spark.dedupe import dedupe
-    from doichieu.spark.layout import SparkTable, read_population, read_roster
-    from doichieu.spark.revalidate import revalidate
-    from doichieu.spark.session import session
+from doichieu.spark.dedupe import dedupe
+from doichieu.spark.layout import SparkTable, read_population, read_roster
+from doichieu.spark.revalidate import revalidate
+from doichieu.spark.session import session
 
 __all__ = ["SparkTable", "dedupe", "read_population", "read_roster", "revalidate", "session"]
-
-#: Where each name is: loaded when first asked for, so that ``options`` (and
-#: the command line, which reads it) does not need PySpark.
-_HOMES = {
-    "SparkTable": "layout",
-    "dedupe": "dedupe",
-    "read_population": "layout",
-    "read_roster": "layout",
-    "revalidate": "revalidate",
-    "session": "session",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(name)
-    return getattr(importlib.import_module(f"doichieu.spark.{_HOMES[name]}"), name)

@@ -27,7 +27,7 @@ from doichieu import _engine
 from doichieu.dedup import DuplicateResult, SkippedBlock
 from doichieu.errors import CataloguedError
 from doichieu.output_folder import OutputFolder
-from doichieu.spark.options import DRIVER_MEMORY, MASTER, SHUFFLE_PARTITIONS
+from doichieu.spark_options import DRIVER_MEMORY, MASTER, SHUFFLE_PARTITIONS
 from doichieu.table_layout import SOURCE_COLUMNS
 from doichieu.vocabulary import POPULATION_COLUMNS, ROSTER_COLUMNS
 

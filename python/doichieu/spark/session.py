@@ -13,7 +13,7 @@ import sys
 
 from pyspark.sql import SparkSession
 
-from doichieu.spark.options import DRIVER_MEMORY, MASTER, SHUFFLE_PARTITIONS
+from doichieu.spark_options import DRIVER_MEMORY, MASTER, SHUFFLE_PARTITIONS
 
 __all__ = ["SETTINGS", "session"]
 

@@ -1,6 +1,7 @@
 """The Spark settings the ``--engine spark`` commands offer, with their
-defaults: readable without PySpark (the command line is built before Spark is
-needed, and on a machine without the ``spark`` extra)."""
+defaults. Here, outside ``doichieu.spark`` (whose package loads PySpark), so
+that the command line can be built without PySpark: before Spark is needed,
+and on a machine without the ``spark`` extra."""
 
 from __future__ import annotations
 

@@ -92,6 +92,28 @@ def test_a_block_too_large_is_told_in_the_readers_language(tmp_path: Path, capsy
     assert "khối" not in err
 
 
+def test_many_skipped_blocks_are_told_as_a_line_per_rule() -> None:
+    """Past ``SKIPPED_TOLD_EACH`` blocks, a line per rule with the count, the
+    members and the largest block, in the reader's language."""
+    from doichieu import messages
+    from doichieu.dedup import SKIPPED_TOLD_EACH, SkippedBlock, skipped_lines
+
+    few = [SkippedBlock("surname_full_birth_date", 20 + k, 16) for k in range(SKIPPED_TOLD_EACH)]
+    assert skipped_lines(few) == [str(w) for w in few]
+    many = [*few, SkippedBlock("citizen_id", 401, 400), SkippedBlock("surname_full_birth_date", 17, 16)]
+    assert skipped_lines(many) == [
+        "1 khối đảng viên có chung số định danh quá lớn để so từng cặp (giới hạn 400) nên đã bỏ qua: "
+        "401 đảng viên, khối lớn nhất 401",
+        "11 khối đảng viên có chung họ và ngày sinh đầy đủ quá lớn để so từng cặp (giới hạn 16) nên đã bỏ qua: "
+        "262 đảng viên, khối lớn nhất 29",
+    ]
+    messages.set_language("en")
+    assert skipped_lines(many)[0] == (
+        "1 blocks of members sharing one citizen ID were too large to compare pairwise (cap 400) and were skipped: "
+        "401 members, the largest block 401"
+    )
+
+
 def test_bad_files_get_clear_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     wrong = tmp_path / "wrong.csv"
     pl.DataFrame({"ho_ten": ["A"]}).write_csv(wrong)

@@ -52,6 +52,7 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
         find_duplicates,
         load_dedup_roster,
         load_model,
+        skipped_lines,
         write_outputs,
     )
     from doichieu.output_folder import OutputFolder
@@ -109,8 +110,8 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
             print(text("dedupe.by_type", type=f"{title(DUPLICATE_TERMS[kind])} ({kind})", count=count))
     if shared:
         print(text("dedupe.shared", pairs=shared, type=f"{title(DUPLICATE_TERMS[SHARED_NUMBER])} ({SHARED_NUMBER})"))
-    for warning in warnings:
-        print(text("dedupe.warning", warning=warning), file=sys.stderr)
+    for line in skipped_lines(warnings):
+        print(text("dedupe.warning", warning=line), file=sys.stderr)
     print(text("dedupe.wrote", pairs=pairs_path, clusters=clusters_path))
     if parts:
         print(text("spark.wrote_parts", folders=", ".join(parts)))

@@ -104,6 +104,35 @@ def skipped_blocks(rows: Iterable[tuple[str, int, int]]) -> list[SkippedBlock]:
     return [SkippedBlock(rule, members, cap) for rule, members, cap in rows]
 
 
+#: Skipped blocks told one by one up to this many; past it, a line per rule.
+SKIPPED_TOLD_EACH = 10
+
+
+def skipped_lines(warnings: list[SkippedBlock]) -> list[str]:
+    """What to tell a person of the skipped blocks, in their language: each
+    block up to ``SKIPPED_TOLD_EACH``, else a line per rule (how many blocks,
+    the members in them, the largest). A national roster skips tens of
+    thousands of small blocks of one surname and birth date; a line each would
+    bury the rest of the output."""
+    if len(warnings) <= SKIPPED_TOLD_EACH:
+        return [str(w) for w in warnings]
+    lines = []
+    for rule in BLOCK_KIND_TERMS:
+        mine = [w for w in warnings if w.rule == rule]
+        if mine:
+            lines.append(
+                text(
+                    "dedupe.blocks_skipped",
+                    blocks=f"{len(mine):,}",
+                    rule=title(BLOCK_KIND_TERMS[rule]),
+                    members=f"{sum(w.members for w in mine):,}",
+                    largest=f"{max(w.members for w in mine):,}",
+                    cap=mine[0].cap,
+                )
+            )
+    return lines
+
+
 @dataclass(frozen=True)
 class DuplicateResult:
     pairs: pl.DataFrame

@@ -509,6 +509,12 @@ _OUTPUT: Final = {
         "found on Spark (default 20,000,000)",
     ),
     "dedupe.warning": Message("cảnh báo: {warning}", "warning: {warning}"),
+    "dedupe.blocks_skipped": Message(
+        "{blocks} khối đảng viên có chung {rule} quá lớn để so từng cặp (giới hạn {cap}) nên đã bỏ qua: "
+        "{members} đảng viên, khối lớn nhất {largest}",
+        "{blocks} blocks of members sharing one {rule} were too large to compare pairwise (cap {cap}) and were "
+        "skipped: {members} members, the largest block {largest}",
+    ),
     "dedupe.block_skipped": Message(
         "khối {members} đảng viên có chung {rule} quá lớn để so từng cặp (giới hạn {cap}) nên đã bỏ qua",
         "a block of {members} members sharing one {rule} was too large to compare pairwise (cap {cap}) and was skipped",

@@ -36,6 +36,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from doichieu.spark_options import MASTER, SHUFFLE_PARTITIONS
+
 sys.path.insert(0, str(Path(__file__).parent))
 from process_tree import Watch, load_average
 
@@ -121,9 +123,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, required=True, help="a folder written by generate --national")
     parser.add_argument("--results", type=Path, required=True, help="JSON lines file the run is appended to")
-    parser.add_argument("--master", default="local[2]")
+    parser.add_argument("--master", default=MASTER)
     parser.add_argument("--driver-memory", default="8g")
-    parser.add_argument("--shuffle-partitions", type=int, default=8)
+    parser.add_argument("--shuffle-partitions", type=int, default=SHUFFLE_PARTITIONS)
     parser.add_argument("--single-cap-gib", type=float, default=22.0)
     parser.add_argument("--no-single", action="store_true", help="Spark only")
     parser.add_argument("--no-spark", action="store_true", help="one process only")

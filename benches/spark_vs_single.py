@@ -27,6 +27,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from doichieu.spark_options import MASTER, SHUFFLE_PARTITIONS
+
 AS_OF = date(2025, 9, 1)
 
 SINGLE = """
@@ -70,8 +72,8 @@ def main() -> None:
         "--population-extra", type=float, default=0.2, help="population rows beyond the members, as a fraction"
     )
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--master", default="local[2]")
-    parser.add_argument("--shuffle-partitions", type=int, default=8)
+    parser.add_argument("--master", default=MASTER)
+    parser.add_argument("--shuffle-partitions", type=int, default=SHUFFLE_PARTITIONS)
     args = parser.parse_args()
     import polars as pl
 

@@ -53,6 +53,8 @@ from typing import Any
 
 import polars as pl
 
+from doichieu.spark_options import DRIVER_MEMORY, MASTER, SHUFFLE_PARTITIONS
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
@@ -306,9 +308,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--out", type=Path, help="folder for the generated roster and each run's files")
-    parser.add_argument("--master", default="local[2]")
-    parser.add_argument("--driver-memory", default="4g", help="both tools' driver heap")
-    parser.add_argument("--shuffle-partitions", type=int, default=8, help="doichieu's (Splink's: five per core)")
+    parser.add_argument("--master", default=MASTER)
+    parser.add_argument("--driver-memory", default=DRIVER_MEMORY, help="both tools' driver heap")
+    parser.add_argument(
+        "--shuffle-partitions", type=int, default=SHUFFLE_PARTITIONS, help="doichieu's (Splink's: five per core)"
+    )
     parser.add_argument("--tools", nargs="+", choices=list(TOOLS), default=list(TOOLS))
     parser.add_argument("--child", choices=list(TOOLS))
     parser.add_argument("--roster", type=Path)

@@ -24,6 +24,11 @@ fn mix(parts: &[u64]) -> u64 {
     parts.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, p| (h ^ p).wrapping_mul(0x0100_0000_01b3).rotate_left(17))
 }
 
+/// The person's key under every rule, in `BlockKind::ALL` order.
+pub(crate) fn keys_of(person: &Person<'_>, prepared: &Prepared) -> [Option<u64>; 7] {
+    BlockKind::ALL.map(|k| block_key(k, person, prepared))
+}
+
 /// The key of `person` under `kind`, or None when the person lacks what it needs.
 pub(crate) fn block_key(kind: BlockKind, person: &Person<'_>, prepared: &Prepared) -> Option<u64> {
     let dob = person.date_of_birth;

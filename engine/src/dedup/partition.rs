@@ -19,11 +19,7 @@ use super::{
 /// rule needs).
 pub fn rule_keys(people: &[Person<'_>]) -> Vec<(u64, [Option<u64>; 7])> {
     let prepared = prepare_all(people);
-    people
-        .par_iter()
-        .zip(prepared.par_iter())
-        .map(|(p, pr)| (pr.name_key, BlockKind::ALL.map(|k| blocking::block_key(k, p, pr))))
-        .collect()
+    people.par_iter().zip(prepared.par_iter()).map(|(p, pr)| (pr.name_key, blocking::keys_of(p, pr))).collect()
 }
 
 /// What one rule's blocks among `people` give a distributed run, which hands
@@ -64,12 +60,11 @@ pub fn rule_blocks(
     let prepared = prepare_all(people);
     let (pairs, warnings) = blocking::kind_pairs(kind, people, &prepared, config.max_block_size);
     let candidates = blocking::unpack(pairs);
-    let keys: Vec<[Option<u64>; 7]> = people
-        .par_iter()
-        .zip(prepared.par_iter())
-        .map(|(p, pr)| BlockKind::ALL.map(|k| if k == kind { None } else { blocking::block_key(k, p, pr) }))
-        .collect();
-    let keyed_by_another = |i: usize, j: usize| keys[i].iter().zip(&keys[j]).any(|(a, b)| a.is_some() && a == b);
+    let keys: Vec<[Option<u64>; 7]> =
+        people.par_iter().zip(prepared.par_iter()).map(|(p, pr)| blocking::keys_of(p, pr)).collect();
+    let keyed_by_another = |i: usize, j: usize| {
+        BlockKind::ALL.iter().zip(keys[i].iter().zip(&keys[j])).any(|(&k, (a, b))| k != kind && a.is_some() && a == b)
+    };
     let n = members.max(1) as f64;
     let (shared, kept): (Vec<_>, Vec<_>) = candidates
         .par_iter()

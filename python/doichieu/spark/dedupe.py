@@ -55,6 +55,7 @@ from doichieu import _engine
 from doichieu.dedup import SkippedBlock
 from doichieu.spark.clusters import clusters_of
 from doichieu.spark.keys import appending
+from doichieu.spark_options import SHUFFLE_PARTITIONS
 from doichieu.vocabulary import BLOCK_KINDS, DEDUP_COLUMNS, ROSTER_COLUMNS
 
 __all__ = ["CLUSTER_BOUND", "TRAINING_MEMBERS", "SparkDuplicates", "dedupe"]
@@ -216,7 +217,10 @@ def dedupe(
         table = pl.DataFrame(pl.from_arrow(frame.toArrow())).sort("row")
         return {c: table[c] for c in present}
 
-    n = roster.count()
+    # Each member with its rule keys, made once here (the count): both sides of
+    # the join below would otherwise make it, at the same time.
+    keyed = _with_rule_keys(roster, present).persist()
+    n = keyed.count()
     columns: dict[str, pl.Series] | None = None
     if model is None:
         if n <= TRAINING_MEMBERS:
@@ -230,12 +234,9 @@ def dedupe(
         model = _engine.find_roster_duplicates(
             training, threshold=threshold, strong_threshold=strong_threshold, max_block_size=max_block_size
         )["model"]
-    least = int(spark.conf.get("spark.sql.shuffle.partitions") or "8")
+    least = int(spark.conf.get("spark.sql.shuffle.partitions") or SHUFFLE_PARTITIONS)
 
-    # Each member with its rule keys and its name's count in the whole roster, then once per rule key.
-    keyed = _with_rule_keys(roster, present).persist()
-    # Made once, before the two sides of the join below would each make it at the same time.
-    keyed.count()
+    # Each member once per rule key, with its name's count in the whole roster.
     counts = keyed.groupBy("name_key").agg(F.count("*").alias("name_count"))
     people = keyed.join(counts, "name_key").select(*keep, "name_count", F.posexplode("rule_keys").alias("rule", "key"))
     people = people.filter(F.col("key").isNotNull())
